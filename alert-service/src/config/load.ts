@@ -1,0 +1,143 @@
+/**
+ * Configuration: defaults from the schema, then a YAML/JSON file, then environment variables
+ * (and a .env file). Every setting is reachable from the environment as LOGWARD_<PATH>, the key
+ * path upper-cased and joined with '_' (server.port → LOGWARD_SERVER_PORT); arrays take
+ * comma-separated values. A wrong setting stops start-up with a message naming the key.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { config as loadDotenv } from 'dotenv';
+import type { LogwardConfig } from '../generated/schema-types.js';
+import { createAjv, describeErrors, schemaDocuments } from '../schema/registry.js';
+
+export type { LogwardConfig };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Schema = { type?: string | string[]; properties?: Record<string, Schema>; $ref?: string; items?: Schema };
+
+/** Follow a relative $ref between schema files under schemas/. */
+function deref(schema: Schema, fromFile: string): { schema: Schema; file: string } {
+  if (!schema.$ref) return { schema, file: fromFile };
+  const base = fromFile.includes('/') ? fromFile.slice(0, fromFile.lastIndexOf('/') + 1) : '';
+  const parts = (base + schema.$ref.replace(/^\.\//, '')).split('/');
+  const resolved: string[] = [];
+  for (const p of parts) p === '..' ? resolved.pop() : resolved.push(p);
+  const file = resolved.join('/');
+  const doc = schemaDocuments().get(file);
+  if (!doc) throw new Error(`schema ${fromFile} references missing ${schema.$ref}`);
+  return deref(doc as Schema, file);
+}
+
+interface EnvKey { path: string[]; type: string }
+
+/** Every leaf setting with its environment variable name, derived from the schema. */
+export function environmentKeys(): Map<string, EnvKey> {
+  const keys = new Map<string, EnvKey>();
+  const walk = (schema: Schema, file: string, path: string[]) => {
+    const { schema: s, file: f } = deref(schema, file);
+    const type = Array.isArray(s.type) ? s.type[0] : s.type;
+    if (type === 'object' && s.properties) {
+      for (const [k, sub] of Object.entries(s.properties)) walk(sub, f, [...path, k]);
+    } else if (path.length) {
+      keys.set('LOGWARD_' + path.join('_').toUpperCase(), { path, type: type ?? 'string' });
+    }
+  };
+  walk({ $ref: 'config.schema.json' }, '', []);
+  return keys;
+}
+
+function coerce(raw: string, type: string, name: string): unknown {
+  switch (type) {
+    case 'array':
+      return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    case 'integer':
+    case 'number': {
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`config error: ${name} must be a number, got "${raw}"`);
+      return n;
+    }
+    case 'boolean':
+      if (/^(1|true|yes|on)$/i.test(raw)) return true;
+      if (/^(0|false|no|off)$/i.test(raw)) return false;
+      throw new ConfigError(`config error: ${name} must be true or false, got "${raw}"`);
+    case 'object':
+      try {
+        return JSON.parse(raw);
+      } catch {
+        throw new ConfigError(`config error: ${name} must be a JSON object`);
+      }
+    default:
+      return raw;
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+/** Friendly single-value names that map onto a schema key. */
+const ALIASES: Record<string, string> = { LOGWARD_INGEST_TOKEN: 'LOGWARD_INGEST_TOKENS', LOGWARD_TOKEN: 'LOGWARD_INGEST_TOKENS', PORT: 'LOGWARD_SERVER_PORT' };
+
+export interface LoadOptions {
+  /** Path of a YAML or JSON config file; missing → defaults only (unless `required`). */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Load a .env file from this path into `env` first (existing variables win). */
+  dotenvPath?: string;
+  /** Plain object merged over the file (tests). */
+  overrides?: Record<string, unknown>;
+}
+
+export function loadConfig(opts: LoadOptions = {}): LogwardConfig {
+  const env = opts.env ?? process.env;
+  if (opts.dotenvPath && existsSync(opts.dotenvPath)) loadDotenv({ path: opts.dotenvPath, processEnv: env as Record<string, string>, quiet: true });
+
+  let fromFile: Record<string, unknown> = {};
+  const file = opts.file ?? env.LOGWARD_CONFIG;
+  if (file) {
+    if (!existsSync(file)) throw new ConfigError(`config error: config file ${file} does not exist`);
+    try {
+      fromFile = (parseYaml(readFileSync(file, 'utf8')) as Record<string, unknown>) ?? {};
+    } catch (err) {
+      throw new ConfigError(`config error: cannot parse ${file}: ${(err as Error).message}`);
+    }
+    if (typeof fromFile !== 'object' || Array.isArray(fromFile)) throw new ConfigError(`config error: ${file} must hold a mapping of sections`);
+  }
+  const merged = structuredClone({ ...fromFile }) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(opts.overrides ?? {})) {
+    merged[k] = typeof v === 'object' && v && !Array.isArray(v) ? { ...(merged[k] as object), ...v } : v;
+  }
+
+  const keys = environmentKeys();
+  const sources = new Map<string, string>();
+  for (const [rawName, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    const name = ALIASES[rawName] ?? rawName;
+    const key = keys.get(name);
+    if (!key) {
+      if (name.startsWith('LOGWARD_') && name !== 'LOGWARD_CONFIG') throw new ConfigError(`config error: unknown setting ${rawName}`);
+      continue;
+    }
+    setPath(merged, key.path, coerce(value, key.type, rawName));
+    sources.set(key.path.join('.'), rawName);
+  }
+  for (const section of ['server', 'ingest', 'storage', 'normalize', 'rules', 'anomaly', 'alerting']) merged[section] ??= {};
+
+  const validate = createAjv({ useDefaults: true }).getSchema('https://logward.dev/schemas/config.schema.json')!;
+  if (!validate(merged)) {
+    const err = validate.errors?.[0];
+    const key = (err?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+    const via = sources.get(key) ? ` (from ${sources.get(key)})` : file ? ` (in ${file})` : '';
+    throw new ConfigError(`config error: ${describeErrors(validate.errors)}${via}`);
+  }
+  return merged as unknown as LogwardConfig;
+}

@@ -1,0 +1,519 @@
+/* Generated from schemas/ by alert-service/scripts/gen-types.ts. Do not edit: change the schema and run `npm run gen:types`. */
+
+/**
+ * Alert levels, as Sigma's `level`.
+ */
+export type AlertSeverity = 'informational' | 'low' | 'medium' | 'high' | 'critical';
+/**
+ * What kind of log an event came from. Decides which line parser applies.
+ */
+export type SourceKind = 'auth' | 'syslog' | 'web_access' | 'web_error' | 'app' | 'windows';
+/**
+ * One severity scale for every source: the syslog (RFC 5424) keywords. HTTP 5xx is error, 4xx warning; Windows audit failures are warning.
+ */
+export type Severity = 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'notice' | 'info' | 'debug';
+/**
+ * A structured application log line already decoded into fields by a Fluent Bit json parser (pino, bunyan, winston, zap, logrus, python-json-logger style). It needs at least a message.
+ */
+export type AppJsonRecord = {
+  [k: string]: unknown;
+} & {
+  time?: string | number;
+  timestamp?: string | number;
+  '@timestamp'?: string | number;
+  ts?: string | number;
+  level?: string | number;
+  severity?: string | number;
+  msg?: string;
+  message?: string;
+  event?: string;
+  file?: string;
+  offset?: number;
+  hostname?: string;
+  source_kind?: SourceKind;
+  [k: string]: unknown;
+};
+/**
+ * A line that a Fluent Bit regex parser already split: syslog-style (ident, message) or web access (remote, code). Regex captures are always strings; empty groups are left out.
+ */
+export type TailParsedRecord = {
+  [k: string]: unknown;
+} & {
+  time?: string;
+  host?: string;
+  ident?: string;
+  pid?: string | number;
+  message?: string;
+  remote?: string;
+  user?: string;
+  method?: string;
+  path?: string;
+  code?: string | number;
+  size?: string | number;
+  referer?: string;
+  agent?: string;
+  file?: string;
+  offset?: number;
+  hostname?: string;
+  source_kind?: SourceKind;
+  [k: string]: unknown;
+};
+/**
+ * What kind of log an event came from. Decides which line parser applies.
+ */
+export type SourceKind1 = 'auth' | 'syslog' | 'web_access' | 'web_error' | 'app' | 'windows';
+
+export interface AllSchemas {
+  'alert-severity.schema.json'?: AlertSeverity;
+  'alert.schema.json'?: AlertSignal;
+  'config.schema.json'?: LogwardConfig;
+  'config/alerting.schema.json'?: AlertingConfig;
+  'config/anomaly.schema.json'?: AnomalyConfig;
+  'config/ingest.schema.json'?: IngestConfig;
+  'config/normalize.schema.json'?: NormalizeConfig;
+  'config/rules.schema.json'?: RulesConfig;
+  'config/server.schema.json'?: ServerConfig;
+  'config/storage.schema.json'?: StorageConfig;
+  'event-fields.schema.json'?: EventFields;
+  'event.schema.json'?: LogEvent;
+  'records/app-json.schema.json'?: AppJsonRecord;
+  'records/tail-parsed.schema.json'?: TailParsedRecord;
+  'records/tail-raw.schema.json'?: TailRawRecord;
+  'records/winevtlog.schema.json'?: WinEvtLogRecord;
+  'records/winlog.schema.json'?: WinLogRecord;
+  'severity.schema.json'?: Severity;
+  'source-kind.schema.json'?: SourceKind;
+}
+/**
+ * What a detector (rule, Sigma rule, anomaly detector, LLM review) emits when it fires. The alerting stage turns signals with the same fingerprint into one alert record.
+ */
+export interface AlertSignal {
+  rule_id: string;
+  title: string;
+  severity: AlertSeverity;
+  source: 'rule' | 'sigma' | 'anomaly' | 'llm';
+  host: string;
+  /**
+   * The group-by values that make this alert distinct (e.g. {src_ip: ...}); with rule_id they form the fingerprint.
+   */
+  group: {
+    [k: string]: string;
+  };
+  labels?: {
+    [k: string]: string;
+  };
+  /**
+   * @maxItems 50
+   */
+  tags?: string[];
+  first_seen: string;
+  last_seen: string;
+  count: number;
+  summary: string;
+  /**
+   * Key extracted values (users tried, paths, event ids)
+   */
+  fields?: {};
+  /**
+   * @maxItems 100
+   */
+  event_ids?: string[];
+  /**
+   * Raw sample messages, attacker-controlled
+   *
+   * @maxItems 20
+   */
+  samples?:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ];
+}
+/**
+ * Service configuration. Every key has a default, so an empty file is a valid config. Environment variables LOGWARD_<SECTION>_<KEY> override the file.
+ */
+export interface LogwardConfig {
+  server: ServerConfig;
+  ingest: IngestConfig;
+  storage: StorageConfig;
+  normalize: NormalizeConfig;
+  rules: RulesConfig;
+  anomaly: AnomalyConfig;
+  alerting: AlertingConfig;
+}
+export interface ServerConfig {
+  /**
+   * Listen address. 0.0.0.0 in the container.
+   */
+  host: string;
+  port: number;
+  /**
+   * Must exceed Fluent Bit's net.keepalive_idle_timeout (30 s) so the agent never reuses a connection the server already closed.
+   */
+  keep_alive_timeout_s: number;
+  /**
+   * Base URL used in links inside notifications
+   */
+  public_url: string;
+  /**
+   * Bearer token for the REST API. Unset: the API answers only on loopback.
+   */
+  api_token?: string;
+}
+export interface IngestConfig {
+  /**
+   * Accepted Bearer tokens for POST /v1/ingest (several, to rotate). Empty: ingest is open, allowed only when listening on loopback.
+   */
+  tokens: string[];
+  /**
+   * Largest request body as sent (compressed). Fluent Bit chunks are ~256 KB, up to ~2 MB from filesystem storage; 32 MiB leaves ample room.
+   */
+  max_body_bytes: number;
+  /**
+   * Largest body after gunzip: a gzip bomb stops here.
+   */
+  max_decoded_bytes: number;
+  max_records: number;
+  /**
+   * Deepest JSON nesting accepted in a body
+   */
+  max_depth: number;
+  /**
+   * Requests decoded at once; beyond this the service answers 503 and Fluent Bit retries.
+   */
+  max_concurrent: number;
+  /**
+   * Stored events not yet through detection; beyond this ingest answers 503 so the agent buffers on its disk instead of us in memory.
+   */
+  max_backlog: number;
+  /**
+   * Keys Fluent Bit may have written its collection timestamp under (json_date_key). Removed from the record and used as collection time.
+   */
+  date_keys: string[];
+  tag_header: string;
+}
+export interface StorageConfig {
+  /**
+   * SQLite file; ':memory:' for throwaway runs
+   */
+  path: string;
+  retention_days: number;
+  dead_letter_retention_days: number;
+  /**
+   * FULL: a 2xx to Fluent Bit means the batch survives power loss. NORMAL survives a crash of the service only.
+   */
+  synchronous: 'FULL' | 'NORMAL';
+}
+export interface NormalizeConfig {
+  /**
+   * Zone for timestamps that carry none (RFC 3164 syslog, nginx error log): an IANA name or UTC
+   */
+  timezone: string;
+  /**
+   * Per-host override of `timezone`
+   */
+  host_timezones?: {
+    [k: string]: string;
+  };
+  max_message_chars: number;
+}
+export interface RulesConfig {
+  enabled: boolean;
+}
+export interface AnomalyConfig {
+  enabled: boolean;
+}
+export interface AlertingConfig {
+  enabled: boolean;
+}
+/**
+ * Fields extracted from an event. Named keys have fixed meanings across sources; anything else a source carries (JSON log keys) is kept under `extra`.
+ */
+export interface EventFields {
+  /**
+   * Client / remote address, IPv4 or IPv6, canonical text form
+   */
+  src_ip?: string;
+  src_port?: number;
+  /**
+   * The account acted upon or attempted (target user)
+   */
+  user?: string;
+  /**
+   * The account that acted (sudo invoker, Windows subject)
+   */
+  actor?: string;
+  http_method?: string;
+  http_path?: string;
+  http_status?: number;
+  http_bytes?: number;
+  http_referer?: string;
+  user_agent?: string;
+  /**
+   * Windows EventID
+   */
+  event_id?: number;
+  provider?: string;
+  /**
+   * Windows Security audit outcome from Keywords / EventType
+   */
+  audit?: 'success' | 'failure';
+  logon_type?: number;
+  /**
+   * Windows EventData as a name → value map
+   */
+  event_data?: {
+    [k: string]: string | number | boolean | null;
+  };
+  /**
+   * Remaining structured fields of JSON application logs
+   */
+  extra?: {};
+}
+/**
+ * The one normalized event shape every source is turned into. Detection, anomaly features and alerts read only this.
+ */
+export interface LogEvent {
+  /**
+   * Idempotency key derived from what identifies the record at its origin (host+file+offset+line, or channel+EventRecordID+computer), so a replayed chunk maps onto the same ids.
+   */
+  id: string;
+  /**
+   * When the event happened (from the line or TimeCreated), UTC, falling back to collection time when the line has no timestamp.
+   */
+  time: string;
+  /**
+   * Where `time` came from, so a consumer can tell an event timestamp from a fallback.
+   */
+  time_source?: 'line' | 'collector' | 'received';
+  received_at: string;
+  /**
+   * The host the event is about: the syslog header host or Windows Computer when present, else the collecting agent's hostname.
+   */
+  host: string;
+  /**
+   * The host whose Fluent Bit sent the record (record_modifier hostname).
+   */
+  agent_host?: string;
+  source: {
+    kind: SourceKind;
+    tag?: string;
+    path?: string;
+    offset?: number;
+    channel?: string;
+    record_id?: number;
+  };
+  /**
+   * syslog ident / Windows provider / web server name
+   */
+  program?: string;
+  pid?: number;
+  severity: Severity;
+  message: string;
+  fields: EventFields;
+}
+/**
+ * A line from Fluent Bit's tail input without a parser: the whole line is in `log`. This is what fluent-bit/ in this repo sends; parsing happens in the service.
+ */
+export interface TailRawRecord {
+  log: string;
+  /**
+   * path_key: the file the line was read from
+   */
+  file?: string;
+  /**
+   * offset_key: byte offset of the start of the line
+   */
+  offset?: number;
+  /**
+   * added by record_modifier on the agent
+   */
+  hostname?: string;
+  source_kind?: SourceKind1;
+  [k: string]: unknown;
+}
+/**
+ * A record from Fluent Bit's winevtlog input (plugins/in_winevtlog/pack.c), with event_data_as_map and string_inserts on.
+ */
+export interface WinEvtLogRecord {
+  ProviderName?: string;
+  ProviderGuid?: string;
+  Qualifiers?: number | string;
+  EventID: number | string;
+  Version?: number;
+  Level?: number;
+  Task?: number;
+  Opcode?: number;
+  Keywords?: string;
+  TimeCreated: string;
+  EventRecordID: number;
+  ActivityID?: string;
+  RelatedActivityID?: string;
+  ProcessID?: number;
+  ThreadID?: number;
+  Channel: string;
+  Computer: string;
+  UserID?: string;
+  Message?: string;
+  EventData?: {
+    [k: string]: string | number | boolean | null;
+  };
+  /**
+   * @maxItems 1024
+   */
+  StringInserts?: unknown[];
+  hostname?: string;
+  [k: string]: unknown;
+}
+/**
+ * A record from Fluent Bit's older winlog input (classic Event Log API).
+ */
+export interface WinLogRecord {
+  RecordNumber: number;
+  TimeGenerated: string;
+  TimeWritten?: string;
+  EventID: number;
+  Qualifiers?: number;
+  EventType?: string;
+  EventCategory?: number;
+  Channel: string;
+  SourceName?: string;
+  ComputerName: string;
+  Data?: string;
+  Sid?: string;
+  Message?: string;
+  /**
+   * @maxItems 1024
+   */
+  StringInserts?: string[];
+  hostname?: string;
+  [k: string]: unknown;
+}

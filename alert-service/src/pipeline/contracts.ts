@@ -1,0 +1,37 @@
+/**
+ * The small interfaces the stages talk through. Data flows one way:
+ * ingest → normalize → store → (EventConsumer: detect, anomaly) → AlertSink → alerting → notify.
+ */
+import type { Router } from 'express';
+import type { AlertSignal, LogEvent } from '../generated/schema-types.js';
+
+export type { AlertSignal, LogEvent };
+
+/** A stage fed with stored, normalized events in store order (not event-time order). */
+export interface EventConsumer {
+  readonly name: string;
+  consume(events: readonly LogEvent[]): void | Promise<void>;
+}
+
+/** Where detectors (rules, Sigma, anomaly, LLM review) send what fired. Alerting implements it. */
+export interface AlertSink {
+  emit(signal: AlertSignal): void;
+}
+
+/** Injected wherever time matters, so tests drive time instead of sleeping. Milliseconds since epoch. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A part of the service that the composition root (service.ts) wires in. Every member is optional. */
+export interface ServiceModule {
+  readonly name: string;
+  /** Mounted under /api by the server; the server applies API auth before it. */
+  router?: Router;
+  consumer?: EventConsumer;
+  start?(): Promise<void> | void;
+  /** Flush and release resources; called once on shutdown in reverse start order. */
+  stop?(): Promise<void> | void;
+}
