@@ -1,0 +1,46 @@
+/**
+ * The event store interface: what ingest writes and what detection, anomaly features and the API
+ * read. SQLite implements it (sqlite-event-store.ts); another backend only has to implement this.
+ */
+import type { LogEvent } from '../generated/schema-types.js';
+
+export interface DeadLetter {
+  receivedAt: Date;
+  tag?: string;
+  reason: string;
+  /** The offending record, re-serialized and truncated to a bounded size. */
+  record: string;
+}
+
+export interface StoredEvent {
+  /** Monotonic store sequence: the order events were stored in (not event time). */
+  seq: number;
+  event: LogEvent;
+}
+
+export interface EventQuery {
+  host?: string;
+  sourceKind?: string;
+  /** Inclusive lower / exclusive upper bound on event time, ms since epoch. */
+  fromMs?: number;
+  toMs?: number;
+  limit?: number;
+}
+
+export interface EventStore {
+  /** Stores a batch atomically; events whose id is already stored are skipped (idempotent replays). */
+  insertEvents(events: readonly LogEvent[], deadLetters?: readonly DeadLetter[]): { inserted: number; duplicates: number };
+  /** Events stored after `seq`, in store order: how consumers tail the store. */
+  readAfter(seq: number, limit: number): StoredEvent[];
+  /** Highest stored seq (0 when empty). */
+  lastSeq(): number;
+  /** Events by event time, oldest first (rule warm-up after restart, API). */
+  query(q: EventQuery): LogEvent[];
+  countEvents(): number;
+  deadLetters(limit: number): Array<DeadLetter & { id: number }>;
+  /** Deletes events and dead letters older than the retention; returns rows removed. */
+  prune(nowMs: number): number;
+  /** Persisted position of a named consumer, so a restart resumes where it stopped. */
+  getCursor(consumer: string): number;
+  setCursor(consumer: string, seq: number): void;
+}
