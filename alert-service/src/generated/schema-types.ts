@@ -348,8 +348,98 @@ export interface NormalizeConfig {
 export interface RulesConfig {
   enabled: boolean;
 }
+/**
+ * Hourly anomaly detection: per (host, source) hourly feature buckets scored by an Isolation Forest plus a per-feature robust z-score baseline, and error-template mining.
+ */
 export interface AnomalyConfig {
+  /**
+   * Run hourly bucketing, template mining and anomaly scoring.
+   */
   enabled: boolean;
+  /**
+   * Isolation Forest implementation: 'faithful' (built in, seeded, sub-sampled, scikit-learn semantics) or the 'ml-isolation-forest' npm package (unseeded, no sub-sampling; kept for comparison).
+   */
+  detector: 'faithful' | 'ml-isolation-forest';
+  /**
+   * Number of isolation trees (scikit-learn n_estimators).
+   */
+  n_estimators: number;
+  /**
+   * Rows sub-sampled (without replacement) per tree; the effective value is min(max_samples, n) as in scikit-learn.
+   */
+  max_samples: number;
+  /**
+   * Expected share of anomalous hours in the training window: the score threshold is the (1 - contamination) percentile of training scores. Ignored when score_threshold is set.
+   */
+  contamination: number;
+  /**
+   * Explicit Isolation Forest score threshold s(x,n) in (0,1) (the seeds' alert_threshold); an hour is anomalous when its score is above it. null = derive from contamination.
+   */
+  score_threshold: number | null;
+  /**
+   * Seed of the forest's PRNG: same data and seed give the same model and scores.
+   */
+  random_state: number;
+  /**
+   * Days of stored hourly history a training run reads (POST /anomaly/train may override).
+   */
+  training_days: number;
+  /**
+   * Distinct closed hours of history required before a model is trained.
+   */
+  min_training_hours: number;
+  /**
+   * Retrain automatically when the model is older than this; 0 disables scheduled training (first training still happens once enough history exists).
+   */
+  retrain_interval_hours: number;
+  /**
+   * An hour bucket closes this long after the hour ends (by the clock), so late events still count; events for an already closed hour are dropped and counted.
+   */
+  grace_period_minutes: number;
+  /**
+   * A single feature whose robust z-score (median/MAD with a MAD floor) reaches this flags the hour even when the forest does not (spikes in features that never varied).
+   */
+  z_threshold: number;
+  /**
+   * Features with |z| at least this are named in explanations; a forest-flagged hour needs at least one such feature to alert.
+   */
+  explain_z: number;
+  /**
+   * Cap on distinct (host, source) series; events of further series are counted under host '(other)'.
+   */
+  max_series: number;
+  /**
+   * A series seen within this many hours gets an all-zero summary for an hour without events (so silence is visible), for hours the service was running.
+   */
+  silence_window_hours: number;
+  /**
+   * Cap on mined error templates; lines matching no template after the cap are counted under an overflow template.
+   */
+  max_templates: number;
+  /**
+   * Drain similarity threshold: share of equal non-wildcard tokens for a line to join a template.
+   */
+  template_similarity: number;
+  /**
+   * Drain parse-tree depth (root, token count, depth-2 leading-token levels).
+   */
+  template_depth: number;
+  /**
+   * Messages are cut to this many characters before template mining.
+   */
+  max_message_length: number;
+  /**
+   * Hourly summaries and template counts older than this are deleted.
+   */
+  retention_days: number;
+  /**
+   * Ids of the most recently consumed events kept (persisted with the buckets in one transaction) to skip a redelivered batch; must exceed the pipeline's largest consume() batch.
+   */
+  dedupe_window_events: number;
+  /**
+   * Events timed further than this in the future (by the clock) are dropped and counted instead of opening future buckets.
+   */
+  max_clock_skew_minutes: number;
 }
 export interface AlertingConfig {
   enabled: boolean;
