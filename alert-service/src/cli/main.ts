@@ -1,0 +1,23 @@
+/**
+ * `logward` command line. Each command lives in cli/commands/ and registers itself.
+ */
+import { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { register as registerServe } from './commands/serve.js';
+
+export function buildProgram(): Command {
+  const program = new Command('logward')
+    .description('Log analysis and alerting: Fluent Bit in, detections, anomalies and alerts out')
+    .option('-c, --config <file>', 'config file (YAML or JSON); also LOGWARD_CONFIG')
+    .showHelpAfterError();
+  const deps = {
+    loadConfig: () => {
+      const file = program.opts<{ config?: string }>().config;
+      return loadConfig({ dotenvPath: '.env', ...(file ? { file } : {}) });
+    },
+  };
+  registerServe(program, deps);
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

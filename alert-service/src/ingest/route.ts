@@ -1,0 +1,90 @@
+/**
+ * POST /v1/ingest: what Fluent Bit's out_http sends. Replies 204 only once the chunk's events
+ * are durably stored (Fluent Bit counts 200-205 as success and logs any body it gets).
+ * Status codes follow its retry rules: 503/429 are retried, other 4xx drop the chunk.
+ */
+import type { Request, Response } from 'express';
+import type { IngestConfig, NormalizeConfig } from '../generated/schema-types.js';
+import type { EventStore } from '../store/event-store.js';
+import type { IngestMetrics } from '../server/metrics.js';
+import { createTokenCheck } from './auth.js';
+import { decodeBody, parseBody, readBody } from './body.js';
+import { IngestError } from './errors.js';
+import { processRecords } from './records.js';
+
+export interface IngestDeps {
+  config: IngestConfig;
+  normalize: NormalizeConfig;
+  store: EventStore;
+  metrics: IngestMetrics;
+  /** Stored events not yet through every consumer; above config.max_backlog ingest pushes back. */
+  backlog: () => number;
+  /** Called after a batch is stored, so the pipeline pump wakes up. */
+  onStored: () => void;
+  log?: (msg: string) => void;
+}
+
+export function createIngestHandler(deps: IngestDeps) {
+  const { config, metrics } = deps;
+  const tokenOk = config.tokens.length ? createTokenCheck(config.tokens) : () => true;
+  const tagHeader = config.tag_header.toLowerCase();
+  let inFlight = 0;
+
+  const reply = (res: Response, err: IngestError) => {
+    metrics.rejected.inc({ reason: err.code });
+    metrics.requests.inc({ status: String(err.status) });
+    if (err.retryAfterSeconds) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+    // Connection: close on errors: the unread rest of a refused body must not poison a kept-alive socket.
+    if (err.status === 413) res.setHeader('Connection', 'close');
+    res.status(err.status).json({ error: err.code, message: err.message });
+  };
+
+  return async function ingest(req: Request, res: Response): Promise<void> {
+    const started = process.hrtime.bigint();
+    if (!tokenOk(req.headers.authorization)) {
+      req.resume();
+      return reply(res, new IngestError(401, 'unauthorized', 'missing or wrong Bearer token'));
+    }
+    if (inFlight >= config.max_concurrent) {
+      req.resume();
+      return reply(res, new IngestError(503, 'busy', `more than ${config.max_concurrent} requests in progress; retry later`, 1));
+    }
+    const backlog = deps.backlog();
+    if (backlog > config.max_backlog) {
+      req.resume();
+      return reply(res, new IngestError(503, 'backlog', `${backlog} events are waiting for detection; retry later`, 5));
+    }
+    inFlight++;
+    try {
+      const raw = await readBody(req, config.max_body_bytes);
+      metrics.bytes.inc(raw.length);
+      const text = await decodeBody(raw, req.headers['content-encoding'], config.max_decoded_bytes);
+      const { records, badLines } = parseBody(text, {
+        maxBodyBytes: config.max_body_bytes,
+        maxDecodedBytes: config.max_decoded_bytes,
+        maxRecords: config.max_records,
+        maxDepth: config.max_depth,
+      });
+      const tagValue = req.headers[tagHeader];
+      const tag = typeof tagValue === 'string' ? tagValue.slice(0, 512) : undefined;
+      const receivedAt = new Date();
+      const { events, deadLetters } = processRecords(records, { receivedAt, dateKeys: config.date_keys, normalize: deps.normalize, ...(tag !== undefined ? { tag } : {}) });
+      for (const b of badLines) deadLetters.push({ receivedAt, reason: b.reason, record: b.text, ...(tag !== undefined ? { tag } : {}) });
+      const { inserted, duplicates } = deps.store.insertEvents(events, deadLetters);
+      metrics.records.inc({ outcome: 'stored' }, inserted);
+      metrics.records.inc({ outcome: 'duplicate' }, duplicates);
+      metrics.records.inc({ outcome: 'dead_letter' }, deadLetters.length);
+      if (inserted) deps.onStored();
+      metrics.latency.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      metrics.requests.inc({ status: '204' });
+      res.status(204).end();
+    } catch (err) {
+      if (err instanceof IngestError) return reply(res, err);
+      // Storage failures (disk full, locked) are ours, not the sender's: 503 so Fluent Bit keeps the chunk.
+      deps.log?.(`ingest failed: ${(err as Error).message}`);
+      reply(res, new IngestError(503, 'storage_unavailable', 'events could not be stored; retry later', 5));
+    } finally {
+      inFlight--;
+    }
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * Prometheus metrics. One Registry per service instance (not prom-client's global one), so
+ * tests can run several services in one process without name clashes.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createIngestMetrics(registry: Registry) {
+  return {
+    requests: new Counter({ name: 'logward_ingest_requests_total', help: 'Ingest requests by HTTP status', labelNames: ['status'] as const, registers: [registry] }),
+    records: new Counter({
+      name: 'logward_ingest_records_total',
+      help: 'Records received, by outcome: stored (new), duplicate (replayed, skipped), dead_letter (invalid, kept aside)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    rejected: new Counter({ name: 'logward_ingest_rejected_total', help: 'Requests refused as a whole, by reason', labelNames: ['reason'] as const, registers: [registry] }),
+    bytes: new Counter({ name: 'logward_ingest_bytes_total', help: 'Request body bytes as received (compressed)', registers: [registry] }),
+    latency: new Histogram({
+      name: 'logward_ingest_latency_seconds',
+      help: 'Time from request start to durable storage of its records',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+  };
+}
+export type IngestMetrics = ReturnType<typeof createIngestMetrics>;
+
+export function createPipelineMetrics(registry: Registry) {
+  return {
+    backlog: new Gauge({ name: 'logward_pipeline_backlog_events', help: 'Stored events not yet processed, per consumer', labelNames: ['consumer'] as const, registers: [registry] }),
+    consumerErrors: new Counter({ name: 'logward_pipeline_consumer_errors_total', help: 'Batches a consumer threw on', labelNames: ['consumer'] as const, registers: [registry] }),
+    pruned: new Counter({ name: 'logward_store_pruned_rows_total', help: 'Rows removed by retention', registers: [registry] }),
+  };
+}
+export type PipelineMetrics = ReturnType<typeof createPipelineMetrics>;
+
+export function createRegistry(withDefaults = true): Registry {
+  const registry = new Registry();
+  if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'logward_' });
+  return registry;
+}

@@ -1,0 +1,132 @@
+/**
+ * Composition root: builds the store, the modules and the HTTP server from one config, and
+ * shuts them down in reverse order. Nothing else constructs long-lived parts.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LogwardConfig } from './generated/schema-types.js';
+import { systemClock, type Clock, type ServiceModule } from './pipeline/contracts.js';
+import { openDatabase, type Db } from './store/database.js';
+import { SqliteEventStore } from './store/sqlite-event-store.js';
+import { createIngestHandler } from './ingest/route.js';
+import { createIngestMetrics, createPipelineMetrics, createRegistry } from './server/metrics.js';
+import { createApp } from './server/app.js';
+import { EventPump } from './pipeline/event-pump.js';
+import { buildModules } from './modules.js';
+
+export interface ServiceOptions {
+  clock?: Clock;
+  log?: (msg: string) => void;
+  /** Skip Node's default process metrics (tests that build many services). */
+  defaultMetrics?: boolean;
+}
+
+export interface Service {
+  readonly config: LogwardConfig;
+  readonly db: Db;
+  readonly store: SqliteEventStore;
+  readonly pump: EventPump;
+  readonly modules: readonly ServiceModule[];
+  readonly app: ReturnType<typeof createApp>;
+  /** Starts listening; resolves with the bound port. */
+  listen(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+const PRUNE_INTERVAL_MS = 3_600_000;
+
+/** Refuses configurations that would expose an open ingest endpoint to the network. */
+export function checkExposure(config: LogwardConfig): void {
+  if (!config.ingest.tokens.length && !LOOPBACK_HOSTS.has(config.server.host)) {
+    throw new Error(`config error: ingest.tokens is empty but server.host is ${config.server.host}: set LOGWARD_INGEST_TOKEN (at least 16 characters) or listen on 127.0.0.1`);
+  }
+}
+
+export async function createService(config: LogwardConfig, opts: ServiceOptions = {}): Promise<Service> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? ((m: string) => console.error(m));
+  checkExposure(config);
+
+  const db = openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
+  const store = new SqliteEventStore(db, { retentionDays: config.storage.retention_days, deadLetterRetentionDays: config.storage.dead_letter_retention_days });
+  const registry = createRegistry(opts.defaultMetrics ?? true);
+  const pipelineMetrics = createPipelineMetrics(registry);
+
+  const modules = await buildModules({ config, db, store, clock, log, registry });
+  const consumers = modules.flatMap((m) => (m.consumer ? [m.consumer] : []));
+  const pump = new EventPump(store, consumers, pipelineMetrics, { log });
+
+  let started = false;
+  const ingest = createIngestHandler({
+    config: config.ingest,
+    normalize: config.normalize,
+    store,
+    metrics: createIngestMetrics(registry),
+    backlog: () => pump.backlog(),
+    onStored: () => void pump.notify(),
+    log,
+  });
+  const app = createApp({
+    ingest,
+    registry,
+    store,
+    modules,
+    ...(config.server.api_token ? { apiToken: config.server.api_token } : {}),
+    notReady: () => {
+      if (!started) return 'starting';
+      const backlog = pump.backlog();
+      return backlog > config.ingest.max_backlog ? `detection backlog of ${backlog} events` : undefined;
+    },
+  });
+
+  let server: Server | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
+
+  const prune = () => {
+    try {
+      pipelineMetrics.pruned.inc(store.prune(clock.now()));
+    } catch (err) {
+      log(`retention prune failed: ${(err as Error).message}`);
+    }
+  };
+
+  return {
+    config,
+    db,
+    store,
+    pump,
+    modules,
+    app,
+    async listen() {
+      for (const m of modules) await m.start?.();
+      started = true;
+      void pump.notify(); // whatever was stored before a restart and not yet analysed
+      prune();
+      pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS).unref();
+      server = createServer(app);
+      // Longer than Fluent Bit's 30 s keep-alive idle timeout, so the agent never writes to a socket we closed.
+      server.keepAliveTimeout = config.server.keep_alive_timeout_s * 1000;
+      server.headersTimeout = server.keepAliveTimeout + 5000;
+      server.requestTimeout = 120_000;
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(config.server.port, config.server.host, () => resolve());
+      });
+      return (server.address() as AddressInfo).port;
+    },
+    async stop() {
+      if (pruneTimer) clearInterval(pruneTimer);
+      if (server) {
+        const s = server;
+        await new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeIdleConnections();
+        });
+      }
+      await pump.stop();
+      for (const m of [...modules].reverse()) await m.stop?.();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * SQLite implementation of EventStore. The full normalized event is kept as JSON; the columns
+ * beside it exist only for indexes (id for idempotency, time/host for queries and retention).
+ */
+import type { Db } from './database.js';
+import type { DeadLetter, EventQuery, EventStore, StoredEvent } from './event-store.js';
+import type { LogEvent } from '../generated/schema-types.js';
+
+const DAY_MS = 86_400_000;
+/** A dead-lettered record is kept for diagnosis, not in full: attackers choose its size. */
+const MAX_DEAD_LETTER_CHARS = 16_384;
+
+export interface SqliteEventStoreOptions {
+  retentionDays: number;
+  deadLetterRetentionDays: number;
+}
+
+export class SqliteEventStore implements EventStore {
+  private readonly insertEvent;
+  private readonly insertDead;
+  private readonly insertBatch;
+  private readonly selectAfter;
+  private readonly selectLastSeq;
+  private readonly selectCursor;
+  private readonly upsertCursor;
+
+  constructor(private readonly db: Db, private readonly opts: SqliteEventStoreOptions) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        time_ms INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        source_kind TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS events_time ON events(time_ms);
+      CREATE INDEX IF NOT EXISTS events_host_time ON events(host, time_ms);
+      CREATE TABLE IF NOT EXISTS dead_letters (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_ms INTEGER NOT NULL,
+        tag TEXT,
+        reason TEXT NOT NULL,
+        record TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS dead_letters_received ON dead_letters(received_ms);
+      CREATE TABLE IF NOT EXISTS consumer_cursors (
+        consumer TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL
+      );
+    `);
+    // INSERT OR IGNORE on the unique id is what makes a replayed Fluent Bit chunk harmless.
+    this.insertEvent = db.prepare('INSERT OR IGNORE INTO events (id, time_ms, host, source_kind, body) VALUES (?, ?, ?, ?, ?)');
+    this.insertDead = db.prepare('INSERT INTO dead_letters (received_ms, tag, reason, record) VALUES (?, ?, ?, ?)');
+    this.selectAfter = db.prepare('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.selectLastSeq = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) AS seq");
+    this.selectCursor = db.prepare('SELECT seq FROM consumer_cursors WHERE consumer = ?');
+    this.upsertCursor = db.prepare('INSERT INTO consumer_cursors (consumer, seq) VALUES (?, ?) ON CONFLICT(consumer) DO UPDATE SET seq = excluded.seq');
+    this.insertBatch = db.transaction((events: readonly LogEvent[], dead: readonly DeadLetter[]) => {
+      let inserted = 0;
+      for (const e of events) {
+        inserted += this.insertEvent.run(e.id, Date.parse(e.time), e.host, e.source.kind, JSON.stringify(e)).changes;
+      }
+      for (const d of dead) {
+        this.insertDead.run(d.receivedAt.getTime(), d.tag ?? null, d.reason, d.record.slice(0, MAX_DEAD_LETTER_CHARS));
+      }
+      return inserted;
+    });
+  }
+
+  insertEvents(events: readonly LogEvent[], deadLetters: readonly DeadLetter[] = []): { inserted: number; duplicates: number } {
+    const inserted = this.insertBatch(events, deadLetters) as number;
+    return { inserted, duplicates: events.length - inserted };
+  }
+
+  readAfter(seq: number, limit: number): StoredEvent[] {
+    return (this.selectAfter.all(seq, limit) as Array<{ seq: number; body: string }>).map((r) => ({ seq: r.seq, event: JSON.parse(r.body) as LogEvent }));
+  }
+
+  lastSeq(): number {
+    return (this.selectLastSeq.get() as { seq: number }).seq;
+  }
+
+  query(q: EventQuery): LogEvent[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.host !== undefined) (where.push('host = ?'), args.push(q.host));
+    if (q.sourceKind !== undefined) (where.push('source_kind = ?'), args.push(q.sourceKind));
+    if (q.fromMs !== undefined) (where.push('time_ms >= ?'), args.push(q.fromMs));
+    if (q.toMs !== undefined) (where.push('time_ms < ?'), args.push(q.toMs));
+    const limit = Math.min(Math.max(q.limit ?? 1000, 1), 1_000_000);
+    const sql = `SELECT body FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY time_ms, seq LIMIT ${limit}`;
+    return (this.db.prepare(sql).all(...args) as Array<{ body: string }>).map((r) => JSON.parse(r.body) as LogEvent);
+  }
+
+  countEvents(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  }
+
+  deadLetters(limit: number): Array<DeadLetter & { id: number }> {
+    const rows = this.db.prepare('SELECT id, received_ms, tag, reason, record FROM dead_letters ORDER BY id DESC LIMIT ?').all(Math.min(Math.max(limit, 1), 10_000)) as Array<{
+      id: number; received_ms: number; tag: string | null; reason: string; record: string;
+    }>;
+    return rows.map((r) => ({ id: r.id, receivedAt: new Date(r.received_ms), reason: r.reason, record: r.record, ...(r.tag !== null ? { tag: r.tag } : {}) }));
+  }
+
+  /** Retention is by event time: events are looked at by when they happened. */
+  prune(nowMs: number): number {
+    const events = this.db.prepare('DELETE FROM events WHERE time_ms < ?').run(nowMs - this.opts.retentionDays * DAY_MS).changes;
+    const dead = this.db.prepare('DELETE FROM dead_letters WHERE received_ms < ?').run(nowMs - this.opts.deadLetterRetentionDays * DAY_MS).changes;
+    return events + dead;
+  }
+
+  getCursor(consumer: string): number {
+    return (this.selectCursor.get(consumer) as { seq: number } | undefined)?.seq ?? 0;
+  }
+
+  setCursor(consumer: string, seq: number): void {
+    this.upsertCursor.run(consumer, seq);
+  }
+}
