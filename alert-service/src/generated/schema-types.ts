@@ -81,6 +81,7 @@ export interface AllSchemas {
   'records/tail-raw.schema.json'?: TailRawRecord;
   'records/winevtlog.schema.json'?: WinEvtLogRecord;
   'records/winlog.schema.json'?: WinLogRecord;
+  'rule-override.schema.json'?: RuleOverride;
   'severity.schema.json'?: Severity;
   'source-kind.schema.json'?: SourceKind;
 }
@@ -332,21 +333,121 @@ export interface StorageConfig {
    */
   synchronous: 'FULL' | 'NORMAL';
 }
+/**
+ * How incoming records become LogEvents: time zones for timestamps without a zone, host naming, and bounds on what is stored per event.
+ */
 export interface NormalizeConfig {
   /**
-   * Zone for timestamps that carry none (RFC 3164 syslog, nginx error log): an IANA name or UTC
+   * Zone for timestamps that carry none (RFC 3164 syslog, nginx/apache error log, python logging, ISO strings without offset): an IANA name (Europe/Berlin), UTC, or a fixed offset like +01:00
    */
   timezone: string;
   /**
-   * Per-host override of `timezone`
+   * Per-host override of `timezone`, keyed by host name as events show it (matched case-insensitively; the short name also matches)
    */
   host_timezones?: {
     [k: string]: string;
   };
+  /**
+   * Messages longer than this are cut (the event keeps the first max_message_chars characters)
+   */
   max_message_chars: number;
+  /**
+   * How host names are written into events: 'short' = lower-case first DNS label (FS01.corp.example.com → fs01), 'full' = lower-case as sent. IP literals are kept whole either way.
+   */
+  host_form?: 'short' | 'full';
+  /**
+   * RFC 3164 timestamps have no year: the year chosen is the latest one that does not put the line more than this far after the collection time (so a December line read in January is last year's)
+   */
+  syslog_future_tolerance_hours?: number;
+  /**
+   * Most keys of a JSON application log kept under fields.extra (the rest are dropped)
+   */
+  max_extra_keys?: number;
+  /**
+   * Budget in JSON characters for fields.extra; a value that does not fit is replaced by a truncated string
+   */
+  max_extra_chars?: number;
 }
+/**
+ * Detection rules: where rule modules and Sigma rules live, per-rule overrides, and the bounds on window state. Windows, lateness and quiet periods are measured in event time.
+ */
 export interface RulesConfig {
+  /**
+   * Run the rule engine at all.
+   */
   enabled: boolean;
+  /**
+   * Directory of rule modules (*.ts / *.js, one rule each). Relative paths are resolved against the project root.
+   */
+  dir: string;
+  /**
+   * Directory of Sigma rules (*.yml / *.yaml, several YAML documents per file allowed). Empty string: no Sigma rules.
+   */
+  sigma_dir: string;
+  /**
+   * Rule ids (built-in or Sigma id/name) that are loaded and validated but not run.
+   */
+  disabled: string[];
+  /**
+   * Per-rule settings keyed by rule id, applied over the rule's own definition without editing code.
+   */
+  overrides: {
+    [k: string]: RuleOverride;
+  };
+  /**
+   * Most open groups (e.g. distinct source IPs) one rule keeps; the least recently seen group is evicted beyond it and counted in detect_groups_evicted_total.
+   */
+  max_groups_per_rule: number;
+  /**
+   * Most window entries one group keeps; older entries are dropped beyond it (counted in detect_entries_truncated_total). Must be at least the largest threshold to fire.
+   */
+  max_events_per_group: number;
+  /**
+   * How far behind the newest event of its group an event may arrive and still be placed in its window (sorted insertion); older ones are counted in detect_late_dropped_total and ignored.
+   */
+  allowed_lateness_s: number;
+  /**
+   * After a group fires, further matches of that group are suppressed for this long (event time) unless the rule sets its own quiet period.
+   */
+  default_quiet_s: number;
+  /**
+   * On start, replay stored events of the last longest window (plus lateness and quiet) through the rules without emitting, so windows near their threshold survive a restart.
+   */
+  warmup: boolean;
+  /**
+   * Upper bound on events replayed at start-up.
+   */
+  warmup_max_events: number;
+  /**
+   * Raw sample messages attached to each alert signal.
+   */
+  samples_per_alert: number;
+}
+/**
+ * Settings that replace a rule's own definition for one deployment (config `rules.overrides.<rule id>`).
+ */
+export interface RuleOverride {
+  /**
+   * false turns the rule off (same as listing it in rules.disabled).
+   */
+  enabled?: boolean;
+  /**
+   * Events (count), distinct values (distinct) or failures before the final step (sequence) needed to fire.
+   */
+  threshold?: number;
+  /**
+   * Sliding window length in seconds of event time.
+   */
+  window_s?: number;
+  /**
+   * Quiet period per group after the rule fires, in seconds of event time.
+   */
+  quiet_s?: number;
+  /**
+   * Fields the rule counts separately (e.g. [src_ip] or [host, user]).
+   */
+  group_by?: string[];
+  severity?: AlertSeverity;
 }
 /**
  * Hourly anomaly detection: per (host, source) hourly feature buckets scored by an Isolation Forest plus a per-feature robust z-score baseline, and error-template mining.
