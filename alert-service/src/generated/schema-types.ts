@@ -5,6 +5,18 @@
  */
 export type AlertSeverity = 'informational' | 'low' | 'medium' | 'high' | 'critical';
 /**
+ * Alert levels, as Sigma's `level`.
+ */
+export type AlertSeverity1 = 'informational' | 'low' | 'medium' | 'high' | 'critical';
+/**
+ * Alert levels, as Sigma's `level`.
+ */
+export type AlertSeverity2 = 'informational' | 'low' | 'medium' | 'high' | 'critical';
+/**
+ * Alert levels, as Sigma's `level`.
+ */
+export type AlertSeverity3 = 'informational' | 'low' | 'medium' | 'high' | 'critical';
+/**
  * What kind of log an event came from. Decides which line parser applies.
  */
 export type SourceKind = 'auth' | 'syslog' | 'web_access' | 'web_error' | 'app' | 'windows';
@@ -64,6 +76,8 @@ export type TailParsedRecord = {
 export type SourceKind1 = 'auth' | 'syslog' | 'web_access' | 'web_error' | 'app' | 'windows';
 
 export interface AllSchemas {
+  'alert-ack-request.schema.json'?: AlertAckRequest;
+  'alert-record.schema.json'?: AlertRecord;
   'alert-severity.schema.json'?: AlertSeverity;
   'alert.schema.json'?: AlertSignal;
   'config.schema.json'?: LogwardConfig;
@@ -76,6 +90,8 @@ export interface AllSchemas {
   'config/storage.schema.json'?: StorageConfig;
   'event-fields.schema.json'?: EventFields;
   'event.schema.json'?: LogEvent;
+  'ip-enrichment.schema.json'?: IpEnrichment;
+  'outbox-item.schema.json'?: OutboxItem;
   'records/app-json.schema.json'?: AppJsonRecord;
   'records/tail-parsed.schema.json'?: TailParsedRecord;
   'records/tail-raw.schema.json'?: TailRawRecord;
@@ -83,7 +99,119 @@ export interface AllSchemas {
   'records/winlog.schema.json'?: WinLogRecord;
   'rule-override.schema.json'?: RuleOverride;
   'severity.schema.json'?: Severity;
+  'silence-matcher.schema.json'?: SilenceMatcher;
+  'silence-request.schema.json'?: SilenceRequest;
+  'silence.schema.json'?: Silence;
   'source-kind.schema.json'?: SourceKind;
+}
+/**
+ * Body of POST /api/alerts/:id/ack. An acknowledged alert gets no reminders; its resolution is still notified.
+ */
+export interface AlertAckRequest {
+  by: string;
+  comment?: string;
+}
+/**
+ * One stored alert: every signal with the same fingerprint (rule_id + group) updates it. Returned by GET /api/alerts and /api/alerts/:id.
+ */
+export interface AlertRecord {
+  id: number;
+  /**
+   * sha256 of rule_id and the group sorted by key
+   */
+  fingerprint: string;
+  rule_id: string;
+  title: string;
+  severity: AlertSeverity;
+  source: 'rule' | 'sigma' | 'anomaly' | 'llm';
+  host: string;
+  group: {
+    [k: string]: string;
+  };
+  labels: {
+    [k: string]: string;
+  };
+  tags: string[];
+  /**
+   * silenced: an active silence matches (still stored, not notified); acknowledged: no reminders until it resolves
+   */
+  state: 'firing' | 'silenced' | 'acknowledged' | 'resolved';
+  /**
+   * Event time of the first matching event
+   */
+  first_seen: string;
+  /**
+   * Event time of the latest matching event
+   */
+  last_seen: string;
+  /**
+   * Matching events over all signals
+   */
+  count: number;
+  summary: string;
+  fields: {};
+  event_ids: string[];
+  /**
+   * Most recent raw lines, attacker-controlled
+   */
+  samples: string[];
+  /**
+   * Service time the record was created
+   */
+  created_at: string;
+  /**
+   * Service time of the latest signal (resolution counts from here)
+   */
+  updated_at: string;
+  resolved_at?: string | null;
+  acknowledged_at?: string | null;
+  acknowledged_by?: string | null;
+  ack_comment?: string | null;
+  /**
+   * Ids of the active silences that match
+   */
+  silenced_by?: number[];
+  last_notified_at?: string | null;
+  /**
+   * Link to the alert in the dashboard
+   */
+  url: string;
+  /**
+   * Source IPs found in group, labels and fields
+   */
+  enrichment?: IpEnrichment[];
+}
+/**
+ * What is known about one IP address from local data: its address class (private and reserved ranges labelled) and, for public addresses, country, city and ASN.
+ */
+export interface IpEnrichment {
+  ip: string;
+  /**
+   * Where the address was found (e.g. group.src_ip)
+   */
+  key?: string;
+  scope:
+    | 'public'
+    | 'private'
+    | 'loopback'
+    | 'link-local'
+    | 'cgnat'
+    | 'documentation'
+    | 'unique-local'
+    | 'multicast'
+    | 'unspecified'
+    | 'reserved';
+  /**
+   * e.g. 'private (RFC 1918)'
+   */
+  scope_label?: string;
+  /**
+   * ISO 3166-1 alpha-2
+   */
+  country?: string;
+  city?: string;
+  asn?: number;
+  as_org?: string;
 }
 /**
  * What a detector (rule, Sigma rule, anomaly detector, LLM review) emits when it fires. The alerting stage turns signals with the same fingerprint into one alert record.
@@ -291,7 +419,7 @@ export interface ServerConfig {
 }
 export interface IngestConfig {
   /**
-   * Accepted Bearer tokens for POST /v1/ingest (several, to rotate). Empty: ingest is open, allowed only when listening on loopback.
+   * Accepted Bearer tokens for POST /v1/ingest (several, to rotate; at least 12 characters, generate them with `openssl rand -hex 32`). Empty: ingest is open, allowed only when listening on loopback.
    */
   tokens: string[];
   /**
@@ -542,8 +670,249 @@ export interface AnomalyConfig {
    */
   max_clock_skew_minutes: number;
 }
+/**
+ * Alert lifecycle (fingerprint, grouping, repeat, resolution, silences) and delivery (email, Slack, Fluent forward, daily digest). Timings follow Prometheus Alertmanager: group_wait, group_interval, repeat_interval.
+ */
 export interface AlertingConfig {
+  /**
+   * Turn alert storage and notification on or off.
+   */
   enabled: boolean;
+  /**
+   * How often group timers, resolutions, digest schedule and outbox retries are checked.
+   */
+  tick_interval_ms: number;
+  /**
+   * Raw sample lines kept per alert record (most recent).
+   */
+  max_samples: number;
+  /**
+   * Event ids kept per alert record (most recent).
+   */
+  max_event_ids: number;
+  /**
+   * Bound on unresolved alert records. Past it, signals with a new fingerprint are folded into one overflow alert per rule (group {_overflow: 'true'}) instead of new records.
+   */
+  max_active_alerts: number;
+  /**
+   * Resolved alerts, sent/failed outbox rows and digest runs older than this are deleted.
+   */
+  retention_days: number;
+  /**
+   * Alerts listed in one notification; the rest are counted.
+   */
+  max_alerts_per_message: number;
+  /**
+   * Notification policy used when no entry of `policies` matches, and the fallback for every key a matching policy leaves out.
+   */
+  default_policy: {
+    /**
+     * Wait after the first alert of a rule before notifying, to batch alerts that arrive together.
+     */
+    group_wait_s: number;
+    /**
+     * Minimum time between two notifications for the same rule when alerts are added or resolved.
+     */
+    group_interval_s: number;
+    /**
+     * Resend a reminder for alerts still firing (and not acknowledged) only after this long.
+     */
+    repeat_interval_s: number;
+    /**
+     * An alert with no new signal for this long resolves; its resolution is notified once.
+     */
+    resolve_after_s: number;
+    /**
+     * Channels that receive these alerts (each must also be enabled).
+     */
+    channels: ('email' | 'slack' | 'forward')[];
+  };
+  /**
+   * Per rule / severity / source overrides; the first entry whose match fits wins, missing keys come from default_policy. The default sends new critical alerts at once.
+   */
+  policies: Policy[];
+  channels: {
+    /**
+     * SMTP through nodemailer. Gmail: host smtp.gmail.com, port 465 + secure, or 587 + require_tls; auth with an app password or OAuth2.
+     */
+    email: {
+      enabled: boolean;
+      /**
+       * SMTP server host.
+       */
+      host: string;
+      port: number;
+      /**
+       * Implicit TLS from the first byte (port 465).
+       */
+      secure: boolean;
+      /**
+       * Require STARTTLS on a plain connection (port 587); refuse to send in clear text.
+       */
+      require_tls: boolean;
+      /**
+       * Verify the server certificate. Turn off only for a test server with a self-signed certificate.
+       */
+      tls_reject_unauthorized: boolean;
+      /**
+       * From address.
+       */
+      from: string;
+      /**
+       * Recipients (comma-separated in the environment).
+       */
+      to: string[];
+      min_severity: AlertSeverity1;
+      /**
+       * Connection, greeting and socket timeout.
+       */
+      timeout_ms: number;
+      /**
+       * Token bucket: `burst` messages at once, refilled at `per_minute`. Alerts held back are summarized in the next message.
+       */
+      rate_limit: {
+        burst: number;
+        per_minute: number;
+      };
+      /**
+       * SMTP authentication; leave user empty for none.
+       */
+      auth: {
+        /**
+         * login: user + pass (an app password for Gmail). oauth2: XOAUTH2 with client id/secret and refresh token.
+         */
+        type: 'login' | 'oauth2';
+        user: string;
+        /**
+         * Secret: set it through LOGWARD_ALERTING_CHANNELS_EMAIL_AUTH_PASS. Never logged.
+         */
+        pass?: string;
+        client_id?: string;
+        /**
+         * Secret (OAuth2).
+         */
+        client_secret?: string;
+        /**
+         * Secret (OAuth2).
+         */
+        refresh_token?: string;
+        /**
+         * Optional current OAuth2 access token.
+         */
+        access_token?: string;
+      };
+    };
+    slack: {
+      enabled: boolean;
+      /**
+       * Incoming webhook URL. Secret: set it through LOGWARD_ALERTING_CHANNELS_SLACK_WEBHOOK_URL. Never logged.
+       */
+      webhook_url?: string;
+      min_severity: AlertSeverity2;
+      timeout_ms: number;
+      /**
+       * Token bucket: `burst` messages at once, refilled at `per_minute`. Alerts held back are summarized in the next message.
+       */
+      rate_limit: {
+        burst: number;
+        per_minute: number;
+      };
+    };
+    /**
+     * Fluent forward protocol output (Fluent Bit / Fluentd `forward` input): each alert as one structured record.
+     */
+    forward: {
+      enabled: boolean;
+      host: string;
+      port: number;
+      /**
+       * Records are tagged <tag_prefix>.<tag>.
+       */
+      tag_prefix: string;
+      tag: string;
+      min_severity: AlertSeverity3;
+      /**
+       * Connect + acknowledgement timeout.
+       */
+      timeout_ms: number;
+      /**
+       * Token bucket: `burst` messages at once, refilled at `per_minute`. Alerts held back are summarized in the next message.
+       */
+      rate_limit: {
+        burst: number;
+        per_minute: number;
+      };
+    };
+  };
+  outbox: {
+    /**
+     * Deliveries are marked failed after this many attempts.
+     */
+    max_attempts: number;
+    /**
+     * First retry delay; doubles per attempt, with jitter.
+     */
+    backoff_initial_ms: number;
+    backoff_max_ms: number;
+    /**
+     * Bound on queued messages per channel; past it alerts are held back and summarized in the next message.
+     */
+    max_pending_per_channel: number;
+  };
+  digest: {
+    /**
+     * Daily summary email (needs the email channel).
+     */
+    enabled: boolean;
+    /**
+     * Local hour at which the digest for the previous 24 hours is sent.
+     */
+    hour: number;
+    /**
+     * IANA time zone for `hour` and for the day shown.
+     */
+    timezone: string;
+    /**
+     * Digest recipients; empty: channels.email.to.
+     */
+    recipients: string[];
+    top_ips: number;
+  };
+  /**
+   * Message templates ({{path}}, {{#each list}}…{{/each}}, {{#if path}}…{{else}}…{{/if}}); values are escaped for the target (HTML, Slack mrkdwn, plain text, header). Unset: built-in templates. `dir` may hold files named <channel>.<part>.tmpl (e.g. email.subject.tmpl) that override them.
+   */
+  templates: {
+    /**
+     * Directory with template files.
+     */
+    dir?: string;
+    email_subject?: string;
+    email_text?: string;
+    email_html?: string;
+    slack_title?: string;
+    slack_body?: string;
+  };
+  geoip: {
+    /**
+     * Country, city (GeoLite2 City from @ip-location-db) and ASN (@ip-location-db/asn) for source IPs, from local files; never an online lookup.
+     */
+    enabled: boolean;
+  };
+}
+export interface Policy {
+  /**
+   * Every listed key must match (any of its values).
+   */
+  match: {
+    rule_id?: string[];
+    severity?: AlertSeverity[];
+    source?: ('rule' | 'sigma' | 'anomaly' | 'llm')[];
+  };
+  group_wait_s?: number;
+  group_interval_s?: number;
+  repeat_interval_s?: number;
+  resolve_after_s?: number;
+  channels?: ('email' | 'slack' | 'forward')[];
 }
 /**
  * Fields extracted from an event. Named keys have fixed meanings across sources; anything else a source carries (JSON log keys) is kept under `extra`.
@@ -632,6 +1001,21 @@ export interface LogEvent {
   fields: EventFields;
 }
 /**
+ * One queued notification for one channel (GET /api/outbox). The rendered message itself is not returned.
+ */
+export interface OutboxItem {
+  id: number;
+  channel: 'email' | 'slack' | 'forward';
+  kind: 'alerts' | 'held_back' | 'digest';
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  next_attempt_at: string;
+  last_error?: string | null;
+  created_at: string;
+  sent_at?: string | null;
+  alert_ids: number[];
+}
+/**
  * A line from Fluent Bit's tail input without a parser: the whole line is in `log`. This is what fluent-bit/ in this repo sends; parsing happens in the service.
  */
 export interface TailRawRecord {
@@ -707,4 +1091,264 @@ export interface WinLogRecord {
   StringInserts?: string[];
   hostname?: string;
   [k: string]: unknown;
+}
+/**
+ * Matches one alert attribute: rule_id, host, severity, source, or any group/label key. A key the alert lacks matches as the empty string (as in Alertmanager).
+ */
+export interface SilenceMatcher {
+  name: string;
+  value: string;
+  /**
+   * value is a regular expression anchored at both ends
+   */
+  is_regex?: boolean;
+  /**
+   * false: the matcher matches when the value does NOT match
+   */
+  is_equal?: boolean;
+}
+/**
+ * Body of POST /api/silences.
+ */
+export interface SilenceRequest {
+  /**
+   * @minItems 1
+   * @maxItems 20
+   */
+  matchers:
+    | [SilenceMatcher]
+    | [SilenceMatcher, SilenceMatcher]
+    | [SilenceMatcher, SilenceMatcher, SilenceMatcher]
+    | [SilenceMatcher, SilenceMatcher, SilenceMatcher, SilenceMatcher]
+    | [SilenceMatcher, SilenceMatcher, SilenceMatcher, SilenceMatcher, SilenceMatcher]
+    | [SilenceMatcher, SilenceMatcher, SilenceMatcher, SilenceMatcher, SilenceMatcher, SilenceMatcher]
+    | [SilenceMatcher, SilenceMatcher, SilenceMatcher, SilenceMatcher, SilenceMatcher, SilenceMatcher, SilenceMatcher]
+    | [
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher
+      ]
+    | [
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher
+      ]
+    | [
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher
+      ]
+    | [
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher
+      ]
+    | [
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher
+      ]
+    | [
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher
+      ]
+    | [
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher
+      ]
+    | [
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher
+      ]
+    | [
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher
+      ]
+    | [
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher
+      ]
+    | [
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher
+      ]
+    | [
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher
+      ]
+    | [
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher,
+        SilenceMatcher
+      ];
+  /**
+   * Default: now
+   */
+  starts_at?: string;
+  ends_at: string;
+  comment: string;
+  created_by: string;
+}
+/**
+ * A stored silence: alerts matched by every matcher between starts_at and ends_at are stored with state 'silenced' and not notified.
+ */
+export interface Silence {
+  id: number;
+  matchers: SilenceMatcher[];
+  starts_at: string;
+  ends_at: string;
+  comment: string;
+  created_by: string;
+  created_at: string;
+  status: 'pending' | 'active' | 'expired';
 }
