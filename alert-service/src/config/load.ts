@@ -120,7 +120,8 @@ export function loadConfig(opts: LoadOptions = {}): LogwardConfig {
   const keys = environmentKeys();
   const sources = new Map<string, string>();
   for (const [rawName, value] of Object.entries(env)) {
-    if (value === undefined) continue;
+    // Empty means unset: compose files pass ${VAR:-} through as ''.
+    if (value === undefined || value === '') continue;
     const name = ALIASES[rawName] ?? rawName;
     const key = keys.get(name);
     if (!key) {
