@@ -34,6 +34,7 @@ import {
 import { INGEST_PATH } from '../../alert-service/src/ingest/constants.js';
 import { loadConfig as loadServiceConfig } from '../../alert-service/src/config/load.js';
 import { schemaDocuments, validatorFor, describeErrors } from '../../alert-service/src/schema/registry.js';
+import { kindFromTag } from '../../alert-service/src/normalize/source-kind.js';
 
 const targets = Object.keys(TARGETS) as Target[];
 const service = loadServiceConfig({ env: {} });
@@ -125,6 +126,17 @@ test('linux kinds: auth, syslog, web_access, web_error, app; windows: windows; t
   const expected: Record<string, string> = { 'auth.*': 'auth', 'syslog.*': 'syslog', 'web.access.*': 'web_access', 'web.error.*': 'web_error', 'app.*': 'app' };
   for (const input of cfg.pipeline.inputs) {
     for (const { tag } of sampleTags(input, exampleEnv)) assert.equal(keysAddedFor(cfg, tag).get('source_kind'), expected[String(input.tag)], tag);
+  }
+});
+
+test('the service infers the same source_kind from the X-Fluent-Tag these configs produce', () => {
+  for (const target of targets) {
+    const cfg = loadConfig(target);
+    for (const input of cfg.pipeline.inputs) {
+      for (const { tag, path } of sampleTags(input, exampleEnv)) {
+        assert.equal(kindFromTag(tag, path), keysAddedFor(cfg, tag).get('source_kind'), `${target} ${tag}`);
+      }
+    }
   }
 });
 
