@@ -1,0 +1,139 @@
+/**
+ * The form every rule takes inside the engine, whether it came from a TypeScript module or a Sigma
+ * YAML file: match constraints as lookup sets, one evaluate() call, and the firing settings with
+ * config overrides already applied and times in milliseconds.
+ */
+import type { AlertSeverity, LogEvent, RuleOverride } from '../generated/schema-types.js';
+import type { AlertContext, Extracted, RuleDefinition, SourceKind } from './rule.js';
+import { valueGetter } from './fields.js';
+
+export interface Evaluation {
+  values: Extracted;
+  /** Sequence rules: the step(s) this event stands for. */
+  steps?: readonly string[];
+  /** Distinct rules: the value counted. */
+  distinct?: string;
+}
+
+export interface ResolvedFire {
+  mode: 'single' | 'count' | 'distinct' | 'sequence';
+  /** Events / distinct values needed (count, distinct); unused for single and sequence. */
+  threshold: number;
+  windowMs: number;
+  quietMs: number;
+  groupBy: string[];
+  distinctField?: string;
+  steps: Array<{ name: string; min: number }>;
+  ordered: boolean;
+}
+
+export interface CompiledRule {
+  id: string;
+  title: string;
+  description: string;
+  severity: AlertSeverity;
+  tags: string[];
+  source: 'rule' | 'sigma';
+  /** Where it was loaded from, for messages. */
+  file: string;
+  kinds?: ReadonlySet<SourceKind>;
+  /** Lower-cased. */
+  programs?: ReadonlySet<string>;
+  /** Lower-cased. */
+  channels?: ReadonlySet<string>;
+  eventIds?: ReadonlySet<number>;
+  /** The rest of the test (predicate, extraction); kinds/programs/channels/eventIds are checked before it. */
+  evaluate(event: LogEvent): Evaluation | null;
+  fire: ResolvedFire;
+  groupKey(event: LogEvent, values: Extracted): string[];
+  summary?: (ctx: AlertContext) => string;
+}
+
+/** Settings applied to every windowed rule by the CLI (`analyze --window --threshold`). */
+export interface GlobalOverride {
+  window_s?: number;
+  threshold?: number;
+}
+
+export function lowerSet(values: readonly string[] | undefined): ReadonlySet<string> | undefined {
+  return values && values.length ? new Set(values.map((v) => v.toLowerCase())) : undefined;
+}
+
+/**
+ * Applies overrides (per-rule from config, then the global CLI one) to a rule's firing settings.
+ * A sequence's threshold is the `min` of every step but the last (the failures before a success).
+ */
+export function resolveFire(
+  spec: RuleDefinition['fire'],
+  defaultQuietSec: number,
+  override: RuleOverride | undefined,
+  global: GlobalOverride | undefined,
+): ResolvedFire {
+  const windowSec = global?.window_s ?? override?.window_s ?? ('windowSec' in spec ? spec.windowSec : 0);
+  const threshold = global?.threshold ?? override?.threshold;
+  const steps = spec.mode === 'sequence' ? spec.steps.map((s, i) => ({ name: s.name, min: threshold !== undefined && i < spec.steps.length - 1 ? threshold : s.min })) : [];
+  return {
+    mode: spec.mode,
+    threshold: spec.mode === 'count' || spec.mode === 'distinct' ? threshold ?? spec.threshold : 1,
+    windowMs: windowSec * 1000,
+    quietMs: (override?.quiet_s ?? spec.quietSec ?? defaultQuietSec) * 1000,
+    groupBy: [...(override?.group_by ?? spec.groupBy ?? (spec.mode === 'single' ? ['host'] : []))],
+    ...(spec.mode === 'distinct' ? { distinctField: spec.field } : {}),
+    steps,
+    ordered: spec.mode === 'sequence' ? spec.ordered : false,
+  };
+}
+
+export function groupKeyFn(groupBy: readonly string[]): CompiledRule['groupKey'] {
+  const getters = groupBy.map(valueGetter);
+  return (event, values) => getters.map((g) => {
+    const v = g(event, values);
+    return v === undefined ? '' : String(v);
+  });
+}
+
+/** Turns a validated plugin RuleDefinition into the engine's form. */
+export function compileDefinition(
+  def: RuleDefinition,
+  file: string,
+  opts: { defaultQuietSec: number; override?: RuleOverride; global?: GlobalOverride },
+): CompiledRule {
+  const fire = resolveFire(def.fire, opts.defaultQuietSec, opts.override, opts.global);
+  const where = def.match.where;
+  const extract = def.extract;
+  const distinctGet = fire.distinctField ? valueGetter(fire.distinctField) : undefined;
+  const isSequence = fire.mode === 'sequence';
+  const evaluate = (event: LogEvent): Evaluation | null => {
+    if (where && !where(event)) return null;
+    const values = extract ? extract(event) : {};
+    if (!values) return null;
+    if (distinctGet) {
+      const d = distinctGet(event, values);
+      if (d === undefined || d === '') return null;
+      return { values, distinct: String(d) };
+    }
+    if (isSequence) {
+      const step = values.step;
+      if (typeof step !== 'string') return null;
+      return { values, steps: [step] };
+    }
+    return { values };
+  };
+  return {
+    id: def.id,
+    title: def.title,
+    description: def.description,
+    severity: opts.override?.severity ?? def.severity,
+    tags: [...(def.tags ?? [])],
+    source: 'rule',
+    file,
+    ...(def.match.kinds?.length ? { kinds: new Set(def.match.kinds) } : {}),
+    ...(def.match.programs?.length ? { programs: lowerSet(def.match.programs)! } : {}),
+    ...(def.match.channels?.length ? { channels: lowerSet(def.match.channels)! } : {}),
+    ...(def.match.eventIds?.length ? { eventIds: new Set(def.match.eventIds) } : {}),
+    evaluate,
+    fire,
+    groupKey: groupKeyFn(fire.groupBy),
+    ...(def.summary ? { summary: def.summary } : {}),
+  };
+}

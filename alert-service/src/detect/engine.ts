@@ -1,0 +1,367 @@
+/**
+ * The windowed detection engine: one instance runs every compiled rule (plugin or Sigma) over
+ * events and emits AlertSignals. Semantics (also in plugin/README.md):
+ *
+ * - Time is EVENT time (LogEvent.time), never arrival time. Window length W: a count/distinct
+ *   rule fires when `threshold` entries of one group lie within any span shorter than W
+ *   (all in (t − W, t]). Windows slide: every position counts, not fixed buckets.
+ * - Late / out-of-order events: an event up to `allowedLateness` behind the newest event of its
+ *   group is inserted at its place in time and every window containing it is checked; older
+ *   ones are dropped and counted (late_dropped_total).
+ * - One alert per burst: when a group fires, its window is consumed (cleared) and the group is
+ *   quiet for `quiet` (event time) from the last event of the burst. Matches in the quiet period
+ *   (or late events belonging to the fired burst) emit nothing; they are counted
+ *   (suppressed_total) and reported in the next alert of that group as `suppressed_before`.
+ *   After the quiet period a fresh threshold's worth of events is needed to fire again. The
+ *   alerting stage deduplicates by fingerprint (rule_id + group) on top of that.
+ * - State is bounded: at most maxGroupsPerRule groups per rule (least recently touched group
+ *   evicted, groups_evicted_total), at most maxEventsPerGroup entries per group (oldest dropped,
+ *   entries_truncated_total); groups whose newest event is older than the watermark minus
+ *   max(window, quiet) + lateness are expired (groups_expired_total).
+ * - Warm mode (restart): events are run through the same code without emitting, so windows near
+ *   their threshold and quiet periods of bursts that already fired are rebuilt.
+ */
+import type { AlertSignal, LogEvent } from '../generated/schema-types.js';
+import type { AlertSink, Clock } from '../pipeline/contracts.js';
+import type { CompiledRule, Evaluation } from './compiled.js';
+import { RuleIndex } from './rule-index.js';
+import { insertSorted, trimEntries, upperBound, widestWindowContaining, type Span, type WindowEntry } from './windows.js';
+
+export interface EngineLimits {
+  maxGroupsPerRule: number;
+  maxEventsPerGroup: number;
+  allowedLatenessMs: number;
+  samplesPerAlert: number;
+}
+
+export const DEFAULT_LIMITS: EngineLimits = { maxGroupsPerRule: 50_000, maxEventsPerGroup: 1000, allowedLatenessMs: 600_000, samplesPerAlert: 5 };
+
+/** Counters the service exports (Prometheus names: logward_detect_<key>). */
+export interface DetectMetrics {
+  events_total: number;
+  matches_total: number;
+  signals_total: number;
+  suppressed_total: number;
+  late_dropped_total: number;
+  groups_evicted_total: number;
+  groups_expired_total: number;
+  entries_truncated_total: number;
+  rule_errors_total: number;
+  bad_time_total: number;
+  warmup_events_total: number;
+  warmup_signals_total: number;
+  duplicates_skipped_total: number;
+  /** Per rule id: matches and signals. */
+  by_rule: Map<string, { matches: number; signals: number }>;
+}
+
+export function newMetrics(): DetectMetrics {
+  return {
+    events_total: 0, matches_total: 0, signals_total: 0, suppressed_total: 0, late_dropped_total: 0, groups_evicted_total: 0,
+    groups_expired_total: 0, entries_truncated_total: 0, rule_errors_total: 0, bad_time_total: 0, warmup_events_total: 0,
+    warmup_signals_total: 0, duplicates_skipped_total: 0, by_rule: new Map(),
+  };
+}
+
+interface GroupState {
+  values: string[];
+  newest: number;
+  entries: WindowEntry[];
+  /** Time of the last event of the last fired burst; NaN before the first fire. */
+  lastFire: number;
+  suppressed: number;
+}
+
+/** Called for every rule match (test-rule shows them); cheap no-op by default. */
+export type MatchObserver = (rule: CompiledRule, event: LogEvent, evaluation: Evaluation) => void;
+
+const SWEEP_EVERY = 8192;
+/** Events stamped further in the future than this (vs the clock) do not move the watermark. */
+const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+const MAX_VALUES_PER_KEY = 20;
+const MAX_VALUE_CHARS = 256;
+const MAX_SAMPLE_CHARS = 2048;
+const MAX_EVENT_IDS = 100;
+
+export class DetectionEngine {
+  readonly metrics: DetectMetrics = newMetrics();
+  private readonly index: RuleIndex;
+  private readonly state = new Map<CompiledRule, Map<string, GroupState>>();
+  private watermark = -Infinity;
+  private sinceSweep = 0;
+  private warming = false;
+  private loggedErrors = 0;
+  onMatch: MatchObserver | undefined;
+
+  constructor(
+    readonly rules: readonly CompiledRule[],
+    private readonly sink: AlertSink,
+    private readonly clock: Clock,
+    private readonly limits: EngineLimits = DEFAULT_LIMITS,
+    private readonly log: (m: string) => void = () => {},
+  ) {
+    this.index = new RuleIndex(rules);
+    for (const r of rules) {
+      this.state.set(r, new Map());
+      this.metrics.by_rule.set(r.id, { matches: 0, signals: 0 });
+    }
+  }
+
+  /** Longest span of event time any rule needs to look back (window or quiet, plus lateness). */
+  maxLookbackMs(): number {
+    let m = 0;
+    for (const r of this.rules) m = Math.max(m, r.fire.windowMs, r.fire.quietMs);
+    return m + this.limits.allowedLatenessMs;
+  }
+
+  /** Open groups across all rules (a gauge). */
+  groupCount(): number {
+    let n = 0;
+    for (const m of this.state.values()) n += m.size;
+    return n;
+  }
+
+  process(events: readonly LogEvent[]): void {
+    for (const e of events) this.processOne(e);
+  }
+
+  /** Runs events through the rules without emitting (restart warm-up). */
+  warm(events: readonly LogEvent[]): void {
+    this.warming = true;
+    try {
+      for (const e of events) {
+        this.metrics.warmup_events_total++;
+        this.processOne(e);
+      }
+    } finally {
+      this.warming = false;
+    }
+  }
+
+  processOne(e: LogEvent): void {
+    this.metrics.events_total++;
+    const t = Date.parse(e.time);
+    if (Number.isNaN(t)) {
+      this.metrics.bad_time_total++;
+      return;
+    }
+    if (t > this.watermark && t <= this.clock.now() + MAX_FUTURE_SKEW_MS) this.watermark = t;
+    const candidates = this.index.candidates(e);
+    for (let i = 0; i < candidates.length; i++) {
+      const rule = candidates[i]!;
+      if (!this.index.passes(rule, e)) continue;
+      let ev: Evaluation | null;
+      try {
+        ev = rule.evaluate(e);
+      } catch (err) {
+        this.metrics.rule_errors_total++;
+        if (this.loggedErrors++ < 20) this.log(`detect: rule ${rule.id} (${rule.file}) threw on event ${e.id}: ${(err as Error).message}`);
+        continue;
+      }
+      if (!ev) continue;
+      this.metrics.matches_total++;
+      this.metrics.by_rule.get(rule.id)!.matches++;
+      this.onMatch?.(rule, e, ev);
+      this.apply(rule, e, t, ev);
+    }
+    if (++this.sinceSweep >= SWEEP_EVERY) this.sweep();
+  }
+
+  /** Drops groups no event can still affect. Groups are kept in touch order, so stop at the first live one. */
+  sweep(): void {
+    this.sinceSweep = 0;
+    if (this.watermark === -Infinity) return;
+    for (const [rule, groups] of this.state) {
+      const cutoff = this.watermark - Math.max(rule.fire.windowMs, rule.fire.quietMs) - this.limits.allowedLatenessMs;
+      for (const [key, g] of groups) {
+        if (g.newest >= cutoff) break;
+        groups.delete(key);
+        this.metrics.groups_expired_total++;
+      }
+    }
+  }
+
+  private groupFor(rule: CompiledRule, values: string[]): GroupState {
+    const groups = this.state.get(rule)!;
+    const key = values.length === 1 ? values[0]! : values.join('\u001f');
+    let g = groups.get(key);
+    if (g) {
+      // Re-insert so Map order is least-recently-touched first (LRU eviction and sweep rely on it).
+      groups.delete(key);
+      groups.set(key, g);
+      return g;
+    }
+    g = { values, newest: -Infinity, entries: [], lastFire: NaN, suppressed: 0 };
+    groups.set(key, g);
+    if (groups.size > this.limits.maxGroupsPerRule) {
+      const oldest = groups.keys().next().value as string;
+      groups.delete(oldest);
+      this.metrics.groups_evicted_total++;
+    }
+    return g;
+  }
+
+  private apply(rule: CompiledRule, e: LogEvent, t: number, ev: Evaluation): void {
+    const fire = rule.fire;
+    const g = this.groupFor(rule, rule.groupKey(e, ev.values));
+    if (t < g.newest - this.limits.allowedLatenessMs) {
+      this.metrics.late_dropped_total++;
+      return;
+    }
+    if (t > g.newest) g.newest = t;
+    if (!Number.isNaN(g.lastFire)) {
+      const reach = fire.mode === 'single' ? fire.quietMs : fire.windowMs;
+      if (t < g.lastFire + fire.quietMs && t >= g.lastFire - reach) {
+        g.suppressed++;
+        this.metrics.suppressed_total++;
+        return;
+      }
+    }
+    const entry: WindowEntry = { t, id: e.id, message: e.message, host: e.host, values: ev.values };
+    if (fire.mode === 'single') {
+      this.fire(rule, g, [entry], e);
+      return;
+    }
+    if (ev.distinct !== undefined) {
+      entry.distinct = ev.distinct;
+      // A distinct value counts once, at its latest time: drop its older entry.
+      const prev = g.entries.findIndex((x) => x.distinct === ev.distinct);
+      if (prev >= 0) {
+        if (g.entries[prev]!.t >= t) return;
+        g.entries.splice(prev, 1);
+      }
+    }
+    if (ev.steps) entry.steps = ev.steps;
+    insertSorted(g.entries, entry);
+    this.metrics.entries_truncated_total += trimEntries(g.entries, g.newest - this.limits.allowedLatenessMs - fire.windowMs, this.limits.maxEventsPerGroup);
+    const i = g.entries.indexOf(entry);
+    if (i < 0) return; // trimmed away as the oldest entry
+    const span = fire.mode === 'sequence' ? this.sequenceSpan(rule, g.entries, i) : this.thresholdSpan(rule, g.entries, i);
+    if (!span) return;
+    const burst = g.entries.slice(span.lo, span.hi + 1);
+    g.entries = [];
+    this.fire(rule, g, burst, e);
+  }
+
+  private thresholdSpan(rule: CompiledRule, entries: WindowEntry[], i: number): Span | null {
+    const span = widestWindowContaining(entries, i, rule.fire.windowMs);
+    return span.hi - span.lo + 1 >= rule.fire.threshold ? span : null;
+  }
+
+  private sequenceSpan(rule: CompiledRule, entries: WindowEntry[], i: number): Span | null {
+    const { steps, windowMs, ordered } = rule.fire;
+    const entry = entries[i]!;
+    if (ordered) {
+      // Checked when the final step arrives: walk back through earlier steps, latest first,
+      // each needing `min` events before the previous one, all within the window.
+      const last = steps[steps.length - 1]!;
+      if (!entry.steps?.includes(last.name)) return null;
+      const lowT = entry.t - windowMs;
+      let p = i - 1;
+      for (let s = steps.length - 2; s >= 0; s--) {
+        const step = steps[s]!;
+        let need = step.min;
+        while (p >= 0 && entries[p]!.t > lowT && need > 0) {
+          if (entries[p]!.steps?.includes(step.name)) need--;
+          p--;
+        }
+        if (need > 0) return null;
+      }
+      return { lo: p + 1, hi: i };
+    }
+    // Unordered: every step reaches its min within the window ending at the newest entry.
+    const hi = entries.length - 1;
+    const lo = upperBound(entries, entries[hi]!.t - windowMs);
+    for (const step of steps) {
+      let n = 0;
+      for (let k = lo; k <= hi && n < step.min; k++) if (entries[k]!.steps?.includes(step.name)) n++;
+      if (n < step.min) return null;
+    }
+    return { lo, hi };
+  }
+
+  private fire(rule: CompiledRule, g: GroupState, burst: WindowEntry[], trigger: LogEvent): void {
+    const suppressedBefore = g.suppressed;
+    g.suppressed = 0;
+    g.lastFire = burst[burst.length - 1]!.t;
+    if (this.warming) {
+      this.metrics.warmup_signals_total++;
+      return;
+    }
+    this.metrics.signals_total++;
+    this.metrics.by_rule.get(rule.id)!.signals++;
+    this.sink.emit(buildSignal(rule, g.values, burst, trigger, suppressedBefore, this.limits.samplesPerAlert));
+  }
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n) + '…' : s;
+}
+
+/** Spread picks: the first `n - 1` items and the last, so an alert shows how a burst began and ended. */
+function pick<T>(items: readonly T[], n: number): T[] {
+  if (items.length <= n) return [...items];
+  if (n <= 0) return [];
+  return [...items.slice(0, n - 1), items[items.length - 1]!];
+}
+
+export function buildSignal(
+  rule: CompiledRule,
+  groupValues: readonly string[],
+  burst: readonly WindowEntry[],
+  trigger: LogEvent,
+  suppressedBefore: number,
+  samples: number,
+): AlertSignal {
+  const group: Record<string, string> = {};
+  rule.fire.groupBy.forEach((name, i) => (group[name] = clip(groupValues[i] ?? '', 1024)));
+  const seen: Record<string, Set<string>> = {};
+  const hosts = new Set<string>();
+  for (const entry of burst) {
+    hosts.add(entry.host);
+    for (const [k, v] of Object.entries(entry.values)) {
+      if (v === undefined || k === 'step') continue;
+      const set = (seen[k] ??= new Set());
+      if (set.size < MAX_VALUES_PER_KEY) set.add(clip(String(v), MAX_VALUE_CHARS));
+    }
+  }
+  const values: Record<string, string[]> = {};
+  for (const [k, set] of Object.entries(seen)) values[k] = [...set];
+  const first = new Date(burst[0]!.t).toISOString();
+  const last = new Date(burst[burst.length - 1]!.t).toISOString();
+  const count = burst.length;
+  const fire = rule.fire;
+  const ctx = { group, count, values, firstSeen: first, lastSeen: last, windowSec: fire.windowMs / 1000, threshold: fire.threshold };
+  let summary: string;
+  try {
+    summary = rule.summary ? rule.summary(ctx) : defaultSummary(rule, ctx);
+  } catch {
+    summary = defaultSummary(rule, ctx);
+  }
+  const fields: Record<string, unknown> = { ...values, hosts: [...hosts].slice(0, MAX_VALUES_PER_KEY) };
+  if (suppressedBefore > 0) fields.suppressed_before = suppressedBefore;
+  return {
+    rule_id: rule.id,
+    title: rule.title,
+    severity: rule.severity,
+    source: rule.source,
+    host: group.host ?? trigger.host,
+    group,
+    labels: { source_kind: trigger.source.kind, mode: fire.mode },
+    tags: rule.tags.slice(0, 50),
+    first_seen: first,
+    last_seen: last,
+    count,
+    summary: clip(summary, 3990),
+    fields,
+    event_ids: pick(burst.map((b) => b.id), MAX_EVENT_IDS),
+    samples: pick(burst, samples).map((b) => clip(b.message, MAX_SAMPLE_CHARS)) as AlertSignal['samples'],
+  };
+}
+
+function defaultSummary(rule: CompiledRule, ctx: { group: Record<string, string>; count: number; windowSec: number }): string {
+  const who = Object.entries(ctx.group).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(', ');
+  const where = who ? ` (${who})` : '';
+  if (rule.fire.mode === 'single') return `${rule.title}${where}`;
+  return `${rule.title}${where}: ${ctx.count} matching events within ${ctx.windowSec}s`;
+}

@@ -1,0 +1,89 @@
+/**
+ * Assembles the rules the engine runs from configuration: plugin modules + Sigma files, config
+ * overrides applied, disabled rules removed. The service, `test-rule` and `analyze` all build
+ * their rules here, so they run the same definitions.
+ */
+import { isAbsolute, join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RulesConfig } from '../generated/schema-types.js';
+import { compileDefinition, type CompiledRule, type GlobalOverride } from './compiled.js';
+import { DEFAULT_LIMITS, type EngineLimits } from './engine.js';
+import { importRuleFile, listRuleFiles, RuleLoadError, type LoadedDefinition } from './loader.js';
+import { listSigmaFiles, loadSigmaFiles, type SkippedRule } from './sigma/load.js';
+
+/** The repository root (plugin/ and schemas/ live there). */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export function resolveFromRoot(p: string): string {
+  return isAbsolute(p) ? p : join(PROJECT_ROOT, p);
+}
+
+export interface RuleSet {
+  /** Rules to run. */
+  rules: CompiledRule[];
+  /** Loaded but disabled by configuration. */
+  disabled: string[];
+  /** Sigma rules not run because they use something unsupported. */
+  skipped: SkippedRule[];
+  /** Configuration mistakes that do not stop start-up (an override for an unknown rule). */
+  warnings: string[];
+}
+
+export interface RuleSetOptions {
+  /** CLI-wide window/threshold. */
+  global?: GlobalOverride;
+  /** Explicit rule module files (.ts/.js) and Sigma files (.yml) instead of the configured dirs. */
+  files?: string[];
+}
+
+export function limitsFrom(cfg: RulesConfig): EngineLimits {
+  return {
+    maxGroupsPerRule: cfg.max_groups_per_rule ?? DEFAULT_LIMITS.maxGroupsPerRule,
+    maxEventsPerGroup: cfg.max_events_per_group ?? DEFAULT_LIMITS.maxEventsPerGroup,
+    allowedLatenessMs: (cfg.allowed_lateness_s ?? DEFAULT_LIMITS.allowedLatenessMs / 1000) * 1000,
+    samplesPerAlert: cfg.samples_per_alert ?? DEFAULT_LIMITS.samplesPerAlert,
+  };
+}
+
+export async function loadRuleSet(cfg: RulesConfig, opts: RuleSetOptions = {}): Promise<RuleSet> {
+  const overrides = cfg.overrides ?? {};
+  const quiet = cfg.default_quiet_s ?? 900;
+  let moduleFiles: string[];
+  let sigmaFiles: string[];
+  if (opts.files?.length) {
+    moduleFiles = opts.files.filter((f) => /\.(ts|mts|js|mjs)$/.test(f));
+    sigmaFiles = opts.files.filter((f) => /\.ya?ml$/i.test(f));
+    const other = opts.files.filter((f) => !moduleFiles.includes(f) && !sigmaFiles.includes(f));
+    if (other.length) throw new RuleLoadError(`rules: ${other.join(', ')}: not a rule module (.ts/.js) or Sigma file (.yml)`);
+  } else {
+    moduleFiles = listRuleFiles(resolveFromRoot(cfg.dir ?? 'plugin/rules'));
+    sigmaFiles = cfg.sigma_dir ? listSigmaFiles(resolveFromRoot(cfg.sigma_dir)) : [];
+  }
+
+  const defs: LoadedDefinition[] = [];
+  for (const f of moduleFiles) defs.push(await importRuleFile(resolveFromRoot(f), PROJECT_ROOT));
+  const all: CompiledRule[] = defs.map(({ def, file }) =>
+    compileDefinition(def, file, { defaultQuietSec: quiet, override: overrides[def.id], ...(opts.global ? { global: opts.global } : {}) }),
+  );
+  const sigma = loadSigmaFiles(sigmaFiles.map(resolveFromRoot), { defaultQuietSec: quiet, overrides, ...(opts.global ? { global: opts.global } : {}), root: PROJECT_ROOT });
+  all.push(...sigma.rules);
+
+  const seen = new Map<string, string>();
+  for (const r of all) {
+    const other = seen.get(r.id);
+    if (other) throw new RuleLoadError(`rules: duplicate rule id "${r.id}" in ${r.file} and ${other}`);
+    seen.set(r.id, r.file);
+  }
+
+  const warnings: string[] = [];
+  for (const id of Object.keys(overrides)) if (!seen.has(id)) warnings.push(`rules.overrides.${id}: no rule with that id is loaded`);
+  for (const id of cfg.disabled ?? []) if (!seen.has(id)) warnings.push(`rules.disabled: no rule with id "${id}" is loaded`);
+  const off = new Set([...(cfg.disabled ?? []), ...Object.entries(overrides).filter(([, o]) => o.enabled === false).map(([id]) => id)]);
+  const limits = limitsFrom(cfg);
+  const rules = all.filter((r) => !off.has(r.id));
+  for (const r of rules) {
+    const needed = Math.max(r.fire.threshold, ...r.fire.steps.map((s) => s.min));
+    if (needed > limits.maxEventsPerGroup) warnings.push(`rule ${r.id}: threshold ${needed} exceeds rules.max_events_per_group (${limits.maxEventsPerGroup}); it can never fire`);
+  }
+  return { rules, disabled: all.filter((r) => off.has(r.id)).map((r) => r.id), skipped: sigma.skipped, warnings };
+}
