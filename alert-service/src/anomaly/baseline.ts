@@ -1,0 +1,138 @@
+/**
+ * Per-series robust baselines. Counts are compared on a log1p scale (volumes are multiplicative:
+ * 2× is as notable at 50/h as at 5,000/h); each (host, source) series gets, per feature and per
+ * time slot (weekday/weekend × hour of day, UTC, pooling the neighbouring hours), the median and
+ * MAD of its history. z = (t(x) - median) / (1.4826 · max(MAD, floor)).
+ * The MAD floor is what lets a never-varying feature (a host that never had an auth failure)
+ * still produce a finite, large z when it spikes, instead of dividing by zero or ignoring it.
+ * Per-slot baselines take out day/night and weekday seasonality, so the forest sees deviations
+ * that are comparable across series: one model can then serve every series.
+ */
+import { FEATURES, FEATURE_DIRECTION, type FeatureName, type FeatureVector } from './features.js';
+import { HOUR_MS } from './hour-bucket.js';
+
+export const SLOTS = 48;
+const F = FEATURES.length;
+/** Fewer samples than this in a slot → widen the pool (ignore weekday/weekend, then ignore hour). */
+const MIN_SLOT_SAMPLES = 6;
+/** A series needs this many hours of history to get a baseline (and be scored). */
+export const MIN_SERIES_HOURS = 24;
+const MAD_FLOOR: Record<FeatureName, number> = Object.fromEntries(FEATURES.map((f) => [f, f === 'error_rate' ? 0.02 : 0.25])) as Record<FeatureName, number>;
+const MAD_TO_SIGMA = 1.4826;
+/** z-scores are clipped so one absurd value cannot dominate the forest's split ranges. */
+const Z_CLIP = 30;
+
+export function transform(f: FeatureName, x: number): number {
+  return f === 'error_rate' ? x : Math.log1p(Math.max(0, x));
+}
+
+export function untransform(f: FeatureName, t: number): number {
+  return f === 'error_rate' ? t : Math.expm1(t);
+}
+
+export function slotOf(hourMs: number): number {
+  const d = new Date(hourMs);
+  const day = d.getUTCDay();
+  return (day === 0 || day === 6 ? 24 : 0) + d.getUTCHours();
+}
+
+export interface SeriesBaseline {
+  hours: number;
+  /** [slot * F + feature] */
+  median: Float64Array;
+  scale: Float64Array;
+}
+
+/**
+ * Builds a baseline from one series' history: `hours[i]` and `values[i * F + f]` (raw features).
+ */
+export function buildBaseline(hours: ArrayLike<number>, values: ArrayLike<number>): SeriesBaseline {
+  const n = hours.length;
+  const slotOfRow = new Uint8Array(n);
+  for (let i = 0; i < n; i++) slotOfRow[i] = slotOf(hours[i]!);
+  // Row lists per slot, once; reused for every feature.
+  const bySlot: number[][] = Array.from({ length: SLOTS }, () => []);
+  for (let i = 0; i < n; i++) bySlot[slotOfRow[i]!]!.push(i);
+  const pools: number[][] = [];
+  for (let s = 0; s < SLOTS; s++) {
+    const day = s >= 24 ? 24 : 0;
+    const h = s % 24;
+    const near = (d: number) => [-1, 0, 1].flatMap((k) => bySlot[d + ((h + k + 24) % 24)]!);
+    let pool = near(day);
+    if (pool.length < MIN_SLOT_SAMPLES) pool = [...near(0), ...near(24)];
+    if (pool.length < MIN_SLOT_SAMPLES) pool = Array.from({ length: n }, (_, i) => i);
+    pools.push(pool);
+  }
+  const median = new Float64Array(SLOTS * F);
+  const scale = new Float64Array(SLOTS * F);
+  const buf = new Float64Array(n);
+  for (let f = 0; f < F; f++) {
+    const name = FEATURES[f]!;
+    for (let s = 0; s < SLOTS; s++) {
+      const pool = pools[s]!;
+      const m = pool.length;
+      const vals = buf.subarray(0, m);
+      for (let k = 0; k < m; k++) vals[k] = transform(name, values[pool[k]! * F + f]!);
+      vals.sort();
+      const med = medianOfSorted(vals);
+      for (let k = 0; k < m; k++) vals[k] = Math.abs(vals[k]! - med);
+      vals.sort();
+      const mad = medianOfSorted(vals);
+      median[s * F + f] = med;
+      scale[s * F + f] = MAD_TO_SIGMA * Math.max(mad, MAD_FLOOR[name]);
+    }
+  }
+  return { hours: n, median, scale };
+}
+
+function medianOfSorted(v: Float64Array): number {
+  const m = v.length;
+  if (m === 0) return 0;
+  return m % 2 ? v[(m - 1) >> 1]! : (v[m / 2 - 1]! + v[m / 2]!) / 2;
+}
+
+export interface Deviation {
+  feature: FeatureName;
+  value: number;
+  median: number;
+  z: number;
+}
+
+/** Robust z of every feature for one hour of a series. */
+export function deviations(b: SeriesBaseline, hourMs: number, f: FeatureVector): Deviation[] {
+  const s = slotOf(hourMs);
+  return FEATURES.map((name, i) => {
+    const med = b.median[s * F + i]!;
+    const z = (transform(name, f[name]) - med) / b.scale[s * F + i]!;
+    return { feature: name, value: f[name], median: untransform(name, med), z };
+  });
+}
+
+/** The forest's input: clipped z per feature; decreases of "up" features are squashed (good news is not an anomaly). */
+export function forestVector(devs: readonly Deviation[]): Float64Array {
+  const v = new Float64Array(F);
+  devs.forEach((d, i) => {
+    const lo = FEATURE_DIRECTION[d.feature] === 'up' ? -3 : -Z_CLIP;
+    v[i] = Math.min(Z_CLIP, Math.max(lo, d.z));
+  });
+  return v;
+}
+
+/** Deviation in the suspicious direction (negative z counts only for 'both' features). */
+export function suspiciousZ(d: Deviation): number {
+  return FEATURE_DIRECTION[d.feature] === 'both' ? Math.abs(d.z) : d.z;
+}
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export function serializeBaseline(b: SeriesBaseline): string {
+  return JSON.stringify({ hours: b.hours, median: Array.from(b.median, (x) => round(x, 5)), scale: Array.from(b.scale, (x) => round(x, 5)) });
+}
+
+export function parseBaseline(json: string): SeriesBaseline {
+  const o = JSON.parse(json) as { hours: number; median: number[]; scale: number[] };
+  if (o.median.length !== SLOTS * F || o.scale.length !== SLOTS * F) throw new Error('baseline has the wrong shape (features changed since training?)');
+  return { hours: o.hours, median: Float64Array.from(o.median), scale: Float64Array.from(o.scale) };
+}
+
+export { HOUR_MS };

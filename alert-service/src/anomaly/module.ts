@@ -1,0 +1,525 @@
+/**
+ * The anomaly ServiceModule: consumes stored events into hourly (host, source) buckets, mines
+ * error templates, closes hours by the clock, scores closed hours, emits AlertSignals, trains on
+ * demand and on a schedule.
+ *
+ * Redelivery (at-least-once): the pipeline saves its cursor after consume() returns, so a crash in
+ * between redelivers the last batch(es). Every consume() writes its bucket states, template counts
+ * AND the ids of the events it counted in ONE SQLite transaction; the last dedupe_window_events
+ * ids are kept (in memory and in anomaly_seen_ids), and a redelivered event whose id is among them
+ * is skipped. Either the transaction committed (ids known → skipped on redelivery) or it did not
+ * (nothing counted → counted on redelivery): no loss, no double count. If the transaction throws,
+ * in-memory state is reloaded from SQLite so memory never runs ahead of the store.
+ *
+ * Closing: an hour closes once the clock passes its end by grace_period_minutes. While the
+ * consumer is replaying a backlog (the last batch, delivered within the last minute, is itself
+ * older than that), closing also waits for the event stream to pass the hour, so a restart after
+ * downtime does not close hours whose events are still queued. Events for an hour already closed
+ * are dropped and counted (late_events_dropped).
+ */
+import type { AlertSink, Clock, EventConsumer, LogEvent, ServiceModule } from '../pipeline/contracts.js';
+import type { Db } from '../store/database.js';
+import type { AlertSignal, AnomalyConfig } from '../generated/schema-types.js';
+import type { Router } from 'express';
+import { AnomalyRepository, type HourRow } from './repository.js';
+import { HourBucket, HOUR_MS, hourOf } from './hour-bucket.js';
+import { emptyFeatures, severityClass, sourceKey, type FeatureVector } from './features.js';
+import { DrainMiner, OVERFLOW_TEMPLATE_ID } from './templates/drain.js';
+import { NotEnoughHistoryError, seriesKey, trainModel, TrainedModel, type Assessment, type ModelInfo } from './model.js';
+import { createAnomalyRouter } from './router.js';
+
+export interface AnomalyModuleDeps {
+  db: Db;
+  config: AnomalyConfig;
+  clock: Clock;
+  sink: AlertSink;
+  log?: (msg: string) => void;
+}
+
+export interface CloseResult {
+  closedHours: string[];
+  rows: number;
+  alerts: number;
+  trained: boolean;
+}
+
+export interface HourSummary {
+  host: string;
+  source: string;
+  hour: string;
+  features: FeatureVector;
+  is_anomaly: boolean | null;
+  score: number | null;
+  severity: AlertSignal['severity'] | null;
+  explanation: string[];
+  note?: string;
+  top_templates?: Array<{ id: number; template: string; count: number }>;
+}
+
+export interface DetectResult {
+  trained: boolean;
+  message?: string;
+  model: ModelInfo | null;
+  from: string;
+  to: string;
+  anomalies: number;
+  hours: HourSummary[];
+}
+
+export interface ErrorSummary {
+  from: string;
+  to: string;
+  host: string | null;
+  templates: Array<{ id: number; template: string; total: number; hosts: number; by_host: Record<string, number>; first_hour: string; last_hour: string }>;
+}
+
+export interface AnomalyStatus {
+  enabled: boolean;
+  trained: boolean;
+  message: string;
+  model: ModelInfo | null;
+  detector: AnomalyConfig['detector'];
+  threshold: number | null;
+  history: { hours: number; rows: number; window_days: number; min_training_hours: number };
+  closed_through: string | null;
+  open_buckets: number;
+  series_tracked: number;
+  templates: number;
+  template_overflow_lines: number;
+  late_events_dropped: number;
+  future_events_dropped: number;
+  series_overflow_events: number;
+  duplicate_events_skipped: number;
+}
+
+export interface AnomalyModule extends ServiceModule {
+  readonly consumer: EventConsumer;
+  readonly router: Router;
+  closeDueHours(): CloseResult;
+  train(opts?: { days?: number }): ModelInfo;
+  detect(opts: { host?: string; hours: number; limit?: number }): DetectResult;
+  errorSummary(opts: { host?: string; fromMs: number; toMs: number }): ErrorSummary;
+  status(): AnomalyStatus;
+}
+
+interface SeriesSeen {
+  host: string;
+  source: string;
+  firstHour: number;
+  lastHour: number;
+}
+
+interface Counters {
+  late: number;
+  future: number;
+  seriesOverflow: number;
+  duplicates: number;
+}
+
+const OTHER_HOST = '(other)';
+/** (host, template) pairs remembered for the "new template" feature. */
+const MAX_HOST_TEMPLATES = 500_000;
+/** A batch this recent and this old means the consumer is replaying a backlog. */
+const REPLAY_RECENCY_MS = 60_000;
+/** Zero-filled (silent) hours closed at most per call, so a long-stopped clock cannot explode work. */
+const MAX_HOURS_PER_CLOSE = 24 * 7;
+const TICK_MS = 60_000;
+
+export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
+  const { config: cfg, clock, sink } = deps;
+  const log = deps.log ?? (() => {});
+  const repo = new AnomalyRepository(deps.db);
+  const runningSinceHour = Math.ceil(clock.now() / HOUR_MS) * HOUR_MS;
+
+  let buckets = new Map<string, HourBucket>();
+  let series = new Map<string, SeriesSeen>();
+  let seenIds = new Set<string>();
+  let hostTemplates = new Set<string>();
+  let miner = newMiner();
+  let closedThrough: number | undefined;
+  let counters: Counters = { late: 0, future: 0, seriesOverflow: 0, duplicates: 0 };
+  let model: TrainedModel | undefined;
+  let lastBatch: { at: number; maxEventTime: number } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  function newMiner(): DrainMiner {
+    return new DrainMiner({ similarity: cfg.template_similarity, depth: cfg.template_depth, maxTemplates: cfg.max_templates, maxMessageLength: cfg.max_message_length });
+  }
+
+  const bucketKey = (host: string, source: string, hour: number) => `${host}\u0000${source}\u0000${hour}`;
+
+  /** (Re)load all in-memory state from SQLite: at construction, and after a failed transaction. */
+  function loadState(): void {
+    buckets = new Map();
+    for (const b of repo.loadOpenBuckets()) buckets.set(bucketKey(b.host, b.source, b.hour), HourBucket.fromState(b.host, b.source, b.hour, b.state));
+    miner = newMiner();
+    miner.load(repo.loadTemplates());
+    const ct = repo.getState('closed_through');
+    closedThrough = ct === undefined ? undefined : Number(ct);
+    counters = { ...counters, ...(JSON.parse(repo.getState('counters') ?? '{}') as Partial<Counters>) };
+    seenIds = new Set(repo.loadSeenIds());
+    const now = clock.now();
+    const since = hourOf(now) - seriesMemoryMs();
+    series = new Map();
+    for (const s of repo.seriesLastSeen(since)) series.set(seriesKey(s.host, s.source), { host: s.host, source: s.source, firstHour: s.hour - HOUR_MS, lastHour: s.hour });
+    for (const b of buckets.values()) touchSeries(b.host, b.source, b.hour);
+    hostTemplates = new Set();
+    for (const r of repo.hostTemplates(now - cfg.retention_days * 24 * HOUR_MS)) {
+      if (hostTemplates.size >= MAX_HOST_TEMPLATES) break;
+      hostTemplates.add(`${r.host}\u0000${r.template_id}`);
+    }
+  }
+
+  function seriesMemoryMs(): number {
+    return Math.max(cfg.silence_window_hours, 168) * HOUR_MS;
+  }
+
+  function touchSeries(host: string, source: string, hour: number): void {
+    const key = seriesKey(host, source);
+    const s = series.get(key);
+    if (s) {
+      s.firstHour = Math.min(s.firstHour, hour);
+      s.lastHour = Math.max(s.lastHour, hour);
+    } else series.set(key, { host, source, firstHour: hour, lastHour: hour });
+  }
+
+  loadState();
+  try {
+    model = TrainedModel.load(repo);
+  } catch (err) {
+    log(`anomaly: stored model unusable, retrain needed: ${(err as Error).message}`);
+  }
+
+  // ---------------------------------------------------------------- consume
+  function consume(events: readonly LogEvent[]): void {
+    if (!cfg.enabled || events.length === 0) return;
+    const now = clock.now();
+    const touched = new Set<HourBucket>();
+    const templateDeltas = new Map<string, { host: string; source: string; hour: number; id: number; count: number }>();
+    const counted: string[] = [];
+    let maxEventTime = -Infinity;
+    for (const e of events) {
+      if (seenIds.has(e.id)) {
+        counters.duplicates++;
+        continue;
+      }
+      const t = Date.parse(e.time);
+      if (!Number.isFinite(t)) continue;
+      if (t > now + cfg.max_clock_skew_minutes * 60_000) {
+        counters.future++;
+        continue;
+      }
+      maxEventTime = Math.max(maxEventTime, t);
+      const hour = hourOf(t);
+      if (closedThrough !== undefined && hour < closedThrough) {
+        counters.late++;
+        continue;
+      }
+      rememberId(e.id, counted);
+      let host = e.host.toLowerCase();
+      const source = sourceKey(e);
+      if (!series.has(seriesKey(host, source)) && series.size >= cfg.max_series) {
+        counters.seriesOverflow++;
+        host = OTHER_HOST;
+      }
+      touchSeries(host, source, hour);
+      const key = bucketKey(host, source, hour);
+      let bucket = buckets.get(key);
+      if (!bucket) {
+        bucket = new HourBucket(host, source, hour);
+        buckets.set(key, bucket);
+      }
+      bucket.add(e);
+      touched.add(bucket);
+      if (severityClass(e) !== 'info') {
+        const m = miner.add(e.message, t);
+        const dk = `${key}\u0000${m.id}`;
+        const d = templateDeltas.get(dk);
+        if (d) d.count++;
+        else templateDeltas.set(dk, { host, source, hour, id: m.id, count: 1 });
+        const ht = `${host}\u0000${m.id}`;
+        if (m.id !== OVERFLOW_TEMPLATE_ID && !hostTemplates.has(ht)) {
+          bucket.addNewTemplate(m.id);
+          if (hostTemplates.size < MAX_HOST_TEMPLATES) hostTemplates.add(ht);
+        }
+      }
+    }
+    if (maxEventTime > -Infinity) lastBatch = { at: now, maxEventTime };
+    try {
+      repo.transaction(() => {
+        for (const b of touched) repo.saveOpenBucket(b.host, b.source, b.hour, b.toState());
+        for (const d of templateDeltas.values()) repo.addTemplateHour(d.host, d.source, d.hour, d.id, d.count);
+        for (const c of miner.takeDirty()) repo.saveTemplate(c);
+        if (cfg.dedupe_window_events > 0 && counted.length) repo.addSeenIds(counted, cfg.dedupe_window_events);
+        repo.setState('counters', JSON.stringify(counters));
+      });
+    } catch (err) {
+      loadState();
+      throw err;
+    }
+  }
+
+  function rememberId(id: string, counted: string[]): void {
+    if (cfg.dedupe_window_events === 0) return;
+    seenIds.add(id);
+    counted.push(id);
+    // Set iteration is insertion order: drop the oldest beyond the window.
+    if (seenIds.size > cfg.dedupe_window_events) {
+      const oldest = seenIds.values().next().value;
+      if (oldest !== undefined) seenIds.delete(oldest);
+    }
+  }
+
+  // ---------------------------------------------------------------- close
+  function closeBoundary(now: number): number {
+    const grace = cfg.grace_period_minutes * 60_000;
+    let boundary = hourOf(now - grace);
+    if (lastBatch && now - lastBatch.at < REPLAY_RECENCY_MS && lastBatch.maxEventTime < now - grace) {
+      boundary = Math.min(boundary, hourOf(lastBatch.maxEventTime - grace));
+    }
+    return closedThrough === undefined ? boundary : Math.max(boundary, closedThrough);
+  }
+
+  function closeDueHours(): CloseResult {
+    const result: CloseResult = { closedHours: [], rows: 0, alerts: 0, trained: false };
+    if (!cfg.enabled) return result;
+    const now = clock.now();
+    const boundary = closeBoundary(now);
+    const hours = new Set<number>();
+    for (const b of buckets.values()) if (b.hour < boundary) hours.add(b.hour);
+    // Hours without any bucket still close (silence), but only those the service was running for.
+    const fillFrom = Math.max(closedThrough ?? runningSinceHour, runningSinceHour, boundary - MAX_HOURS_PER_CLOSE * HOUR_MS);
+    for (let h = fillFrom; h < boundary; h += HOUR_MS) hours.add(h);
+    for (const hour of [...hours].sort((a, b) => a - b)) {
+      const rows = closeHour(hour, hour >= runningSinceHour);
+      result.closedHours.push(new Date(hour).toISOString());
+      result.rows += rows;
+      if (model) result.alerts += scoreHour(hour);
+    }
+    if (closedThrough === undefined || boundary > closedThrough) {
+      closedThrough = boundary;
+      repo.setState('closed_through', String(boundary));
+    }
+    if (result.closedHours.length) {
+      for (const [k, s] of series) if (s.lastHour < boundary - seriesMemoryMs()) series.delete(k);
+      repo.prune(now - cfg.retention_days * 24 * HOUR_MS);
+      result.trained = maybeTrain(now);
+    }
+    return result;
+  }
+
+  function closeHour(hour: number, fillSilence: boolean): number {
+    let rows = 0;
+    repo.transaction(() => {
+      const present = new Set<string>();
+      for (const [key, b] of buckets) {
+        if (b.hour !== hour) continue;
+        repo.insertHour(b.host, b.source, hour, b.features());
+        repo.deleteOpenBucket(b.host, b.source, hour);
+        buckets.delete(key);
+        present.add(seriesKey(b.host, b.source));
+        rows++;
+      }
+      if (fillSilence) {
+        const window = cfg.silence_window_hours * HOUR_MS;
+        for (const [key, s] of series) {
+          if (present.has(key) || s.firstHour >= hour || s.lastHour < hour - window) continue;
+          repo.insertHour(s.host, s.source, hour, emptyFeatures());
+          rows++;
+        }
+      }
+      repo.setState('closed_through', String(hour + HOUR_MS));
+    });
+    closedThrough = Math.max(closedThrough ?? hour + HOUR_MS, hour + HOUR_MS);
+    return rows;
+  }
+
+  function scoreHour(hour: number): number {
+    let alerts = 0;
+    const rows = repo.hoursAt(hour);
+    const scored: Array<{ row: HourRow; a: Assessment }> = rows.map((row) => ({ row, a: model!.assess(row.host, row.source, hour, row.features, cfg) }));
+    repo.transaction(() => {
+      for (const { row, a } of scored) repo.saveScore(row.host, row.source, hour, a.score, a.isAnomaly, JSON.stringify(a.explanation));
+    });
+    for (const { row, a } of scored) {
+      if (!a.isAnomaly) continue;
+      try {
+        sink.emit(toSignal(row, a));
+        alerts++;
+      } catch (err) {
+        log(`anomaly: alert sink failed for ${row.host}/${row.source}: ${(err as Error).message}`);
+      }
+    }
+    return alerts;
+  }
+
+  function topTemplates(host: string, source: string, hour: number) {
+    return repo.topTemplates(host, source, hour, 3).map((t) => ({ id: t.template_id, template: miner.template(t.template_id).slice(0, 300), count: t.count }));
+  }
+
+  function toSignal(row: HourRow, a: Assessment): AlertSignal {
+    const templates = topTemplates(row.host, row.source, row.hour);
+    const start = new Date(row.hour).toISOString();
+    const parts = [
+      `Hour ${start} on ${row.host} (${row.source}) is unusual: forest score ${a.score?.toFixed(3)} vs threshold ${model!.info.threshold.toFixed(3)}.`,
+      a.explanation.length ? `Deviations: ${a.explanation.join('; ')}.` : '',
+      templates.length ? `Top error templates: ${templates.map((t) => `"${t.template}" ×${t.count}`).join(', ')}.` : '',
+    ];
+    return {
+      rule_id: 'anomaly.hourly',
+      title: `Anomalous hour on ${row.host} (${row.source})`.slice(0, 500),
+      severity: a.severity,
+      source: 'anomaly',
+      host: row.host.slice(0, 255),
+      group: { host: row.host.slice(0, 1024), source: row.source },
+      first_seen: start,
+      last_seen: new Date(row.hour + HOUR_MS - 1).toISOString(),
+      count: 1,
+      summary: parts.filter(Boolean).join(' ').slice(0, 4000),
+      fields: {
+        hour: start,
+        score: a.score,
+        threshold: model!.info.threshold,
+        features: row.features,
+        deviations: a.deviations.filter((d) => a.explanation.some((e) => e.startsWith(d.feature + ' '))).map((d) => ({ feature: d.feature, value: d.value, median: d.median, z: Math.round(d.z * 100) / 100 })),
+        template_ids: templates.map((t) => t.id),
+      },
+      samples: templates.map((t) => t.template) as AlertSignal['samples'],
+    };
+  }
+
+  // ---------------------------------------------------------------- training
+  function maybeTrain(now: number): boolean {
+    const due = !model || (cfg.retrain_interval_hours > 0 && now - model.info.trained_at_ms >= cfg.retrain_interval_hours * HOUR_MS);
+    if (!due) return false;
+    try {
+      train();
+      return true;
+    } catch (err) {
+      if (!(err instanceof NotEnoughHistoryError)) log(`anomaly: scheduled training failed: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  function trainingRange(days: number): { fromMs: number; toMs: number } {
+    const toMs = closedThrough ?? hourOf(clock.now());
+    return { fromMs: toMs - days * 24 * HOUR_MS, toMs };
+  }
+
+  function train(opts: { days?: number } = {}): ModelInfo {
+    const days = opts.days ?? cfg.training_days;
+    const m = trainModel(repo, cfg, trainingRange(days), clock.now());
+    model = m;
+    log(`anomaly: trained ${m.info.detector} on ${m.info.history_rows} hourly rows (${m.info.history_hours} hours, ${m.info.series} series) in ${m.info.training_ms} ms; threshold ${m.info.threshold.toFixed(4)}`);
+    return m.info;
+  }
+
+  function notTrainedMessage(): string {
+    const h = repo.historyExtent(trainingRange(cfg.training_days).fromMs, trainingRange(cfg.training_days).toMs).hours;
+    return `no model trained yet (${h} hours of history, need ${cfg.min_training_hours})`;
+  }
+
+  // ---------------------------------------------------------------- queries
+  function detect(opts: { host?: string; hours: number; limit?: number }): DetectResult {
+    const to = closedThrough ?? hourOf(clock.now() - cfg.grace_period_minutes * 60_000);
+    const from = to - opts.hours * HOUR_MS;
+    const host = opts.host?.toLowerCase();
+    const rows = repo.hoursBetween(from, to, host, opts.limit ?? 1000);
+    const hours: HourSummary[] = rows.map((row) => {
+      const base: HourSummary = { host: row.host, source: row.source, hour: new Date(row.hour).toISOString(), features: row.features, is_anomaly: null, score: null, severity: null, explanation: [] };
+      if (!model) return base;
+      const a = model.assess(row.host, row.source, row.hour, row.features, cfg);
+      const out: HourSummary = { ...base, is_anomaly: a.isAnomaly, score: a.score, severity: a.isAnomaly ? a.severity : null, explanation: a.explanation };
+      if (a.note) out.note = a.note;
+      if (a.isAnomaly || host) out.top_templates = topTemplates(row.host, row.source, row.hour);
+      return out;
+    });
+    const result: DetectResult = {
+      trained: !!model,
+      model: model?.info ?? null,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      anomalies: hours.filter((h) => h.is_anomaly).length,
+      hours,
+    };
+    if (!model) result.message = notTrainedMessage();
+    return result;
+  }
+
+  function errorSummary(opts: { host?: string; fromMs: number; toMs: number }): ErrorSummary {
+    const host = opts.host?.toLowerCase();
+    const byTemplate = new Map<number, ErrorSummary['templates'][number]>();
+    for (const r of repo.templateCounts(opts.fromMs, opts.toMs, host)) {
+      let t = byTemplate.get(r.template_id);
+      if (!t) {
+        t = { id: r.template_id, template: miner.template(r.template_id), total: 0, hosts: 0, by_host: {}, first_hour: new Date(r.first_hour).toISOString(), last_hour: new Date(r.last_hour).toISOString() };
+        byTemplate.set(r.template_id, t);
+      }
+      t.total += r.count;
+      t.hosts++;
+      // Rows arrive largest count first: the 50 busiest hosts per template are listed by name.
+      if (t.hosts <= 50) t.by_host[r.host] = r.count;
+      if (new Date(r.first_hour).toISOString() < t.first_hour) t.first_hour = new Date(r.first_hour).toISOString();
+      if (new Date(r.last_hour).toISOString() > t.last_hour) t.last_hour = new Date(r.last_hour).toISOString();
+    }
+    return {
+      from: new Date(opts.fromMs).toISOString(),
+      to: new Date(opts.toMs).toISOString(),
+      host: host ?? null,
+      templates: [...byTemplate.values()].sort((a, b) => b.total - a.total || a.id - b.id).slice(0, 100),
+    };
+  }
+
+  function status(): AnomalyStatus {
+    const range = trainingRange(cfg.training_days);
+    const extent = repo.historyExtent(range.fromMs, range.toMs);
+    return {
+      enabled: cfg.enabled,
+      trained: !!model,
+      message: model
+        ? `model trained ${model.info.trained_at} on ${model.info.history_hours} hours (${model.info.history_rows} rows, ${model.info.series} series)`
+        : `no model trained yet (${extent.hours} hours of history, need ${cfg.min_training_hours})`,
+      model: model?.info ?? null,
+      detector: cfg.detector,
+      threshold: model?.info.threshold ?? null,
+      history: { hours: extent.hours, rows: extent.rows, window_days: cfg.training_days, min_training_hours: cfg.min_training_hours },
+      closed_through: closedThrough === undefined ? null : new Date(closedThrough).toISOString(),
+      open_buckets: buckets.size,
+      series_tracked: series.size,
+      templates: miner.size,
+      template_overflow_lines: miner.overflowCount,
+      late_events_dropped: counters.late,
+      future_events_dropped: counters.future,
+      series_overflow_events: counters.seriesOverflow,
+      duplicate_events_skipped: counters.duplicates,
+    };
+  }
+
+  const mod: AnomalyModule = {
+    name: 'anomaly',
+    consumer: { name: 'anomaly', consume },
+    router: undefined as unknown as Router,
+    closeDueHours,
+    train,
+    detect,
+    errorSummary,
+    status,
+    start() {
+      if (!cfg.enabled || timer) return;
+      timer = setInterval(() => {
+        try {
+          closeDueHours();
+        } catch (err) {
+          log(`anomaly: closing hours failed: ${(err as Error).message}`);
+        }
+      }, TICK_MS);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+  (mod as { router: Router }).router = createAnomalyRouter(mod, () => clock.now());
+  return mod;
+}

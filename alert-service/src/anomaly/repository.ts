@@ -1,0 +1,247 @@
+/**
+ * SQLite tables of the anomaly module (all prefixed anomaly_). Hourly summaries are the training
+ * history; open buckets, template state and the recently-consumed event ids are written in one
+ * transaction per consume() so a crash leaves them consistent with each other.
+ */
+import type { Db } from '../store/database.js';
+import type { BucketState } from './hour-bucket.js';
+import { FEATURES, type FeatureVector } from './features.js';
+import type { TemplateCluster } from './templates/drain.js';
+
+export interface HourRow {
+  host: string;
+  source: string;
+  hour: number;
+  features: FeatureVector;
+  score: number | null;
+  isAnomaly: boolean | null;
+  explanation: string | null;
+}
+
+export interface StoredModel {
+  id: number;
+  trainedAt: number;
+  info: string;
+  forest: string;
+}
+
+const FEATURE_COLUMNS = FEATURES.join(', ');
+
+export class AnomalyRepository {
+  constructor(readonly db: Db) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS anomaly_open_buckets (
+        host TEXT NOT NULL, source TEXT NOT NULL, hour INTEGER NOT NULL, state TEXT NOT NULL,
+        PRIMARY KEY (host, source, hour)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS anomaly_hours (
+        host TEXT NOT NULL, source TEXT NOT NULL, hour INTEGER NOT NULL,
+        ${FEATURES.map((f) => `${f} REAL NOT NULL`).join(', ')},
+        score REAL, is_anomaly INTEGER, explanation TEXT,
+        PRIMARY KEY (host, source, hour)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS anomaly_hours_by_hour ON anomaly_hours (hour);
+      CREATE TABLE IF NOT EXISTS anomaly_templates (
+        id INTEGER PRIMARY KEY, template TEXT NOT NULL, count INTEGER NOT NULL,
+        first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS anomaly_template_hours (
+        host TEXT NOT NULL, source TEXT NOT NULL, hour INTEGER NOT NULL, template_id INTEGER NOT NULL, count INTEGER NOT NULL,
+        PRIMARY KEY (host, source, hour, template_id)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS anomaly_template_hours_by_hour ON anomaly_template_hours (hour, host);
+      CREATE TABLE IF NOT EXISTS anomaly_seen_ids (seq INTEGER PRIMARY KEY, id TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS anomaly_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS anomaly_models (
+        id INTEGER PRIMARY KEY, trained_at INTEGER NOT NULL, info TEXT NOT NULL, forest TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS anomaly_model_series (
+        model_id INTEGER NOT NULL, host TEXT NOT NULL, source TEXT NOT NULL, baseline TEXT NOT NULL,
+        PRIMARY KEY (model_id, host, source)) WITHOUT ROWID;
+    `);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  // --- open buckets ---
+  loadOpenBuckets(): Array<{ host: string; source: string; hour: number; state: BucketState }> {
+    return (this.db.prepare('SELECT host, source, hour, state FROM anomaly_open_buckets').all() as Array<{ host: string; source: string; hour: number; state: string }>).map(
+      (r) => ({ ...r, state: JSON.parse(r.state) as BucketState }),
+    );
+  }
+
+  private upsertBucketStmt = this.lazy(() =>
+    this.db.prepare('INSERT INTO anomaly_open_buckets (host, source, hour, state) VALUES (?, ?, ?, ?) ON CONFLICT (host, source, hour) DO UPDATE SET state = excluded.state'),
+  );
+  saveOpenBucket(host: string, source: string, hour: number, state: BucketState): void {
+    this.upsertBucketStmt().run(host, source, hour, JSON.stringify(state));
+  }
+
+  private deleteBucketStmt = this.lazy(() => this.db.prepare('DELETE FROM anomaly_open_buckets WHERE host = ? AND source = ? AND hour = ?'));
+  deleteOpenBucket(host: string, source: string, hour: number): void {
+    this.deleteBucketStmt().run(host, source, hour);
+  }
+
+  // --- closed hours ---
+  private insertHourStmt = this.lazy(() =>
+    this.db.prepare(
+      `INSERT INTO anomaly_hours (host, source, hour, ${FEATURE_COLUMNS}) VALUES (?, ?, ?, ${FEATURES.map(() => '?').join(', ')})
+       ON CONFLICT (host, source, hour) DO UPDATE SET ${FEATURES.map((f) => `${f} = excluded.${f}`).join(', ')}`,
+    ),
+  );
+  insertHour(host: string, source: string, hour: number, f: FeatureVector): void {
+    this.insertHourStmt().run(host, source, hour, ...FEATURES.map((k) => f[k]));
+  }
+
+  private scoreStmt = this.lazy(() => this.db.prepare('UPDATE anomaly_hours SET score = ?, is_anomaly = ?, explanation = ? WHERE host = ? AND source = ? AND hour = ?'));
+  saveScore(host: string, source: string, hour: number, score: number | null, isAnomaly: boolean, explanation: string): void {
+    this.scoreStmt().run(score, isAnomaly ? 1 : 0, explanation, host, source, hour);
+  }
+
+  hoursAt(hour: number): HourRow[] {
+    return this.hoursQuery('WHERE hour = ?', [hour]);
+  }
+
+  /** Closed hours in [fromMs, toMs), newest first, optionally one host. */
+  hoursBetween(fromMs: number, toMs: number, host: string | undefined, limit: number): HourRow[] {
+    return host
+      ? this.hoursQuery('WHERE hour >= ? AND hour < ? AND host = ? ORDER BY hour DESC, source LIMIT ?', [fromMs, toMs, host, limit])
+      : this.hoursQuery('WHERE hour >= ? AND hour < ? ORDER BY hour DESC, host, source LIMIT ?', [fromMs, toMs, limit]);
+  }
+
+  private hoursQuery(where: string, params: unknown[]): HourRow[] {
+    const rows = this.db.prepare(`SELECT host, source, hour, ${FEATURE_COLUMNS}, score, is_anomaly, explanation FROM anomaly_hours ${where}`).all(...params) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      host: r.host as string,
+      source: r.source as string,
+      hour: r.hour as number,
+      features: Object.fromEntries(FEATURES.map((f) => [f, r[f] as number])) as FeatureVector,
+      score: (r.score as number | null) ?? null,
+      isAnomaly: r.is_anomaly === null || r.is_anomaly === undefined ? null : r.is_anomaly === 1,
+      explanation: (r.explanation as string | null) ?? null,
+    }));
+  }
+
+  /** Rows and distinct hours of history in [fromMs, toMs). */
+  historyExtent(fromMs: number, toMs: number): { rows: number; hours: number } {
+    const r = this.db.prepare('SELECT COUNT(*) AS rows, COUNT(DISTINCT hour) AS hours FROM anomaly_hours WHERE hour >= ? AND hour < ?').get(fromMs, toMs) as { rows: number; hours: number };
+    return r;
+  }
+
+  /** History in series order (host, source, hour) as raw arrays: host, source, hour, ...features. */
+  iterateHistory(fromMs: number, toMs: number): IterableIterator<unknown[]> {
+    return this.db
+      .prepare(`SELECT host, source, hour, ${FEATURE_COLUMNS} FROM anomaly_hours WHERE hour >= ? AND hour < ? ORDER BY host, source, hour`)
+      .raw(true)
+      .iterate(fromMs, toMs) as IterableIterator<unknown[]>;
+  }
+
+  /** Last hour with any events per series since `sinceMs` (silence tracking after restart). */
+  seriesLastSeen(sinceMs: number): Array<{ host: string; source: string; hour: number }> {
+    return this.db.prepare('SELECT host, source, MAX(hour) AS hour FROM anomaly_hours WHERE hour >= ? AND total > 0 GROUP BY host, source').all(sinceMs) as Array<{
+      host: string;
+      source: string;
+      hour: number;
+    }>;
+  }
+
+  // --- templates ---
+  loadTemplates(): TemplateCluster[] {
+    return (this.db.prepare('SELECT id, template, count, first_seen, last_seen FROM anomaly_templates ORDER BY id').all() as Array<{ id: number; template: string; count: number; first_seen: number; last_seen: number }>).map(
+      (r) => ({ id: r.id, tokens: r.template.split(' '), count: r.count, firstSeen: r.first_seen, lastSeen: r.last_seen }),
+    );
+  }
+
+  private upsertTemplateStmt = this.lazy(() =>
+    this.db.prepare(
+      'INSERT INTO anomaly_templates (id, template, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET template = excluded.template, count = excluded.count, first_seen = excluded.first_seen, last_seen = excluded.last_seen',
+    ),
+  );
+  saveTemplate(c: TemplateCluster): void {
+    this.upsertTemplateStmt().run(c.id, c.tokens.join(' '), c.count, c.firstSeen, c.lastSeen);
+  }
+
+  private addTemplateHourStmt = this.lazy(() =>
+    this.db.prepare(
+      'INSERT INTO anomaly_template_hours (host, source, hour, template_id, count) VALUES (?, ?, ?, ?, ?) ON CONFLICT (host, source, hour, template_id) DO UPDATE SET count = count + excluded.count',
+    ),
+  );
+  addTemplateHour(host: string, source: string, hour: number, templateId: number, count: number): void {
+    this.addTemplateHourStmt().run(host, source, hour, templateId, count);
+  }
+
+  /** (host, template) pairs seen since `sinceMs`: which templates are not new for a host. */
+  hostTemplates(sinceMs: number): Array<{ host: string; template_id: number }> {
+    return this.db.prepare('SELECT DISTINCT host, template_id FROM anomaly_template_hours WHERE hour >= ?').all(sinceMs) as Array<{ host: string; template_id: number }>;
+  }
+
+  topTemplates(host: string, source: string, hour: number, limit: number): Array<{ template_id: number; count: number }> {
+    return this.db
+      .prepare('SELECT template_id, count FROM anomaly_template_hours WHERE host = ? AND source = ? AND hour = ? ORDER BY count DESC, template_id LIMIT ?')
+      .all(host, source, hour, limit) as Array<{ template_id: number; count: number }>;
+  }
+
+  /** Template counts per host over [fromMs, toMs). */
+  templateCounts(fromMs: number, toMs: number, host: string | undefined): Array<{ template_id: number; host: string; count: number; first_hour: number; last_hour: number }> {
+    const sql = `SELECT template_id, host, SUM(count) AS count, MIN(hour) AS first_hour, MAX(hour) AS last_hour FROM anomaly_template_hours
+      WHERE hour >= ? AND hour < ? ${host ? 'AND host = ?' : ''} GROUP BY template_id, host ORDER BY count DESC LIMIT 20000`;
+    return this.db.prepare(sql).all(...(host ? [fromMs, toMs, host] : [fromMs, toMs])) as Array<{ template_id: number; host: string; count: number; first_hour: number; last_hour: number }>;
+  }
+
+  // --- redelivery dedupe ---
+  loadSeenIds(): string[] {
+    return (this.db.prepare('SELECT id FROM anomaly_seen_ids ORDER BY seq').pluck().all() as string[]);
+  }
+  private insertSeenStmt = this.lazy(() => this.db.prepare('INSERT INTO anomaly_seen_ids (id) VALUES (?)'));
+  addSeenIds(ids: readonly string[], keep: number): void {
+    const stmt = this.insertSeenStmt();
+    for (const id of ids) stmt.run(id);
+    this.db.prepare('DELETE FROM anomaly_seen_ids WHERE seq <= (SELECT MAX(seq) FROM anomaly_seen_ids) - ?').run(keep);
+  }
+
+  // --- key/value state ---
+  getState(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM anomaly_state WHERE key = ?').pluck().get(key) as string | undefined) ?? undefined;
+  }
+  setState(key: string, value: string): void {
+    this.db.prepare('INSERT INTO anomaly_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  // --- models ---
+  saveModel(trainedAt: number, info: string, forest: string, baselines: Iterable<{ host: string; source: string; baseline: string }>): number {
+    return this.transaction(() => {
+      const id = Number(this.db.prepare('INSERT INTO anomaly_models (trained_at, info, forest) VALUES (?, ?, ?)').run(trainedAt, info, forest).lastInsertRowid);
+      const ins = this.db.prepare('INSERT INTO anomaly_model_series (model_id, host, source, baseline) VALUES (?, ?, ?, ?)');
+      for (const b of baselines) ins.run(id, b.host, b.source, b.baseline);
+      // Only the newest model is ever used; keep one previous for inspection.
+      const old = this.db.prepare('SELECT id FROM anomaly_models WHERE id < ? ORDER BY id DESC LIMIT -1 OFFSET 1').pluck().all(id) as number[];
+      for (const o of old) {
+        this.db.prepare('DELETE FROM anomaly_model_series WHERE model_id = ?').run(o);
+        this.db.prepare('DELETE FROM anomaly_models WHERE id = ?').run(o);
+      }
+      return id;
+    });
+  }
+
+  latestModel(): StoredModel | undefined {
+    const r = this.db.prepare('SELECT id, trained_at, info, forest FROM anomaly_models ORDER BY id DESC LIMIT 1').get() as
+      | { id: number; trained_at: number; info: string; forest: string }
+      | undefined;
+    return r && { id: r.id, trainedAt: r.trained_at, info: r.info, forest: r.forest };
+  }
+
+  modelBaselines(modelId: number): IterableIterator<{ host: string; source: string; baseline: string }> {
+    return this.db.prepare('SELECT host, source, baseline FROM anomaly_model_series WHERE model_id = ?').iterate(modelId) as IterableIterator<{ host: string; source: string; baseline: string }>;
+  }
+
+  // --- retention ---
+  prune(beforeMs: number): number {
+    return this.transaction(
+      () =>
+        this.db.prepare('DELETE FROM anomaly_hours WHERE hour < ?').run(beforeMs).changes +
+        this.db.prepare('DELETE FROM anomaly_template_hours WHERE hour < ?').run(beforeMs).changes,
+    );
+  }
+
+  private lazy<T>(make: () => T): () => T {
+    let v: T | undefined;
+    return () => (v ??= make());
+  }
+}

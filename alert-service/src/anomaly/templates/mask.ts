@@ -1,0 +1,81 @@
+/**
+ * Masks the variable parts of a log message so lines that differ only in values share a template.
+ * Works token by token with anchored, non-nested patterns: the text is attacker-controlled, so no
+ * pattern here may backtrack over a whole line.
+ */
+const QUOTED = /"[^"\n]{0,512}"|'[^'\n]{0,512}'/g;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?(?:\/\d{1,2})?$/;
+const IPV6 = /^\[?[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:%\w{1,16})?\]?(?::\d{1,5})?$/i;
+const TIME = /^\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?$/;
+const DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const EMAIL = /^[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}$/;
+const URL = /^[a-z][a-z0-9+.-]{1,15}:\/\/\S+$/i;
+const PATH = /^(?:~?\/|\.{1,2}\/|[a-z]:\\)\S*$/i;
+const HEX = /^(?:0x[0-9a-f]+|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,})$/i;
+const NUMBER = /^[-+]?\d+(?:[.,]\d+)*(?:[a-z%µ]{1,3})?$/i;
+const BRACKETED_PID = /^([\w.@/-]{1,64})\[\d+\](:?)$/;
+const LEAD = /^[([{<"'`]+/;
+const TRAIL = /[)\]}>"'`,;:.!?]+$/;
+
+export const MASKS = ['<UUID>', '<IP>', '<TIME>', '<EMAIL>', '<URL>', '<PATH>', '<HEX>', '<NUM>', '<STR>'] as const;
+
+function classify(core: string): string | undefined {
+  if (UUID.test(core)) return '<UUID>';
+  if (IPV4.test(core)) return '<IP>';
+  if (TIME.test(core) || DATE.test(core)) return '<TIME>';
+  if (NUMBER.test(core)) return '<NUM>';
+  if (core.includes(':') && core.split(':').length >= 3 && IPV6.test(core) && /[0-9a-f]/i.test(core)) return '<IP>';
+  if (EMAIL.test(core)) return '<EMAIL>';
+  if (URL.test(core)) return '<URL>';
+  if (PATH.test(core) && core.length > 1) return '<PATH>';
+  if (HEX.test(core)) return '<HEX>';
+  return undefined;
+}
+
+/** One token: keep surrounding punctuation, mask the core; `key=value` masks the value. */
+export function maskToken(token: string): string {
+  const pid = BRACKETED_PID.exec(token);
+  if (pid) return `${pid[1]}[<NUM>]${pid[2]}`;
+  const lead = LEAD.exec(token)?.[0] ?? '';
+  let rest = token.slice(lead.length);
+  const trail = TRAIL.exec(rest)?.[0] ?? '';
+  rest = rest.slice(0, rest.length - trail.length);
+  if (!rest) return token;
+  const eq = rest.indexOf('=');
+  if (eq > 0 && eq < rest.length - 1) {
+    const value = rest.slice(eq + 1);
+    return `${lead}${rest.slice(0, eq + 1)}${classify(value) ?? maskToken(value)}${trail}`;
+  }
+  const masked = classify(rest);
+  // A trailing '.' or ':' belongs to the sentence, but for IPs/times it may be the value itself.
+  return masked ? `${lead}${masked}${trail}` : token;
+}
+
+/** Message → masked tokens (at most maxTokens; the rest are folded into one '<*>'). */
+export function maskMessage(message: string, maxTokens: number): string[] {
+  const tokens = message.replace(QUOTED, ' <STR> ').split(/\s+/).filter(Boolean);
+  const out = tokens.slice(0, maxTokens).map(maskToken);
+  if (tokens.length > maxTokens) out[maxTokens - 1] = '<*>';
+  return out;
+}
+
+/**
+ * JSON application lines carry the human message in a field; mine that, not the key soup. Only
+ * short objects are parsed (the message was already cut to max_message_length).
+ */
+export function messageText(message: string): string {
+  const t = message.trimStart();
+  if (t.startsWith('{') && t.trimEnd().endsWith('}')) {
+    try {
+      const obj = JSON.parse(t) as Record<string, unknown>;
+      for (const k of ['msg', 'message', 'error', 'err', 'event']) {
+        const v = obj[k];
+        if (typeof v === 'string' && v.trim()) return v;
+      }
+    } catch {
+      /* not JSON after all: mine the raw line */
+    }
+  }
+  return message;
+}
