@@ -46,7 +46,7 @@ export type AppJsonRecord = {
   [k: string]: unknown;
 };
 /**
- * A line that a Fluent Bit regex parser already split: syslog-style (ident, message) or web access (remote, code). Regex captures are always strings; empty groups are left out.
+ * A line that a Fluent Bit regex parser already split: syslog-style (ident, message) or web access (remote, code; the stock apache2 parser names the client host and has method, code). Regex captures are always strings; empty groups are left out.
  */
 export type TailParsedRecord = {
   [k: string]: unknown;

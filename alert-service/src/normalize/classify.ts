@@ -1,0 +1,37 @@
+/**
+ * Which incoming record shape a Fluent Bit record is, by its keys alone (cheap; the shape's JSON
+ * Schema then validates it). Order matters: Windows shapes have unmistakable keys; a record with a
+ * `log` string is a raw tail line (our own configs); parser output is recognized by the keys of
+ * Fluent Bit's stock syslog and web parsers; anything else with a message is a JSON app log.
+ */
+export type RecordShape = 'tail_raw' | 'tail_parsed' | 'app_json' | 'winevtlog' | 'winlog';
+
+const SCHEMA_FILES: Readonly<Record<RecordShape, string>> = {
+  tail_raw: 'records/tail-raw.schema.json',
+  tail_parsed: 'records/tail-parsed.schema.json',
+  app_json: 'records/app-json.schema.json',
+  winevtlog: 'records/winevtlog.schema.json',
+  winlog: 'records/winlog.schema.json',
+};
+
+export function recordSchemaFile(shape: RecordShape): string {
+  return SCHEMA_FILES[shape];
+}
+
+const SYSLOG_TIME = /^[A-Z][a-z]{2} [ \d]\d \d{2}:/;
+
+export function classifyRecord(rec: Record<string, unknown>): RecordShape | undefined {
+  if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) return undefined;
+  const has = (k: string) => Object.hasOwn(rec, k);
+  if (has('EventRecordID') || (has('TimeCreated') && has('Channel'))) return 'winevtlog';
+  if (has('RecordNumber') || (has('TimeGenerated') && has('ComputerName'))) return 'winlog';
+  if (typeof rec.log === 'string') return 'tail_raw';
+  // Stock nginx/apache parsers: remote (or host for apache2) + code
+  if (has('code') && (has('remote') || has('method'))) return 'tail_parsed';
+  // Stock/own syslog parsers: ident (and pri for the rfc3164/rfc5424 ones)
+  if (has('message') && (has('ident') || has('pri'))) return 'tail_parsed';
+  // A syslog parser whose ident group did not match: {time: "Nov 21 10:00:01", host, message}
+  if (has('message') && has('host') && typeof rec.time === 'string' && SYSLOG_TIME.test(rec.time)) return 'tail_parsed';
+  if (has('msg') || has('message') || has('event')) return 'app_json';
+  return undefined;
+}

@@ -1,0 +1,175 @@
+/**
+ * Small, total helpers that turn untrusted values into values that satisfy
+ * schemas/event-fields.schema.json: truncation to the schema's maxLengths, IP canonicalization,
+ * host-name canonicalization and a bounded copy of free-form JSON (fields.extra, event_data).
+ * None of them throws on any input.
+ */
+import { isIP } from 'node:net';
+
+/** maxLength of each string in event.schema.json / event-fields.schema.json. */
+export const LIMITS = {
+  host: 255,
+  tag: 512,
+  path: 4096,
+  channel: 512,
+  program: 512,
+  ip: 64,
+  user: 256,
+  http_method: 32,
+  http_path: 16384,
+  http_referer: 16384,
+  user_agent: 4096,
+  provider: 512,
+  event_data_value: 4096,
+  event_data_keys: 256,
+} as const;
+
+/**
+ * Cut to at most `max` UTF-16 units without leaving half a surrogate pair (which would make the
+ * stored JSON carry a lone surrogate).
+ */
+export function truncate(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let end = max;
+  const c = s.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  return s.slice(0, end);
+}
+
+/** A non-empty, bounded string, or undefined for "", "-" and non-strings (log placeholders). */
+export function cleanText(v: unknown, max: number): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  if (v === '' || v === '-') return undefined;
+  return truncate(v, max);
+}
+
+/** A non-negative integer from a number or a digit string ("3101"), or undefined. */
+export function toUint(v: unknown, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  let n: number;
+  if (typeof v === 'number') n = v;
+  else if (typeof v === 'string' && v.length > 0 && v.length <= 16 && /^\d+$/.test(v)) n = Number(v);
+  else return undefined;
+  return Number.isSafeInteger(n) && n >= 0 && n <= max ? n : undefined;
+}
+
+/**
+ * Canonical text form of an IP address, or undefined when `raw` is not one.
+ * Accepts what logs write: bare v4/v6, "[v6]", v6 with a zone id ("fe80::1%eth0", the zone is
+ * dropped), and v4-mapped v6 ("::ffff:203.0.113.7" → "203.0.113.7", as dual-stack servers log
+ * IPv4 clients). IPv6 is compressed and lower-cased (RFC 5952) via the WHATWG URL serializer.
+ */
+export function canonicalIp(raw: unknown): string | undefined {
+  if (typeof raw !== 'string' || raw.length < 2 || raw.length > 64) return undefined;
+  let s = raw;
+  if (s.charCodeAt(0) === 91 /* [ */ && s.endsWith(']')) s = s.slice(1, -1);
+  const fam = isIP(s);
+  if (fam === 4) return s;
+  if (fam !== 6) return undefined;
+  const pct = s.indexOf('%');
+  if (pct >= 0) s = s.slice(0, pct);
+  const lower = s.toLowerCase();
+  if (lower.startsWith('::ffff:') && isIP(lower.slice(7)) === 4) return lower.slice(7);
+  try {
+    const host = new URL(`http://[${s}]/`).hostname;
+    const v6 = host.slice(1, -1);
+    return v6.startsWith('::ffff:') && v6.length <= 16 ? v4FromMapped(v6) ?? v6 : v6;
+  } catch {
+    return undefined;
+  }
+}
+
+/** "::ffff:cb00:7107" (how the URL serializer writes v4-mapped) → "203.0.113.7". */
+function v4FromMapped(v6: string): string | undefined {
+  const m = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6);
+  if (!m) return undefined;
+  const hi = parseInt(m[1]!, 16);
+  const lo = parseInt(m[2]!, 16);
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+}
+
+const HOST_CHARS = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,254}$/;
+
+/**
+ * Host names are compared across sources (syslog header "web1", Windows Computer
+ * "FS01.corp.example.com", agent hostname "FS01"), so they are written one way: lower-case, and in
+ * 'short' form only the first DNS label. IP literals stay whole. Anything that does not look like
+ * a host name (spaces, control characters, "-") → undefined, so the caller falls back.
+ */
+export function canonicalHost(raw: unknown, form: 'short' | 'full'): string | undefined {
+  if (typeof raw !== 'string' || !HOST_CHARS.test(raw)) return undefined;
+  const lower = raw.toLowerCase();
+  if (form === 'full' || isIP(lower) !== 0) return lower;
+  const dot = lower.indexOf('.');
+  return dot > 0 ? lower.slice(0, dot) : lower;
+}
+
+type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+
+/**
+ * A bounded copy of a JSON object for fields.extra: at most `maxKeys` keys, each key cut to 128
+ * characters, and about `budget` characters of JSON in total; a value that does not fit in what
+ * is left is replaced by its JSON text, truncated. "__proto__" keys are dropped (assigning them
+ * would change the copy's prototype instead of adding a key).
+ */
+export function boundedObject(src: Record<string, unknown>, skip: ReadonlySet<string>, maxKeys: number, budget: number): Record<string, Json> | undefined {
+  const out: Record<string, Json> = {};
+  let count = 0;
+  let left = budget;
+  for (const key of Object.keys(src)) {
+    if (skip.has(key) || key === '__proto__') continue;
+    if (count >= maxKeys || left <= 0) break;
+    const k = truncate(key, 128);
+    const v = src[key];
+    let value: Json;
+    if (v === null || typeof v === 'boolean') value = v;
+    else if (typeof v === 'number') value = Number.isFinite(v) ? v : null;
+    else if (typeof v === 'string') value = truncate(v, Math.max(0, left));
+    else if (typeof v === 'object') {
+      let text: string;
+      try {
+        text = JSON.stringify(v) ?? 'null';
+      } catch {
+        text = 'null';
+      }
+      value = text.length <= left && !hasProtoKey(text) ? (JSON.parse(text) as Json) : truncate(text, Math.max(0, left));
+    } else continue;
+    const cost = k.length + (typeof value === 'string' ? value.length + 2 : typeof value === 'object' && value !== null ? JSON.stringify(value).length : 8) + 4;
+    left -= cost;
+    out[k] = value;
+    count++;
+  }
+  return count > 0 ? out : undefined;
+}
+
+/** A nested "__proto__" key re-parses fine with JSON.parse (own property), but we keep it as text to stay simple for consumers that spread objects. */
+function hasProtoKey(json: string): boolean {
+  return json.includes('"__proto__"');
+}
+
+/** Windows EventData as a flat name → scalar map (strings bounded, at most 256 keys). */
+export function boundedScalarMap(src: Record<string, unknown>): Record<string, string | number | boolean | null> | undefined {
+  const out: Record<string, string | number | boolean | null> = {};
+  let n = 0;
+  for (const key of Object.keys(src)) {
+    if (key === '__proto__') continue;
+    if (n >= LIMITS.event_data_keys) break;
+    const v = src[key];
+    let value: string | number | boolean | null;
+    if (typeof v === 'string') value = truncate(v, LIMITS.event_data_value);
+    else if (typeof v === 'number') value = Number.isFinite(v) ? v : null;
+    else if (typeof v === 'boolean' || v === null) value = v;
+    else if (v === undefined) continue;
+    else {
+      let text: string;
+      try {
+        text = JSON.stringify(v) ?? '';
+      } catch {
+        text = '';
+      }
+      value = truncate(text, LIMITS.event_data_value);
+    }
+    out[truncate(key, 128)] = value;
+    n++;
+  }
+  return n > 0 ? out : undefined;
+}

@@ -1,0 +1,446 @@
+/**
+ * Raw log lines → Draft. One parser per line format; each first checks a cheap prefix, then runs
+ * an anchored regex over the HEADER only (bounded quantifiers, no nested repetition) and takes
+ * the message as a slice of the line, so the cost does not depend on how long or how hostile
+ * the rest of the line is. Quoted fields (access-log request, referer, user agent) are read by
+ * a linear scanner instead of a regex.
+ *
+ * Formats: RFC 3164 and RFC 3339 syslog file lines (optionally with <PRI>), RFC 5424, nginx/apache
+ * access (combined and common), nginx error, apache 2.2/2.4 error, "timestamp LEVEL message" app
+ * lines (python logging, log4j, Go), JSON lines, and anything else as a plain message.
+ */
+import type { EventFields, SourceKind } from '../generated/schema-types.js';
+import type { Draft, LineEnv } from './draft.js';
+import { extractAuthFields } from './auth-fields.js';
+import { canonicalHost, canonicalIp, cleanText, LIMITS, toUint, truncate } from './fields.js';
+import { fromContent, fromHttpStatus, fromLevelWord, fromSyslogPri } from './severity.js';
+import { fractionMs, inferSyslogYear, MONTHS, parseIsoLike, wallClock, inRange } from './time.js';
+import { parseOffset, wallClockToUtc } from './zone.js';
+import { fromJsonObject } from './json-log.js';
+
+// ---------------------------------------------------------------------------------------------
+// syslog
+
+const PRI = /^<(\d{1,3})>/;
+const RFC3164_TIME = /([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? /y;
+const RFC3339_TIME = /(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2}) /y;
+const RFC5424_HEAD = /1 (\S{1,64}) (\S{1,255}) (\S{1,48}) (\S{1,128}) (\S{1,32}) /y;
+const HOST_TOKEN = /(\S{1,255}) /y;
+/** "sshd[3101]: ", "kernel: ", "sudo: ", "CRON[2210]: ", "postfix/smtpd[77]: " */
+const PROGRAM = /([^\s:[\]]{1,128})(?:\[(\d{1,10})\])?:(?: |$)/y;
+
+function exec(re: RegExp, s: string, at: number): RegExpExecArray | null {
+  re.lastIndex = at;
+  return re.exec(s);
+}
+
+/** program[pid]: from `at`; returns the message start. */
+function readProgram(line: string, at: number, d: Draft): number {
+  const p = exec(PROGRAM, line, at);
+  if (!p) return at;
+  d.program = p[1]!;
+  const pid = toUint(p[2]);
+  if (pid !== undefined) d.pid = pid;
+  return at + p[0].length;
+}
+
+/** Message body after the header: leading blanks dropped (sudo pads its invoker name). */
+function body(line: string, at: number): string {
+  let i = at;
+  while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  return line.slice(i);
+}
+
+/** A syslog file line; undefined when the line has no syslog header. */
+export function parseSyslogLine(line: string, env: LineEnv): Draft | undefined {
+  let at = 0;
+  let pri: number | undefined;
+  if (line.charCodeAt(0) === 60 /* < */) {
+    const p = PRI.exec(line);
+    if (!p) return undefined;
+    pri = Number(p[1]);
+    if (pri > 191) return undefined;
+    at = p[0].length;
+    if (line.startsWith('1 ', at)) return parseRfc5424(line, at, pri, env);
+  }
+  const d: Draft = { message: '', fields: {} };
+  let wall: { mo: number; day: number; h: number; mi: number; s: number; ms: number } | undefined;
+  let t = exec(RFC3164_TIME, line, at);
+  if (t) {
+    const mo = MONTHS[t[1]!];
+    if (mo === undefined) return undefined;
+    wall = { mo, day: Number(t[2]), h: Number(t[3]), mi: Number(t[4]), s: Number(t[5]), ms: fractionMs(t[6]) };
+    at += t[0].length;
+  } else if ((t = exec(RFC3339_TIME, line, at))) {
+    const w = wallClock(Number(t[1]), Number(t[2]), Number(t[3]), Number(t[4]), Number(t[5]), Number(t[6]), fractionMs(t[7]));
+    const off = t[8] === 'Z' ? 0 : parseOffset(t[8]!);
+    if (w !== undefined && off !== undefined && inRange(w - off)) d.timeMs = w - off;
+    at += t[0].length;
+  } else return undefined;
+
+  // Host token, unless the writer left it out and this is already "prog[pid]:".
+  const h = exec(HOST_TOKEN, line, at);
+  if (h && !h[1]!.endsWith(':') && !h[1]!.includes('[')) {
+    if (env.trustLineHost) {
+      const host = canonicalHost(h[1], env.hostForm);
+      if (host !== undefined) d.host = host;
+    }
+    at += h[0].length;
+  }
+  at = readProgram(line, at, d);
+  d.message = body(line, at);
+
+  if (wall) {
+    const zone = env.zoneFor(d.host);
+    const ms = inferSyslogYear(wall.mo, wall.day, wall.h, wall.mi, wall.s, wall.ms, zone, env.refMs, env.toleranceMs);
+    if (ms !== undefined) d.timeMs = ms;
+  }
+  if (pri !== undefined) d.severity = fromSyslogPri(pri);
+  extractAuthFields(d.program, d.message, d.fields);
+  return d;
+}
+
+/** "<34>1 2026-11-21T10:00:01.003Z host app 1234 ID47 [sd...] message" (RFC 5424). */
+function parseRfc5424(line: string, at: number, pri: number, env: LineEnv): Draft | undefined {
+  const m = exec(RFC5424_HEAD, line, at);
+  if (!m) return undefined;
+  const d: Draft = { message: '', fields: {}, severity: fromSyslogPri(pri) };
+  if (m[1] !== '-') {
+    const ms = parseIsoLike(m[1]!, env.zoneFor(undefined));
+    if (ms !== undefined) d.timeMs = ms;
+  }
+  if (env.trustLineHost && m[2] !== '-') {
+    const host = canonicalHost(m[2], env.hostForm);
+    if (host !== undefined) d.host = host;
+  }
+  if (m[3] !== '-') d.program = m[3]!;
+  const pid = toUint(m[4]);
+  if (pid !== undefined) d.pid = pid;
+  let i = at + m[0].length;
+  // Structured data: "-" or one or more [id k="v"...] elements; values may escape ] and ".
+  if (line.charCodeAt(i) === 45 /* - */) i++;
+  else {
+    while (line.charCodeAt(i) === 91 /* [ */) {
+      i++;
+      while (i < line.length && line.charCodeAt(i) !== 93 /* ] */) {
+        if (line.charCodeAt(i) === 92 /* \ */) i++;
+        else if (line.charCodeAt(i) === 34 /* " */) {
+          i++;
+          while (i < line.length && line.charCodeAt(i) !== 34) i += line.charCodeAt(i) === 92 ? 2 : 1;
+        }
+        i++;
+      }
+      i++;
+    }
+  }
+  let msg = body(line, i);
+  if (msg.charCodeAt(0) === 0xfeff) msg = msg.slice(1);
+  d.message = msg;
+  extractAuthFields(d.program, d.message, d.fields);
+  return d;
+}
+
+/**
+ * A syslog timestamp on its own (what a Fluent Bit syslog parser leaves in `time`): RFC 3164 with
+ * year inference in the host's zone, or RFC 3339.
+ */
+export function syslogTimestamp(text: string, host: string | undefined, env: LineEnv): number | undefined {
+  if (text.length > 64) return undefined;
+  const line = text + ' ';
+  let t = exec(RFC3164_TIME, line, 0);
+  if (t && t[0].length === line.length) {
+    const mo = MONTHS[t[1]!];
+    if (mo === undefined) return undefined;
+    return inferSyslogYear(mo, Number(t[2]), Number(t[3]), Number(t[4]), Number(t[5]), fractionMs(t[6]), env.zoneFor(host), env.refMs, env.toleranceMs);
+  }
+  t = exec(RFC3339_TIME, line, 0);
+  if (t && t[0].length === line.length) {
+    const w = wallClock(Number(t[1]), Number(t[2]), Number(t[3]), Number(t[4]), Number(t[5]), Number(t[6]), fractionMs(t[7]));
+    const off = t[8] === 'Z' ? 0 : parseOffset(t[8]!);
+    if (w !== undefined && off !== undefined && inRange(w - off)) return w - off;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// web access log (combined / common)
+
+const ACCESS_HEAD = /^(\S{1,255}) (\S{1,255}) (\S{1,255}) \[(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4})\] "/;
+const STATUS_BYTES = /(\d{3}) (\d{1,19}|-)/y;
+const ACCESS_TIME = /^(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4})$/;
+
+function accessMs(day: string, mon: string, year: string, h: string, mi: string, s: string, zone: string): number | undefined {
+  const mo = MONTHS[mon];
+  if (mo === undefined) return undefined;
+  const wall = wallClock(Number(year), mo, Number(day), Number(h), Number(mi), Number(s));
+  const off = parseOffset(zone);
+  return wall !== undefined && off !== undefined && inRange(wall - off) ? wall - off : undefined;
+}
+
+/** "21/Nov/2026:10:00:01 +0000" (what the stock nginx/apache parsers leave in `time` with time_keep). */
+export function accessTimestamp(text: string): number | undefined {
+  const m = text.length <= 40 ? ACCESS_TIME.exec(text) : null;
+  return m ? accessMs(m[1]!, m[2]!, m[3]!, m[4]!, m[5]!, m[6]!, m[7]!) : undefined;
+}
+const METHOD = /^[A-Za-z][A-Za-z_-]{0,31}$/;
+
+/**
+ * A quoted field starting after the opening quote at `from`: returns the raw text and the index
+ * after the closing quote. Backslash escapes (apache's \" and nginx's \x22) are skipped, not decoded.
+ */
+function readQuoted(line: string, from: number): { value: string; end: number } | undefined {
+  let i = from;
+  while (i < line.length) {
+    const c = line.charCodeAt(i);
+    if (c === 92 /* \ */) i += 2;
+    else if (c === 34 /* " */) return { value: line.slice(from, i), end: i + 1 };
+    else i++;
+  }
+  return undefined;
+}
+
+/** "GET /path HTTP/1.1" → method and path (a request line that is not one leaves both unset). */
+export function splitRequest(request: string, f: EventFields): void {
+  const first = request.indexOf(' ');
+  if (first <= 0) return;
+  const method = request.slice(0, first);
+  if (!METHOD.test(method)) return;
+  const last = request.lastIndexOf(' ');
+  const path = last > first && request.startsWith('HTTP/', last + 1) ? request.slice(first + 1, last) : request.slice(first + 1);
+  f.http_method = method;
+  if (path !== '') f.http_path = truncate(path, LIMITS.http_path);
+}
+
+export function parseAccessLine(line: string, program: string | undefined): Draft | undefined {
+  const m = ACCESS_HEAD.exec(line.length > 1200 ? line.slice(0, 1200) : line);
+  if (!m) return undefined;
+  if (MONTHS[m[5]!] === undefined) return undefined;
+  const d: Draft = { message: line, fields: {} };
+  if (program !== undefined) d.program = program;
+  const ms = accessMs(m[4]!, m[5]!, m[6]!, m[7]!, m[8]!, m[9]!, m[10]!);
+  if (ms !== undefined) d.timeMs = ms;
+
+  const f = d.fields;
+  const ip = canonicalIp(m[1]);
+  if (ip !== undefined) f.src_ip = ip;
+  const user = cleanText(m[3], LIMITS.user);
+  if (user !== undefined) f.user = user;
+
+  const req = readQuoted(line, m[0].length);
+  if (!req) return d;
+  splitRequest(req.value, f);
+  let i = req.end;
+  if (line.charCodeAt(i) === 32) i++;
+  const sb = exec(STATUS_BYTES, line, i);
+  if (sb) {
+    const status = Number(sb[1]);
+    if (status >= 100 && status <= 599) f.http_status = status;
+    const bytes = toUint(sb[2]);
+    if (bytes !== undefined) f.http_bytes = bytes;
+    i += sb[0].length;
+    if (line.startsWith(' "', i)) {
+      const ref = readQuoted(line, i + 2);
+      if (ref) {
+        const r = cleanText(ref.value, LIMITS.http_referer);
+        if (r !== undefined) f.http_referer = r;
+        i = ref.end;
+        if (line.startsWith(' "', i)) {
+          const ua = readQuoted(line, i + 2);
+          const a = ua && cleanText(ua.value, LIMITS.user_agent);
+          if (a) f.user_agent = a;
+        }
+      }
+    }
+  }
+  d.severity = fromHttpStatus(f.http_status);
+  return d;
+}
+
+// ---------------------------------------------------------------------------------------------
+// nginx and apache error logs
+
+const NGINX_ERROR = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}) \[([a-z]{1,8})\] (\d{1,10})#\d{1,10}: (?:\*\d{1,20} )?/;
+const APACHE_ERROR = /^\[[A-Z][a-z]{2} ([A-Z][a-z]{2}) (\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? (\d{4})\] \[(?:[A-Za-z0-9_]{1,32}:)?([a-z]{1,6}\d?)\] (?:\[pid (\d{1,10})(?::tid \d{1,20})?\] )?(?:\[client ([^\]\s]{1,64})\] )?/;
+
+/** nginx "…, client: 203.0.113.50, server: _, request: "GET /x HTTP/1.1", host: "web1"" */
+function nginxContext(message: string, f: EventFields): void {
+  const c = message.indexOf(', client: ');
+  if (c >= 0) {
+    const start = c + 10;
+    let end = message.indexOf(',', start);
+    if (end < 0) end = message.length;
+    if (end - start <= 64) {
+      const ip = canonicalIp(message.slice(start, end));
+      if (ip !== undefined) f.src_ip = ip;
+    }
+  }
+  const r = message.indexOf(', request: "');
+  if (r >= 0) {
+    const q = readQuoted(message, r + 12);
+    if (q) splitRequest(q.value, f);
+  }
+}
+
+export function parseNginxErrorLine(line: string, env: LineEnv): Draft | undefined {
+  if (line.charCodeAt(4) !== 47 /* / */) return undefined;
+  const m = NGINX_ERROR.exec(line.length > 200 ? line.slice(0, 200) : line);
+  if (!m) return undefined;
+  const d: Draft = { message: line.slice(m[0].length), fields: {}, program: 'nginx' };
+  const wall = wallClock(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  if (wall !== undefined) {
+    const ms = wallClockToUtc(wall, env.zoneFor(undefined));
+    if (inRange(ms)) d.timeMs = ms;
+  }
+  d.severity = fromLevelWord(m[7]!) ?? 'error';
+  const pid = toUint(m[8]);
+  if (pid !== undefined) d.pid = pid;
+  nginxContext(d.message, d.fields);
+  return d;
+}
+
+export function parseApacheErrorLine(line: string, env: LineEnv): Draft | undefined {
+  if (line.charCodeAt(0) !== 91 /* [ */) return undefined;
+  const m = APACHE_ERROR.exec(line.length > 300 ? line.slice(0, 300) : line);
+  if (!m) return undefined;
+  const mo = MONTHS[m[1]!];
+  if (mo === undefined) return undefined;
+  const d: Draft = { message: line.slice(m[0].length), fields: {}, program: 'apache' };
+  const wall = wallClock(Number(m[7]), mo, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), fractionMs(m[6]));
+  if (wall !== undefined) {
+    const ms = wallClockToUtc(wall, env.zoneFor(undefined));
+    if (inRange(ms)) d.timeMs = ms;
+  }
+  d.severity = fromLevelWord(m[8]!) ?? 'error';
+  const pid = toUint(m[9]);
+  if (pid !== undefined) d.pid = pid;
+  const client = m[10];
+  if (client !== undefined) {
+    // "203.0.113.5:51234", "[2001:db8::1]:51234", or a bare address
+    let ip = canonicalIp(client);
+    let port: string | undefined;
+    if (ip === undefined) {
+      const colon = client.lastIndexOf(':');
+      if (colon > 0) {
+        ip = canonicalIp(client.slice(0, colon));
+        port = client.slice(colon + 1);
+      }
+    }
+    if (ip !== undefined) {
+      d.fields.src_ip = ip;
+      const p = toUint(port, 65535);
+      if (p !== undefined) d.fields.src_port = p;
+    }
+  }
+  return d;
+}
+
+// ---------------------------------------------------------------------------------------------
+// application lines: "2026-11-21 10:00:05,113 ERROR [worker-3] ..." and friends
+
+const APP_TIME = /^(\d{4})([-/])(\d{2})\2(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})? ?/;
+/** A level token near the start of a plain line, upper-case only to stay conservative. */
+const LEVEL_TOKEN = /^[\s\-|:[]*\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL|SEVERE|ALERT|EMERG|PANIC)\]?(?::|\s|$)/;
+const LEVEL_ANYWHERE = /(?:^|[\s[|])(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL|SEVERE)(?:[\]:|\s]|$)/;
+
+export function parseAppLine(line: string, env: LineEnv): Draft | undefined {
+  const c = line.charCodeAt(0);
+  if (c < 48 || c > 57) return undefined;
+  const m = APP_TIME.exec(line.length > 64 ? line.slice(0, 64) : line);
+  if (!m) return undefined;
+  const d: Draft = { message: '', fields: {} };
+  const wall = wallClock(Number(m[1]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), Number(m[7]), fractionMs(m[8]));
+  if (wall !== undefined) {
+    const tz = m[9];
+    let ms: number | undefined;
+    if (tz === undefined) ms = wallClockToUtc(wall, env.zoneFor(undefined));
+    else if (tz === 'Z') ms = wall;
+    else {
+      const off = parseOffset(tz);
+      if (off !== undefined) ms = wall - off;
+    }
+    if (ms !== undefined && inRange(ms)) d.timeMs = ms;
+  }
+  const rest = line.slice(m[0].length);
+  const lv = LEVEL_TOKEN.exec(rest.length > 64 ? rest.slice(0, 64) : rest);
+  if (lv) {
+    d.severity = fromLevelWord(lv[1]!)!;
+    d.message = body(rest, lv[0].length);
+  } else {
+    d.message = body(rest, 0);
+    const any = LEVEL_ANYWHERE.exec(rest.length > 80 ? rest.slice(0, 80) : rest);
+    if (any) d.severity = fromLevelWord(any[1]!)!;
+  }
+  return d;
+}
+
+/** Plain text with no recognizable header: the whole line is the message. */
+export function parsePlainLine(line: string): Draft {
+  const d: Draft = { message: line, fields: {} };
+  const any = LEVEL_ANYWHERE.exec(line.length > 80 ? line.slice(0, 80) : line);
+  if (any) d.severity = fromLevelWord(any[1]!)!;
+  return d;
+}
+
+/** A JSON application line (`{...}`), or undefined when it is not a JSON object. */
+export function parseJsonLine(line: string, env: LineEnv): Draft | undefined {
+  if (line.charCodeAt(0) !== 123 /* { */) return undefined;
+  let obj: unknown;
+  try {
+    obj = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return undefined;
+  return fromJsonObject(obj as Record<string, unknown>, env, line);
+}
+
+// ---------------------------------------------------------------------------------------------
+// dispatch
+
+/** The web server a path belongs to, used as `program` for access lines. */
+export function webProgram(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  const p = path.toLowerCase();
+  if (p.includes('nginx')) return 'nginx';
+  if (p.includes('apache2')) return 'apache2';
+  if (p.includes('httpd')) return 'httpd';
+  if (p.includes('apache')) return 'apache';
+  if (p.includes('caddy')) return 'caddy';
+  return undefined;
+}
+
+/** Lines longer than this are parsed on a prefix (the message still keeps the line, bounded later). */
+export const PARSE_MAX = 65536;
+
+/**
+ * Parse a raw line of a given kind. The kind decides which format is tried first; every other
+ * format is still tried (a web_error file may hold apache lines, an app directory may hold
+ * syslog-format files), and a line that matches none is a plain message.
+ */
+export function parseRawLine(line: string, kind: SourceKind, path: string | undefined, env: LineEnv): Draft {
+  let d: Draft | undefined;
+  switch (kind) {
+    case 'auth':
+    case 'syslog':
+      d = parseSyslogLine(line, env) ?? parseAppLine(line, env) ?? parseJsonLine(line, env);
+      break;
+    case 'web_access':
+      d = parseAccessLine(line, webProgram(path)) ?? parseJsonLine(line, env);
+      break;
+    case 'web_error':
+      d = parseNginxErrorLine(line, env) ?? parseApacheErrorLine(line, env) ?? parseAppLine(line, env);
+      if (d && d.program === 'apache') d.program = webProgram(path) ?? 'apache';
+      break;
+    default:
+      d =
+        parseJsonLine(line, env) ??
+        parseAppLine(line, env) ??
+        parseSyslogLine(line, env) ??
+        parseAccessLine(line, webProgram(path)) ??
+        parseNginxErrorLine(line, env) ??
+        parseApacheErrorLine(line, env);
+  }
+  d ??= parsePlainLine(line);
+  d.severity ??= fromContent(d.message, d.program);
+  return d;
+}

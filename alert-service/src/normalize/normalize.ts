@@ -1,0 +1,388 @@
+/**
+ * Records and raw lines → LogEvent. The shape-specific parsers produce a Draft (what the content
+ * says); this module adds identity and provenance (id, host fallbacks, source, times) and bounds
+ * every string to the event schema's limits. It never throws on attacker-controlled content;
+ * NormalizeError is only for a record that lacks what identifies it (which schema validation
+ * should already have refused).
+ */
+import type { LogEvent, NormalizeConfig, SourceKind } from '../generated/schema-types.js';
+import type { Draft, LineEnv } from './draft.js';
+import type { RecordShape } from './classify.js';
+import { eventId, tailLineId } from './event-id.js';
+import { canonicalHost, canonicalIp, cleanText, LIMITS, toUint, truncate } from './fields.js';
+import { fromJsonObject } from './json-log.js';
+import { accessTimestamp, parseRawLine, splitRequest, syslogTimestamp, webProgram } from './line-parsers.js';
+import { extractAuthFields } from './auth-fields.js';
+import { fromContent, fromHttpStatus, fromSyslogPri } from './severity.js';
+import { resolveKind, kindFromPath } from './source-kind.js';
+import { inRange, parseIsoLike, parseJsonTime } from './time.js';
+import { resolveZone, UTC_ZONE, type Zone } from './zone.js';
+import { fromWinEvtLog, fromWinLog } from './windows.js';
+
+export class NormalizeError extends Error {
+  override name = 'NormalizeError';
+}
+
+export interface RecordContext {
+  /** X-Fluent-Tag header */
+  tag?: string;
+  /** Fluent Bit date key, already parsed */
+  collectedAt?: Date;
+  receivedAt: Date;
+}
+
+/** Keys our agent configs and Fluent Bit add around the content; never part of fields.extra. */
+const TRANSPORT_KEYS: ReadonlySet<string> = new Set(['file', 'offset', 'hostname', 'source_kind', 'fb_time']);
+
+// ---------------------------------------------------------------------------------------------
+// config, compiled once per config object
+
+interface Compiled {
+  zone: Zone;
+  hostZones: Map<string, Zone>;
+  maxMessage: number;
+  hostForm: 'short' | 'full';
+  toleranceMs: number;
+  maxExtraKeys: number;
+  maxExtraChars: number;
+}
+
+const compiledConfigs = new WeakMap<NormalizeConfig, Compiled>();
+
+function zoneOrUtc(name: string | undefined): Zone {
+  if (!name) return UTC_ZONE;
+  try {
+    return resolveZone(name);
+  } catch {
+    return UTC_ZONE; // validateNormalizeConfig reports this at start-up; never fail a record over it
+  }
+}
+
+function compile(cfg: NormalizeConfig): Compiled {
+  let c = compiledConfigs.get(cfg);
+  if (c) return c;
+  const hostForm = cfg.host_form ?? 'short';
+  const hostZones = new Map<string, Zone>();
+  for (const [host, zone] of Object.entries(cfg.host_timezones ?? {})) {
+    const z = zoneOrUtc(zone);
+    const lower = host.toLowerCase();
+    hostZones.set(lower, z);
+    const short = canonicalHost(host, 'short');
+    if (short !== undefined && !hostZones.has(short)) hostZones.set(short, z);
+  }
+  c = {
+    zone: zoneOrUtc(cfg.timezone),
+    hostZones,
+    maxMessage: Math.max(1, Math.min(cfg.max_message_chars ?? 16384, 65536)),
+    hostForm,
+    toleranceMs: (cfg.syslog_future_tolerance_hours ?? 48) * 3_600_000,
+    maxExtraKeys: cfg.max_extra_keys ?? 64,
+    maxExtraChars: cfg.max_extra_chars ?? 8192,
+  };
+  compiledConfigs.set(cfg, c);
+  return c;
+}
+
+/**
+ * Problems with the normalize config section, one message per bad key ("normalize.timezone:
+ * unknown time zone "Mars/Olympus""). The composition root calls this at start-up.
+ */
+export function validateNormalizeConfig(cfg: NormalizeConfig): string[] {
+  const problems: string[] = [];
+  try {
+    resolveZone(cfg.timezone);
+  } catch (err) {
+    problems.push(`normalize.timezone: ${(err as Error).message}`);
+  }
+  for (const [host, zone] of Object.entries(cfg.host_timezones ?? {})) {
+    try {
+      resolveZone(zone);
+    } catch (err) {
+      problems.push(`normalize.host_timezones.${host}: ${(err as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+function makeEnv(c: Compiled, ctx: RecordContext, agentHost: string | undefined, trustLineHost: boolean): LineEnv {
+  const zoneFor = (host: string | undefined): Zone => {
+    if (c.hostZones.size > 0) {
+      const z = (host !== undefined ? c.hostZones.get(host) : undefined) ?? (agentHost !== undefined ? c.hostZones.get(agentHost) : undefined);
+      if (z) return z;
+    }
+    return c.zone;
+  };
+  return {
+    zoneFor,
+    refMs: (ctx.collectedAt ?? ctx.receivedAt).getTime(),
+    toleranceMs: c.toleranceMs,
+    hostForm: c.hostForm,
+    trustLineHost,
+    maxExtraKeys: c.maxExtraKeys,
+    maxExtraChars: c.maxExtraChars,
+    transportKeys: TRANSPORT_KEYS,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// event assembly
+
+let lastReceived: Date | undefined;
+let lastReceivedIso = '';
+
+/** A batch shares one receivedAt: format it once. */
+function receivedIso(d: Date): string {
+  if (d !== lastReceived) {
+    lastReceived = d;
+    lastReceivedIso = isoOrEpoch(d);
+  }
+  return lastReceivedIso;
+}
+
+function isoOrEpoch(d: Date): string {
+  const ms = d.getTime();
+  return new Date(inRange(ms) ? ms : 0).toISOString();
+}
+
+interface Provenance {
+  id: string;
+  kind: SourceKind;
+  agentHost: string | undefined;
+  path?: string;
+  offset?: number;
+  channel?: string;
+  recordId?: number;
+}
+
+function assemble(d: Draft, p: Provenance, ctx: RecordContext, c: Compiled): LogEvent {
+  let time: string;
+  let timeSource: LogEvent['time_source'];
+  if (d.timeMs !== undefined) {
+    time = new Date(d.timeMs).toISOString();
+    timeSource = 'line';
+  } else if (ctx.collectedAt && inRange(ctx.collectedAt.getTime())) {
+    time = ctx.collectedAt.toISOString();
+    timeSource = 'collector';
+  } else {
+    time = receivedIso(ctx.receivedAt);
+    timeSource = 'received';
+  }
+
+  const source: LogEvent['source'] = { kind: p.kind };
+  if (ctx.tag) source.tag = truncate(ctx.tag, LIMITS.tag);
+  if (p.path !== undefined) source.path = truncate(p.path, LIMITS.path);
+  if (p.offset !== undefined) source.offset = p.offset;
+  if (p.channel !== undefined) source.channel = truncate(p.channel, LIMITS.channel);
+  if (p.recordId !== undefined) source.record_id = p.recordId;
+
+  const ev: LogEvent = {
+    id: p.id,
+    time,
+    time_source: timeSource,
+    received_at: receivedIso(ctx.receivedAt),
+    host: d.host ?? p.agentHost ?? 'unknown',
+    source,
+    severity: d.severity ?? 'info',
+    message: truncate(d.message, c.maxMessage),
+    fields: d.fields,
+  };
+  if (p.agentHost !== undefined) ev.agent_host = p.agentHost;
+  if (d.program !== undefined && d.program !== '') ev.program = truncate(d.program, LIMITS.program);
+  if (d.pid !== undefined) ev.pid = d.pid;
+  return ev;
+}
+
+// ---------------------------------------------------------------------------------------------
+// shapes
+
+function agentHostOf(rec: Record<string, unknown>, c: Compiled): string | undefined {
+  return canonicalHost(rec.hostname, c.hostForm);
+}
+
+function pathOf(rec: Record<string, unknown>): string | undefined {
+  return typeof rec.file === 'string' && rec.file !== '' ? rec.file : undefined;
+}
+
+/**
+ * Application logs rarely name their program in a line; the file does ("/var/log/myapp/orders.log"
+ * → "orders"), which keeps one app's events together for rules and anomaly series.
+ */
+function programFromPath(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const dot = base.indexOf('.');
+  const stem = dot > 0 ? base.slice(0, dot) : base;
+  return stem === '' ? undefined : truncate(stem, 128);
+}
+
+function lineEvent(line: string, kind: SourceKind, agentHost: string | undefined, path: string | undefined, offset: number | undefined, ctx: RecordContext, c: Compiled): LogEvent {
+  const env = makeEnv(c, ctx, agentHost, kind === 'auth' || kind === 'syslog');
+  const d = parseRawLine(line, kind, path, env);
+  if (kind === 'app') d.program ??= programFromPath(path);
+  const id = tailLineId(agentHost ?? '', path ?? '', offset, ctx.collectedAt?.getTime(), line);
+  const p: Provenance = { id, kind, agentHost };
+  if (path !== undefined) p.path = path;
+  if (offset !== undefined) p.offset = offset;
+  return assemble(d, p, ctx, c);
+}
+
+function tailRaw(rec: Record<string, unknown>, ctx: RecordContext, c: Compiled): LogEvent {
+  if (typeof rec.log !== 'string') throw new NormalizeError('tail record without a "log" string');
+  const path = pathOf(rec);
+  const kind = resolveKind(rec.source_kind, ctx.tag, path, 'app');
+  return lineEvent(rec.log, kind, agentHostOf(rec, c), path, toUint(rec.offset), ctx, c);
+}
+
+/** Stable text of a decoded record for its id (a retried chunk resends it byte for byte). */
+function recordText(rec: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(rec);
+  } catch {
+    throw new NormalizeError('record cannot be serialized');
+  }
+}
+
+function tailParsed(rec: Record<string, unknown>, ctx: RecordContext, c: Compiled): LogEvent {
+  const path = pathOf(rec);
+  const agentHost = agentHostOf(rec, c);
+  const isWeb = Object.hasOwn(rec, 'code');
+  const kind = resolveKind(rec.source_kind, ctx.tag, path, isWeb ? 'web_access' : 'syslog');
+  const env = makeEnv(c, ctx, agentHost, !isWeb && kind !== 'app' && kind !== 'web_access' && kind !== 'web_error');
+  const d = isWeb ? parsedWeb(rec, path, env) : parsedSyslog(rec, env);
+  const offset = toUint(rec.offset);
+  const id = tailLineId(agentHost ?? '', path ?? '', offset, ctx.collectedAt?.getTime(), recordText(rec));
+  const p: Provenance = { id, kind, agentHost };
+  if (path !== undefined) p.path = path;
+  if (offset !== undefined) p.offset = offset;
+  return assemble(d, p, ctx, c);
+}
+
+/** Fluent Bit syslog parser output: time, host, ident, pid, message (+ pri for the stock ones). */
+function parsedSyslog(rec: Record<string, unknown>, env: LineEnv): Draft {
+  const message = typeof rec.message === 'string' ? rec.message : '';
+  const d: Draft = { message: message.trimStart(), fields: {} };
+  if (env.trustLineHost) {
+    const host = canonicalHost(rec.host, env.hostForm);
+    if (host !== undefined) d.host = host;
+  }
+  const ident = cleanText(rec.ident, LIMITS.program);
+  if (ident !== undefined) d.program = ident;
+  const pid = toUint(rec.pid);
+  if (pid !== undefined) d.pid = pid;
+  if (typeof rec.time === 'string') {
+    const ms = syslogTimestamp(rec.time, d.host, env) ?? parseJsonTime(rec.time, env.zoneFor(d.host));
+    if (ms !== undefined) d.timeMs = ms;
+  } else if (typeof rec.time === 'number') {
+    const ms = parseJsonTime(rec.time, env.zoneFor(d.host));
+    if (ms !== undefined) d.timeMs = ms;
+  }
+  const pri = toUint(rec.pri, 191);
+  if (pri !== undefined) d.severity = fromSyslogPri(pri);
+  extractAuthFields(d.program, d.message, d.fields);
+  d.severity ??= fromContent(d.message, d.program);
+  return d;
+}
+
+/** Fluent Bit nginx/apache parser output: remote|host, user, method, path, code, size, referer, agent. */
+function parsedWeb(rec: Record<string, unknown>, path: string | undefined, env: LineEnv): Draft {
+  const d: Draft = { message: '', fields: {} };
+  const f = d.fields;
+  const program = webProgram(path);
+  if (program !== undefined) d.program = program;
+  const ip = canonicalIp(rec.remote) ?? canonicalIp(rec.host);
+  if (ip !== undefined) f.src_ip = ip;
+  const user = cleanText(rec.user, LIMITS.user);
+  if (user !== undefined) f.user = user;
+  const method = cleanText(rec.method, LIMITS.http_method);
+  const reqPath = cleanText(rec.path, LIMITS.http_path);
+  if (method !== undefined) splitRequest(`${method} ${reqPath ?? ''}`, f);
+  const status = toUint(rec.code, 599);
+  if (status !== undefined && status >= 100) f.http_status = status;
+  const bytes = toUint(rec.size);
+  if (bytes !== undefined) f.http_bytes = bytes;
+  const referer = cleanText(rec.referer, LIMITS.http_referer);
+  if (referer !== undefined) f.http_referer = referer;
+  const agent = cleanText(rec.agent, LIMITS.user_agent);
+  if (agent !== undefined) f.user_agent = agent;
+  if (typeof rec.time === 'string') {
+    const ms = accessTimestamp(rec.time) ?? parseIsoLike(rec.time, env.zoneFor(undefined));
+    if (ms !== undefined) d.timeMs = ms;
+  }
+  d.severity = fromHttpStatus(f.http_status);
+  // No raw line survives a parser: rebuild a combined-format line as the message.
+  const q = (v: unknown) => (typeof v === 'string' && v !== '' ? v : '-');
+  d.message = `${q(rec.remote ?? rec.host)} - ${q(rec.user)} "${q(rec.method)} ${q(rec.path)}" ${q(rec.code)} ${q(rec.size)} "${q(rec.referer)}" "${q(rec.agent)}"`;
+  return d;
+}
+
+function appJson(rec: Record<string, unknown>, ctx: RecordContext, c: Compiled): LogEvent {
+  const path = pathOf(rec);
+  const agentHost = agentHostOf(rec, c);
+  const kind = resolveKind(rec.source_kind, ctx.tag, path, 'app');
+  const env = makeEnv(c, ctx, agentHost, false);
+  const d = fromJsonObject(rec, env);
+  if (kind === 'app') d.program ??= programFromPath(path);
+  const offset = toUint(rec.offset);
+  const id = tailLineId(agentHost ?? '', path ?? '', offset, ctx.collectedAt?.getTime(), recordText(rec));
+  const p: Provenance = { id, kind, agentHost };
+  if (path !== undefined) p.path = path;
+  if (offset !== undefined) p.offset = offset;
+  return assemble(d, p, ctx, c);
+}
+
+function winEvtLog(rec: Record<string, unknown>, ctx: RecordContext, c: Compiled): LogEvent {
+  const recordId = toUint(rec.EventRecordID);
+  if (recordId === undefined || typeof rec.Channel !== 'string' || typeof rec.Computer !== 'string') {
+    throw new NormalizeError('winevtlog record without Channel, EventRecordID and Computer');
+  }
+  const agentHost = agentHostOf(rec, c);
+  const d = fromWinEvtLog(rec, makeEnv(c, ctx, agentHost, true));
+  const id = eventId('winevtlog', rec.Channel, recordId, rec.Computer);
+  return assemble(d, { id, kind: 'windows', agentHost, channel: rec.Channel, recordId }, ctx, c);
+}
+
+function winLog(rec: Record<string, unknown>, ctx: RecordContext, c: Compiled): LogEvent {
+  const recordId = toUint(rec.RecordNumber);
+  if (recordId === undefined || typeof rec.Channel !== 'string' || typeof rec.ComputerName !== 'string') {
+    throw new NormalizeError('winlog record without Channel, RecordNumber and ComputerName');
+  }
+  const agentHost = agentHostOf(rec, c);
+  const d = fromWinLog(rec, makeEnv(c, ctx, agentHost, true));
+  const id = eventId('winlog', rec.Channel, recordId, rec.ComputerName);
+  return assemble(d, { id, kind: 'windows', agentHost, channel: rec.Channel, recordId }, ctx, c);
+}
+
+// ---------------------------------------------------------------------------------------------
+// public entry points
+
+export function normalizeRecord(rec: Record<string, unknown>, shape: RecordShape, ctx: RecordContext, cfg: NormalizeConfig): LogEvent {
+  if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) throw new NormalizeError('record is not an object');
+  const c = compile(cfg);
+  switch (shape) {
+    case 'tail_raw':
+      return tailRaw(rec, ctx, c);
+    case 'tail_parsed':
+      return tailParsed(rec, ctx, c);
+    case 'app_json':
+      return appJson(rec, ctx, c);
+    case 'winevtlog':
+      return winEvtLog(rec, ctx, c);
+    case 'winlog':
+      return winLog(rec, ctx, c);
+    default:
+      throw new NormalizeError(`unknown record shape ${String(shape)}`);
+  }
+}
+
+export function normalizeRawLine(
+  line: string,
+  where: { path: string; offset: number; host?: string; kind?: SourceKind },
+  ctx: RecordContext,
+  cfg: NormalizeConfig,
+): LogEvent {
+  const c = compile(cfg);
+  const kind = where.kind ?? kindFromPath(where.path);
+  const agentHost = canonicalHost(where.host, c.hostForm);
+  const offset = toUint(where.offset);
+  return lineEvent(line, kind, agentHost, where.path, offset, ctx, c);
+}

@@ -1,0 +1,121 @@
+/**
+ * Timestamp parsing for every format a line or record may carry. All parsers are anchored,
+ * precompiled and take short inputs (callers pass the header, never a whole 64 KB line), and
+ * return UTC milliseconds or undefined: an unparseable or out-of-range time is never an error,
+ * the event just falls back to the collection time.
+ */
+import { parseOffset, wallClockToUtc, UTC_ZONE, type Zone } from './zone.js';
+
+/** Latest instant we accept (9999-12-31T23:59:59.999Z): keeps toISOString() in plain RFC 3339 form. */
+const MAX_MS = 253402300799999;
+
+export const MONTHS: Readonly<Record<string, number>> = {
+  Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12,
+};
+
+export function inRange(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= 0 && ms <= MAX_MS;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/**
+ * Date.UTC of the given wall-clock fields, or undefined when a field is out of range
+ * (Date.UTC would silently roll "Feb 30" into March). A leap second (:60) reads as :59.
+ */
+export function wallClock(y: number, mo: number, d: number, h: number, mi: number, s: number, ms = 0): number | undefined {
+  if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60) return undefined;
+  if (d > daysInMonth(y, mo)) return undefined;
+  return Date.UTC(y, mo - 1, d, h, mi, s === 60 ? 59 : s, ms);
+}
+
+/** Milliseconds from a fraction-of-second digit string ("482311" → 482). */
+export function fractionMs(digits: string | undefined): number {
+  if (!digits) return 0;
+  return Number((digits + '00').slice(0, 3));
+}
+
+/** An epoch number in s, ms, µs or ns (told apart by magnitude) → ms. */
+export function epochToMs(n: number): number | undefined {
+  if (!Number.isFinite(n) || n < 0) return undefined;
+  let ms: number;
+  if (n >= 1e17) ms = n / 1e6; // ns
+  else if (n >= 1e14) ms = n / 1e3; // µs
+  else if (n >= 1e11) ms = n; // ms (1e11 ms is 1973; 1e11 s would be year 5138)
+  else ms = n * 1000; // s, possibly fractional (Fluent Bit "double")
+  ms = Math.round(ms);
+  return inRange(ms) ? ms : undefined;
+}
+
+// 2026-11-21T10:10:01.482311+00:00, 2026-11-21 10:14:01 +0100, 2026-11-21T10:00:01Z, 2026-11-21 10:00:05,113
+const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)? ?(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/**
+ * ISO 8601 / RFC 3339 and the space-separated variants (Windows TimeCreated, java_sql_timestamp,
+ * python asctime). A string without an offset is wall-clock time in `zone`.
+ */
+export function parseIsoLike(text: string, zone: Zone): number | undefined {
+  if (text.length > 40) return undefined;
+  const m = ISO_LIKE.exec(text);
+  if (!m) return undefined;
+  const wall = wallClock(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), fractionMs(m[7]));
+  if (wall === undefined) return undefined;
+  const tz = m[8];
+  let ms: number;
+  if (tz === undefined) ms = wallClockToUtc(wall, zone);
+  else if (tz === 'Z' || tz === 'z' || tz === 'UTC') ms = wall;
+  else {
+    const off = parseOffset(tz.length === 3 ? tz + '00' : tz);
+    if (off === undefined) return undefined;
+    ms = wall - off;
+  }
+  return inRange(ms) ? ms : undefined;
+}
+
+const NUMERIC = /^\d{1,20}(?:\.\d{1,9})?$/;
+
+/**
+ * A Fluent Bit json_date_key value in any json_date_format: double (1795255081.124409),
+ * epoch (seconds), epoch_ms, iso8601 ("2026-11-21T23:47:51.124409Z"), java_sql_timestamp
+ * ("2026-11-21 23:47:51.124409", UTC). Anything else → undefined.
+ */
+export function parseCollectorTime(value: unknown): Date | undefined {
+  let ms: number | undefined;
+  if (typeof value === 'number') ms = epochToMs(value);
+  else if (typeof value === 'string') {
+    if (NUMERIC.test(value)) ms = epochToMs(Number(value));
+    else ms = parseIsoLike(value, UTC_ZONE); // Fluent Bit writes its date key in UTC
+  }
+  return ms === undefined ? undefined : new Date(ms);
+}
+
+/** Anything a JSON log may hold in `time`/`ts`/`@timestamp`: epoch number or ISO string. */
+export function parseJsonTime(value: unknown, zone: Zone): number | undefined {
+  if (typeof value === 'number') return epochToMs(value);
+  if (typeof value !== 'string' || value.length > 40) return undefined;
+  if (NUMERIC.test(value)) return epochToMs(Number(value));
+  return parseIsoLike(value, zone);
+}
+
+/**
+ * RFC 3164 has no year. The year chosen is the latest one (from next year down) that does not
+ * put the line more than `toleranceMs` after the reference (collection) time: a "Dec 31" line
+ * collected on Jan 1 is last year's, a "Jan 1" line collected on Dec 31 by a host whose clock
+ * runs slightly ahead is next year's, and an old line read from the head of a file is never
+ * pushed into the future. Feb 29 skips to the latest leap year that fits.
+ */
+export function inferSyslogYear(
+  mo: number, d: number, h: number, mi: number, s: number, ms: number,
+  zone: Zone, refMs: number, toleranceMs: number,
+): number | undefined {
+  const refYear = new Date(refMs + zone.offsetAt(refMs)).getUTCFullYear();
+  for (let y = refYear + 1; y >= refYear - 8; y--) {
+    const wall = wallClock(y, mo, d, h, mi, s, ms);
+    if (wall === undefined) continue;
+    const utc = wallClockToUtc(wall, zone);
+    if (utc <= refMs + toleranceMs) return inRange(utc) ? utc : undefined;
+  }
+  return undefined;
+}
