@@ -94,7 +94,10 @@ export class DrainMiner {
       }
     }
     if (best && bestSim >= this.opts.similarity) {
-      for (let i = 0; i < tokens.length; i++) if (best.tokens[i] !== tokens[i]) best.tokens[i] = WILDCARD;
+      for (let i = 0; i < tokens.length; i++) {
+        const t = best.tokens[i]!;
+        if (t !== tokens[i] && !matchesKeyed(t, tokens[i]!)) best.tokens[i] = generalize(t, tokens[i]!);
+      }
       best.count++;
       best.lastSeen = Math.max(best.lastSeen, atMs);
       best.firstSeen = Math.min(best.firstSeen, atMs);
@@ -145,9 +148,22 @@ function similarity(template: readonly string[], tokens: readonly string[]): [nu
   let equal = 0;
   let params = 0;
   for (let i = 0; i < tokens.length; i++) {
-    const t = template[i];
-    if (t === WILDCARD) params++;
+    const t = template[i]!;
+    if (t === WILDCARD || matchesKeyed(t, tokens[i]!)) params++;
     else if (t === tokens[i]) equal++;
   }
   return [equal / tokens.length, params];
+}
+
+const KEY_SEPARATOR = /^[^=:]{1,64}[=:]/;
+
+/** Differing tokens that share a `key=` / `key:` prefix keep it: user=root + user=bob → user=<*>. */
+function generalize(a: string, b: string): string {
+  const key = KEY_SEPARATOR.exec(a)?.[0];
+  return key && b.startsWith(key) && a.length > key.length && b.length > key.length ? key + WILDCARD : WILDCARD;
+}
+
+/** A keyed wildcard template token (user=<*>) matches any token with that key. */
+function matchesKeyed(template: string, token: string): boolean {
+  return template.length > 3 && template.endsWith(WILDCARD) && token.startsWith(template.slice(0, -3)) && token.length > template.length - 3;
 }

@@ -9,13 +9,15 @@ const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?(?:\/\d{1,2})?$/;
 const IPV6 = /^\[?[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:%\w{1,16})?\]?(?::\d{1,5})?$/i;
 const TIME = /^\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?$/;
 const DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const SLASH_DATE = /^(?:\d{4}\/\d{2}\/\d{2}|\d{1,2}\/[a-z]{3}\/\d{4}(?::\d{2}){0,3})$/i;
+const PID_TID = /^\d+#\d+$/;
 const EMAIL = /^[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}$/;
 const URL = /^[a-z][a-z0-9+.-]{1,15}:\/\/\S+$/i;
 const PATH = /^(?:~?\/|\.{1,2}\/|[a-z]:\\)\S*$/i;
 const HEX = /^(?:0x[0-9a-f]+|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,})$/i;
 const NUMBER = /^[-+]?\d+(?:[.,]\d+)*(?:[a-z%µ]{1,3})?$/i;
 const BRACKETED_PID = /^([\w.@/-]{1,64})\[\d+\](:?)$/;
-const LEAD = /^[([{<"'`]+/;
+const LEAD = /^[([{<"'`*#]+/;
 const TRAIL = /[)\]}>"'`,;:.!?]+$/;
 
 export const MASKS = ['<UUID>', '<IP>', '<TIME>', '<EMAIL>', '<URL>', '<PATH>', '<HEX>', '<NUM>', '<STR>'] as const;
@@ -23,8 +25,8 @@ export const MASKS = ['<UUID>', '<IP>', '<TIME>', '<EMAIL>', '<URL>', '<PATH>', 
 function classify(core: string): string | undefined {
   if (UUID.test(core)) return '<UUID>';
   if (IPV4.test(core)) return '<IP>';
-  if (TIME.test(core) || DATE.test(core)) return '<TIME>';
-  if (NUMBER.test(core)) return '<NUM>';
+  if (TIME.test(core) || DATE.test(core) || SLASH_DATE.test(core)) return '<TIME>';
+  if (NUMBER.test(core) || PID_TID.test(core)) return '<NUM>';
   if (core.includes(':') && core.split(':').length >= 3 && IPV6.test(core) && /[0-9a-f]/i.test(core)) return '<IP>';
   if (EMAIL.test(core)) return '<EMAIL>';
   if (URL.test(core)) return '<URL>';
@@ -42,19 +44,22 @@ export function maskToken(token: string): string {
   const trail = TRAIL.exec(rest)?.[0] ?? '';
   rest = rest.slice(0, rest.length - trail.length);
   if (!rest) return token;
-  const eq = rest.indexOf('=');
-  if (eq > 0 && eq < rest.length - 1) {
-    const value = rest.slice(eq + 1);
-    return `${lead}${rest.slice(0, eq + 1)}${classify(value) ?? maskToken(value)}${trail}`;
-  }
   const masked = classify(rest);
-  // A trailing '.' or ':' belongs to the sentence, but for IPs/times it may be the value itself.
-  return masked ? `${lead}${masked}${trail}` : token;
+  if (masked) return `${lead}${masked}${trail}`;
+  // key=value and key:value (total-vm:812kB, ext4_find_entry:1455): keep the key, mask the value.
+  for (const sep of ['=', ':']) {
+    const at = rest.indexOf(sep);
+    if (at <= 0 || at >= rest.length - 1) continue;
+    const value = rest.slice(at + 1);
+    const mv = classify(value) ?? (sep === '=' ? maskToken(value) : value);
+    if (mv !== value) return `${lead}${rest.slice(0, at + 1)}${mv}${trail}`;
+  }
+  return token;
 }
 
 /** Message → masked tokens (at most maxTokens; the rest are folded into one '<*>'). */
 export function maskMessage(message: string, maxTokens: number): string[] {
-  const tokens = message.replace(QUOTED, ' <STR> ').split(/\s+/).filter(Boolean);
+  const tokens = message.replace(QUOTED, '<STR>').split(/\s+/).filter(Boolean);
   const out = tokens.slice(0, maxTokens).map(maskToken);
   if (tokens.length > maxTokens) out[maxTokens - 1] = '<*>';
   return out;
