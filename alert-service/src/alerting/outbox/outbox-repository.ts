@@ -1,0 +1,160 @@
+/**
+ * outbox_messages: rendered notifications waiting for, or done with, delivery. The row is the
+ * notification log too: sent rows keep sent_ms, failed rows keep the last error. A message is
+ * written in the same transaction that marks its alerts notified, so a restart neither re-sends
+ * (the alert is already marked) nor forgets (the row is pending).
+ */
+import type { Db } from '../../store/database.js';
+import type { OutboxItem } from '../../generated/schema-types.js';
+import type { ChannelMessage, ChannelName } from '../notify/notifier.js';
+
+export type OutboxKind = OutboxItem['kind'];
+export type OutboxStatus = OutboxItem['status'];
+
+export interface OutboxRow {
+  id: number;
+  channel: ChannelName;
+  kind: OutboxKind;
+  payload: ChannelMessage;
+  alert_ids: number[];
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_ms: number;
+  last_error: string | null;
+  created_ms: number;
+  sent_ms: number | null;
+}
+
+interface RawRow extends Omit<OutboxRow, 'payload' | 'alert_ids'> {
+  payload_json: string;
+  alert_ids_json: string;
+}
+
+const fromDb = (r: RawRow): OutboxRow => {
+  const { payload_json, alert_ids_json, ...rest } = r;
+  return { ...rest, payload: JSON.parse(payload_json) as ChannelMessage, alert_ids: JSON.parse(alert_ids_json) as number[] };
+};
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function toOutboxItem(r: OutboxRow): OutboxItem {
+  return {
+    id: r.id,
+    channel: r.channel,
+    kind: r.kind,
+    status: r.status,
+    attempts: r.attempts,
+    next_attempt_at: iso(r.next_attempt_ms),
+    last_error: r.last_error,
+    created_at: iso(r.created_ms),
+    sent_at: r.sent_ms === null ? null : iso(r.sent_ms),
+    alert_ids: r.alert_ids,
+  };
+}
+
+export class OutboxRepository {
+  constructor(private readonly db: Db) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS outbox_messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        payload_json TEXT NOT NULL,
+        alert_ids_json TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_ms INTEGER NOT NULL,
+        last_error TEXT,
+        created_ms INTEGER NOT NULL,
+        sent_ms INTEGER,
+        dedup_key TEXT UNIQUE
+      );
+      CREATE INDEX IF NOT EXISTS outbox_messages_due ON outbox_messages(channel, status, next_attempt_ms);
+    `);
+  }
+
+  /** Returns the new id, or undefined when dedupKey was already used (e.g. the day's digest). */
+  enqueue(channel: ChannelName, kind: OutboxKind, payload: ChannelMessage, alertIds: number[], nowMs: number, dedupKey?: string): number | undefined {
+    const info = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO outbox_messages (channel, kind, payload_json, alert_ids_json, status, attempts, next_attempt_ms, created_ms, dedup_key)
+         VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+      )
+      .run(channel, kind, JSON.stringify(payload), JSON.stringify(alertIds), nowMs, nowMs, dedupKey ?? null);
+    return info.changes ? Number(info.lastInsertRowid) : undefined;
+  }
+
+  pendingCount(channel: ChannelName): number {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM outbox_messages WHERE channel = ? AND status IN ('pending','sending')").get(channel) as { n: number }).n;
+  }
+
+  nextDue(channel: ChannelName, nowMs: number): OutboxRow | undefined {
+    const r = this.db
+      .prepare("SELECT * FROM outbox_messages WHERE channel = ? AND status = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT 1")
+      .get(channel, nowMs) as RawRow | undefined;
+    return r && fromDb(r);
+  }
+
+  markSending(id: number): void {
+    this.db.prepare("UPDATE outbox_messages SET status = 'sending', attempts = attempts + 1 WHERE id = ?").run(id);
+  }
+
+  markSent(id: number, nowMs: number): void {
+    this.db.prepare("UPDATE outbox_messages SET status = 'sent', sent_ms = ?, last_error = NULL WHERE id = ?").run(nowMs, id);
+  }
+
+  markRetry(id: number, nextAttemptMs: number, error: string): void {
+    this.db.prepare("UPDATE outbox_messages SET status = 'pending', next_attempt_ms = ?, last_error = ? WHERE id = ?").run(nextAttemptMs, error, id);
+  }
+
+  markFailed(id: number, error: string): void {
+    this.db.prepare("UPDATE outbox_messages SET status = 'failed', last_error = ? WHERE id = ?").run(error, id);
+  }
+
+  /** Manual retry from the API: a failed row goes back to pending with a fresh attempt budget. */
+  retry(id: number, nowMs: number): boolean {
+    return this.db.prepare("UPDATE outbox_messages SET status = 'pending', attempts = 0, next_attempt_ms = ? WHERE id = ? AND status = 'failed'").run(nowMs, id).changes > 0;
+  }
+
+  /** A process that died mid-send left rows in 'sending': send them again (at-least-once). */
+  recoverInterrupted(): number {
+    return this.db.prepare("UPDATE outbox_messages SET status = 'pending' WHERE status = 'sending'").run().changes;
+  }
+
+  get(id: number): OutboxRow | undefined {
+    const r = this.db.prepare('SELECT * FROM outbox_messages WHERE id = ?').get(id) as RawRow | undefined;
+    return r && fromDb(r);
+  }
+
+  list(filter: { status?: OutboxStatus; channel?: ChannelName; limit: number }): OutboxRow[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status) where.push('status = ?'), params.push(filter.status);
+    if (filter.channel) where.push('channel = ?'), params.push(filter.channel);
+    const sql = `SELECT * FROM outbox_messages ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, filter.limit) as RawRow[]).map(fromDb);
+  }
+
+  /** Delivery log of one alert. */
+  forAlert(alertId: number): OutboxRow[] {
+    return (
+      this.db.prepare("SELECT o.* FROM outbox_messages o, json_each(o.alert_ids_json) j WHERE j.value = ? ORDER BY o.id").all(alertId) as RawRow[]
+    ).map(fromDb);
+  }
+
+  countsByChannelStatus(): { channel: ChannelName; status: OutboxStatus; n: number }[] {
+    return this.db.prepare('SELECT channel, status, COUNT(*) AS n FROM outbox_messages GROUP BY channel, status').all() as {
+      channel: ChannelName;
+      status: OutboxStatus;
+      n: number;
+    }[];
+  }
+
+  nextAttemptAt(): number | undefined {
+    return (this.db.prepare("SELECT MIN(next_attempt_ms) AS m FROM outbox_messages WHERE status = 'pending'").get() as { m: number | null }).m ?? undefined;
+  }
+
+  pruneFinishedBefore(cutoffMs: number): void {
+    this.db.prepare("DELETE FROM outbox_messages WHERE status IN ('sent','failed') AND created_ms < ?").run(cutoffMs);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Renders one notification for each channel: email (subject + text + HTML from templates),
+ * Slack (Block Kit assembled here, texts from templates in mrkdwn), forward (one structured
+ * record per alert, no template: it is data for a SIEM, not prose).
+ */
+import type { EmailMessage, ForwardMessage, SlackMessage } from '../notify/notifier.js';
+import { escapeMrkdwn, sanitizeHeader } from './escape.js';
+import type { NotificationContext } from './context.js';
+import type { TemplateSet } from './templates.js';
+
+const SEVERITY_EMOJI: Record<string, string> = {
+  critical: ':red_circle:',
+  high: ':large_orange_circle:',
+  medium: ':large_yellow_circle:',
+  low: ':large_blue_circle:',
+  informational: ':white_circle:',
+};
+
+const clip = (s: string, max: number) => (s.length > max ? s.slice(0, max - 1) + '…' : s);
+
+export function renderEmail(t: TemplateSet, ctx: NotificationContext): EmailMessage {
+  return {
+    channel: 'email',
+    subject: sanitizeHeader(t.email_subject.render(ctx), 200),
+    text: t.email_text.render(ctx),
+    html: t.email_html.render(ctx),
+  };
+}
+
+/** A Slack link whose URL is ours (public_url + id); still encoded so it cannot break the <url|text> syntax. */
+function slackLink(url: string, text: string): string {
+  return `<${encodeURI(url).replace(/[|<>]/g, encodeURIComponent)}|${escapeMrkdwn(text)}>`;
+}
+
+export function renderSlack(t: TemplateSet, ctx: NotificationContext): SlackMessage {
+  const title = clip(t.slack_title.render(ctx).replace(/\s+/g, ' '), 150);
+  const blocks: Record<string, unknown>[] = [
+    // plain_text: Slack does not parse mrkdwn or mentions in it.
+    { type: 'header', text: { type: 'plain_text', text: title || 'Logward alert', emoji: false } },
+    { type: 'section', text: { type: 'mrkdwn', text: clip(t.slack_body.render(ctx), 3000) || ' ' } },
+  ];
+  for (const a of ctx.alerts.slice(0, 10)) {
+    const fields = [
+      `*Severity*\n${SEVERITY_EMOJI[a.severity] ?? ''} ${escapeMrkdwn(a.severity)}`,
+      `*Host*\n${escapeMrkdwn(a.host)}`,
+      `*Rule*\n${escapeMrkdwn(a.rule_id)}`,
+      `*Count*\n${a.count} events (${escapeMrkdwn(a.state)})`,
+      ...a.key_fields.slice(0, 4).map((f) => `*${escapeMrkdwn(f.key)}*\n${escapeMrkdwn(f.value)}`),
+      ...a.ips.slice(0, 2).map((ip) => `*Source IP*\n${escapeMrkdwn(ip.text)}`),
+    ].slice(0, 10);
+    blocks.push({ type: 'divider' });
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: clip(`*${escapeMrkdwn(a.title)}*${a.summary ? '\n' + escapeMrkdwn(a.summary) : ''}`, 3000) },
+      fields: fields.map((f) => ({ type: 'mrkdwn', text: clip(f, 2000) })),
+    });
+    if (a.samples.length) {
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip('```' + a.samples.slice(-3).map(escapeMrkdwn).join('\n') + '```', 3000) } });
+    }
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${slackLink(a.url, `Open alert #${a.id}`)} · first ${escapeMrkdwn(a.first_seen)} · last ${escapeMrkdwn(a.last_seen)}` }] });
+  }
+  const more = ctx.more_count + Math.max(0, ctx.alerts.length - 10);
+  if (more > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `… and ${more} more alerts` }] });
+  if (ctx.held_back_count > 0) {
+    const lines = ctx.held_back.slice(0, 10).map((h) => `• ${escapeMrkdwn(h.title)} (\`${escapeMrkdwn(h.rule_id)}\`): ${h.alerts}`);
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*+${ctx.held_back_count} more alerts held back by the rate limit:*\n${lines.join('\n')}`, 3000) } });
+  }
+  // Fallback text (notifications, old clients) is parsed as mrkdwn too: escape it.
+  return { channel: 'slack', text: escapeMrkdwn(title), blocks: blocks.slice(0, 50) };
+}
+
+export function renderForward(ctx: NotificationContext, nowMs: number): ForwardMessage {
+  const records = ctx.alerts.map((a) => ({
+    time_ms: nowMs,
+    record: {
+      type: 'alert',
+      status: ctx.status.toLowerCase(),
+      alert_id: a.id,
+      rule_id: a.rule_id,
+      title: a.title,
+      severity: a.severity,
+      state: a.state,
+      source: a.source,
+      host: a.host,
+      count: a.count,
+      first_seen: a.first_seen,
+      last_seen: a.last_seen,
+      summary: a.summary,
+      group: a.group_text,
+      fields: Object.fromEntries(a.key_fields.map((f) => [f.key, f.value])),
+      ips: a.enrichment,
+      samples: a.samples,
+      url: a.url,
+    },
+  }));
+  if (ctx.held_back_count > 0) {
+    records.push({
+      time_ms: nowMs,
+      record: { type: 'held_back', held_back: ctx.held_back_count, rules: ctx.held_back.map((h) => ({ rule_id: h.rule_id, title: h.title, alerts: h.alerts })) } as never,
+    });
+  }
+  return { channel: 'forward', records };
+}
