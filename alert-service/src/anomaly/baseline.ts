@@ -20,7 +20,7 @@ export const MIN_SERIES_HOURS = 24;
 const MAD_FLOOR: Record<FeatureName, number> = Object.fromEntries(FEATURES.map((f) => [f, f === 'error_rate' ? 0.02 : 0.25])) as Record<FeatureName, number>;
 const MAD_TO_SIGMA = 1.4826;
 /** z-scores are clipped so one absurd value cannot dominate the forest's split ranges. */
-const Z_CLIP = 30;
+const Z_CLIP = 10;
 
 export function transform(f: FeatureName, x: number): number {
   return f === 'error_rate' ? x : Math.log1p(Math.max(0, x));

@@ -28,7 +28,7 @@ export const FEATURE_DIRECTION: Record<FeatureName, 'up' | 'both'> = {
   total: 'both',
   errors: 'up',
   warnings: 'up',
-  info: 'both',
+  info: 'up',
   error_rate: 'up',
   auth_failures: 'up',
   distinct_src_ips: 'up',
