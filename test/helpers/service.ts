@@ -35,3 +35,26 @@ export async function startTestService(overrides: Overrides = {}, opts: { clock?
 }
 
 export const SHARED = join(import.meta.dirname, '..', '..', '..', 'shared');
+
+export interface RawResponse {
+  status: number;
+  text: string;
+  body: Record<string, unknown>;
+  headers: Headers;
+}
+
+/**
+ * POSTs bytes exactly as given over a real socket. (supertest re-serializes a Buffer as JSON
+ * when Content-Type is application/json, which would hide what Fluent Bit really sends.)
+ */
+export async function postRaw(baseUrl: string, path: string, headers: Record<string, string>, body: Buffer | string): Promise<RawResponse> {
+  const res = await fetch(baseUrl + path, { method: 'POST', headers, body });
+  const text = await res.text();
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    /* non-JSON body: tests look at text */
+  }
+  return { status: res.status, text, body: parsed, headers: res.headers };
+}

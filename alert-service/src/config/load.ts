@@ -87,6 +87,9 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 /** Friendly single-value names that map onto a schema key. */
 const ALIASES: Record<string, string> = { LOGWARD_INGEST_TOKEN: 'LOGWARD_INGEST_TOKENS', LOGWARD_TOKEN: 'LOGWARD_INGEST_TOKENS', PORT: 'LOGWARD_SERVER_PORT' };
 
+/** The Fluent Bit agent's variables (fluent-bit/logward.env.example): not ours, but may share an env file. */
+const AGENT_VARIABLES = new Set(['LOGWARD_HOST', 'LOGWARD_PORT']);
+
 export interface LoadOptions {
   /** Path of a YAML or JSON config file; missing → defaults only (unless `required`). */
   file?: string;
@@ -125,7 +128,7 @@ export function loadConfig(opts: LoadOptions = {}): LogwardConfig {
     const name = ALIASES[rawName] ?? rawName;
     const key = keys.get(name);
     if (!key) {
-      if (name.startsWith('LOGWARD_') && name !== 'LOGWARD_CONFIG') throw new ConfigError(`config error: unknown setting ${rawName}`);
+      if (name.startsWith('LOGWARD_') && name !== 'LOGWARD_CONFIG' && !AGENT_VARIABLES.has(name)) throw new ConfigError(`config error: unknown setting ${rawName}`);
       continue;
     }
     setPath(merged, key.path, coerce(value, key.type, rawName));

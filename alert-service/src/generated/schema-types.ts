@@ -1019,6 +1019,9 @@ export interface OutboxItem {
  * A line from Fluent Bit's tail input without a parser: the whole line is in `log`. This is what fluent-bit/ in this repo sends; parsing happens in the service.
  */
 export interface TailRawRecord {
+  /**
+   * The line; up to 2 MiB for stack traces folded by a multiline parser (the service bounds the stored message)
+   */
   log: string;
   /**
    * path_key: the file the line was read from
