@@ -104,7 +104,7 @@ export function fromWindowsEventType(type: unknown): Severity {
  *   critical: "kernel panic", "panic:"-style kernel panics, "BUG:" oopses
  *   error:    "out of memory", "oom-kill", "segfault", "error" (so "I/O error", "EXT4-fs error"), "fatal", "critical"
  *   warning:  "failed"/"failure", "denied", "refused", "invalid", "incorrect", "timed out"/"timeout",
- *             "killed", "warning"/"warn", "unable", "cannot", "not allowed", "break-in"
+ *             "killed", "warning"/"warn", "unable", "cannot", "not allowed", "not in sudoers", "break-in"
  *   notice:   account changes by useradd/groupadd/usermod/userdel/passwd/chpasswd/gpasswd
  *   info:     everything else ("Accepted publickey", "session opened", "Started ...")
  * Rules match on fields and messages, not severity, so an unusual line mis-scored here is not
@@ -112,7 +112,7 @@ export function fromWindowsEventType(type: unknown): Severity {
  */
 const CRITICAL_WORDS = /\b(?:kernel panic|BUG:)/i;
 const ERROR_WORDS = /\b(?:out of memory|oom-kill(?:er)?|segfault|error|fatal|critical)\b/i;
-const WARNING_WORDS = /\b(?:fail(?:ed|ure|s)?|denied|refused|invalid|incorrect|timed out|timeout|killed|warn(?:ing)?|unable|cannot|not allowed|break-in)\b/i;
+const WARNING_WORDS = /\b(?:fail(?:ed|ures?|s)?|denied|refused|invalid|incorrect|timed out|timeout|killed|warn(?:ing)?|unable|cannot|not allowed|not in sudoers|break-in)\b/i;
 const ACCOUNT_PROGRAMS = new Set(['useradd', 'groupadd', 'usermod', 'userdel', 'groupdel', 'groupmod', 'passwd', 'chpasswd', 'gpasswd', 'chage']);
 
 export function fromContent(message: string, program?: string): Severity {

@@ -115,7 +115,9 @@ export function resolveZone(name: string): Zone {
 
 /**
  * UTC ms for a wall-clock time (given as if it were UTC: Date.UTC of the fields) in `zone`.
- * In a DST gap the earlier offset applies; in an overlap the first (summer-time) reading wins.
+ * Ambiguous wall-clock times resolve deterministically: a time inside a spring-forward gap is read
+ * with the offset in force after the change, and a time that happens twice (fall-back overlap) as
+ * its later occurrence (Europe/Berlin: 02:30 on the spring day → 00:30Z, on the autumn day → 01:30Z).
  */
 export function wallClockToUtc(wallMs: number, zone: Zone): number {
   if (zone === UTC_ZONE) return wallMs;
