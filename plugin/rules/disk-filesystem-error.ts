@@ -2,7 +2,7 @@
 import { defineRule, boundedMatch } from '../sdk.js';
 
 const PATTERNS: Array<[RegExp, string]> = [
-  [/(EXT[234]-fs) (?:error|warning \(device [^)]{1,64}\): ext4_end_bio)[^(]{0,32}\(device ([^)]{1,64})\)/, 'filesystem_error'],
+  [/(EXT[234]-fs error) \(device ([^)]{1,64})\)/, 'filesystem_error'],
   [/\b(XFS) \(([^)]{1,64})\): (?:Corruption|metadata I\/O error|Internal error|log I\/O error)/, 'filesystem_error'],
   [/\b(BTRFS) (?:error|critical) \(device ([^)]{1,64})\)/, 'filesystem_error'],
   [/\b(I\/O error), dev ([A-Za-z0-9_-]{1,64})/, 'io_error'],
