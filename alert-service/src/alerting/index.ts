@@ -49,6 +49,11 @@ export interface AlertingDeps {
 
 export interface AlertingModule extends ServiceModule, AlertSink, AlertingApi {
   readonly name: 'alerting';
+  readonly router: import('express').Router;
+  /** Recovers interrupted sends, loads the geo database in the background, starts the tick timer. */
+  start(): void;
+  /** Stops the timer, waits (at most 5 s) for sends in flight, closes the notifiers. */
+  stop(): Promise<void>;
   /** Runs group timers, resolutions, silences, digest schedule and kicks the channel workers (not awaited). */
   tick(): void;
   /** tick() and wait until every channel worker has drained what is due now. */

@@ -1,0 +1,408 @@
+/**
+ * Alert lifecycle with a controllable clock and recording notifiers: fingerprint upsert, group
+ * timings (group_wait, group_interval, repeat_interval), resolution, silences, acknowledgement,
+ * rate-limit summaries, outbox retries and a restart in the middle of an outage.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAlertingModule, alertingConfig, DeliveryError, type ChannelName } from '../../alert-service/src/alerting/index.js';
+import { openDatabase, type Db } from '../../alert-service/src/store/database.js';
+import type { EmailMessage, ForwardMessage, SlackMessage } from '../../alert-service/src/alerting/notify/notifier.js';
+import { ManualClock, RecordingNotifier, memoryDb, signal } from './helpers.js';
+
+const S = 1000;
+
+function setup(cfg: Record<string, unknown> = {}, opts: { db?: Db; clock?: ManualClock; channels?: ChannelName[]; random?: () => number } = {}) {
+  const clock = opts.clock ?? new ManualClock();
+  const db = opts.db ?? memoryDb();
+  const notifiers = {} as Record<ChannelName, RecordingNotifier>;
+  for (const ch of opts.channels ?? ['slack']) notifiers[ch] = new RecordingNotifier(ch);
+  const logs: string[] = [];
+  const mod = createAlertingModule({
+    db,
+    config: alertingConfig({ digest: { enabled: false }, ...cfg }),
+    publicUrl: 'https://logward.example',
+    clock,
+    log: (m) => logs.push(m),
+    notifiers: Object.fromEntries(Object.entries(notifiers)),
+    geo: null,
+    random: opts.random ?? (() => 0),
+  });
+  return { mod, clock, db, notifiers, slack: notifiers.slack, logs };
+}
+
+/** Alert ids linked from a Slack message (each alert block links its alert once in the context line). */
+const firingIds = (m: { blocks: Record<string, unknown>[] }) => [...new Set(JSON.stringify(m.blocks).match(/alerts\/(\d+)/g) ?? [])];
+
+describe('alert records', () => {
+  it('signals with the same fingerprint update one record (count, first/last seen, bounded samples)', () => {
+    const { mod } = setup({ max_samples: 3 });
+    mod.emit(signal({ group: { src_ip: '203.0.113.7', user: 'root' }, first_seen: '2026-11-20T09:00:00Z', last_seen: '2026-11-20T09:01:00Z' }));
+    mod.emit(signal({ group: { user: 'root', src_ip: '203.0.113.7' }, first_seen: '2026-11-20T08:00:00Z', last_seen: '2026-11-20T09:30:00Z', samples: ['a', 'b', 'c'] }));
+    mod.emit(signal({ group: { src_ip: '198.51.100.1' } }));
+    const alerts = mod.listAlerts({ limit: 10 });
+    assert.equal(alerts.length, 2);
+    const a = alerts.find((x) => x.group.user === 'root')!;
+    assert.equal(a.count, 10);
+    assert.equal(a.first_seen, '2026-11-20T08:00:00Z');
+    assert.equal(a.last_seen, '2026-11-20T09:30:00Z');
+    assert.deepEqual(a.samples, ['a', 'b', 'c']);
+    assert.equal(a.event_ids.length, 2);
+    assert.equal(a.state, 'firing');
+    assert.equal(a.url, `https://logward.example/alerts/${a.id}`);
+  });
+
+  it('folds new fingerprints into one overflow alert per rule past max_active_alerts', () => {
+    const { mod } = setup({ max_active_alerts: 10 });
+    for (let i = 0; i < 25; i++) mod.emit(signal({ group: { src_ip: `203.0.113.${i}` } }));
+    const alerts = mod.listAlerts({ limit: 100 });
+    assert.equal(alerts.length, 11);
+    const overflow = alerts.find((a) => a.group._overflow === 'true')!;
+    assert.equal(overflow.count, 15 * 5);
+    assert.equal(mod.collectMetrics().overflow_total, 15);
+  });
+});
+
+describe('grouping and repeat timings (Alertmanager semantics)', () => {
+  it('waits group_wait, batches within group_interval, reminds after repeat_interval', async () => {
+    const { mod, clock, slack } = setup({ default_policy: { resolve_after_s: 86400 } });
+    mod.emit(signal({ group: { src_ip: '203.0.113.1' } }));
+    await mod.flush();
+    clock.advance(29 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 0, 'nothing before group_wait (30 s)');
+    clock.advance(1 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 1);
+    assert.match((slack.sent[0] as SlackMessage).text, /^FIRING: SSH brute force/);
+
+    // A second alert of the same rule waits for the group_interval (300 s after the last send).
+    clock.advance(10 * S);
+    mod.emit(signal({ group: { src_ip: '203.0.113.2' } }));
+    mod.emit(signal({ group: { src_ip: '203.0.113.1' } })); // same alert again: no new notification by itself
+    await mod.flush();
+    clock.advance(289 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 1, 'group_interval not over yet');
+    clock.advance(1 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 2);
+    assert.equal(firingIds(slack.sent[1] as SlackMessage).length, 2, 'the group notification lists both firing alerts');
+
+    // No change: nothing until repeat_interval (4 h) after the last notification.
+    clock.advance(3 * 3600 * S);
+    mod.emit(signal({ group: { src_ip: '203.0.113.2' } }));
+    await mod.flush();
+    assert.equal(slack.sent.length, 2);
+    clock.advance(3600 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 3);
+    assert.match((slack.sent[2] as SlackMessage).text, /^REMINDER/);
+  });
+
+  it('sends a new critical alert at once, from emit, without a tick', async () => {
+    const { mod, slack } = setup();
+    const t0 = performance.now();
+    mod.emit(signal({ severity: 'critical', rule_id: 'ransomware', title: 'Ransomware note written' }));
+    assert.ok(performance.now() - t0 < 50, 'emit is synchronous and cheap');
+    assert.equal(slack.sent.length, 0, 'emit never sends inline');
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(slack.sent.length, 1);
+  });
+
+  it('resolves after the quiet period and notifies the resolution once; a new signal fires again', async () => {
+    const { mod, clock, slack } = setup({ policies: [{ match: { severity: ['critical'] }, group_wait_s: 0, resolve_after_s: 600 }] });
+    mod.emit(signal({ severity: 'critical' }));
+    await mod.flush();
+    assert.equal(slack.sent.length, 1);
+    clock.advance(599 * S);
+    await mod.flush();
+    assert.equal(mod.listAlerts({ limit: 1 })[0]!.state, 'firing');
+    clock.advance(1 * S);
+    await mod.flush();
+    assert.equal(mod.listAlerts({ limit: 1 })[0]!.state, 'resolved');
+    assert.equal(slack.sent.length, 1, 'the resolution waits for the group_interval (300 s after the last flush)');
+    clock.advance(300 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 2);
+    assert.match((slack.sent[1] as SlackMessage).text, /^RESOLVED/);
+    const [a] = mod.listAlerts({ limit: 1 });
+    assert.equal(a!.state, 'resolved');
+    assert.ok(a!.resolved_at);
+    clock.advance(3600 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 2, 'resolution notified once');
+    mod.emit(signal({ severity: 'critical' }));
+    await mod.flush();
+    assert.equal(slack.sent.length, 3);
+    assert.match((slack.sent[2] as SlackMessage).text, /^FIRING/);
+    assert.equal(mod.listAlerts({ limit: 10 }).length, 1, 'the same record fires again');
+  });
+});
+
+describe('silences and acknowledgement', () => {
+  it('silenced alerts are stored (state silenced) but not notified; expiring the silence notifies them', async () => {
+    const { mod, clock, slack } = setup({ default_policy: { group_wait_s: 0 } });
+    const sil = mod.createSilence({
+      matchers: [
+        { name: 'rule_id', value: 'ssh-.*', is_regex: true },
+        { name: 'src_ip', value: '203.0.113.7' },
+      ],
+      ends_at: new Date(clock.now() + 3600 * S).toISOString(),
+      comment: 'pentest',
+      created_by: 'alice',
+    }) as { id: number; status: string };
+    assert.equal(sil.status, 'active');
+    mod.emit(signal({ group: { src_ip: '203.0.113.7' } }));
+    mod.emit(signal({ group: { src_ip: '198.51.100.9' } }));
+    await mod.flush();
+    const silenced = mod.listAlerts({ state: 'silenced', limit: 10 });
+    assert.equal(silenced.length, 1);
+    assert.equal(slack.sent.length, 1);
+    assert.deepEqual(firingIds(slack.sent[0] as SlackMessage), [`alerts/${silenced[0]!.id + 1}`], 'only the alert that is not silenced');
+    assert.deepEqual(silenced[0]!.silenced_by, [sil.id]);
+
+    mod.expireSilence(sil.id);
+    assert.equal(mod.listAlerts({ state: 'silenced', limit: 10 }).length, 0);
+    clock.advance(300 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 2);
+    assert.ok(firingIds(slack.sent[1] as SlackMessage).includes(`alerts/${silenced[0]!.id}`));
+    assert.equal(mod.listAlerts({ state: 'firing', limit: 10 }).length, 2);
+  });
+
+  it('a silence that ends on its own lets the alert notify; one that starts later silences on time', async () => {
+    const { mod, clock, slack } = setup({ default_policy: { group_wait_s: 0 } });
+    mod.createSilence({ matchers: [{ name: 'host', value: 'web-1' }], ends_at: new Date(clock.now() + 60 * S).toISOString(), comment: 'maintenance', created_by: 'bob' });
+    mod.emit(signal());
+    await mod.flush();
+    assert.equal(slack.sent.length, 0);
+    clock.advance(61 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 1);
+    mod.createSilence({
+      matchers: [{ name: 'host', value: 'db-1' }],
+      starts_at: new Date(clock.now() + 60 * S).toISOString(),
+      ends_at: new Date(clock.now() + 120 * S).toISOString(),
+      comment: 'later',
+      created_by: 'bob',
+    });
+    clock.advance(61 * S);
+    mod.tick();
+    mod.emit(signal({ host: 'db-1', rule_id: 'other' }));
+    assert.equal(mod.listAlerts({ host: 'db-1', limit: 1 })[0]!.state, 'silenced');
+  });
+
+  it('acknowledged alerts get no reminders, but their resolution is notified', async () => {
+    const { mod, clock, slack } = setup({ default_policy: { group_wait_s: 0, repeat_interval_s: 3600, resolve_after_s: 7200 } });
+    mod.emit(signal());
+    await mod.flush();
+    assert.equal(slack.sent.length, 1);
+    const id = mod.listAlerts({ limit: 1 })[0]!.id;
+    const acked = mod.acknowledge(id, { by: 'carol', comment: 'looking' })!;
+    assert.equal(acked.state, 'acknowledged');
+    assert.equal(acked.acknowledged_by, 'carol');
+    clock.advance(3600 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 1, 'no reminder for an acknowledged alert');
+    clock.advance(3600 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 2);
+    assert.match((slack.sent[1] as SlackMessage).text, /^RESOLVED/);
+  });
+});
+
+describe('rate limits', () => {
+  it('holds back beyond the token bucket and summarizes what was held back in the next message', async () => {
+    const { mod, clock, slack } = setup({ channels: { slack: { rate_limit: { burst: 2, per_minute: 1 } } } });
+    for (let i = 0; i < 5; i++) mod.emit(signal({ severity: 'critical', rule_id: `rule-${i}`, title: `Attack <${i}>` }));
+    await mod.flush();
+    assert.equal(slack.sent.length, 2);
+    assert.equal(mod.collectMetrics().held_back_pending.slack, 3);
+
+    // One token back after a minute: a new alert carries the summary of the three held back.
+    clock.advance(60 * S);
+    mod.emit(signal({ severity: 'critical', rule_id: 'rule-new', title: 'New attack' }));
+    await mod.flush();
+    assert.equal(slack.sent.length, 3);
+    const text = JSON.stringify(slack.sent[2]);
+    assert.match(text, /New attack/);
+    assert.match(text, /\+3 more alerts held back by the rate limit/);
+    assert.match(text, /Attack &lt;2&gt;/);
+    assert.equal(mod.collectMetrics().held_back_pending.slack, undefined);
+  });
+
+  it('sends a summary-only message once tokens free up, even with no new alert', async () => {
+    const { mod, clock, slack } = setup({ channels: { slack: { rate_limit: { burst: 1, per_minute: 1 } } } });
+    for (let i = 0; i < 4; i++) mod.emit(signal({ severity: 'critical', rule_id: `r${i}` }));
+    await mod.flush();
+    assert.equal(slack.sent.length, 1);
+    clock.advance(60 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 2);
+    assert.match((slack.sent[1] as SlackMessage).text, /HELD BACK/);
+    assert.match(JSON.stringify(slack.sent[1]), /\+3 more alerts held back/);
+    assert.deepEqual(mod.listOutbox({ limit: 10 }).map((o) => o.kind).sort(), ['alerts', 'held_back']);
+  });
+});
+
+describe('durable outbox', () => {
+  it('retries transient failures with exponential backoff, honours retry-after, marks failed after max_attempts', async () => {
+    const { mod, clock, slack } = setup({ outbox: { max_attempts: 3, backoff_initial_ms: 10_000 } });
+    slack.fail = () => new DeliveryError('HTTP 503', true);
+    mod.emit(signal({ severity: 'critical' }));
+    await mod.flush();
+    assert.equal(slack.calls, 1);
+    // random() = 0 → half the exponential delay: 5 s after attempt 1, 10 s after attempt 2.
+    clock.advance(4_999);
+    await mod.flush();
+    assert.equal(slack.calls, 1);
+    clock.advance(1);
+    await mod.flush();
+    assert.equal(slack.calls, 2);
+    clock.advance(10_000);
+    await mod.flush();
+    assert.equal(slack.calls, 3);
+    clock.advance(1800 * S);
+    await mod.flush();
+    assert.equal(slack.calls, 3, 'no attempt after max_attempts');
+    const failed = mod.listOutbox({ status: 'failed', limit: 10 });
+    assert.equal(failed.length, 1);
+    assert.equal(failed[0]!.attempts, 3);
+    assert.match(failed[0]!.last_error!, /503/);
+    assert.equal(mod.collectMetrics().outbox.slack!.failed, 1);
+
+    // Manual retry from the API puts it back; now the channel works.
+    slack.fail = undefined;
+    assert.equal(mod.retryOutbox(failed[0]!.id), true);
+    await mod.flush();
+    assert.equal(slack.sent.length, 1);
+    assert.equal(mod.listOutbox({ status: 'sent', limit: 10 }).length, 1);
+  });
+
+  it('uses Retry-After instead of backoff, and fails permanent errors at once', async () => {
+    const { mod, clock, slack } = setup();
+    slack.fail = (_m, call) => (call === 1 ? new DeliveryError('HTTP 429', true, 42_000) : call === 2 ? undefined : new DeliveryError('HTTP 400 invalid_blocks', false));
+    mod.emit(signal({ severity: 'critical', rule_id: 'a' }));
+    await mod.flush();
+    clock.advance(41_999);
+    await mod.flush();
+    assert.equal(slack.calls, 1);
+    clock.advance(1);
+    await mod.flush();
+    assert.equal(slack.sent.length, 1);
+    mod.emit(signal({ severity: 'critical', rule_id: 'b' }));
+    await mod.flush();
+    assert.equal(slack.calls, 3);
+    const failed = mod.listOutbox({ status: 'failed', limit: 10 });
+    assert.equal(failed.length, 1);
+    assert.equal(failed[0]!.attempts, 1);
+  });
+
+  it('a restart in the middle of an outage delivers every pending alert exactly once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logward-alerting-'));
+    try {
+      const path = join(dir, 'alerts.db');
+      const clock = new ManualClock();
+      const cfg = { outbox: { backoff_initial_ms: 60_000 }, default_policy: { resolve_after_s: 86400 } };
+      const dbA = openDatabase({ path });
+      const a = setup(cfg, { db: dbA, clock, channels: ['slack', 'forward'] });
+      a.notifiers.slack.fail = () => new DeliveryError('connect ECONNREFUSED', true);
+      a.notifiers.forward.fail = () => new DeliveryError('connect ECONNREFUSED', true);
+      a.mod.start();
+      for (let i = 0; i < 3; i++) a.mod.emit(signal({ severity: 'critical', rule_id: `crit-${i}` }));
+      a.mod.emit(signal({ severity: 'high', rule_id: 'waiting' })); // still in group_wait when A stops
+      await a.mod.flush();
+      assert.equal(a.notifiers.slack.sent.length, 0);
+      assert.equal(a.mod.listOutbox({ status: 'pending', limit: 100 }).length, 6);
+      await a.mod.stop();
+      dbA.close();
+
+      clock.advance(60_000);
+      const dbB = openDatabase({ path });
+      const b = setup(cfg, { db: dbB, clock, channels: ['slack', 'forward'] });
+      b.mod.start();
+      await b.mod.flush();
+      clock.advance(3600 * S);
+      await b.mod.flush();
+      clock.advance(3600 * S);
+      await b.mod.flush();
+      const slackIds = b.notifiers.slack.sent.flatMap((m) => firingIds(m as SlackMessage));
+      assert.deepEqual(slackIds.sort(), ['alerts/1', 'alerts/2', 'alerts/3', 'alerts/4']);
+      const fwd = b.notifiers.forward.sent.flatMap((m) => (m as ForwardMessage).records.map((r) => r.record.alert_id));
+      assert.deepEqual(fwd.sort(), [1, 2, 3, 4]);
+      assert.equal(b.mod.listOutbox({ status: 'pending', limit: 100 }).length, 0);
+      await b.mod.stop();
+      dbB.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a slow channel blocks neither emit nor the other channels', async () => {
+    const { mod, notifiers } = setup({}, { channels: ['slack', 'forward'] });
+    notifiers.slack.delayMs = 400;
+    mod.emit(signal({ severity: 'critical' }));
+    mod.tick();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(notifiers.forward.sent.length, 1, 'forward delivered while slack is still sending');
+    assert.equal(notifiers.slack.sent.length, 0);
+    const t0 = performance.now();
+    for (let i = 0; i < 100; i++) mod.emit(signal({ severity: 'critical', rule_id: `r${i % 3}`, group: { src_ip: `198.51.100.${i}` } }));
+    assert.ok(performance.now() - t0 < 400, 'emit does not wait for the slow channel');
+    await mod.flush();
+    assert.ok(notifiers.slack.sent.length >= 1);
+  });
+});
+
+describe('daily digest', () => {
+  it('is sent at the configured local hour even without alerts, once per day across restarts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logward-digest-'));
+    try {
+      const path = join(dir, 'alerts.db');
+      const clock = new ManualClock(Date.parse('2026-11-20T05:30:00Z')); // 06:30 in Europe/Paris
+      const cfg = { digest: { enabled: true, hour: 7, timezone: 'Europe/Paris', recipients: ['soc@example.com'] } };
+      const db1 = openDatabase({ path });
+      const one = setup(cfg, { db: db1, clock, channels: ['email'] });
+      await one.mod.flush();
+      assert.equal(one.notifiers.email.sent.length, 0, 'before 07:00 local');
+      clock.advance(30 * 60 * S);
+      await one.mod.flush();
+      assert.equal(one.notifiers.email.sent.length, 1);
+      const mail = one.notifiers.email.sent[0] as EmailMessage;
+      assert.equal(mail.subject, '[Logward] Daily digest 2026-11-20: no alerts');
+      assert.match(mail.text, /No alerts in the last 24 hours/);
+      assert.match(mail.html, /No alerts in the last 24 hours/);
+      assert.deepEqual(mail.to, ['soc@example.com']);
+      await one.mod.stop();
+      db1.close();
+
+      const db2 = openDatabase({ path });
+      const two = setup(cfg, { db: db2, clock, channels: ['email'] });
+      clock.advance(3600 * S);
+      await two.mod.flush();
+      assert.equal(two.notifiers.email.sent.length, 0, 'not sent twice after a restart');
+
+      two.mod.emit(signal({ rule_id: 'ssh', title: 'SSH <b>brute</b>', group: { src_ip: '8.8.8.8' }, count: 40 }));
+      two.mod.emit(signal({ rule_id: 'ssh', title: 'SSH <b>brute</b>', group: { src_ip: '10.1.2.3' }, count: 2 }));
+      two.mod.emit(signal({ rule_id: 'anomaly-volume', source: 'anomaly', title: 'Unusual log volume', first_seen: '2026-11-21T03:12:00Z', group: { hour: '03' }, severity: 'medium' }));
+      clock.advance(23 * 3600 * S); // 2026-11-21 07:00 local
+      await two.mod.flush();
+      const digest = two.notifiers.email.sent.find((m) => (m as EmailMessage).subject.includes('2026-11-21')) as EmailMessage;
+      assert.ok(digest);
+      assert.match(digest.subject, /3 alerts/);
+      assert.match(digest.text, /SSH <b>brute<\/b> \(ssh\): 2 alerts, 42 events/);
+      assert.match(digest.html, /SSH &lt;b&gt;brute&lt;\/b&gt;/);
+      assert.match(digest.text, /8\.8\.8\.8.*: 40 events in 1 alerts/);
+      assert.match(digest.text, /10\.1\.2\.3 \(private \(RFC 1918\)\)/);
+      assert.match(digest.text, /Anomalous hours:\n {2}2026-11-21T03:00Z web-1: Unusual log volume/);
+      await two.mod.stop();
+      db2.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
