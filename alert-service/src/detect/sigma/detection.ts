@@ -48,10 +48,18 @@ function valuePredicate(raw: unknown, mods: Set<string>, field: string): ValuePr
     };
   }
   if (mods.has('re')) {
-    const flags = (mods.has('i') ? 'i' : '') + (mods.has('m') ? 'm' : '') + (mods.has('s') ? 's' : '');
+    let flagSet = (mods.has('i') ? 'i' : '') + (mods.has('m') ? 'm' : '') + (mods.has('s') ? 's' : '');
+    // PCRE-style leading inline flags ((?i) etc.), common in SigmaHQ rules, become JS flags.
+    let source = text;
+    const inline = /^\(\?([ims]+)\)/.exec(source);
+    if (inline) {
+      flagSet += inline[1];
+      source = source.slice(inline[0].length);
+    }
+    const flags = [...new Set(flagSet)].join('');
     let re: RegExp;
     try {
-      re = compileSafeRegex(text, flags);
+      re = compileSafeRegex(source, flags);
     } catch (err) {
       throw new UnsupportedError(`field ${field}: ${(err as Error).message}`);
     }
@@ -59,14 +67,12 @@ function valuePredicate(raw: unknown, mods: Set<string>, field: string): ValuePr
   }
   const cased = mods.has('cased');
   // Values keep their own wildcards under contains/startswith/endswith (Sigma semantics).
-  let pattern = text;
-  if (mods.has('contains')) pattern = `*${pattern}*`;
-  else if (mods.has('startswith')) pattern = `${pattern}*`;
-  else if (mods.has('endswith')) pattern = `*${pattern}`;
-  if (typeof raw === 'number' && !mods.has('contains') && !mods.has('startswith') && !mods.has('endswith')) {
+  const contains = mods.has('contains');
+  const wrap = { anyPrefix: contains || mods.has('endswith'), anySuffix: contains || mods.has('startswith') };
+  if (typeof raw === 'number' && !wrap.anyPrefix && !wrap.anySuffix) {
     return (v) => (typeof v === 'number' ? v === raw : v.trim() === text);
   }
-  const glob = compileGlob(pattern, cased);
+  const glob = compileGlob(text, cased, wrap);
   return (v) => glob(String(v));
 }
 
@@ -99,7 +105,7 @@ function fieldPredicate(key: string, value: unknown): { pred: Pred; field: strin
 function keywordPredicate(words: unknown[]): Pred {
   const preds = words.map((w) => {
     if (typeof w !== 'string' && typeof w !== 'number') throw new UnsupportedError(`keyword ${JSON.stringify(w)} is not a string`);
-    return compileGlob(`*${String(w)}*`);
+    return compileGlob(String(w), false, { anyPrefix: true, anySuffix: true });
   });
   return (e) => preds.some((p) => p(e.message));
 }

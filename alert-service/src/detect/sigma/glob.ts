@@ -11,7 +11,7 @@ export interface GlobMatcher {
 }
 
 /** Splits a Sigma value into literal/`?` pieces between unescaped `*`s (empty pieces dropped). */
-function parse(value: string): { segments: Piece[][]; leadingStar: boolean; trailingStar: boolean; hasStar: boolean } {
+function parse(value: string, anyPrefix: boolean, anySuffix: boolean): { segments: Piece[][]; leadingStar: boolean; trailingStar: boolean; hasStar: boolean } {
   const raw: Piece[][] = [[]];
   let lit = '';
   const flush = () => {
@@ -31,6 +31,10 @@ function parse(value: string): { segments: Piece[][]; leadingStar: boolean; trai
     } else lit += c;
   }
   flush();
+  // contains/startswith/endswith add wildcards as tokens, not as text: a value ending in a
+  // backslash ('\\Users\\Public\\') must not escape the added '*'.
+  if (anyPrefix) raw.unshift([]);
+  if (anySuffix) raw.push([]);
   const hasStar = raw.length > 1;
   return {
     segments: hasStar ? raw.filter((s) => s.length > 0) : raw,
@@ -74,9 +78,9 @@ function findSeg(text: string, from: number, seg: Piece[]): number {
  * Compiles a value with Sigma wildcards. `caseSensitive` false lower-cases pattern and text.
  * Greedy leftmost placement of the `*`-separated pieces is exact for this pattern language.
  */
-export function compileGlob(value: string, caseSensitive = false): GlobMatcher {
+export function compileGlob(value: string, caseSensitive = false, wrap: { anyPrefix?: boolean; anySuffix?: boolean } = {}): GlobMatcher {
   const v = caseSensitive ? value : value.toLowerCase();
-  const { segments, leadingStar, trailingStar, hasStar } = parse(v);
+  const { segments, leadingStar, trailingStar, hasStar } = parse(v, wrap.anyPrefix ?? false, wrap.anySuffix ?? false);
   const norm = caseSensitive ? (s: string) => s : (s: string) => s.toLowerCase();
   if (!hasStar) {
     const seg = segments[0] ?? [];
