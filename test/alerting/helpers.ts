@@ -151,6 +151,8 @@ export async function startFakeSmtp(opts: { secure?: boolean; auth?: { user: str
       });
     },
   });
+  // TLS handshakes the test makes fail on purpose surface here; they are not test failures.
+  server.on('error', () => undefined);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.server.address() as AddressInfo).port;
   return { port, mails, rejectWith, close: () => new Promise<void>((r) => server.close(() => r())) };
@@ -158,7 +160,8 @@ export async function startFakeSmtp(opts: { secure?: boolean; auth?: { user: str
 
 /** Splits a MIME message into its headers and decoded text parts (quoted-printable / base64 / 7bit). */
 export function parseMail(raw: string): { headers: string; parts: { type: string; body: string }[] } {
-  const [headers = '', ...rest] = raw.split(/\r?\n\r?\n/);
+  const [folded = '', ...rest] = raw.split(/\r?\n\r?\n/);
+  const headers = folded.replace(/\r?\n[ \t]+/g, ' '); // unfold long header lines
   const body = rest.join('\r\n\r\n');
   const boundary = /boundary="?([^";\r\n]+)"?/i.exec(headers)?.[1];
   const decode = (partHeaders: string, content: string) => {

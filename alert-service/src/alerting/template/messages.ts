@@ -18,6 +18,12 @@ const SEVERITY_EMOJI: Record<string, string> = {
 
 const clip = (s: string, max: number) => (s.length > max ? s.slice(0, max - 1) + '…' : s);
 
+/**
+ * plain_text objects have no escaping at all; Slack documents no mention parsing there, but angle
+ * brackets are swapped for look-alikes anyway so `<!channel>` from a log line stays text everywhere.
+ */
+const plainTextSafe = (s: string) => s.replace(/</g, '‹').replace(/>/g, '›');
+
 export function renderEmail(t: TemplateSet, ctx: NotificationContext): EmailMessage {
   return {
     channel: 'email',
@@ -33,7 +39,7 @@ function slackLink(url: string, text: string): string {
 }
 
 export function renderSlack(t: TemplateSet, ctx: NotificationContext): SlackMessage {
-  const title = clip(t.slack_title.render(ctx).replace(/\s+/g, ' '), 150);
+  const title = clip(plainTextSafe(t.slack_title.render(ctx).replace(/\s+/g, ' ')), 150);
   const blocks: Record<string, unknown>[] = [
     // plain_text: Slack does not parse mrkdwn or mentions in it.
     { type: 'header', text: { type: 'plain_text', text: title || 'Logward alert', emoji: false } },
