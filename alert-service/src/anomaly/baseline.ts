@@ -123,10 +123,9 @@ export function suspiciousZ(d: Deviation): number {
   return FEATURE_DIRECTION[d.feature] === 'both' ? Math.abs(d.z) : d.z;
 }
 
-const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
-
+/** Full precision: a restored model must score exactly like the one that was trained. */
 export function serializeBaseline(b: SeriesBaseline): string {
-  return JSON.stringify({ hours: b.hours, median: Array.from(b.median, (x) => round(x, 5)), scale: Array.from(b.scale, (x) => round(x, 5)) });
+  return JSON.stringify({ hours: b.hours, median: Array.from(b.median), scale: Array.from(b.scale) });
 }
 
 export function parseBaseline(json: string): SeriesBaseline {
