@@ -33,6 +33,34 @@ export function eventId(...parts: ReadonlyArray<string | number>): string {
   return sha256hex(text).slice(0, 32);
 }
 
+/**
+ * Deterministic text of a decoded record for its id: keys and values in record order, every
+ * string length-prefixed and written as is. Unlike JSON.stringify it never escapes (which is
+ * slow for crafted strings full of lone surrogates) and it cannot overflow the stack (nesting is
+ * cut at `maxDepth`; the ingest body parser already refuses deeper bodies).
+ */
+export function recordText(value: unknown, maxDepth = 64): string {
+  const parts: string[] = [];
+  const walk = (v: unknown, depth: number): void => {
+    if (typeof v === 'string') parts.push('s', String(v.length), ':', v);
+    else if (typeof v === 'number' || typeof v === 'boolean' || v === null) parts.push('p', String(v), ';');
+    else if (depth >= maxDepth) parts.push('!');
+    else if (Array.isArray(v)) {
+      parts.push('[', String(v.length), ':');
+      for (const x of v) walk(x, depth + 1);
+    } else if (typeof v === 'object') {
+      const keys = Object.keys(v as object);
+      parts.push('{', String(keys.length), ':');
+      for (const k of keys) {
+        parts.push(String(k.length), ':', k);
+        walk((v as Record<string, unknown>)[k], depth + 1);
+      }
+    } else parts.push('u');
+  };
+  walk(value, 0);
+  return parts.join('');
+}
+
 export function tailLineId(agentHost: string, path: string, offset: number | undefined, collectedMs: number | undefined, line: string): string {
   return offset !== undefined
     ? eventId('tail', agentHost, path, offset, line)

@@ -125,13 +125,8 @@ export function boundedObject(src: Record<string, unknown>, skip: ReadonlySet<st
     else if (typeof v === 'number') value = Number.isFinite(v) ? v : null;
     else if (typeof v === 'string') value = truncate(v, Math.max(0, left));
     else if (typeof v === 'object') {
-      let text: string;
-      try {
-        text = JSON.stringify(v) ?? 'null';
-      } catch {
-        text = 'null';
-      }
-      value = text.length <= left && !hasProtoKey(text) ? (JSON.parse(text) as Json) : truncate(text, Math.max(0, left));
+      const json = boundedJson(v, Math.max(0, left));
+      value = json.complete ? (JSON.parse(json.text) as Json) : json.text;
     } else continue;
     const cost = k.length + (typeof value === 'string' ? value.length + 2 : typeof value === 'object' && value !== null ? JSON.stringify(value).length : 8) + 4;
     left -= cost;
@@ -141,9 +136,48 @@ export function boundedObject(src: Record<string, unknown>, skip: ReadonlySet<st
   return count > 0 ? out : undefined;
 }
 
-/** A nested "__proto__" key re-parses fine with JSON.parse (own property), but we keep it as text to stay simple for consumers that spread objects. */
-function hasProtoKey(json: string): boolean {
-  return json.includes('"__proto__"');
+/**
+ * JSON text of `v`, written until `budget` characters are used: { complete: true } when all of it
+ * fit, else the prefix written so far. Strings are cut before they are escaped, so the cost is
+ * bounded by the budget, not by the value (JSON.stringify of a large string full of lone
+ * surrogates takes tens of milliseconds). Nested "__proto__" keys are left out and nesting is cut
+ * at 32 levels, so the parsed copy is a plain, shallow-enough object.
+ */
+export function boundedJson(v: unknown, budget: number): { text: string; complete: boolean } {
+  const out: string[] = [];
+  let left = budget;
+  const put = (s: string): boolean => {
+    out.push(s);
+    left -= s.length;
+    return left >= 0;
+  };
+  const write = (x: unknown, depth: number): boolean => {
+    if (typeof x === 'string') {
+      const cut = x.length > left;
+      return put(JSON.stringify(cut ? x.slice(0, Math.max(0, left)) : x)) && !cut;
+    }
+    if (typeof x === 'number') return put(Number.isFinite(x) ? String(x) : 'null');
+    if (typeof x === 'boolean' || x === null) return put(String(x));
+    if (typeof x !== 'object' || depth >= 32) return put('null');
+    if (Array.isArray(x)) {
+      if (!put('[')) return false;
+      for (let i = 0; i < x.length; i++) if ((i > 0 && !put(',')) || !write(x[i], depth + 1)) return false;
+      return put(']');
+    }
+    if (!put('{')) return false;
+    let first = true;
+    for (const k of Object.keys(x)) {
+      if (k === '__proto__') continue;
+      const val = (x as Record<string, unknown>)[k];
+      if (val === undefined || typeof val === 'function') continue;
+      if ((!first && !put(',')) || !put(JSON.stringify(k.length > 128 ? k.slice(0, 128) : k) + ':') || !write(val, depth + 1)) return false;
+      first = false;
+    }
+    return put('}');
+  };
+  const complete = write(v, 0);
+  const text = out.join('');
+  return complete ? { text, complete } : { text: truncate(text, Math.max(0, budget)), complete };
 }
 
 /** Windows EventData as a flat name → scalar map (strings bounded, at most 256 keys). */
@@ -159,15 +193,7 @@ export function boundedScalarMap(src: Record<string, unknown>): Record<string, s
     else if (typeof v === 'number') value = Number.isFinite(v) ? v : null;
     else if (typeof v === 'boolean' || v === null) value = v;
     else if (v === undefined) continue;
-    else {
-      let text: string;
-      try {
-        text = JSON.stringify(v) ?? '';
-      } catch {
-        text = '';
-      }
-      value = truncate(text, LIMITS.event_data_value);
-    }
+    else value = boundedJson(v, LIMITS.event_data_value).text;
     out[truncate(key, 128)] = value;
     n++;
   }

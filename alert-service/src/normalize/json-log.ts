@@ -72,9 +72,15 @@ export function fromJsonObject(obj: Record<string, unknown>, env: LineEnv, raw?:
   }
 
   const prog = firstString(obj, PROGRAM_KEYS);
-  if (prog) d.program = truncate(prog[1], LIMITS.program);
+  if (prog) {
+    d.program = truncate(prog[1], LIMITS.program);
+    used.add(prog[0]);
+  }
   const pid = toUint(obj.pid);
-  if (pid !== undefined) d.pid = pid;
+  if (pid !== undefined) {
+    d.pid = pid;
+    used.add('pid');
+  }
 
   // pino-http style nesting: req.{method,url,remoteAddress}, res.statusCode
   const req = asRecord(obj.req) ?? asRecord(obj.request);

@@ -8,7 +8,7 @@
 import type { LogEvent, NormalizeConfig, SourceKind } from '../generated/schema-types.js';
 import type { Draft, LineEnv } from './draft.js';
 import type { RecordShape } from './classify.js';
-import { eventId, tailLineId } from './event-id.js';
+import { eventId, recordText, tailLineId } from './event-id.js';
 import { canonicalHost, canonicalIp, cleanText, LIMITS, toUint, truncate } from './fields.js';
 import { fromJsonObject } from './json-log.js';
 import { accessTimestamp, parseRawLine, splitRequest, syslogTimestamp, webProgram } from './line-parsers.js';
@@ -231,15 +231,6 @@ function tailRaw(rec: Record<string, unknown>, ctx: RecordContext, c: Compiled):
   const path = pathOf(rec);
   const kind = resolveKind(rec.source_kind, ctx.tag, path, 'app');
   return lineEvent(rec.log, kind, agentHostOf(rec, c), path, toUint(rec.offset), ctx, c);
-}
-
-/** Stable text of a decoded record for its id (a retried chunk resends it byte for byte). */
-function recordText(rec: Record<string, unknown>): string {
-  try {
-    return JSON.stringify(rec);
-  } catch {
-    throw new NormalizeError('record cannot be serialized');
-  }
 }
 
 function tailParsed(rec: Record<string, unknown>, ctx: RecordContext, c: Compiled): LogEvent {
