@@ -122,7 +122,8 @@ function overrideFor(opts: SigmaLoadOptions, d: SigmaDoc, key: string): RuleOver
   return opts.overrides?.[key] ?? (name ? opts.overrides?.[name] : undefined);
 }
 
-function compileCorrelation(d: SigmaDoc, key: string, bases: BaseRule[], opts: SigmaLoadOptions): CompiledRule {
+/** `bases[i]` is the rule `refs[i]` names; steps of temporal correlations carry those names. */
+function compileCorrelation(d: SigmaDoc, key: string, bases: BaseRule[], refs: string[], opts: SigmaLoadOptions): CompiledRule {
   const c = d.doc.correlation as Record<string, unknown>;
   const type = c.type;
   const windowSec = parseTimespan(c.timespan);
@@ -159,7 +160,7 @@ function compileCorrelation(d: SigmaDoc, key: string, bases: BaseRule[], opts: S
         const n = threshold();
         if (n !== bases.length) throw new Error('temporal condition counting fewer than all referenced rules is not supported');
       }
-      spec = { mode: 'sequence', ordered: type === 'temporal_ordered', windowSec, groupBy, steps: bases.map((b) => ({ name: b.key, min: 1 })) };
+      spec = { mode: 'sequence', ordered: type === 'temporal_ordered', windowSec, groupBy, steps: refs.map((name) => ({ name, min: 1 })) };
       break;
     }
     default:
@@ -167,7 +168,7 @@ function compileCorrelation(d: SigmaDoc, key: string, bases: BaseRule[], opts: S
   }
   const override = overrideFor(opts, d, key);
   const fire = resolveFire(spec, opts.defaultQuietSec, override, opts.global);
-  const tests = bases.map((b) => ({ key: b.key, test: b.matches, extract: extractFields(b.fields) }));
+  const tests = bases.map((b, i) => ({ key: refs[i]!, test: b.matches, extract: extractFields(b.fields) }));
   const isSequence = fire.mode === 'sequence';
   const groupFields = extractFields(fire.groupBy);
   const evaluate = (e: LogEvent): Evaluation | null => {
@@ -251,7 +252,7 @@ export function compileSigmaDocuments(docs: SigmaDoc[], opts: SigmaLoadOptions):
         if (correlations.some((x) => x.key === String(r) || x.d.doc.name === r)) throw new Error(`chaining correlations (${String(r)}) is not supported`);
         throw new Error(`referenced rule ${String(r)} is not loaded (missing or skipped)`);
       });
-      rules.push(compileCorrelation(d, key, refBases, opts));
+      rules.push(compileCorrelation(d, key, refBases, refs.map(String), opts));
       if (c.generate !== true) for (const b of refBases) referenced.add(b);
     } catch (err) {
       skip(d, (err as Error).message);

@@ -1,0 +1,147 @@
+/**
+ * `logward analyze <logfile...> --out <dir> --format json,csv [--rules ...] [--window 300] [--threshold 3]`
+ * One-shot batch run of the detection rules over log files (what the seeds' batch analyzers did),
+ * with the service's normalizer and rule engine. Writes alerts.json / alerts.csv, prints a summary.
+ * Exit code: 0 no alerts, 1 alerts found, 2 error.
+ */
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { AlertSignal, LogEvent, LogwardConfig, SourceKind } from '../../generated/schema-types.js';
+import { readLogFile } from '../../detect/input.js';
+import { limitsFrom, loadRuleSet, type RuleSet } from '../../detect/ruleset.js';
+import { runDetection } from '../../detect/run.js';
+import { alertsToCsv, countByRule, groupKey, type AlertReport } from '../../detect/report.js';
+
+export interface AnalyzeOptions {
+  files: string[];
+  out: string;
+  formats: Array<'json' | 'csv'>;
+  /** Rule ids and/or rule files (.ts / .yml); empty: every configured rule. */
+  rules?: string[];
+  window?: number;
+  threshold?: number;
+  kind?: SourceKind;
+  host?: string;
+  receivedAt?: Date;
+}
+
+export interface AnalyzeResult {
+  exitCode: 0 | 1 | 2;
+  signals: AlertSignal[];
+  written: string[];
+  summary: string;
+}
+
+const KINDS = ['auth', 'syslog', 'web_access', 'web_error', 'app', 'windows'];
+
+/** Loads the rules a --rules list names: files are loaded as given, ids filter the configured set. */
+export async function selectRules(config: LogwardConfig, names: readonly string[] | undefined, global: { window_s?: number; threshold?: number }): Promise<RuleSet> {
+  const files = (names ?? []).filter((n) => /\.(ts|mts|js|mjs|ya?ml)$/i.test(n));
+  const ids = (names ?? []).filter((n) => !files.includes(n));
+  for (const f of files) if (!existsSync(f)) throw new Error(`rule file ${f} does not exist`);
+  const opts = { ...(Object.keys(global).length ? { global } : {}) };
+  const set = await loadRuleSet(config.rules, files.length ? { ...opts, files: files.map((f) => resolve(f)) } : opts);
+  if (!ids.length || files.length) return set;
+  const unknown = ids.filter((id) => !set.rules.some((r) => r.id === id));
+  if (unknown.length) throw new Error(`unknown rule id(s): ${unknown.join(', ')} (known: ${set.rules.map((r) => r.id).join(', ')})`);
+  return { ...set, rules: set.rules.filter((r) => ids.includes(r.id)) };
+}
+
+export async function runAnalyze(config: LogwardConfig, opts: AnalyzeOptions): Promise<AnalyzeResult> {
+  const global = { ...(opts.window !== undefined ? { window_s: opts.window } : {}), ...(opts.threshold !== undefined ? { threshold: opts.threshold } : {}) };
+  const ruleSet = await selectRules(config, opts.rules, global);
+  const events: LogEvent[] = [];
+  const inputs: AlertReport['inputs'] = [];
+  for (const file of opts.files) {
+    if (!existsSync(file)) throw new Error(`log file ${file} does not exist`);
+    const lines = readLogFile(file, {
+      normalize: config.normalize,
+      ...(opts.kind ? { kind: opts.kind } : {}),
+      ...(opts.host ? { host: opts.host } : {}),
+      ...(opts.receivedAt ? { receivedAt: opts.receivedAt } : {}),
+    });
+    let parsed = 0;
+    for (const l of lines) if (l.event) {
+      events.push(l.event);
+      parsed++;
+    }
+    inputs.push({ file, lines: lines.length, events: parsed, unparsed: lines.length - parsed });
+  }
+  const { signals } = runDetection(events, ruleSet.rules, { limits: limitsFrom(config.rules) });
+  const by_rule = countByRule(signals);
+  const written: string[] = [];
+  mkdirSync(opts.out, { recursive: true });
+  if (opts.formats.includes('json')) {
+    const report: AlertReport = { generated_at: new Date().toISOString(), inputs, rules: ruleSet.rules.length, alerts: signals, by_rule };
+    const path = join(opts.out, 'alerts.json');
+    writeFileSync(path, JSON.stringify(report, null, 2) + '\n');
+    written.push(path);
+  }
+  if (opts.formats.includes('csv')) {
+    const path = join(opts.out, 'alerts.csv');
+    writeFileSync(path, alertsToCsv(signals));
+    written.push(path);
+  }
+  const lines = [
+    `analyzed ${inputs.reduce((n, i) => n + i.lines, 0)} lines from ${inputs.length} file(s): ${events.length} events, ${inputs.reduce((n, i) => n + i.unparsed, 0)} unparsed; ${ruleSet.rules.length} rules`,
+    ...ruleSet.skipped.map((s) => `skipped Sigma rule "${s.title}" (${s.file}): ${s.reason}`),
+    `${signals.length} alert(s)${signals.length ? ':' : ''}`,
+    ...signals.map((s) => `  [${s.severity}] ${s.rule_id} ${groupKey(s.group)} count=${s.count} ${s.first_seen} → ${s.last_seen}`),
+    ...(Object.keys(by_rule).length ? ['by rule: ' + Object.entries(by_rule).map(([r, n]) => `${r}=${n}`).join(', ')] : []),
+    ...written.map((w) => `wrote ${w}`),
+  ];
+  return { exitCode: signals.length ? 1 : 0, signals, written, summary: lines.join('\n') };
+}
+
+export function positiveInt(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${v}"`);
+  return n;
+}
+
+/** Usage errors (unknown option, missing argument) exit 2 like every other error; help exits 0. */
+export function exitTwoOnUsageError(err: { exitCode: number }): never {
+  process.exit(err.exitCode === 0 ? 0 : 2);
+}
+
+export function register(program: Command, deps: { loadConfig: () => LogwardConfig }): void {
+  program
+    .command('analyze')
+    .description('Run the detection rules over log files once and write alert reports (exit 1 when alerts were found, 0 none, 2 error)')
+    .argument('<logfile...>', 'raw log files (auth, syslog, nginx/apache, app logs), Fluent Bit JSON lines or a JSON array of records')
+    .requiredOption('--out <dir>', 'directory for alerts.json / alerts.csv')
+    .exitOverride(exitTwoOnUsageError)
+    .option('--format <list>', 'report formats: json, csv or json,csv', 'json,csv')
+    .option('--rules <list>', 'comma-separated rule ids and/or rule files (.ts, .yml); default: all configured rules')
+    .option('--window <seconds>', 'window length in seconds for every windowed rule')
+    .option('--threshold <n>', 'threshold for every windowed rule')
+    .option('--kind <kind>', `source kind of raw lines when the file name does not tell (${KINDS.join(', ')})`)
+    .option('--host <name>', 'host for lines that do not name one (web and app logs)')
+    .action(async (files: string[], o: { out: string; format: string; rules?: string; window?: string; threshold?: string; kind?: string; host?: string }) => {
+      try {
+        const formats = o.format.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
+        const bad = formats.filter((f) => f !== 'json' && f !== 'csv');
+        if (bad.length || !formats.length) throw new Error(`--format takes json, csv or json,csv (got "${o.format}")`);
+        if (o.kind && !KINDS.includes(o.kind)) throw new Error(`--kind must be one of ${KINDS.join(', ')}`);
+        const window = positiveInt('--window', o.window);
+        const threshold = positiveInt('--threshold', o.threshold);
+        const result = await runAnalyze(deps.loadConfig(), {
+          files,
+          out: o.out,
+          formats: formats as Array<'json' | 'csv'>,
+          ...(o.rules ? { rules: o.rules.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+          ...(window !== undefined ? { window } : {}),
+          ...(threshold !== undefined ? { threshold } : {}),
+          ...(o.kind ? { kind: o.kind as SourceKind } : {}),
+          ...(o.host ? { host: o.host } : {}),
+        });
+        process.stdout.write(result.summary + '\n');
+        process.exitCode = result.exitCode;
+      } catch (err) {
+        process.stderr.write(`analyze: ${(err as Error).message}\n`);
+        process.exitCode = 2;
+      }
+    });
+}

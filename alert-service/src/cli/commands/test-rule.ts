@@ -1,0 +1,168 @@
+/**
+ * `logward test-rule <rule> <logfile>`: like fail2ban-regex / wazuh-logtest. Shows which lines a
+ * rule matched, what it extracted, which alerts would fire and with what counts. <rule> is a rule
+ * id of the configured rules, or a rule file (.ts module or Sigma .yml, all rules in it).
+ * Same normalizer, rule loader and engine as the service.
+ * Exit code: 0 no alert would fire, 1 alerts would fire, 2 error.
+ */
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { AlertSignal, LogwardConfig, SourceKind } from '../../generated/schema-types.js';
+import type { CompiledRule } from '../../detect/compiled.js';
+import { readLogFile } from '../../detect/input.js';
+import { limitsFrom } from '../../detect/ruleset.js';
+import { runDetection } from '../../detect/run.js';
+import { groupKey } from '../../detect/report.js';
+import { exitTwoOnUsageError, positiveInt, selectRules } from './analyze.js';
+
+export interface TestRuleOptions {
+  rule: string;
+  file: string;
+  kind?: SourceKind;
+  host?: string;
+  window?: number;
+  threshold?: number;
+  /** Matched lines listed per rule (all are counted). */
+  maxLines?: number;
+  receivedAt?: Date;
+}
+
+export interface RuleTestReport {
+  rule: { id: string; title: string; severity: string; file: string; fire: string };
+  matched: number;
+  lines: Array<{ line: number; time: string; extracted: Record<string, unknown>; text: string }>;
+  groups: Record<string, number>;
+  alerts: AlertSignal[];
+}
+
+export interface TestRuleResult {
+  exitCode: 0 | 1 | 2;
+  input: { file: string; lines: number; parsed: number; unparsed: Array<{ line: number; error: string }> };
+  rules: RuleTestReport[];
+  skipped: Array<{ file: string; title: string; reason: string }>;
+  text: string;
+}
+
+export function describeFire(r: CompiledRule): string {
+  const f = r.fire;
+  const by = f.groupBy.length ? `grouped by ${f.groupBy.join(', ')}` : 'one group';
+  const quiet = `quiet ${f.quietMs / 1000}s`;
+  switch (f.mode) {
+    case 'single':
+      return `every matching event, ${by}, ${quiet}`;
+    case 'count':
+      return `≥ ${f.threshold} events within ${f.windowMs / 1000}s, ${by}, ${quiet}`;
+    case 'distinct':
+      return `≥ ${f.threshold} distinct ${f.distinctField} within ${f.windowMs / 1000}s, ${by}, ${quiet}`;
+    case 'sequence':
+      return `${f.ordered ? 'in order' : 'in any order'}: ${f.steps.map((s) => `${s.name}×${s.min}`).join(' → ')} within ${f.windowMs / 1000}s, ${by}, ${quiet}`;
+  }
+}
+
+const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n) + '…' : s);
+/** Terminal output must not carry the attacker's control characters (escape sequences). */
+const printable = (s: string) => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?').replace(/\n/g, '\\n');
+
+export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions): Promise<TestRuleResult> {
+  const global = { ...(opts.window !== undefined ? { window_s: opts.window } : {}), ...(opts.threshold !== undefined ? { threshold: opts.threshold } : {}) };
+  const isFile = /\.(ts|mts|js|mjs|ya?ml)$/i.test(opts.rule);
+  if (isFile && !existsSync(opts.rule)) throw new Error(`rule file ${opts.rule} does not exist`);
+  // A rule id may be disabled in config; testing it should still work, so ignore `disabled` here.
+  const cfg = { ...config, rules: { ...config.rules, disabled: [] } };
+  const set = await selectRules(cfg, [opts.rule], global);
+  if (!set.rules.length) throw new Error(`no runnable rule in ${opts.rule}${set.skipped.length ? ` (skipped: ${set.skipped.map((s) => s.reason).join('; ')})` : ''}`);
+  if (!existsSync(opts.file)) throw new Error(`log file ${opts.file} does not exist`);
+
+  const lines = readLogFile(opts.file, {
+    normalize: config.normalize,
+    ...(opts.kind ? { kind: opts.kind } : {}),
+    ...(opts.host ? { host: opts.host } : {}),
+    ...(opts.receivedAt ? { receivedAt: opts.receivedAt } : {}),
+  });
+  const lineOf = new Map<string, { line: number; raw: string }>();
+  const events = [];
+  const unparsed: Array<{ line: number; error: string }> = [];
+  for (const l of lines) {
+    if (l.event) {
+      events.push(l.event);
+      lineOf.set(l.event.id, { line: l.line, raw: l.raw });
+    } else unparsed.push({ line: l.line, error: l.error ?? 'unparsed' });
+  }
+
+  const maxLines = opts.maxLines ?? 50;
+  const reports = new Map<CompiledRule, RuleTestReport>();
+  for (const r of set.rules) reports.set(r, { rule: { id: r.id, title: r.title, severity: r.severity, file: r.file, fire: describeFire(r) }, matched: 0, lines: [], groups: {}, alerts: [] });
+  const { signals } = runDetection(events, set.rules, {
+    limits: limitsFrom(config.rules),
+    onMatch(rule, event, ev) {
+      const rep = reports.get(rule)!;
+      rep.matched++;
+      const g = groupKey(Object.fromEntries(rule.fire.groupBy.map((k, i) => [k, rule.groupKey(event, ev.values)[i] ?? ''])));
+      rep.groups[g] = (rep.groups[g] ?? 0) + 1;
+      if (rep.lines.length < maxLines) {
+        const src = lineOf.get(event.id);
+        rep.lines.push({ line: src?.line ?? 0, time: event.time, extracted: Object.fromEntries(Object.entries(ev.values).filter(([, v]) => v !== undefined)), text: src?.raw ?? event.message });
+      }
+    },
+  });
+  for (const s of signals) [...reports.values()].find((r) => r.rule.id === s.rule_id)?.alerts.push(s);
+
+  const out: string[] = [`input ${opts.file}: ${lines.length} lines, ${events.length} parsed, ${unparsed.length} unparsed`];
+  for (const u of unparsed.slice(0, 5)) out.push(`  line ${u.line} not parsed: ${printable(u.error)}`);
+  for (const s of set.skipped) out.push(`skipped Sigma rule "${s.title}" (${s.file}): ${s.reason}`);
+  for (const rep of reports.values()) {
+    out.push('', `rule ${rep.rule.id} "${printable(rep.rule.title)}" [${rep.rule.severity}] (${rep.rule.file})`, `  fires on: ${rep.rule.fire}`);
+    out.push(`  matched ${rep.matched} of ${events.length} events`);
+    for (const l of rep.lines) {
+      const kv = Object.entries(l.extracted).map(([k, v]) => `${k}=${printable(String(v))}`).join(' ');
+      out.push(`  line ${l.line}  ${l.time}  ${kv}`, `      ${printable(clip(l.text, 200))}`);
+    }
+    if (rep.matched > rep.lines.length) out.push(`  … ${rep.matched - rep.lines.length} more matched lines`);
+    const groups = Object.entries(rep.groups).sort((a, b) => b[1] - a[1]);
+    if (groups.length) out.push(`  matches per group: ${groups.slice(0, 10).map(([g, n]) => `${printable(g) || '(all)'}: ${n}`).join(', ')}`);
+    out.push(`  alerts: ${rep.alerts.length}`);
+    for (const a of rep.alerts) out.push(`    ${groupKey(a.group)} count=${a.count} ${a.first_seen} → ${a.last_seen}: ${printable(a.summary)}`);
+  }
+  const total = signals.length;
+  out.push('', `${total} alert(s) would fire`);
+  return { exitCode: total ? 1 : 0, input: { file: opts.file, lines: lines.length, parsed: events.length, unparsed }, rules: [...reports.values()], skipped: set.skipped, text: out.join('\n') };
+}
+
+export function register(program: Command, deps: { loadConfig: () => LogwardConfig }): void {
+  program
+    .command('test-rule')
+    .description('Show which lines of a log file a rule matches, what it extracts and which alerts would fire (exit 1 when alerts would fire, 0 none, 2 error)')
+    .argument('<rule>', 'rule id, or a rule file (.ts module or Sigma .yml)')
+    .argument('<logfile>', 'raw log file, Fluent Bit JSON lines, or a JSON array of Fluent Bit records')
+    .exitOverride(exitTwoOnUsageError)
+    .option('--kind <kind>', 'source kind of raw lines when the file name does not tell (auth, syslog, web_access, web_error, app, windows)')
+    .option('--host <name>', 'host for lines that do not name one')
+    .option('--window <seconds>', 'override the window length')
+    .option('--threshold <n>', 'override the threshold')
+    .option('--max-lines <n>', 'matched lines to list per rule', '50')
+    .option('--json', 'print the result as JSON')
+    .action(async (rule: string, file: string, o: { kind?: string; host?: string; window?: string; threshold?: string; maxLines: string; json?: boolean }) => {
+      try {
+        const window = positiveInt('--window', o.window);
+        const threshold = positiveInt('--threshold', o.threshold);
+        const maxLines = positiveInt('--max-lines', o.maxLines) ?? 50;
+        const result = await runTestRule(deps.loadConfig(), {
+          rule,
+          file,
+          maxLines,
+          ...(o.kind ? { kind: o.kind as SourceKind } : {}),
+          ...(o.host ? { host: o.host } : {}),
+          ...(window !== undefined ? { window } : {}),
+          ...(threshold !== undefined ? { threshold } : {}),
+        });
+        if (o.json) {
+          const { text: _text, ...rest } = result;
+          process.stdout.write(JSON.stringify(rest, null, 2) + '\n');
+        } else process.stdout.write(result.text + '\n');
+        process.exitCode = result.exitCode;
+      } catch (err) {
+        process.stderr.write(`test-rule: ${(err as Error).message}\n`);
+        process.exitCode = 2;
+      }
+    });
+}
