@@ -34,47 +34,49 @@ class AsnTable {
   private v4Org: string[] = [];
   private v6: { start: bigint; end: bigint; asn: number; org: string }[] = [];
 
-  static parseCsvLine(line: string): string[] {
-    const out: string[] = [];
-    let cur = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i]!;
-      if (quoted) {
-        if (c === '"' && line[i + 1] === '"') (cur += '"'), i++;
-        else if (c === '"') quoted = false;
-        else cur += c;
-      } else if (c === '"') quoted = true;
-      else if (c === ',') out.push(cur), (cur = '');
-      else cur += c;
-    }
-    out.push(cur);
-    return out;
+  /**
+   * "start,end,asn,org" where only org may be quoted: split at the first three commas instead
+   * of a general CSV parser, which is several times faster on the 500k lines.
+   */
+  static parseLine(line: string): [string, string, string, string] {
+    const c1 = line.indexOf(',');
+    const c2 = line.indexOf(',', c1 + 1);
+    const c3 = line.indexOf(',', c2 + 1);
+    let org = c3 < 0 ? '' : line.slice(c3 + 1).trimEnd();
+    if (org.startsWith('"') && org.endsWith('"')) org = org.slice(1, -1).replace(/""/g, '"');
+    return [line.slice(0, c1), line.slice(c1 + 1, c2), line.slice(c2 + 1, c3 < 0 ? undefined : c3), org];
   }
 
-  loadV4(csv: string): void {
+  /** Parses in slices, yielding to the event loop between them so start-up never stalls ingest. */
+  async loadV4(csv: string): Promise<void> {
     const lines = csv.split('\n').filter(Boolean);
-    this.v4Start = new Float64Array(lines.length);
-    this.v4End = new Float64Array(lines.length);
-    this.v4Asn = new Uint32Array(lines.length);
-    this.v4Org = new Array<string>(lines.length);
-    lines.forEach((line, i) => {
-      const [s, e, asn, org] = AsnTable.parseCsvLine(line);
-      this.v4Start[i] = Number(s);
-      this.v4End[i] = Number(e);
-      this.v4Asn[i] = Number(asn);
-      this.v4Org[i] = org ?? '';
-    });
+    const start = new Float64Array(lines.length);
+    const end = new Float64Array(lines.length);
+    const asn = new Uint32Array(lines.length);
+    const org = new Array<string>(lines.length);
+    for (let i = 0; i < lines.length; i++) {
+      const [s, e, a, o] = AsnTable.parseLine(lines[i]!);
+      start[i] = Number(s);
+      end[i] = Number(e);
+      asn[i] = Number(a);
+      org[i] = o;
+      if (i % 50_000 === 0) await yieldToLoop();
+    }
+    this.v4Start = start;
+    this.v4End = end;
+    this.v4Asn = asn;
+    this.v4Org = org;
   }
 
-  loadV6(csv: string): void {
-    this.v6 = csv
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => {
-        const [s, e, asn, org] = AsnTable.parseCsvLine(line);
-        return { start: BigInt(s!), end: BigInt(e!), asn: Number(asn), org: org ?? '' };
-      });
+  async loadV6(csv: string): Promise<void> {
+    const lines = csv.split('\n').filter(Boolean);
+    const out: typeof this.v6 = [];
+    for (let i = 0; i < lines.length; i++) {
+      const [s, e, a, o] = AsnTable.parseLine(lines[i]!);
+      out.push({ start: BigInt(s), end: BigInt(e), asn: Number(a), org: o });
+      if (i % 20_000 === 0) await yieldToLoop();
+    }
+    this.v6 = out;
   }
 
   lookupV4(n: number): { asn: number; org: string } | undefined {
@@ -102,6 +104,8 @@ class AsnTable {
     return undefined;
   }
 }
+
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
 function ipv4ToNumber(ip: string): number {
   return ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
@@ -150,8 +154,8 @@ export class LocalGeoDatabase implements GeoLookup {
     ]);
     this.city4 = c4;
     this.city6 = c6;
-    this.asn.loadV4(a4);
-    this.asn.loadV6(a6);
+    await this.asn.loadV4(a4);
+    await this.asn.loadV6(a6);
     this.loaded = true;
   }
 
