@@ -117,3 +117,34 @@ describe('alerting API', () => {
     await request(app).post(`/api/outbox/${failed.body.items[0].id}/retry`).expect(404);
   });
 });
+
+describe('alerting metrics', () => {
+  it('exposes plain numbers and prom-client gauges computed on scrape', async () => {
+    const { Registry } = await import('prom-client');
+    const registry = new Registry();
+    const slack = new RecordingNotifier('slack');
+    slack.fail = () => new DeliveryError('HTTP 400', false);
+    const mod = createAlertingModule({
+      db: memoryDb(),
+      config: alertingConfig({ digest: { enabled: false } }),
+      publicUrl: 'https://logward.example',
+      clock: new ManualClock(),
+      geo: null,
+      notifiers: { slack },
+      registry,
+      log: () => undefined,
+    });
+    mod.emit(signal({ severity: 'critical' }));
+    mod.emit(signal({ severity: 'low', rule_id: 'x' }));
+    await mod.flush();
+    const m = mod.collectMetrics();
+    assert.equal(m.alerts.firing, 2);
+    assert.equal(m.signals_total, 2);
+    assert.equal(m.outbox.slack!.failed, 1);
+    assert.equal(m.deliveries.slack!.failed, 1);
+    const text = await registry.metrics();
+    assert.match(text, /logward_alerts\{state="firing"\} 2/);
+    assert.match(text, /logward_outbox_messages\{channel="slack",status="failed"\} 1/);
+    assert.match(text, /logward_outbox_deliveries_total\{channel="slack",outcome="failed"\} 1/);
+  });
+});

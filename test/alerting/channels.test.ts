@@ -273,3 +273,29 @@ describe('Fluent forward (@fluent-org/logger → msgpack receiver)', () => {
     }
   });
 });
+
+describe('SMTP options', () => {
+  it('maps Gmail OAuth2 (XOAUTH2) and app-password settings onto nodemailer', async () => {
+    const { smtpOptions } = await import('../../alert-service/src/alerting/notify/email.js');
+    const oauth = smtpOptions(
+      alertingConfig({
+        channels: {
+          email: {
+            host: 'smtp.gmail.com',
+            port: 465,
+            secure: true,
+            auth: { type: 'oauth2', user: 'soc@example.com', client_id: 'cid', client_secret: 'csecret', refresh_token: 'rtoken' },
+          },
+        },
+      }).channels.email,
+    );
+    assert.equal(oauth.secure, true);
+    assert.equal(oauth.requireTLS, false, 'implicit TLS needs no STARTTLS');
+    assert.deepEqual(oauth.auth, { type: 'OAuth2', user: 'soc@example.com', clientId: 'cid', clientSecret: 'csecret', refreshToken: 'rtoken', accessToken: undefined });
+    const app = smtpOptions(alertingConfig({ channels: { email: { host: 'smtp.gmail.com', port: 587, auth: { user: 'soc@example.com', pass: 'abcd efgh' } } } }).channels.email);
+    assert.equal(app.secure, false);
+    assert.equal(app.requireTLS, true, 'port 587 must upgrade with STARTTLS');
+    assert.deepEqual(app.auth, { user: 'soc@example.com', pass: 'abcd efgh' });
+    assert.equal(app.tls?.rejectUnauthorized, true);
+  });
+});
