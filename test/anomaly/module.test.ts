@@ -141,6 +141,13 @@ test('bounded series: beyond max_series new series are counted under host (other
   assert.deepEqual(rows.map((r) => r.host).sort(), ['(other)', 'h0', 'h1', 'h2']);
   assert.equal(rows.find((r) => r.host === '(other)')!.features.total, 7);
   assert.equal(mod.status().series_overflow_events, 7);
+  // Forged timestamps over many hours: at most max_series × 4 open buckets.
+  await mod.consumer.consume(Array.from({ length: 30 }, (_, i) => ev({ host: 'h0', time: T0 + 2 * HOUR + i * HOUR })));
+  assert.equal(mod.status().open_bucket_overflow_events, 0, 'future ones are dropped first');
+  clock.t = T0 + 40 * HOUR;
+  await mod.consumer.consume(Array.from({ length: 30 }, (_, i) => ev({ host: 'h0', time: T0 + 2 * HOUR + i * HOUR })));
+  assert.equal(mod.status().open_buckets, 12);
+  assert.equal(mod.status().open_bucket_overflow_events, 18);
 });
 
 test('distinct counter: exact when small, HyperLogLog within 5% when large, and persistable', () => {

@@ -108,6 +108,22 @@ export function deviations(b: SeriesBaseline, hourMs: number, f: FeatureVector):
   });
 }
 
+/**
+ * The forest's input straight from a raw row (`values[offset + f]`), without building Deviation
+ * objects: training computes this for tens of thousands of rows. Same numbers as
+ * forestVector(deviations(...)).
+ */
+export function forestVectorFromRaw(b: SeriesBaseline, hourMs: number, values: ArrayLike<number>, offset: number): Float64Array {
+  const s = slotOf(hourMs) * F;
+  const v = new Float64Array(F);
+  for (let i = 0; i < F; i++) {
+    const name = FEATURES[i]!;
+    const z = (transform(name, values[offset + i]!) - b.median[s + i]!) / b.scale[s + i]!;
+    v[i] = Math.min(Z_CLIP, Math.max(FEATURE_DIRECTION[name] === 'up' ? -3 : -Z_CLIP, z));
+  }
+  return v;
+}
+
 /** The forest's input: clipped z per feature; decreases of "up" features are squashed (good news is not an anomaly). */
 export function forestVector(devs: readonly Deviation[]): Float64Array {
   const v = new Float64Array(F);

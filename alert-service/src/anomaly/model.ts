@@ -14,8 +14,9 @@
 import type { AnomalyConfig } from '../generated/schema-types.js';
 import { createDetector, restoreDetector, thresholdFromContamination, type AnomalyDetector, type SerializedForest } from './forest/index.js';
 import { mulberry32, sampleWithoutReplacement } from './forest/rng.js';
-import { buildBaseline, deviations, forestVector, MIN_SERIES_HOURS, parseBaseline, serializeBaseline, suspiciousZ, type Deviation, type SeriesBaseline } from './baseline.js';
+import { buildBaseline, forestVectorFromRaw, MIN_SERIES_HOURS, parseBaseline, serializeBaseline, suspiciousZ, type Deviation, type SeriesBaseline } from './baseline.js';
 import { FEATURES, type FeatureVector } from './features.js';
+import { deviations, forestVector } from './baseline.js';
 import type { AnomalyRepository } from './repository.js';
 import type { AlertSignal } from '../generated/schema-types.js';
 
@@ -156,8 +157,7 @@ export function trainModel(repo: AnomalyRepository, cfg: AnomalyConfig, range: {
       serialized.push({ host: curHost, source: curSource, baseline: serializeBaseline(b) });
       for (let k = 0; k < hours.length; k++) {
         if (!picked[firstRow + k]) continue;
-        const fv = Object.fromEntries(FEATURES.map((f, j) => [f, values[k * F + j]!])) as FeatureVector;
-        pool.push(forestVector(deviations(b, hours[k]!, fv)));
+        pool.push(forestVectorFromRaw(b, hours[k]!, values, k * F));
       }
     }
     hours = [];

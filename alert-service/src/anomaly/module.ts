@@ -89,6 +89,8 @@ export interface AnomalyStatus {
   late_events_dropped: number;
   future_events_dropped: number;
   series_overflow_events: number;
+  /** Events dropped because max_series × 4 hour buckets were already open (timestamps spread over many hours). */
+  open_bucket_overflow_events: number;
   duplicate_events_skipped: number;
 }
 
@@ -114,6 +116,7 @@ interface Counters {
   future: number;
   seriesOverflow: number;
   duplicates: number;
+  bucketOverflow: number;
 }
 
 const OTHER_HOST = '(other)';
@@ -137,7 +140,9 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
   let hostTemplates = new Set<string>();
   let miner = newMiner();
   let closedThrough: number | undefined;
-  let counters: Counters = { late: 0, future: 0, seriesOverflow: 0, duplicates: 0 };
+  let counters: Counters = { late: 0, future: 0, seriesOverflow: 0, duplicates: 0, bucketOverflow: 0 };
+  /** Open hours per series in normal operation: the current one, the previous during grace, a little replay slack. */
+  const maxOpenBuckets = cfg.max_series * 4;
   let model: TrainedModel | undefined;
   let lastBatch: { at: number; maxEventTime: number } | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -211,7 +216,8 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
       }
       maxEventTime = Math.max(maxEventTime, t);
       const hour = hourOf(t);
-      if (closedThrough !== undefined && hour < closedThrough) {
+      // Closed already, or older than anything kept: a summary for it could never be used.
+      if ((closedThrough !== undefined && hour < closedThrough) || hour < now - cfg.retention_days * 24 * HOUR_MS) {
         counters.late++;
         continue;
       }
@@ -222,13 +228,18 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
         counters.seriesOverflow++;
         host = OTHER_HOST;
       }
-      touchSeries(host, source, hour);
       const key = bucketKey(host, source, hour);
       let bucket = buckets.get(key);
       if (!bucket) {
+        // Forged timestamps spread over many hours must not open unbounded buckets.
+        if (buckets.size >= maxOpenBuckets) {
+          counters.bucketOverflow++;
+          continue;
+        }
         bucket = new HourBucket(host, source, hour);
         buckets.set(key, bucket);
       }
+      touchSeries(host, source, hour);
       bucket.add(e);
       touched.add(bucket);
       if (severityClass(e) !== 'info') {
@@ -491,6 +502,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
       late_events_dropped: counters.late,
       future_events_dropped: counters.future,
       series_overflow_events: counters.seriesOverflow,
+      open_bucket_overflow_events: counters.bucketOverflow,
       duplicate_events_skipped: counters.duplicates,
     };
   }
