@@ -3,10 +3,13 @@
  * then the detectors that consume events. Each is switched by its config section's `enabled`.
  */
 import type { Registry } from 'prom-client';
-import type { LogwardConfig } from './generated/schema-types.js';
-import type { Clock, ServiceModule } from './pipeline/contracts.js';
+import type { AlertSignal, LogwardConfig } from './generated/schema-types.js';
+import type { AlertSink, Clock, ServiceModule } from './pipeline/contracts.js';
 import type { Db } from './store/database.js';
 import type { EventStore } from './store/event-store.js';
+import { createAlertingModule } from './alerting/index.js';
+import { createDetectionModule } from './detect/module.js';
+import { createAnomalyModule } from './anomaly/index.js';
 
 export interface ModuleDeps {
   config: LogwardConfig;
@@ -17,6 +20,21 @@ export interface ModuleDeps {
   registry: Registry;
 }
 
-export async function buildModules(_deps: ModuleDeps): Promise<ServiceModule[]> {
-  return [];
+/** With alerting off, detectors still run (their metrics and the CLI stay useful); signals are only logged. */
+function logOnlySink(log: (msg: string) => void): AlertSink {
+  return { emit: (s: AlertSignal) => log(`alert (alerting disabled): ${s.rule_id} ${JSON.stringify(s.group)} x${s.count}`) };
+}
+
+export async function buildModules(deps: ModuleDeps): Promise<ServiceModule[]> {
+  const { config, db, clock, log, registry } = deps;
+  const modules: ServiceModule[] = [];
+  let sink: AlertSink = logOnlySink(log);
+  if (config.alerting.enabled) {
+    const alerting = createAlertingModule({ db, config: config.alerting, publicUrl: config.server.public_url, clock, log, registry });
+    modules.push(alerting);
+    sink = alerting;
+  }
+  if (config.rules.enabled) modules.push(await createDetectionModule({ config: config.rules, sink, clock, store: deps.store, log, registry }));
+  if (config.anomaly.enabled) modules.push(createAnomalyModule({ db, config: config.anomaly, clock, sink, log }));
+  return modules;
 }

@@ -4,6 +4,8 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { register as registerServe } from './commands/serve.js';
+import { register as registerTestRule } from './commands/test-rule.js';
+import { register as registerAnalyze } from './commands/analyze.js';
 
 export function buildProgram(): Command {
   const program = new Command('logward')
@@ -16,7 +18,7 @@ export function buildProgram(): Command {
       return loadConfig({ dotenvPath: '.env', ...(file ? { file } : {}) });
     },
   };
-  registerServe(program, deps);
+  for (const register of [registerServe, registerTestRule, registerAnalyze]) register(program, deps);
   return program;
 }
 

@@ -20,6 +20,8 @@ export function openDatabase({ path, synchronous = 'FULL' }: OpenOptions): Db {
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('busy_timeout = 5000');
+  // 64 MiB page cache: the random-id unique index stays in memory far longer than with the 2 MiB default.
+  db.pragma('cache_size = -65536');
   db.pragma('foreign_keys = ON');
   return db;
 }
