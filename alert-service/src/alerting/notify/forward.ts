@@ -7,7 +7,7 @@
  * memory and retries on its own, which would duplicate what the durable outbox already retries
  * (and lose it on restart). Alert volume is rate limited, so a connection per message is cheap.
  */
-import { FluentClient } from '@fluent-org/logger';
+import { FluentClient, FluentSocketEvent } from '@fluent-org/logger';
 import { DeliveryError, wrongChannel, type ChannelMessage, type Notifier } from './notifier.js';
 
 export interface ForwardNotifierOptions {
@@ -34,7 +34,7 @@ export class ForwardNotifier implements Notifier {
       sendQueueMaxLimit: { length: 1000 },
     });
     let socketError: Error | undefined;
-    client.socketOn('error' as never, (e: Error) => (socketError = e));
+    client.socketOn(FluentSocketEvent.ERROR, (e: Error) => (socketError = e));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new DeliveryError(`forward: no ack within ${this.opts.timeoutMs} ms${socketError ? ` (${socketError.message})` : ''}`, true)), this.opts.timeoutMs);
