@@ -20,9 +20,9 @@ import * as crypto from 'node:crypto';
 
 // crypto.hash (Node ≥ 20.12) is a one-shot digest about twice as fast as createHash().update().digest().
 const oneShot = (crypto as unknown as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
-const sha256hex: (data: string) => string = oneShot
-  ? (data) => oneShot('sha256', data, 'hex')
-  : (data) => crypto.createHash('sha256').update(data).digest('hex');
+function sha256hex(data: string): string {
+  return oneShot ? oneShot('sha256', data, 'hex') : crypto.createHash('sha256').update(data).digest('hex');
+}
 
 export function eventId(...parts: ReadonlyArray<string | number>): string {
   let text = '';
@@ -41,24 +41,25 @@ export function eventId(...parts: ReadonlyArray<string | number>): string {
  */
 export function recordText(value: unknown, maxDepth = 64): string {
   const parts: string[] = [];
-  const walk = (v: unknown, depth: number): void => {
-    if (typeof v === 'string') parts.push('s', String(v.length), ':', v);
-    else if (typeof v === 'number' || typeof v === 'boolean' || v === null) parts.push('p', String(v), ';');
-    else if (depth >= maxDepth) parts.push('!');
-    else if (Array.isArray(v)) {
-      parts.push('[', String(v.length), ':');
-      for (const x of v) walk(x, depth + 1);
-    } else if (typeof v === 'object') {
-      const keys = Object.keys(v as object);
-      parts.push('{', String(keys.length), ':');
-      for (const k of keys) {
-        parts.push(String(k.length), ':', k);
-        walk((v as Record<string, unknown>)[k], depth + 1);
-      }
-    } else parts.push('u');
-  };
-  walk(value, 0);
+  writeText(value, 0, maxDepth, parts);
   return parts.join('');
+}
+
+function writeText(v: unknown, depth: number, maxDepth: number, parts: string[]): void {
+  if (typeof v === 'string') parts.push('s', String(v.length), ':', v);
+  else if (typeof v === 'number' || typeof v === 'boolean' || v === null) parts.push('p', String(v), ';');
+  else if (depth >= maxDepth) parts.push('!');
+  else if (Array.isArray(v)) {
+    parts.push('[', String(v.length), ':');
+    for (const x of v) writeText(x, depth + 1, maxDepth, parts);
+  } else if (typeof v === 'object') {
+    const keys = Object.keys(v as object);
+    parts.push('{', String(keys.length), ':');
+    for (const k of keys) {
+      parts.push(String(k.length), ':', k);
+      writeText((v as Record<string, unknown>)[k], depth + 1, maxDepth, parts);
+    }
+  } else parts.push('u');
 }
 
 export function tailLineId(agentHost: string, path: string, offset: number | undefined, collectedMs: number | undefined, line: string): string {

@@ -108,15 +108,16 @@ type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 /**
  * A bounded copy of a JSON object for fields.extra: at most `maxKeys` keys, each key cut to 128
  * characters, and about `budget` characters of JSON in total; a value that does not fit in what
- * is left is replaced by its JSON text, truncated. "__proto__" keys are dropped (assigning them
+ * is left is replaced by its JSON text, truncated. Keys in `skip` or `used` (already mapped onto
+ * named fields) are left out. "__proto__" keys are dropped (assigning them
  * would change the copy's prototype instead of adding a key).
  */
-export function boundedObject(src: Record<string, unknown>, skip: ReadonlySet<string>, maxKeys: number, budget: number): Record<string, Json> | undefined {
+export function boundedObject(src: Record<string, unknown>, skip: ReadonlySet<string>, used: readonly string[], maxKeys: number, budget: number): Record<string, Json> | undefined {
   const out: Record<string, Json> = {};
   let count = 0;
   let left = budget;
   for (const key of Object.keys(src)) {
-    if (skip.has(key) || key === '__proto__') continue;
+    if (skip.has(key) || used.includes(key) || key === '__proto__') continue;
     if (count >= maxKeys || left <= 0) break;
     const k = truncate(key, 128);
     const v = src[key];

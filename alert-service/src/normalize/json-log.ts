@@ -36,14 +36,15 @@ function asRecord(v: unknown): Record<string, unknown> | undefined {
  * object has no message key.
  */
 export function fromJsonObject(obj: Record<string, unknown>, env: LineEnv, raw?: string): Draft {
-  const used = new Set<string>(env.transportKeys);
+  // Keys consumed into named fields; a short array is cheaper than a Set per record.
+  const used: string[] = [];
   const d: Draft = { message: '', fields: {} };
   const f = d.fields;
 
   const msg = firstString(obj, MESSAGE_KEYS);
   if (msg) {
     d.message = msg[1];
-    used.add(msg[0]);
+    used.push(msg[0]);
   } else {
     d.message = raw ?? '';
   }
@@ -52,7 +53,7 @@ export function fromJsonObject(obj: Record<string, unknown>, env: LineEnv, raw?:
     const ms = parseJsonTime(obj[k], env.zoneFor(undefined));
     if (ms !== undefined) {
       d.timeMs = ms;
-      used.add(k);
+      used.push(k);
       break;
     }
   }
@@ -61,7 +62,7 @@ export function fromJsonObject(obj: Record<string, unknown>, env: LineEnv, raw?:
     const sev = fromLevelValue(obj[k]);
     if (sev !== undefined) {
       d.severity = sev;
-      used.add(k);
+      used.push(k);
       break;
     }
   }
@@ -74,12 +75,12 @@ export function fromJsonObject(obj: Record<string, unknown>, env: LineEnv, raw?:
   const prog = firstString(obj, PROGRAM_KEYS);
   if (prog) {
     d.program = truncate(prog[1], LIMITS.program);
-    used.add(prog[0]);
+    used.push(prog[0]);
   }
   const pid = toUint(obj.pid);
   if (pid !== undefined) {
     d.pid = pid;
-    used.add('pid');
+    used.push('pid');
   }
 
   // pino-http style nesting: req.{method,url,remoteAddress}, res.statusCode
@@ -90,7 +91,7 @@ export function fromJsonObject(obj: Record<string, unknown>, env: LineEnv, raw?:
     const ip = canonicalIp(obj[k]);
     if (ip !== undefined) {
       f.src_ip = ip;
-      used.add(k);
+      used.push(k);
       break;
     }
   }
@@ -102,7 +103,7 @@ export function fromJsonObject(obj: Record<string, unknown>, env: LineEnv, raw?:
   const user = firstString(obj, USER_KEYS);
   if (user) {
     f.user = truncate(user[1], LIMITS.user);
-    used.add(user[0]);
+    used.push(user[0]);
   }
 
   let status: number | undefined;
@@ -110,7 +111,7 @@ export function fromJsonObject(obj: Record<string, unknown>, env: LineEnv, raw?:
     const s = toUint(obj[k], 599);
     if (s !== undefined && s >= 100) {
       status = s;
-      used.add(k);
+      used.push(k);
       break;
     }
   }
@@ -123,17 +124,17 @@ export function fromJsonObject(obj: Record<string, unknown>, env: LineEnv, raw?:
   const method = firstString(obj, METHOD_KEYS) ?? (req && typeof req.method === 'string' ? ['', req.method] : undefined);
   if (method && /^[A-Za-z][A-Za-z_-]{0,31}$/.test(method[1])) {
     f.http_method = method[1];
-    if (method[0]) used.add(method[0]);
+    if (method[0]) used.push(method[0]);
   }
   const path = firstString(obj, PATH_KEYS) ?? (req && typeof req.url === 'string' ? ['', req.url] : undefined);
   if (path && f.http_method !== undefined) {
     f.http_path = truncate(path[1], LIMITS.http_path);
-    if (path[0]) used.add(path[0]);
+    if (path[0]) used.push(path[0]);
   }
 
   d.severity ??= status !== undefined ? fromHttpStatus(status) : fromContent(d.message, d.program);
 
-  const extra = boundedObject(obj, used, env.maxExtraKeys, env.maxExtraChars);
+  const extra = boundedObject(obj, env.transportKeys, used, env.maxExtraKeys, env.maxExtraChars);
   if (extra) f.extra = extra;
   return d;
 }

@@ -17,8 +17,11 @@ export function inRange(ms: number): boolean {
   return Number.isFinite(ms) && ms >= 0 && ms <= MAX_MS;
 }
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return DAYS[month - 1]!;
 }
 
 /**
