@@ -388,7 +388,9 @@ describe('daily digest', () => {
 
       two.mod.emit(signal({ rule_id: 'ssh', title: 'SSH <b>brute</b>', group: { src_ip: '8.8.8.8' }, count: 40 }));
       two.mod.emit(signal({ rule_id: 'ssh', title: 'SSH <b>brute</b>', group: { src_ip: '10.1.2.3' }, count: 2 }));
-      two.mod.emit(signal({ rule_id: 'anomaly-volume', source: 'anomaly', title: 'Unusual log volume', first_seen: '2026-11-21T03:12:00Z', group: { hour: '03' }, severity: 'medium' }));
+      const anomaly = { rule_id: 'anomaly.hourly', source: 'anomaly' as const, title: 'Anomalous hour on web-1 (syslog)', group: { host: 'web-1', source: 'syslog' }, severity: 'medium' as const, count: 1 };
+      two.mod.emit(signal({ ...anomaly, first_seen: '2026-11-21T03:00:00.000Z', last_seen: '2026-11-21T03:59:59.999Z' }));
+      two.mod.emit(signal({ ...anomaly, first_seen: '2026-11-21T04:00:00.000Z', last_seen: '2026-11-21T04:59:59.999Z' }));
       clock.advance(23 * 3600 * S); // 2026-11-21 07:00 local
       await two.mod.flush();
       const digest = two.notifiers.email.sent.find((m) => (m as EmailMessage).subject.includes('2026-11-21')) as EmailMessage;
@@ -398,7 +400,7 @@ describe('daily digest', () => {
       assert.match(digest.html, /SSH &lt;b&gt;brute&lt;\/b&gt;/);
       assert.match(digest.text, /8\.8\.8\.8.*: 40 events in 1 alerts/);
       assert.match(digest.text, /10\.1\.2\.3 \(private \(RFC 1918\)\)/);
-      assert.match(digest.text, /Anomalous hours:\n {2}2026-11-21T03:00Z web-1: Unusual log volume/);
+      assert.match(digest.text, /Anomalous hours:\n {2}2026-11-21T03:00Z … 2026-11-21T04:00Z web-1 \(2 h flagged\): Anomalous hour on web-1 \(syslog\)/);
       await two.mod.stop();
       db2.close();
     } finally {

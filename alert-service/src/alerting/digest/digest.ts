@@ -26,7 +26,7 @@ export interface DigestData extends Record<string, unknown> {
   none: boolean;
   rules: { rule_id: string; title: string; severity: string; alerts: number; events: number; hosts: string }[];
   top_ips: { ip: string; text: string; events: number; alerts: number }[];
-  anomalous_hours: { hour: string; title: string; host: string; summary: string; url: string }[];
+  anomalous_hours: { hour: string; until: string; hours: number; title: string; host: string; summary: string; url: string }[];
   dashboard_url: string;
 }
 
@@ -58,7 +58,13 @@ export function buildDigest(alerts: AlertRow[], opts: { day: string; timezone: s
       cur.alerts++;
       ips.set(e.ip, cur);
     }
-    if (a.source === 'anomaly') anomalous.push({ hour: isoHour(a.first_seen), title: a.title, host: a.host, summary: a.summary.slice(0, 300), url: alertUrl(opts.publicUrl, a.id) });
+    // The anomaly detector's signals for one host/source share a fingerprint: one record spans its
+    // anomalous hours (first_seen..last_seen, count = hours flagged).
+    if (a.source === 'anomaly') {
+      const from = isoHour(a.first_seen);
+      const to = isoHour(a.last_seen);
+      anomalous.push({ hour: from, until: to === from ? '' : to, hours: a.count, title: a.title, host: a.host, summary: a.summary.slice(0, 300), url: alertUrl(opts.publicUrl, a.id) });
+    }
   }
   const rules = [...byRule.values()]
     .sort((x, y) => severityRank(y.severity) - severityRank(x.severity) || y.events - x.events)
@@ -97,7 +103,7 @@ Top source IPs:
 {{/each}}{{#if top_ips}}{{else}}  none
 {{/if}}
 Anomalous hours:
-{{#each anomalous_hours}}  {{hour}} {{host}}: {{title}} — {{summary}}
+{{#each anomalous_hours}}  {{hour}}{{#if until}} … {{until}}{{/if}} {{host}} ({{hours}} h flagged): {{title}} — {{summary}}
 {{/each}}{{#if anomalous_hours}}{{else}}  none
 {{/if}}{{/if}}
 {{dashboard_url}}
@@ -117,7 +123,7 @@ const HTML = template(
 <h3>Top source IPs</h3>
 {{#if top_ips}}<ol>{{#each top_ips}}<li>{{text}}: {{events}} events in {{alerts}} alerts</li>{{/each}}</ol>{{else}}<p>none</p>{{/if}}
 <h3>Anomalous hours</h3>
-{{#if anomalous_hours}}<ul>{{#each anomalous_hours}}<li><a href="{{url}}">{{hour}}</a> {{host}}: {{title}} — {{summary}}</li>{{/each}}</ul>{{else}}<p>none</p>{{/if}}
+{{#if anomalous_hours}}<ul>{{#each anomalous_hours}}<li><a href="{{url}}">{{hour}}{{#if until}} … {{until}}{{/if}}</a> {{host}} ({{hours}} h flagged): {{title}} — {{summary}}</li>{{/each}}</ul>{{else}}<p>none</p>{{/if}}
 {{/if}}
 <p><a href="{{dashboard_url}}">Open the alerts</a></p>
 </body></html>`,

@@ -52,7 +52,13 @@ const MAX_FIELD_VALUE = 300;
 const MAX_SAMPLE = 500;
 
 function short(v: unknown, max: number): string {
-  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? '';
+  // Detectors report extracted values as lists (users tried, paths): show them as a list, not JSON.
+  const s =
+    typeof v === 'string'
+      ? v
+      : Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null)
+        ? v.join(', ')
+        : (JSON.stringify(v) ?? '');
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
 
