@@ -28,11 +28,11 @@ export default defineRule({
       const m = boundedMatch(re, e.message);
       if (!m) continue;
       const group = m[groupGroup]!;
-      return { change, user: userGroup ? m[userGroup] : undefined, group, privileged: PRIVILEGED.has(group) ? 'yes' : 'no' };
+      return { change, user: userGroup ? m[userGroup] : '', group, privileged: PRIVILEGED.has(group) ? 'yes' : 'no' };
     }
     return null;
   },
-  fire: { mode: 'single', groupBy: ['host', 'group', 'user'], quietSec: 0 },
+  fire: { mode: 'single', groupBy: ['host', 'group', 'user'], quietSec: 60 }, // usermod logs group and gshadow: one alert
   summary: (c) =>
     c.group.user ? `${c.group.user} added to group ${c.group.group} on ${c.group.host}${c.values.privileged?.includes('yes') ? ' (privileged group)' : ''}` : `new group ${c.group.group} created on ${c.group.host}`,
 });

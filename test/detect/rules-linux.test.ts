@@ -1,0 +1,183 @@
+/** Built-in Linux rules on realistic log lines (through the service's normalizer), positive and negative. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseSshdAuth } from '../../plugin/lib/sshd.js';
+import { fire, lines } from './helpers.js';
+
+const sshLines = (ip: string, n: number, variant: (i: number) => string, startSec = 0) =>
+  Array.from({ length: n }, (_, i) => {
+    const s = startSec + i * 5;
+    const hh = String(10 + Math.floor(s / 3600)).padStart(2, '0');
+    const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
+    const ss = String(s % 60).padStart(2, '0');
+    return `Nov 21 ${hh}:${mm}:${ss} web1 sshd[${3000 + i}]: ${variant(i).replace('IP', ip)}`;
+  });
+
+test('sshd parser understands every failure variant real servers write, IPv4 and IPv6', () => {
+  const cases: Array<[string, string, string | undefined, string | undefined]> = [
+    ['Failed password for root from 203.0.113.7 port 40118 ssh2', 'failed_password', 'root', '203.0.113.7'],
+    ['Failed password for invalid user admin from 2001:db8::42 port 33022 ssh2', 'failed_password', 'admin', '2001:db8::42'],
+    ['Failed publickey for git from 198.51.100.3 port 5022 ssh2: RSA SHA256:abc', 'failed_publickey', 'git', '198.51.100.3'],
+    ['Failed keyboard-interactive/pam for invalid user oracle from 192.0.2.1 port 1 ssh2', 'failed_other', 'oracle', '192.0.2.1'],
+    ['Failed none for invalid user x y from 192.0.2.1 port 22 ssh2', 'failed_other', 'x y', '192.0.2.1'],
+    ['Invalid user admin from 203.0.113.7 port 40112', 'invalid_user', 'admin', '203.0.113.7'],
+    ['Invalid user  from 203.0.113.7', 'invalid_user', '', '203.0.113.7'],
+    ['pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.7  user=root', 'pam_failure', 'root', '203.0.113.7'],
+    ['PAM 2 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.9  user=root', 'pam_failure', 'root', '192.0.2.9'],
+    ['error: maximum authentication attempts exceeded for root from 192.0.2.5 port 4444 ssh2 [preauth]', 'max_attempts', 'root', '192.0.2.5'],
+    ['Disconnecting authenticating user root 192.0.2.6 port 5555: Too many authentication failures [preauth]', 'too_many_failures', 'root', '192.0.2.6'],
+    ['User bob from 192.0.2.7 not allowed because not listed in AllowUsers', 'not_allowed', 'bob', '192.0.2.7'],
+    ['error: PAM: Authentication failure for illegal user test from 192.0.2.8', 'pam_failure', 'test', '192.0.2.8'],
+    ['Accepted password for deploy from 198.51.100.20 port 51022 ssh2', 'accepted', 'deploy', '198.51.100.20'],
+  ];
+  for (const [msg, kind, user, ip] of cases) {
+    const a = parseSshdAuth(msg);
+    assert.ok(a, msg);
+    assert.equal(a.kind, kind, msg);
+    assert.equal(a.user, user, msg);
+    assert.equal(a.ip, ip, msg);
+  }
+  for (const msg of ['Connection closed by authenticating user root 203.0.113.7 port 40122 [preauth]', 'Received disconnect from 1.2.3.4 port 5:11: Bye Bye', 'Server listening on 0.0.0.0 port 22.', 'Did not receive identification string from 1.2.3.4 port 1']) {
+    assert.equal(parseSshdAuth(msg), null, msg);
+  }
+});
+
+test('ssh-brute-force: 10 failures from one IPv4 address in 5 minutes fire once, with mixed variants', async () => {
+  const variants = [
+    'Failed password for root from IP port 40118 ssh2',
+    'Invalid user admin from IP port 40112',
+    'Failed password for invalid user admin from IP port 40112 ssh2',
+    'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=IP  user=root',
+    'error: maximum authentication attempts exceeded for root from IP port 4444 ssh2 [preauth]',
+  ];
+  const events = lines('auth', sshLines('203.0.113.7', 12, (i) => variants[i % variants.length]!));
+  const signals = await fire('ssh-brute-force', events);
+  assert.equal(signals.length, 1);
+  assert.deepEqual(signals[0]!.group, { src_ip: '203.0.113.7' });
+  assert.equal(signals[0]!.count, 10);
+  assert.equal(signals[0]!.severity, 'high');
+  assert.ok(signals[0]!.tags?.includes('attack.t1110'));
+});
+
+test('ssh-brute-force: IPv6 source, and sshd-session (OpenSSH ≥ 9.8) as the program', async () => {
+  const v6 = lines('auth', sshLines('2001:db8::42', 10, () => 'Failed password for invalid user test from IP port 33022 ssh2'));
+  assert.deepEqual((await fire('ssh-brute-force', v6)).map((s) => s.group.src_ip), ['2001:db8::42']);
+  const session = lines('auth', sshLines('192.0.2.50', 10, () => 'Failed password for root from IP port 1 ssh2').map((l) => l.replace(/sshd\[/, 'sshd-session[')));
+  assert.equal((await fire('ssh-brute-force', session)).length, 1);
+});
+
+test('ssh-brute-force negatives: 9 failures, failures spread over more than 5 minutes, successes and closes', async () => {
+  assert.equal((await fire('ssh-brute-force', lines('auth', sshLines('203.0.113.7', 9, () => 'Failed password for root from IP port 1 ssh2')))).length, 0);
+  // 10 failures one every 40 s: never 10 within 300 s
+  const slow = Array.from({ length: 10 }, (_, i) => `Nov 21 10:${String(Math.floor((i * 40) / 60)).padStart(2, '0')}:${String((i * 40) % 60).padStart(2, '0')} web1 sshd[1]: Failed password for root from 203.0.113.9 port 1 ssh2`);
+  assert.equal((await fire('ssh-brute-force', lines('auth', slow))).length, 0);
+  const benign = lines('auth', sshLines('198.51.100.20', 20, (i) => (i % 2 ? 'Accepted publickey for deploy from IP port 51022 ssh2' : 'Connection closed by authenticating user root IP port 40122 [preauth]')));
+  assert.equal((await fire('ssh-brute-force', benign)).length, 0);
+});
+
+test('ssh-brute-force override from config: threshold and window without code edits', async () => {
+  const events = lines('auth', sshLines('203.0.113.7', 3, () => 'Failed password for root from IP port 1 ssh2'));
+  assert.equal((await fire('ssh-brute-force', events)).length, 0);
+  assert.equal((await fire('ssh-brute-force', events, { threshold: 3 })).length, 1);
+  assert.equal((await fire('ssh-brute-force', events, { threshold: 3, window_s: 5 })).length, 0); // 3 events span 10 s
+  assert.deepEqual((await fire('ssh-brute-force', events, { threshold: 3, group_by: ['host'] }))[0]!.group, { host: 'web1' });
+});
+
+test('ssh-password-spraying: 5 different users from one address fire; one user many times does not', async () => {
+  const users = ['root', 'admin', 'oracle', 'test', 'ubuntu'];
+  const spray = lines('auth', sshLines('192.0.2.99', 5, (i) => `Failed password for invalid user ${users[i]} from IP port 60022 ssh2`));
+  const s = await fire('ssh-password-spraying', spray);
+  assert.equal(s.length, 1);
+  assert.deepEqual([...(s[0]!.fields as { user: string[] }).user].sort(), [...users].sort());
+  const same = lines('auth', sshLines('192.0.2.99', 20, () => 'Failed password for root from IP port 60022 ssh2'));
+  assert.equal((await fire('ssh-password-spraying', same)).length, 0);
+});
+
+test('ssh-success-after-failures: accepted login after 5 failures from the same address fires; from another address it does not', async () => {
+  const fails = sshLines('203.0.113.7', 5, () => 'Failed password for root from IP port 1 ssh2');
+  const ok = 'Nov 21 10:01:00 web1 sshd[4000]: Accepted password for root from 203.0.113.7 port 2 ssh2';
+  const okOther = 'Nov 21 10:01:00 web1 sshd[4000]: Accepted password for root from 198.51.100.20 port 2 ssh2';
+  const s = await fire('ssh-success-after-failures', lines('auth', [...fails, ok]));
+  assert.equal(s.length, 1);
+  assert.equal(s[0]!.severity, 'critical');
+  assert.deepEqual(s[0]!.group, { src_ip: '203.0.113.7' });
+  assert.equal((await fire('ssh-success-after-failures', lines('auth', [...fails, okOther]))).length, 0);
+  assert.equal((await fire('ssh-success-after-failures', lines('auth', [...fails.slice(0, 4), ok]))).length, 0);
+});
+
+test('sudo-auth-failure: incorrect password attempts and PAM failures fire per user; a successful sudo does not', async () => {
+  const s = await fire('sudo-auth-failure', lines('auth', [
+    'Nov 21 10:02:09 web1 sudo:    alice : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/bash',
+    'Nov 21 10:03:00 web1 sudo: pam_unix(sudo:auth): authentication failure; logname=bob uid=1001 euid=0 tty=/dev/pts/1 ruser=bob rhost=  user=bob',
+  ]));
+  assert.deepEqual(s.map((x) => x.group.user), ['alice', 'bob']);
+  assert.equal((await fire('sudo-auth-failure', lines('auth', ['Nov 21 10:03:15 web1 sudo:   deploy : TTY=pts/1 ; PWD=/srv/app ; USER=root ; COMMAND=/usr/bin/systemctl restart app']))).length, 0);
+});
+
+test('sudo-not-in-sudoers fires with the command; an allowed sudo does not', async () => {
+  const s = await fire('sudo-not-in-sudoers', lines('auth', ['Nov 21 10:04:00 web1 sudo:    mallory : user NOT in sudoers ; TTY=pts/3 ; PWD=/tmp ; USER=root ; COMMAND=/bin/cat /etc/shadow']));
+  assert.equal(s.length, 1);
+  assert.equal(s[0]!.group.user, 'mallory');
+  assert.deepEqual((s[0]!.fields as { command: string[] }).command, ['/bin/cat /etc/shadow']);
+  assert.equal((await fire('sudo-not-in-sudoers', lines('auth', ['Nov 21 10:12:44 db1 sudo[7010]:      bob : TTY=pts/2 ; PWD=/home/bob ; USER=root ; COMMAND=/usr/bin/apt upgrade']))).length, 0);
+});
+
+test('su-failure: util-linux, shadow and PAM forms fire; a successful su does not', async () => {
+  const s = await fire('su-failure', lines('auth', [
+    'Nov 21 10:05:00 web1 su[5001]: FAILED SU (to root) alice on pts/0',
+    'Nov 21 10:06:00 web1 su[5002]: FAILED su for postgres by bob',
+    'Nov 21 10:07:00 web1 su[5003]: pam_unix(su:auth): authentication failure; logname=carol uid=1002 euid=0 tty=/dev/pts/2 ruser=carol rhost=  user=admin',
+  ]));
+  assert.deepEqual(s.map((x) => x.group.user), ['root', 'postgres', 'admin']);
+  assert.equal((await fire('su-failure', lines('auth', ['Nov 21 10:05:00 web1 su[5001]: (to root) alice on pts/0', 'Nov 21 10:05:00 web1 su[5001]: pam_unix(su:session): session opened for user root(uid=0) by alice(uid=1000)']))).length, 0);
+});
+
+test('linux-user-created and linux-group-change: useradd, usermod -aG sudo, gpasswd, groupadd', async () => {
+  const created = await fire('linux-user-created', lines('auth', ['Nov 21 10:05:00 web1 useradd[3160]: new user: name=backup2, UID=1002, GID=1002, home=/home/backup2, shell=/bin/bash, from=/dev/pts/1']));
+  assert.deepEqual(created.map((s) => s.group.user), ['backup2']);
+  assert.equal((await fire('linux-user-created', lines('auth', ['Nov 21 10:05:00 web1 useradd[3160]: new group: name=backup2, GID=1002']))).length, 0);
+  const groups = await fire('linux-group-change', lines('auth', [
+    "Nov 21 10:06:00 web1 usermod[3170]: add 'backup2' to group 'sudo'",
+    "Nov 21 10:06:00 web1 usermod[3170]: add 'backup2' to shadow group 'sudo'",
+    'Nov 21 10:07:00 web1 gpasswd[3180]: user eve added by root to group docker',
+    'Nov 21 10:08:00 web1 groupadd[3190]: new group: name=ops, GID=1005',
+  ]));
+  assert.deepEqual(groups.map((s) => `${s.group.user ?? ''}>${s.group.group}`), ['backup2>sudo', 'eve>docker', '>ops']);
+  assert.match(groups[0]!.summary, /privileged/);
+  assert.equal((await fire('linux-group-change', lines('auth', ["Nov 21 10:06:00 web1 usermod[3170]: change user 'bob' shell"]))).length, 0);
+});
+
+test('error-burst: 20 errors from one program on one host fire; 19, or 20 warnings, do not', async () => {
+  const err = (n: number, level = 'err') => Array.from({ length: n }, (_, i) => `{"time":"2026-11-21T10:00:${String(i).padStart(2, '0')}.000Z","level":"${level === 'err' ? 'error' : 'warn'}","msg":"payment gateway timeout"}`);
+  assert.equal((await fire('error-burst', lines('app', err(20)))).length, 1);
+  assert.equal((await fire('error-burst', lines('app', err(19)))).length, 0);
+  assert.equal((await fire('error-burst', lines('app', err(20, 'warn')))).length, 0);
+});
+
+test('oom-kill: host and cgroup OOM kills fire, other kernel lines do not', async () => {
+  const s = await fire('oom-kill', lines('syslog', [
+    'Nov 21 10:00:20 web1 kernel: [12345.678901] Out of memory: Killed process 4242 (java) total-vm:8123456kB, anon-rss:4123456kB, file-rss:0kB, shmem-rss:0kB, UID:1001 pgtables:9000kB oom_score_adj:0',
+  ]));
+  assert.equal(s.length, 1);
+  assert.deepEqual((s[0]!.fields as { process: string[] }).process, ['java']);
+  assert.equal((await fire('oom-kill', lines('syslog', ['Nov 21 10:00:20 db1 kernel: Memory cgroup out of memory: Killed process 777 (postgres) total-vm:1kB']))).length, 1);
+  assert.equal((await fire('oom-kill', lines('syslog', ['Nov 21 10:00:20 web1 kernel: [1.0] usb 1-1: new high-speed USB device number 2 using ehci-pci']))).length, 0);
+});
+
+test('service-crash-loop: 3 failed runs of one unit within 10 minutes, or systemd giving up, fire; one failure does not', async () => {
+  const failed = (n: number) => Array.from({ length: n }, (_, i) => `Nov 21 10:0${i}:21 web1 systemd[1]: app.service: Failed with result 'exit-code'.`);
+  assert.equal((await fire('service-crash-loop', lines('syslog', failed(3)))).length, 1);
+  assert.equal((await fire('service-crash-loop', lines('syslog', failed(1)))).length, 0);
+  assert.equal((await fire('service-crash-loop', lines('syslog', ['Nov 21 10:00:21 web1 systemd[1]: app.service: Main process exited, code=killed, status=9/KILL']))).length, 0);
+});
+
+test('disk-filesystem-error: ext4, I/O, read-only remount and full-disk messages fire; ordinary kernel lines do not', async () => {
+  const s = await fire('disk-filesystem-error', lines('syslog', [
+    'Nov 21 10:00:22 web1 kernel: [12346.000001] EXT4-fs error (device sda1): ext4_find_entry:1455: inode #2: comm ls: reading directory lblock 0',
+    'Nov 21 10:00:23 web1 kernel: [12346.1] blk_update_request: I/O error, dev sdb, sector 123456 op 0x0:(READ)',
+    'Nov 21 10:00:24 web1 kernel: [12346.2] EXT4-fs (sda1): Remounting filesystem read-only',
+    'Nov 21 10:00:25 web1 rsyslogd: file /var/log/x: No space left on device',
+  ]));
+  assert.deepEqual(s.map((x) => x.group.problem), ['filesystem_error', 'io_error', 'read_only', 'disk_full']);
+  assert.equal((await fire('disk-filesystem-error', lines('syslog', ['Nov 21 10:00:22 web1 kernel: EXT4-fs (sda1): mounted filesystem with ordered data mode']))).length, 0);
+});
