@@ -252,3 +252,31 @@ describe('bounds, hosts and errors', () => {
     assert.equal(ev.fields.user, '<script>\u0007');
   });
 });
+
+describe('line edge cases', () => {
+  const line = (text: string, path = '/var/log/myapp/a.log') => {
+    const ev = normalizeRawLine(text, { path, offset: 0, host: 'h' }, { receivedAt: new Date('2026-11-21T12:00:00Z') }, cfg());
+    assertValidEvent(ev);
+    return ev;
+  };
+
+  it('in app files, a level word after the timestamp makes an app line, a host and program make a syslog line', () => {
+    const a = line('2026-11-21T10:00:05.113+01:00 WARN disk almost full');
+    assert.deepEqual([a.time, a.severity, a.message], ['2026-11-21T09:00:05.113Z', 'warning', 'disk almost full']);
+    const b = line('2026-11-21T10:10:01.482311+00:00 db1 sshd[7001]: Failed password for root from 192.0.2.1 port 22 ssh2');
+    assert.deepEqual([b.host, b.program, b.pid, b.fields.user], ['h', 'sshd', 7001, 'root'], 'app files cannot name another host');
+  });
+
+  it('trailing CR/LF is not part of the message but is part of the id', () => {
+    const a = line('Nov 21 10:00:01 web1 sshd[1]: Invalid user bob from 192.0.2.1\r\n', '/var/log/auth.log');
+    const b = line('Nov 21 10:00:01 web1 sshd[1]: Invalid user bob from 192.0.2.1', '/var/log/auth.log');
+    assert.equal(a.message, 'Invalid user bob from 192.0.2.1');
+    assert.deepEqual(a.fields, b.fields);
+    assert.notEqual(a.id, b.id);
+  });
+
+  it('empty lines and lines of only a header still make events', () => {
+    assert.equal(line('').message, '');
+    assert.equal(line('Nov 21 10:00:01 web1 ', '/var/log/syslog').message, '');
+  });
+});

@@ -451,14 +451,20 @@ export function parseRawLine(line: string, kind: SourceKind, path: string | unde
       d = parseNginxErrorLine(line, env) ?? parseApacheErrorLine(line, env) ?? parseAppLine(line, env);
       if (d && d.program === 'apache') d.program = webProgram(path) ?? 'apache';
       break;
-    default:
+    default: {
+      // "2026-11-21T10:00:05Z WARN msg" and an RFC 3339 syslog line share their start: an app line
+      // wins when a level word follows the timestamp, syslog otherwise ("... db1 sshd[7]: msg").
+      const json = parseJsonLine(line, env);
+      const appLine = json ? undefined : parseAppLine(line, env);
       d =
-        parseJsonLine(line, env) ??
-        parseAppLine(line, env) ??
+        json ??
+        (appLine?.severity !== undefined ? appLine : undefined) ??
         parseSyslogLine(line, env) ??
+        appLine ??
         parseAccessLine(line, webProgram(path)) ??
         parseNginxErrorLine(line, env) ??
         parseApacheErrorLine(line, env);
+    }
   }
   d ??= parsePlainLine(line);
   d.severity ??= fromContent(d.message, d.program);

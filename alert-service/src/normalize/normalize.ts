@@ -250,7 +250,13 @@ function programFromPath(path: string | undefined): string | undefined {
 
 function lineEvent(line: string, kind: SourceKind, agentHost: string | undefined, path: string | undefined, offset: number | undefined, ctx: RecordContext, c: Compiled): LogEvent {
   const env = makeEnv(c, ctx, agentHost, kind === 'auth' || kind === 'syslog');
-  const d = parseRawLine(line, kind, path, env);
+  // A CRLF file (or a collector that keeps the newline) leaves line-end characters: not content.
+  // The id below still hashes the line exactly as received.
+  let text = line;
+  let end = text.length;
+  while (end > 0 && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
+  if (end !== text.length) text = text.slice(0, end);
+  const d = parseRawLine(text, kind, path, env);
   if (kind === 'app') d.program ??= programFromPath(path);
   const id = tailLineId(agentHost ?? '', path ?? '', offset, ctx.collectedAt?.getTime(), line);
   const p: Provenance = { id, kind, agentHost };
