@@ -44,10 +44,15 @@ export function loadWindows(): Record<string, unknown>[] {
 export function ingestOne(record: Record<string, unknown>, tag: string | undefined, config = cfg()): LogEvent {
   const rec = { ...record };
   let collectedAt: Date | undefined;
+  // As ingest does: the first date key holding a collector timestamp is lifted out; a key that
+  // holds something else (an app's own "date" field) stays part of the record.
   for (const k of DATE_KEYS) {
-    if (k in rec) {
-      collectedAt ??= parseCollectorTime(rec[k]);
+    if (!(k in rec)) continue;
+    const t = parseCollectorTime(rec[k]);
+    if (t) {
+      collectedAt = t;
       delete rec[k];
+      break;
     }
   }
   const shape = classifyRecord(rec);
