@@ -76,6 +76,11 @@ describe('alerting API', () => {
       .send({ matchers: [{ name: 'host', value: '(web', is_regex: true }], ends_at: ends, comment: 'x', created_by: 'y' })
       .expect(400);
     assert.match(badRe.body.error, /invalid silence/);
+    const redos = await request(app)
+      .post('/api/silences')
+      .send({ matchers: [{ name: 'user', value: '(a+)+$', is_regex: true }], ends_at: ends, comment: 'x', created_by: 'y' })
+      .expect(400);
+    assert.match(redos.body.error, /regex for user/);
     const backwards = await request(app)
       .post('/api/silences')
       .send({ matchers: [{ name: 'host', value: 'web-1' }], starts_at: ends, ends_at: new Date(clock.now()).toISOString(), comment: 'x', created_by: 'y' })

@@ -34,7 +34,11 @@ export class ChannelWorker {
   /** Starts draining if idle; resolves when the queue has nothing due. */
   kick(): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    this.running ??= this.drain().finally(() => (this.running = undefined));
+    // Never rejects: a failure outside a send (e.g. the database closed under us at shutdown) is logged,
+    // and the rows stay in SQLite for the next kick or the next start.
+    this.running ??= this.drain()
+      .catch((err: Error) => this.opts.log(`alerting: ${this.notifier.name} worker stopped on error: ${err.message}`))
+      .finally(() => (this.running = undefined));
     return this.running;
   }
 

@@ -4,6 +4,7 @@
  * regex matchers are anchored at both ends.
  */
 import type { SilenceMatcher } from '../../generated/schema-types.js';
+import { unsafeRegexReason } from '../../detect/safe-regex.js';
 
 export interface Matchable {
   rule_id: string;
@@ -34,11 +35,14 @@ export function attributeOf(alert: Matchable, name: string): string {
   }
 }
 
-/** Throws SyntaxError on an invalid regular expression (the API turns it into a 400). */
+/** Throws SyntaxError on an invalid or unsafe regular expression (the API turns it into a 400). */
 export function compileMatcher(m: SilenceMatcher): CompiledMatcher {
   const isEqual = m.is_equal ?? true;
   let test: (v: string) => boolean;
   if (m.is_regex) {
+    // Silence regexes run on attacker-written values (hosts, IPs, usernames) inside emit(): no catastrophic backtracking.
+    const unsafe = unsafeRegexReason(m.value);
+    if (unsafe) throw new SyntaxError(`regex for ${m.name}: ${unsafe}`);
     const re = new RegExp(`^(?:${m.value})$`, 'u');
     test = (v) => re.test(v);
   } else test = (v) => v === m.value;
