@@ -26,17 +26,26 @@ export function register(program: Command, deps: { loadConfig: () => LogwardConf
         console.error((err as Error).message);
         process.exit(2);
       }
-      const port = await service.listen();
-      console.error(`logward listening on http://${config.server.host}:${port} (store ${config.storage.path}, ingest ${config.ingest.tokens.length ? 'token required' : 'open on loopback'})`);
+      // Handlers go in before listening: a signal that arrives while starting must still shut down cleanly.
       let stopping = false;
       const shutdown = async (signal: string) => {
         if (stopping) return;
         stopping = true;
         console.error(`${signal}: shutting down`);
+        await listening.catch(() => undefined);
         await service.stop();
         process.exit(0);
       };
       process.on('SIGINT', () => void shutdown('SIGINT'));
       process.on('SIGTERM', () => void shutdown('SIGTERM'));
+      const listening = service.listen();
+      let port: number;
+      try {
+        port = await listening;
+      } catch (err) {
+        console.error(`cannot listen on ${config.server.host}:${config.server.port}: ${(err as Error).message}`);
+        process.exit(2);
+      }
+      if (!stopping) console.error(`logward listening on http://${config.server.host}:${port} (store ${config.storage.path}, ingest ${config.ingest.tokens.length ? 'token required' : 'open on loopback'})`);
     });
 }
