@@ -72,3 +72,30 @@ describe('alerting config', () => {
     assert.equal(cfg.digest.hour, 7);
   });
 });
+
+describe('enrichment in the module', () => {
+  it('start() loads the shared geo database; alerts in the API and messages carry country and ASN', async () => {
+    const { createAlertingModule, alertingConfig } = await import('../../alert-service/src/alerting/index.js');
+    const { ManualClock, RecordingNotifier, memoryDb, signal } = await import('./helpers.js');
+    const slack = new RecordingNotifier('slack');
+    const logs: string[] = [];
+    const mod = createAlertingModule({
+      db: memoryDb(),
+      config: alertingConfig({ digest: { enabled: false } }),
+      publicUrl: 'https://logward.example',
+      clock: new ManualClock(),
+      notifiers: { slack },
+      log: (m) => logs.push(m),
+    });
+    mod.start();
+    await mod.geoReady();
+    assert.ok(logs.some((l) => /geoip database loaded/.test(l)), logs.join('\n'));
+    mod.emit(signal({ severity: 'critical', group: { src_ip: '8.8.8.8' } }));
+    await mod.flush();
+    const [alert] = mod.listAlerts({ limit: 1 });
+    assert.equal(alert!.enrichment![0]!.country, 'US');
+    assert.equal(alert!.enrichment![0]!.asn, 15169);
+    assert.match(JSON.stringify(slack.sent[0]), /8\.8\.8\.8 \([^)]*US; AS15169/);
+    await mod.stop();
+  });
+});

