@@ -143,6 +143,26 @@ describe('grouping and repeat timings (Alertmanager semantics)', () => {
   });
 });
 
+describe('escalation', () => {
+  it('an open alert escalating to critical is announced again at once; a lower signal does not lower it', async () => {
+    const { mod, clock, slack } = setup();
+    mod.emit(signal({ severity: 'medium' }));
+    clock.advance(30 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 1);
+    mod.emit(signal({ severity: 'critical' }));
+    await mod.flush();
+    assert.equal(slack.sent.length, 2);
+    assert.match(JSON.stringify(slack.sent[1]), /:red_circle: critical/);
+    mod.emit(signal({ severity: 'low' }));
+    await mod.flush();
+    assert.equal(slack.sent.length, 2);
+    const [a] = mod.listAlerts({ limit: 5 });
+    assert.equal(a!.severity, 'critical');
+    assert.equal(mod.listAlerts({ limit: 5 }).length, 1);
+  });
+});
+
 describe('silences and acknowledgement', () => {
   it('silenced alerts are stored (state silenced) but not notified; expiring the silence notifies them', async () => {
     const { mod, clock, slack } = setup({ default_policy: { group_wait_s: 0 } });

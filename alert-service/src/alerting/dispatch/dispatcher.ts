@@ -87,15 +87,13 @@ export class Dispatcher {
         existing = this.d.alerts.findByFingerprint(fp);
         this.counters.overflow++;
       }
-      const policy = this.policies.resolve(signal);
-      const groupKey = `${policy.index}|${signal.rule_id}`;
       const samples = (signal.samples ?? []).slice(-cfg.max_samples);
       const eventIds = (signal.event_ids ?? []).slice(-cfg.max_event_ids);
       let row: AlertRow;
       if (!existing) {
         const base = {
           fingerprint: fp,
-          group_key: groupKey,
+          group_key: this.policies.groupKey(signal),
           rule_id: signal.rule_id,
           title: signal.title,
           severity: signal.severity,
@@ -122,7 +120,6 @@ export class Dispatcher {
         const refire = existing.state === 'resolved';
         row = {
           ...existing,
-          group_key: groupKey,
           title: signal.title,
           // Severity only escalates while the alert is open: a later low signal does not hide a critical one.
           severity: !refire && severityRank(existing.severity) > severityRank(signal.severity) ? existing.severity : signal.severity,
@@ -141,7 +138,12 @@ export class Dispatcher {
         if (refire) {
           // A resolved alert that fires again is a new occurrence: notified again, ack cleared.
           Object.assign(row, { resolved_ms: null, acked_ms: null, acked_by: null, ack_comment: null, notified: 'none' });
+        } else if (severityRank(row.severity) > severityRank(existing.severity) && existing.notified === 'firing') {
+          // Escalation (e.g. high → critical) is news: announce it again under the policy of the new severity.
+          row.notified = 'none';
         }
+        // The policy (and so the group) follows the alert's current severity.
+        row.group_key = this.policies.groupKey(row);
         const { state, silencedBy } = this.stateFor(row);
         row.state = state;
         row.silenced_by = silencedBy;
@@ -149,7 +151,7 @@ export class Dispatcher {
       }
       let dueNow = false;
       if (row.state === 'firing' && row.notified !== 'firing') {
-        const g = this.d.alerts.ensureGroup(groupKey, now + policy.groupWaitMs);
+        const g = this.d.alerts.ensureGroup(row.group_key, now + this.policies.resolve(row).groupWaitMs);
         dueNow = g.next_flush_ms <= now;
       }
       return { alertId: row.id, dueNow };
