@@ -81,14 +81,18 @@ const FALLBACK: Record<string, keyof LogEvent['fields']> = {
   user_agent: 'user_agent',
 };
 
+/** Event system properties: never read from EventData. Other fixed names yield to an EventData field of the same name (4625 has its own ProcessName). */
+const SYSTEM = new Set(['eventid', 'channel', 'provider_name', 'provider', 'computer', 'computername', 'hostname', 'host']);
+
 export function sigmaGetter(field: string): SigmaGetter {
   const lower = field.toLowerCase();
   const fixed = FIXED[lower];
-  if (fixed) return fixed;
+  if (fixed && SYSTEM.has(lower)) return fixed;
   const fb = FALLBACK[lower];
   return (e) => {
     const data = e.fields.event_data;
     if (data && field in data) return scalar(data[field]);
+    if (fixed) return fixed(e);
     if (fb) return scalar(e.fields[fb]);
     const extra = e.fields.extra as Record<string, unknown> | undefined;
     return extra ? scalar(extra[field]) : undefined;
