@@ -64,7 +64,7 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
     store,
     metrics: createIngestMetrics(registry),
     backlog: () => pump.backlog(),
-    onStored: () => void pump.notify(),
+    onStored: (stored) => void pump.offer(stored),
     log,
   });
   const app = createApp({

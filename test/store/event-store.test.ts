@@ -20,8 +20,12 @@ const store = () => new SqliteEventStore(openDatabase({ path: ':memory:' }), { r
 test('the same ids twice are stored once', () => {
   const s = store();
   const now = Date.parse('2026-11-21T10:00:00Z');
-  assert.deepEqual(s.insertEvents([ev(1, now), ev(2, now)]), { inserted: 2, duplicates: 0 });
-  assert.deepEqual(s.insertEvents([ev(2, now), ev(3, now)]), { inserted: 1, duplicates: 1 });
+  const first = s.insertEvents([ev(1, now), ev(2, now)]);
+  assert.deepEqual([first.inserted, first.duplicates], [2, 0]);
+  const second = s.insertEvents([ev(2, now), ev(3, now)]);
+  assert.deepEqual([second.inserted, second.duplicates], [1, 1]);
+  assert.deepEqual(second.stored.map((x) => x.event.message), ['event 3']);
+  assert.ok(second.stored[0]!.seq > first.stored[1]!.seq);
   assert.equal(s.countEvents(), 3);
 });
 

@@ -5,7 +5,7 @@
  */
 import type { Request, Response } from 'express';
 import type { IngestConfig, NormalizeConfig } from '../generated/schema-types.js';
-import type { EventStore } from '../store/event-store.js';
+import type { EventStore, StoredEvent } from '../store/event-store.js';
 import type { IngestMetrics } from '../server/metrics.js';
 import { createTokenCheck } from './auth.js';
 import { decodeBody, parseBody, readBody } from './body.js';
@@ -19,8 +19,8 @@ export interface IngestDeps {
   metrics: IngestMetrics;
   /** Stored events not yet through every consumer; above config.max_backlog ingest pushes back. */
   backlog: () => number;
-  /** Called after a batch is stored, so the pipeline pump wakes up. */
-  onStored: () => void;
+  /** Called with what a batch newly stored, so the pipeline pump takes it on. */
+  onStored: (stored: readonly StoredEvent[]) => void;
   log?: (msg: string) => void;
 }
 
@@ -70,11 +70,11 @@ export function createIngestHandler(deps: IngestDeps) {
       const receivedAt = new Date();
       const { events, deadLetters } = processRecords(records, { receivedAt, dateKeys: config.date_keys, normalize: deps.normalize, ...(tag !== undefined ? { tag } : {}) });
       for (const b of badLines) deadLetters.push({ receivedAt, reason: b.reason, record: b.text, ...(tag !== undefined ? { tag } : {}) });
-      const { inserted, duplicates } = deps.store.insertEvents(events, deadLetters);
+      const { inserted, duplicates, stored } = deps.store.insertEvents(events, deadLetters);
       metrics.records.inc({ outcome: 'stored' }, inserted);
       metrics.records.inc({ outcome: 'duplicate' }, duplicates);
       metrics.records.inc({ outcome: 'dead_letter' }, deadLetters.length);
-      if (inserted) deps.onStored();
+      if (inserted) deps.onStored(stored);
       metrics.latency.observe(Number(process.hrtime.bigint() - started) / 1e9);
       metrics.requests.inc({ status: '204' });
       res.status(204).end();

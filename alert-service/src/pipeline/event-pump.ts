@@ -5,11 +5,13 @@
  * cursors instead of losing what was stored but not yet analysed (at-least-once delivery).
  */
 import type { EventConsumer } from './contracts.js';
-import type { EventStore } from '../store/event-store.js';
+import type { EventStore, StoredEvent } from '../store/event-store.js';
 import type { PipelineMetrics } from '../server/metrics.js';
 
 export interface EventPumpOptions {
   batchSize?: number;
+  /** Most just-stored events kept in memory for the consumers; past it they are read back from the store. */
+  maxHandoff?: number;
   log?: (msg: string) => void;
 }
 
@@ -19,6 +21,12 @@ export class EventPump {
   private again = false;
   private stopped = false;
   private readonly batchSize: number;
+  private readonly maxHandoff: number;
+  /**
+   * Events ingest just stored, in seq order. While the consumers keep up, they are fed from here
+   * and the store is not read back (that would cost a JSON.parse per event on the ingest thread).
+   */
+  private handoff: StoredEvent[] = [];
 
   constructor(
     private readonly store: EventStore,
@@ -27,6 +35,7 @@ export class EventPump {
     private readonly opts: EventPumpOptions = {},
   ) {
     this.batchSize = opts.batchSize ?? 2000;
+    this.maxHandoff = opts.maxHandoff ?? 50_000;
     for (const c of consumers) this.cursors.set(c.name, store.getCursor(c.name));
   }
 
@@ -35,6 +44,15 @@ export class EventPump {
     if (!this.consumers.length) return 0;
     const last = this.store.lastSeq();
     return last - Math.min(...this.cursors.values());
+  }
+
+  /** Ingest stored these (ascending seq): keep them for the consumers, then wake the pump. */
+  offer(stored: readonly StoredEvent[]): Promise<void> {
+    if (stored.length) {
+      if (this.handoff.length + stored.length > this.maxHandoff) this.handoff = []; // fall behind → read back from the store
+      else for (const s of stored) this.handoff.push(s);
+    }
+    return this.notify();
   }
 
   /** Wake the pump; returns a promise that settles when the store is drained. */
@@ -58,7 +76,7 @@ export class EventPump {
     for (;;) {
       if (this.stopped || !this.consumers.length) return;
       const from = Math.min(...this.cursors.values());
-      const batch = this.store.readAfter(from, this.batchSize);
+      const batch = this.nextBatch(from);
       if (!batch.length) break;
       const lastSeq = batch[batch.length - 1]!.seq;
       for (const consumer of this.consumers) {
@@ -81,6 +99,25 @@ export class EventPump {
       await new Promise<void>((r) => setImmediate(r));
     }
     this.updateGauges();
+  }
+
+  /**
+   * The events after `from`: from memory when the handoff continues exactly where the slowest
+   * cursor is (seqs are contiguous unless a concurrent insert was a duplicate, so check both ends),
+   * else from the store.
+   */
+  private nextBatch(from: number): StoredEvent[] {
+    while (this.handoff.length && this.handoff[0]!.seq <= from) this.handoff.shift();
+    const n = Math.min(this.handoff.length, this.batchSize);
+    if (n && this.handoff[0]!.seq === from + 1) {
+      const batch = this.handoff.slice(0, n);
+      if (batch[n - 1]!.seq === from + n) {
+        this.handoff = this.handoff.slice(n);
+        return batch;
+      }
+    }
+    this.handoff = [];
+    return this.store.readAfter(from, this.batchSize);
   }
 
   private updateGauges(): void {

@@ -28,8 +28,11 @@ export interface EventQuery {
 }
 
 export interface EventStore {
-  /** Stores a batch atomically; events whose id is already stored are skipped (idempotent replays). */
-  insertEvents(events: readonly LogEvent[], deadLetters?: readonly DeadLetter[]): { inserted: number; duplicates: number };
+  /**
+   * Stores a batch atomically; events whose id is already stored are skipped (idempotent replays).
+   * `stored` lists the newly inserted events with their seq, so the pump can take them from memory.
+   */
+  insertEvents(events: readonly LogEvent[], deadLetters?: readonly DeadLetter[]): { inserted: number; duplicates: number; stored: StoredEvent[] };
   /** Events stored after `seq`, in store order: how consumers tail the store. */
   readAfter(seq: number, limit: number): StoredEvent[];
   /** Highest stored seq (0 when empty). */

@@ -57,21 +57,22 @@ export class SqliteEventStore implements EventStore {
     this.selectCursor = db.prepare('SELECT seq FROM consumer_cursors WHERE consumer = ?');
     this.upsertCursor = db.prepare('INSERT INTO consumer_cursors (consumer, seq) VALUES (?, ?) ON CONFLICT(consumer) DO UPDATE SET seq = excluded.seq');
     this.insertBatch = db.transaction((events: readonly LogEvent[], dead: readonly DeadLetter[]) => {
-      let inserted = 0;
+      const stored: StoredEvent[] = [];
       for (const e of events) {
         // 16-byte blob, not 32 hex chars: half the unique index, which random ids make the costliest part of an insert.
-        inserted += this.insertEvent.run(Buffer.from(e.id, 'hex'), Date.parse(e.time), e.host, e.source.kind, JSON.stringify(e)).changes;
+        const r = this.insertEvent.run(Buffer.from(e.id, 'hex'), Date.parse(e.time), e.host, e.source.kind, JSON.stringify(e));
+        if (r.changes) stored.push({ seq: Number(r.lastInsertRowid), event: e });
       }
       for (const d of dead) {
         this.insertDead.run(d.receivedAt.getTime(), d.tag ?? null, d.reason, d.record.slice(0, MAX_DEAD_LETTER_CHARS));
       }
-      return inserted;
+      return stored;
     });
   }
 
-  insertEvents(events: readonly LogEvent[], deadLetters: readonly DeadLetter[] = []): { inserted: number; duplicates: number } {
-    const inserted = this.insertBatch(events, deadLetters) as number;
-    return { inserted, duplicates: events.length - inserted };
+  insertEvents(events: readonly LogEvent[], deadLetters: readonly DeadLetter[] = []): { inserted: number; duplicates: number; stored: StoredEvent[] } {
+    const stored = this.insertBatch(events, deadLetters) as StoredEvent[];
+    return { inserted: stored.length, duplicates: events.length - stored.length, stored };
   }
 
   readAfter(seq: number, limit: number): StoredEvent[] {
