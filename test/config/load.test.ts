@@ -37,6 +37,12 @@ test('arrays from comma-separated variables, and the single-token shorthand', ()
   assert.deepEqual(loadConfig({ env: { LOGWARD_INGEST_TOKEN: 'cccccccccccc3' } }).ingest.tokens, ['cccccccccccc3']);
 });
 
+test('arrays of objects from a JSON array variable', () => {
+  const policies = [{ match: { severity: ['high'] }, group_wait_s: 5 }];
+  const c = loadConfig({ env: { LOGWARD_ALERTING_POLICIES: JSON.stringify(policies) } });
+  assert.equal(c.alerting.policies?.[0]?.group_wait_s, 5);
+});
+
 test('every leaf setting has an environment name', () => {
   const keys = environmentKeys();
   for (const name of ['LOGWARD_SERVER_PORT', 'LOGWARD_INGEST_MAX_BODY_BYTES', 'LOGWARD_STORAGE_PATH', 'LOGWARD_NORMALIZE_TIMEZONE']) assert.ok(keys.has(name), name);
@@ -50,6 +56,7 @@ for (const [what, opts, message] of [
   ['an unknown key in the file, naming it', { file: 'typo.yaml:server:\n  prot: 1\n' }, /server: unknown key "prot"/],
   ['a wrong type in the file, naming the key and file', { file: 'type.yaml:storage:\n  retention_days: soon\n' }, /storage\.retention_days must be number \(in .*type\.yaml\)/],
   ['a file that is not YAML', { file: 'bad.yaml:server: [unclosed\n' }, /cannot parse/],
+  ['an unknown time zone', { env: { LOGWARD_NORMALIZE_TIMEZONE: 'Mars/Olympus_Mons' } }, /normalize\.timezone/],
   ['a missing file', { file: '/nonexistent/logward.yaml' }, /does not exist/],
 ] as const) {
   test(`refuses ${what}`, () => {

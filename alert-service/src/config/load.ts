@@ -2,13 +2,14 @@
  * Configuration: defaults from the schema, then a YAML/JSON file, then environment variables
  * (and a .env file). Every setting is reachable from the environment as LOGWARD_<PATH>, the key
  * path upper-cased and joined with '_' (server.port → LOGWARD_SERVER_PORT); arrays take
- * comma-separated values. A wrong setting stops start-up with a message naming the key.
+ * comma-separated values or a JSON array. A wrong setting stops start-up with a message naming the key.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { config as loadDotenv } from 'dotenv';
 import type { LogwardConfig } from '../generated/schema-types.js';
 import { createAjv, describeErrors, schemaDocuments } from '../schema/registry.js';
+import { validateNormalizeConfig } from '../normalize/index.js';
 
 export type { LogwardConfig };
 
@@ -52,6 +53,14 @@ export function environmentKeys(): Map<string, EnvKey> {
 function coerce(raw: string, type: string, name: string): unknown {
   switch (type) {
     case 'array':
+      // JSON for arrays of objects (alerting.policies), comma-separated for lists of strings.
+      if (raw.trimStart().startsWith('[')) {
+        try {
+          return JSON.parse(raw);
+        } catch {
+          throw new ConfigError(`config error: ${name} starts with [ but is not a JSON array`);
+        }
+      }
       return raw.split(',').map((s) => s.trim()).filter(Boolean);
     case 'integer':
     case 'number': {
@@ -143,5 +152,9 @@ export function loadConfig(opts: LoadOptions = {}): LogwardConfig {
     const via = sources.get(key) ? ` (from ${sources.get(key)})` : file ? ` (in ${file})` : '';
     throw new ConfigError(`config error: ${describeErrors(validate.errors)}${via}`);
   }
-  return merged as unknown as LogwardConfig;
+  const config = merged as unknown as LogwardConfig;
+  // Checks a JSON Schema cannot express (an IANA zone name must exist).
+  const problems = validateNormalizeConfig(config.normalize);
+  if (problems.length) throw new ConfigError(`config error: ${problems.join('; ')}`);
+  return config;
 }

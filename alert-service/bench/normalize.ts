@@ -7,8 +7,8 @@
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { classifyRecord, normalizeRecord, parseCollectorTime } from './index.js';
-import type { NormalizeConfig } from '../generated/schema-types.js';
+import { classifyRecord, normalizeRecord, parseCollectorTime } from '../src/normalize/index.js';
+import type { NormalizeConfig } from '../src/generated/schema-types.js';
 
 const CAPTURES = process.env.CAPTURES ?? '/work/shared/fluent-bit-captures';
 const WINDOWS = process.env.WINDOWS_SAMPLE ?? '/work/shared/windows-eventlog-samples/winevtlog-out-http-body.json';
