@@ -1,0 +1,86 @@
+/** test-rule and analyze, through their exported functions (the same code the CLI runs). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAnalyze } from '../../alert-service/src/cli/commands/analyze.js';
+import { runTestRule } from '../../alert-service/src/cli/commands/test-rule.js';
+import { alertsToCsv, csvCell } from '../../alert-service/src/detect/report.js';
+import type { AlertSignal } from '../../alert-service/src/generated/schema-types.js';
+import { config } from './helpers.js';
+
+const AUTH = '/work/shared/fluent-bit-captures/source-logs/var-log-auth.log';
+const ACCESS = '/work/shared/fluent-bit-captures/source-logs/var-log-nginx-access.log';
+const WINDOWS = '/work/shared/windows-eventlog-samples/winevtlog-out-http-body.json';
+const receivedAt = new Date('2026-11-21T12:00:00Z');
+
+test('test-rule lists matched lines with extracted values, per-group counts, and exits 0 when nothing would fire', async () => {
+  const r = await runTestRule(config, { rule: 'ssh-brute-force', file: AUTH, receivedAt });
+  assert.equal(r.exitCode, 0);
+  assert.equal(r.input.lines, 14);
+  const rep = r.rules[0]!;
+  assert.equal(rep.matched, 7);
+  assert.deepEqual(rep.groups, { 'src_ip=203.0.113.7': 6, 'src_ip=2001:db8::42': 1 });
+  assert.deepEqual(rep.lines[0], { line: 2, time: '2026-11-21T10:00:01.000Z', extracted: { src_ip: '203.0.113.7', user: 'admin', failure: 'invalid_user' }, text: 'Nov 21 10:00:01 web1 sshd[3101]: Invalid user admin from 203.0.113.7 port 40112' });
+  assert.match(r.text, /matched 7 of 14 events/);
+  assert.match(r.text, /0 alert\(s\) would fire/);
+});
+
+test('test-rule with a threshold override shows the alert and exits 1; a Sigma file tests all its rules', async () => {
+  const r = await runTestRule(config, { rule: 'ssh-brute-force', file: AUTH, threshold: 5, receivedAt });
+  assert.equal(r.exitCode, 1);
+  assert.equal(r.rules[0]!.alerts[0]!.count, 5);
+  const s = await runTestRule(config, { rule: 'plugin/sigma/win_security_failed_logons.yml', file: WINDOWS, receivedAt });
+  assert.deepEqual(s.rules.map((x) => x.rule.title), ['Windows Failed Logon Burst From One Address', 'Windows Password Spraying From One Address', 'Windows Logon Success After Failures From One Address']);
+  assert.deepEqual(s.rules.map((x) => x.alerts.length), [0, 0, 1]);
+  assert.equal(s.exitCode, 1);
+});
+
+test('test-rule errors: unknown rule id and missing file', async () => {
+  await assert.rejects(runTestRule(config, { rule: 'no-such-rule', file: AUTH }), /unknown rule id/);
+  await assert.rejects(runTestRule(config, { rule: 'ssh-brute-force', file: '/nonexistent.log' }), /does not exist/);
+});
+
+test('analyze writes JSON and CSV reports, prints a summary, exit code tells whether alerts were found', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'analyze-'));
+  const r = await runAnalyze(config, { files: [AUTH, ACCESS], out, formats: ['json', 'csv'], window: 300, threshold: 3, host: 'web1', receivedAt });
+  assert.equal(r.exitCode, 1);
+  const report = JSON.parse(readFileSync(join(out, 'alerts.json'), 'utf8')) as { alerts: AlertSignal[]; by_rule: Record<string, number>; inputs: unknown[] };
+  assert.equal(report.inputs.length, 2);
+  assert.equal(report.by_rule['ssh-brute-force'], 1);
+  assert.equal(report.by_rule['web-auth-failures-burst'], 1);
+  const csv = readFileSync(join(out, 'alerts.csv'), 'utf8').split('\r\n');
+  assert.equal(csv[0], 'rule_id,title,severity,source,host,group_key,first_seen,last_seen,count,summary,sample_lines');
+  assert.ok(csv.some((row) => row.startsWith('"ssh-brute-force","SSH brute force","high","rule","web1","src_ip=203.0.113.7","2026-11-21T10:00:01.000Z","2026-11-21T10:00:05.000Z",3,')));
+  assert.match(r.summary, /alert\(s\):/);
+
+  const quiet = await runAnalyze(config, { files: [AUTH], out, formats: ['json'], rules: ['ssh-brute-force'], receivedAt });
+  assert.equal(quiet.exitCode, 0);
+  await assert.rejects(runAnalyze(config, { files: ['/nonexistent.log'], out, formats: ['json'] }), /does not exist/);
+});
+
+test('CSV cells are quoted and neutralize spreadsheet formulas from attacker-written log content', () => {
+  assert.equal(csvCell('=HYPERLINK("http://evil","x")'), `"'=HYPERLINK(""http://evil"",""x"")"`);
+  for (const v of ['+1+1', '-2+3', '@SUM(A1)', '\tx', '\rx']) assert.ok(csvCell(v).startsWith(`"'`), v);
+  assert.equal(csvCell('plain, "quoted"\nnext'), '"plain, ""quoted""\nnext"');
+  assert.equal(csvCell(42), '42');
+  const csv = alertsToCsv([{ rule_id: 'r', title: 't', severity: 'low', source: 'rule', host: 'h', group: { user: '=cmd|x' }, first_seen: 'a', last_seen: 'b', count: 1, summary: '-s', samples: ['@x', 'y'] }]);
+  assert.match(csv, /"'user=|"user==cmd/); // group key starts with the key name, so it is not a formula
+  assert.match(csv, /"'-s"/);
+  assert.match(csv, /"'@x\ny"/);
+});
+
+test('analyze reads Fluent Bit JSON lines as captured (parsed-json-lines body)', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'analyze-'));
+  const file = join(out, 'records.jsonl');
+  writeFileSync(file, readFileSync('/work/shared/fluent-bit-captures/parsed-json-lines/001.body'));
+  const r = await runAnalyze(config, { files: [file], out, formats: ['json'], threshold: 3, receivedAt });
+  const report = JSON.parse(readFileSync(join(out, 'alerts.json'), 'utf8')) as { inputs: Array<{ events: number; unparsed: number }>; by_rule: Record<string, number> };
+  assert.deepEqual(report.inputs[0], { file, lines: 14, events: 14, unparsed: 0 });
+  // The same auth.log lines as the raw file, parsed by Fluent Bit: the same detections.
+  assert.equal(report.by_rule['ssh-brute-force'], 1);
+  assert.equal(report.by_rule['sudo-auth-failure'], 1);
+  assert.equal(report.by_rule['linux-user-created'], 1);
+  assert.equal(r.exitCode, 1);
+});
