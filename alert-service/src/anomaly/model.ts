@@ -49,6 +49,8 @@ export interface ModelInfo {
   random_state: number;
   features: string[];
   training_ms: number;
+  /** Where training time went: reading history + baselines + pool vectors, forest fit, threshold scoring. */
+  phases_ms: { read_and_baselines: number; fit: number; threshold: number };
 }
 
 export class NotEnoughHistoryError extends Error {
@@ -179,8 +181,10 @@ export function trainModel(repo: AnomalyRepository, cfg: AnomalyConfig, range: {
   flush();
   if (pool.length < 2) throw new NotEnoughHistoryError(extent.hours, cfg.min_training_hours);
 
+  const readDone = performance.now();
   const detector = createDetector(cfg.detector, { nEstimators: cfg.n_estimators, maxSamples: cfg.max_samples, randomState: cfg.random_state });
   detector.fit(pool);
+  const fitDone = performance.now();
   const explicit = cfg.score_threshold !== null && cfg.score_threshold !== undefined;
   const threshold = explicit ? cfg.score_threshold! : thresholdFromContamination(pool.map((v) => detector.score(v)), cfg.contamination);
   const info: ModelInfo = {
@@ -201,6 +205,7 @@ export function trainModel(repo: AnomalyRepository, cfg: AnomalyConfig, range: {
     random_state: cfg.random_state,
     features: [...FEATURES],
     training_ms: 0,
+    phases_ms: { read_and_baselines: Math.round(readDone - started), fit: Math.round(fitDone - readDone), threshold: Math.round(performance.now() - fitDone) },
   };
   info.training_ms = Math.round(performance.now() - started);
   const id = repo.saveModel(nowMs, JSON.stringify(info), JSON.stringify(detector.toJSON()), serialized);
