@@ -179,7 +179,8 @@ export function trainModel(repo: AnomalyRepository, cfg: AnomalyConfig, range: {
     rowIndex++;
   }
   flush();
-  if (pool.length < 2) throw new NotEnoughHistoryError(extent.hours, cfg.min_training_hours);
+  // Enough hours overall, but no single series has a baseline's worth yet.
+  if (pool.length < 2) throw new NotEnoughHistoryError(extent.hours, Math.max(cfg.min_training_hours, MIN_SERIES_HOURS));
 
   const readDone = performance.now();
   const detector = createDetector(cfg.detector, { nEstimators: cfg.n_estimators, maxSamples: cfg.max_samples, randomState: cfg.random_state });
