@@ -63,21 +63,26 @@ export function buildBaseline(hours: ArrayLike<number>, values: ArrayLike<number
     if (pool.length < MIN_SLOT_SAMPLES) pool = Array.from({ length: n }, (_, i) => i);
     pools.push(pool);
   }
+  // Transform once per row and feature (each row sits in three slots' pools), column-major.
+  const cols = new Float64Array(n * F);
+  for (let f = 0; f < F; f++) {
+    const name = FEATURES[f]!;
+    for (let i = 0; i < n; i++) cols[f * n + i] = transform(name, values[i * F + f]!);
+  }
   const median = new Float64Array(SLOTS * F);
   const scale = new Float64Array(SLOTS * F);
   const buf = new Float64Array(n);
   for (let f = 0; f < F; f++) {
     const name = FEATURES[f]!;
+    const base = f * n;
     for (let s = 0; s < SLOTS; s++) {
       const pool = pools[s]!;
       const m = pool.length;
       const vals = buf.subarray(0, m);
-      for (let k = 0; k < m; k++) vals[k] = transform(name, values[pool[k]! * F + f]!);
-      vals.sort();
-      const med = medianOfSorted(vals);
+      for (let k = 0; k < m; k++) vals[k] = cols[base + pool[k]!]!;
+      const med = medianInPlace(vals);
       for (let k = 0; k < m; k++) vals[k] = Math.abs(vals[k]! - med);
-      vals.sort();
-      const mad = medianOfSorted(vals);
+      const mad = medianInPlace(vals);
       median[s * F + f] = med;
       scale[s * F + f] = MAD_TO_SIGMA * Math.max(mad, MAD_FLOOR[name]);
     }
@@ -85,10 +90,45 @@ export function buildBaseline(hours: ArrayLike<number>, values: ArrayLike<number
   return { hours: n, median, scale };
 }
 
-function medianOfSorted(v: Float64Array): number {
+/** Median by selection (Hoare's quickselect, O(m) on average; reorders `v`). Training runs ~1M of these. */
+export function medianInPlace(v: Float64Array): number {
   const m = v.length;
   if (m === 0) return 0;
-  return m % 2 ? v[(m - 1) >> 1]! : (v[m / 2 - 1]! + v[m / 2]!) / 2;
+  const hi = m >> 1;
+  const upper = select(v, hi);
+  if (m % 2) return upper;
+  // Even: the lower middle is the largest value left of `hi` after selection.
+  let lower = -Infinity;
+  for (let i = 0; i < hi; i++) if (v[i]! > lower) lower = v[i]!;
+  return (lower + upper) / 2;
+}
+
+function select(v: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = v.length - 1;
+  while (hi > lo) {
+    // Median-of-three pivot keeps sorted/constant runs (very common: all-zero features) linear.
+    const mid = (lo + hi) >> 1;
+    const a = v[lo]!, b = v[mid]!, c = v[hi]!;
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (v[i]! < pivot) i++;
+      while (v[j]! > pivot) j--;
+      if (i <= j) {
+        const t = v[i]!;
+        v[i] = v[j]!;
+        v[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return v[k]!;
+  }
+  return v[k]!;
 }
 
 export interface Deviation {

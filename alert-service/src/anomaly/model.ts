@@ -143,42 +143,26 @@ export function trainModel(repo: AnomalyRepository, cfg: AnomalyConfig, range: {
   const baselines = new Map<string, SeriesBaseline>();
   const serialized: Array<{ host: string; source: string; baseline: string }> = [];
   let skipped = 0;
-  let rowIndex = 0;
-  let curHost = '';
-  let curSource = '';
-  let hours: number[] = [];
-  let values: number[] = [];
-  let firstRow = 0;
-  const flush = () => {
-    if (hours.length === 0) return;
-    if (hours.length < MIN_SERIES_HOURS) {
+  let rowIndex = 0; // position in (host, source, hour) order: what `picked` refers to
+  for (const [host, source] of repo.historySeries(range.fromMs, range.toMs)) {
+    const rows = repo.seriesHistory(host, source, range.fromMs, range.toMs);
+    const first = rowIndex;
+    rowIndex += rows.length;
+    if (rows.length < MIN_SERIES_HOURS) {
       skipped++;
-    } else {
-      const b = buildBaseline(hours, values);
-      baselines.set(seriesKey(curHost, curSource), b);
-      serialized.push({ host: curHost, source: curSource, baseline: serializeBaseline(b) });
-      for (let k = 0; k < hours.length; k++) {
-        if (!picked[firstRow + k]) continue;
-        pool.push(forestVectorFromRaw(b, hours[k]!, values, k * F));
-      }
+      continue;
     }
-    hours = [];
-    values = [];
-  };
-  for (const row of repo.iterateHistory(range.fromMs, range.toMs)) {
-    const host = row[0] as string;
-    const source = row[1] as string;
-    if (host !== curHost || source !== curSource) {
-      flush();
-      curHost = host;
-      curSource = source;
-      firstRow = rowIndex;
-    }
-    hours.push(row[2] as number);
-    for (let j = 0; j < F; j++) values.push(row[3 + j] as number);
-    rowIndex++;
+    const hours = new Float64Array(rows.length);
+    const values = new Float64Array(rows.length * F);
+    rows.forEach((r, i) => {
+      hours[i] = r[0]!;
+      for (let j = 0; j < F; j++) values[i * F + j] = r[j + 1]!;
+    });
+    const b = buildBaseline(hours, values);
+    baselines.set(seriesKey(host, source), b);
+    serialized.push({ host, source, baseline: serializeBaseline(b) });
+    for (let k = 0; k < rows.length; k++) if (picked[first + k]) pool.push(forestVectorFromRaw(b, hours[k]!, values, k * F));
   }
-  flush();
   // Enough hours overall, but no single series has a baseline's worth yet.
   if (pool.length < 2) throw new NotEnoughHistoryError(extent.hours, Math.max(cfg.min_training_hours, MIN_SERIES_HOURS));
 
