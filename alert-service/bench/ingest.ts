@@ -43,7 +43,9 @@ function body(batch: number): Buffer {
 
 const dir = mkdtempSync(join(tmpdir(), 'logward-bench-'));
 const port = 18000 + Math.floor(Math.random() * 2000);
-const server = spawn(process.execPath, [join(root, 'alert-service/bin/logward.js'), 'serve'], {
+// BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server.
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const server = spawn(process.execPath, [...nodeArgs, join(root, 'alert-service/bin/logward.js'), 'serve'], {
   env: { ...process.env, LOGWARD_SERVER_PORT: String(port), LOGWARD_STORAGE_PATH: join(dir, 'bench.db'), LOGWARD_INGEST_TOKENS: TOKEN },
   stdio: ['ignore', 'inherit', 'pipe'],
 });

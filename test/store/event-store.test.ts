@@ -64,3 +64,16 @@ test('dead letters are bounded in size', () => {
   s.insertEvents([], [{ receivedAt: new Date(), reason: 'huge', record: 'x'.repeat(100_000) }]);
   assert.ok(s.deadLetters(1)[0]!.record.length <= 16_384);
 });
+
+test('the dedupe key is equal for equal events and differs for different lines at one position', async () => {
+  const { dedupeKey } = await import('../../alert-service/src/store/sqlite-event-store.js');
+  const at = (id: string, offset: number, path = '/var/log/auth.log') => ({ ...ev(1, 0), id, source: { kind: 'auth' as const, path, offset } });
+  const a = dedupeKey(at('a'.repeat(32), 100));
+  assert.deepEqual(dedupeKey(at('a'.repeat(32), 100)), a);
+  assert.notDeepEqual(dedupeKey(at('b'.repeat(32), 100)), a); // rotated file, new line at the same offset
+  assert.notDeepEqual(dedupeKey(at('a'.repeat(32), 100, '/var/log/secure')), a);
+  // Offsets of one file are laid out in order in the index.
+  assert.ok(Buffer.compare(dedupeKey(at('f'.repeat(32), 100)), dedupeKey(at('0'.repeat(32), 200))) < 0);
+  // No position: the id itself.
+  assert.equal(dedupeKey({ ...ev(7, 0) }).toString('hex'), ev(7, 0).id);
+});

@@ -92,8 +92,8 @@ export class EventPump {
           }
         }
         this.cursors.set(consumer.name, lastSeq);
-        this.store.setCursor(consumer.name, lastSeq);
       }
+      this.store.setCursors(this.cursors);
       this.updateGauges();
       // Let ingest requests in between batches.
       await new Promise<void>((r) => setImmediate(r));

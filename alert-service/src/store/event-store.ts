@@ -46,4 +46,6 @@ export interface EventStore {
   /** Persisted position of a named consumer, so a restart resumes where it stopped. */
   getCursor(consumer: string): number;
   setCursor(consumer: string, seq: number): void;
+  /** Several cursors in one write (one commit per pump batch instead of one per consumer). */
+  setCursors(cursors: Iterable<[string, number]>): void;
 }
