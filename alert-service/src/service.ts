@@ -9,6 +9,7 @@ import { systemClock, type Clock, type ServiceModule } from './pipeline/contract
 import { openDatabase, type Db } from './store/database.js';
 import { SqliteEventStore } from './store/sqlite-event-store.js';
 import { createIngestHandler } from './ingest/route.js';
+import { createDecodePool } from './ingest/decode-pool.js';
 import { createIngestMetrics, createPipelineMetrics, createRegistry } from './server/metrics.js';
 import { createApp } from './server/app.js';
 import { EventPump } from './pipeline/event-pump.js';
@@ -58,10 +59,12 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
   const pump = new EventPump(store, consumers, pipelineMetrics, { log });
 
   let started = false;
+  const decoder = createDecodePool({ ingest: config.ingest, normalize: config.normalize }, config.ingest.decode_workers, log);
   const ingest = createIngestHandler({
     config: config.ingest,
     normalize: config.normalize,
     store,
+    decoder,
     metrics: createIngestMetrics(registry),
     backlog: () => pump.backlog(),
     onStored: (stored) => void pump.offer(stored),
@@ -124,6 +127,7 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
           s.closeIdleConnections();
         });
       }
+      await decoder.close();
       await pump.stop();
       for (const m of [...modules].reverse()) await m.stop?.();
       db.close();

@@ -9,6 +9,7 @@ import { SqliteEventStore } from '../../alert-service/src/store/sqlite-event-sto
 import { createIngestHandler } from '../../alert-service/src/ingest/route.js';
 import { createIngestMetrics, createRegistry } from '../../alert-service/src/server/metrics.js';
 import type { EventStore } from '../../alert-service/src/store/event-store.js';
+import { inlineDecoder } from '../../alert-service/src/ingest/decode-pool.js';
 
 function app(opts: { backlog?: number; store?: EventStore; maxConcurrent?: number }) {
   const config = loadConfig({ env: {}, overrides: { ingest: { max_backlog: 1000, max_concurrent: opts.maxConcurrent ?? 8 } } });
@@ -17,6 +18,7 @@ function app(opts: { backlog?: number; store?: EventStore; maxConcurrent?: numbe
     config: config.ingest,
     normalize: config.normalize,
     store,
+    decoder: inlineDecoder({ ingest: config.ingest, normalize: config.normalize }),
     metrics: createIngestMetrics(createRegistry(false)),
     backlog: () => opts.backlog ?? 0,
     onStored: () => {},

@@ -448,6 +448,10 @@ export interface IngestConfig {
    */
   date_keys: string[];
   tag_header: string;
+  /**
+   * Worker threads that gunzip, parse and normalize chunks while the main thread stores; 0 decodes on the main thread.
+   */
+  decode_workers: number;
 }
 export interface StorageConfig {
   /**

@@ -8,14 +8,16 @@ import type { IngestConfig, NormalizeConfig } from '../generated/schema-types.js
 import type { EventStore, StoredEvent } from '../store/event-store.js';
 import type { IngestMetrics } from '../server/metrics.js';
 import { createTokenCheck } from './auth.js';
-import { decodeBody, parseBody, readBody } from './body.js';
+import { readBody } from './body.js';
 import { IngestError } from './errors.js';
-import { processRecords } from './records.js';
+import type { ChunkDecoder } from './decode-pool.js';
 
 export interface IngestDeps {
   config: IngestConfig;
   normalize: NormalizeConfig;
   store: EventStore;
+  /** Turns a body into events and dead letters (on worker threads, or inline). */
+  decoder: ChunkDecoder;
   metrics: IngestMetrics;
   /** Stored events not yet through every consumer; above config.max_backlog ingest pushes back. */
   backlog: () => number;
@@ -58,18 +60,15 @@ export function createIngestHandler(deps: IngestDeps) {
     try {
       const raw = await readBody(req, config.max_body_bytes);
       metrics.bytes.inc(raw.length);
-      const text = await decodeBody(raw, req.headers['content-encoding'], config.max_decoded_bytes);
-      const { records, badLines } = parseBody(text, {
-        maxBodyBytes: config.max_body_bytes,
-        maxDecodedBytes: config.max_decoded_bytes,
-        maxRecords: config.max_records,
-        maxDepth: config.max_depth,
-      });
       const tagValue = req.headers[tagHeader];
       const tag = typeof tagValue === 'string' ? tagValue.slice(0, 512) : undefined;
-      const receivedAt = new Date();
-      const { events, deadLetters } = processRecords(records, { receivedAt, dateKeys: config.date_keys, normalize: deps.normalize, ...(tag !== undefined ? { tag } : {}) });
-      for (const b of badLines) deadLetters.push({ receivedAt, reason: b.reason, record: b.text, ...(tag !== undefined ? { tag } : {}) });
+      const encoding = req.headers['content-encoding'];
+      const { events, deadLetters } = await deps.decoder.decode({
+        body: raw,
+        receivedAtMs: Date.now(),
+        ...(tag !== undefined ? { tag } : {}),
+        ...(encoding !== undefined ? { contentEncoding: encoding } : {}),
+      });
       const { inserted, duplicates, stored } = deps.store.insertEvents(events, deadLetters);
       metrics.records.inc({ outcome: 'stored' }, inserted);
       metrics.records.inc({ outcome: 'duplicate' }, duplicates);

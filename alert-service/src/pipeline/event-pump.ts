@@ -48,7 +48,7 @@ export class EventPump {
 
   /** Ingest stored these (ascending seq): keep them for the consumers, then wake the pump. */
   offer(stored: readonly StoredEvent[]): Promise<void> {
-    if (stored.length) {
+    if (stored.length && this.consumers.length) {
       if (this.handoff.length + stored.length > this.maxHandoff) this.handoff = []; // fall behind → read back from the store
       else for (const s of stored) this.handoff.push(s);
     }

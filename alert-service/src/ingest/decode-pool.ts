@@ -1,0 +1,75 @@
+/**
+ * Runs decodeChunk on worker threads, so gunzip, JSON parsing and normalization of one chunk
+ * overlap with the SQLite write of another on the 2+ cores a host has. With 0 workers it runs
+ * inline. The caller bounds what is in flight (ingest.max_concurrent), so the queue here is too.
+ */
+import { Worker } from 'node:worker_threads';
+import { decodeChunk, type DecodeRequest, type DecodeSettings } from './decode.js';
+import { IngestError } from './errors.js';
+import type { RecordBatchResult } from './records.js';
+
+type Reply = { id: number; result?: RecordBatchResult; error?: { status: number; code: string; message: string } };
+
+export interface ChunkDecoder {
+  decode(req: DecodeRequest): Promise<RecordBatchResult>;
+  close(): Promise<void>;
+}
+
+export function inlineDecoder(settings: DecodeSettings): ChunkDecoder {
+  return { decode: (req) => decodeChunk(req, settings), close: async () => {} };
+}
+
+export function createDecodePool(settings: DecodeSettings, workers: number, log?: (m: string) => void): ChunkDecoder {
+  if (workers <= 0) return inlineDecoder(settings);
+  const pending = new Map<number, { resolve: (r: RecordBatchResult) => void; reject: (e: Error) => void; worker: Worker }>();
+  const load = new Map<Worker, number>();
+  let nextId = 1;
+  let closed = false;
+
+  const spawn = (): Worker => {
+    const w = new Worker(new URL('./decode-worker.mjs', import.meta.url), { workerData: settings });
+    w.unref();
+    load.set(w, 0);
+    w.on('message', (reply: Reply) => {
+      const p = pending.get(reply.id);
+      if (!p) return;
+      pending.delete(reply.id);
+      load.set(w, (load.get(w) ?? 1) - 1);
+      if (reply.result) p.resolve(reply.result);
+      else if (reply.error!.status) p.reject(new IngestError(reply.error!.status, reply.error!.code, reply.error!.message));
+      else {
+        // A bug of ours, not bad input: 503 keeps the chunk at Fluent Bit instead of dropping it.
+        log?.(`ingest decode failed: ${reply.error!.message}`);
+        p.reject(new IngestError(503, 'decode_failed', 'the chunk could not be decoded; retry later', 5));
+      }
+    });
+    w.on('error', (err) => log?.(`ingest decode worker failed: ${err.message}`));
+    w.on('exit', () => {
+      load.delete(w);
+      // Fail what it held (503 upstream: Fluent Bit retries) and replace it.
+      for (const [id, p] of pending) if (p.worker === w) (pending.delete(id), p.reject(new IngestError(503, 'decoder_restarting', 'decode worker restarting; retry later', 1)));
+      if (!closed) spawn();
+    });
+    return w;
+  };
+  for (let i = 0; i < workers; i++) spawn();
+
+  return {
+    decode(req) {
+      // Least-loaded worker; the body is copied into the message (it is at most max_body_bytes).
+      let best: Worker | undefined;
+      for (const [w, n] of load) if (!best || n < load.get(best)!) best = w;
+      const worker = best!;
+      load.set(worker, load.get(worker)! + 1);
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject, worker });
+        worker.postMessage({ id, req });
+      });
+    },
+    async close() {
+      closed = true;
+      await Promise.all([...load.keys()].map((w) => w.terminate()));
+    },
+  };
+}
