@@ -31,12 +31,19 @@ export interface SshdAuth {
 /** Splits "<user> from <ip> port <n>..." (user may contain spaces) at the LAST " from ". */
 function userFromIp(rest: string): { user: string; ip?: string; port?: number } {
   const at = rest.lastIndexOf(' from ');
-  if (at < 0) return { user: rest.split(' ')[0] ?? '' };
-  const user = rest.slice(0, at);
-  const tail = rest.slice(at + 6).split(' ');
-  const out: { user: string; ip?: string; port?: number } = { user };
-  if (tail[0]) out.ip = tail[0];
-  if (tail[1] === 'port' && tail[2] && /^\d{1,5}/.test(tail[2])) out.port = parseInt(tail[2], 10);
+  if (at < 0) {
+    const sp = rest.indexOf(' ');
+    return { user: sp < 0 ? rest : rest.slice(0, sp) };
+  }
+  const out: { user: string; ip?: string; port?: number } = { user: rest.slice(0, at) };
+  const ipStart = at + 6;
+  const ipEnd = rest.indexOf(' ', ipStart);
+  const ip = ipEnd < 0 ? rest.slice(ipStart) : rest.slice(ipStart, ipEnd);
+  if (ip) out.ip = ip;
+  if (ipEnd >= 0 && rest.startsWith(' port ', ipEnd)) {
+    const port = parseInt(rest.slice(ipEnd + 6, ipEnd + 12), 10);
+    if (Number.isFinite(port)) out.port = port;
+  }
   return out;
 }
 
@@ -110,12 +117,22 @@ export function parseSshdAuth(message: string): SshdAuth | null {
   return null;
 }
 
-/** The sshd auth outcome of an event (program must be sshd), preferring the normalizer's src_ip/user. */
+// Several rules read the same sshd event one after another: remember the last one parsed.
+let lastEvent: LogEvent | undefined;
+let lastAuth: SshdAuth | null = null;
+
+/** The sshd auth outcome of an event (program must be sshd), preferring the normalizer's src_ip/user. Do not mutate the result. */
 export function sshdAuthOf(e: LogEvent): SshdAuth | null {
+  if (e === lastEvent) return lastAuth;
   const a = parseSshdAuth(e.message);
-  if (!a) return null;
-  const ip = e.fields.src_ip ?? a.ip;
-  return { ...a, ...(ip ? { ip } : {}), ...(a.user === undefined && e.fields.user ? { user: e.fields.user } : {}) };
+  if (a) {
+    const ip = e.fields.src_ip ?? a.ip;
+    if (ip) a.ip = ip;
+    if (a.user === undefined && e.fields.user) a.user = e.fields.user;
+  }
+  lastEvent = e;
+  lastAuth = a;
+  return a;
 }
 
 export function isSshdFailure(a: SshdAuth | null): a is SshdAuth {

@@ -6,21 +6,31 @@
 import { defineRule } from '../sdk.js';
 import { decodeOnce } from '../lib/text.js';
 
-/** Lower-cased path prefixes (or exact files) scanners request. */
-const SCANNER_PATHS = [
-  '/wp-login.php', '/wp-admin', '/xmlrpc.php', '/wp-content/plugins/', '/wp-includes/', '/.env', '/.git/', '/.git/config', '/.svn/', '/.hg/',
-  '/.ds_store', '/.aws/', '/.ssh/', '/.htpasswd', '/.htaccess', '/phpmyadmin', '/pma/', '/myadmin', '/adminer', '/phpinfo.php', '/info.php',
-  '/server-status', '/cgi-bin/', '/vendor/phpunit', '/boaform/', '/actuator', '/solr/', '/console/', '/manager/html', '/hnap1', '/shell',
-  '/config.php', '/config.json', '/backup.zip', '/backup.sql', '/dump.sql', '/.well-known/security.txt.bak', '/owa/auth', '/autodiscover/autodiscover.xml',
-  '/telescope/', '/_ignition/', '/debug/default/view', '/geoserver/', '/remote/login', '/druid/',
-];
+/**
+ * Lower-cased first path segments scanners request (the segment itself or anything under it), and
+ * the few multi-segment prefixes. Looked up per segment, so each request costs a couple of Set
+ * lookups, not a scan of the list.
+ */
+const FIRST_SEGMENTS = new Set([
+  '/wp-login.php', '/wp-admin', '/xmlrpc.php', '/wp-includes', '/.env', '/.git', '/.svn', '/.hg', '/.ds_store', '/.aws', '/.ssh',
+  '/.htpasswd', '/.htaccess', '/phpmyadmin', '/pma', '/myadmin', '/adminer', '/adminer.php', '/phpinfo.php', '/info.php', '/server-status',
+  '/cgi-bin', '/boaform', '/actuator', '/solr', '/console', '/hnap1', '/shell', '/config.php', '/config.json', '/backup.zip', '/backup.sql',
+  '/dump.sql', '/telescope', '/_ignition', '/geoserver', '/druid', '/.well-known/security.txt.bak',
+]);
+const PREFIXES = ['/wp-content/plugins/', '/vendor/phpunit', '/manager/html', '/owa/auth', '/autodiscover/autodiscover.xml', '/debug/default/view', '/remote/login'];
 
 function scannerPath(path: string | undefined): string | undefined {
-  if (!path) return undefined;
+  if (!path || path.length < 3) return undefined;
   const p = decodeOnce(path).toLowerCase();
   const q = p.indexOf('?');
   const stem = q < 0 ? p : p.slice(0, q);
-  return SCANNER_PATHS.find((s) => stem === s || stem.startsWith(s.endsWith('/') ? s : s + '/') || stem === s.replace(/\/$/, '') || (s.endsWith('.php') && stem.endsWith(s)));
+  const slash = stem.indexOf('/', 1);
+  const first = slash < 0 ? stem : stem.slice(0, slash);
+  if (FIRST_SEGMENTS.has(first)) return first;
+  for (const prefix of PREFIXES) if (stem.startsWith(prefix)) return prefix;
+  // wp-login.php / xmlrpc.php under a sub-directory WordPress install scan (/blog/wp-login.php)
+  if (stem.endsWith('/wp-login.php') || stem.endsWith('/xmlrpc.php')) return stem.slice(stem.lastIndexOf('/'));
+  return undefined;
 }
 
 export default defineRule({

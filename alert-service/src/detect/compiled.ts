@@ -45,7 +45,10 @@ export interface CompiledRule {
   /** The rest of the test (predicate, extraction); kinds/programs/channels/eventIds are checked before it. */
   evaluate(event: LogEvent): Evaluation | null;
   fire: ResolvedFire;
+  /** The group's values, one per groupBy name (computed when a group is created). */
   groupKey(event: LogEvent, values: Extracted): string[];
+  /** The group's lookup key: the groupKey values joined, built without an intermediate array. */
+  key(event: LogEvent, values: Extracted): string;
   summary?: (ctx: AlertContext) => string;
 }
 
@@ -84,12 +87,28 @@ export function resolveFire(
   };
 }
 
-export function groupKeyFn(groupBy: readonly string[]): CompiledRule['groupKey'] {
-  const getters = groupBy.map(valueGetter);
-  return (event, values) => getters.map((g) => {
-    const v = g(event, values);
-    return v === undefined ? '' : String(v);
-  });
+type Getter = (event: LogEvent, values: Extracted) => string | number | undefined;
+
+/** groupKey and key functions over getters (shared by plugin and Sigma rules). */
+export function groupFns(getters: readonly Getter[]): Pick<CompiledRule, 'groupKey' | 'key'> {
+  const str = (v: string | number | undefined) => (v === undefined ? '' : typeof v === 'string' ? v : String(v));
+  const groupKey: CompiledRule['groupKey'] = (event, values) => getters.map((g) => str(g(event, values)));
+  if (getters.length === 1) {
+    const g = getters[0]!;
+    return { groupKey, key: (event, values) => str(g(event, values)) };
+  }
+  return {
+    groupKey,
+    key: (event, values) => {
+      let k = '';
+      for (let i = 0; i < getters.length; i++) k += (i ? '\u001f' : '') + str(getters[i]!(event, values));
+      return k;
+    },
+  };
+}
+
+export function groupKeyFn(groupBy: readonly string[]): Pick<CompiledRule, 'groupKey' | 'key'> {
+  return groupFns(groupBy.map(valueGetter));
 }
 
 /** Turns a validated plugin RuleDefinition into the engine's form. */
@@ -133,7 +152,7 @@ export function compileDefinition(
     ...(def.match.eventIds?.length ? { eventIds: new Set(def.match.eventIds) } : {}),
     evaluate,
     fire,
-    groupKey: groupKeyFn(fire.groupBy),
+    ...groupKeyFn(fire.groupBy),
     ...(def.summary ? { summary: def.summary } : {}),
   };
 }

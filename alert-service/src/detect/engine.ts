@@ -34,7 +34,7 @@ export interface EngineLimits {
   samplesPerAlert: number;
 }
 
-export const DEFAULT_LIMITS: EngineLimits = { maxGroupsPerRule: 50_000, maxEventsPerGroup: 1000, allowedLatenessMs: 600_000, samplesPerAlert: 5 };
+export const DEFAULT_LIMITS: EngineLimits = { maxGroupsPerRule: 20_000, maxEventsPerGroup: 1000, allowedLatenessMs: 600_000, samplesPerAlert: 5 };
 
 /** Counters the service exports (Prometheus names: logward_detect_<key>). */
 export interface DetectMetrics {
@@ -64,6 +64,10 @@ export function newMetrics(): DetectMetrics {
 }
 
 interface GroupState {
+  key: string;
+  /** LRU list links (least recently touched at the head). */
+  prev: GroupState | undefined;
+  next: GroupState | undefined;
   values: string[];
   newest: number;
   entries: WindowEntry[];
@@ -86,12 +90,14 @@ const MAX_EVENT_IDS = 100;
 export class DetectionEngine {
   readonly metrics: DetectMetrics = newMetrics();
   private readonly index: RuleIndex;
-  private readonly state = new Map<CompiledRule, Map<string, GroupState>>();
+  private readonly state = new Map<CompiledRule, GroupTable>();
   private watermark = -Infinity;
   private sinceSweep = 0;
   private warming = false;
   private loggedErrors = 0;
   onMatch: MatchObserver | undefined;
+  private readonly lowerProgram = new LowerCache();
+  private readonly lowerChannel = new LowerCache();
 
   constructor(
     readonly rules: readonly CompiledRule[],
@@ -102,7 +108,7 @@ export class DetectionEngine {
   ) {
     this.index = new RuleIndex(rules);
     for (const r of rules) {
-      this.state.set(r, new Map());
+      this.state.set(r, new GroupTable());
       this.metrics.by_rule.set(r.id, { matches: 0, signals: 0 });
     }
   }
@@ -117,7 +123,7 @@ export class DetectionEngine {
   /** Open groups across all rules (a gauge). */
   groupCount(): number {
     let n = 0;
-    for (const m of this.state.values()) n += m.size;
+    for (const m of this.state.values()) n += m.map.size;
     return n;
   }
 
@@ -146,10 +152,12 @@ export class DetectionEngine {
       return;
     }
     if (t > this.watermark && t <= this.clock.now() + MAX_FUTURE_SKEW_MS) this.watermark = t;
-    const candidates = this.index.candidates(e);
+    const program = this.lowerProgram.get(e.program);
+    const channel = this.lowerChannel.get(e.source.channel);
+    const candidates = this.index.candidates(e, program);
     for (let i = 0; i < candidates.length; i++) {
       const rule = candidates[i]!;
-      if (!this.index.passes(rule, e)) continue;
+      if (!this.index.passes(rule, e, program, channel)) continue;
       let ev: Evaluation | null;
       try {
         ev = rule.evaluate(e);
@@ -173,29 +181,25 @@ export class DetectionEngine {
     if (this.watermark === -Infinity) return;
     for (const [rule, groups] of this.state) {
       const cutoff = this.watermark - Math.max(rule.fire.windowMs, rule.fire.quietMs) - this.limits.allowedLatenessMs;
-      for (const [key, g] of groups) {
-        if (g.newest >= cutoff) break;
-        groups.delete(key);
+      for (let g = groups.head; g && g.newest < cutoff; g = groups.head) {
+        groups.remove(g);
         this.metrics.groups_expired_total++;
       }
     }
   }
 
-  private groupFor(rule: CompiledRule, values: string[]): GroupState {
+  private groupFor(rule: CompiledRule, e: LogEvent, ev: Evaluation): GroupState {
     const groups = this.state.get(rule)!;
-    const key = values.length === 1 ? values[0]! : values.join('\u001f');
-    let g = groups.get(key);
+    const key = rule.key(e, ev.values);
+    let g = groups.map.get(key);
     if (g) {
-      // Re-insert so Map order is least-recently-touched first (LRU eviction and sweep rely on it).
-      groups.delete(key);
-      groups.set(key, g);
+      groups.touch(g);
       return g;
     }
-    g = { values, newest: -Infinity, entries: [], lastFire: NaN, suppressed: 0 };
-    groups.set(key, g);
-    if (groups.size > this.limits.maxGroupsPerRule) {
-      const oldest = groups.keys().next().value as string;
-      groups.delete(oldest);
+    g = { key, prev: undefined, next: undefined, values: rule.groupKey(e, ev.values), newest: -Infinity, entries: [], lastFire: NaN, suppressed: 0 };
+    groups.add(g);
+    if (groups.map.size > this.limits.maxGroupsPerRule) {
+      groups.remove(groups.head!);
       this.metrics.groups_evicted_total++;
     }
     return g;
@@ -203,7 +207,7 @@ export class DetectionEngine {
 
   private apply(rule: CompiledRule, e: LogEvent, t: number, ev: Evaluation): void {
     const fire = rule.fire;
-    const g = this.groupFor(rule, rule.groupKey(e, ev.values));
+    const g = this.groupFor(rule, e, ev);
     if (t < g.newest - this.limits.allowedLatenessMs) {
       this.metrics.late_dropped_total++;
       return;
@@ -232,9 +236,10 @@ export class DetectionEngine {
       }
     }
     if (ev.steps) entry.steps = ev.steps;
-    insertSorted(g.entries, entry);
-    this.metrics.entries_truncated_total += trimEntries(g.entries, g.newest - this.limits.allowedLatenessMs - fire.windowMs, this.limits.maxEventsPerGroup);
-    const i = g.entries.indexOf(entry);
+    const at = insertSorted(g.entries, entry);
+    const trim = trimEntries(g.entries, g.newest - this.limits.allowedLatenessMs - fire.windowMs, this.limits.maxEventsPerGroup);
+    this.metrics.entries_truncated_total += trim.truncated;
+    const i = at - trim.removed;
     if (i < 0) return; // trimmed away as the oldest entry
     const span = fire.mode === 'sequence' ? this.sequenceSpan(rule, g.entries, i) : this.thresholdSpan(rule, g.entries, i);
     if (!span) return;
@@ -291,6 +296,63 @@ export class DetectionEngine {
     this.metrics.signals_total++;
     this.metrics.by_rule.get(rule.id)!.signals++;
     this.sink.emit(buildSignal(rule, g.values, burst, trigger, suppressedBefore, this.limits.samplesPerAlert));
+  }
+}
+
+/** Lower-cases with a one-slot memo: consecutive events mostly share their program and channel. */
+class LowerCache {
+  private last: string | undefined;
+  private lower: string | undefined;
+  get(s: string | undefined): string | undefined {
+    if (s === undefined) return undefined;
+    if (s !== this.last) {
+      this.last = s;
+      this.lower = s.toLowerCase();
+    }
+    return this.lower;
+  }
+}
+
+/**
+ * One rule's groups: a Map for lookup plus a doubly linked list in touch order, so eviction of the
+ * least recently used group and the expiry sweep are O(1) per group. (Iterating a Map from its
+ * start after many deletes walks over the deleted slots: O(n) per eviction under a key flood.)
+ */
+class GroupTable {
+  readonly map = new Map<string, GroupState>();
+  head: GroupState | undefined;
+  private tail: GroupState | undefined;
+
+  add(g: GroupState): void {
+    this.map.set(g.key, g);
+    this.link(g);
+  }
+
+  touch(g: GroupState): void {
+    if (this.tail === g) return;
+    this.unlink(g);
+    this.link(g);
+  }
+
+  remove(g: GroupState): void {
+    this.map.delete(g.key);
+    this.unlink(g);
+  }
+
+  private link(g: GroupState): void {
+    g.prev = this.tail;
+    g.next = undefined;
+    if (this.tail) this.tail.next = g;
+    else this.head = g;
+    this.tail = g;
+  }
+
+  private unlink(g: GroupState): void {
+    if (g.prev) g.prev.next = g.next;
+    else this.head = g.next;
+    if (g.next) g.next.prev = g.prev;
+    else this.tail = g.prev;
+    g.prev = g.next = undefined;
   }
 }
 

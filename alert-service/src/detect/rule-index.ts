@@ -1,7 +1,8 @@
 /**
  * Dispatch index: which rules could match an event, looked up by source kind, then by Windows
  * EventID or program. Keeps the per-event cost proportional to the rules that care, not to all
- * rules (the benchmark target is ≥200k events/s through every rule).
+ * rules (the benchmark target is ≥200k events/s through every rule). Candidate lists are merged
+ * at construction, so a lookup allocates nothing.
  */
 import type { LogEvent } from '../generated/schema-types.js';
 import type { CompiledRule } from './compiled.js';
@@ -9,54 +10,63 @@ import type { CompiledRule } from './compiled.js';
 const KINDS = ['auth', 'syslog', 'web_access', 'web_error', 'app', 'windows'] as const;
 
 interface KindBucket {
+  /** Rules listing this EventID, followed by `any`. */
   byEventId: Map<number, CompiledRule[]>;
+  /** Rules listing this (lower-cased) program, followed by `any`. */
   byProgram: Map<string, CompiledRule[]>;
   /** Rules with neither constraint: tried for every event of the kind. */
   any: CompiledRule[];
+  /** Event id + program both indexed in this kind: merged lists, built on first use (bounded). */
+  both: Map<string, CompiledRule[]>;
 }
 
 const EMPTY: readonly CompiledRule[] = [];
+const MAX_BOTH = 10_000;
 
 export class RuleIndex {
   private readonly buckets = new Map<string, KindBucket>();
-  /** Candidate lists per (kind, event id | program), merged once and cached. */
-  private readonly cache = new Map<string, readonly CompiledRule[]>();
 
   constructor(rules: readonly CompiledRule[]) {
-    for (const kind of KINDS) this.buckets.set(kind, { byEventId: new Map(), byProgram: new Map(), any: [] });
+    const raw = new Map<string, { id: Map<number, CompiledRule[]>; prog: Map<string, CompiledRule[]>; any: CompiledRule[] }>();
+    for (const kind of KINDS) raw.set(kind, { id: new Map(), prog: new Map(), any: [] });
     for (const rule of rules) {
       for (const kind of rule.kinds ?? KINDS) {
-        const b = this.buckets.get(kind)!;
-        if (rule.eventIds) for (const id of rule.eventIds) push(b.byEventId, id, rule);
-        else if (rule.programs) for (const p of rule.programs) push(b.byProgram, p, rule);
+        const b = raw.get(kind)!;
+        if (rule.eventIds) for (const id of rule.eventIds) push(b.id, id, rule);
+        else if (rule.programs) for (const p of rule.programs) push(b.prog, p, rule);
         else b.any.push(rule);
       }
     }
+    for (const [kind, b] of raw) {
+      const merge = <K>(m: Map<K, CompiledRule[]>) => new Map<K, CompiledRule[]>([...m].map(([k, list]) => [k, [...list, ...b.any]]));
+      this.buckets.set(kind, { byEventId: merge(b.id), byProgram: merge(b.prog), any: b.any, both: new Map() });
+    }
   }
 
-  candidates(e: LogEvent): readonly CompiledRule[] {
+  /** `program` is the event's program lower-cased (computed once per event by the caller). */
+  candidates(e: LogEvent, program: string | undefined): readonly CompiledRule[] {
     const b = this.buckets.get(e.source.kind);
     if (!b) return EMPTY;
     const eid = e.fields.event_id;
-    const prog = e.program;
-    const key = `${e.source.kind}\u0000${eid ?? ''}\u0000${prog ?? ''}`;
-    let list = this.cache.get(key);
+    const byId = eid !== undefined ? b.byEventId.get(eid) : undefined;
+    const byProg = program !== undefined && b.byProgram.size ? b.byProgram.get(program) : undefined;
+    if (!byProg) return byId ?? b.any;
+    if (!byId) return byProg;
+    const key = `${eid}\u0000${program}`;
+    let list = b.both.get(key);
     if (!list) {
-      const byId = eid !== undefined ? b.byEventId.get(eid) ?? EMPTY : EMPTY;
-      const byProg = prog !== undefined ? b.byProgram.get(prog.toLowerCase()) ?? EMPTY : EMPTY;
-      list = byId.length + byProg.length === 0 ? b.any : [...byId, ...byProg, ...b.any];
-      // Programs come from log lines (attacker-influenced): bound the cache instead of growing it per new name.
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(key, list);
+      list = [...new Set([...byId, ...byProg])];
+      if (b.both.size >= MAX_BOTH) b.both.clear(); // programs are attacker-influenced: bound the cache
+      b.both.set(key, list);
     }
     return list;
   }
 
-  /** The constraints the index did not already decide. */
-  passes(rule: CompiledRule, e: LogEvent): boolean {
+  /** The constraints the index did not already decide; program and channel come lower-cased. */
+  passes(rule: CompiledRule, e: LogEvent, program: string | undefined, channel: string | undefined): boolean {
     if (rule.eventIds && (e.fields.event_id === undefined || !rule.eventIds.has(e.fields.event_id))) return false;
-    if (rule.programs && (e.program === undefined || !rule.programs.has(e.program.toLowerCase()))) return false;
-    if (rule.channels && (e.source.channel === undefined || !rule.channels.has(e.source.channel.toLowerCase()))) return false;
+    if (rule.programs && (program === undefined || !rule.programs.has(program))) return false;
+    if (rule.channels && (channel === undefined || !rule.channels.has(channel))) return false;
     return true;
   }
 }

@@ -67,11 +67,14 @@ export function widestWindowContaining(entries: readonly WindowEntry[], i: numbe
   return best;
 }
 
-/** Removes entries older than `cutoff` and, beyond `max`, the oldest; returns how many the cap removed. */
-export function trimEntries(entries: WindowEntry[], cutoff: number, max: number): number {
+/**
+ * Removes entries older than `cutoff` and, beyond `max`, the oldest. Returns how many were removed
+ * from the front in all, and how many of those only because of the cap.
+ */
+export function trimEntries(entries: WindowEntry[], cutoff: number, max: number): { removed: number; truncated: number } {
   let drop = 0;
   while (drop < entries.length && entries[drop]!.t < cutoff) drop++;
   const over = Math.max(0, entries.length - drop - max);
   if (drop + over > 0) entries.splice(0, drop + over);
-  return over;
+  return { removed: drop + over, truncated: over };
 }

@@ -8,15 +8,16 @@
  * case-insensitive unless `cased` (or `re`, which is case-sensitive unless `|re|i`). Anything
  * else throws UnsupportedError so the rule is reported and skipped, never misread.
  */
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { LogEvent } from '../../generated/schema-types.js';
 import { compileGlob } from './glob.js';
 import { sigmaGetter, type SigmaGetter } from './fields.js';
 import { compileCondition, parseCondition, UnsupportedError } from './condition.js';
 import { boundedTest, compileSafeRegex } from '../safe-regex.js';
+import { compileCidr } from '../cidr.js';
 
 type Pred = (e: LogEvent) => boolean;
-type ValuePred = (v: string | number) => boolean;
+/** Tests a field value; `lower` is its lower-cased text, computed once per field for all values. */
+type ValuePred = (v: string | number, lower: string) => boolean;
 
 const KNOWN_MODIFIERS = new Set(['contains', 'startswith', 'endswith', 'all', 're', 'i', 'm', 's', 'cidr', 'gt', 'gte', 'lt', 'lte', 'exists', 'cased']);
 
@@ -34,18 +35,13 @@ function valuePredicate(raw: unknown, mods: Set<string>, field: string): ValuePr
     };
   }
   if (mods.has('cidr')) {
-    const [net, bitsText] = text.split('/');
-    const bits = Number(bitsText);
-    const list = new BlockList();
-    if (net && isIPv4(net) && Number.isInteger(bits)) list.addSubnet(net, bits, 'ipv4');
-    else if (net && isIPv6(net) && Number.isInteger(bits)) list.addSubnet(net, bits, 'ipv6');
-    else throw new Error(`field ${field}: bad CIDR ${text}`);
-    return (v) => {
-      const s = String(v);
-      if (isIPv4(s)) return list.check(s, 'ipv4');
-      if (isIPv6(s)) return list.check(s, 'ipv6');
-      return false;
-    };
+    let inNet: (ip: string) => boolean;
+    try {
+      inNet = compileCidr(text);
+    } catch (err) {
+      throw new Error(`field ${field}: ${(err as Error).message}`);
+    }
+    return (v) => inNet(String(v));
   }
   if (mods.has('re')) {
     let flagSet = (mods.has('i') ? 'i' : '') + (mods.has('m') ? 'm' : '') + (mods.has('s') ? 's' : '');
@@ -72,8 +68,12 @@ function valuePredicate(raw: unknown, mods: Set<string>, field: string): ValuePr
   if (typeof raw === 'number' && !wrap.anyPrefix && !wrap.anySuffix) {
     return (v) => (typeof v === 'number' ? v === raw : v.trim() === text);
   }
-  const glob = compileGlob(text, cased, wrap);
-  return (v) => glob(String(v));
+  if (cased) {
+    const glob = compileGlob(text, true, wrap);
+    return (v) => glob(String(v));
+  }
+  const glob = compileGlob(text, false, { ...wrap, preLowered: true });
+  return (_v, lower) => glob(lower);
 }
 
 function fieldPredicate(key: string, value: unknown): { pred: Pred; field: string } {
@@ -97,7 +97,8 @@ function fieldPredicate(key: string, value: unknown): { pred: Pred; field: strin
       const v = get(e);
       if (v === undefined) return nullWanted;
       if (v === '' && nullWanted) return true;
-      return all ? preds.every((p) => p(v)) : preds.some((p) => p(v));
+      const lower = typeof v === 'string' ? v.toLowerCase() : String(v);
+      return all ? preds.every((p) => p(v, lower)) : preds.some((p) => p(v, lower));
     },
   };
 }
@@ -105,9 +106,12 @@ function fieldPredicate(key: string, value: unknown): { pred: Pred; field: strin
 function keywordPredicate(words: unknown[]): Pred {
   const preds = words.map((w) => {
     if (typeof w !== 'string' && typeof w !== 'number') throw new UnsupportedError(`keyword ${JSON.stringify(w)} is not a string`);
-    return compileGlob(String(w), false, { anyPrefix: true, anySuffix: true });
+    return compileGlob(String(w), false, { anyPrefix: true, anySuffix: true, preLowered: true });
   });
-  return (e) => preds.some((p) => p(e.message));
+  return (e) => {
+    const lower = e.message.toLowerCase();
+    return preds.some((p) => p(lower));
+  };
 }
 
 function selectionPredicate(name: string, sel: unknown, fields: Set<string>): Pred {

@@ -78,10 +78,14 @@ function findSeg(text: string, from: number, seg: Piece[]): number {
  * Compiles a value with Sigma wildcards. `caseSensitive` false lower-cases pattern and text.
  * Greedy leftmost placement of the `*`-separated pieces is exact for this pattern language.
  */
-export function compileGlob(value: string, caseSensitive = false, wrap: { anyPrefix?: boolean; anySuffix?: boolean } = {}): GlobMatcher {
+/**
+ * `preLowered`: the caller lower-cases the text once and tests several patterns on it (keyword
+ * lists over a long message), instead of each pattern lower-casing it again.
+ */
+export function compileGlob(value: string, caseSensitive = false, wrap: { anyPrefix?: boolean; anySuffix?: boolean; preLowered?: boolean } = {}): GlobMatcher {
   const v = caseSensitive ? value : value.toLowerCase();
   const { segments, leadingStar, trailingStar, hasStar } = parse(v, wrap.anyPrefix ?? false, wrap.anySuffix ?? false);
-  const norm = caseSensitive ? (s: string) => s : (s: string) => s.toLowerCase();
+  const norm = caseSensitive || wrap.preLowered ? (s: string) => s : (s: string) => s.toLowerCase();
   if (!hasStar) {
     const seg = segments[0] ?? [];
     const len = segLength(seg);

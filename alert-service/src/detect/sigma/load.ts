@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { LogEvent, RuleOverride, SourceKind } from '../../generated/schema-types.js';
-import { lowerSet, resolveFire, type CompiledRule, type Evaluation, type GlobalOverride } from '../compiled.js';
+import { groupFns, lowerSet, resolveFire, type CompiledRule, type Evaluation, type GlobalOverride } from '../compiled.js';
 import type { Extracted, FireSpec } from '../rule.js';
 import { RuleLoadError } from '../loader.js';
 import { compileDetection } from './detection.js';
@@ -61,15 +61,14 @@ function scopeCheck(scope: LogsourceScope): (e: LogEvent) => boolean {
     (!channels || (e.source.channel !== undefined && channels.has(e.source.channel.toLowerCase())));
 }
 
-function extractFields(fields: readonly string[]): (e: LogEvent) => Extracted {
+function extractFields(fields: readonly string[]): (e: LogEvent, into?: Extracted) => Extracted {
   const getters = fields.slice(0, 12).map((f) => [f, sigmaGetter(f)] as const);
-  return (e) => {
-    const out: Extracted = {};
+  return (e, into = {}) => {
     for (const [name, get] of getters) {
       const v = get(e);
-      if (v !== undefined && v !== '') out[name] = v;
+      if (v !== undefined && v !== '') into[name] = v;
     }
-    return out;
+    return into;
   };
 }
 
@@ -95,12 +94,11 @@ function scopeFields(scope: LogsourceScope) {
   };
 }
 
-function groupKeyOf(groupBy: readonly string[]): CompiledRule['groupKey'] {
-  const getters = groupBy.map(sigmaGetter);
-  return (e) => getters.map((g) => {
-    const v = g(e);
-    return v === undefined ? '' : String(v);
-  });
+function groupKeyOf(groupBy: readonly string[]): Pick<CompiledRule, 'groupKey' | 'key'> {
+  return groupFns(groupBy.map((f) => {
+    const get = sigmaGetter(f);
+    return (e: LogEvent) => get(e);
+  }));
 }
 
 /** The union of several scopes (a correlation sees what any of its rules sees). */
@@ -176,7 +174,7 @@ function compileCorrelation(d: SigmaDoc, key: string, bases: BaseRule[], refs: s
     let values: Extracted | undefined;
     for (const t of tests) {
       if (!t.test(e)) continue;
-      values ??= { ...groupFields(e), ...t.extract(e) };
+      values ??= t.extract(e, groupFields(e));
       if (!isSequence) break;
       (steps ??= []).push(t.key);
     }
@@ -193,7 +191,7 @@ function compileCorrelation(d: SigmaDoc, key: string, bases: BaseRule[], refs: s
     ...scopeFields(unionScope(bases.map((b) => b.scope))),
     evaluate,
     fire,
-    groupKey: groupKeyOf(fire.groupBy),
+    ...groupKeyOf(fire.groupBy),
   };
 }
 
@@ -207,7 +205,7 @@ function compileBaseAsRule(b: BaseRule, opts: SigmaLoadOptions): CompiledRule {
     ...scopeFields(b.scope),
     evaluate: (e) => (matches(e) ? { values: extract(e) } : null),
     fire,
-    groupKey: groupKeyOf(fire.groupBy),
+    ...groupKeyOf(fire.groupBy),
   };
 }
 
