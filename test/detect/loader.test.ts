@@ -64,3 +64,12 @@ test('config overrides, disabled rules and warnings for unknown ids', async () =
   assert.deepEqual(set.disabled.sort(), ['oom-kill', 'web-5xx-burst']);
   assert.ok(set.warnings.some((w) => /no-such-rule/.test(w)));
 });
+
+test('per-rule overrides and disabled rules come from the environment too, without code edits', async () => {
+  const { loadConfig } = await import('../../alert-service/src/config/load.js');
+  const cfg = loadConfig({ env: { LOGWARD_RULES_OVERRIDES: '{"ssh-brute-force":{"threshold":5,"window_s":120}}', LOGWARD_RULES_DISABLED: 'oom-kill,web-5xx-burst' } });
+  const set = await loadRuleSet(cfg.rules);
+  const ssh = set.rules.find((r) => r.id === 'ssh-brute-force')!;
+  assert.deepEqual([ssh.fire.threshold, ssh.fire.windowMs], [5, 120_000]);
+  assert.deepEqual(set.disabled.sort(), ['oom-kill', 'web-5xx-burst']);
+});
