@@ -108,3 +108,12 @@ test('metrics are exported to a Prometheus registry', async () => {
   assert.match(text, /logward_detect_groups_evicted_total 0/);
   assert.ok(mod.rules.rules.length >= 30);
 });
+
+test('rules.enabled: false gives a module that runs no rules', async () => {
+  const sink = new CollectSink();
+  const mod = await createDetectionModule({ config: rulesConfig({ enabled: false }), sink, clock: new ManualClock() });
+  await mod.consumer.consume(failures(0, 10));
+  assert.equal(mod.rules.rules.length, 0);
+  assert.equal(sink.signals.length, 0);
+  assert.equal(mod.metrics.events_total, 10);
+});

@@ -146,7 +146,7 @@ export class DetectionEngine {
 
   processOne(e: LogEvent): void {
     this.metrics.events_total++;
-    const t = Date.parse(e.time);
+    const t = eventTimeMs(e.time);
     if (Number.isNaN(t)) {
       this.metrics.bad_time_total++;
       return;
@@ -297,6 +297,16 @@ export class DetectionEngine {
     this.metrics.by_rule.get(rule.id)!.signals++;
     this.sink.emit(buildSignal(rule, g.values, burst, trigger, suppressedBefore, this.limits.samplesPerAlert));
   }
+}
+
+/**
+ * Event time in ms. The normalizer writes `toISOString()` form (YYYY-MM-DDTHH:MM:SS.sssZ); reading
+ * that by character codes is ~3x faster than Date.parse, which handles every other form.
+ */
+export function eventTimeMs(s: string): number {
+  if (s.length !== 24 || s.charCodeAt(23) !== 90 || s.charCodeAt(10) !== 84 || s.charCodeAt(19) !== 46 || s.charCodeAt(4) !== 45 || s.charCodeAt(13) !== 58) return Date.parse(s);
+  const d = (i: number) => s.charCodeAt(i) - 48;
+  return Date.UTC(d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3), d(5) * 10 + d(6) - 1, d(8) * 10 + d(9), d(11) * 10 + d(12), d(14) * 10 + d(15), d(17) * 10 + d(18), d(20) * 100 + d(21) * 10 + d(22));
 }
 
 /** Lower-cases with a one-slot memo: consecutive events mostly share their program and channel. */

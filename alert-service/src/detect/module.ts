@@ -43,7 +43,8 @@ const PENDING_ID_CAP = 200_000;
 
 export async function createDetectionModule(deps: DetectionDeps): Promise<DetectionModule> {
   const log = deps.log ?? (() => {});
-  const ruleSet = await loadRuleSet(deps.config);
+  // rules.enabled: false → a module that consumes and ignores events (no rule files are read).
+  const ruleSet: RuleSet = deps.config.enabled === false ? { rules: [], disabled: [], skipped: [], warnings: [] } : await loadRuleSet(deps.config);
   for (const s of ruleSet.skipped) log(`rules: skipped Sigma rule "${s.title}" (${s.file}): ${s.reason}`);
   for (const w of ruleSet.warnings) log(`rules: warning: ${w}`);
   log(`rules: ${ruleSet.rules.length} rules active (${ruleSet.rules.filter((r) => r.source === 'sigma').length} Sigma), ${ruleSet.disabled.length} disabled, ${ruleSet.skipped.length} Sigma rules skipped`);
@@ -59,7 +60,9 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
     const cursor = store.getCursor(DETECT_CONSUMER);
     const pending = store.readAfter(cursor, PENDING_ID_CAP);
     const pendingIds = new Set(pending.map((p) => p.event.id));
-    const stored = store.query({ fromMs: from, limit: deps.config.warmup_max_events ?? 500_000 });
+    const max = deps.config.warmup_max_events ?? 500_000;
+    const stored = store.query({ fromMs: from, limit: max });
+    if (stored.length >= max) log(`rules: warm-up stopped at rules.warmup_max_events (${max}); windows after ${stored[stored.length - 1]?.time} start empty`);
     const replay = stored.filter((e) => !pendingIds.has(e.id));
     if (pending.length >= PENDING_ID_CAP) {
       warmedIds = new Set(replay.map((e) => e.id));
