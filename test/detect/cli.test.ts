@@ -84,3 +84,28 @@ test('analyze reads Fluent Bit JSON lines as captured (parsed-json-lines body)',
   assert.equal(report.by_rule['linux-user-created'], 1);
   assert.equal(r.exitCode, 1);
 });
+
+test('the logward binary exits 1 when alerts are found, 0 when none, 2 on errors', async () => {
+  const { execFile } = await import('node:child_process');
+  const out = mkdtempSync(join(tmpdir(), 'analyze-bin-'));
+  const run = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['alert-service/bin/logward.js', ...args], { cwd: join(import.meta.dirname, '..', '..'), env: { ...process.env, LOGWARD_CONFIG: '' } }, (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+      );
+    });
+  const [found, none, missing, usage] = await Promise.all([
+    run(['analyze', AUTH, '--out', out, '--threshold', '3']),
+    run(['analyze', '/work/shared/fluent-bit-captures/source-logs/var-log-myapp-worker.log', '--out', out, '--format', 'csv']),
+    run(['test-rule', 'ssh-brute-force', '/nonexistent.log']),
+    run(['analyze', AUTH, '--out', out, '--format', 'xml']),
+  ]);
+  assert.equal(found.code, 1, found.stderr);
+  assert.match(found.stdout, /ssh-brute-force src_ip=203\.0\.113\.7 count=3/);
+  assert.equal(none.code, 0, none.stderr);
+  assert.match(none.stdout, /0 alert\(s\)/);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /does not exist/);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /--format/);
+});
