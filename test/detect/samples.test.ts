@@ -11,6 +11,7 @@ import { readLogFile } from '../../alert-service/src/detect/input.js';
 import { loadRuleSet } from '../../alert-service/src/detect/ruleset.js';
 import { runDetection } from '../../alert-service/src/detect/run.js';
 import { groupKey } from '../../alert-service/src/detect/report.js';
+import { validatorFor, describeErrors } from '../../alert-service/src/schema/registry.js';
 import { config } from './helpers.js';
 
 const SOURCE_LOGS = '/work/shared/fluent-bit-captures/source-logs';
@@ -33,7 +34,9 @@ async function alerts(files: string[], global?: { threshold?: number }): Promise
   const set = await loadRuleSet(config.rules, global ? { global } : {});
   const { signals } = runDetection(read(files), set.rules);
   const byKey = new Map<string, AlertSignal>();
+  const validate = validatorFor<AlertSignal>('alert.schema.json');
   for (const s of signals) {
+    assert.ok(validate(s), `${s.rule_id}: ${describeErrors(validate.errors)}`);
     const key = `${s.rule_id} ${groupKey(s.group)}`;
     assert.ok(!byKey.has(key), `${key} fired twice`);
     byKey.set(key, s);

@@ -413,14 +413,14 @@ export function buildSignal(
   const fields: Record<string, unknown> = { ...values, hosts: [...hosts].slice(0, MAX_VALUES_PER_KEY) };
   if (suppressedBefore > 0) fields.suppressed_before = suppressedBefore;
   return {
-    rule_id: rule.id,
-    title: rule.title,
+    rule_id: clip(rule.id, 199),
+    title: clip(rule.title, 499),
     severity: rule.severity,
     source: rule.source,
     host: group.host ?? trigger.host,
     group,
     labels: { source_kind: trigger.source.kind, mode: fire.mode },
-    tags: rule.tags.slice(0, 50),
+    tags: rule.tags.slice(0, 50).map((t) => clip(t, 199)),
     first_seen: first,
     last_seen: last,
     count,
