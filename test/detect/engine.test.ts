@@ -66,6 +66,16 @@ test('event time decides, not arrival: a late event within lateness completes an
   assert.equal(sink.signals[0]!.last_seen, new Date(T0 + 10_000).toISOString());
 });
 
+test('a late event that completes an earlier window consumes only that burst; later entries stay in the window', () => {
+  const { sink, engine: e } = engine([countRule(3, 60, 0)]);
+  e.process([fail(0), fail(10), fail(200), fail(205)]);
+  e.process([fail(5)]);
+  assert.equal(sink.signals.length, 1);
+  e.process([fail(210)]);
+  assert.equal(sink.signals.length, 2);
+  assert.equal(sink.signals[1]!.first_seen, new Date(T0 + 200_000).toISOString());
+});
+
 test('events later than the allowed lateness are dropped and counted', () => {
   const { sink, engine: e } = engine([countRule()], { ...DEFAULT_LIMITS, allowedLatenessMs: 30_000 });
   e.process([fail(1000), fail(1001)]);

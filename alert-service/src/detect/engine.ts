@@ -244,7 +244,9 @@ export class DetectionEngine {
     const span = fire.mode === 'sequence' ? this.sequenceSpan(rule, g.entries, i) : this.thresholdSpan(rule, g.entries, i);
     if (!span) return;
     const burst = g.entries.slice(span.lo, span.hi + 1);
-    g.entries = [];
+    // The burst is consumed; entries after it (possible when a late event completed an earlier
+    // window) stay for the next burst.
+    g.entries = span.hi + 1 < g.entries.length ? g.entries.slice(span.hi + 1) : [];
     this.fire(rule, g, burst, e);
   }
 
