@@ -24,6 +24,7 @@
 import type { AlertSignal, LogEvent } from '../generated/schema-types.js';
 import type { AlertSink, Clock } from '../pipeline/contracts.js';
 import type { CompiledRule, Evaluation } from './compiled.js';
+import type { Extracted } from './rule.js';
 import { RuleIndex } from './rule-index.js';
 import { insertSorted, trimEntries, upperBound, widestWindowContaining, type Span, type WindowEntry } from './windows.js';
 
@@ -221,7 +222,7 @@ export class DetectionEngine {
         return;
       }
     }
-    const entry: WindowEntry = { t, id: e.id, message: e.message, host: e.host, values: ev.values };
+    const entry: WindowEntry = { t, id: e.id, message: retain(e.message, MAX_SAMPLE_CHARS), host: e.host, values: boundValues(ev.values) };
     if (fire.mode === 'single') {
       this.fire(rule, g, [entry], e);
       return;
@@ -366,6 +367,27 @@ class GroupTable {
     else this.tail = g.prev;
     g.prev = g.next = undefined;
   }
+}
+
+/**
+ * A string to keep in window state: short ones as they are; long ones as a COPY of their start.
+ * (A plain slice may keep the whole attacker-sized parent string alive in V8.)
+ */
+function retain(s: string, n: number): string {
+  return s.length <= n ? s : Buffer.from(s.slice(0, n), 'utf8').toString('utf8');
+}
+
+/** Extracted values bounded before they are held in a window (paths, commands can be 16 KB). */
+function boundValues(values: Extracted): Extracted {
+  for (const k in values) {
+    const v = values[k];
+    if (typeof v === 'string' && v.length > MAX_VALUE_CHARS) {
+      const out: Extracted = {};
+      for (const [key, val] of Object.entries(values)) out[key] = typeof val === 'string' ? retain(val, MAX_VALUE_CHARS) : val;
+      return out;
+    }
+  }
+  return values;
 }
 
 function clip(s: string, n: number): string {
