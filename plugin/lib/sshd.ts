@@ -76,6 +76,7 @@ export function parseSshdAuth(message: string): SshdAuth | null {
     const forAt = m.indexOf(' for ', 7);
     if (forAt < 0) return null;
     const method = m.slice(7, forAt);
+    if (method.includes(' ')) return null; // "Failed to ... for ...": not an authentication method
     const u = userFromIp(m.slice(forAt + 5));
     const inv = withInvalid(u.user);
     const kind: SshdFailureKind = method === 'password' ? 'failed_password' : method === 'publickey' ? 'failed_publickey' : 'failed_other';

@@ -11,7 +11,7 @@ const SIGNATURES: Array<[category: string, needles: string[]]> = [
   ['sql_injection', ["' or ", "' or'", '" or "', "'--", "' --", "or 1=1", "' and ", 'union select', 'union all select', 'sleep(', 'benchmark(', 'waitfor delay', 'information_schema', "';", 'xp_cmdshell', '/*!', 'extractvalue(', 'updatexml(']],
   ['path_traversal', ['../', '..\\', '..%2f', '..%5c', '%2e%2e', '..;/', '/etc/passwd', '/etc/shadow', '/proc/self/', 'c:\\windows', 'boot.ini', 'win.ini']],
   ['xss', ['<script', 'javascript:', 'onerror=', 'onload=', '<svg', '<iframe', 'document.cookie', 'alert(']],
-  ['command_injection', [';cat ', '|cat ', '$(', '`', ';wget ', '|wget ', ';curl ', '|curl ', '&&', ';id;', '|id', '/bin/sh', '/bin/bash', 'cmd.exe', 'powershell']],
+  ['command_injection', [';cat ', '|cat ', '$(', '`', ';wget ', '|wget ', ';curl ', '|curl ', ';id;', '|id', '/bin/sh', '/bin/bash', 'cmd.exe', 'powershell']],
   ['jndi', ['${jndi:', '${::-j}', '${lower:', '${env:']],
   ['template_injection', ['{{', '${{', '<%=', '#{']],
 ];

@@ -37,7 +37,7 @@ test('sshd parser understands every failure variant real servers write, IPv4 and
     assert.equal(a.user, user, msg);
     assert.equal(a.ip, ip, msg);
   }
-  for (const msg of ['Connection closed by authenticating user root 203.0.113.7 port 40122 [preauth]', 'Received disconnect from 1.2.3.4 port 5:11: Bye Bye', 'Server listening on 0.0.0.0 port 22.', 'Did not receive identification string from 1.2.3.4 port 1']) {
+  for (const msg of ['Connection closed by authenticating user root 203.0.113.7 port 40122 [preauth]', 'Received disconnect from 1.2.3.4 port 5:11: Bye Bye', 'Server listening on 0.0.0.0 port 22.', 'Did not receive identification string from 1.2.3.4 port 1', 'Failed to set up session for user root from 1.2.3.4']) {
     assert.equal(parseSshdAuth(msg), null, msg);
   }
 });

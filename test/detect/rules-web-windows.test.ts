@@ -36,7 +36,7 @@ test('web-injection-traversal: SQLi, traversal, XSS, JNDI fire (URL-encoded too)
     assert.equal(s.length, 1, path);
     assert.deepEqual((s[0]!.fields as { category: string[] }).category, [category], path);
   }
-  const clean = ['/', '/api/items?id=42', '/blog/2026/11/or-else', '/search?q=union+station', '/docs/a-b-c'];
+  const clean = ['/', '/api/items?id=42', '/blog/2026/11/or-else', '/search?q=union+station', '/docs/a-b-c', '/list?a=1&&b=2', "/blog/o'reilly-books"];
   assert.equal((await fire('web-injection-traversal', lines('web_access', clean.map((p, i) => access('198.51.100.20', p, 200, i))))).length, 0);
 });
 
