@@ -192,3 +192,24 @@ test('every shipped Sigma rule loads without being skipped', async () => {
   assert.ok(set.rules.filter((r) => r.source === 'sigma').length >= 8);
   assert.ok(ev(0)); // helper sanity
 });
+
+test('field name aliases used by other Sigma backends (user_name, client_ip, ECS source.ip) read the normalized fields', () => {
+  const rule = `title: alias
+logsource: {product: linux, service: sshd}
+detection:
+  keywords: ['failed password']
+  sel:
+    user_name|contains: root
+    client_ip|exists: true
+    deviceProcessName: sshd
+  private:
+    source.ip|cidr: [10.0.0.0/8, 'fc00::/7']
+  condition: keywords and sel and not private`;
+  const [pub, priv] = lines('auth', [
+    'Nov 21 10:00:05 web1 sshd[3102]: Failed password for root from 203.0.113.7 port 40118 ssh2',
+    'Nov 21 10:00:05 web1 sshd[3102]: Failed password for root from 10.1.1.1 port 40118 ssh2',
+  ]);
+  const { rules, skipped } = compileYaml(rule);
+  assert.deepEqual(skipped, []);
+  assert.deepEqual(runDetection([pub!, priv!], rules).signals.map((s) => s.fields && (s.fields as Record<string, unknown>).client_ip), [['203.0.113.7']]);
+});
