@@ -117,3 +117,23 @@ test('rules.enabled: false gives a module that runs no rules', async () => {
   assert.equal(sink.signals.length, 0);
   assert.equal(mod.metrics.events_total, 10);
 });
+
+test('GET /api/rules lists active rules with effective settings and counters, disabled and skipped rules', async () => {
+  const express = (await import('express')).default;
+  const request = (await import('supertest')).default;
+  const sink = new CollectSink();
+  const mod = await createDetectionModule({ config: rulesConfig({ disabled: ['oom-kill'], overrides: { 'ssh-brute-force': { threshold: 4 } } }), sink, clock: new ManualClock() });
+  await mod.consumer.consume(failures(0, 4));
+  const app = express();
+  app.use('/api', mod.router!);
+  const list = await request(app).get('/api/rules').expect(200);
+  const ssh = (list.body.rules as Array<Record<string, unknown>>).find((r) => r.id === 'ssh-brute-force')!;
+  assert.deepEqual(ssh.fire, { mode: 'count', threshold: 4, window_s: 300, quiet_s: 900, group_by: ['src_ip'] });
+  assert.equal(ssh.matches, 4);
+  assert.equal(ssh.signals, 1);
+  assert.deepEqual(list.body.disabled, ['oom-kill']);
+  assert.deepEqual(list.body.skipped, []);
+  const one = await request(app).get('/api/rules/win-user-created').expect(200);
+  assert.equal(one.body.source, 'rule');
+  await request(app).get('/api/rules/oom-kill').expect(404);
+});

@@ -128,6 +128,11 @@ export class DetectionEngine {
     return n;
   }
 
+  /** Open groups of one rule. */
+  groupCountOf(rule: CompiledRule): number {
+    return this.state.get(rule)?.map.size ?? 0;
+  }
+
   process(events: readonly LogEvent[]): void {
     for (const e of events) this.processOne(e);
   }

@@ -16,6 +16,7 @@ import type { AlertSink, Clock, EventConsumer, ServiceModule } from '../pipeline
 import type { EventStore } from '../store/event-store.js';
 import { DetectionEngine, type DetectMetrics } from './engine.js';
 import { limitsFrom, loadRuleSet, type RuleSet } from './ruleset.js';
+import { createRulesRouter } from './router.js';
 
 export const DETECT_CONSUMER = 'detect';
 
@@ -94,6 +95,7 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
 
   return {
     name: 'detect',
+    router: createRulesRouter(engine, ruleSet),
     consumer,
     engine,
     rules: ruleSet,
