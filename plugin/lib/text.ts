@@ -29,3 +29,15 @@ export function decodeOnce(text: string): string {
   if (!s.includes('%') && !s.includes('+')) return s;
   return s.replace(/\+/g, ' ').replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
+
+let lastPath: string | undefined;
+let lastDecodedLower = '';
+
+/** decodeOnce(path).toLowerCase(), remembered for the last path: several web rules read the same request in a row. */
+export function decodedLower(path: string): string {
+  if (path !== lastPath) {
+    lastPath = path;
+    lastDecodedLower = decodeOnce(path).toLowerCase();
+  }
+  return lastDecodedLower;
+}

@@ -5,7 +5,7 @@
  * it slow.
  */
 import { defineRule } from '../sdk.js';
-import { decodeOnce } from '../lib/text.js';
+import { decodedLower } from '../lib/text.js';
 
 const SIGNATURES: Array<[category: string, needles: string[]]> = [
   ['sql_injection', ["' or ", "' or'", '" or "', "'--", "' --", "or 1=1", "' and ", 'union select', 'union all select', 'sleep(', 'benchmark(', 'waitfor delay', 'information_schema', "';", 'xp_cmdshell', '/*!', 'extractvalue(', 'updatexml(']],
@@ -18,7 +18,7 @@ const SIGNATURES: Array<[category: string, needles: string[]]> = [
 
 export function injectionCategory(path: string | undefined): string | undefined {
   if (!path) return undefined;
-  const p = decodeOnce(path).toLowerCase();
+  const p = decodedLower(path);
   for (const [category, needles] of SIGNATURES) if (needles.some((n) => p.includes(n))) return category;
   return undefined;
 }

@@ -4,7 +4,7 @@
  * different such paths within 10 minutes, so a single stray request does not alert.
  */
 import { defineRule } from '../sdk.js';
-import { decodeOnce } from '../lib/text.js';
+import { decodedLower } from '../lib/text.js';
 
 /**
  * Lower-cased first path segments scanners request (the segment itself or anything under it), and
@@ -21,7 +21,7 @@ const PREFIXES = ['/wp-content/plugins/', '/vendor/phpunit', '/manager/html', '/
 
 function scannerPath(path: string | undefined): string | undefined {
   if (!path || path.length < 3) return undefined;
-  const p = decodeOnce(path).toLowerCase();
+  const p = decodedLower(path);
   const q = p.indexOf('?');
   const stem = q < 0 ? p : p.slice(0, q);
   const slash = stem.indexOf('/', 1);
