@@ -25,6 +25,9 @@ test('test-rule lists matched lines with extracted values, per-group counts, and
   assert.deepEqual(rep.lines[0], { line: 2, time: '2026-11-21T10:00:01.000Z', extracted: { src_ip: '203.0.113.7', user: 'admin', failure: 'invalid_user' }, text: 'Nov 21 10:00:01 web1 sshd[3101]: Invalid user admin from 203.0.113.7 port 40112' });
   assert.match(r.text, /matched 7 of 14 events/);
   assert.match(r.text, /0 alert\(s\) would fire/);
+  assert.equal(r.missed.count, 7);
+  const shown = await runTestRule(config, { rule: 'ssh-brute-force', file: AUTH, receivedAt, showMissed: true });
+  assert.match(shown.text, /lines no rule matched: 7\n  line 1  Nov 21 09:58:01 web1 CRON\[2210\]/);
 });
 
 test('test-rule with a threshold override shows the alert and exits 1; a Sigma file tests all its rules', async () => {

@@ -24,6 +24,8 @@ export interface TestRuleOptions {
   threshold?: number;
   /** Matched lines listed per rule (all are counted). */
   maxLines?: number;
+  /** Also list lines no tested rule matched (like fail2ban-regex --print-all-missed). */
+  showMissed?: boolean;
   receivedAt?: Date;
 }
 
@@ -40,6 +42,8 @@ export interface TestRuleResult {
   input: { file: string; lines: number; parsed: number; unparsed: Array<{ line: number; error: string }> };
   rules: RuleTestReport[];
   skipped: Array<{ file: string; title: string; reason: string }>;
+  /** Lines no tested rule matched (count, and up to maxLines of them). */
+  missed: { count: number; lines: Array<{ line: number; text: string }> };
   text: string;
 }
 
@@ -92,9 +96,11 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
   const maxLines = opts.maxLines ?? 50;
   const reports = new Map<CompiledRule, RuleTestReport>();
   for (const r of set.rules) reports.set(r, { rule: { id: r.id, title: r.title, severity: r.severity, file: r.file, fire: describeFire(r) }, matched: 0, lines: [], groups: {}, alerts: [] });
+  const matchedIds = new Set<string>();
   const { signals } = runDetection(events, set.rules, {
     limits: limitsFrom(config.rules),
     onMatch(rule, event, ev) {
+      matchedIds.add(event.id);
       const rep = reports.get(rule)!;
       rep.matched++;
       const g = groupKey(Object.fromEntries(rule.fire.groupBy.map((k, i) => [k, rule.groupKey(event, ev.values)[i] ?? ''])));
@@ -123,9 +129,15 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
     out.push(`  alerts: ${rep.alerts.length}`);
     for (const a of rep.alerts) out.push(`    ${groupKey(a.group)} count=${a.count} ${a.first_seen} → ${a.last_seen}: ${printable(a.summary)}`);
   }
+  const missedEvents = events.filter((e) => !matchedIds.has(e.id));
+  const missed = { count: missedEvents.length, lines: missedEvents.slice(0, maxLines).map((e) => ({ line: lineOf.get(e.id)?.line ?? 0, text: lineOf.get(e.id)?.raw ?? e.message })) };
+  if (opts.showMissed) {
+    out.push('', `lines no rule matched: ${missed.count}`);
+    for (const m of missed.lines) out.push(`  line ${m.line}  ${printable(clip(m.text, 200))}`);
+  }
   const total = signals.length;
   out.push('', `${total} alert(s) would fire`);
-  return { exitCode: total ? 1 : 0, input: { file: opts.file, lines: lines.length, parsed: events.length, unparsed }, rules: [...reports.values()], skipped: set.skipped, text: out.join('\n') };
+  return { exitCode: total ? 1 : 0, input: { file: opts.file, lines: lines.length, parsed: events.length, unparsed }, rules: [...reports.values()], skipped: set.skipped, missed, text: out.join('\n') };
 }
 
 export function register(program: Command, deps: { loadConfig: () => LogwardConfig }): void {
@@ -140,8 +152,9 @@ export function register(program: Command, deps: { loadConfig: () => LogwardConf
     .option('--window <seconds>', 'override the window length')
     .option('--threshold <n>', 'override the threshold')
     .option('--max-lines <n>', 'matched lines to list per rule', '50')
+    .option('--show-missed', 'also list the lines no tested rule matched')
     .option('--json', 'print the result as JSON')
-    .action(async (rule: string, file: string, o: { kind?: string; host?: string; window?: string; threshold?: string; maxLines: string; json?: boolean }) => {
+    .action(async (rule: string, file: string, o: { kind?: string; host?: string; window?: string; threshold?: string; maxLines: string; showMissed?: boolean; json?: boolean }) => {
       try {
         const window = positiveInt('--window', o.window);
         const threshold = positiveInt('--threshold', o.threshold);
@@ -150,6 +163,7 @@ export function register(program: Command, deps: { loadConfig: () => LogwardConf
           rule,
           file,
           maxLines,
+          ...(o.showMissed ? { showMissed: true } : {}),
           ...(o.kind ? { kind: o.kind as SourceKind } : {}),
           ...(o.host ? { host: o.host } : {}),
           ...(window !== undefined ? { window } : {}),
