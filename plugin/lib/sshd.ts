@@ -61,8 +61,10 @@ function userIpPort(rest: string): { user: string; ip?: string; port?: number } 
   return out;
 }
 
+const INVALID_PREFIXES = ['invalid user ', 'illegal user '];
+
 function withInvalid(user: string): { user: string; invalidUser: boolean } {
-  for (const prefix of ['invalid user ', 'illegal user ']) if (user.startsWith(prefix)) return { user: user.slice(prefix.length), invalidUser: true };
+  for (const prefix of INVALID_PREFIXES) if (user.startsWith(prefix)) return { user: user.slice(prefix.length), invalidUser: true };
   return { user, invalidUser: false };
 }
 

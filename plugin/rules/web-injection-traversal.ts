@@ -19,7 +19,7 @@ const SIGNATURES: Array<[category: string, needles: string[]]> = [
 export function injectionCategory(path: string | undefined): string | undefined {
   if (!path) return undefined;
   const p = decodedLower(path);
-  for (const [category, needles] of SIGNATURES) if (needles.some((n) => p.includes(n))) return category;
+  for (const [category, needles] of SIGNATURES) for (const n of needles) if (p.includes(n)) return category;
   return undefined;
 }
 

@@ -7,6 +7,7 @@ import type { AlertSeverity, LogEvent, RuleOverride } from '../generated/schema-
 import type { AlertContext, Extracted, RuleDefinition, SourceKind } from './rule.js';
 import { valueGetter } from './fields.js';
 
+/** What evaluate() returns for a match. Valid until the rule's next evaluate() call: copy, do not keep. */
 export interface Evaluation {
   values: Extracted;
   /** Sequence rules: the step(s) this event stands for. */
@@ -122,21 +123,25 @@ export function compileDefinition(
   const extract = def.extract;
   const distinctGet = fire.distinctField ? valueGetter(fire.distinctField) : undefined;
   const isSequence = fire.mode === 'sequence';
+  const noValues: Extracted = {};
+  // One result object per rule, overwritten on each call: the engine reads it before evaluating
+  // the next event and keeps only its fields, so matches allocate nothing beyond extract's output.
+  const scratch: Evaluation = { values: noValues };
   const evaluate = (event: LogEvent): Evaluation | null => {
     if (where && !where(event)) return null;
-    const values = extract ? extract(event) : {};
+    const values = extract ? extract(event) : noValues;
     if (!values) return null;
+    scratch.values = values;
     if (distinctGet) {
       const d = distinctGet(event, values);
       if (d === undefined || d === '') return null;
-      return { values, distinct: String(d) };
-    }
-    if (isSequence) {
+      scratch.distinct = typeof d === 'string' ? d : String(d);
+    } else if (isSequence) {
       const step = values.step;
       if (typeof step !== 'string') return null;
-      return { values, steps: [step] };
+      scratch.steps = [step];
     }
-    return { values };
+    return scratch;
   };
   return {
     id: def.id,

@@ -235,7 +235,11 @@ export class DetectionEngine {
     if (ev.distinct !== undefined) {
       entry.distinct = ev.distinct;
       // A distinct value counts once, at its latest time: drop its older entry.
-      const prev = g.entries.findIndex((x) => x.distinct === ev.distinct);
+      let prev = -1;
+      for (let k = 0; k < g.entries.length; k++) if (g.entries[k]!.distinct === ev.distinct) {
+        prev = k;
+        break;
+      }
       if (prev >= 0) {
         if (g.entries[prev]!.t >= t) return;
         g.entries.splice(prev, 1);
@@ -313,8 +317,14 @@ export class DetectionEngine {
  */
 export function eventTimeMs(s: string): number {
   if (s.length !== 24 || s.charCodeAt(23) !== 90 || s.charCodeAt(10) !== 84 || s.charCodeAt(19) !== 46 || s.charCodeAt(4) !== 45 || s.charCodeAt(13) !== 58) return Date.parse(s);
-  const d = (i: number) => s.charCodeAt(i) - 48;
-  return Date.UTC(d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3), d(5) * 10 + d(6) - 1, d(8) * 10 + d(9), d(11) * 10 + d(12), d(14) * 10 + d(15), d(17) * 10 + d(18), d(20) * 100 + d(21) * 10 + d(22));
+  return Date.UTC(num(s, 0, 4), num(s, 5, 2) - 1, num(s, 8, 2), num(s, 11, 2), num(s, 14, 2), num(s, 17, 2), num(s, 20, 3));
+}
+
+/** The decimal number in s[at, at+len) (no closure per call: this runs for every event). */
+function num(s: string, at: number, len: number): number {
+  let n = 0;
+  for (let i = at; i < at + len; i++) n = n * 10 + (s.charCodeAt(i) - 48);
+  return n;
 }
 
 /** Lower-cases with a one-slot memo: consecutive events mostly share their program and channel. */

@@ -104,11 +104,17 @@ export function compileCondition<T>(node: CondNode, selections: ReadonlyMap<stri
     }
     case 'and': {
       const fs = node.args.map((a) => compileCondition(a, selections));
-      return (x) => fs.every((f) => f(x));
+      return (x) => {
+        for (let i = 0; i < fs.length; i++) if (!fs[i]!(x)) return false;
+        return true;
+      };
     }
     case 'or': {
       const fs = node.args.map((a) => compileCondition(a, selections));
-      return (x) => fs.some((f) => f(x));
+      return (x) => {
+        for (let i = 0; i < fs.length; i++) if (fs[i]!(x)) return true;
+        return false;
+      };
     }
   }
 }

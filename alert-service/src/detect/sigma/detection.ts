@@ -98,7 +98,13 @@ function fieldPredicate(key: string, value: unknown): { pred: Pred; field: strin
       if (v === undefined) return nullWanted;
       if (v === '' && nullWanted) return true;
       const lower = typeof v === 'string' ? v.toLowerCase() : String(v);
-      return all ? preds.every((p) => p(v, lower)) : preds.some((p) => p(v, lower));
+      // Plain loops: a callback closure per call would be an allocation per event.
+      if (all) {
+        for (let i = 0; i < preds.length; i++) if (!preds[i]!(v, lower)) return false;
+        return true;
+      }
+      for (let i = 0; i < preds.length; i++) if (preds[i]!(v, lower)) return true;
+      return false;
     },
   };
 }
@@ -110,7 +116,8 @@ function keywordPredicate(words: unknown[]): Pred {
   });
   return (e) => {
     const lower = e.message.toLowerCase();
-    return preds.some((p) => p(lower));
+    for (let i = 0; i < preds.length; i++) if (preds[i]!(lower)) return true;
+    return false;
   };
 }
 
@@ -119,7 +126,10 @@ function selectionPredicate(name: string, sel: unknown, fields: Set<string>): Pr
     if (sel.every((x) => typeof x === 'string' || typeof x === 'number')) return keywordPredicate(sel);
     if (sel.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x))) {
       const maps = sel.map((m) => selectionPredicate(name, m, fields));
-      return (e) => maps.some((p) => p(e));
+      return (e) => {
+        for (let i = 0; i < maps.length; i++) if (maps[i]!(e)) return true;
+        return false;
+      };
     }
     throw new UnsupportedError(`selection ${name} mixes keywords and field maps`);
   }
@@ -130,7 +140,10 @@ function selectionPredicate(name: string, sel: unknown, fields: Set<string>): Pr
     fields.add(f.field);
     return f.pred;
   });
-  return (e) => preds.every((p) => p(e));
+  return (e) => {
+    for (let i = 0; i < preds.length; i++) if (!preds[i]!(e)) return false;
+    return true;
+  };
 }
 
 export interface CompiledDetection {
