@@ -81,14 +81,14 @@ test('restart: open buckets persist, a redelivered batch is not double-counted, 
   const a = setup({}, db, clock);
   const batch1 = [ev({ time: T0 + MIN, severity: 'error', message: 'disk /dev/sda1 failed 3 times' }), ev({ time: T0 + 2 * MIN, fields: { src_ip: '10.0.0.1' } })];
   const batch2 = [ev({ time: T0 + 3 * MIN, fields: { src_ip: '10.0.0.2' } }), ev({ time: T0 + 4 * MIN, severity: 'error', message: 'disk /dev/sdb1 failed 7 times' })];
-  await a.mod.consumer.consume(batch1);
-  await a.mod.consumer.consume(batch2);
+  await a.mod.consumer.consume(batch1, [1, 2]);
+  await a.mod.consumer.consume(batch2, [3, 4]);
   // Crash before the pipeline saved its cursor past batch2: a new instance gets batch2 again.
   const b = setup({}, db, clock);
   assert.equal(b.mod.status().open_buckets, 1);
-  await b.mod.consumer.consume(batch2);
+  await b.mod.consumer.consume(batch2, [3, 4]);
   assert.equal(b.mod.status().duplicate_events_skipped, 2);
-  await b.mod.consumer.consume([ev({ time: T0 + 5 * MIN, fields: { src_ip: '10.0.0.1' } })]);
+  await b.mod.consumer.consume([ev({ time: T0 + 5 * MIN, fields: { src_ip: '10.0.0.1' } })], [5]);
   clock.t = T0 + HOUR + 11 * MIN;
   b.mod.closeDueHours();
   const row = b.repo.hoursAt(T0)[0]!;

@@ -46,7 +46,6 @@ export class AnomalyRepository {
         host TEXT NOT NULL, source TEXT NOT NULL, hour INTEGER NOT NULL, template_id INTEGER NOT NULL, count INTEGER NOT NULL,
         PRIMARY KEY (host, source, hour, template_id)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS anomaly_template_hours_by_hour ON anomaly_template_hours (hour, host);
-      CREATE TABLE IF NOT EXISTS anomaly_seen_ids (seq INTEGER PRIMARY KEY, id TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS anomaly_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS anomaly_models (
         id INTEGER PRIMARY KEY, trained_at INTEGER NOT NULL, info TEXT NOT NULL, forest TEXT NOT NULL);
@@ -192,17 +191,6 @@ export class AnomalyRepository {
     const sql = `SELECT template_id, host, SUM(count) AS count, MIN(hour) AS first_hour, MAX(hour) AS last_hour FROM anomaly_template_hours
       WHERE hour >= ? AND hour < ? ${host ? 'AND host = ?' : ''} GROUP BY template_id, host ORDER BY count DESC LIMIT 20000`;
     return this.db.prepare(sql).all(...(host ? [fromMs, toMs, host] : [fromMs, toMs])) as Array<{ template_id: number; host: string; count: number; first_hour: number; last_hour: number }>;
-  }
-
-  // --- redelivery dedupe ---
-  loadSeenIds(): string[] {
-    return (this.db.prepare('SELECT id FROM anomaly_seen_ids ORDER BY seq').pluck().all() as string[]);
-  }
-  private insertSeenStmt = this.lazy(() => this.db.prepare('INSERT INTO anomaly_seen_ids (id) VALUES (?)'));
-  addSeenIds(ids: readonly string[], keep: number): void {
-    const stmt = this.insertSeenStmt();
-    for (const id of ids) stmt.run(id);
-    this.db.prepare('DELETE FROM anomaly_seen_ids WHERE seq <= (SELECT MAX(seq) FROM anomaly_seen_ids) - ?').run(keep);
   }
 
   // --- key/value state ---

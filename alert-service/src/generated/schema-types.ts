@@ -666,10 +666,6 @@ export interface AnomalyConfig {
    */
   retention_days: number;
   /**
-   * Ids of the most recently consumed events kept (persisted with the buckets in one transaction) to skip a redelivered batch; must exceed the pipeline's largest consume() batch.
-   */
-  dedupe_window_events: number;
-  /**
    * Events timed further than this in the future (by the clock) are dropped and counted instead of opening future buckets.
    */
   max_clock_skew_minutes: number;

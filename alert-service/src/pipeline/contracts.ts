@@ -7,10 +7,15 @@ import type { AlertSignal, LogEvent } from '../generated/schema-types.js';
 
 export type { AlertSignal, LogEvent };
 
-/** A stage fed with stored, normalized events in store order (not event-time order). */
+/**
+ * A stage fed with stored, normalized events in store order (not event-time order). Delivery is
+ * at-least-once: after a crash, events past the pump's saved cursor come again. `seqs[i]` is the
+ * store sequence of `events[i]` (ascending); a consumer that saves its state in the same
+ * database saves the last seq with it and skips what it already counted.
+ */
 export interface EventConsumer {
   readonly name: string;
-  consume(events: readonly LogEvent[]): void | Promise<void>;
+  consume(events: readonly LogEvent[], seqs?: readonly number[]): void | Promise<void>;
 }
 
 /** Where detectors (rules, Sigma, anomaly, LLM review) send what fired. Alerting implements it. */

@@ -81,10 +81,11 @@ export class EventPump {
       const lastSeq = batch[batch.length - 1]!.seq;
       for (const consumer of this.consumers) {
         const cursor = this.cursors.get(consumer.name)!;
-        const events = cursor === from ? batch.map((s) => s.event) : batch.filter((s) => s.seq > cursor).map((s) => s.event);
-        if (events.length) {
+        const mine = cursor === from ? batch : batch.filter((s) => s.seq > cursor);
+        if (mine.length) {
+          const events = mine.map((s) => s.event);
           try {
-            await consumer.consume(events);
+            await consumer.consume(events, mine.map((s) => s.seq));
           } catch (err) {
             // A poison batch must not stall the pipeline forever: count it, log it, move on.
             this.metrics?.consumerErrors.inc({ consumer: consumer.name });
