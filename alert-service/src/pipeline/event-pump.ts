@@ -34,7 +34,7 @@ export class EventPump {
     private readonly metrics?: PipelineMetrics,
     private readonly opts: EventPumpOptions = {},
   ) {
-    this.batchSize = opts.batchSize ?? 2000;
+    this.batchSize = opts.batchSize ?? 5000;
     this.maxHandoff = opts.maxHandoff ?? 50_000;
     for (const c of consumers) this.cursors.set(c.name, store.getCursor(c.name));
   }
