@@ -7,11 +7,13 @@
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { join } from 'node:path';
 import { classifyRecord, normalizeRecord, parseCollectorTime } from '../src/normalize/index.js';
 import type { NormalizeConfig } from '../src/generated/schema-types.js';
 
-const CAPTURES = process.env.CAPTURES ?? '/work/shared/fluent-bit-captures';
-const WINDOWS = process.env.WINDOWS_SAMPLE ?? '/work/shared/windows-eventlog-samples/winevtlog-out-http-body.json';
+const SHARED = join(import.meta.dirname, '..', '..', '..', 'shared');
+const CAPTURES = process.env.CAPTURES ?? join(SHARED, 'fluent-bit-captures');
+const WINDOWS = process.env.WINDOWS_SAMPLE ?? join(SHARED, 'windows-eventlog-samples', 'winevtlog-out-http-body.json');
 const N = Number(process.env.N ?? 200_000);
 
 interface Sample { rec: Record<string, unknown>; tag?: string }

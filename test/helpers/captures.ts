@@ -1,7 +1,7 @@
 /** Loads the real Fluent Bit v5.1.1 requests from ../shared/fluent-bit-captures. */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED } from './service.js';
+import { SHARED } from './paths.js';
 
 export interface CapturedRequest {
   name: string;

@@ -34,7 +34,7 @@ export async function startTestService(overrides: Overrides = {}, opts: { clock?
   };
 }
 
-export const SHARED = join(import.meta.dirname, '..', '..', '..', 'shared');
+export { SHARED } from './paths.js';
 
 export interface RawResponse {
   status: number;
