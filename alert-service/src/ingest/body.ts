@@ -7,6 +7,7 @@ import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { IncomingMessage } from 'node:http';
 import { IngestError } from './errors.js';
+import { exceedsDepth } from '../util/json-depth.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -51,26 +52,6 @@ export async function decodeBody(raw: Buffer, contentEncoding: string | undefine
     }
     throw new IngestError(400, 'bad_gzip', `body is not valid gzip: ${e.message}`);
   }
-}
-
-/**
- * Deepest nesting of [ and { outside strings. Linear, no allocation. Returns at the first
- * level past `limit`, so a 100 MB run of '[' costs nothing more than `limit` steps.
- */
-export function exceedsDepth(text: string, limit: number, from = 0, to = text.length): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) {
-      if (++depth > limit) return true;
-    } else if (c === 93 || c === 125) depth--;
-  }
-  return false;
 }
 
 export interface ParsedBody {

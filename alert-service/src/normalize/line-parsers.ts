@@ -17,6 +17,7 @@ import { fromContent, fromHttpStatus, fromLevelWord, fromSyslogPri } from './sev
 import { fractionMs, inferSyslogYear, MONTHS, parseIsoLike, wallClock, inRange } from './time.js';
 import { parseOffset, wallClockToUtc } from './zone.js';
 import { fromJsonObject } from './json-log.js';
+import { exceedsDepth } from '../util/json-depth.js';
 
 // ---------------------------------------------------------------------------------------------
 // syslog
@@ -384,26 +385,9 @@ export function parsePlainLine(line: string): Draft {
 /** Deeper JSON lines are kept as plain text: parsing and re-serializing them costs milliseconds and stack. */
 const MAX_JSON_DEPTH = 16;
 
-/** Whether brackets outside strings nest at most `max` deep (a linear scan, cheaper than a failed parse). */
-function nestingWithin(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
-      if (++depth > max) return false;
-    } else if (c === 125 || c === 93) depth--;
-  }
-  return true;
-}
-
 /** A JSON application line (`{...}`), or undefined when it is not a JSON object. */
 export function parseJsonLine(line: string, env: LineEnv): Draft | undefined {
-  if (line.charCodeAt(0) !== 123 /* { */ || !nestingWithin(line, MAX_JSON_DEPTH)) return undefined;
+  if (line.charCodeAt(0) !== 123 /* { */ || exceedsDepth(line, MAX_JSON_DEPTH)) return undefined;
   let obj: unknown;
   try {
     obj = JSON.parse(line);

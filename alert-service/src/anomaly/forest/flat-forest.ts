@@ -57,3 +57,27 @@ export class FlatForest {
     return anomalyScore(this.meanPathLength(row), this.model.sampleSize, this.model.pathLength);
   }
 }
+
+/**
+ * What both detectors share once fitted: the JSON model and its flattened scorer. Subclasses
+ * only decide how trees are grown (fit) and call setModel.
+ */
+export abstract class FittedForest {
+  private model?: SerializedForest;
+  private flat?: FlatForest;
+
+  protected setModel(model: SerializedForest): void {
+    this.model = model;
+    this.flat = new FlatForest(model);
+  }
+
+  score(row: ArrayLike<number>): number {
+    if (!this.flat) throw new Error('isolation forest is not fitted');
+    return this.flat.score(row);
+  }
+
+  toJSON(): SerializedForest {
+    if (!this.model) throw new Error('isolation forest is not fitted');
+    return this.model;
+  }
+}

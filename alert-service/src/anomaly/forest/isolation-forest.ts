@@ -9,23 +9,22 @@
  * Every random draw comes from one seeded PRNG, so the same data + random_state give the same
  * trees and scores; the model is plain JSON.
  */
-import { FlatForest } from './flat-forest.js';
+import { FittedForest } from './flat-forest.js';
 import { mulberry32, sampleWithoutReplacement, type Rng } from './rng.js';
 import type { AnomalyDetector, DetectorOptions, SerializedForest } from './detector.js';
 
 type Tree = SerializedForest['trees'][number];
 
-export class FaithfulIsolationForest implements AnomalyDetector {
+export class FaithfulIsolationForest extends FittedForest implements AnomalyDetector {
   readonly kind = 'faithful' as const;
-  private model?: SerializedForest;
-  private flat?: FlatForest;
 
-  constructor(private readonly options: DetectorOptions) {}
+  constructor(private readonly options: DetectorOptions) {
+    super();
+  }
 
   static fromJSON(model: SerializedForest): FaithfulIsolationForest {
     const f = new FaithfulIsolationForest(model.options);
-    f.model = model;
-    f.flat = new FlatForest(model);
+    f.setModel(model);
     return f;
   }
 
@@ -42,18 +41,7 @@ export class FaithfulIsolationForest implements AnomalyDetector {
       trees.push(growTree(rows, idx, nFeatures, maxDepth, rng));
     }
     // Fresh object every fit: retraining replaces the model instead of appending trees.
-    this.model = { kind: 'faithful', version: 1, nFeatures, sampleSize, pathLength: 'standard', leftGoes: 'le', options: { ...this.options }, trees };
-    this.flat = new FlatForest(this.model);
-  }
-
-  score(row: ArrayLike<number>): number {
-    if (!this.flat) throw new Error('isolation forest is not fitted');
-    return this.flat.score(row);
-  }
-
-  toJSON(): SerializedForest {
-    if (!this.model) throw new Error('isolation forest is not fitted');
-    return this.model;
+    this.setModel({ kind: 'faithful', version: 1, nFeatures, sampleSize, pathLength: 'standard', leftGoes: 'le', options: { ...this.options }, trees });
   }
 }
 

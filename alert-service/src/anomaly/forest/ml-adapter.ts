@@ -16,25 +16,24 @@
  * formula), so a saved model scores exactly as the package's predict() did.
  */
 import { IsolationForest, type MlTreeNode } from 'ml-isolation-forest';
-import { FlatForest } from './flat-forest.js';
+import { FittedForest } from './flat-forest.js';
 import { mulberry32, sampleWithoutReplacement } from './rng.js';
 import type { AnomalyDetector, DetectorOptions, SerializedForest } from './detector.js';
 
 const MAX_ROWS = 8192;
 
-export class MlIsolationForestAdapter implements AnomalyDetector {
+export class MlIsolationForestAdapter extends FittedForest implements AnomalyDetector {
   readonly kind = 'ml-isolation-forest' as const;
-  private model?: SerializedForest;
-  private flat?: FlatForest;
   /** The package instance of the last fit (absent after fromJSON); tests compare against it. */
   package?: IsolationForest;
 
-  constructor(private readonly options: DetectorOptions) {}
+  constructor(private readonly options: DetectorOptions) {
+    super();
+  }
 
   static fromJSON(model: SerializedForest): MlIsolationForestAdapter {
     const a = new MlIsolationForestAdapter(model.options);
-    a.model = model;
-    a.flat = new FlatForest(model);
+    a.setModel(model);
     return a;
   }
 
@@ -45,7 +44,7 @@ export class MlIsolationForestAdapter implements AnomalyDetector {
     const forest = new IsolationForest({ nEstimators: this.options.nEstimators });
     forest.train(data);
     this.package = forest;
-    this.model = {
+    this.setModel({
       kind: 'ml-isolation-forest',
       version: 1,
       nFeatures: data[0]!.length,
@@ -54,18 +53,7 @@ export class MlIsolationForestAdapter implements AnomalyDetector {
       leftGoes: 'lt',
       options: { ...this.options },
       trees: forest.forest.slice(0, forest.nEstimators).map(exportTree),
-    };
-    this.flat = new FlatForest(this.model);
-  }
-
-  score(row: ArrayLike<number>): number {
-    if (!this.flat) throw new Error('isolation forest is not fitted');
-    return this.flat.score(row);
-  }
-
-  toJSON(): SerializedForest {
-    if (!this.model) throw new Error('isolation forest is not fitted');
-    return this.model;
+    });
   }
 }
 
