@@ -50,7 +50,11 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
   checkExposure(config);
 
   const db = openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
-  const store = new SqliteEventStore(db, { retentionDays: config.storage.retention_days, deadLetterRetentionDays: config.storage.dead_letter_retention_days });
+  const store = new SqliteEventStore(db, {
+    retentionDays: config.storage.retention_days,
+    deadLetterRetentionDays: config.storage.dead_letter_retention_days,
+    maxDeadLetters: config.storage.max_dead_letters,
+  });
   const registry = createRegistry(opts.defaultMetrics ?? true);
   const pipelineMetrics = createPipelineMetrics(registry);
 

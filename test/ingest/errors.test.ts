@@ -9,7 +9,7 @@ const TOKEN = 'test-token-0123456789';
 let t: TestService;
 let base: string;
 before(async () => {
-  t = await startTestService({ ingest: { tokens: [TOKEN], max_body_bytes: 64 * 1024, max_decoded_bytes: 256 * 1024, max_depth: 16 } });
+  t = await startTestService({ ingest: { tokens: [TOKEN], max_body_bytes: 64 * 1024, max_decoded_bytes: 256 * 1024, max_depth: 16, max_dead_letters_per_chunk: 10 } });
   base = `http://127.0.0.1:${await t.service.listen()}`;
 });
 const gz = (encoding: string, body: Buffer) => postRaw(base, '/v1/ingest', { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', 'Content-Encoding': encoding }, body);
@@ -62,6 +62,18 @@ test('an invalid record is dead-lettered, the rest of its batch stored', async (
   assert.ok(dead.some((d) => /unknown record shape/.test(d.reason)));
   const metrics = await request(t.service.app).get('/metrics');
   assert.match(metrics.text, /logward_ingest_records_total\{outcome="dead_letter"\} 3/);
+});
+
+test('a chunk of garbage keeps a bounded number of dead letters, counts them all, and stores the valid record', async () => {
+  const before = count();
+  const deadBefore = t.service.store.deadLetters(10_000).length;
+  await post().set('Content-Type', 'application/json').send(JSON.stringify([...Array.from({ length: 500 }, (_, i) => i), line(450)])).expect(204);
+  assert.equal(count(), before + 1);
+  const dead = t.service.store.deadLetters(10_000);
+  assert.equal(dead.length - deadBefore, 11);
+  assert.match(dead[0]!.reason, /490 more invalid records in this chunk were counted but not kept/);
+  const metrics = await request(t.service.app).get('/metrics');
+  assert.match(metrics.text, /logward_ingest_records_total\{outcome="dead_letter"\} 503/);
 });
 
 test('json_lines with one broken line keeps the good lines', async () => {

@@ -59,6 +59,14 @@ test('retention prunes events older than retention_days by event time, and old d
   assert.ok(s.readAfter(last, 10)[0]!.seq > last);
 });
 
+test('dead letters are bounded in number by retention pruning', () => {
+  const s = new SqliteEventStore(openDatabase({ path: ':memory:' }), { retentionDays: 2, deadLetterRetentionDays: 1, maxDeadLetters: 3 });
+  const now = Date.now();
+  s.insertEvents([], Array.from({ length: 5 }, (_, i) => ({ receivedAt: new Date(now), reason: `r${i}`, record: '{}' })));
+  assert.equal(s.prune(now), 2);
+  assert.deepEqual(s.deadLetters(10).map((d) => d.reason), ['r4', 'r3', 'r2']);
+});
+
 test('dead letters are bounded in size', () => {
   const s = store();
   s.insertEvents([], [{ receivedAt: new Date(), reason: 'huge', record: 'x'.repeat(100_000) }]);

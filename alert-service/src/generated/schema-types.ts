@@ -449,6 +449,10 @@ export interface IngestConfig {
   date_keys: string[];
   tag_header: string;
   /**
+   * Invalid records kept per chunk for diagnosis; the rest are counted in metrics and summarized in one row.
+   */
+  max_dead_letters_per_chunk: number;
+  /**
    * Worker threads that gunzip, parse and normalize chunks while the main thread stores; 0 decodes on the main thread.
    */
   decode_workers: number;
@@ -460,6 +464,10 @@ export interface StorageConfig {
   path: string;
   retention_days: number;
   dead_letter_retention_days: number;
+  /**
+   * Most dead letters kept; the oldest go first when retention prunes.
+   */
+  max_dead_letters: number;
   /**
    * FULL: a 2xx to Fluent Bit means the batch survives power loss. NORMAL survives a crash of the service only.
    */

@@ -8,10 +8,12 @@ import { decodeChunk, type DecodeRequest, type DecodeSettings } from './decode.j
 import { IngestError } from './errors.js';
 import type { RecordBatchResult } from './records.js';
 
-type Reply = { id: number; result?: RecordBatchResult; error?: { status: number; code: string; message: string } };
+export type DecodedChunk = RecordBatchResult & { deadLetterCount: number };
+
+type Reply = { id: number; result?: DecodedChunk; error?: { status: number; code: string; message: string } };
 
 export interface ChunkDecoder {
-  decode(req: DecodeRequest): Promise<RecordBatchResult>;
+  decode(req: DecodeRequest): Promise<DecodedChunk>;
   close(): Promise<void>;
 }
 
@@ -21,7 +23,7 @@ export function inlineDecoder(settings: DecodeSettings): ChunkDecoder {
 
 export function createDecodePool(settings: DecodeSettings, workers: number, log?: (m: string) => void): ChunkDecoder {
   if (workers <= 0) return inlineDecoder(settings);
-  const pending = new Map<number, { resolve: (r: RecordBatchResult) => void; reject: (e: Error) => void; worker: Worker }>();
+  const pending = new Map<number, { resolve: (r: DecodedChunk) => void; reject: (e: Error) => void; worker: Worker }>();
   const load = new Map<Worker, number>();
   let nextId = 1;
   let closed = false;

@@ -19,7 +19,7 @@ export interface DecodeSettings {
   normalize: NormalizeConfig;
 }
 
-export async function decodeChunk(req: DecodeRequest, settings: DecodeSettings): Promise<RecordBatchResult> {
+export async function decodeChunk(req: DecodeRequest, settings: DecodeSettings): Promise<RecordBatchResult & { deadLetterCount: number }> {
   const { ingest } = settings;
   const raw = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
   const text = await decodeBody(raw, req.contentEncoding, ingest.max_decoded_bytes);
@@ -33,5 +33,19 @@ export async function decodeChunk(req: DecodeRequest, settings: DecodeSettings):
   const tag = req.tag;
   const result = processRecords(records, { receivedAt, dateKeys: ingest.date_keys, normalize: settings.normalize, ...(tag !== undefined ? { tag } : {}) });
   for (const b of badLines) result.deadLetters.push({ receivedAt, reason: b.reason, record: b.text, ...(tag !== undefined ? { tag } : {}) });
-  return result;
+  return capDeadLetters(result, ingest.max_dead_letters_per_chunk);
+}
+
+/**
+ * A chunk of garbage must not turn into as many stored rows: keep the first `max` dead letters
+ * for diagnosis and one row that says how many more there were (all are counted in metrics).
+ */
+export function capDeadLetters(result: RecordBatchResult, max: number): RecordBatchResult & { deadLetterCount: number } {
+  const deadLetterCount = result.deadLetters.length;
+  if (deadLetterCount > max) {
+    const first = result.deadLetters[0]!;
+    result.deadLetters.length = max;
+    result.deadLetters.push({ ...first, reason: `${deadLetterCount - max} more invalid records in this chunk were counted but not kept`, record: '' });
+  }
+  return { ...result, deadLetterCount };
 }

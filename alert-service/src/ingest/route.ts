@@ -63,7 +63,7 @@ export function createIngestHandler(deps: IngestDeps) {
       const tagValue = req.headers[tagHeader];
       const tag = typeof tagValue === 'string' ? tagValue.slice(0, 512) : undefined;
       const encoding = req.headers['content-encoding'];
-      const { events, deadLetters } = await deps.decoder.decode({
+      const { events, deadLetters, deadLetterCount } = await deps.decoder.decode({
         body: raw,
         receivedAtMs: Date.now(),
         ...(tag !== undefined ? { tag } : {}),
@@ -72,7 +72,7 @@ export function createIngestHandler(deps: IngestDeps) {
       const { inserted, duplicates, stored } = deps.store.insertEvents(events, deadLetters);
       metrics.records.inc({ outcome: 'stored' }, inserted);
       metrics.records.inc({ outcome: 'duplicate' }, duplicates);
-      metrics.records.inc({ outcome: 'dead_letter' }, deadLetters.length);
+      metrics.records.inc({ outcome: 'dead_letter' }, deadLetterCount);
       if (inserted) deps.onStored(stored);
       metrics.latency.observe(Number(process.hrtime.bigint() - started) / 1e9);
       metrics.requests.inc({ status: '204' });

@@ -46,6 +46,8 @@ export function dedupeKey(e: LogEvent): Buffer {
 export interface SqliteEventStoreOptions {
   retentionDays: number;
   deadLetterRetentionDays: number;
+  /** Most dead-letter rows kept (oldest pruned first). */
+  maxDeadLetters?: number;
 }
 
 export class SqliteEventStore implements EventStore {
@@ -140,7 +142,10 @@ export class SqliteEventStore implements EventStore {
   /** Retention is by event time: events are looked at by when they happened. */
   prune(nowMs: number): number {
     const events = this.db.prepare('DELETE FROM events WHERE time_ms < ?').run(nowMs - this.opts.retentionDays * DAY_MS).changes;
-    const dead = this.db.prepare('DELETE FROM dead_letters WHERE received_ms < ?').run(nowMs - this.opts.deadLetterRetentionDays * DAY_MS).changes;
+    let dead = this.db.prepare('DELETE FROM dead_letters WHERE received_ms < ?').run(nowMs - this.opts.deadLetterRetentionDays * DAY_MS).changes;
+    if (this.opts.maxDeadLetters !== undefined) {
+      dead += this.db.prepare('DELETE FROM dead_letters WHERE id <= (SELECT MAX(id) FROM dead_letters) - ?').run(this.opts.maxDeadLetters).changes;
+    }
     return events + dead;
   }
 
