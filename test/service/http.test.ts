@@ -84,6 +84,20 @@ test('logward serve starts on its embedded defaults and stops cleanly on SIGTERM
   assert.equal(code, 0);
 });
 
+test('logward config prints the effective settings with secrets masked', async () => {
+  const { code, out } = await run(['config'], {
+    LOGWARD_INGEST_TOKEN: 'very-secret-ingest-token',
+    LOGWARD_ALERTING_CHANNELS_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/SECRET',
+    LOGWARD_SERVER_PORT: '9090',
+  });
+  assert.equal(code, 0);
+  const config = JSON.parse(out) as { server: { port: number }; ingest: { tokens: string[] }; alerting: { channels: { slack: { webhook_url: string } } } };
+  assert.equal(config.server.port, 9090);
+  assert.deepEqual(config.ingest.tokens, ['***']);
+  assert.equal(config.alerting.channels.slack.webhook_url, '***');
+  assert.doesNotMatch(out, /very-secret|SECRET/);
+});
+
 test('logward serve refuses a wrong setting with a message naming it', async () => {
   const { code, err } = await run(['serve'], { LOGWARD_STORAGE_SYNCHRONOUS: 'SOMETIMES' });
   assert.equal(code, 2);
