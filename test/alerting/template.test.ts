@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { template, TemplateError } from '../../alert-service/src/alerting/template/render.js';
 import { escapeHtml, escapeMrkdwn, sanitizeHeader } from '../../alert-service/src/alerting/template/escape.js';
 import { loadTemplates } from '../../alert-service/src/alerting/template/templates.js';
+import { buildContext, type AlertView } from '../../alert-service/src/alerting/template/context.js';
+import { renderSlack } from '../../alert-service/src/alerting/template/messages.js';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +50,32 @@ describe('template renderer', () => {
       assert.throws(() => loadTemplates({ slack_body: '{{#if x}}' }), /templates\.slack_body: unclosed/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Slack message limits', () => {
+  const view = (over: Partial<AlertView>): AlertView => ({
+    id: 1, title: 'T', severity: 'high', state: 'firing', host: 'h', rule_id: 'r', source: 'rule', count: 1,
+    first_seen: '2026-01-01T00:00:00Z', last_seen: '2026-01-01T00:00:00Z', summary: '', url: 'http://x/alerts/1',
+    group_text: '', key_fields: [], ips: [], enrichment: [], samples: [], ...over,
+  });
+  const mrkdwnTexts = (blocks: Record<string, unknown>[]) =>
+    JSON.stringify(blocks).match(/"type":"mrkdwn","text":"((?:[^"\\]|\\.)*)"/g)!.map((m) => JSON.parse(m.slice(m.indexOf('"text":') + 7)) as string);
+
+  it('clips escaped text without cutting an entity in half or leaving a code span open', () => {
+    const templates = loadTemplates({});
+    for (let pad = 0; pad < 5; pad++) {
+      const samples = [0, 1, 2].map(() => 'x'.repeat(pad) + '<'.repeat(499 - pad));
+      const ctx = buildContext({ status: 'FIRING', alerts: [view({ samples, summary: '&'.repeat(1000 - pad), host: 'y'.repeat(pad) + '>'.repeat(3000) })], firingCount: 1, resolvedCount: 0, maxAlerts: 10, heldBack: [], publicUrl: 'http://x' });
+      const texts = mrkdwnTexts(renderSlack(templates, ctx).blocks);
+      for (const t of texts) {
+        assert.ok(t.length <= 3000);
+        assert.doesNotMatch(t, /&(?:a|am|amp|l|lt|g|gt)?…/, `entity cut in ${t.slice(-20)}`);
+        const fences = t.split('```');
+        assert.equal(fences.length % 2, 1, `open code block in ${t.slice(-20)}`);
+        assert.equal((fences.join('').split('`').length - 1) % 2, 0, `open code span in ${t.slice(-20)}`);
+      }
     }
   });
 });

@@ -18,6 +18,28 @@ const SEVERITY_EMOJI: Record<string, string> = {
 
 const clip = (s: string, max: number) => (s.length > max ? s.slice(0, max - 1) + '…' : s);
 
+const FENCE = '```';
+
+/**
+ * Clips already escaped mrkdwn to Slack's block limits. A plain cut could split an entity
+ * (`&amp;` → `&am`) or a surrogate pair, or drop the closing backticks of a code span so that
+ * formatting runs on into the rest of the message; values never contain backticks (escapeMrkdwn
+ * swaps them), so any left open were opened by our own text and are closed again here.
+ */
+export function clipMrkdwn(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const budget = max - 1 - FENCE.length; // room for '…' and a closing fence
+  let cut = budget;
+  const amp = s.lastIndexOf('&', cut - 1);
+  if (amp >= 0 && cut - amp < 5 && s.indexOf(';', amp) >= cut) cut = amp;
+  if (/[\uD800-\uDBFF]/.test(s[cut - 1] ?? '')) cut--;
+  const head = s.slice(0, cut);
+  const fences = head.split(FENCE);
+  const inlineTicks = fences.join('').split('`').length - 1;
+  const closer = fences.length % 2 === 0 ? FENCE : inlineTicks % 2 === 1 ? '`' : '';
+  return head + '…' + closer;
+}
+
 /**
  * plain_text objects have no escaping at all; Slack documents no mention parsing there, but angle
  * brackets are swapped for look-alikes anyway so `<!channel>` from a log line stays text everywhere.
@@ -43,7 +65,7 @@ export function renderSlack(t: TemplateSet, ctx: NotificationContext): SlackMess
   const blocks: Record<string, unknown>[] = [
     // plain_text: Slack does not parse mrkdwn or mentions in it.
     { type: 'header', text: { type: 'plain_text', text: title || 'Logward alert', emoji: false } },
-    { type: 'section', text: { type: 'mrkdwn', text: clip(t.slack_body.render(ctx), 3000) || ' ' } },
+    { type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(t.slack_body.render(ctx), 3000) || ' ' } },
   ];
   for (const a of ctx.alerts.slice(0, 10)) {
     const fields = [
@@ -57,11 +79,11 @@ export function renderSlack(t: TemplateSet, ctx: NotificationContext): SlackMess
     blocks.push({ type: 'divider' });
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: clip(`*${escapeMrkdwn(a.title)}*${a.summary ? '\n' + escapeMrkdwn(a.summary) : ''}`, 3000) },
-      fields: fields.map((f) => ({ type: 'mrkdwn', text: clip(f, 2000) })),
+      text: { type: 'mrkdwn', text: clipMrkdwn(`*${escapeMrkdwn(a.title)}*${a.summary ? '\n' + escapeMrkdwn(a.summary) : ''}`, 3000) },
+      fields: fields.map((f) => ({ type: 'mrkdwn', text: clipMrkdwn(f, 2000) })),
     });
     if (a.samples.length) {
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip('```' + a.samples.slice(-3).map(escapeMrkdwn).join('\n') + '```', 3000) } });
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(FENCE + a.samples.slice(-3).map(escapeMrkdwn).join('\n') + FENCE, 3000) } });
     }
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${slackLink(a.url, `Open alert #${a.id}`)} · first ${escapeMrkdwn(a.first_seen)} · last ${escapeMrkdwn(a.last_seen)}` }] });
   }
@@ -69,7 +91,7 @@ export function renderSlack(t: TemplateSet, ctx: NotificationContext): SlackMess
   if (more > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `… and ${more} more alerts` }] });
   if (ctx.held_back_count > 0) {
     const lines = ctx.held_back.slice(0, 10).map((h) => `• ${escapeMrkdwn(h.title)} (\`${escapeMrkdwn(h.rule_id)}\`): ${h.alerts}`);
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*+${ctx.held_back_count} more alerts held back by the rate limit:*\n${lines.join('\n')}`, 3000) } });
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(`*+${ctx.held_back_count} more alerts held back by the rate limit:*\n${lines.join('\n')}`, 3000) } });
   }
   // Fallback text (notifications, old clients) is parsed as mrkdwn too: escape it.
   return { channel: 'slack', text: escapeMrkdwn(title), blocks: blocks.slice(0, 50) };
