@@ -99,3 +99,17 @@ test('bounded: template cap overflows to one id, long lines are cut, persisted c
   assert.equal(again.created, false);
   assert.equal(b.add('something else entirely', 4).id, first + 1);
 });
+
+test('masking crafted tokens stays linear: long punctuation runs and key=key=... chains (no quadratic scan, no deep recursion)', () => {
+  const miner = new DrainMiner({ ...opts, maxMessageLength: 65536 });
+  const crafted = ['.'.repeat(65535) + 'x', 'a='.repeat(32768), 'k=' + 'v:'.repeat(32767)];
+  for (const line of crafted) {
+    const started = performance.now();
+    assert.doesNotThrow(() => miner.add(line, 1000));
+    const ms = performance.now() - started;
+    assert.ok(ms < 250, `${line.slice(0, 8)}… took ${ms.toFixed(1)} ms`);
+  }
+  // Nesting is still masked a few levels deep, and trailing punctuation still kept.
+  assert.deepEqual(maskMessage('opt=timeout=30 done.', 64), ['opt=timeout=<NUM>', 'done.']);
+  assert.deepEqual(maskMessage('port 8080).', 64), ['port', '<NUM>).']);
+});

@@ -18,7 +18,10 @@ const HEX = /^(?:0x[0-9a-f]+|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,})$/i;
 const NUMBER = /^[-+]?\d+(?:[.,]\d+)*(?:[a-z%µ]{1,3})?$/i;
 const BRACKETED_PID = /^([\w.@/-]{1,64})\[\d+\](:?)$/;
 const LEAD = /^[([{<"'`*#]+/;
-const TRAIL = /[)\]}>"'`,;:.!?]+$/;
+/** Trailing punctuation, stripped by a scan from the end: an unanchored /[...]+$/ is quadratic on a long run of it. */
+const TRAIL_CHARS = new Set(')]}>"\'`,;:.!?');
+/** key=value nesting masked at most this deep (a=b=c=... must not recurse once per '='). */
+const MAX_KEY_NESTING = 2;
 
 export const MASKS = ['<UUID>', '<IP>', '<TIME>', '<EMAIL>', '<URL>', '<PATH>', '<HEX>', '<NUM>', '<STR>'] as const;
 
@@ -35,13 +38,19 @@ function classify(core: string): string | undefined {
   return undefined;
 }
 
+function trailingPunctuation(s: string): string {
+  let i = s.length;
+  while (i > 0 && TRAIL_CHARS.has(s[i - 1]!)) i--;
+  return s.slice(i);
+}
+
 /** One token: keep surrounding punctuation, mask the core; `key=value` masks the value. */
-export function maskToken(token: string): string {
+export function maskToken(token: string, nesting = 0): string {
   const pid = BRACKETED_PID.exec(token);
   if (pid) return `${pid[1]}[<NUM>]${pid[2]}`;
   const lead = LEAD.exec(token)?.[0] ?? '';
   let rest = token.slice(lead.length);
-  const trail = TRAIL.exec(rest)?.[0] ?? '';
+  const trail = trailingPunctuation(rest);
   rest = rest.slice(0, rest.length - trail.length);
   if (!rest) return token;
   const masked = classify(rest);
@@ -51,7 +60,7 @@ export function maskToken(token: string): string {
     const at = rest.indexOf(sep);
     if (at <= 0 || at >= rest.length - 1) continue;
     const value = rest.slice(at + 1);
-    const mv = classify(value) ?? (sep === '=' ? maskToken(value) : value);
+    const mv = classify(value) ?? (sep === '=' && nesting < MAX_KEY_NESTING ? maskToken(value, nesting + 1) : value);
     if (mv !== value) return `${lead}${rest.slice(0, at + 1)}${mv}${trail}`;
   }
   return token;
