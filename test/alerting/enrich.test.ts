@@ -25,8 +25,19 @@ describe('IP address classes', () => {
     ['fd12:3456::1', 'unique-local'],
     ['224.0.0.251', 'multicast'],
     ['0.0.0.0', 'unspecified'],
+    ['3fff:1::1', 'documentation'],
+    ['2001:0:4136:e378::1', 'reserved'],
+    ['2001:2::1', 'reserved'],
+    ['2002:a00:1::1', 'reserved'],
+    ['192.88.99.1', 'reserved'],
+    ['fec0::1', 'reserved'],
+    ['::127.0.0.1', 'reserved'],
+    ['5f00::1', 'reserved'],
+    ['::ffff:10.0.0.1', 'private'],
+    ['64:ff9b::8.8.8.8', 'public'],
     ['8.8.8.8', 'public'],
     ['2606:4700::1111', 'public'],
+    ['2001:4860::8888', 'public'],
   ];
   for (const [ip, scope] of cases) it(`${ip} → ${scope}`, () => assert.equal(classifyIp(ip)?.scope, scope));
   it('non-addresses are not classified', () => assert.equal(classifyIp('web-1'), undefined));

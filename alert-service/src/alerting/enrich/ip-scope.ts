@@ -16,9 +16,9 @@ const RANGES: { scope: IpScope; label: string; v4?: [string, number][]; v6?: [st
   { scope: 'link-local', label: 'link-local', v4: [['169.254.0.0', 16]], v6: [['fe80::', 10]] },
   {
     scope: 'documentation',
-    label: 'documentation (RFC 5737 / RFC 3849)',
+    label: 'documentation (RFC 5737 / RFC 3849 / RFC 9637)',
     v4: [['192.0.2.0', 24], ['198.51.100.0', 24], ['203.0.113.0', 24]],
-    v6: [['2001:db8::', 32]],
+    v6: [['2001:db8::', 32], ['3fff::', 20]],
   },
   { scope: 'unique-local', label: 'unique local (RFC 4193)', v6: [['fc00::', 7]] },
   { scope: 'multicast', label: 'multicast', v4: [['224.0.0.0', 4]], v6: [['ff00::', 8]] },
@@ -26,8 +26,13 @@ const RANGES: { scope: IpScope; label: string; v4?: [string, number][]; v6?: [st
     scope: 'reserved',
     label: 'reserved',
     v4: [['192.0.0.0', 24], ['198.18.0.0', 15], ['240.0.0.0', 4]],
-    v6: [['100::', 64], ['64:ff9b:1::', 48]],
+    v6: [['100::', 64], ['64:ff9b:1::', 48], ['5f00::', 16]],
   },
+  // Tunnel and protocol prefixes: a geo answer for them would describe the wrong network.
+  { scope: 'reserved', label: 'IETF protocol assignment (RFC 2928: Teredo, benchmarking, ORCHID)', v6: [['2001::', 23]] },
+  { scope: 'reserved', label: '6to4 (RFC 3056 / RFC 7526)', v4: [['192.88.99.0', 24]], v6: [['2002::', 16]] },
+  { scope: 'reserved', label: 'site-local (deprecated, RFC 3879)', v6: [['fec0::', 10]] },
+  { scope: 'reserved', label: 'IPv4-compatible (deprecated, RFC 4291)', v6: [['::', 96]] },
 ];
 
 const LISTS = RANGES.map((r) => {
