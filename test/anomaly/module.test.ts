@@ -210,3 +210,26 @@ test('closing a scored hour emits an explained anomaly.hourly AlertSignal; the m
   assert.equal(d.hours[0]!.is_anomaly, true);
   assert.equal(d.hours[0]!.top_templates![0]!.count, 300);
 });
+
+test('a failed transaction leaves memory as the store: consume counters and closing buckets roll back with it', async () => {
+  const { db, clock, mod, repo } = setup();
+  const fail = (table: string) => db.exec(`CREATE TRIGGER fail_${table} BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+  const batch = [ev({ time: T0 + MIN, severity: 'error', message: 'disk full on /dev/sda1' }), ev({ time: T0 + 5 * HOUR })];
+  fail('anomaly_open_buckets');
+  await assert.rejects(async () => mod.consumer.consume(batch, [1, 2]), /disk full/);
+  assert.equal(mod.status().future_events_dropped, 0, 'the future event counted in a rolled-back batch is not counted');
+  assert.equal(mod.status().open_buckets, 0);
+  db.exec('DROP TRIGGER fail_anomaly_open_buckets');
+  await mod.consumer.consume(batch, [1, 2]);
+  assert.equal(mod.status().future_events_dropped, 1);
+  assert.equal(mod.status().duplicate_events_skipped, 0);
+
+  clock.t = T0 + HOUR + 11 * MIN;
+  fail('anomaly_hours');
+  assert.throws(() => mod.closeDueHours(), /disk full/);
+  assert.equal(mod.status().open_buckets, 1, 'the hour stays open when closing it failed');
+  db.exec('DROP TRIGGER fail_anomaly_hours');
+  mod.closeDueHours();
+  assert.equal(repo.hoursAt(T0)[0]?.features.total, 1, 'the retried close writes the counted hour');
+  assert.equal(mod.status().open_buckets, 0);
+});

@@ -119,6 +119,7 @@ interface Counters {
   bucketOverflow: number;
 }
 
+const NO_COUNTS: Readonly<Counters> = { late: 0, future: 0, seriesOverflow: 0, duplicates: 0, bucketOverflow: 0 };
 const OTHER_HOST = '(other)';
 /** (host, template) pairs remembered for the "new template" feature. */
 const MAX_HOST_TEMPLATES = 500_000;
@@ -141,7 +142,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
   let hostTemplates = new Set<string>();
   let miner = newMiner();
   let closedThrough: number | undefined;
-  let counters: Counters = { late: 0, future: 0, seriesOverflow: 0, duplicates: 0, bucketOverflow: 0 };
+  let counters: Counters = { ...NO_COUNTS };
   /** Open hours per series in normal operation: the current one, the previous during grace, a little replay slack. */
   const maxOpenBuckets = cfg.max_series * 4;
   let model: TrainedModel | undefined;
@@ -162,7 +163,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     miner.load(repo.loadTemplates());
     const ct = repo.getState('closed_through');
     closedThrough = ct === undefined ? undefined : Number(ct);
-    counters = { ...counters, ...(JSON.parse(repo.getState('counters') ?? '{}') as Partial<Counters>) };
+    counters = { ...NO_COUNTS, ...(JSON.parse(repo.getState('counters') ?? '{}') as Partial<Counters>) };
     consumedThrough = Number(repo.getState('consumed_through_seq') ?? 0);
     const now = clock.now();
     const since = hourOf(now) - seriesMemoryMs();
@@ -260,7 +261,6 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
         }
       }
     }
-    if (maxEventTime > -Infinity) lastBatch = { at: now, maxEventTime };
     try {
       repo.transaction(() => {
         for (const b of touched) repo.saveOpenBucket(b.host, b.source, b.hour, b.toState());
@@ -270,6 +270,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
         repo.setState('counters', JSON.stringify(counters));
       });
       consumedThrough = lastSeq;
+      if (maxEventTime > -Infinity) lastBatch = { at: now, maxEventTime };
     } catch (err) {
       loadState();
       throw err;
@@ -316,13 +317,14 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
 
   function closeHour(hour: number, fillSilence: boolean): number {
     let rows = 0;
+    const closing: string[] = [];
     repo.transaction(() => {
       const present = new Set<string>();
       for (const [key, b] of buckets) {
         if (b.hour !== hour) continue;
         repo.insertHour(b.host, b.source, hour, b.features());
         repo.deleteOpenBucket(b.host, b.source, hour);
-        buckets.delete(key);
+        closing.push(key);
         present.add(seriesKey(b.host, b.source));
         rows++;
       }
@@ -336,6 +338,8 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
       }
       repo.setState('closed_through', String(hour + HOUR_MS));
     });
+    // Only once committed: a failed transaction must leave the buckets open in memory, as in the store.
+    for (const key of closing) buckets.delete(key);
     closedThrough = Math.max(closedThrough ?? hour + HOUR_MS, hour + HOUR_MS);
     return rows;
   }
