@@ -113,3 +113,16 @@ test('the logward binary exits 1 when alerts are found, 0 when none, 2 on errors
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--format/);
 });
+
+test('analyze and test-rule print attacker-written group values without terminal control characters', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'esc-'));
+  const log = join(dir, 'auth.log');
+  writeFileSync(log, 'Nov 21 10:00:01 web1 sudo:  \u001b[2Jevil : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home ; USER=root ; COMMAND=/bin/sh\n');
+  const a = await runAnalyze(config, { files: [log], out: join(dir, 'out'), formats: ['json'], kind: 'auth', receivedAt });
+  assert.equal(a.exitCode, 1);
+  assert.doesNotMatch(a.summary, /\u001b/);
+  assert.match(a.summary, /user=\?\[2Jevil/);
+  const t = await runTestRule(config, { rule: 'sudo-auth-failure', file: log, kind: 'auth', receivedAt });
+  assert.equal(t.exitCode, 1);
+  assert.doesNotMatch(t.text, /\u001b/);
+});

@@ -17,6 +17,11 @@ export function csvCell(value: string | number): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
+/** Terminal output must not carry the attacker's control characters (escape sequences). */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?').replace(/\n/g, '\\n');
+}
+
 export function groupKey(group: Record<string, string>): string {
   return Object.entries(group).map(([k, v]) => `${k}=${v}`).join(';');
 }

@@ -11,7 +11,7 @@ import type { AlertSignal, LogEvent, LogwardConfig, SourceKind } from '../../gen
 import { readLogFile } from '../../detect/input.js';
 import { limitsFrom, loadRuleSet, type RuleSet } from '../../detect/ruleset.js';
 import { runDetection } from '../../detect/run.js';
-import { alertsToCsv, countByRule, groupKey, type AlertReport } from '../../detect/report.js';
+import { alertsToCsv, countByRule, groupKey, printable, type AlertReport } from '../../detect/report.js';
 
 export interface AnalyzeOptions {
   files: string[];
@@ -87,7 +87,7 @@ export async function runAnalyze(config: LogwardConfig, opts: AnalyzeOptions): P
     `analyzed ${inputs.reduce((n, i) => n + i.lines, 0)} lines from ${inputs.length} file(s): ${events.length} events, ${inputs.reduce((n, i) => n + i.unparsed, 0)} unparsed; ${ruleSet.rules.length} rules`,
     ...ruleSet.skipped.map((s) => `skipped Sigma rule "${s.title}" (${s.file}): ${s.reason}`),
     `${signals.length} alert(s)${signals.length ? ':' : ''}`,
-    ...signals.map((s) => `  [${s.severity}] ${s.rule_id} ${groupKey(s.group)} count=${s.count} ${s.first_seen} → ${s.last_seen}`),
+    ...signals.map((s) => `  [${s.severity}] ${s.rule_id} ${printable(groupKey(s.group))} count=${s.count} ${s.first_seen} → ${s.last_seen}`),
     ...(Object.keys(by_rule).length ? ['by rule: ' + Object.entries(by_rule).map(([r, n]) => `${r}=${n}`).join(', ')] : []),
     ...written.map((w) => `wrote ${w}`),
   ];

@@ -12,7 +12,7 @@ import type { CompiledRule } from '../../detect/compiled.js';
 import { readLogFile } from '../../detect/input.js';
 import { limitsFrom } from '../../detect/ruleset.js';
 import { runDetection } from '../../detect/run.js';
-import { groupKey } from '../../detect/report.js';
+import { groupKey, printable } from '../../detect/report.js';
 import { exitTwoOnUsageError, positiveInt, selectRules } from './analyze.js';
 
 export interface TestRuleOptions {
@@ -64,8 +64,6 @@ export function describeFire(r: CompiledRule): string {
 }
 
 const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n) + '…' : s);
-/** Terminal output must not carry the attacker's control characters (escape sequences). */
-const printable = (s: string) => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?').replace(/\n/g, '\\n');
 
 export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions): Promise<TestRuleResult> {
   const global = { ...(opts.window !== undefined ? { window_s: opts.window } : {}), ...(opts.threshold !== undefined ? { threshold: opts.threshold } : {}) };
@@ -127,7 +125,7 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
     const groups = Object.entries(rep.groups).sort((a, b) => b[1] - a[1]);
     if (groups.length) out.push(`  matches per group: ${groups.slice(0, 10).map(([g, n]) => `${printable(g) || '(all)'}: ${n}`).join(', ')}`);
     out.push(`  alerts: ${rep.alerts.length}`);
-    for (const a of rep.alerts) out.push(`    ${groupKey(a.group)} count=${a.count} ${a.first_seen} → ${a.last_seen}: ${printable(a.summary)}`);
+    for (const a of rep.alerts) out.push(`    ${printable(groupKey(a.group))} count=${a.count} ${a.first_seen} → ${a.last_seen}: ${printable(a.summary)}`);
   }
   const missedEvents = events.filter((e) => !matchedIds.has(e.id));
   const missed = { count: missedEvents.length, lines: missedEvents.slice(0, maxLines).map((e) => ({ line: lineOf.get(e.id)?.line ?? 0, text: lineOf.get(e.id)?.raw ?? e.message })) };
