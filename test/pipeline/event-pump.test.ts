@@ -82,3 +82,15 @@ test('a lagging consumer gets only what it has not seen', async () => {
   assert.deepEqual(ahead.seen, ['m4', 'm5']);
   assert.deepEqual(behind.seen, range(0, 6).map((e) => e.message));
 });
+
+test('a consumer ahead of a whole batch keeps its cursor (no re-delivery while the lagging one catches up)', async () => {
+  const store = storeAt(':memory:');
+  store.insertEvents(range(0, 10));
+  store.setCursor('ahead', 8);
+  const ahead = new Recorder('ahead');
+  const behind = new Recorder('behind');
+  await new EventPump(store, [ahead, behind], undefined, { batchSize: 3 }).notify();
+  assert.deepEqual(ahead.seen, ['m8', 'm9']);
+  assert.deepEqual(behind.seen, range(0, 10).map((e) => e.message));
+  assert.equal(store.getCursor('ahead'), 10);
+});

@@ -92,7 +92,8 @@ export class EventPump {
             this.opts.log?.(`consumer ${consumer.name} failed on ${events.length} events: ${(err as Error).stack ?? err}`);
           }
         }
-        this.cursors.set(consumer.name, lastSeq);
+        // A consumer already past this batch (it lagged less) keeps its own, later cursor.
+        if (cursor < lastSeq) this.cursors.set(consumer.name, lastSeq);
       }
       this.store.setCursors(this.cursors);
       this.updateGauges();
