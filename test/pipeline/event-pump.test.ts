@@ -94,3 +94,20 @@ test('a consumer ahead of a whole batch keeps its cursor (no re-delivery while t
   assert.deepEqual(behind.seen, range(0, 10).map((e) => e.message));
   assert.equal(store.getCursor('ahead'), 10);
 });
+
+test('a store failure while pumping is logged, never an unhandled rejection, and the next wake-up resumes', async () => {
+  const store = storeAt(':memory:');
+  const a = new Recorder('a');
+  const logged: string[] = [];
+  const pump = new EventPump(store, [a], undefined, { log: (m) => logged.push(m) });
+  const setCursors = store.setCursors.bind(store);
+  store.setCursors = () => {
+    throw new Error('SQLITE_FULL: database or disk is full');
+  };
+  await pump.offer(store.insertEvents(range(0, 3)).stored); // ingest calls this as `void pump.offer(...)`
+  assert.match(logged.join('\n'), /disk is full/);
+  store.setCursors = setCursors;
+  await pump.offer(store.insertEvents(range(3, 5)).stored);
+  assert.deepEqual(a.seen, range(0, 5).map((e) => e.message));
+  assert.equal(store.getCursor('a'), store.lastSeq());
+});

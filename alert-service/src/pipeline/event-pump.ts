@@ -62,7 +62,9 @@ export class EventPump {
       this.again = true;
       return this.running;
     }
-    this.running = this.drain().finally(() => {
+    // Ingest calls this without awaiting it: a store failure (disk full) is logged here rather than
+    // left as an unhandled rejection that would end the process; the next wake-up tries again.
+    this.running = this.drain().catch((err: unknown) => this.opts.log?.(`event pump stopped on a store error: ${(err as Error).message}`)).finally(() => {
       this.running = undefined;
       if (this.again && !this.stopped) {
         this.again = false;
