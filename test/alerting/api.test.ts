@@ -81,6 +81,12 @@ describe('alerting API', () => {
       .send({ matchers: [{ name: 'user', value: '(a+)+$', is_regex: true }], ends_at: ends, comment: 'x', created_by: 'y' })
       .expect(400);
     assert.match(redos.body.error, /regex for user/);
+    // Unbalanced: would close the anchoring group and smuggle in `(?:a+)+`.
+    const breakout = await request(app)
+      .post('/api/silences')
+      .send({ matchers: [{ name: 'user', value: 'a+)+(b', is_regex: true }], ends_at: ends, comment: 'x', created_by: 'y' })
+      .expect(400);
+    assert.match(breakout.body.error, /invalid silence/);
     const backwards = await request(app)
       .post('/api/silences')
       .send({ matchers: [{ name: 'host', value: 'web-1' }], starts_at: ends, ends_at: new Date(clock.now()).toISOString(), comment: 'x', created_by: 'y' })

@@ -4,7 +4,7 @@
  * regex matchers are anchored at both ends.
  */
 import type { SilenceMatcher } from '../../generated/schema-types.js';
-import { unsafeRegexReason } from '../../detect/safe-regex.js';
+import { boundedTest, unsafeRegexReason } from '../../detect/safe-regex.js';
 
 export interface Matchable {
   rule_id: string;
@@ -41,10 +41,13 @@ export function compileMatcher(m: SilenceMatcher): CompiledMatcher {
   let test: (v: string) => boolean;
   if (m.is_regex) {
     // Silence regexes run on attacker-written values (hosts, IPs, usernames) inside emit(): no catastrophic backtracking.
+    // The value must be a regex on its own (throws SyntaxError otherwise): an unbalanced one like
+    // `a+)+(b` would close our anchoring group and build `^(?:a+)+(b)$`, a nested quantifier the check never saw.
+    new RegExp(m.value, 'u');
     const unsafe = unsafeRegexReason(m.value);
     if (unsafe) throw new SyntaxError(`regex for ${m.name}: ${unsafe}`);
     const re = new RegExp(`^(?:${m.value})$`, 'u');
-    test = (v) => re.test(v);
+    test = (v) => boundedTest(re, v);
   } else test = (v) => v === m.value;
   return { test: (alert) => test(attributeOf(alert, m.name)) === isEqual };
 }

@@ -87,7 +87,14 @@ export class SilenceRepository {
 
   refresh(nowMs: number): void {
     const rows = this.db.prepare('SELECT * FROM silence_entries WHERE starts_ms <= ? AND ends_ms > ?').all(nowMs, nowMs) as SilenceRow[];
-    this.active = rows.map((r) => ({ id: r.id, matcher: compileMatchers(JSON.parse(r.matchers_json) as SilenceMatcher[]) }));
+    this.active = rows.flatMap((r) => {
+      try {
+        return [{ id: r.id, matcher: compileMatchers(JSON.parse(r.matchers_json) as SilenceMatcher[]) }];
+      } catch {
+        // Stored before create() rejected it (e.g. an unbalanced regex): skip it rather than fail every tick.
+        return [];
+      }
+    });
   }
 
   activeIds(): number[] {
