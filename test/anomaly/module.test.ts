@@ -233,3 +233,19 @@ test('a failed transaction leaves memory as the store: consume counters and clos
   assert.equal(repo.hoursAt(T0)[0]?.features.total, 1, 'the retried close writes the counted hour');
   assert.equal(mod.status().open_buckets, 0);
 });
+
+test('an event that throws while counting rolls the whole batch back in memory (nothing half-counted)', async () => {
+  const { mod } = setup();
+  const broken = { ...ev({ time: T0 + 2 * MIN }), host: undefined } as unknown as ReturnType<typeof ev>;
+  await assert.rejects(async () => mod.consumer.consume([ev({ time: T0 + MIN, severity: 'error', message: 'x failed' }), broken], [1, 2]));
+  assert.equal(mod.status().open_buckets, 0);
+  assert.equal(mod.status().templates, 0);
+});
+
+test('error summary lists hosts named like Object.prototype keys', async () => {
+  const { mod } = setup();
+  await mod.consumer.consume(['__proto__', 'constructor'].map((host) => ev({ host, time: T0 + MIN, severity: 'error', message: 'disk failed' })), [1, 2]);
+  const t = mod.errorSummary({ fromMs: T0, toMs: T0 + HOUR }).templates[0]!;
+  assert.equal(t.hosts, 2);
+  assert.deepEqual(JSON.parse(JSON.stringify(t.by_host)), JSON.parse('{"__proto__": 1, "constructor": 1}'));
+});

@@ -8,7 +8,7 @@
  * AND the store seq of the last event it counted in ONE SQLite transaction; a redelivered event
  * at or below that seq is skipped. Either the transaction committed (seq saved → skipped on
  * redelivery) or it did not (nothing counted → counted on redelivery): no loss, no double count.
- * (Persisting each event id instead cost ~10 µs per event, a third of ingest.) If the transaction throws,
+ * (Persisting each event id instead cost ~10 µs per event, a third of ingest.) If counting or the transaction throws,
  * in-memory state is reloaded from SQLite so memory never runs ahead of the store.
  *
  * Closing: an hour closes once the clock passes its end by grace_period_minutes. While the
@@ -129,6 +129,11 @@ const REPLAY_RECENCY_MS = 60_000;
 const MAX_HOURS_PER_CLOSE = 24 * 7;
 const TICK_MS = 60_000;
 
+/** Host names come from log content: a plain {} would swallow a host called "__proto__". */
+function hostCounts(): Record<string, number> {
+  return Object.create(null) as Record<string, number>;
+}
+
 export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
   const { config: cfg, clock, sink } = deps;
   const log = deps.log ?? (() => {});
@@ -205,63 +210,65 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     const templateDeltas = new Map<string, { host: string; source: string; hour: number; id: number; count: number }>();
     let maxEventTime = -Infinity;
     let lastSeq = consumedThrough;
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i]!;
-      const seq = seqs[i];
-      if (seq !== undefined) {
-        if (seq <= consumedThrough) {
-          counters.duplicates++; // redelivered after a crash: already in the persisted buckets
-          continue;
-        }
-        lastSeq = seq;
-      }
-      const t = Date.parse(e.time);
-      if (!Number.isFinite(t)) continue;
-      if (t > now + cfg.max_clock_skew_minutes * 60_000) {
-        counters.future++;
-        continue;
-      }
-      maxEventTime = Math.max(maxEventTime, t);
-      const hour = hourOf(t);
-      // Closed already, or older than anything kept: a summary for it could never be used.
-      if ((closedThrough !== undefined && hour < closedThrough) || hour < now - cfg.retention_days * 24 * HOUR_MS) {
-        counters.late++;
-        continue;
-      }
-      let host = e.host.toLowerCase();
-      const source = sourceKey(e);
-      if (!series.has(seriesKey(host, source)) && series.size >= cfg.max_series) {
-        counters.seriesOverflow++;
-        host = OTHER_HOST;
-      }
-      const key = bucketKey(host, source, hour);
-      let bucket = buckets.get(key);
-      if (!bucket) {
-        // Forged timestamps spread over many hours must not open unbounded buckets.
-        if (buckets.size >= maxOpenBuckets) {
-          counters.bucketOverflow++;
-          continue;
-        }
-        bucket = new HourBucket(host, source, hour);
-        buckets.set(key, bucket);
-      }
-      touchSeries(host, source, hour);
-      bucket.add(e);
-      touched.add(bucket);
-      if (severityClass(e) !== 'info') {
-        const m = miner.add(e.message, t);
-        const dk = `${key}\u0000${m.id}`;
-        const d = templateDeltas.get(dk);
-        if (d) d.count++;
-        else templateDeltas.set(dk, { host, source, hour, id: m.id, count: 1 });
-        const ht = `${host}\u0000${m.id}`;
-        if (m.id !== OVERFLOW_TEMPLATE_ID && !hostTemplates.has(ht)) {
-          bucket.addNewTemplate(m.id);
-          if (hostTemplates.size < MAX_HOST_TEMPLATES) hostTemplates.add(ht);
-        }
-      }
-    }
+    // Any failure, while counting or while saving, reloads memory from the store: a batch is
+    // either counted in both or in neither.
     try {
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
+        const seq = seqs[i];
+        if (seq !== undefined) {
+          if (seq <= consumedThrough) {
+            counters.duplicates++; // redelivered after a crash: already in the persisted buckets
+            continue;
+          }
+          lastSeq = seq;
+        }
+        const t = Date.parse(e.time);
+        if (!Number.isFinite(t)) continue;
+        if (t > now + cfg.max_clock_skew_minutes * 60_000) {
+          counters.future++;
+          continue;
+        }
+        maxEventTime = Math.max(maxEventTime, t);
+        const hour = hourOf(t);
+        // Closed already, or older than anything kept: a summary for it could never be used.
+        if ((closedThrough !== undefined && hour < closedThrough) || hour < now - cfg.retention_days * 24 * HOUR_MS) {
+          counters.late++;
+          continue;
+        }
+        let host = e.host.toLowerCase();
+        const source = sourceKey(e);
+        if (!series.has(seriesKey(host, source)) && series.size >= cfg.max_series) {
+          counters.seriesOverflow++;
+          host = OTHER_HOST;
+        }
+        const key = bucketKey(host, source, hour);
+        let bucket = buckets.get(key);
+        if (!bucket) {
+          // Forged timestamps spread over many hours must not open unbounded buckets.
+          if (buckets.size >= maxOpenBuckets) {
+            counters.bucketOverflow++;
+            continue;
+          }
+          bucket = new HourBucket(host, source, hour);
+          buckets.set(key, bucket);
+        }
+        touchSeries(host, source, hour);
+        bucket.add(e);
+        touched.add(bucket);
+        if (severityClass(e) !== 'info') {
+          const m = miner.add(e.message, t);
+          const dk = `${key}\u0000${m.id}`;
+          const d = templateDeltas.get(dk);
+          if (d) d.count++;
+          else templateDeltas.set(dk, { host, source, hour, id: m.id, count: 1 });
+          const ht = `${host}\u0000${m.id}`;
+          if (m.id !== OVERFLOW_TEMPLATE_ID && !hostTemplates.has(ht)) {
+            bucket.addNewTemplate(m.id);
+            if (hostTemplates.size < MAX_HOST_TEMPLATES) hostTemplates.add(ht);
+          }
+        }
+      }
       repo.transaction(() => {
         for (const b of touched) repo.saveOpenBucket(b.host, b.source, b.hour, b.toState());
         for (const d of templateDeltas.values()) repo.addTemplateHour(d.host, d.source, d.hour, d.id, d.count);
@@ -462,7 +469,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     for (const r of repo.templateCounts(opts.fromMs, opts.toMs, host)) {
       let t = byTemplate.get(r.template_id);
       if (!t) {
-        t = { id: r.template_id, template: miner.template(r.template_id), total: 0, hosts: 0, by_host: {}, first_hour: new Date(r.first_hour).toISOString(), last_hour: new Date(r.last_hour).toISOString() };
+        t = { id: r.template_id, template: miner.template(r.template_id), total: 0, hosts: 0, by_host: hostCounts(), first_hour: new Date(r.first_hour).toISOString(), last_hour: new Date(r.last_hour).toISOString() };
         byTemplate.set(r.template_id, t);
       }
       t.total += r.count;
