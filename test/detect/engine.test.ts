@@ -230,3 +230,32 @@ test('window helpers: sorted insertion and widest window around an out-of-order 
   assert.deepEqual(widestWindowContaining(entries, i, 51), { lo: 0, hi: 3 }); // 0..50 now fits (first widest kept)
   assert.deepEqual(widestWindowContaining(entries, i, 40), { lo: 0, hi: 2 });
 });
+
+test('sequences by event time: a late event that completes a sequence already stored fires (ordered and unordered)', () => {
+  const seq = (ordered: boolean) =>
+    compile(
+      defineRule({
+        id: `test-late-seq-${ordered}`,
+        title: 'seq',
+        description: 'd',
+        severity: 'high',
+        match: { kinds: ['auth'] },
+        extract: (e) => ({ src_ip: e.fields.src_ip, step: e.message }),
+        fire: { mode: 'sequence', ordered, windowSec: 60, groupBy: ['src_ip'], steps: [{ name: 'failure', min: 2 }, { name: 'success', min: 1 }] },
+      }),
+    );
+  const f = (t: number) => ev(t, { message: 'failure', fields: { src_ip: 'a' } });
+  const s = (t: number) => ev(t, { message: 'success', fields: { src_ip: 'a' } });
+  for (const ordered of [true, false]) {
+    // Ordered: the success (t=30) arrives before the late second failure (t=20).
+    const { sink, engine: e } = engine([seq(ordered)]);
+    e.process([f(10), s(30), f(200), f(20)]);
+    assert.equal(sink.signals.length, 1, `ordered=${ordered}`);
+    assert.equal(sink.signals[0]!.first_seen, new Date(T0 + 10_000).toISOString());
+    assert.equal(sink.signals[0]!.last_seen, new Date(T0 + 30_000).toISOString());
+    // The late failure comes after the success in event time: not a success after failures.
+    const late = engine([seq(ordered)]);
+    late.engine.process([f(10), s(30), f(40)]);
+    assert.equal(late.sink.signals.length, ordered ? 0 : 1, `ordered=${ordered}, failure after success`);
+  }
+});

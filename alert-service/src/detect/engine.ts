@@ -265,36 +265,57 @@ export class DetectionEngine {
     return span.hi - span.lo + 1 >= rule.fire.threshold ? span : null;
   }
 
+  /** A sequence completed by entry i: a late event may complete one whose later steps are already stored. */
   private sequenceSpan(rule: CompiledRule, entries: WindowEntry[], i: number): Span | null {
-    const { steps, windowMs, ordered } = rule.fire;
-    const entry = entries[i]!;
-    if (ordered) {
-      // Checked when the final step arrives: walk back through earlier steps, latest first,
-      // each needing `min` events before the previous one, all within the window.
-      const last = steps[steps.length - 1]!;
-      if (!entry.steps?.includes(last.name)) return null;
-      const lowT = entry.t - windowMs;
-      let p = i - 1;
-      for (let s = steps.length - 2; s >= 0; s--) {
-        const step = steps[s]!;
-        let need = step.min;
-        while (p >= 0 && entries[p]!.t > lowT && need > 0) {
-          if (entries[p]!.steps?.includes(step.name)) need--;
-          p--;
-        }
-        if (need > 0) return null;
+    if (!rule.fire.ordered) return this.unorderedSpan(rule, entries, i);
+    // Every final step within reach after i ends a window holding i (one check for in-order input).
+    const ti = entries[i]!.t;
+    for (let end = i; end < entries.length && entries[end]!.t - ti < rule.fire.windowMs; end++) {
+      const span = this.orderedSpanEndingAt(rule, entries, end);
+      if (span) return span;
+    }
+    return null;
+  }
+
+  /** The final step at `end`, preceded by every earlier step (each `min` times, latest first) within the window. */
+  private orderedSpanEndingAt(rule: CompiledRule, entries: WindowEntry[], end: number): Span | null {
+    const { steps, windowMs } = rule.fire;
+    const entry = entries[end]!;
+    const last = steps[steps.length - 1]!;
+    if (!entry.steps?.includes(last.name)) return null;
+    const lowT = entry.t - windowMs;
+    let p = end - 1;
+    for (let s = steps.length - 2; s >= 0; s--) {
+      const step = steps[s]!;
+      let need = step.min;
+      while (p >= 0 && entries[p]!.t > lowT && need > 0) {
+        if (entries[p]!.steps?.includes(step.name)) need--;
+        p--;
       }
-      return { lo: p + 1, hi: i };
+      if (need > 0) return null;
     }
-    // Unordered: every step reaches its min within the window ending at the newest entry.
-    const hi = entries.length - 1;
-    const lo = upperBound(entries, entries[hi]!.t - windowMs);
-    for (const step of steps) {
-      let n = 0;
-      for (let k = lo; k <= hi && n < step.min; k++) if (entries[k]!.steps?.includes(step.name)) n++;
-      if (n < step.min) return null;
+    return { lo: p + 1, hi: end };
+  }
+
+  /**
+   * Every step reaching its min, in any order, in some window (end − W, end] holding entry i:
+   * the window slides over the ends within reach after i, step counts kept as it moves.
+   */
+  private unorderedSpan(rule: CompiledRule, entries: WindowEntry[], i: number): Span | null {
+    const { steps, windowMs } = rule.fire;
+    const counts = new Map<string, number>();
+    const count = (entry: WindowEntry, by: number) => {
+      for (const name of entry.steps ?? []) counts.set(name, (counts.get(name) ?? 0) + by);
+    };
+    const ti = entries[i]!.t;
+    let lo = upperBound(entries, ti - windowMs);
+    for (let k = lo; k < i; k++) count(entries[k]!, 1);
+    for (let end = i; end < entries.length && entries[end]!.t - ti < windowMs; end++) {
+      count(entries[end]!, 1);
+      while (entries[lo]!.t <= entries[end]!.t - windowMs) count(entries[lo++]!, -1);
+      if (steps.every((step) => (counts.get(step.name) ?? 0) >= step.min)) return { lo, hi: end };
     }
-    return { lo, hi };
+    return null;
   }
 
   private fire(rule: CompiledRule, g: GroupState, burst: WindowEntry[], trigger: LogEvent): void {
