@@ -53,6 +53,7 @@ for (const [what, opts, message] of [
   ['a number that is not one', { env: { LOGWARD_SERVER_PORT: 'eighty' } }, /LOGWARD_SERVER_PORT must be a number/],
   ['an unknown variable', { env: { LOGWARD_SERVR_PORT: '1' } }, /unknown setting LOGWARD_SERVR_PORT/],
   ['a token too short to be safe', { env: { LOGWARD_INGEST_TOKEN: 'short' } }, /ingest\.tokens\.0 must NOT have fewer than 12 characters/],
+  ['an array item, naming the variable that set the array', { env: { LOGWARD_INGEST_DATE_KEYS: '[1]' } }, /ingest\.date_keys\.0 must be string \(from LOGWARD_INGEST_DATE_KEYS\)/],
   ['an unknown key in the file, naming it', { file: 'typo.yaml:server:\n  prot: 1\n' }, /server: unknown key "prot"/],
   ['a wrong type in the file, naming the key and file', { file: 'type.yaml:storage:\n  retention_days: soon\n' }, /storage\.retention_days must be number \(in .*type\.yaml\)/],
   ['a file that is not YAML', { file: 'bad.yaml:server: [unclosed\n' }, /cannot parse/],

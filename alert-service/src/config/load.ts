@@ -99,6 +99,12 @@ const ALIASES: Record<string, string> = { LOGWARD_INGEST_TOKEN: 'LOGWARD_INGEST_
 /** The Fluent Bit agent's variables (fluent-bit/logward.env.example): not ours, but may share an env file. */
 const AGENT_VARIABLES = new Set(['LOGWARD_HOST', 'LOGWARD_PORT']);
 
+/** The variable that set `key` or the setting holding it (ingest.tokens.0 → LOGWARD_INGEST_TOKEN). */
+function variableFor(sources: ReadonlyMap<string, string>, key: string): string | undefined {
+  for (const [path, name] of sources) if (key === path || key.startsWith(path + '.')) return name;
+  return undefined;
+}
+
 export interface LoadOptions {
   /** Path of a YAML or JSON config file; missing → defaults only (unless `required`). */
   file?: string;
@@ -149,7 +155,8 @@ export function loadConfig(opts: LoadOptions = {}): LogwardConfig {
   if (!validate(merged)) {
     const err = validate.errors?.[0];
     const key = (err?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-    const via = sources.get(key) ? ` (from ${sources.get(key)})` : file ? ` (in ${file})` : '';
+    const variable = variableFor(sources, key);
+    const via = variable ? ` (from ${variable})` : file ? ` (in ${file})` : '';
     throw new ConfigError(`config error: ${describeErrors(validate.errors)}${via}`);
   }
   const config = merged as unknown as LogwardConfig;
