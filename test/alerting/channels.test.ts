@@ -182,6 +182,10 @@ describe('Slack (@slack/webhook → local HTTP server)', () => {
     assert.doesNotMatch(e400.message, /XXXX/, 'the webhook URL (a secret) is not in errors');
     const down = new SlackNotifier({ webhookUrl: `http://127.0.0.1:${await closedPort()}/x`, timeoutMs: 2000 });
     assert.equal((await rejection(down.send(msg))).retryable, true);
+    // A webhook URL fetch cannot parse is quoted in fetch's own error: it must not reach logs or GET /outbox.
+    const garbled = await rejection(new SlackNotifier({ webhookUrl: 'hooks.slack.com/services/T0/B0/SECRETTOKEN', timeoutMs: 2000 }).send(msg));
+    assert.equal(garbled.retryable, true);
+    assert.doesNotMatch(garbled.message, /SECRETTOKEN/);
     await notifier.send(msg);
   });
 

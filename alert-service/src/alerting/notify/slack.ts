@@ -46,7 +46,9 @@ export class SlackNotifier implements Notifier {
         return Promise.reject(new DeliveryError(detail, status >= 500));
       }
       const cause = (err as { original?: Error }).original ?? (err as Error);
-      throw new DeliveryError(`slack: request failed: ${cause?.message ?? String(err)}`, true);
+      // fetch quotes a URL it cannot parse ("Failed to parse URL from …"): never let the secret reach logs or GET /outbox.
+      const reason = (cause?.message ?? String(err)).split(this.opts.webhookUrl).join('<webhook url>');
+      throw new DeliveryError(`slack: request failed: ${reason}`, true);
     }
   }
 }
