@@ -213,3 +213,17 @@ detection:
   assert.deepEqual(skipped, []);
   assert.deepEqual(runDetection([pub!, priv!], rules).signals.map((s) => s.fields && (s.fields as Record<string, unknown>).client_ip), [['203.0.113.7']]);
 });
+
+test('malformed modifier values are reported and skipped, not misread (empty CIDR prefix, |i without |re, |exists: maybe)', () => {
+  const skippedReason = (d: string) => {
+    const { rules, skipped } = compileYaml(winRule(d));
+    assert.equal(rules.length, 0, d);
+    return skipped[0]!.reason;
+  };
+  // "10.0.0.0/" used to read as /0 and match every address.
+  assert.match(skippedReason('  sel:\n    IpAddress|cidr: 10.0.0.0/\n  condition: sel'), /bad CIDR prefix/);
+  assert.match(skippedReason('  sel:\n    IpAddress|cidr: 10.0.0.0/8/1\n  condition: sel'), /bad CIDR/);
+  assert.match(skippedReason("  sel:\n    TargetUserName|i: admin*\n  condition: sel"), /only valid after \|re/);
+  assert.match(skippedReason('  sel:\n    IpAddress|exists: maybe\n  condition: sel'), /exists needs true or false/);
+  assert.ok(matches(winRule('  sel:\n    IpAddress|cidr: 10.0.0.0/8\n  condition: sel'), logon));
+});

@@ -36,11 +36,12 @@ export type CidrTest = (ip: string) => boolean;
 
 /** Compiles "10.0.0.0/8" or "fc00::/7"; throws on a malformed network. */
 export function compileCidr(cidr: string): CidrTest {
-  const [net, bitsText] = cidr.trim().split('/');
-  const words = net ? ipWords(net) : undefined;
+  const [net, bitsText, ...rest] = cidr.trim().split('/');
+  const words = net && !rest.length ? ipWords(net) : undefined;
   if (!words) throw new Error(`bad CIDR ${cidr}`);
   const width = words.length * 32;
-  const bits = bitsText === undefined ? width : Number(bitsText);
+  // Digits only: Number('') is 0, and a "/0" read from "10.0.0.0/" would match every address.
+  const bits = bitsText === undefined ? width : /^\d{1,3}$/.test(bitsText) ? Number(bitsText) : NaN;
   if (!Number.isInteger(bits) || bits < 0 || bits > width) throw new Error(`bad CIDR prefix in ${cidr}`);
   const masks = words.map((_, i) => {
     const b = Math.max(0, Math.min(32, bits - i * 32));

@@ -81,8 +81,11 @@ function fieldPredicate(key: string, value: unknown): { pred: Pred; field: strin
   if (!field) throw new UnsupportedError(`keyword selection with modifiers (${key}) is not supported`);
   const mods = new Set(modList.map((m) => m.toLowerCase()));
   for (const m of mods) if (!KNOWN_MODIFIERS.has(m)) throw new UnsupportedError(`modifier |${m} is not supported`);
+  // i, m, s are flags of |re only; elsewhere they would be silently ignored.
+  for (const flag of ['i', 'm', 's']) if (mods.has(flag) && !mods.has('re')) throw new UnsupportedError(`modifier |${flag} is only valid after |re`);
   const get: SigmaGetter = sigmaGetter(field);
   if (mods.has('exists')) {
+    if (typeof value !== 'boolean' && value !== 'true' && value !== 'false') throw new UnsupportedError(`field ${field}: |exists needs true or false`);
     const want = value === true || value === 'true';
     return { field, pred: (e) => (get(e) !== undefined) === want };
   }
