@@ -249,3 +249,12 @@ test('error summary lists hosts named like Object.prototype keys', async () => {
   assert.equal(t.hosts, 2);
   assert.deepEqual(JSON.parse(JSON.stringify(t.by_host)), JSON.parse('{"__proto__": 1, "constructor": 1}'));
 });
+
+test('bounded series: overflow series cannot grow through attacker-chosen Windows channel names', async () => {
+  const { mod } = setup({ max_series: 3 });
+  await mod.consumer.consume(Array.from({ length: 3 }, (_, i) => ev({ host: `dc${i}`, channel: 'Security', time: T0 + MIN })));
+  await mod.consumer.consume(Array.from({ length: 50 }, (_, i) => ev({ host: `x${i}`, channel: `Chan${i}`, time: T0 + MIN })));
+  assert.equal(mod.status().series_overflow_events, 50);
+  assert.equal(mod.status().series_tracked, 4, 'the 3 series plus one (other) series for the windows kind');
+  assert.equal(mod.status().open_buckets, 4);
+});

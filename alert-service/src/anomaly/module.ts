@@ -237,10 +237,12 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
           continue;
         }
         let host = e.host.toLowerCase();
-        const source = sourceKey(e);
+        let source = sourceKey(e);
         if (!series.has(seriesKey(host, source)) && series.size >= cfg.max_series) {
           counters.seriesOverflow++;
+          // The source kind only: Windows channel names come from the log and would open new series.
           host = OTHER_HOST;
+          source = e.source.kind;
         }
         const key = bucketKey(host, source, hour);
         let bucket = buckets.get(key);

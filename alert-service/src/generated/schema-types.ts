@@ -646,7 +646,7 @@ export interface AnomalyConfig {
    */
   explain_z: number;
   /**
-   * Cap on distinct (host, source) series; events of further series are counted under host '(other)'.
+   * Cap on distinct (host, source) series; events of further series are counted under host '(other)' and their source kind (without the Windows channel, which comes from the log).
    */
   max_series: number;
   /**
