@@ -11,14 +11,12 @@
  *  - any single feature deviates by z ≥ z_threshold in its suspicious direction (the forest cannot
  *    isolate a spike in a feature that was constant in training; the z-check can).
  */
-import type { AnomalyConfig } from '../generated/schema-types.js';
+import type { AlertSignal, AnomalyConfig } from '../generated/schema-types.js';
 import { createDetector, restoreDetector, thresholdFromContamination, type AnomalyDetector, type SerializedForest } from './forest/index.js';
 import { mulberry32, sampleWithoutReplacement } from './forest/rng.js';
-import { buildBaseline, forestVectorFromRaw, MIN_SERIES_HOURS, parseBaseline, serializeBaseline, suspiciousZ, type Deviation, type SeriesBaseline } from './baseline.js';
+import { buildBaseline, deviations, forestVector, forestVectorFromRaw, MIN_SERIES_HOURS, parseBaseline, serializeBaseline, suspiciousZ, type Deviation, type SeriesBaseline } from './baseline.js';
 import { FEATURES, type FeatureVector } from './features.js';
-import { deviations, forestVector } from './baseline.js';
 import type { AnomalyRepository } from './repository.js';
-import type { AlertSignal } from '../generated/schema-types.js';
 
 const F = FEATURES.length;
 /**
@@ -89,10 +87,6 @@ export class TrainedModel {
     const baselines = new Map<string, SeriesBaseline>();
     for (const b of repo.modelBaselines(stored.id)) baselines.set(seriesKey(b.host, b.source), parseBaseline(b.baseline));
     return new TrainedModel(stored.id, JSON.parse(stored.info) as ModelInfo, detector, baselines);
-  }
-
-  hasSeries(host: string, source: string): boolean {
-    return this.baselines.has(seriesKey(host, source));
   }
 
   assess(host: string, source: string, hourMs: number, features: FeatureVector, cfg: Pick<AnomalyConfig, 'z_threshold' | 'explain_z'>): Assessment {

@@ -10,7 +10,7 @@ export const EULER_GAMMA = 0.5772156649015329;
 /**
  * 'standard' is the definition above. 'ml-isolation-forest' reproduces the npm package v0.1.0,
  * which computes 2·ln(n-1) + 0.57721 - 2(n-1)/n: γ added once instead of twice (H(i) ≈ ln i + γ
- * doubled), so its c(n) is ≈0.577 too small and its scores are shifted up.
+ * doubled), so its c(n) is ≈0.577 too small and E(h)/c(n) too large: its scores are pushed down.
  */
 export type PathLengthVariant = 'standard' | 'ml-isolation-forest';
 

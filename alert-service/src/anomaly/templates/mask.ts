@@ -23,8 +23,6 @@ const TRAIL_CHARS = new Set(')]}>"\'`,;:.!?');
 /** key=value nesting masked at most this deep (a=b=c=... must not recurse once per '='). */
 const MAX_KEY_NESTING = 2;
 
-export const MASKS = ['<UUID>', '<IP>', '<TIME>', '<EMAIL>', '<URL>', '<PATH>', '<HEX>', '<NUM>', '<STR>'] as const;
-
 function classify(core: string): string | undefined {
   if (UUID.test(core)) return '<UUID>';
   if (IPV4.test(core)) return '<IP>';
