@@ -322,6 +322,21 @@ describe('durable outbox', () => {
     assert.equal(failed[0]!.attempts, 1);
   });
 
+  it('keeps Retry-After within the backoff bounds: 0 is no tight loop, a huge value does not park the message', async () => {
+    const { mod, clock, slack } = setup({ outbox: { max_attempts: 3, backoff_initial_ms: 10_000, backoff_max_ms: 600_000 } });
+    slack.fail = (_m, call) => new DeliveryError('HTTP 429', true, call === 1 ? 0 : 1e12);
+    mod.emit(signal({ severity: 'critical' }));
+    await mod.flush();
+    assert.equal(slack.calls, 1, 'Retry-After: 0 still waits the backoff');
+    clock.advance(5_000);
+    await mod.flush();
+    assert.equal(slack.calls, 2);
+    clock.advance(600_000);
+    await mod.flush();
+    assert.equal(slack.calls, 3, 'a huge Retry-After is capped at backoff_max_ms');
+    assert.equal(mod.listOutbox({ status: 'failed', limit: 10 }).length, 1);
+  });
+
   it('a restart in the middle of an outage delivers every pending alert exactly once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'logward-alerting-'));
     try {

@@ -72,7 +72,10 @@ export class ChannelWorker {
       } catch (err) {
         const e = asDeliveryError(err);
         if (e.retryable && attempt < this.opts.maxAttempts) {
-          const delay = e.retryAfterMs ?? backoffDelay(attempt, { initialMs: this.opts.backoffInitialMs, maxMs: this.opts.backoffMaxMs, random: this.opts.random });
+          const backoff = backoffDelay(attempt, { initialMs: this.opts.backoffInitialMs, maxMs: this.opts.backoffMaxMs, random: this.opts.random });
+          // The server's Retry-After wins over our backoff, within bounds: "0" must not burn every attempt in a
+          // tight loop, and a huge value must not park the message for ever, neither sent nor failed.
+          const delay = e.retryAfterMs === undefined ? backoff : Math.max(backoff, Math.min(e.retryAfterMs, this.opts.backoffMaxMs));
           this.outbox.markRetry(row.id, this.opts.clock.now() + delay, e.message);
           this.counters.retried++;
           this.opts.log(`alerting: ${name} delivery of outbox #${row.id} failed (attempt ${attempt}), retry in ${Math.round(delay / 1000)} s: ${e.message}`);
