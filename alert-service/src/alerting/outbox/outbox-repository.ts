@@ -121,11 +121,6 @@ export class OutboxRepository {
     return this.db.prepare("UPDATE outbox_messages SET status = 'pending' WHERE status = 'sending'").run().changes;
   }
 
-  get(id: number): OutboxRow | undefined {
-    const r = this.db.prepare('SELECT * FROM outbox_messages WHERE id = ?').get(id) as RawRow | undefined;
-    return r && fromDb(r);
-  }
-
   list(filter: { status?: OutboxStatus; channel?: ChannelName; limit: number }): OutboxRow[] {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -148,10 +143,6 @@ export class OutboxRepository {
       status: OutboxStatus;
       n: number;
     }[];
-  }
-
-  nextAttemptAt(): number | undefined {
-    return (this.db.prepare("SELECT MIN(next_attempt_ms) AS m FROM outbox_messages WHERE status = 'pending'").get() as { m: number | null }).m ?? undefined;
   }
 
   pruneFinishedBefore(cutoffMs: number): void {

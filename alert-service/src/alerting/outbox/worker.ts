@@ -16,8 +16,6 @@ export interface WorkerOptions {
   random: () => number;
   clock: Clock;
   log: (m: string) => void;
-  onDelivered?: (row: OutboxRow) => void;
-  onFailed?: (row: OutboxRow, error: string) => void;
 }
 
 export class ChannelWorker {
@@ -42,10 +40,6 @@ export class ChannelWorker {
     return this.running;
   }
 
-  get busy(): boolean {
-    return this.running !== undefined;
-  }
-
   /** Stops taking new rows and waits (bounded) for the one in flight; an interrupted send stays 'sending' → re-sent on restart. */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
@@ -68,7 +62,6 @@ export class ChannelWorker {
         await this.sendWithTimeout(row);
         this.outbox.markSent(row.id, this.opts.clock.now());
         this.counters.sent++;
-        this.opts.onDelivered?.(row);
       } catch (err) {
         const e = asDeliveryError(err);
         if (e.retryable && attempt < this.opts.maxAttempts) {
@@ -83,7 +76,6 @@ export class ChannelWorker {
           this.outbox.markFailed(row.id, e.message);
           this.counters.failed++;
           this.opts.log(`alerting: ${name} delivery of outbox #${row.id} failed for good after ${attempt} attempt(s): ${e.message}`);
-          this.opts.onFailed?.(row, e.message);
         }
       }
     }

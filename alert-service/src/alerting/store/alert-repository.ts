@@ -239,10 +239,6 @@ export class AlertRepository {
     return this.db.prepare('SELECT * FROM alert_groups WHERE next_flush_ms <= ? ORDER BY next_flush_ms').all(nowMs) as GroupRow[];
   }
 
-  nextGroupFlush(): number | undefined {
-    return (this.db.prepare('SELECT MIN(next_flush_ms) AS m FROM alert_groups').get() as { m: number | null }).m ?? undefined;
-  }
-
   updateGroup(key: string, nextFlushMs: number, lastSentMs: number | null): void {
     this.db.prepare('UPDATE alert_groups SET next_flush_ms = ?, last_sent_ms = ? WHERE group_key = ?').run(nextFlushMs, lastSentMs, key);
   }
