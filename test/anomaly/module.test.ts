@@ -258,3 +258,25 @@ test('bounded series: overflow series cannot grow through attacker-chosen Window
   assert.equal(mod.status().series_tracked, 4, 'the 3 series plus one (other) series for the windows kind');
   assert.equal(mod.status().open_buckets, 4);
 });
+
+test('an hour is closed and scored in one transaction: a failed score write leaves it open, the retry scores it', async () => {
+  const db = openDatabase({ path: ':memory:' });
+  const repo = new AnomalyRepository(db);
+  const series = makeSeries(3, 7);
+  repo.transaction(() => generateHistory({ series, fromMs: T0 - 14 * 24 * HOUR, hours: 14 * 24, seed: 3, anomalyRate: 0 }, (r) => repo.insertHour(r.host, r.source, r.hour, r.features)));
+  repo.setState('closed_through', String(T0));
+  const clock = new ManualClock(T0 + 5 * MIN);
+  const { mod } = setup({ training_days: 14 }, db, clock);
+  mod.train();
+  await mod.consumer.consume(series.map((s) => ev({ host: s.host, kind: s.source, time: T0 + MIN })), [1, 2, 3]);
+  clock.t = T0 + HOUR + 11 * MIN;
+  db.exec(`CREATE TRIGGER fail_score BEFORE UPDATE OF score ON anomaly_hours BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+  assert.throws(() => mod.closeDueHours(), /disk full/);
+  assert.equal(repo.hoursAt(T0).length, 0, 'nothing of the hour committed');
+  assert.equal(mod.status().open_buckets, 3);
+  db.exec('DROP TRIGGER fail_score');
+  mod.closeDueHours();
+  const rows = repo.hoursAt(T0);
+  assert.equal(rows.length, 3);
+  assert.ok(rows.every((r) => r.score !== null && r.isAnomaly !== null), 'every summary of the hour is scored');
+});

@@ -111,6 +111,11 @@ interface SeriesSeen {
   lastHour: number;
 }
 
+interface ScoredRow {
+  row: HourRow;
+  a: Assessment;
+}
+
 interface Counters {
   late: number;
   future: number;
@@ -307,10 +312,10 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     const fillFrom = Math.max(closedThrough ?? runningSinceHour, runningSinceHour, boundary - MAX_HOURS_PER_CLOSE * HOUR_MS);
     for (let h = fillFrom; h < boundary; h += HOUR_MS) hours.add(h);
     for (const hour of [...hours].sort((a, b) => a - b)) {
-      const rows = closeHour(hour, hour >= runningSinceHour);
+      const closed = closeHour(hour, hour >= runningSinceHour);
       result.closedHours.push(new Date(hour).toISOString());
-      result.rows += rows;
-      if (model) result.alerts += scoreHour(hour);
+      result.rows += closed.rows;
+      result.alerts += emitAlerts(closed.anomalies);
     }
     if (closedThrough === undefined || boundary > closedThrough) {
       closedThrough = boundary;
@@ -324,8 +329,13 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     return result;
   }
 
-  function closeHour(hour: number, fillSilence: boolean): number {
+  /**
+   * Writes the hour's summaries and, with a model, their scores in one transaction: a crash cannot
+   * leave an hour closed but never scored (it would never be scored, nor alerted on, afterwards).
+   */
+  function closeHour(hour: number, fillSilence: boolean): { rows: number; anomalies: ScoredRow[] } {
     let rows = 0;
+    let anomalies: ScoredRow[] = [];
     const closing: string[] = [];
     repo.transaction(() => {
       const present = new Set<string>();
@@ -345,23 +355,32 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
           rows++;
         }
       }
+      if (model) anomalies = scoreHour(hour);
       repo.setState('closed_through', String(hour + HOUR_MS));
     });
     // Only once committed: a failed transaction must leave the buckets open in memory, as in the store.
     for (const key of closing) buckets.delete(key);
     closedThrough = Math.max(closedThrough ?? hour + HOUR_MS, hour + HOUR_MS);
-    return rows;
+    return { rows, anomalies };
   }
 
-  function scoreHour(hour: number): number {
+  /** Scores and saves every summary of the hour (inside closeHour's transaction); returns the anomalous ones. */
+  function scoreHour(hour: number): ScoredRow[] {
+    let scored: ScoredRow[];
+    try {
+      scored = repo.hoursAt(hour).map((row) => ({ row, a: model!.assess(row.host, row.source, hour, row.features, cfg) }));
+    } catch (err) {
+      // A model that cannot score must not keep the hour (and every later one) from closing.
+      log(`anomaly: scoring ${new Date(hour).toISOString()} failed, hour closed unscored: ${(err as Error).message}`);
+      return [];
+    }
+    for (const { row, a } of scored) repo.saveScore(row.host, row.source, hour, a.score, a.isAnomaly, JSON.stringify(a.explanation));
+    return scored.filter(({ a }) => a.isAnomaly);
+  }
+
+  function emitAlerts(anomalies: readonly ScoredRow[]): number {
     let alerts = 0;
-    const rows = repo.hoursAt(hour);
-    const scored: Array<{ row: HourRow; a: Assessment }> = rows.map((row) => ({ row, a: model!.assess(row.host, row.source, hour, row.features, cfg) }));
-    repo.transaction(() => {
-      for (const { row, a } of scored) repo.saveScore(row.host, row.source, hour, a.score, a.isAnomaly, JSON.stringify(a.explanation));
-    });
-    for (const { row, a } of scored) {
-      if (!a.isAnomaly) continue;
+    for (const { row, a } of anomalies) {
       try {
         sink.emit(toSignal(row, a));
         alerts++;
