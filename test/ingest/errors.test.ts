@@ -112,3 +112,29 @@ test('nesting in strings does not count as depth', async () => {
     .expect(204);
   assert.equal(count(), before + 1);
 });
+
+test('format json: a record nested too deep is dead-lettered, the rest of its chunk stored', async () => {
+  // A JSON app log line is attacker-written: it must not make the service refuse (and Fluent Bit drop) its whole chunk.
+  const before = count();
+  const deadBefore = t.service.store.deadLetters(10_000).length;
+  const deep = JSON.parse('{"a":'.repeat(40) + '1' + '}'.repeat(40));
+  const tricky = line(1300, 'Nov 21 10:00:03 web1 app[1]: odd text ], [ {"x": "\\"}" , ] }');
+  const res = await post().set('Content-Type', 'application/json').send(JSON.stringify([line(1000), { ...line(1100), x: deep }, tricky, [[deep]], line(1200)]));
+  assert.equal(res.status, 204, res.text);
+  assert.equal(count(), before + 3);
+  const dead = t.service.store.deadLetters(10_000);
+  assert.equal(dead.length - deadBefore, 2);
+  assert.match(dead[1]!.reason, /record 1: JSON nesting deeper than 16 levels/);
+  assert.match(dead[0]!.reason, /record 3: JSON nesting deeper than 16 levels/);
+  assert.ok(t.service.store.query({ limit: 10_000 }).some((e) => e.message.endsWith('odd text ], [ {"x": "\\"}" , ] }')));
+});
+
+for (const body of ['[{"log": "x"}, ]', '[{"log": "x"} {"log": "y"}]', '[{"log": "x"}] trailing', '[' + '{"a":'.repeat(40) + '1' + '}'.repeat(40) + ', {"log": "x"']) {
+  test(`format json with a too-deep record and broken syntax → 400 bad_json: ${body.slice(-30)}`, async () => {
+    const before = count();
+    const res = await post().set('Content-Type', 'application/json').send(body.includes('"a"') ? body : body.replace('[', '[' + '['.repeat(40) + ']'.repeat(40) + ','));
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.body.error, 'bad_json');
+    assert.equal(count(), before);
+  });
+}

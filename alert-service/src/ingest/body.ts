@@ -56,17 +56,22 @@ export async function decodeBody(raw: Buffer, contentEncoding: string | undefine
 
 export interface ParsedBody {
   records: unknown[];
-  /** json_lines only: lines that were not JSON. Reported as dead letters; the rest is kept. */
+  /**
+   * Records refused before JSON.parse (a json_lines line that is not JSON, a record nested deeper
+   * than max_depth), with their 1-based line or array position. Reported as dead letters; the rest is kept.
+   */
   badLines: Array<{ line: number; text: string; reason: string }>;
 }
 
-function firstNonSpace(text: string): number {
-  for (let i = 0; i < text.length; i++) {
+function firstNonSpace(text: string, from = 0, to = text.length): number {
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 0xfeff) return i;
   }
   return -1;
 }
+
+const badJson = (detail: string) => new IngestError(400, 'bad_json', `body is not valid JSON: ${detail.slice(0, 200)}`);
 
 /**
  * Fluent Bit `format: json` sends one array; `json_lines` one object per line. The
@@ -75,18 +80,78 @@ function firstNonSpace(text: string): number {
 export function parseBody(text: string, limits: BodyLimits): ParsedBody {
   const start = firstNonSpace(text);
   if (start < 0) throw new IngestError(400, 'empty_body', 'body is empty: expected a JSON array or JSON lines');
-  if (text.charCodeAt(start) === 91 /* [ */) {
-    if (exceedsDepth(text, limits.maxDepth + 1, start)) throw new IngestError(400, 'too_deep', `JSON nesting deeper than ${limits.maxDepth} levels`);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (err) {
-      throw new IngestError(400, 'bad_json', `body is not valid JSON: ${(err as Error).message.slice(0, 200)}`);
-    }
-    const records = parsed as unknown[];
-    if (records.length > limits.maxRecords) throw new IngestError(413, 'too_many_records', `${records.length} records exceed the limit of ${limits.maxRecords}`);
-    return { records, badLines: [] };
+  return text.charCodeAt(start) === 91 /* [ */ ? parseArray(text, start, limits) : parseLines(text, limits);
+}
+
+function parseArray(text: string, start: number, limits: BodyLimits): ParsedBody {
+  if (exceedsDepth(text, limits.maxDepth + 1, start)) return parseArrayByRecord(text, start, limits);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw badJson((err as Error).message);
   }
+  const records = parsed as unknown[];
+  if (records.length > limits.maxRecords) throw new IngestError(413, 'too_many_records', `${records.length} records exceed the limit of ${limits.maxRecords}`);
+  return { records, badLines: [] };
+}
+
+/**
+ * The slow path for an array holding something nested too deeply. One record that deep is log
+ * content an attacker may write (a JSON app log line), so it is dead-lettered like any invalid
+ * record instead of refusing (and so dropping) the whole chunk; only a body with nothing else
+ * in it is refused. Records are found by a linear scan and each is parsed on its own.
+ */
+function parseArrayByRecord(text: string, start: number, limits: BodyLimits): ParsedBody {
+  const records: unknown[] = [];
+  const badLines: ParsedBody['badLines'] = [];
+  const tooDeep = `JSON nesting deeper than ${limits.maxDepth} levels`;
+  for (const [from, to] of arrayElements(text, start)) {
+    const position = records.length + badLines.length + 1;
+    if (position > limits.maxRecords) throw new IngestError(413, 'too_many_records', `more than ${limits.maxRecords} records in one body`);
+    if (exceedsDepth(text, limits.maxDepth, from, to)) {
+      badLines.push({ line: position, text: text.slice(from, to).trim(), reason: `record ${position - 1}: ${tooDeep}` });
+      continue;
+    }
+    try {
+      records.push(JSON.parse(text.slice(from, to)));
+    } catch (err) {
+      throw badJson(`record ${position - 1}: ${(err as Error).message}`);
+    }
+  }
+  if (records.length === 0) throw new IngestError(400, 'too_deep', tooDeep);
+  return { records, badLines };
+}
+
+/** [from, to) of each element of the top-level array opening at `start`; throws bad_json if the array is malformed. */
+function arrayElements(text: string, start: number): Array<[number, number]> {
+  const elements: Array<[number, number]> = [];
+  let depth = 0;
+  let inString = false;
+  let from = start + 1;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) depth++;
+    else if ((c === 93 || c === 125) && depth > 0) depth--;
+    else if (c === 93 || c === 125) {
+      if (c !== 93) throw badJson('unexpected "}" in the array');
+      // The array's own "]": its last element, unless the array is empty ("[]", "[ ]").
+      if (elements.length || firstNonSpace(text, from, i) >= 0) elements.push([from, i]);
+      if (firstNonSpace(text, i + 1) >= 0) throw badJson('unexpected text after the array');
+      return elements;
+    } else if (c === 44 /* , */ && depth === 0) {
+      elements.push([from, i]);
+      from = i + 1;
+    }
+  }
+  throw badJson('unexpected end of the array');
+}
+
+function parseLines(text: string, limits: BodyLimits): ParsedBody {
   const records: unknown[] = [];
   const badLines: ParsedBody['badLines'] = [];
   let lineNo = 0;
