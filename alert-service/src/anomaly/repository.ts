@@ -1,6 +1,6 @@
 /**
  * SQLite tables of the anomaly module (all prefixed anomaly_). Hourly summaries are the training
- * history; open buckets, template state and the recently-consumed event ids are written in one
+ * history; open buckets, template state and the consumed-through store seq are written in one
  * transaction per consume() so a crash leaves them consistent with each other.
  */
 import type { Db } from '../store/database.js';
