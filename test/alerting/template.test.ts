@@ -39,6 +39,15 @@ describe('template renderer', () => {
     assert.equal(subject, '[FIRING] evil X-Y: 1');
   });
 
+  it('bounds HTML output without cutting an entity or a tag', () => {
+    const t = template('{{#each xs}}<td class="v">{{this}}</td>{{/each}}', 'html');
+    for (let pad = 0; pad < 24; pad++) {
+      const out = t.render({ xs: ['x'.repeat(pad), ...Array.from({ length: 100 }, () => '<'.repeat(500))] });
+      assert.ok(out.length <= 200_000);
+      assert.match(out, /(?:&lt;|<\/td>|>)…$/, `cut badly: ${out.slice(-12)}`);
+    }
+  });
+
   it('loads overrides from config and from template files, and reports broken ones by name', () => {
     const dir = mkdtempSync(join(tmpdir(), 'logward-tmpl-'));
     try {

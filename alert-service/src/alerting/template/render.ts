@@ -117,6 +117,22 @@ function renderNodes(nodes: Node[], scope: Scope, target: EscapeTarget, out: str
   }
 }
 
+/**
+ * Bounds a rendered message. HTML is never cut inside an entity (`&l` shows as garbage) or a tag
+ * (an unterminated `<td` swallows what follows); open elements are closed by the mail client.
+ */
+function bounded(s: string, target: EscapeTarget): string {
+  if (s.length <= MAX_OUTPUT) return s;
+  let out = s.slice(0, MAX_OUTPUT - 1);
+  if (target === 'html') {
+    const amp = out.lastIndexOf('&');
+    if (amp > out.lastIndexOf(';')) out = out.slice(0, amp);
+    const lt = out.lastIndexOf('<');
+    if (lt > out.lastIndexOf('>')) out = out.slice(0, lt);
+  }
+  return out + '…';
+}
+
 export interface Template {
   render(context: Record<string, unknown>): string;
 }
@@ -128,8 +144,7 @@ export function template(source: string, target: EscapeTarget): Template {
     render(context) {
       const out: string[] = [];
       renderNodes(nodes, { ctx: context }, target, out);
-      const s = out.join('');
-      return s.length > MAX_OUTPUT ? s.slice(0, MAX_OUTPUT) : s;
+      return bounded(out.join(''), target);
     },
   };
 }
