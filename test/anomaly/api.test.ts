@@ -112,3 +112,21 @@ test('invalid parameters get a 400 with a JSON error naming the parameter', asyn
     assert.equal(typeof res.body.error, 'string');
   }
 });
+
+test('error summary times: an ISO time without offset is UTC whatever the server zone; impossible days get a 400', async () => {
+  const { server } = app(false);
+  const tz = process.env.TZ;
+  process.env.TZ = 'Europe/Berlin';
+  try {
+    const res = await request(server).get('/api/anomaly/errors?from=2026-03-01T10:00:00&to=2026-03-02').expect(200);
+    assert.equal(res.body.from, '2026-03-01T10:00:00.000Z');
+    assert.equal(res.body.to, '2026-03-02T00:00:00.000Z');
+    const withOffset = await request(server).get('/api/anomaly/errors?from=2026-03-01T10:00:00%2B01:00&to=2026-03-01T12:00:00Z').expect(200);
+    assert.equal(withOffset.body.from, '2026-03-01T09:00:00.000Z');
+  } finally {
+    if (tz === undefined) delete process.env.TZ;
+    else process.env.TZ = tz;
+  }
+  const bad = await request(server).get('/api/anomaly/errors?from=2026-02-30&to=2026-03-02').expect(400);
+  assert.match(bad.body.error, /'from' must be an ISO 8601 time/);
+});

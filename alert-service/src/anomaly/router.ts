@@ -42,14 +42,26 @@ function hostParam(q: Query): string | undefined {
   return raw;
 }
 
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * ISO 8601 date or date-time; without an offset it is UTC (Date.parse would use the server's zone
+ * for a date-time but UTC for a date), and an impossible day (02-30) is NaN, not rolled over.
+ */
+function parseIsoTime(raw: string): number {
+  const m = ISO_TIME.exec(raw);
+  if (!m) return NaN;
+  const [, y, mo, d, time, zone] = m;
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (day.getUTCFullYear() !== Number(y) || day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d)) return NaN;
+  return time === undefined ? day.getTime() : Date.parse(`${y}-${mo}-${d}T${time}${zone ?? 'Z'}`);
+}
+
 /** ISO 8601 date-time (or date) or epoch milliseconds. */
 function timeParam(q: Query, name: string): number | undefined {
   const raw = single(q, name);
   if (raw === undefined) return undefined;
-  let ms: number;
-  if (/^\d{10,14}$/.test(raw)) ms = Number(raw);
-  else if (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw)) ms = Date.parse(raw);
-  else ms = NaN;
+  const ms = /^\d{10,14}$/.test(raw) ? Number(raw) : parseIsoTime(raw);
   if (!Number.isFinite(ms)) throw new BadRequest(`'${name}' must be an ISO 8601 time (2026-01-31T10:00:00Z) or epoch milliseconds, got "${raw.slice(0, 40)}"`);
   return ms;
 }
