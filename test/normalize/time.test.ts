@@ -125,6 +125,16 @@ describe('timestamp formats', () => {
     assert.equal(b.time_source, 'received');
   });
 
+  it('a line time far past the collection and receive times falls back (it would sort after everything and never be pruned)', () => {
+    for (const text of ['{"time":"9999-12-31T00:00:00Z","msg":"x"}', '2099-01-01T00:00:00Z web1 x: y', '{"ts":4102444800,"msg":"x"}']) {
+      const ev = line(text, '/var/log/syslog', ctx);
+      assert.equal(ev.time_source, 'collector', text);
+      assert.equal(ev.time, '2026-11-21T23:47:51.000Z', text);
+    }
+    // a host clock a little ahead is still believed
+    assert.equal(line('{"time":"2026-11-22T01:00:00Z","msg":"x"}', '/var/log/myapp/a.log', ctx).time_source, 'line');
+  });
+
   it('impossible dates in a line fall back instead of rolling over or throwing', () => {
     for (const text of ['Feb 30 10:00:00 web1 x: y', 'Nov 21 25:00:00 web1 x: y', '2026-13-01 10:00:00 ERROR x', '{"time":"99999-01-01T00:00:00Z","msg":"x"}', '{"time":-5,"msg":"x"}']) {
       const ev = line(text, '/var/log/syslog', ctx);

@@ -496,7 +496,7 @@ export interface NormalizeConfig {
    */
   host_form?: 'short' | 'full';
   /**
-   * RFC 3164 timestamps have no year: the year chosen is the latest one that does not put the line more than this far after the collection time (so a December line read in January is last year's)
+   * RFC 3164 timestamps have no year: the year chosen is the latest one that does not put the line more than this far after the collection time (so a December line read in January is last year's). Also the most any line time may lie after the collection time: a later one is not believed and the collector time is used.
    */
   syslog_future_tolerance_hours?: number;
   /**

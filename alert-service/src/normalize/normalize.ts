@@ -187,10 +187,19 @@ interface Provenance {
   recordId?: number;
 }
 
+/**
+ * Latest event time a line may claim: collection (or receive) time plus the clock-skew tolerance.
+ * A later time is broken or crafted; believed, a year-9999 event would sort after every real one
+ * and outlive retention (which goes by event time) for ever, so the event falls back to the collector time.
+ */
+function latestPlausibleMs(ctx: RecordContext, c: Compiled): number {
+  return Math.max(ctx.receivedAt.getTime(), ctx.collectedAt?.getTime() ?? 0) + c.toleranceMs;
+}
+
 function assemble(d: Draft, p: Provenance, ctx: RecordContext, c: Compiled): LogEvent {
   let time: string;
   let timeSource: LogEvent['time_source'];
-  if (d.timeMs !== undefined) {
+  if (d.timeMs !== undefined && d.timeMs <= latestPlausibleMs(ctx, c)) {
     time = isoOf(d.timeMs);
     timeSource = 'line';
   } else if (ctx.collectedAt && inRange(ctx.collectedAt.getTime())) {
