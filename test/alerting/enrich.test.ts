@@ -56,6 +56,8 @@ describe('local geo database (GeoLite2 City mmdb + ASN ranges from npm)', () => 
     assert.ok(gb.city, 'a city for a well-known test address');
     const cf6 = geo.lookup('2606:4700:4700::1111')!;
     assert.equal(cf6.asn, 13335);
+    // IPv4-mapped, as dual-stack servers log IPv4 clients.
+    for (const mapped of ['::ffff:8.8.8.8', '::FFFF:808:808']) assert.deepEqual(geo.lookup(mapped), google, mapped);
     const enricher = new IpEnricher(geo);
     const [e] = enricher.enrich({ group: { src_ip: '8.8.8.8' } });
     assert.equal(e!.key, 'group.src_ip');

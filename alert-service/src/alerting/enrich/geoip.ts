@@ -131,6 +131,14 @@ function ipv6ToBigInt(ip: string): bigint {
   return groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g || '0', 16)), 0n);
 }
 
+/** `::ffff:8.8.8.8` (how dual-stack servers log IPv4 clients) as the IPv4 address it is: the v6 files do not cover it. */
+function unmapIpv4(ip: string): string {
+  const n = ipv6ToBigInt(ip);
+  if (n >> 32n !== 0xffffn) return ip;
+  const v = Number(n & 0xffffffffn);
+  return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+}
+
 export class LocalGeoDatabase implements GeoLookup {
   private city4?: Reader<Response>;
   private city6?: Reader<Response>;
@@ -165,8 +173,9 @@ export class LocalGeoDatabase implements GeoLookup {
     this.loaded = true;
   }
 
-  lookup(ip: string): GeoResult | undefined {
+  lookup(address: string): GeoResult | undefined {
     if (!this.loaded) return undefined;
+    const ip = isIP(address) === 6 ? unmapIpv4(address) : address;
     const family = isIP(ip);
     if (!family) return undefined;
     const city = (family === 4 ? this.city4 : this.city6)?.get(ip) as CityRecord | null | undefined;
