@@ -452,9 +452,14 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     return m.info;
   }
 
-  function notTrainedMessage(): string {
-    const h = repo.historyExtent(trainingRange(cfg.training_days).fromMs, trainingRange(cfg.training_days).toMs).hours;
-    return `no model trained yet (${h} hours of history, need ${cfg.min_training_hours})`;
+  /** Closed history in the default training window. */
+  function historyExtent(): { rows: number; hours: number } {
+    const range = trainingRange(cfg.training_days);
+    return repo.historyExtent(range.fromMs, range.toMs);
+  }
+
+  function notTrainedMessage(historyHours: number): string {
+    return new NotEnoughHistoryError(historyHours, cfg.min_training_hours).message;
   }
 
   // ---------------------------------------------------------------- queries
@@ -480,7 +485,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
       anomalies: hours.filter((h) => h.is_anomaly).length,
       hours,
     };
-    if (!model) result.message = notTrainedMessage();
+    if (!model) result.message = notTrainedMessage(historyExtent().hours);
     return result;
   }
 
@@ -509,14 +514,13 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
   }
 
   function status(): AnomalyStatus {
-    const range = trainingRange(cfg.training_days);
-    const extent = repo.historyExtent(range.fromMs, range.toMs);
+    const extent = historyExtent();
     return {
       enabled: cfg.enabled,
       trained: !!model,
       message: model
         ? `model trained ${model.info.trained_at} on ${model.info.history_hours} hours (${model.info.history_rows} rows, ${model.info.series} series)`
-        : `no model trained yet (${extent.hours} hours of history, need ${cfg.min_training_hours})`,
+        : notTrainedMessage(extent.hours),
       model: model?.info ?? null,
       detector: cfg.detector,
       threshold: model?.info.threshold ?? null,
