@@ -394,6 +394,10 @@ describe('durable outbox', () => {
 });
 
 describe('daily digest', () => {
+  it('refuses an unknown time zone at start-up instead of failing every tick', () => {
+    assert.throws(() => setup({ digest: { enabled: true, timezone: 'Europe/Pariss' } }, { channels: ['email'] }), /digest\.timezone: unknown time zone "Europe\/Pariss"/);
+  });
+
   it('is sent at the configured local hour even without alerts, once per day across restarts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'logward-digest-'));
     try {

@@ -37,6 +37,15 @@ export function localDayHour(ms: number, timeZone: string): { day: string; hour:
   return { day: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
 }
 
+function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const isoHour = (iso: string) => (iso.length >= 13 ? `${iso.slice(0, 13)}:00Z` : iso);
 
 export function buildDigest(alerts: AlertRow[], opts: { day: string; timezone: string; startMs: number; endMs: number; topIps: number; enricher: IpEnricher; publicUrl: string }): DigestData {
@@ -140,6 +149,9 @@ export class DigestScheduler {
     private readonly deps: { config: AlertingConfig; alerts: AlertRepository; outbox: OutboxRepository; enricher: IpEnricher; publicUrl: string },
   ) {
     db.exec(`CREATE TABLE IF NOT EXISTS alert_digest_runs (day TEXT PRIMARY KEY, created_ms INTEGER NOT NULL, outbox_id INTEGER)`);
+    // A misspelt zone would otherwise throw on every tick: no digest ever, and the tick's pruning skipped with it.
+    const { enabled, timezone } = deps.config.digest;
+    if (enabled && !isTimeZone(timezone)) throw new RangeError(`alerting.digest.timezone: unknown time zone ${JSON.stringify(timezone)}`);
   }
 
   /** Enqueues today's digest if its hour has come and it was not enqueued yet. Returns the outbox id when it did. */
