@@ -280,3 +280,12 @@ test('an hour is closed and scored in one transaction: a failed score write leav
   assert.equal(rows.length, 3);
   assert.ok(rows.every((r) => r.score !== null && r.isAnomaly !== null), 'every summary of the hour is scored');
 });
+
+test('events dropped as future or unparsable still advance the redelivery seq', async () => {
+  const { mod } = setup();
+  const batch = [ev({ time: T0 + 5 * HOUR }), { ...ev({ time: T0 }), time: 'not a time' }];
+  await mod.consumer.consume(batch, [1, 2]);
+  await mod.consumer.consume(batch, [1, 2]);
+  assert.equal(mod.status().future_events_dropped, 1);
+  assert.equal(mod.status().duplicate_events_skipped, 2);
+});
