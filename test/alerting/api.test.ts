@@ -93,6 +93,11 @@ describe('alerting API', () => {
       .expect(400);
     assert.match(backwards.body.error, /ends_at must be after starts_at/);
     await request(app).post('/api/silences').send({ matchers: [{ name: 'host', value: 'web-1', extra: 1 }], ends_at: ends, comment: 'x', created_by: 'y' }).expect(400);
+    // Would silence every alert (Alertmanager refuses these too).
+    for (const matchers of [[{ name: 'src_ip', value: '' }], [{ name: 'host', value: '.*', is_regex: true }], [{ name: 'hots', value: 'web-1', is_equal: false }]]) {
+      const all = await request(app).post('/api/silences').send({ matchers, ends_at: ends, comment: 'x', created_by: 'y' }).expect(400);
+      assert.match(all.body.error, /at least one matcher must not match the empty string/);
+    }
 
     const created = await request(app)
       .post('/api/silences')

@@ -5,7 +5,10 @@
  */
 import type { Db } from '../../store/database.js';
 import type { Silence, SilenceMatcher, SilenceRequest } from '../../generated/schema-types.js';
-import { compileMatchers, type CompiledMatcher, type Matchable } from './matcher.js';
+import { compileMatcher, compileMatchers, type CompiledMatcher, type Matchable } from './matcher.js';
+
+/** An alert with every attribute empty: what a matcher on a key the alert lacks sees. */
+const NOTHING: Matchable = { rule_id: '', host: '', severity: '', source: '', group: {} };
 
 interface SilenceRow {
   id: number;
@@ -50,9 +53,11 @@ export class SilenceRepository {
     };
   }
 
-  /** Validates regexes (throws SyntaxError) before storing. */
+  /** Validates regexes (throws SyntaxError) and the matcher set (RangeError) before storing. */
   create(req: SilenceRequest, nowMs: number): Silence {
-    compileMatchers(req.matchers);
+    // As Alertmanager: matchers that all match the empty string (`src_ip=""`, `host=~".*"`, a misspelt key with
+    // `!=`) would silence every alert.
+    if (req.matchers.every((m) => compileMatcher(m).test(NOTHING))) throw new RangeError('at least one matcher must not match the empty string');
     const starts = req.starts_at ? Date.parse(req.starts_at) : nowMs;
     const ends = Date.parse(req.ends_at);
     if (!(ends > starts)) throw new RangeError('ends_at must be after starts_at');
