@@ -57,7 +57,8 @@ export class SilenceRepository {
   create(req: SilenceRequest, nowMs: number): Silence {
     // As Alertmanager: matchers that all match the empty string (`src_ip=""`, `host=~".*"`, a misspelt key with
     // `!=`) would silence every alert.
-    if (req.matchers.every((m) => compileMatcher(m).test(NOTHING))) throw new RangeError('at least one matcher must not match the empty string');
+    const compiled = req.matchers.map(compileMatcher);
+    if (compiled.every((m) => m.test(NOTHING))) throw new RangeError('at least one matcher must not match the empty string');
     const starts = req.starts_at ? Date.parse(req.starts_at) : nowMs;
     const ends = Date.parse(req.ends_at);
     if (!(ends > starts)) throw new RangeError('ends_at must be after starts_at');
