@@ -5,6 +5,7 @@ import express from 'express';
 import request from 'supertest';
 import { createAlertingModule, alertingConfig, DeliveryError } from '../../alert-service/src/alerting/index.js';
 import { ManualClock, RecordingNotifier, memoryDb, signal } from './helpers.js';
+import { describeErrors, validatorFor } from '../../alert-service/src/schema/registry.js';
 
 function setup() {
   const clock = new ManualClock();
@@ -47,6 +48,8 @@ describe('alerting API', () => {
     assert.equal(one.body.notifications[0].channel, 'slack');
     assert.equal(one.body.notifications[0].status, 'sent');
     assert.equal(one.body.url, `https://logward.example/alerts/${id}`);
+    const record = validatorFor('alert-record.schema.json');
+    for (const body of [one.body, ...all.body.alerts]) assert.ok(record(body), describeErrors(record.errors));
     const v6 = all.body.alerts.find((a: { rule_id: string }) => a.rule_id === 'other');
     assert.equal(v6.enrichment[0].scope, 'documentation');
     await request(app).get('/api/alerts/999').expect(404);

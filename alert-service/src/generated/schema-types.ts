@@ -180,6 +180,10 @@ export interface AlertRecord {
    * Source IPs found in group, labels and fields
    */
   enrichment?: IpEnrichment[];
+  /**
+   * Delivery log of this alert (GET /api/alerts/:id only)
+   */
+  notifications?: OutboxItem[];
 }
 /**
  * What is known about one IP address from local data: its address class (private and reserved ranges labelled) and, for public addresses, country, city and ASN.
@@ -212,6 +216,21 @@ export interface IpEnrichment {
   city?: string;
   asn?: number;
   as_org?: string;
+}
+/**
+ * One queued notification for one channel (GET /api/outbox). The rendered message itself is not returned.
+ */
+export interface OutboxItem {
+  id: number;
+  channel: 'email' | 'slack' | 'forward';
+  kind: 'alerts' | 'held_back' | 'digest';
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  next_attempt_at: string;
+  last_error?: string | null;
+  created_at: string;
+  sent_at?: string | null;
+  alert_ids: number[];
 }
 /**
  * What a detector (rule, Sigma rule, anomaly detector, LLM review) emits when it fires. The alerting stage turns signals with the same fingerprint into one alert record.
@@ -1007,21 +1026,6 @@ export interface LogEvent {
   severity: Severity;
   message: string;
   fields: EventFields;
-}
-/**
- * One queued notification for one channel (GET /api/outbox). The rendered message itself is not returned.
- */
-export interface OutboxItem {
-  id: number;
-  channel: 'email' | 'slack' | 'forward';
-  kind: 'alerts' | 'held_back' | 'digest';
-  status: 'pending' | 'sending' | 'sent' | 'failed';
-  attempts: number;
-  next_attempt_at: string;
-  last_error?: string | null;
-  created_at: string;
-  sent_at?: string | null;
-  alert_ids: number[];
 }
 /**
  * A line from Fluent Bit's tail input without a parser: the whole line is in `log`. This is what fluent-bit/ in this repo sends; parsing happens in the service.
