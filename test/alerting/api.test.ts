@@ -116,6 +116,12 @@ describe('alerting API', () => {
     assert.equal((await request(app).get('/api/silences?all=1').expect(200)).body.silences.length, 1);
     assert.equal((await request(app).get('/api/alerts?state=firing').expect(200)).body.alerts.length, 1);
     await request(app).delete('/api/silences/77').expect(404);
+    const later = await request(app)
+      .post('/api/silences')
+      .send({ matchers: [{ name: 'host', value: 'db-1' }], starts_at: ends, ends_at: new Date(Date.parse(ends) + 3600_000).toISOString(), comment: 'next window', created_by: 'erin' })
+      .expect(201);
+    assert.equal(later.body.status, 'pending');
+    assert.equal((await request(app).delete(`/api/silences/${later.body.id}`).expect(200)).body.status, 'expired', 'a pending silence expired is expired');
   });
 
   it('shows failed outbox items and retries them', async () => {

@@ -84,9 +84,9 @@ export class SilenceRepository {
     return rows.map((r) => this.toSilence(r, nowMs));
   }
 
-  /** Expires a silence now (kept for the record, as Alertmanager does). */
+  /** Expires a silence now (kept for the record, as Alertmanager does); a pending one starts now too, or it would read as pending for ever. */
   expire(id: number, nowMs: number): Silence | undefined {
-    const changed = this.db.prepare('UPDATE silence_entries SET ends_ms = MIN(ends_ms, ?) WHERE id = ?').run(nowMs, id).changes;
+    const changed = this.db.prepare('UPDATE silence_entries SET ends_ms = MIN(ends_ms, ?), starts_ms = MIN(starts_ms, ?) WHERE id = ?').run(nowMs, nowMs, id).changes;
     this.refresh(nowMs);
     return changed ? this.get(id, nowMs) : undefined;
   }
