@@ -36,12 +36,28 @@ export interface Service {
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 const PRUNE_INTERVAL_MS = 3_600_000;
+/** Under Docker's 10 s between SIGTERM and SIGKILL, so the modules still get to flush. */
+const SHUTDOWN_GRACE_MS = 8_000;
 
 /** Refuses configurations that would expose an open ingest endpoint to the network. */
 export function checkExposure(config: LogwardConfig): void {
   if (!config.ingest.tokens.length && !LOOPBACK_HOSTS.has(config.server.host)) {
     throw new Error(`config error: ingest.tokens is empty but server.host is ${config.server.host}: set LOGWARD_INGEST_TOKEN (at least 16 characters) or listen on 127.0.0.1`);
   }
+}
+
+/**
+ * Stops accepting and lets requests in progress finish. server.close() alone closes only the
+ * connections idle at that moment: one busy then (Fluent Bit keeps its connections alive) would
+ * hold shutdown for the whole keep-alive timeout. So idle connections are closed as requests
+ * finish, and whatever still runs after the grace period is cut (Fluent Bit retries it).
+ */
+async function closeServer(s: Server): Promise<void> {
+  const idle = setInterval(() => s.closeIdleConnections(), 50);
+  const cut = setTimeout(() => s.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  clearInterval(idle);
+  clearTimeout(cut);
 }
 
 export async function createService(config: LogwardConfig, opts: ServiceOptions = {}): Promise<Service> {
@@ -124,13 +140,7 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
     },
     async stop() {
       if (pruneTimer) clearInterval(pruneTimer);
-      if (server) {
-        const s = server;
-        await new Promise<void>((resolve) => {
-          s.close(() => resolve());
-          s.closeIdleConnections();
-        });
-      }
+      if (server) await closeServer(server);
       await decoder.close();
       await pump.stop();
       for (const m of [...modules].reverse()) await m.stop?.();

@@ -103,3 +103,22 @@ test('logward serve refuses a wrong setting with a message naming it', async () 
   assert.equal(code, 2);
   assert.match(err, /storage\.synchronous must be equal to one of the allowed values \(from LOGWARD_STORAGE_SYNCHRONOUS\)/);
 });
+
+test('stop() answers a request in flight, then closes its kept-alive connection at once instead of waiting out the 65 s keep-alive', async () => {
+  const s = await startTestService({ ingest: { tokens: ['service-token-1234'] } });
+  const port = await s.service.listen();
+  const http = await import('node:http');
+  const body = JSON.stringify([{ log: 'Nov 21 10:00:03 web1 sshd[1]: hello', file: '/var/log/auth.log', offset: 0, hostname: 'web1' }]);
+  const agent = new http.Agent({ keepAlive: true });
+  const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: '/v1/ingest', agent, headers: { Authorization: 'Bearer service-token-1234', 'Content-Type': 'application/json', 'Content-Length': String(body.length) } });
+  const answered = new Promise<number>((r) => req.on('response', (res) => (res.resume(), r(res.statusCode!))));
+  req.write(body.slice(0, 10));
+  await new Promise((r) => setTimeout(r, 100)); // the request is in progress, its body half sent
+  const started = Date.now();
+  const stopped = s.close();
+  req.end(body.slice(10));
+  assert.equal(await answered, 204);
+  await stopped;
+  assert.ok(Date.now() - started < 5000, `stop took ${Date.now() - started} ms`);
+  agent.destroy();
+});
