@@ -12,6 +12,7 @@ import { createAlertingModule, alertingConfig, DeliveryError, type ChannelName }
 import { openDatabase, type Db } from '../../alert-service/src/store/database.js';
 import type { EmailMessage, ForwardMessage, SlackMessage } from '../../alert-service/src/alerting/notify/notifier.js';
 import { ManualClock, RecordingNotifier, memoryDb, signal } from './helpers.js';
+import { HeldBackLedger } from '../../alert-service/src/alerting/outbox/rate-limit.js';
 
 const S = 1000;
 
@@ -266,6 +267,12 @@ describe('rate limits', () => {
     assert.match((slack.sent[1] as SlackMessage).text, /HELD BACK/);
     assert.match(JSON.stringify(slack.sent[1]), /\+3 more alerts held back/);
     assert.deepEqual(mod.listOutbox({ limit: 10 }).map((o) => o.kind).sort(), ['alerts', 'held_back']);
+  });
+
+  it('names the worst severity held back for a rule, not the first', () => {
+    const ledger = new HeldBackLedger(memoryDb());
+    for (const severity of ['low', 'critical', 'medium']) ledger.add('email', [{ rule_id: 'r', title: 'T', severity }], 0);
+    assert.deepEqual(ledger.peek('email').map((h) => [h.severity, h.alerts]), [['critical', 3]]);
   });
 });
 

@@ -6,6 +6,10 @@
  */
 import type { Db } from '../../store/database.js';
 import type { ChannelName } from '../notify/notifier.js';
+import { SEVERITY_ORDER } from '../template/context.js';
+
+/** SQL rank of a severity column, in SEVERITY_ORDER. */
+const severityRankSql = (column: string) => `CASE ${column} ${SEVERITY_ORDER.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE -1 END`;
 
 export class TokenBucket {
   private tokens: number;
@@ -68,7 +72,9 @@ export class HeldBackLedger {
   add(channel: ChannelName, entries: { rule_id: string; title: string; severity: string }[], nowMs: number): void {
     const stmt = this.db.prepare(`
       INSERT INTO outbox_held_back (channel, rule_id, title, severity, alerts, first_ms, last_ms) VALUES (?, ?, ?, ?, 1, ?, ?)
-      ON CONFLICT (channel, rule_id) DO UPDATE SET alerts = alerts + 1, last_ms = excluded.last_ms, title = excluded.title`);
+      ON CONFLICT (channel, rule_id) DO UPDATE SET alerts = alerts + 1, last_ms = excluded.last_ms, title = excluded.title,
+        -- The summary names the worst of what was held back, not the first.
+        severity = CASE WHEN ${severityRankSql('excluded.severity')} > ${severityRankSql('outbox_held_back.severity')} THEN excluded.severity ELSE outbox_held_back.severity END`);
     for (const e of entries) stmt.run(channel, e.rule_id, e.title, e.severity, nowMs, nowMs);
   }
 
