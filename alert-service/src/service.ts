@@ -42,7 +42,7 @@ const SHUTDOWN_GRACE_MS = 8_000;
 /** Refuses configurations that would expose an open ingest endpoint to the network. */
 export function checkExposure(config: LogwardConfig): void {
   if (!config.ingest.tokens.length && !LOOPBACK_HOSTS.has(config.server.host)) {
-    throw new Error(`config error: ingest.tokens is empty but server.host is ${config.server.host}: set LOGWARD_INGEST_TOKEN (at least 12 characters, e.g. `openssl rand -hex 32`) or listen on 127.0.0.1`);
+    throw new Error(`config error: ingest.tokens is empty but server.host is ${config.server.host}: set LOGWARD_INGEST_TOKEN (at least 12 characters, e.g. openssl rand -hex 32) or listen on 127.0.0.1`);
   }
 }
 
