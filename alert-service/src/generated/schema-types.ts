@@ -25,7 +25,7 @@ export type SourceKind = 'auth' | 'syslog' | 'web_access' | 'web_error' | 'app' 
  */
 export type Severity = 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'notice' | 'info' | 'debug';
 /**
- * A structured application log line already decoded into fields by a Fluent Bit json parser (pino, bunyan, winston, zap, logrus, python-json-logger style). It needs at least a message.
+ * A structured application log line already decoded into fields by a Fluent Bit json parser (pino, bunyan, winston, zap, logrus, python-json-logger style). It needs at least a message. Fields a client or log writer chooses are bounded only loosely (2 MiB, like tail-raw's `log`) and truncated by the service: a tighter limit would let an attacker turn their own request or log line into a dead letter that detection never sees.
  */
 export type AppJsonRecord = {
   [k: string]: unknown;
@@ -46,7 +46,7 @@ export type AppJsonRecord = {
   [k: string]: unknown;
 };
 /**
- * A line that a Fluent Bit regex parser already split: syslog-style (ident, message) or web access (remote, code; the stock apache2 parser names the client host and has method, code). Regex captures are always strings; empty groups are left out.
+ * A line that a Fluent Bit regex parser already split: syslog-style (ident, message) or web access (remote, code; the stock apache2 parser names the client host and has method, code). Regex captures are always strings; empty groups are left out. Fields a client or log writer chooses are bounded only loosely (2 MiB, like tail-raw's `log`) and truncated by the service: a tighter limit would let an attacker turn their own request or log line into a dead letter that detection never sees.
  */
 export type TailParsedRecord = {
   [k: string]: unknown;
