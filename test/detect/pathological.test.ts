@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import type { LogEvent } from '../../alert-service/src/generated/schema-types.js';
 import { DetectionEngine, DEFAULT_LIMITS } from '../../alert-service/src/detect/engine.js';
 import { unsafeRegexReason } from '../../alert-service/src/detect/safe-regex.js';
+import { parse } from 'yaml';
+import { compileSigmaDocuments } from '../../alert-service/src/detect/sigma/load.js';
 import { allRules, CollectSink, ManualClock, lines, win } from './helpers.js';
 
 const N = 60_000; // characters: past the normalizer's message bound, so each rule sees its maximum
@@ -74,4 +76,19 @@ test('worst-case time per crafted line through every rule stays small', async (t
 test('the regex guard rejects patterns that can backtrack exponentially and accepts ordinary ones', () => {
   for (const bad of ['(a+)+$', '(a|aa)*b', '(.*x)*', '(\\w+\\s?)+$', '(a*)*', '(x+x+)+y', '(\\1)']) assert.ok(unsafeRegexReason(bad), bad);
   for (const ok of ['^Failed (\\S+) for', '(?:cmd|powershell)\\.exe', '[a-z]+@[a-z]+\\.com', '^\\d{1,5}$', '(ab)+c']) assert.equal(unsafeRegexReason(ok), null, ok);
+});
+
+test('Sigma |re runs in linear time: .*a.*a.*b (no nested quantifier) over a long line of a\'s stays fast, |re|i still folds case', () => {
+  const rule = (re: string) => compileSigmaDocuments([{ file: 't.yml', doc: parse(`title: t\nlogsource:\n  product: windows\n  service: system\ndetection:\n  sel:\n    ${re}\n  condition: sel`) as Record<string, unknown> }], { defaultQuietSec: 0 });
+  const slow = rule("ImagePath|re: '.*a.*a.*b'");
+  assert.deepEqual(slow.skipped, []);
+  const e = win(0, 7045, 'System', { ImagePath: 'a'.repeat(8000) });
+  const started = performance.now();
+  assert.equal(slow.rules[0]!.evaluate(e), null);
+  assert.ok(performance.now() - started < 500, `took ${(performance.now() - started).toFixed(0)} ms`);
+  const cased = rule("ImagePath|re|i: '^C:\\\\WINDOWS\\\\\\S+\\.EXE$'");
+  assert.ok(cased.rules[0]!.evaluate(win(0, 7045, 'System', { ImagePath: 'c:\\Windows\\evil.exe' })));
+  assert.equal(cased.rules[0]!.evaluate(win(0, 7045, 'System', { ImagePath: 'c:\\Windows\\a b.exe' })), null);
+  // A pattern the linear engine cannot run is reported, not run with backtracking.
+  assert.match(rule("ImagePath|re: 'a(?=b)'").skipped[0]!.reason, /linear time/);
 });

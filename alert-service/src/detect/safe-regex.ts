@@ -1,7 +1,16 @@
 /**
  * Guards for regexes that run over attacker-written text (Sigma `|re` values): reject patterns
  * that can backtrack super-linearly, and bound the text a regex ever sees.
+ *
+ * Rejecting nested quantifiers is not enough: `.*a.*a.*b` has none, yet backtracking takes
+ * O(n⁴) on a line of `a`s (800 chars: 17 s). So rule regexes run on V8's non-backtracking engine
+ * (flag `l`), linear in the text for every pattern it accepts; one it cannot run (lookahead,
+ * the `u` flag) is rejected with that reason, so the Sigma rule is reported and skipped.
  */
+import { setFlagsFromString } from 'node:v8';
+
+// Only makes the `l` flag available; regexes without it are unaffected.
+setFlagsFromString('--enable-experimental-regexp-engine');
 
 /** Longest text any rule regex is run on; longer values are cut (log lines can be 64 KiB). */
 export const MAX_REGEX_INPUT = 8192;
@@ -49,7 +58,32 @@ export function unsafeRegexReason(source: string): string | null {
 export function compileSafeRegex(source: string, flags = ''): RegExp {
   const why = unsafeRegexReason(source);
   if (why) throw new Error(`regex /${source}/ rejected: ${why}`);
-  return new RegExp(source, flags.replace(/[gy]/g, ''));
+  const rest = flags.replace(/[gyil]/g, '') + 'l';
+  try {
+    return flags.includes('i') ? new LowerCasedInput(lowerCaseLiterals(source), rest) : new RegExp(source, rest);
+  } catch (err) {
+    throw new Error(`regex /${source}/ rejected: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`);
+  }
+}
+
+/**
+ * The linear engine has no case-insensitive mode (V8 11), so `i` becomes: lower-cased text
+ * against the pattern with its literals lower-cased. Escapes stay as written (`\S`, `\W` keep
+ * their meaning); an escape naming an upper-case character (`\x41`) then never matches.
+ */
+function lowerCaseLiterals(source: string): string {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    if (source[i] === '\\') out += source[i]! + (source[++i] ?? '');
+    else out += source[i]!.toLowerCase();
+  }
+  return out;
+}
+
+class LowerCasedInput extends RegExp {
+  override exec(text: string): RegExpExecArray | null {
+    return super.exec(String(text).toLowerCase());
+  }
 }
 
 /** Tests with the input bounded. */
