@@ -74,3 +74,8 @@ for (const [what, opts, message] of [
 test('empty variables count as unset (compose passes ${VAR:-} through as "")', () => {
   assert.equal(loadConfig({ env: { LOGWARD_SERVER_API_TOKEN: '' } }).server.api_token, undefined);
 });
+
+test('a YAML syntax error names the line, never quotes it (it may hold a token)', () => {
+  const path = file('secret.yaml', 'server:\n  api_token: supersecret-token-123456: x\n');
+  assert.throws(() => loadConfig({ env: {}, file: path }), (err: Error) => err instanceof ConfigError && /line 2, column 14/.test(err.message) && !err.message.includes('supersecret'));
+});

@@ -126,7 +126,9 @@ export function loadConfig(opts: LoadOptions = {}): LogwardConfig {
     try {
       fromFile = (parseYaml(readFileSync(file, 'utf8')) as Record<string, unknown>) ?? {};
     } catch (err) {
-      throw new ConfigError(`config error: cannot parse ${file}: ${(err as Error).message}`);
+      // Only the first line: the parser goes on to quote the offending line, which may hold a token.
+      const where = (err as Error).message.split('\n', 1)[0]!.replace(/:$/, '');
+      throw new ConfigError(`config error: cannot parse ${file}: ${where}`);
     }
     if (typeof fromFile !== 'object' || Array.isArray(fromFile)) throw new ConfigError(`config error: ${file} must hold a mapping of sections`);
   }
