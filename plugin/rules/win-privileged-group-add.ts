@@ -11,11 +11,12 @@ const PRIVILEGED_NAMES = new Set([
   'enterprise key admins', 'key admins', 'administrateurs', 'administratoren',
 ]);
 const BUILTIN_SIDS = new Set(['S-1-5-32-544', 'S-1-5-32-548', 'S-1-5-32-549', 'S-1-5-32-550', 'S-1-5-32-551', 'S-1-5-32-555', 'S-1-5-32-578', 'S-1-5-32-580']);
-const DOMAIN_RIDS = ['-512', '-518', '-519', '-520', '-526', '-527', '-1101'];
+// Fixed RIDs of domain groups. DnsAdmins has none (its RID is assigned when it is created): matched by name.
+const DOMAIN_RIDS = ['-512', '-518', '-519', '-520', '-526', '-527'];
 
 export function isPrivilegedGroup(name: string, sid: string): boolean {
   if (BUILTIN_SIDS.has(sid)) return true;
-  if (sid.startsWith('S-1-5-21-') && DOMAIN_RIDS.some((r) => sid.endsWith(r) && r !== '-1101')) return true;
+  if (sid.startsWith('S-1-5-21-') && DOMAIN_RIDS.some((r) => sid.endsWith(r))) return true;
   return PRIVILEGED_NAMES.has(name.toLowerCase());
 }
 
