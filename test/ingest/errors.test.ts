@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { postRaw, startTestService, type TestService } from '../helpers/service.js';
+import { parseBody } from '../../alert-service/src/ingest/body.js';
+import type { IngestError } from '../../alert-service/src/ingest/errors.js';
 
 const TOKEN = 'test-token-0123456789';
 let t: TestService;
@@ -138,3 +140,8 @@ for (const body of ['[{"log": "x"}, ]', '[{"log": "x"} {"log": "y"}]', '[{"log":
     assert.equal(count(), before);
   });
 }
+
+test('format json: a too-deep record followed by a flood of tiny records stops at the record limit', () => {
+  const text = '[' + '['.repeat(40) + ']'.repeat(40) + ',1'.repeat(2_000_000) + ']';
+  assert.throws(() => parseBody(text, { maxBodyBytes: 1, maxDecodedBytes: 1, maxRecords: 1000, maxDepth: 16 }), (err: IngestError) => err.status === 413 && err.code === 'too_many_records');
+});

@@ -123,12 +123,15 @@ function parseArrayByRecord(text: string, start: number, limits: BodyLimits): Pa
   return { records, badLines };
 }
 
-/** [from, to) of each element of the top-level array opening at `start`; throws bad_json if the array is malformed. */
-function arrayElements(text: string, start: number): Array<[number, number]> {
-  const elements: Array<[number, number]> = [];
+/**
+ * [from, to) of each element of the top-level array opening at `start`, lazily, so the caller's
+ * record limit stops a body of millions of tiny elements early; throws bad_json if the array is malformed.
+ */
+function* arrayElements(text: string, start: number): Generator<[number, number]> {
   let depth = 0;
   let inString = false;
   let from = start + 1;
+  let count = 0;
   for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
@@ -140,11 +143,12 @@ function arrayElements(text: string, start: number): Array<[number, number]> {
     else if (c === 93 || c === 125) {
       if (c !== 93) throw badJson('unexpected "}" in the array');
       // The array's own "]": its last element, unless the array is empty ("[]", "[ ]").
-      if (elements.length || firstNonSpace(text, from, i) >= 0) elements.push([from, i]);
+      if (count > 0 || firstNonSpace(text, from, i) >= 0) yield [from, i];
       if (firstNonSpace(text, i + 1) >= 0) throw badJson('unexpected text after the array');
-      return elements;
+      return;
     } else if (c === 44 /* , */ && depth === 0) {
-      elements.push([from, i]);
+      count++;
+      yield [from, i];
       from = i + 1;
     }
   }
