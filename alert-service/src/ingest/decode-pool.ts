@@ -61,7 +61,9 @@ export function createDecodePool(settings: DecodeSettings, workers: number, log?
       // Least-loaded worker; the body is copied into the message (it is at most max_body_bytes).
       let best: Worker | undefined;
       for (const [w, n] of load) if (!best || n < load.get(best)!) best = w;
-      const worker = best!;
+      // None left once close() ran (a request that outlived the server's shutdown grace): retry later.
+      if (!best) return Promise.reject(new IngestError(503, 'shutting_down', 'the service is shutting down; retry later', 5));
+      const worker = best;
       load.set(worker, load.get(worker)! + 1);
       const id = nextId++;
       return new Promise((resolve, reject) => {

@@ -1,0 +1,19 @@
+/** The worker pool: results as inline, errors with their status, and a clean refusal once closed. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfig } from '../../alert-service/src/config/load.js';
+import { createDecodePool } from '../../alert-service/src/ingest/decode-pool.js';
+import type { IngestError } from '../../alert-service/src/ingest/errors.js';
+
+const config = loadConfig({ env: {} });
+const settings = { ingest: config.ingest, normalize: config.normalize };
+const body = (text: string) => ({ body: Buffer.from(text), receivedAtMs: Date.parse('2026-11-21T10:00:00Z') });
+
+test('a worker decodes a chunk, passes bad input on as its 4xx, and refuses with 503 once closed', async () => {
+  const pool = createDecodePool(settings, 1);
+  const ok = await pool.decode(body(JSON.stringify([{ log: 'Nov 21 10:00:03 web1 sshd[1]: hello', file: '/var/log/auth.log', offset: 0 }])));
+  assert.equal(ok.events.length, 1);
+  await assert.rejects(pool.decode(body('not json')), (err: IngestError) => err.status === 400 && err.code === 'bad_json');
+  await pool.close();
+  await assert.rejects(pool.decode(body('[]')), (err: IngestError) => err.status === 503 && err.code === 'shutting_down');
+});
