@@ -4,6 +4,7 @@
  * normalizer; this only classifies the message text. Built from string searches anchored on
  * fixed words, so a username with spaces or a crafted line cannot make it backtrack.
  */
+import { isIP } from 'node:net';
 import type { LogEvent } from '../../alert-service/src/generated/schema-types.js';
 import { bounded, boundedMatch } from './text.js';
 
@@ -124,12 +125,17 @@ export function parseSshdAuth(message: string): SshdAuth | null {
 let lastEvent: LogEvent | undefined;
 let lastAuth: SshdAuth | null = null;
 
-/** The sshd auth outcome of an event (program must be sshd), preferring the normalizer's src_ip/user. Do not mutate the result. */
+/**
+ * The sshd auth outcome of an event (program must be sshd). The address is the one this parser
+ * read after the LAST " from " when it is an IP: a user name can hold " from <ip>" to pin the
+ * attempt on someone else. The normalizer's src_ip fills in otherwise (UseDNS host names).
+ * Do not mutate the result.
+ */
 export function sshdAuthOf(e: LogEvent): SshdAuth | null {
   if (e === lastEvent) return lastAuth;
   const a = parseSshdAuth(e.message);
   if (a) {
-    const ip = e.fields.src_ip ?? a.ip;
+    const ip = a.ip && isIP(a.ip) ? a.ip : e.fields.src_ip ?? a.ip;
     if (ip) a.ip = ip;
     if (a.user === undefined && e.fields.user) a.user = e.fields.user;
   }

@@ -66,6 +66,11 @@ test('ssh-brute-force: IPv6 source, and sshd-session (OpenSSH ≥ 9.8) as the pr
   assert.equal((await fire('ssh-brute-force', session)).length, 1);
 });
 
+test('ssh-brute-force: a user name holding " from <ip>" cannot pin the failures on another address', async () => {
+  const events = lines('auth', sshLines('203.0.113.9', 10, () => 'Invalid user x from 10.0.0.1 from IP port 22'));
+  assert.deepEqual((await fire('ssh-brute-force', events)).map((s) => s.group.src_ip), ['203.0.113.9']);
+});
+
 test('ssh-brute-force negatives: 9 failures, failures spread over more than 5 minutes, successes and closes', async () => {
   assert.equal((await fire('ssh-brute-force', lines('auth', sshLines('203.0.113.7', 9, () => 'Failed password for root from IP port 1 ssh2')))).length, 0);
   // 10 failures one every 40 s: never 10 within 300 s
