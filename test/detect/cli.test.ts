@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { runAnalyze } from '../../alert-service/src/cli/commands/analyze.js';
 import { runTestRule } from '../../alert-service/src/cli/commands/test-rule.js';
 import { alertsToCsv, csvCell } from '../../alert-service/src/detect/report.js';
-import type { AlertSignal } from '../../alert-service/src/generated/schema-types.js';
+import type { AlertSignal, SourceKind } from '../../alert-service/src/generated/schema-types.js';
 import { config } from './helpers.js';
 import { SHARED } from '../helpers/paths.js';
 
@@ -44,6 +44,9 @@ test('test-rule with a threshold override shows the alert and exits 1; a Sigma f
 test('test-rule errors: unknown rule id and missing file', async () => {
   await assert.rejects(runTestRule(config, { rule: 'no-such-rule', file: AUTH }), /unknown rule id/);
   await assert.rejects(runTestRule(config, { rule: 'ssh-brute-force', file: '/nonexistent.log' }), /does not exist/);
+  // A mistyped --kind would otherwise read every line as nothing known and report "no alerts".
+  await assert.rejects(runTestRule(config, { rule: 'ssh-brute-force', file: AUTH, kind: 'auht' as SourceKind }), /--kind must be one of/);
+  await assert.rejects(runAnalyze(config, { files: [AUTH], out: tmpdir(), formats: ['json'], kind: 'auht' as SourceKind }), /--kind must be one of/);
 });
 
 test('analyze writes JSON and CSV reports, prints a summary, exit code tells whether alerts were found', async () => {

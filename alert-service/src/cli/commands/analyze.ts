@@ -35,6 +35,11 @@ export interface AnalyzeResult {
 
 const KINDS = ['auth', 'syslog', 'web_access', 'web_error', 'app', 'windows'];
 
+/** Rejects an unknown --kind: read as nothing known, every line would miss and the run would report "no alerts". */
+export function checkKind(kind: string | undefined): void {
+  if (kind !== undefined && !KINDS.includes(kind)) throw new Error(`--kind must be one of ${KINDS.join(', ')} (got "${kind}")`);
+}
+
 /** Loads the rules a --rules list names: files are loaded as given, ids filter the configured set. */
 export async function selectRules(config: LogwardConfig, names: readonly string[] | undefined, global: { window_s?: number; threshold?: number }): Promise<RuleSet> {
   const files = (names ?? []).filter((n) => /\.(ts|mts|js|mjs|ya?ml)$/i.test(n));
@@ -50,6 +55,7 @@ export async function selectRules(config: LogwardConfig, names: readonly string[
 
 export async function runAnalyze(config: LogwardConfig, opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const global = { ...(opts.window !== undefined ? { window_s: opts.window } : {}), ...(opts.threshold !== undefined ? { threshold: opts.threshold } : {}) };
+  checkKind(opts.kind);
   const ruleSet = await selectRules(config, opts.rules, global);
   const events: LogEvent[] = [];
   const inputs: AlertReport['inputs'] = [];
@@ -124,7 +130,6 @@ export function register(program: Command, deps: { loadConfig: () => LogwardConf
         const formats = o.format.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
         const bad = formats.filter((f) => f !== 'json' && f !== 'csv');
         if (bad.length || !formats.length) throw new Error(`--format takes json, csv or json,csv (got "${o.format}")`);
-        if (o.kind && !KINDS.includes(o.kind)) throw new Error(`--kind must be one of ${KINDS.join(', ')}`);
         const window = positiveInt('--window', o.window);
         const threshold = positiveInt('--threshold', o.threshold);
         const result = await runAnalyze(deps.loadConfig(), {

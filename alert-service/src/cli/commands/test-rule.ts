@@ -13,7 +13,7 @@ import { readLogFile } from '../../detect/input.js';
 import { limitsFrom } from '../../detect/ruleset.js';
 import { runDetection } from '../../detect/run.js';
 import { groupKey, printable } from '../../detect/report.js';
-import { exitTwoOnUsageError, positiveInt, selectRules } from './analyze.js';
+import { checkKind, exitTwoOnUsageError, positiveInt, selectRules } from './analyze.js';
 
 export interface TestRuleOptions {
   rule: string;
@@ -67,6 +67,7 @@ const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n) + '…' : s
 
 export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions): Promise<TestRuleResult> {
   const global = { ...(opts.window !== undefined ? { window_s: opts.window } : {}), ...(opts.threshold !== undefined ? { threshold: opts.threshold } : {}) };
+  checkKind(opts.kind);
   const isFile = /\.(ts|mts|js|mjs|ya?ml)$/i.test(opts.rule);
   if (isFile && !existsSync(opts.rule)) throw new Error(`rule file ${opts.rule} does not exist`);
   // A rule id may be disabled in config; testing it should still work, so ignore `disabled` here.
