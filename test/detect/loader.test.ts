@@ -73,3 +73,11 @@ test('per-rule overrides and disabled rules come from the environment too, witho
   assert.deepEqual([ssh.fire.threshold, ssh.fire.windowMs], [5, 120_000]);
   assert.deepEqual(set.disabled.sort(), ['oom-kill', 'web-5xx-burst']);
 });
+
+test('a Sigma rule with an id can be disabled by its name too (rules.disabled takes "Sigma id/name")', async () => {
+  const dir = dirWith({ 'r.yml': 'title: t\nid: 0b9c2f1e-1111-4222-8333-944455556666\nname: my_named_rule\nlogsource:\n  product: linux\n  service: sshd\ndetection:\n  k:\n    - Failed password\n  condition: k\n' });
+  const set = await loadRuleSet(rulesConfig({ dir: join(dir, 'none'), sigma_dir: dir, disabled: ['my_named_rule'] }), { files: [join(dir, 'r.yml')] });
+  assert.deepEqual(set.rules.map((r) => r.id), []);
+  assert.deepEqual(set.disabled, ['0b9c2f1e-1111-4222-8333-944455556666']);
+  assert.deepEqual(set.warnings, []);
+});

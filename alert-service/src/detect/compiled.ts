@@ -35,6 +35,8 @@ export interface CompiledRule {
   severity: AlertSeverity;
   tags: string[];
   source: 'rule' | 'sigma';
+  /** A Sigma rule's `name` when it also has an `id`: config (disabled, overrides) may use either. */
+  name?: string;
   /** Where it was loaded from, for messages. */
   file: string;
   kinds?: ReadonlySet<SourceKind>;

@@ -75,15 +75,18 @@ export async function loadRuleSet(cfg: RulesConfig, opts: RuleSetOptions = {}): 
     seen.set(r.id, r.file);
   }
 
+  // Sigma rules may be named by their `name` as well as their id in the configuration.
+  const known = new Set([...seen.keys(), ...all.flatMap((r) => (r.name ? [r.name] : []))]);
   const warnings: string[] = [];
-  for (const id of Object.keys(overrides)) if (!seen.has(id)) warnings.push(`rules.overrides.${id}: no rule with that id is loaded`);
-  for (const id of cfg.disabled ?? []) if (!seen.has(id)) warnings.push(`rules.disabled: no rule with id "${id}" is loaded`);
+  for (const id of Object.keys(overrides)) if (!known.has(id)) warnings.push(`rules.overrides.${id}: no rule with that id is loaded`);
+  for (const id of cfg.disabled ?? []) if (!known.has(id)) warnings.push(`rules.disabled: no rule with id "${id}" is loaded`);
   const off = new Set([...(cfg.disabled ?? []), ...Object.entries(overrides).filter(([, o]) => o.enabled === false).map(([id]) => id)]);
+  const isOff = (r: CompiledRule) => off.has(r.id) || (r.name !== undefined && off.has(r.name));
   const limits = limitsFrom(cfg);
-  const rules = all.filter((r) => !off.has(r.id));
+  const rules = all.filter((r) => !isOff(r));
   for (const r of rules) {
     const needed = Math.max(r.fire.threshold, ...r.fire.steps.map((s) => s.min));
     if (needed > limits.maxEventsPerGroup) warnings.push(`rule ${r.id}: threshold ${needed} exceeds rules.max_events_per_group (${limits.maxEventsPerGroup}); it can never fire`);
   }
-  return { rules, disabled: all.filter((r) => off.has(r.id)).map((r) => r.id), skipped: sigma.skipped, warnings };
+  return { rules, disabled: all.filter(isOff).map((r) => r.id), skipped: sigma.skipped, warnings };
 }

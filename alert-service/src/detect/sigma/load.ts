@@ -82,6 +82,7 @@ function meta(d: SigmaDoc, key: string, override: RuleOverride | undefined) {
     severity: override?.severity ?? level,
     tags: Array.isArray(doc.tags) ? doc.tags.filter((t): t is string => typeof t === 'string') : [],
     source: 'sigma' as const,
+    ...(typeof doc.name === 'string' && doc.name !== key ? { name: doc.name } : {}),
     file: d.file,
   };
 }
