@@ -81,3 +81,8 @@ test('a Sigma rule with an id can be disabled by its name too (rules.disabled ta
   assert.deepEqual(set.disabled, ['0b9c2f1e-1111-4222-8333-944455556666']);
   assert.deepEqual(set.warnings, []);
 });
+
+test('a sequence needing more entries than max_events_per_group holds is warned about (failures plus the success)', async () => {
+  const set = await loadRuleSet(rulesConfig({ max_events_per_group: 5 }));
+  assert.ok(set.warnings.some((w) => /ssh-success-after-failures: threshold 6 exceeds/.test(w)), set.warnings.join('\n'));
+});

@@ -85,7 +85,8 @@ export async function loadRuleSet(cfg: RulesConfig, opts: RuleSetOptions = {}): 
   const limits = limitsFrom(cfg);
   const rules = all.filter((r) => !isOff(r));
   for (const r of rules) {
-    const needed = Math.max(r.fire.threshold, ...r.fire.steps.map((s) => s.min));
+    // A sequence holds every step's events at once (5 failures + the success: 6 entries).
+    const needed = r.fire.mode === 'sequence' ? r.fire.steps.reduce((n, s) => n + s.min, 0) : r.fire.threshold;
     if (needed > limits.maxEventsPerGroup) warnings.push(`rule ${r.id}: threshold ${needed} exceeds rules.max_events_per_group (${limits.maxEventsPerGroup}); it can never fire`);
   }
   return { rules, disabled: all.filter(isOff).map((r) => r.id), skipped: sigma.skipped, warnings };
