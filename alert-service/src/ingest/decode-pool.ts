@@ -28,7 +28,10 @@ export function createDecodePool(settings: DecodeSettings, workers: number, log?
   let nextId = 1;
   let closed = false;
 
+  // A worker that dies right after starting (a broken install) is respawned with growing delays, not in a hot loop.
+  let quickDeaths = 0;
   const spawn = (): Worker => {
+    const startedAt = Date.now();
     const w = new Worker(new URL('./decode-worker.mjs', import.meta.url), { workerData: settings });
     w.unref();
     load.set(w, 0);
@@ -50,7 +53,10 @@ export function createDecodePool(settings: DecodeSettings, workers: number, log?
       load.delete(w);
       // Fail what it held (503 upstream: Fluent Bit retries) and replace it.
       for (const [id, p] of pending) if (p.worker === w) (pending.delete(id), p.reject(new IngestError(503, 'decoder_restarting', 'decode worker restarting; retry later', 1)));
-      if (!closed) spawn();
+      if (closed) return;
+      quickDeaths = Date.now() - startedAt < 5000 ? quickDeaths + 1 : 0;
+      if (quickDeaths === 0) spawn();
+      else setTimeout(() => void (closed || spawn()), Math.min(30_000, 250 * 2 ** quickDeaths)).unref();
     });
     return w;
   };
@@ -61,8 +67,12 @@ export function createDecodePool(settings: DecodeSettings, workers: number, log?
       // Least-loaded worker; the body is copied into the message (it is at most max_body_bytes).
       let best: Worker | undefined;
       for (const [w, n] of load) if (!best || n < load.get(best)!) best = w;
-      // None left once close() ran (a request that outlived the server's shutdown grace): retry later.
-      if (!best) return Promise.reject(new IngestError(503, 'shutting_down', 'the service is shutting down; retry later', 5));
+      // None: close() ran (a request that outlived the server's shutdown grace), or a crashed worker waits to respawn.
+      if (!best) {
+        return Promise.reject(closed
+          ? new IngestError(503, 'shutting_down', 'the service is shutting down; retry later', 5)
+          : new IngestError(503, 'decoder_restarting', 'decode worker restarting; retry later', 1));
+      }
       const worker = best;
       load.set(worker, load.get(worker)! + 1);
       const id = nextId++;
