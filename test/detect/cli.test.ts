@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAnalyze } from '../../alert-service/src/cli/commands/analyze.js';
 import { runTestRule } from '../../alert-service/src/cli/commands/test-rule.js';
-import { alertsToCsv, csvCell } from '../../alert-service/src/detect/report.js';
+import { alertsToCsv, countByRule, csvCell } from '../../alert-service/src/detect/report.js';
 import type { AlertSignal, SourceKind } from '../../alert-service/src/generated/schema-types.js';
 import { config } from './helpers.js';
 import { SHARED } from '../helpers/paths.js';
@@ -128,4 +128,12 @@ test('analyze and test-rule print attacker-written group values without terminal
   const t = await runTestRule(config, { rule: 'sudo-auth-failure', file: log, kind: 'auth', receivedAt });
   assert.equal(t.exitCode, 1);
   assert.doesNotMatch(t.text, /\u001b/);
+});
+
+test('analyze --rules with a rule file and a rule id runs both (the id was silently dropped)', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'analyze-mix-'));
+  const r = await runAnalyze(config, { files: [AUTH, ACCESS], out, formats: ['json'], rules: ['plugin/sigma/win_security_audit_log_cleared.yml', 'ssh-brute-force'], threshold: 3, host: 'web1', receivedAt });
+  assert.deepEqual(Object.keys(countByRule(r.signals)), ['ssh-brute-force']);
+  assert.match(r.summary, /analyzed .*; [2-9] rules/);
+  await assert.rejects(runAnalyze(config, { files: [AUTH], out, formats: ['json'], rules: ['plugin/sigma/win_security_audit_log_cleared.yml', 'no-such-rule'] }), /unknown rule id/);
 });

@@ -46,11 +46,17 @@ export async function selectRules(config: LogwardConfig, names: readonly string[
   const ids = (names ?? []).filter((n) => !files.includes(n));
   for (const f of files) if (!existsSync(f)) throw new Error(`rule file ${f} does not exist`);
   const opts = { ...(Object.keys(global).length ? { global } : {}) };
-  const set = await loadRuleSet(config.rules, files.length ? { ...opts, files: files.map((f) => resolve(f)) } : opts);
-  if (!ids.length || files.length) return set;
+  const fromFiles = files.length ? await loadRuleSet(config.rules, { ...opts, files: files.map((f) => resolve(f)) }) : undefined;
+  if (!ids.length) return fromFiles ?? loadRuleSet(config.rules, opts);
+  const set = await loadRuleSet(config.rules, opts);
   const unknown = ids.filter((id) => !set.rules.some((r) => r.id === id));
   if (unknown.length) throw new Error(`unknown rule id(s): ${unknown.join(', ')} (known: ${set.rules.map((r) => r.id).join(', ')})`);
-  return { ...set, rules: set.rules.filter((r) => ids.includes(r.id)) };
+  const picked = set.rules.filter((r) => ids.includes(r.id));
+  if (!fromFiles) return { ...set, rules: picked };
+  // Both: the files' rules plus the configured rules named by id.
+  const clash = picked.find((r) => fromFiles.rules.some((f) => f.id === r.id));
+  if (clash) throw new Error(`rule id ${clash.id} is both named and defined in ${fromFiles.rules.find((f) => f.id === clash.id)!.file}`);
+  return { ...fromFiles, rules: [...fromFiles.rules, ...picked] };
 }
 
 export async function runAnalyze(config: LogwardConfig, opts: AnalyzeOptions): Promise<AnalyzeResult> {
