@@ -214,7 +214,7 @@ detection:
   assert.deepEqual(runDetection([pub!, priv!], rules).signals.map((s) => s.fields && (s.fields as Record<string, unknown>).client_ip), [['203.0.113.7']]);
 });
 
-test('malformed modifier values are reported and skipped, not misread (empty CIDR prefix, |i without |re, |exists: maybe)', () => {
+test('malformed modifier values are reported and skipped, not misread (empty CIDR prefix, |i without |re, |exists: maybe, two comparison modifiers)', () => {
   const skippedReason = (d: string) => {
     const { rules, skipped } = compileYaml(winRule(d));
     assert.equal(rules.length, 0, d);
@@ -225,5 +225,8 @@ test('malformed modifier values are reported and skipped, not misread (empty CID
   assert.match(skippedReason('  sel:\n    IpAddress|cidr: 10.0.0.0/8/1\n  condition: sel'), /bad CIDR/);
   assert.match(skippedReason("  sel:\n    TargetUserName|i: admin*\n  condition: sel"), /only valid after \|re/);
   assert.match(skippedReason('  sel:\n    IpAddress|exists: maybe\n  condition: sel'), /exists needs true or false/);
+  // |re used to win silently over |contains (and |cidr over |startswith, ...).
+  assert.match(skippedReason("  sel:\n    TargetUserName|contains|re: 'adm.n'\n  condition: sel"), /\|contains and \|re cannot be combined/);
+  assert.match(skippedReason('  sel:\n    IpAddress|startswith|cidr: 10.0.0.0/8\n  condition: sel'), /cannot be combined/);
   assert.ok(matches(winRule('  sel:\n    IpAddress|cidr: 10.0.0.0/8\n  condition: sel'), logon));
 });

@@ -20,6 +20,8 @@ type Pred = (e: LogEvent) => boolean;
 type ValuePred = (v: string | number, lower: string) => boolean;
 
 const KNOWN_MODIFIERS = new Set(['contains', 'startswith', 'endswith', 'all', 're', 'i', 'm', 's', 'cidr', 'gt', 'gte', 'lt', 'lte', 'exists', 'cased']);
+/** Each says how a value is compared; valuePredicate honours only one, so two together would be misread. */
+const COMPARISONS = ['contains', 'startswith', 'endswith', 're', 'cidr', 'gt', 'gte', 'lt', 'lte', 'exists'];
 
 function valuePredicate(raw: unknown, mods: Set<string>, field: string): ValuePred {
   if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') throw new UnsupportedError(`field ${field}: value ${JSON.stringify(raw)} is not a string or number`);
@@ -81,6 +83,8 @@ function fieldPredicate(key: string, value: unknown): { pred: Pred; field: strin
   if (!field) throw new UnsupportedError(`keyword selection with modifiers (${key}) is not supported`);
   const mods = new Set(modList.map((m) => m.toLowerCase()));
   for (const m of mods) if (!KNOWN_MODIFIERS.has(m)) throw new UnsupportedError(`modifier |${m} is not supported`);
+  const comparisons = COMPARISONS.filter((c) => mods.has(c));
+  if (comparisons.length > 1) throw new UnsupportedError(`modifiers |${comparisons.join(' and |')} cannot be combined`);
   // i, m, s are flags of |re only; elsewhere they would be silently ignored.
   for (const flag of ['i', 'm', 's']) if (mods.has(flag) && !mods.has('re')) throw new UnsupportedError(`modifier |${flag} is only valid after |re`);
   const get: SigmaGetter = sigmaGetter(field);
