@@ -77,8 +77,6 @@ function findSeg(text: string, from: number, seg: Piece[]): number {
 /**
  * Compiles a value with Sigma wildcards. `caseSensitive` false lower-cases pattern and text.
  * Greedy leftmost placement of the `*`-separated pieces is exact for this pattern language.
- */
-/**
  * `preLowered`: the caller lower-cases the text once and tests several patterns on it (keyword
  * lists over a long message), instead of each pattern lower-casing it again.
  */
