@@ -43,7 +43,8 @@ export function unsafeRegexReason(source: string): string | null {
     } else if (c === ')') {
       const risky = stack.pop() ?? false;
       const next = source[i + 1];
-      const quantified = next === '*' || next === '+' || next === '{' || (next === '?' && false);
+      // `(...)?` runs its group at most once: it cannot multiply the group's backtracking.
+      const quantified = next === '*' || next === '+' || next === '{';
       if (risky && quantified) return `nested quantifier at offset ${i} can backtrack exponentially`;
       // A group containing a quantifier makes its parent risky too.
       if ((risky || quantified) && stack.length) stack[stack.length - 1] = true;
