@@ -24,6 +24,10 @@ const cases: Array<[string, string, EventFields, LogEvent['severity']]> = [
   ['sshd[1]', 'Failed publickey for git from 198.51.100.3 port 5555 ssh2: RSA SHA256:abc', { user: 'git', src_ip: '198.51.100.3', src_port: 5555 }, 'warning'],
   ['sshd[1]', 'Failed none for invalid user  from 198.51.100.3 port 5555 ssh2', { src_ip: '198.51.100.3', src_port: 5555 }, 'warning'],
   ['sshd[1]', 'Invalid user admin from 203.0.113.7 port 40112', { user: 'admin', src_ip: '203.0.113.7', src_port: 40112 }, 'warning'],
+  // A user name crafted to look like an address: the address sshd appended (the last one) wins.
+  ['sshd[1]', 'Invalid user x from 10.0.0.1 port 22 from 203.0.113.9 port 4444', { user: 'x from 10.0.0.1 port 22', src_ip: '203.0.113.9', src_port: 4444 }, 'warning'],
+  ['sshd[1]', 'Failed password for invalid user x from 10.0.0.1 port 22 from 203.0.113.9 port 4444 ssh2', { user: 'x from 10.0.0.1 port 22', src_ip: '203.0.113.9', src_port: 4444 }, 'warning'],
+  ['sshd[1]', 'Connection closed by invalid user x 10.0.0.1 port 22 203.0.113.9 port 4444 [preauth]', { user: 'x 10.0.0.1 port 22', src_ip: '203.0.113.9', src_port: 4444 }, 'warning'],
   ['sshd[1]', 'Invalid user oracle from fe80::1%eth0', { user: 'oracle', src_ip: 'fe80::1' }, 'warning'],
   ['sshd[1]', 'Accepted publickey for deploy from 198.51.100.20 port 51022 ssh2: ED25519 SHA256:Zx9', { user: 'deploy', src_ip: '198.51.100.20', src_port: 51022 }, 'info'],
   ['sshd[1]', 'Accepted password for bob from 2001:db8:1::7 port 2222 ssh2', { user: 'bob', src_ip: '2001:db8:1::7', src_port: 2222 }, 'info'],

@@ -11,11 +11,13 @@ import { canonicalIp, cleanText, LIMITS, toUint } from './fields.js';
 
 const HEAD = 2048;
 
-const SSHD_FAILED = /^(?:error: )?Failed (?:password|publickey|none|keyboard-interactive\/pam|hostbased|gssapi-with-mic) for (?:invalid user )?(.{0,256}?) from (\S{1,64}) port (\d{1,5})/;
-const SSHD_ACCEPTED = /^Accepted \S{1,64} for (.{1,256}?) from (\S{1,64}) port (\d{1,5})/;
-const SSHD_INVALID = /^Invalid user (.{0,256}?) from (\S{1,64})(?: port (\d{1,5}))?/;
-const SSHD_CLOSED = /^(?:Connection closed by|Connection reset by|Disconnected from|Received disconnect from|Timeout before authentication for) (?:(?:authenticating |invalid )?user (.{0,256}?) )?(\S{1,64}) port (\d{1,5})/;
-const SSHD_MAXAUTH = /^(?:error: )?maximum authentication attempts exceeded for (?:invalid user )?(.{0,256}?) from (\S{1,64}) port (\d{1,5})/;
+// The user name is the client's to choose and may itself contain " from 10.0.0.1 port 22": the
+// user groups are greedy so the address taken is the LAST one, the one sshd appends.
+const SSHD_FAILED = /^(?:error: )?Failed (?:password|publickey|none|keyboard-interactive\/pam|hostbased|gssapi-with-mic) for (?:invalid user )?(.{0,256}) from (\S{1,64}) port (\d{1,5})/;
+const SSHD_ACCEPTED = /^Accepted \S{1,64} for (.{1,256}) from (\S{1,64}) port (\d{1,5})/;
+const SSHD_INVALID = /^Invalid user (.{0,256}) from (\S{1,64})(?: port (\d{1,5}))?/;
+const SSHD_CLOSED = /^(?:Connection closed by|Connection reset by|Disconnected from|Received disconnect from|Timeout before authentication for) (?:(?:authenticating |invalid )?user (.{0,256}) )?(\S{1,64}) port (\d{1,5})/;
+const SSHD_MAXAUTH = /^(?:error: )?maximum authentication attempts exceeded for (?:invalid user )?(.{0,256}) from (\S{1,64}) port (\d{1,5})/;
 const SSHD_NOT_ALLOWED = /^User (\S{1,256}) from (\S{1,64}) not allowed because/;
 /** Any other sshd line that names a peer ("Did not receive identification string from IP port N"). */
 const FROM_PORT = / from (\S{1,64}) port (\d{1,5})/;
