@@ -41,7 +41,7 @@ test('a detection backlog over the limit → 503 with Retry-After', async () => 
 
 test('a storage failure → 503 (retried), not 500 or 4xx', async () => {
   const failing = new SqliteEventStore(openDatabase({ path: ':memory:' }), { retentionDays: 1, deadLetterRetentionDays: 1 });
-  failing.insertEvents = () => {
+  failing.insertEncoded = () => {
     throw new Error('SQLITE_FULL: database or disk is full');
   };
   const { app: a } = app({ store: failing });

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../alert-service/src/store/database.js';
-import { SqliteEventStore } from '../../alert-service/src/store/sqlite-event-store.js';
+import { encodeEvent, SqliteEventStore } from '../../alert-service/src/store/sqlite-event-store.js';
 import { EventPump } from '../../alert-service/src/pipeline/event-pump.js';
 import type { EventConsumer } from '../../alert-service/src/pipeline/contracts.js';
 import type { LogEvent } from '../../alert-service/src/generated/schema-types.js';
@@ -36,9 +36,9 @@ test('consumers see every stored event once, in store order, from memory or from
   const store = storeAt(':memory:');
   const a = new Recorder('a');
   const pump = new EventPump(store, [a], undefined, { batchSize: 7, maxHandoff: 10 });
-  await pump.offer(store.insertEvents(range(0, 5)).stored); // fits the handoff
-  await pump.offer(store.insertEvents(range(5, 30)).stored); // over maxHandoff: read back
-  const dup = store.insertEvents([...range(25, 30), ...range(30, 33)]); // duplicates skipped
+  await pump.offer(store.insertEncoded(range(0, 5).map(encodeEvent)).stored); // fits the handoff
+  await pump.offer(store.insertEncoded(range(5, 30).map(encodeEvent)).stored); // over maxHandoff: read back
+  const dup = store.insertEncoded([...range(25, 30), ...range(30, 33)].map(encodeEvent)); // duplicates skipped
   await pump.offer(dup.stored);
   assert.deepEqual(a.seen, range(0, 33).map((e) => e.message));
   assert.equal(pump.backlog(), 0);
@@ -49,7 +49,7 @@ test('a restart resumes from the persisted cursor (at-least-once, nothing skippe
   const s1 = storeAt(path);
   const first = new Recorder('detect');
   const p1 = new EventPump(s1, [first]);
-  await p1.offer(s1.insertEvents(range(0, 10)).stored);
+  await p1.offer(s1.insertEncoded(range(0, 10).map(encodeEvent)).stored);
   await p1.stop();
   s1.insertEvents(range(10, 15)); // stored while the consumer was not running
   const s2 = storeAt(path);
@@ -65,7 +65,7 @@ test('a consumer that throws does not stall the others or itself', async () => {
   const bad = new Recorder('bad', 'm3');
   const good = new Recorder('good');
   const pump = new EventPump(store, [bad, good], undefined, { batchSize: 2 });
-  await pump.offer(store.insertEvents(range(0, 8)).stored);
+  await pump.offer(store.insertEncoded(range(0, 8).map(encodeEvent)).stored);
   assert.deepEqual(good.seen, range(0, 8).map((e) => e.message));
   assert.deepEqual(bad.seen, ['m0', 'm1', 'm4', 'm5', 'm6', 'm7']); // the batch holding m3 is skipped, counted and logged
   assert.equal(pump.backlog(), 0);
@@ -104,10 +104,10 @@ test('a store failure while pumping is logged, never an unhandled rejection, and
   store.setCursors = () => {
     throw new Error('SQLITE_FULL: database or disk is full');
   };
-  await pump.offer(store.insertEvents(range(0, 3)).stored); // ingest calls this as `void pump.offer(...)`
+  await pump.offer(store.insertEncoded(range(0, 3).map(encodeEvent)).stored); // ingest calls this as `void pump.offer(...)`
   assert.match(logged.join('\n'), /disk is full/);
   store.setCursors = setCursors;
-  await pump.offer(store.insertEvents(range(3, 5)).stored);
+  await pump.offer(store.insertEncoded(range(3, 5).map(encodeEvent)).stored);
   assert.deepEqual(a.seen, range(0, 5).map((e) => e.message));
   assert.equal(store.getCursor('a'), store.lastSeq());
 });

@@ -4,11 +4,9 @@
  * inline. The caller bounds what is in flight (ingest.max_concurrent), so the queue here is too.
  */
 import { Worker } from 'node:worker_threads';
-import { decodeChunk, type DecodeRequest, type DecodeSettings } from './decode.js';
+import { decodeChunk, type DecodedChunk, type DecodeRequest, type DecodeSettings } from './decode.js';
 import { IngestError } from './errors.js';
-import type { RecordBatchResult } from './records.js';
 
-export type DecodedChunk = RecordBatchResult & { deadLetterCount: number };
 
 type Reply = { id: number; result?: DecodedChunk; error?: { status: number; code: string; message: string } };
 

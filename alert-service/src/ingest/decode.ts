@@ -1,9 +1,11 @@
 /**
- * Everything ingest does to a body before storage, as one pure function: gunzip, parse, and
- * per-record validation and normalization. Pure so it can run on a worker thread
- * (decode-pool.ts) while the main thread stores the previous chunk.
+ * Everything ingest does to a body before storage, as one pure function: gunzip, parse,
+ * per-record validation and normalization, and encoding for the store. Pure so it can run on a
+ * worker thread (decode-pool.ts) while the main thread stores the previous chunk.
  */
 import type { IngestConfig, NormalizeConfig } from '../generated/schema-types.js';
+import type { DeadLetter, EncodedEvent } from '../store/event-store.js';
+import { encodeEvent } from '../store/sqlite-event-store.js';
 import { decodeBody, parseBody } from './body.js';
 import { processRecords, type RecordBatchResult } from './records.js';
 
@@ -19,7 +21,16 @@ export interface DecodeSettings {
   normalize: NormalizeConfig;
 }
 
-export async function decodeChunk(req: DecodeRequest, settings: DecodeSettings): Promise<RecordBatchResult & { deadLetterCount: number }> {
+export interface DecodedChunk {
+  /** Valid records, normalized and encoded for storage. */
+  rows: EncodedEvent[];
+  /** Invalid records kept for diagnosis (at most max_dead_letters_per_chunk + 1). */
+  deadLetters: DeadLetter[];
+  /** All invalid records, kept or not. */
+  deadLetterCount: number;
+}
+
+export async function decodeChunk(req: DecodeRequest, settings: DecodeSettings): Promise<DecodedChunk> {
   const { ingest } = settings;
   const raw = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
   const text = await decodeBody(raw, req.contentEncoding, ingest.max_decoded_bytes);
@@ -33,7 +44,8 @@ export async function decodeChunk(req: DecodeRequest, settings: DecodeSettings):
   const tag = req.tag;
   const result = processRecords(records, { receivedAt, dateKeys: ingest.date_keys, normalize: settings.normalize, ...(tag !== undefined ? { tag } : {}) });
   for (const b of badLines) result.deadLetters.push({ receivedAt, reason: b.reason, record: b.text, ...(tag !== undefined ? { tag } : {}) });
-  return capDeadLetters(result, ingest.max_dead_letters_per_chunk);
+  const { events, deadLetters, deadLetterCount } = capDeadLetters(result, ingest.max_dead_letters_per_chunk);
+  return { rows: events.map(encodeEvent), deadLetters, deadLetterCount };
 }
 
 /**

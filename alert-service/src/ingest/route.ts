@@ -5,7 +5,7 @@
  */
 import type { Request, Response } from 'express';
 import type { IngestConfig, NormalizeConfig } from '../generated/schema-types.js';
-import type { EventStore, StoredEvent } from '../store/event-store.js';
+import type { EventStore, StoredEncoded } from '../store/event-store.js';
 import type { IngestMetrics } from '../server/metrics.js';
 import { createTokenCheck } from './auth.js';
 import { readBody } from './body.js';
@@ -22,7 +22,7 @@ export interface IngestDeps {
   /** Stored events not yet through every consumer; above config.max_backlog ingest pushes back. */
   backlog: () => number;
   /** Called with what a batch newly stored, so the pipeline pump takes it on. */
-  onStored: (stored: readonly StoredEvent[]) => void;
+  onStored: (stored: readonly StoredEncoded[]) => void;
   log?: (msg: string) => void;
 }
 
@@ -63,13 +63,13 @@ export function createIngestHandler(deps: IngestDeps) {
       const tagValue = req.headers[tagHeader];
       const tag = typeof tagValue === 'string' ? tagValue.slice(0, 512) : undefined;
       const encoding = req.headers['content-encoding'];
-      const { events, deadLetters, deadLetterCount } = await deps.decoder.decode({
+      const { rows, deadLetters, deadLetterCount } = await deps.decoder.decode({
         body: raw,
         receivedAtMs: Date.now(),
         ...(tag !== undefined ? { tag } : {}),
         ...(encoding !== undefined ? { contentEncoding: encoding } : {}),
       });
-      const { inserted, duplicates, stored } = deps.store.insertEvents(events, deadLetters);
+      const { inserted, duplicates, stored } = deps.store.insertEncoded(rows, deadLetters);
       metrics.records.inc({ outcome: 'stored' }, inserted);
       metrics.records.inc({ outcome: 'duplicate' }, duplicates);
       metrics.records.inc({ outcome: 'dead_letter' }, deadLetterCount);

@@ -4,8 +4,8 @@
  * consumer delays detection, never the 2xx Fluent Bit waits for; and a restart resumes from the
  * cursors instead of losing what was stored but not yet analysed (at-least-once delivery).
  */
-import type { EventConsumer } from './contracts.js';
-import type { EventStore, StoredEvent } from '../store/event-store.js';
+import type { EventConsumer, LogEvent } from './contracts.js';
+import type { EventStore, StoredEncoded, StoredEvent } from '../store/event-store.js';
 import type { PipelineMetrics } from '../server/metrics.js';
 
 export interface EventPumpOptions {
@@ -23,10 +23,10 @@ export class EventPump {
   private readonly batchSize: number;
   private readonly maxHandoff: number;
   /**
-   * Events ingest just stored, in seq order. While the consumers keep up, they are fed from here
-   * and the store is not read back (that would cost a JSON.parse per event on the ingest thread).
+   * Events ingest just stored, in seq order, still as their stored JSON. While the consumers keep
+   * up they are fed from here (parsed once, on the way out) instead of read back from the store.
    */
-  private handoff: StoredEvent[] = [];
+  private handoff: StoredEncoded[] = [];
 
   constructor(
     private readonly store: EventStore,
@@ -47,7 +47,7 @@ export class EventPump {
   }
 
   /** Ingest stored these (ascending seq): keep them for the consumers, then wake the pump. */
-  offer(stored: readonly StoredEvent[]): Promise<void> {
+  offer(stored: readonly StoredEncoded[]): Promise<void> {
     if (stored.length && this.consumers.length) {
       if (this.handoff.length + stored.length > this.maxHandoff) this.handoff = []; // fall behind → read back from the store
       else for (const s of stored) this.handoff.push(s);
@@ -117,7 +117,7 @@ export class EventPump {
       const batch = this.handoff.slice(0, n);
       if (batch[n - 1]!.seq === from + n) {
         this.handoff = this.handoff.slice(n);
-        return batch;
+        return batch.map((s) => ({ seq: s.seq, event: JSON.parse(s.json) as LogEvent }));
       }
     }
     this.handoff = [];

@@ -18,6 +18,25 @@ export interface StoredEvent {
   event: LogEvent;
 }
 
+/**
+ * An event serialized for storage by the store's encoder (encodeEvent in sqlite-event-store.ts).
+ * Ingest encodes on its decode worker, so the thread that writes only binds values.
+ */
+export interface EncodedEvent {
+  /** Idempotency key, hex. */
+  key: string;
+  timeMs: number;
+  host: string;
+  kind: string;
+  json: string;
+}
+
+/** A just-stored event as ingest hands it to the pump: parsed only if a consumer needs it. */
+export interface StoredEncoded {
+  seq: number;
+  json: string;
+}
+
 export interface EventQuery {
   host?: string;
   sourceKind?: string;
@@ -33,6 +52,8 @@ export interface EventStore {
    * `stored` lists the newly inserted events with their seq, so the pump can take them from memory.
    */
   insertEvents(events: readonly LogEvent[], deadLetters?: readonly DeadLetter[]): { inserted: number; duplicates: number; stored: StoredEvent[] };
+  /** insertEvents for events already encoded (the ingest path). */
+  insertEncoded(rows: readonly EncodedEvent[], deadLetters?: readonly DeadLetter[]): { inserted: number; duplicates: number; stored: StoredEncoded[] };
   /** Events stored after `seq`, in store order: how consumers tail the store. */
   readAfter(seq: number, limit: number): StoredEvent[];
   /** Highest stored seq (0 when empty). */

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from './database.js';
-import type { DeadLetter, EventQuery, EventStore, StoredEvent } from './event-store.js';
+import type { DeadLetter, EncodedEvent, EventQuery, EventStore, StoredEncoded, StoredEvent } from './event-store.js';
 import type { LogEvent } from '../generated/schema-types.js';
 
 const DAY_MS = 86_400_000;
@@ -41,6 +41,11 @@ export function dedupeKey(e: LogEvent): Buffer {
   key.writeUIntBE(position, 6, 6);
   id.copy(key, 12, 0, 4);
   return key;
+}
+
+/** Everything the insert needs, computed off the writing thread when the caller can. */
+export function encodeEvent(e: LogEvent): EncodedEvent {
+  return { key: dedupeKey(e).toString('hex'), timeMs: Date.parse(e.time), host: e.host, kind: e.source.kind, json: JSON.stringify(e) };
 }
 
 export interface SqliteEventStoreOptions {
@@ -90,11 +95,11 @@ export class SqliteEventStore implements EventStore {
     this.selectLastSeq = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) AS seq");
     this.selectCursor = db.prepare('SELECT seq FROM consumer_cursors WHERE consumer = ?');
     this.upsertCursor = db.prepare('INSERT INTO consumer_cursors (consumer, seq) VALUES (?, ?) ON CONFLICT(consumer) DO UPDATE SET seq = excluded.seq');
-    this.insertBatch = db.transaction((events: readonly LogEvent[], dead: readonly DeadLetter[]) => {
-      const stored: StoredEvent[] = [];
-      for (const e of events) {
-        const r = this.insertEvent.run(dedupeKey(e), Date.parse(e.time), e.host, e.source.kind, JSON.stringify(e));
-        if (r.changes) stored.push({ seq: Number(r.lastInsertRowid), event: e });
+    this.insertBatch = db.transaction((rows: readonly EncodedEvent[], dead: readonly DeadLetter[]) => {
+      const stored: StoredEncoded[] = [];
+      for (const e of rows) {
+        const r = this.insertEvent.run(Buffer.from(e.key, 'hex'), e.timeMs, e.host, e.kind, e.json);
+        if (r.changes) stored.push({ seq: Number(r.lastInsertRowid), json: e.json });
       }
       for (const d of dead) {
         this.insertDead.run(d.receivedAt.getTime(), d.tag ?? null, d.reason, d.record.slice(0, MAX_DEAD_LETTER_CHARS));
@@ -104,8 +109,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   insertEvents(events: readonly LogEvent[], deadLetters: readonly DeadLetter[] = []): { inserted: number; duplicates: number; stored: StoredEvent[] } {
-    const stored = this.insertBatch(events, deadLetters) as StoredEvent[];
-    return { inserted: stored.length, duplicates: events.length - stored.length, stored };
+    const { inserted, duplicates, stored } = this.insertEncoded(events.map(encodeEvent), deadLetters);
+    return { inserted, duplicates, stored: stored.map((s) => ({ seq: s.seq, event: JSON.parse(s.json) as LogEvent })) };
+  }
+
+  insertEncoded(rows: readonly EncodedEvent[], deadLetters: readonly DeadLetter[] = []): { inserted: number; duplicates: number; stored: StoredEncoded[] } {
+    const stored = this.insertBatch(rows, deadLetters) as StoredEncoded[];
+    return { inserted: stored.length, duplicates: rows.length - stored.length, stored };
   }
 
   readAfter(seq: number, limit: number): StoredEvent[] {
