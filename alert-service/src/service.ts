@@ -65,11 +65,13 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
   const log = opts.log ?? ((m: string) => console.error(m));
   checkExposure(config);
 
-  const db = openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
+  // NORMAL for the connection; the event store raises it to FULL around ingest commits when configured.
+  const db = openDatabase({ path: config.storage.path, synchronous: 'NORMAL' });
   const store = new SqliteEventStore(db, {
     retentionDays: config.storage.retention_days,
     deadLetterRetentionDays: config.storage.dead_letter_retention_days,
     maxDeadLetters: config.storage.max_dead_letters,
+    durableIngest: config.storage.synchronous === 'FULL',
   });
   const registry = createRegistry(opts.defaultMetrics ?? true);
   const pipelineMetrics = createPipelineMetrics(registry);

@@ -85,3 +85,15 @@ test('the dedupe key is equal for equal events and differs for different lines a
   // No position: the id itself.
   assert.equal(dedupeKey({ ...ev(7, 0) }).toString('hex'), ev(7, 0).id);
 });
+
+test('durable ingest commits with synchronous=FULL and leaves the connection at NORMAL', () => {
+  const db = openDatabase({ path: ':memory:', synchronous: 'NORMAL' });
+  const s = new SqliteEventStore(db, { retentionDays: 2, deadLetterRetentionDays: 1, durableIngest: true });
+  const pragmas: string[] = [];
+  const pragma = db.pragma.bind(db);
+  db.pragma = ((source: string, options?: { simple?: boolean }) => (pragmas.push(source), pragma(source, options))) as typeof db.pragma;
+  s.insertEvents([ev(1, Date.now())]);
+  assert.deepEqual(pragmas, ['synchronous = FULL', 'synchronous = NORMAL']);
+  assert.equal(pragma('synchronous', { simple: true }), 1); // NORMAL for every other commit
+  assert.equal(s.countEvents(), 1);
+});

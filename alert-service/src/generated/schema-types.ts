@@ -488,7 +488,7 @@ export interface StorageConfig {
    */
   max_dead_letters: number;
   /**
-   * FULL: a 2xx to Fluent Bit means the batch survives power loss. NORMAL survives a crash of the service only.
+   * FULL: a 2xx to Fluent Bit means the batch survives power loss (ingest commits are fsynced; internal bookkeeping commits are not, and are replayed if a power loss drops them). NORMAL: everything survives a crash of the service, not of the machine.
    */
   synchronous: 'FULL' | 'NORMAL';
 }

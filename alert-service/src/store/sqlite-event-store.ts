@@ -53,6 +53,13 @@ export interface SqliteEventStoreOptions {
   deadLetterRetentionDays: number;
   /** Most dead-letter rows kept (oldest pruned first). */
   maxDeadLetters?: number;
+  /**
+   * Commit ingest batches with synchronous=FULL (fsync), the connection being NORMAL otherwise:
+   * a 2xx to Fluent Bit then survives power loss, while the many small bookkeeping commits
+   * (cursors, rule and alert state) skip the fsync. WAL keeps commits in order, so a power loss
+   * can only drop a tail of bookkeeping after the last ingest batch, which redelivery replays.
+   */
+  durableIngest?: boolean;
 }
 
 export class SqliteEventStore implements EventStore {
@@ -114,7 +121,15 @@ export class SqliteEventStore implements EventStore {
   }
 
   insertEncoded(rows: readonly EncodedEvent[], deadLetters: readonly DeadLetter[] = []): { inserted: number; duplicates: number; stored: StoredEncoded[] } {
-    const stored = this.insertBatch(rows, deadLetters) as StoredEncoded[];
+    let stored: StoredEncoded[];
+    if (this.opts.durableIngest) {
+      this.db.pragma('synchronous = FULL');
+      try {
+        stored = this.insertBatch(rows, deadLetters) as StoredEncoded[];
+      } finally {
+        this.db.pragma('synchronous = NORMAL');
+      }
+    } else stored = this.insertBatch(rows, deadLetters) as StoredEncoded[];
     return { inserted: stored.length, duplicates: rows.length - stored.length, stored };
   }
 
