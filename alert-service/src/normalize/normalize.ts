@@ -369,25 +369,22 @@ function appJson(rec: Record<string, unknown>, ctx: RecordContext, c: Compiled):
   return assemble(d, p, ctx, c);
 }
 
-function winEvtLog(rec: Record<string, unknown>, ctx: RecordContext, c: Compiled): LogEvent {
-  const recordId = toUint(rec.EventRecordID);
-  if (recordId === undefined || typeof rec.Channel !== 'string' || typeof rec.Computer !== 'string') {
-    throw new NormalizeError('winevtlog record without Channel, EventRecordID and Computer');
-  }
-  const agentHost = agentHostOf(rec, c);
-  const d = fromWinEvtLog(rec, makeEnv(c, ctx, agentHost, true));
-  const id = eventId('winevtlog', rec.Channel, recordId, rec.Computer);
-  return assemble(d, { id, kind: 'windows', agentHost, channel: rec.Channel, recordId }, ctx, c);
-}
+/** The two Windows record shapes differ only in the names of the keys that identify a record. */
+const WINDOWS_SHAPES = {
+  winevtlog: { recordIdKey: 'EventRecordID', computerKey: 'Computer', build: fromWinEvtLog },
+  winlog: { recordIdKey: 'RecordNumber', computerKey: 'ComputerName', build: fromWinLog },
+} as const;
 
-function winLog(rec: Record<string, unknown>, ctx: RecordContext, c: Compiled): LogEvent {
-  const recordId = toUint(rec.RecordNumber);
-  if (recordId === undefined || typeof rec.Channel !== 'string' || typeof rec.ComputerName !== 'string') {
-    throw new NormalizeError('winlog record without Channel, RecordNumber and ComputerName');
+function windowsRecord(shape: keyof typeof WINDOWS_SHAPES, rec: Record<string, unknown>, ctx: RecordContext, c: Compiled): LogEvent {
+  const { recordIdKey, computerKey, build } = WINDOWS_SHAPES[shape];
+  const recordId = toUint(rec[recordIdKey]);
+  const computer = rec[computerKey];
+  if (recordId === undefined || typeof rec.Channel !== 'string' || typeof computer !== 'string') {
+    throw new NormalizeError(`${shape} record without Channel, ${recordIdKey} and ${computerKey}`);
   }
   const agentHost = agentHostOf(rec, c);
-  const d = fromWinLog(rec, makeEnv(c, ctx, agentHost, true));
-  const id = eventId('winlog', rec.Channel, recordId, rec.ComputerName);
+  const d = build(rec, makeEnv(c, ctx, agentHost, true));
+  const id = eventId(shape, rec.Channel, recordId, computer);
   return assemble(d, { id, kind: 'windows', agentHost, channel: rec.Channel, recordId }, ctx, c);
 }
 
@@ -405,9 +402,9 @@ export function normalizeRecord(rec: Record<string, unknown>, shape: RecordShape
     case 'app_json':
       return appJson(rec, ctx, c);
     case 'winevtlog':
-      return winEvtLog(rec, ctx, c);
+      return windowsRecord('winevtlog', rec, ctx, c);
     case 'winlog':
-      return winLog(rec, ctx, c);
+      return windowsRecord('winlog', rec, ctx, c);
     default:
       throw new NormalizeError(`unknown record shape ${String(shape)}`);
   }
