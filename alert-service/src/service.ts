@@ -84,7 +84,6 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
   const decoder = createDecodePool({ ingest: config.ingest, normalize: config.normalize }, config.ingest.decode_workers, log);
   const ingest = createIngestHandler({
     config: config.ingest,
-    normalize: config.normalize,
     store,
     decoder,
     metrics: createIngestMetrics(registry),

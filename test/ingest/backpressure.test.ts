@@ -16,7 +16,6 @@ function app(opts: { backlog?: number; store?: EventStore; maxConcurrent?: numbe
   const store = opts.store ?? new SqliteEventStore(openDatabase({ path: ':memory:' }), { retentionDays: 1, deadLetterRetentionDays: 1 });
   const handler = createIngestHandler({
     config: config.ingest,
-    normalize: config.normalize,
     store,
     decoder: inlineDecoder({ ingest: config.ingest, normalize: config.normalize }),
     metrics: createIngestMetrics(createRegistry(false)),

@@ -4,7 +4,7 @@
  * Status codes follow its retry rules: 503/429 are retried, other 4xx drop the chunk.
  */
 import type { Request, Response } from 'express';
-import type { IngestConfig, NormalizeConfig } from '../generated/schema-types.js';
+import type { IngestConfig } from '../generated/schema-types.js';
 import type { EventStore, StoredEncoded } from '../store/event-store.js';
 import type { IngestMetrics } from '../server/metrics.js';
 import { createTokenCheck } from './auth.js';
@@ -14,7 +14,6 @@ import type { ChunkDecoder } from './decode-pool.js';
 
 export interface IngestDeps {
   config: IngestConfig;
-  normalize: NormalizeConfig;
   store: EventStore;
   /** Turns a body into events and dead letters (on worker threads, or inline). */
   decoder: ChunkDecoder;
