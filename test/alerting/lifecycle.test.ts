@@ -144,6 +144,49 @@ describe('grouping and repeat timings (Alertmanager semantics)', () => {
   });
 });
 
+describe('inhibition of Sigma alerts that restate a built-in rule', () => {
+  const titles = (m: { text: string }) => m.text;
+
+  it('notifies a scanner seen by a built-in rule and a Sigma rule once, under the built-in rule', async () => {
+    const { mod, clock, slack } = setup({ default_policy: { group_wait_s: 0 }, channels: { slack: { rate_limit: { burst: 50, per_minute: 50 } } } });
+    mod.emit(signal({ rule_id: 'web-scanner-paths', title: 'Web vulnerability scanner', severity: 'medium', event_ids: ['a1', 'a2'] }));
+    mod.emit(signal({ rule_id: '5e3f7a4b', title: 'Web Scanner (Sigma)', source: 'sigma', severity: 'medium', event_ids: ['a1'] }));
+    await mod.flush();
+    clock.advance(S);
+    await mod.flush();
+    assert.deepEqual(slack.sent.map((m) => titles(m as SlackMessage)), ['FIRING: Web vulnerability scanner']);
+    // Still stored and listed.
+    assert.equal(mod.listAlerts({ limit: 10, rule: '5e3f7a4b' })[0]!.state, 'firing');
+  });
+
+  it('still notifies a Sigma alert with evidence of its own, or one more severe than the built-in alert', async () => {
+    const { mod, clock, slack } = setup({ default_policy: { group_wait_s: 0 }, channels: { slack: { rate_limit: { burst: 50, per_minute: 50 } } } });
+    mod.emit(signal({ rule_id: 'oom-kill', title: 'OOM kill', severity: 'medium', event_ids: ['k1'] }));
+    mod.emit(signal({ rule_id: 'sigma-other', title: 'Sigma own evidence', source: 'sigma', severity: 'medium', event_ids: ['k1', 'k2'] }));
+    mod.emit(signal({ rule_id: 'sigma-severe', title: 'Sigma more severe', source: 'sigma', severity: 'high', event_ids: ['k1'] }));
+    mod.emit(signal({ rule_id: 'sigma-elsewhere', title: 'Sigma other host', source: 'sigma', severity: 'medium', host: 'web-2', event_ids: ['k1'] }));
+    await mod.flush();
+    clock.advance(S);
+    await mod.flush();
+    assert.deepEqual(slack.sent.map((m) => titles(m as SlackMessage)).sort(), ['FIRING: OOM kill', 'FIRING: Sigma more severe', 'FIRING: Sigma other host', 'FIRING: Sigma own evidence']);
+  });
+
+  it('notifies the Sigma alert once the built-in alert is resolved and it fires on', async () => {
+    const { mod, clock, slack } = setup({ default_policy: { group_wait_s: 0, group_interval_s: 10, resolve_after_s: 60 }, channels: { slack: { rate_limit: { burst: 50, per_minute: 50 } } } });
+    mod.emit(signal({ rule_id: 'audit-log-cleared', title: 'Log cleared', severity: 'high', event_ids: ['c1'] }));
+    mod.emit(signal({ rule_id: 'sigma-cleared', title: 'Log cleared (Sigma)', source: 'sigma', severity: 'high', event_ids: ['c1'] }));
+    await mod.flush();
+    assert.equal(slack.sent.filter((m) => titles(m as SlackMessage).includes('(Sigma)')).length, 0);
+    clock.advance(30 * S);
+    mod.emit(signal({ rule_id: 'sigma-cleared', title: 'Log cleared (Sigma)', source: 'sigma', severity: 'high', event_ids: ['c1'] }));
+    await mod.flush();
+    assert.equal(slack.sent.filter((m) => titles(m as SlackMessage).includes('(Sigma)')).length, 0, 'still restating an open alert');
+    clock.advance(40 * S); // the built-in alert is quiet past resolve_after; the Sigma one is not
+    await mod.flush();
+    assert.ok(slack.sent.some((m) => titles(m as SlackMessage) === 'FIRING: Log cleared (Sigma)'), slack.sent.map((m) => titles(m as SlackMessage)).join(', '));
+  });
+});
+
 describe('escalation', () => {
   it('an open alert escalating to critical is announced again at once; a lower signal does not lower it', async () => {
     const { mod, clock, slack } = setup();

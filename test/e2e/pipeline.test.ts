@@ -84,6 +84,10 @@ test('an SSH brute force sent by Fluent Bit ends up as one Slack alert', async (
   const ssh = posts().filter((p) => p.includes('SSH brute force') && p.includes('198.51.100.77'));
   assert.equal(ssh.length, 1, posts().join('\n'));
   assert.match(ssh[0]!, /Failed password for root from 198\.51\.100\.77/);
+  // One event, one notification: the shipped Sigma scanner rule restates the built-in one and is inhibited.
+  const titles = slackPosts.map((p) => p.text ?? '');
+  assert.ok(titles.includes('FIRING: Web vulnerability scanner'), titles.join(' | '));
+  assert.ok(!titles.some((t) => t.includes('Web Scanner Or Traversal')), titles.join(' | '));
 
   // API: the alert is visible with its state.
   const res = await fetch(`${base}/api/alerts?rule=ssh-brute-force`);

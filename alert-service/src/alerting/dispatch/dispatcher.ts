@@ -1,10 +1,13 @@
 /**
- * The alert lifecycle (Alertmanager's dispatch/ + inhibit-free notify pipeline, persisted):
+ * The alert lifecycle (Alertmanager's dispatch/ + notify pipeline with one inhibition rule, persisted):
  *  - record(): every signal upserts the alert with its fingerprint and arms its group timer
  *    (group_wait for a new group); cheap and synchronous, called from emit().
  *  - tick(): silences starting/ending, resolution after resolve_after of quiet, group flushes:
  *    a group notifies when alerts were added or resolved (at most every group_interval) and
  *    reminds of still-firing, unacknowledged alerts after repeat_interval.
+ *  - inhibition: a Sigma alert whose every event is evidence of a built-in rule's open alert on
+ *    the same host, at no lower severity, is not notified while that alert is open (the shipped
+ *    Sigma examples restate built-in rules: one event, one notification). It stays stored.
  *  - each notification is rendered per channel and written to the outbox in the same SQLite
  *    transaction that marks the alerts notified; the rate limit may hold it back instead, and
  *    the held-back ledger makes the next message on that channel say so.
@@ -206,11 +209,24 @@ export class Dispatcher {
     return rows.map((a) => toAlertView(a, this.d.publicUrl, this.d.enricher.enrich(a)));
   }
 
+  /**
+   * Whether a built-in rule's open alert already carries all of this Sigma alert's events, at
+   * least as severe. Only Sigma alerts are inhibited, only by evidence that is itself notified,
+   * so nothing an analyst should see is hidden: it arrives once, under the built-in rule.
+   */
+  private restatesRule(a: AlertRow): boolean {
+    if (a.source !== 'sigma' || !a.event_ids.length) return false;
+    return this.d.alerts
+      .listActiveOnHost(a.host, 'rule')
+      .some((b) => severityRank(b.severity) >= severityRank(a.severity) && a.event_ids.every((id) => b.event_ids.includes(id)));
+  }
+
   private flushGroup(groupKey: string, lastSentMs: number | null, now: number): void {
     const alerts = this.d.alerts.listForGroup(groupKey);
     const first = alerts[0];
     const policy = first ? this.policies.resolve(first) : undefined;
-    const firing = alerts.filter((a) => a.state === 'firing');
+    // An inhibited alert is left out (not notified, not marked): it is looked at again at the next flush.
+    const firing = alerts.filter((a) => a.state === 'firing' && !this.restatesRule(a));
     const newFiring = firing.filter((a) => a.notified !== 'firing');
     const newlyResolved = alerts.filter((a) => a.state === 'resolved' && a.notified === 'firing');
     const reminder =

@@ -193,6 +193,13 @@ export class AlertRepository {
     ).map(fromDb);
   }
 
+  /** Firing or acknowledged alerts of one host raised by one kind of detector (inhibition looks these up). */
+  listActiveOnHost(host: string, source: string): AlertRow[] {
+    return (
+      this.db.prepare("SELECT * FROM alert_records WHERE host = ? AND source = ? AND state IN ('firing', 'acknowledged')").all(host, source) as Record<string, unknown>[]
+    ).map(fromDb);
+  }
+
   /** Alerts a group flush looks at: everything not resolved, plus resolutions receivers have not heard of. */
   listForGroup(groupKey: string): AlertRow[] {
     return (
