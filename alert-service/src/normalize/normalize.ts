@@ -281,6 +281,16 @@ function tailRaw(rec: Record<string, unknown>, ctx: RecordContext, c: Compiled):
   return lineEvent(rec.log, kind, agentHostOf(rec, c), path, toUint(rec.offset), ctx, c);
 }
 
+/** A record a Fluent Bit parser already split is identified like a raw line: where it was read, and what it says. */
+function recordEvent(d: Draft, rec: Record<string, unknown>, kind: SourceKind, agentHost: string | undefined, path: string | undefined, ctx: RecordContext, c: Compiled): LogEvent {
+  const offset = toUint(rec.offset);
+  const id = tailLineId(agentHost ?? '', path ?? '', offset, ctx.collectedAt?.getTime(), recordText(rec));
+  const p: Provenance = { id, kind, agentHost };
+  if (path !== undefined) p.path = path;
+  if (offset !== undefined) p.offset = offset;
+  return assemble(d, p, ctx, c);
+}
+
 function tailParsed(rec: Record<string, unknown>, ctx: RecordContext, c: Compiled): LogEvent {
   const path = pathOf(rec);
   const agentHost = agentHostOf(rec, c);
@@ -288,12 +298,7 @@ function tailParsed(rec: Record<string, unknown>, ctx: RecordContext, c: Compile
   const kind = resolveKind(rec.source_kind, ctx.tag, path, isWeb ? 'web_access' : 'syslog');
   const env = makeEnv(c, ctx, agentHost, !isWeb && kind !== 'app' && kind !== 'web_access' && kind !== 'web_error');
   const d = isWeb ? parsedWeb(rec, path, env) : parsedSyslog(rec, env);
-  const offset = toUint(rec.offset);
-  const id = tailLineId(agentHost ?? '', path ?? '', offset, ctx.collectedAt?.getTime(), recordText(rec));
-  const p: Provenance = { id, kind, agentHost };
-  if (path !== undefined) p.path = path;
-  if (offset !== undefined) p.offset = offset;
-  return assemble(d, p, ctx, c);
+  return recordEvent(d, rec, kind, agentHost, path, ctx, c);
 }
 
 /** Fluent Bit syslog parser output: time, host, ident, pid, message (+ pri for the stock ones). */
@@ -361,12 +366,7 @@ function appJson(rec: Record<string, unknown>, ctx: RecordContext, c: Compiled):
   const env = makeEnv(c, ctx, agentHost, false);
   const d = fromJsonObject(rec, env);
   if (kind === 'app') d.program ??= programFromPath(path);
-  const offset = toUint(rec.offset);
-  const id = tailLineId(agentHost ?? '', path ?? '', offset, ctx.collectedAt?.getTime(), recordText(rec));
-  const p: Provenance = { id, kind, agentHost };
-  if (path !== undefined) p.path = path;
-  if (offset !== undefined) p.offset = offset;
-  return assemble(d, p, ctx, c);
+  return recordEvent(d, rec, kind, agentHost, path, ctx, c);
 }
 
 /** The two Windows record shapes differ only in the names of the keys that identify a record. */
