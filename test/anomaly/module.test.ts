@@ -289,3 +289,39 @@ test('events dropped as future or unparsable still advance the redelivery seq', 
   assert.equal(mod.status().future_events_dropped, 1);
   assert.equal(mod.status().duplicate_events_skipped, 2);
 });
+
+test('training on a database file runs on a worker thread and gives the same model as inline training', async () => {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const fill = (db: ReturnType<typeof openDatabase>) => {
+    const repo = new AnomalyRepository(db);
+    repo.transaction(() =>
+      generateHistory({ series: makeSeries(6, 3), fromMs: T0 - 14 * 24 * HOUR, hours: 14 * 24, seed: 9, anomalyRate: 0.01 }, (r) => repo.insertHour(r.host, r.source, r.hour, r.features)),
+    );
+    repo.setState('closed_through', String(T0));
+  };
+  const clock = new ManualClock(T0 - MIN);
+  const memory = openDatabase({ path: ':memory:' });
+  fill(memory);
+  const inline = setup({ training_days: 14 }, memory, clock).mod.train();
+
+  const file = openDatabase({ path: join(mkdtempSync(join(tmpdir(), 'logward-train-')), 'a.db') });
+  fill(file);
+  const { mod } = setup({ training_days: 14 }, file, clock);
+  // The event loop stays free while the worker reads and fits.
+  let ticks = 0;
+  const ticker = setInterval(() => ticks++, 1);
+  const first = mod.trainInBackground();
+  assert.equal(mod.trainInBackground(), first, 'one training at a time');
+  const info = await first;
+  clearInterval(ticker);
+  assert.ok(ticks > 0);
+  assert.equal(mod.status().trained, true);
+  assert.equal(info.series, inline.series);
+  assert.equal(info.history_rows, inline.history_rows);
+  assert.equal(info.threshold, inline.threshold, 'same seed, same data: same model');
+  // Not enough history is reported the same way from the worker.
+  const empty = openDatabase({ path: join(mkdtempSync(join(tmpdir(), 'logward-train-')), 'b.db') });
+  await assert.rejects(setup({}, empty, clock).mod.trainInBackground(), /no model trained yet \(0 hours of history, need 48\)/);
+});

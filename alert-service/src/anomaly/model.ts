@@ -125,6 +125,24 @@ export function seriesKey(host: string, source: string): string {
  * sampled z-vectors, fits the configured forest and derives the threshold; persists the model.
  */
 export function trainModel(repo: AnomalyRepository, cfg: AnomalyConfig, range: { fromMs: number; toMs: number }, nowMs: number): TrainedModel {
+  return saveFitted(repo, fitModel(repo, cfg, range, nowMs));
+}
+
+/** A fitted model as plain data: what a training worker sends back to be saved. */
+export interface FittedModel {
+  info: ModelInfo;
+  forest: string;
+  baselines: Array<{ host: string; source: string; baseline: string }>;
+}
+
+/** Persists a fitted model and loads it back as the model in use. */
+export function saveFitted(repo: AnomalyRepository, fitted: FittedModel): TrainedModel {
+  repo.saveModel(fitted.info.trained_at_ms, JSON.stringify(fitted.info), fitted.forest, fitted.baselines);
+  return TrainedModel.load(repo)!;
+}
+
+/** The read-and-fit part of training: reads history, writes nothing (safe on a second connection). */
+export function fitModel(repo: AnomalyRepository, cfg: AnomalyConfig, range: { fromMs: number; toMs: number }, nowMs: number): FittedModel {
   const started = performance.now();
   const extent = repo.historyExtent(range.fromMs, range.toMs);
   if (extent.hours < cfg.min_training_hours) throw new NotEnoughHistoryError(extent.hours, cfg.min_training_hours);
@@ -187,6 +205,5 @@ export function trainModel(repo: AnomalyRepository, cfg: AnomalyConfig, range: {
     phases_ms: { read_and_baselines: Math.round(readDone - started), fit: Math.round(fitDone - readDone), threshold: Math.round(performance.now() - fitDone) },
   };
   info.training_ms = Math.round(performance.now() - started);
-  const id = repo.saveModel(nowMs, JSON.stringify(info), JSON.stringify(detector.toJSON()), serialized);
-  return new TrainedModel(id, info, detector, baselines);
+  return { info, forest: JSON.stringify(detector.toJSON()), baselines: serialized };
 }

@@ -25,7 +25,8 @@ import { AnomalyRepository, type HourRow } from './repository.js';
 import { HourBucket, HOUR_MS, hourOf } from './hour-bucket.js';
 import { emptyFeatures, severityClass, sourceKey, type FeatureVector } from './features.js';
 import { DrainMiner, OVERFLOW_TEMPLATE_ID } from './templates/drain.js';
-import { NotEnoughHistoryError, seriesKey, trainModel, TrainedModel, type Assessment, type ModelInfo } from './model.js';
+import { NotEnoughHistoryError, saveFitted, seriesKey, trainModel, TrainedModel, type Assessment, type ModelInfo } from './model.js';
+import { fitInBackground } from './background-training.js';
 import { createAnomalyRouter } from './router.js';
 
 export interface AnomalyModuleDeps {
@@ -99,6 +100,8 @@ export interface AnomalyModule extends ServiceModule {
   readonly router: Router;
   closeDueHours(): CloseResult;
   train(opts?: { days?: number }): ModelInfo;
+  /** train() with the reading and fitting on a worker thread (inline for an in-memory database). One at a time. */
+  trainInBackground(opts?: { days?: number }): Promise<ModelInfo>;
   detect(opts: { host?: string; hours: number; limit?: number }): DetectResult;
   errorSummary(opts: { host?: string; fromMs: number; toMs: number }): ErrorSummary;
   status(): AnomalyStatus;
@@ -427,16 +430,40 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
   }
 
   // ---------------------------------------------------------------- training
+  /** Scheduled training: on a worker for a database file (the hour close must not stall ingest), inline in memory. */
   function maybeTrain(now: number): boolean {
     const due = !model || (cfg.retrain_interval_hours > 0 && now - model.info.trained_at_ms >= cfg.retrain_interval_hours * HOUR_MS);
-    if (!due) return false;
+    if (!due || training) return false;
+    const failed = (err: unknown) => {
+      if (!(err instanceof NotEnoughHistoryError)) log(`anomaly: scheduled training failed: ${(err as Error).message}`);
+    };
+    if (!deps.db.memory) {
+      trainInBackground().catch(failed);
+      return true;
+    }
     try {
       train();
       return true;
     } catch (err) {
-      if (!(err instanceof NotEnoughHistoryError)) log(`anomaly: scheduled training failed: ${(err as Error).message}`);
+      failed(err);
       return false;
     }
+  }
+
+  let training: Promise<ModelInfo> | undefined;
+  function trainInBackground(opts: { days?: number } = {}): Promise<ModelInfo> {
+    training ??= fitInBackground(deps.db, repo, cfg, trainingRange(opts.days ?? cfg.training_days), clock.now())
+      .then((fitted) => {
+        model = saveFitted(repo, fitted);
+        logTrained(model.info);
+        return model.info;
+      })
+      .finally(() => (training = undefined));
+    return training;
+  }
+
+  function logTrained(info: ModelInfo): void {
+    log(`anomaly: trained ${info.detector} on ${info.history_rows} hourly rows (${info.history_hours} hours, ${info.series} series) in ${info.training_ms} ms; threshold ${info.threshold.toFixed(4)}`);
   }
 
   function trainingRange(days: number): { fromMs: number; toMs: number } {
@@ -448,7 +475,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     const days = opts.days ?? cfg.training_days;
     const m = trainModel(repo, cfg, trainingRange(days), clock.now());
     model = m;
-    log(`anomaly: trained ${m.info.detector} on ${m.info.history_rows} hourly rows (${m.info.history_hours} hours, ${m.info.series} series) in ${m.info.training_ms} ms; threshold ${m.info.threshold.toFixed(4)}`);
+    logTrained(m.info);
     return m.info;
   }
 
@@ -544,6 +571,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     router: undefined as unknown as Router,
     closeDueHours,
     train,
+    trainInBackground,
     detect,
     errorSummary,
     status,

@@ -70,9 +70,9 @@ const MAX_ERROR_SPAN_MS = 90 * 24 * 3_600_000;
 
 export function createAnomalyRouter(mod: AnomalyModule, now: () => number = Date.now): Router {
   const router = Router();
-  const handle = (fn: (req: Request, res: Response) => void) => (req: Request, res: Response) => {
+  const handle = (fn: (req: Request, res: Response) => void | Promise<void>) => async (req: Request, res: Response) => {
     try {
-      fn(req, res);
+      await fn(req, res);
     } catch (err) {
       if (err instanceof BadRequest) res.status(400).json({ error: err.message });
       else if (err instanceof NotEnoughHistoryError) res.status(409).json({ error: err.message, hours: err.hours, needed: err.needed });
@@ -91,7 +91,7 @@ export function createAnomalyRouter(mod: AnomalyModule, now: () => number = Date
   router.post(
     '/anomaly/train',
     express.json({ limit: '1kb', strict: false }),
-    handle((req, res) => {
+    handle(async (req, res) => {
       const body: unknown = req.body;
       let days: number | undefined;
       if (body !== undefined && body !== null && !(typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) {
@@ -102,7 +102,7 @@ export function createAnomalyRouter(mod: AnomalyModule, now: () => number = Date
         if (d !== undefined && (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 365)) throw new BadRequest("'days' must be an integer between 1 and 365");
         days = d as number | undefined;
       }
-      const info = mod.train(days === undefined ? {} : { days });
+      const info = await mod.trainInBackground(days === undefined ? {} : { days });
       res.json({ trained: true, model: info });
     }),
   );
