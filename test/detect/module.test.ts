@@ -27,8 +27,8 @@ class MemoryStore implements Partial<EventStore> {
   getCursor(name: string): number {
     return this.cursors.get(name) ?? 0;
   }
-  setCursor(name: string, seq: number): void {
-    this.cursors.set(name, seq);
+  setCursors(cursors: Iterable<[string, number]>): void {
+    for (const [name, seq] of cursors) this.cursors.set(name, seq);
   }
 }
 
@@ -47,7 +47,7 @@ async function pump(store: MemoryStore, mod: Awaited<ReturnType<typeof start>>['
   const batch = store.readAfter(store.getCursor(DETECT_CONSUMER), 10_000);
   if (!batch.length) return;
   await mod.consumer.consume(batch.map((b) => b.event));
-  store.setCursor(DETECT_CONSUMER, batch[batch.length - 1]!.seq);
+  store.setCursors([[DETECT_CONSUMER, batch[batch.length - 1]!.seq]]);
 }
 
 test('a window near its threshold survives a restart: 6 failures before, 4 after → one SSH brute-force alert', async () => {

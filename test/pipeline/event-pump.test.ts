@@ -75,7 +75,7 @@ test('a lagging consumer gets only what it has not seen', async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'logward-pump-')), 'p.db');
   const store = storeAt(path);
   store.insertEvents(range(0, 6));
-  store.setCursor('ahead', store.lastSeq() - 2);
+  store.setCursors([['ahead', store.lastSeq() - 2]]);
   const ahead = new Recorder('ahead');
   const behind = new Recorder('behind');
   await new EventPump(store, [ahead, behind]).notify();
@@ -86,7 +86,7 @@ test('a lagging consumer gets only what it has not seen', async () => {
 test('a consumer ahead of a whole batch keeps its cursor (no re-delivery while the lagging one catches up)', async () => {
   const store = storeAt(':memory:');
   store.insertEvents(range(0, 10));
-  store.setCursor('ahead', 8);
+  store.setCursors([['ahead', 8]]);
   const ahead = new Recorder('ahead');
   const behind = new Recorder('behind');
   await new EventPump(store, [ahead, behind], undefined, { batchSize: 3 }).notify();

@@ -36,7 +36,7 @@ test('readAfter tails in store order; cursors persist per consumer', () => {
   const all = s.readAfter(0, 10);
   assert.deepEqual(all.map((e) => e.event.message), ['event 1', 'event 2', 'event 3']);
   assert.equal(s.lastSeq(), all[2]!.seq);
-  s.setCursor('detect', all[1]!.seq);
+  s.setCursors([['detect', all[1]!.seq]]);
   assert.equal(s.getCursor('detect'), all[1]!.seq);
   assert.equal(s.getCursor('anomaly'), 0);
   assert.deepEqual(s.readAfter(s.getCursor('detect'), 10).map((e) => e.event.message), ['event 3']);

@@ -66,7 +66,6 @@ export interface EventStore {
   prune(nowMs: number): number;
   /** Persisted position of a named consumer, so a restart resumes where it stopped. */
   getCursor(consumer: string): number;
-  setCursor(consumer: string, seq: number): void;
-  /** Several cursors in one write (one commit per pump batch instead of one per consumer). */
+  /** Saves consumers' positions in one write (one commit per pump batch, not one per consumer). */
   setCursors(cursors: Iterable<[string, number]>): void;
 }

@@ -178,10 +178,6 @@ export class SqliteEventStore implements EventStore {
     return (this.selectCursor.get(consumer) as { seq: number } | undefined)?.seq ?? 0;
   }
 
-  setCursor(consumer: string, seq: number): void {
-    this.upsertCursor.run(consumer, seq);
-  }
-
   setCursors(cursors: Iterable<[string, number]>): void {
     this.db.transaction(() => {
       for (const [consumer, seq] of cursors) this.upsertCursor.run(consumer, seq);
