@@ -9,11 +9,11 @@ import { runTestRule } from '../../alert-service/src/cli/commands/test-rule.js';
 import { alertsToCsv, countByRule, csvCell } from '../../alert-service/src/detect/report.js';
 import type { AlertSignal, SourceKind } from '../../alert-service/src/generated/schema-types.js';
 import { config } from './helpers.js';
-import { SHARED } from '../helpers/paths.js';
+import { FIXTURES } from '../helpers/paths.js';
 
-const AUTH = join(SHARED, 'fluent-bit-captures', 'source-logs', 'var-log-auth.log');
-const ACCESS = join(SHARED, 'fluent-bit-captures', 'source-logs', 'var-log-nginx-access.log');
-const WINDOWS = join(SHARED, 'windows-eventlog-samples', 'winevtlog-out-http-body.json');
+const AUTH = join(FIXTURES, 'fluent-bit-captures', 'source-logs', 'var-log-auth.log');
+const ACCESS = join(FIXTURES, 'fluent-bit-captures', 'source-logs', 'var-log-nginx-access.log');
+const WINDOWS = join(FIXTURES, 'windows-eventlog-samples', 'winevtlog-out-http-body.json');
 const receivedAt = new Date('2026-11-21T12:00:00Z');
 
 test('test-rule lists matched lines with extracted values, per-group counts, and exits 0 when nothing would fire', async () => {
@@ -81,7 +81,7 @@ test('CSV cells are quoted and neutralize spreadsheet formulas from attacker-wri
 test('analyze reads Fluent Bit JSON lines as captured (parsed-json-lines body)', async () => {
   const out = mkdtempSync(join(tmpdir(), 'analyze-'));
   const file = join(out, 'records.jsonl');
-  writeFileSync(file, readFileSync(join(SHARED, 'fluent-bit-captures', 'parsed-json-lines', '001.body')));
+  writeFileSync(file, readFileSync(join(FIXTURES, 'fluent-bit-captures', 'parsed-json-lines', '001.body')));
   const r = await runAnalyze(config, { files: [file], out, formats: ['json'], threshold: 3, receivedAt });
   const report = JSON.parse(readFileSync(join(out, 'alerts.json'), 'utf8')) as { inputs: Array<{ events: number; unparsed: number }>; by_rule: Record<string, number> };
   assert.deepEqual(report.inputs[0], { file, lines: 14, events: 14, unparsed: 0 });
@@ -103,7 +103,7 @@ test('the logward binary exits 1 when alerts are found, 0 when none, 2 on errors
     });
   const [found, none, missing, usage] = await Promise.all([
     run(['analyze', AUTH, '--out', out, '--threshold', '3']),
-    run(['analyze', join(SHARED, 'fluent-bit-captures', 'source-logs', 'var-log-myapp-worker.log'), '--out', out, '--format', 'csv']),
+    run(['analyze', join(FIXTURES, 'fluent-bit-captures', 'source-logs', 'var-log-myapp-worker.log'), '--out', out, '--format', 'csv']),
     run(['test-rule', 'ssh-brute-force', '/nonexistent.log']),
     run(['analyze', AUTH, '--out', out, '--format', 'xml']),
   ]);

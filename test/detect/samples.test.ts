@@ -13,10 +13,10 @@ import { runDetection } from '../../alert-service/src/detect/run.js';
 import { groupKey } from '../../alert-service/src/detect/report.js';
 import { validatorFor, describeErrors } from '../../alert-service/src/schema/registry.js';
 import { config } from './helpers.js';
-import { SHARED } from '../helpers/paths.js';
+import { FIXTURES } from '../helpers/paths.js';
 
-const SOURCE_LOGS = join(SHARED, 'fluent-bit-captures', 'source-logs');
-const WINDOWS = join(SHARED, 'windows-eventlog-samples', 'winevtlog-out-http-body.json');
+const SOURCE_LOGS = join(FIXTURES, 'fluent-bit-captures', 'source-logs');
+const WINDOWS = join(FIXTURES, 'windows-eventlog-samples', 'winevtlog-out-http-body.json');
 
 function read(files: string[]): LogEvent[] {
   const events: LogEvent[] = [];

@@ -7,12 +7,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import { SHARED } from '../helpers/paths.js';
+import { FIXTURES } from '../helpers/paths.js';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FB_DIR = join(REPO, 'fluent-bit');
-export const CAPTURES = join(SHARED, 'fluent-bit-captures');
-export const WINDOWS_SAMPLES = join(SHARED, 'windows-eventlog-samples');
+export const CAPTURES = join(FIXTURES, 'fluent-bit-captures');
+export const WINDOWS_SAMPLES = join(FIXTURES, 'windows-eventlog-samples');
 
 export type Section = Record<string, unknown>;
 export interface FluentBitConfig {

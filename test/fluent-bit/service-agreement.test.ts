@@ -1,7 +1,7 @@
 /**
  * fluent-bit/ configs agree with the service: route, auth header, date key, tag header, compression,
  * retries, keep-alive, source kinds, and the records they produce validate against schemas/records.
- * Also checked against the real captures in ../shared/fluent-bit-captures (same output settings
+ * Also checked against the real captures in test/fixtures/fluent-bit-captures (same output settings
  * as the config that produced them) and the Windows samples.
  */
 import { test } from 'node:test';

@@ -1,7 +1,7 @@
-/** Loads the real Fluent Bit v5.1.1 requests from ../shared/fluent-bit-captures. */
+/** Loads the real Fluent Bit v5.1.1 requests from test/fixtures/fluent-bit-captures. */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED } from './paths.js';
+import { FIXTURES } from './paths.js';
 
 export interface CapturedRequest {
   name: string;
@@ -10,7 +10,7 @@ export interface CapturedRequest {
   body: Buffer;
 }
 
-export const CAPTURES = join(SHARED, 'fluent-bit-captures');
+export const CAPTURES = join(FIXTURES, 'fluent-bit-captures');
 
 export function loadCaptures(folder: 'raw-gzip-json' | 'parsed-json-lines'): CapturedRequest[] {
   const dir = join(CAPTURES, folder);
@@ -25,7 +25,7 @@ export function loadCaptures(folder: 'raw-gzip-json' | 'parsed-json-lines'): Cap
 }
 
 export function windowsSampleBody(): Buffer {
-  return readFileSync(join(SHARED, 'windows-eventlog-samples', 'winevtlog-out-http-body.json'));
+  return readFileSync(join(FIXTURES, 'windows-eventlog-samples', 'winevtlog-out-http-body.json'));
 }
 
 /** Headers to replay: the captured ones minus those the HTTP client sets itself. */

@@ -1,4 +1,7 @@
 import { join } from 'node:path';
 
-/** ../shared beside the repository: captured Fluent Bit requests and Windows samples. */
-export const SHARED = join(import.meta.dirname, '..', '..', '..', 'shared');
+/**
+ * test/fixtures: the real Fluent Bit v5.1.1 requests and Windows samples captured for this project
+ * (copied from the workspace's shared folder with their READMEs), so a clone anywhere runs the tests.
+ */
+export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');

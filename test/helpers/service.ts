@@ -34,7 +34,7 @@ export async function startTestService(overrides: Overrides = {}, opts: { clock?
   };
 }
 
-export { SHARED } from './paths.js';
+export { FIXTURES } from './paths.js';
 
 export interface RawResponse {
   status: number;

@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import type { LogEvent, NormalizeConfig } from '../../alert-service/src/generated/schema-types.js';
 import { classifyRecord, normalizeRecord, parseCollectorTime, recordSchemaFile, type RecordContext } from '../../alert-service/src/normalize/index.js';
 import { describeErrors, validatorFor } from '../../alert-service/src/schema/registry.js';
-import { SHARED } from '../helpers/paths.js';
+import { FIXTURES } from '../helpers/paths.js';
 import { join } from 'node:path';
 
-export const CAPTURES = join(SHARED, 'fluent-bit-captures');
-export const WINDOWS_SAMPLE = join(SHARED, 'windows-eventlog-samples', 'winevtlog-out-http-body.json');
+export const CAPTURES = join(FIXTURES, 'fluent-bit-captures');
+export const WINDOWS_SAMPLE = join(FIXTURES, 'windows-eventlog-samples', 'winevtlog-out-http-body.json');
 export const DATE_KEYS = ['fb_time', 'date'];
 export const RECEIVED = new Date('2026-11-22T00:00:00.000Z');
 
