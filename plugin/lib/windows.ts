@@ -1,0 +1,41 @@
+/**
+ * Small helpers for the Windows rules: EventData values as Windows writes them (hex status codes,
+ * "DOMAIN\\user" accounts, machine accounts ending in "$"), read without regexes over attacker text.
+ */
+import type { LogEvent } from '../../alert-service/src/generated/schema-types.js';
+import { eventData } from './text.js';
+
+/**
+ * "0x18", "0x00000018", "0xC000006A" or a number → its value; undefined for anything else.
+ * winevtlog renders HexInt32 values as "0x%lx" (lower case, no padding), other tools pad.
+ */
+export function hexCode(v: string): number | undefined {
+  if (!/^0x[0-9a-fA-F]{1,8}$/.test(v)) return /^\d{1,10}$/.test(v) ? Number(v) : undefined;
+  return parseInt(v.slice(2), 16);
+}
+
+/** "CORP\\alice" from the domain and user EventData names (lower-cased: Windows accounts are case-insensitive). */
+export function accountOf(e: LogEvent, userKey: string, domainKey: string): string {
+  const user = eventData(e, userKey).trim();
+  if (!user) return '';
+  const domain = eventData(e, domainKey).trim();
+  return (domain ? `${domain}\\${user}` : user).toLowerCase();
+}
+
+/** Computer (machine) accounts end in "$": DCs replicating, services on other hosts authenticating. */
+export function isMachineAccount(name: string): boolean {
+  return name.endsWith('$');
+}
+
+/** An EventData value as a trimmed, lower-cased string ('' when absent or '-'). LogonProcessName carries a trailing space ("NtLmSsp "). */
+export function dataLower(e: LogEvent, key: string): string {
+  return eventData(e, key).trim().toLowerCase();
+}
+
+/** An EventData value that Windows writes as a number (LogonType, KeyLength): number or numeric string. */
+export function dataNumber(e: LogEvent, key: string): number | undefined {
+  const v = e.fields.event_data?.[key];
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^\d{1,10}$/.test(v.trim())) return Number(v.trim());
+  return undefined;
+}
