@@ -348,3 +348,14 @@ test('no built-in rule fires on an ordinary Sysmon process creation or a PowerSh
   const fired = runDetection(events, builtins).signals.map((s) => s.rule_id);
   assert.deepEqual(fired, []);
 });
+
+test('every Windows channel a built-in rule matches on is collected by the Windows agent config', async () => {
+  const { loadConfig, list } = await import('../fluent-bit/fluent-bit-config.js');
+  const collected = new Set(loadConfig('windows').pipeline.inputs.flatMap((i) => list(i.channels)).map((c) => c.toLowerCase()));
+  const wanted = new Map<string, string[]>();
+  for (const r of (await allRules()).filter((x) => x.source === 'rule' && x.channels)) {
+    for (const ch of r.channels!) wanted.set(ch, [...(wanted.get(ch) ?? []), r.id]);
+  }
+  assert.ok(wanted.has('microsoft-windows-windows defender/operational'));
+  for (const [ch, ids] of wanted) assert.ok(collected.has(ch), `${ch} (read by ${ids.join(', ')}) is not collected`);
+});

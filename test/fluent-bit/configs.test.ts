@@ -173,21 +173,52 @@ test('linux: tail inputs send raw lines with path and offset, bounded, rotated f
   ]) assert.ok(paths.includes(p), `${p} is tailed`);
 });
 
-test('windows: winevtlog reads System, Application, Security with named EventData', () => {
+test('windows: winevtlog reads System, Application, Security with named EventData; the operational channels beside them', () => {
   const cfg = loadConfig('windows');
-  const [ev, ...rest] = cfg.pipeline.inputs;
+  const [core, operational, ...rest] = cfg.pipeline.inputs;
   assert.equal(rest.length, 0);
-  assert.equal(ev!.name, 'winevtlog');
-  assert.deepEqual(list(ev!.channels), ['System', 'Application', 'Security']);
-  assert.ok(isOn(ev!.event_data_as_map));
-  assert.ok(isOn(ev!.string_inserts));
-  assert.ok(isOff(ev!.use_ansi));
-  assert.ok(isOff(ev!.read_existing_events), 'read_existing_events off (documented)');
-  assert.ok(String(ev!.tag).startsWith('win.'));
-  const text = readText('windows/fluent-bit.yaml');
-  for (const channel of ['Microsoft-Windows-Sysmon/Operational', 'Microsoft-Windows-PowerShell/Operational']) {
-    assert.match(text, new RegExp(`^\\s*#.*${channel.replace(/[/-]/g, '\\$&')}`, 'm'), `${channel} present, commented out`);
+  for (const ev of [core!, operational!]) {
+    const label = String(ev.alias);
+    assert.equal(ev.name, 'winevtlog', label);
+    assert.ok(isOn(ev.event_data_as_map), `${label}: event_data_as_map`);
+    assert.ok(isOn(ev.string_inserts), `${label}: string_inserts`);
+    assert.ok(isOff(ev.use_ansi), `${label}: use_ansi off`);
+    assert.ok(isOff(ev.render_event_as_xml), `${label}: records, not XML`);
+    assert.ok(isOff(ev.read_existing_events), `${label}: read_existing_events off (documented)`);
+    assert.ok(String(ev.tag).startsWith('win.'), `${label}: a win.* tag gets source_kind windows`);
   }
+  assert.deepEqual(list(core!.channels), ['System', 'Application', 'Security']);
+  // A core channel that cannot be subscribed (Security without admin rights) must stop the agent,
+  // not be skipped: in_winevtlog only skips missing channels with ignore_missing_channels on.
+  assert.ok(core!.ignore_missing_channels === undefined || isOff(core!.ignore_missing_channels), 'core channels fail loudly');
+  // The channels detection rules read (issue 14), on by default; optional ones skipped where absent.
+  assert.deepEqual(list(operational!.channels), [
+    'Microsoft-Windows-Sysmon/Operational',
+    'Microsoft-Windows-PowerShell/Operational',
+    'Windows PowerShell',
+    'Microsoft-Windows-Windows Defender/Operational',
+    'Microsoft-Windows-TaskScheduler/Operational',
+  ]);
+  assert.ok(isOn(operational!.ignore_missing_channels), 'Sysmon or Defender missing on a host must not stop the agent');
+  // in_winevtlog errors out (or idles) when no listed channel exists: keep one present on every Windows.
+  assert.ok(list(operational!.channels).includes('Windows PowerShell'));
+  const allChannels = cfg.pipeline.inputs.flatMap((i) => list(i.channels));
+  assert.equal(new Set(allChannels).size, allChannels.length, 'no channel read by two inputs (each would ship it)');
+  // The channel names the built-in rules match on are collected.
+  for (const ch of ['Microsoft-Windows-Windows Defender/Operational', 'Security', 'System', 'Application']) assert.ok(allChannels.includes(ch), ch);
+});
+
+test('README documents the Windows channels: missing-channel behaviour, Sysmon install, PowerShell logging, audit policy', () => {
+  const readme = readFileSync(join(FB_DIR, 'README.md'), 'utf8');
+  const operational = list(loadConfig('windows').pipeline.inputs[1]!.channels);
+  for (const channel of operational) assert.ok(readme.includes(`\`${channel}\``), `README names ${channel}`);
+  for (const needle of [
+    'ignore_missing_channels', 'cannot subscribe', 'Restart-Service fluent-bit', 'Get-WinEvent -ListLog',
+    'Sysmon64.exe\' -accepteula -i', 'SwiftOnSecurity/sysmon-config', 'olafhartong/sysmon-modular',
+    'EnableScriptBlockLogging', 'EnableModuleLogging', 'Microsoft-Windows-TaskScheduler/Operational /e:true',
+    'auditpol /set /subcategory:"Kerberos Authentication Service"', 'auditpol /set /subcategory:"Directory Service Access"',
+    'auditpol /set /subcategory:"Detailed File Share"', 'Replicating Directory Changes All', 'Login auditing',
+  ]) assert.ok(readme.includes(needle), `README mentions ${JSON.stringify(needle)}`);
 });
 
 test('parsers.yaml: well-formed, only parser sections, multiline rules consistent', () => {
