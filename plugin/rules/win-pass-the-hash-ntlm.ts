@@ -19,6 +19,15 @@
 import { defineRule, eventData } from '../sdk.js';
 import { accountOf, dataLower, dataNumber } from '../lib/windows.js';
 
+/**
+ * S-1-0-0 as a SID string, or as the name Windows resolves it to ("NULL SID", "\\NULL SID") should
+ * the agent render SID-typed EventData values as account names.
+ */
+function isNullSid(v: string): boolean {
+  const s = v.trim();
+  return s === 'S-1-0-0' || s.toLowerCase().replace(/^\\/, '') === 'null sid';
+}
+
 export default defineRule({
   id: 'win-pass-the-hash-ntlm',
   title: 'Pass-the-hash: NTLM network logon without session key',
@@ -29,7 +38,7 @@ export default defineRule({
   extract(e) {
     if ((e.fields.logon_type ?? dataNumber(e, 'LogonType')) !== 3) return null;
     if (dataLower(e, 'LogonProcessName') !== 'ntlmssp' || dataLower(e, 'AuthenticationPackageName') !== 'ntlm') return null;
-    if (dataNumber(e, 'KeyLength') !== 0 || eventData(e, 'SubjectUserSid').trim() !== 'S-1-0-0') return null;
+    if (dataNumber(e, 'KeyLength') !== 0 || !isNullSid(eventData(e, 'SubjectUserSid'))) return null;
     if (dataLower(e, 'TargetUserName') === 'anonymous logon') return null;
     return {
       account: accountOf(e, 'TargetUserName', 'TargetDomainName') || 'unknown',
