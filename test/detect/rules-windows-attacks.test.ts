@@ -155,6 +155,8 @@ test('win-pass-the-hash-ntlm: NTLM type 3 with KeyLength 0 and a NULL subject fi
   const s = await fires('win-pass-the-hash-ntlm', winEvents([pth(0, '10.20.30.40'), pth(3, '10.20.30.40'), pth(6, '10.20.30.41')]));
   assert.deepEqual(s.map((x) => [x.group.account, x.group.src_ip]).sort(), [['corp\\administrator', '10.20.30.40'], ['corp\\administrator', '10.20.30.41']]);
   assert.equal(s[0]!.severity, 'medium');
+  // SID-typed values rendered as the resolved name instead of the SID string
+  assert.equal((await fires('win-pass-the-hash-ntlm', winEvents([logon(0, { KeyLength: 0, SubjectUserSid: '\\NULL SID' })]))).length, 1);
   const none = async (events: LogEvent[], why: string) => assert.equal((await fires('win-pass-the-hash-ntlm', events)).length, 0, why);
   // the hand-written fixture's own 4624: NTLM V2 with a 128-bit key
   await none(ingestWin(sample('winevtlog-out-http-body.json').filter((r) => r.EventID === 4624)), 'the fixture 4624 (KeyLength 128)');
