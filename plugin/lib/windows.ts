@@ -3,7 +3,7 @@
  * "DOMAIN\\user" accounts, machine accounts ending in "$"), read without regexes over attacker text.
  */
 import type { LogEvent } from '../../alert-service/src/generated/schema-types.js';
-import { eventData } from './text.js';
+import { bounded, eventData } from './text.js';
 
 /**
  * "0x18", "0x00000018", "0xC000006A" or a number → its value; undefined for anything else.
@@ -16,9 +16,9 @@ export function hexCode(v: string): number | undefined {
 
 /** "CORP\\alice" from the domain and user EventData names (lower-cased: Windows accounts are case-insensitive). */
 export function accountOf(e: LogEvent, userKey: string, domainKey: string): string {
-  const user = eventData(e, userKey).trim();
+  const user = bounded(eventData(e, userKey), 512).trim();
   if (!user) return '';
-  const domain = eventData(e, domainKey).trim();
+  const domain = bounded(eventData(e, domainKey), 512).trim();
   return (domain ? `${domain}\\${user}` : user).toLowerCase();
 }
 
@@ -27,9 +27,12 @@ export function isMachineAccount(name: string): boolean {
   return name.endsWith('$');
 }
 
-/** An EventData value as a trimmed, lower-cased string ('' when absent or '-'). LogonProcessName carries a trailing space ("NtLmSsp "). */
+/**
+ * An EventData value as a trimmed, lower-cased string ('' when absent or '-'), cut to the rule
+ * input bound first (values are attacker-sized). LogonProcessName carries a trailing space ("NtLmSsp ").
+ */
 export function dataLower(e: LogEvent, key: string): string {
-  return eventData(e, key).trim().toLowerCase();
+  return bounded(eventData(e, key)).trim().toLowerCase();
 }
 
 /** An EventData value that Windows writes as a number (LogonType, KeyLength): number or numeric string. */

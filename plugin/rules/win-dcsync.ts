@@ -22,6 +22,7 @@
  * replication rights (identity management, some backup or password-audit tools).
  */
 import { defineRule, eventData } from '../sdk.js';
+import { bounded } from '../lib/text.js';
 import { accountOf, isMachineAccount } from '../lib/windows.js';
 
 const RIGHTS: ReadonlyArray<[string, string]> = [
@@ -38,10 +39,10 @@ export default defineRule({
   tags: ['attack.credential_access', 'attack.t1003.006'],
   match: { kinds: ['windows'], channels: ['Security'], eventIds: [4662] },
   extract(e) {
-    const props = eventData(e, 'Properties').toLowerCase();
+    const props = bounded(eventData(e, 'Properties')).toLowerCase();
     const rights = RIGHTS.filter(([guid]) => props.includes(guid)).map(([, name]) => name);
     if (rights.length === 0) return null;
-    const user = eventData(e, 'SubjectUserName').trim();
+    const user = bounded(eventData(e, 'SubjectUserName'), 512).trim();
     const lower = user.toLowerCase();
     if (!user || isMachineAccount(user) || lower.startsWith('msol_') || lower.startsWith('nt aut')) return null;
     if (eventData(e, 'SubjectDomainName').trim().toLowerCase() === 'window manager') return null;

@@ -26,6 +26,7 @@
  * change or an outage; raise the threshold or disable for those addresses' networks.
  */
 import { defineRule, eventData } from '../sdk.js';
+import { bounded } from '../lib/text.js';
 import { hexCode, isMachineAccount } from '../lib/windows.js';
 
 const FAILURES: ReadonlyMap<number, string> = new Map([
@@ -46,7 +47,7 @@ export default defineRule({
     if (status === undefined || !FAILURES.has(status)) return null;
     const ip = e.fields.src_ip;
     if (!ip) return null;
-    const user = eventData(e, 'TargetUserName').trim().toLowerCase();
+    const user = bounded(eventData(e, 'TargetUserName'), 512).trim().toLowerCase();
     if (!user || isMachineAccount(user)) return null;
     return { src_ip: ip, account: user, failure: FAILURES.get(status), dc: e.host };
   },

@@ -24,6 +24,7 @@
  * service binary straight into C:\Windows (rare).
  */
 import { defineRule, eventData } from '../sdk.js';
+import { bounded } from '../lib/text.js';
 
 /** An executable directly in the Windows directory: ADMIN$\x.exe as the target sees it. */
 const WINDIR_ROOT_EXE = /^"?(?:%systemroot%|%windir%|[a-z]:\\windows)\\[^\\"\s]{1,64}\.exe"?(?:\s|$)/i;
@@ -50,8 +51,9 @@ export default defineRule({
   extract(e) {
     const ch = e.source.channel?.toLowerCase();
     if (!((e.fields.event_id === 7045 && ch === 'system') || (e.fields.event_id === 4697 && ch === 'security'))) return null;
-    const service = eventData(e, 'ServiceName').trim();
-    const image = (eventData(e, 'ImagePath') || eventData(e, 'ServiceFileName')).trim();
+    // Real names and command lines are far below the rule input bound; crafted ones are cut to it.
+    const service = bounded(eventData(e, 'ServiceName'), 256).trim();
+    const image = bounded(eventData(e, 'ImagePath') || eventData(e, 'ServiceFileName')).trim();
     const tool = toolOf(service, image);
     if (!tool) return null;
     return { service: service || 'unknown', tool, image: image || undefined, actor: e.fields.actor };

@@ -50,6 +50,13 @@ function crafted(): LogEvent[] {
     win(0, 4625, 'Security', { TargetUserName: rep('a'), IpAddress: rep('1'), ProcessName: rep('\\') }),
     win(0, 7045, 'System', { ServiceName: rep('s'), ImagePath: rep('\\Users\\Public') }),
     win(0, 4732, 'Security', { TargetUserName: rep('Administrators'), TargetSid: rep('S-1-5-32-544') }),
+    // the Windows attack rules (win-kerberos-*, win-dcsync, win-pass-the-hash*, win-remote-exec-*, win-mssql-*)
+    win(0, 4771, 'Security', { TargetUserName: rep('u'), Status: rep('0x18') }, { src_ip: '10.0.0.1' }),
+    win(0, 4662, 'Security', { SubjectUserName: rep('m'), Properties: rep('{1131f6aa-9c07-11d1-f79f-00c04fc2dcd'), SubjectDomainName: rep('Window Manager') }),
+    win(0, 4624, 'Security', { LogonType: 9, LogonProcessName: rep('seclogo '), TargetUserName: rep('a'), TargetOutboundUserName: rep('b') }, { logon_type: 9 }),
+    win(0, 5145, 'Security', { ShareName: rep('\\*\IPC$'), RelativeTargetName: rep('PSEXESVC-stdin') }),
+    win(0, 7045, 'System', { ServiceName: rep('PAExec-'), ImagePath: rep('%SystemRoot%\\admin$\\.exe ') }),
+    { ...win(0, 18456, 'Application', { param1: rep("'"), param2: rep('[CLIENT: 1.2.3.4'), param3: rep('[CLIENT: ') }), program: 'MSSQLSERVER', message: rep("Login failed for user '[CLIENT: ") },
   ];
 }
 
