@@ -42,3 +42,22 @@ export function dataNumber(e: LogEvent, key: string): number | undefined {
   if (typeof v === 'string' && /^\d{1,10}$/.test(v.trim())) return Number(v.trim());
   return undefined;
 }
+
+/** An executable directly in the Windows directory: ADMIN$\x.exe as the target sees it. */
+const WINDIR_ROOT_EXE = /^"?(?:%systemroot%|%windir%|[a-z]:\\windows)\\[^\\"\s]{1,64}\.exe"?(?:\s|$)/i;
+
+/**
+ * The remote-execution tool a service install looks like (see win-remote-exec-service for the
+ * SigmaHQ rule behind each pattern), or undefined. `image` is ImagePath / ServiceFileName.
+ */
+export function remoteExecToolOf(service: string, image: string): string | undefined {
+  const s = service.toLowerCase();
+  const i = image.toLowerCase();
+  if (s === 'psexesvc' || i.endsWith('\\psexesvc.exe') || i.endsWith('\\psexesvc.exe"')) return 'psexec';
+  if (s.startsWith('paexec-') || i.includes('\\paexec-')) return 'paexec';
+  if (s === 'remcomsvc' || i.endsWith('\\remcomsvc.exe')) return 'remcom';
+  if (s === 'csexecsvc' || i.endsWith('\\csexecsvc.exe')) return 'csexec';
+  if (s === 'btobto' || i.includes('__output 2^>^&1 >') || i.includes('.bat & del ')) return 'smbexec';
+  if ((i.includes('\\admin$\\') && i.includes('.exe')) || WINDIR_ROOT_EXE.test(image.slice(0, 300))) return 'admin-share';
+  return undefined;
+}

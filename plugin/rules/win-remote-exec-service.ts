@@ -19,27 +19,15 @@
  * Severity high: the named tools are lateral movement even when an administrator runs them.
  * Grouped by host and service: each service created on each host is its own alert.
  *
+ * win-service-installed leaves these services to this rule, so one install is one alert.
+ *
  * Known false positives: administrators and deployment tools using Sysinternals PsExec / PAExec
  * (override the severity or disable where that is routine); software installers that drop a
  * service binary straight into C:\Windows (rare).
  */
 import { defineRule, eventData } from '../sdk.js';
 import { bounded } from '../lib/text.js';
-
-/** An executable directly in the Windows directory: ADMIN$\x.exe as the target sees it. */
-const WINDIR_ROOT_EXE = /^"?(?:%systemroot%|%windir%|[a-z]:\\windows)\\[^\\"\s]{1,64}\.exe"?(?:\s|$)/i;
-
-function toolOf(service: string, image: string): string | undefined {
-  const s = service.toLowerCase();
-  const i = image.toLowerCase();
-  if (s === 'psexesvc' || i.endsWith('\\psexesvc.exe') || i.endsWith('\\psexesvc.exe"')) return 'psexec';
-  if (s.startsWith('paexec-') || i.includes('\\paexec-')) return 'paexec';
-  if (s === 'remcomsvc' || i.endsWith('\\remcomsvc.exe')) return 'remcom';
-  if (s === 'csexecsvc' || i.endsWith('\\csexecsvc.exe')) return 'csexec';
-  if (s === 'btobto' || i.includes('__output 2^>^&1 >') || i.includes('.bat & del ')) return 'smbexec';
-  if ((i.includes('\\admin$\\') && i.includes('.exe')) || WINDIR_ROOT_EXE.test(image.slice(0, 300))) return 'admin-share';
-  return undefined;
-}
+import { remoteExecToolOf } from '../lib/windows.js';
 
 export default defineRule({
   id: 'win-remote-exec-service',
@@ -54,7 +42,7 @@ export default defineRule({
     // Real names and command lines are far below the rule input bound; crafted ones are cut to it.
     const service = bounded(eventData(e, 'ServiceName'), 256).trim();
     const image = bounded(eventData(e, 'ImagePath') || eventData(e, 'ServiceFileName')).trim();
-    const tool = toolOf(service, image);
+    const tool = remoteExecToolOf(service, image);
     if (!tool) return null;
     return { service: service || 'unknown', tool, image: image || undefined, actor: e.fields.actor };
   },

@@ -1,5 +1,11 @@
-/** A service was installed: System 7045 (Service Control Manager) or Security 4697. Persistence / lateral movement (PsExec). */
+/**
+ * A service was installed: System 7045 (Service Control Manager) or Security 4697. Persistence /
+ * lateral movement. Services of remote-execution tools (PsExec, Impacket, ADMIN$ binaries, ...)
+ * are left to win-remote-exec-service, which reports them at high severity: one install, one alert.
+ */
 import { defineRule, eventData } from '../sdk.js';
+import { remoteExecToolOf } from '../lib/windows.js';
+import { bounded } from '../lib/text.js';
 
 const SUSPICIOUS_DIRS = ['\\users\\public\\', '\\temp\\', '\\appdata\\', '\\programdata\\', '\\windows\\temp\\', '\\perflogs\\', 'cmd.exe', 'powershell', '%comspec%'];
 
@@ -14,9 +20,11 @@ export default defineRule({
     const ch = e.source.channel?.toLowerCase();
     if (!((e.fields.event_id === 7045 && ch === 'system') || (e.fields.event_id === 4697 && ch === 'security'))) return null;
     const image = eventData(e, 'ImagePath') || eventData(e, 'ServiceFileName');
-    const lower = image.toLowerCase();
+    const service = eventData(e, 'ServiceName');
+    if (remoteExecToolOf(bounded(service, 256).trim(), bounded(image).trim())) return null;
+    const lower = bounded(image).toLowerCase();
     return {
-      service: eventData(e, 'ServiceName') || 'unknown',
+      service: service || 'unknown',
       image: image || undefined,
       account: eventData(e, 'AccountName') || eventData(e, 'ServiceAccount') || undefined,
       suspicious_path: SUSPICIOUS_DIRS.some((d) => lower.includes(d)) ? 'yes' : 'no',

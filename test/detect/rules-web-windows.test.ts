@@ -74,7 +74,10 @@ test('single-event Windows rules fire on their event and not on neighbours', asy
     ['win-privileged-group-add', win(0, 4728, 'Security', { TargetUserName: 'Domain Admins', TargetSid: 'S-1-5-21-1-2-3-512', MemberName: 'CN=eve' }), win(0, 4729, 'Security', { TargetUserName: 'Domain Admins', TargetSid: 'S-1-5-21-1-2-3-512' })],
     ['win-privileged-group-add', win(0, 4756, 'Security', { TargetUserName: 'Enterprise Admins', TargetSid: 'S-1-5-21-1-2-3-519', MemberName: 'CN=eve' }), win(0, 4756, 'Security', { TargetUserName: 'Staff', TargetSid: 'S-1-5-21-1-2-3-4000', MemberName: 'CN=eve' })],
     ['win-service-installed', win(0, 7045, 'System', { ServiceName: 'updsvc', ImagePath: 'C:\\Users\\Public\\updsvc.exe' }), win(0, 7036, 'System', { param1: 'updsvc' })],
-    ['win-service-installed', win(0, 4697, 'Security', { ServiceName: 'PSEXESVC', ServiceFileName: '%SystemRoot%\\PSEXESVC.exe' }), win(0, 4697, 'System', { ServiceName: 'x' })],
+    ['win-service-installed', win(0, 4697, 'Security', { ServiceName: 'backupagent', ServiceFileName: 'C:\\ProgramData\\bk\\agent.exe' }), win(0, 4697, 'System', { ServiceName: 'x' })],
+    // PsExec's service is win-remote-exec-service's (one install, one alert)
+    ['win-remote-exec-service', win(0, 4697, 'Security', { ServiceName: 'PSEXESVC', ServiceFileName: '%SystemRoot%\\PSEXESVC.exe' }), win(0, 4697, 'Security', { ServiceName: 'backupagent', ServiceFileName: 'C:\\ProgramData\\bk\\agent.exe' })],
+    ['win-remote-exec-service', win(0, 7045, 'System', { ServiceName: 'PSEXESVC', ImagePath: '%SystemRoot%\\PSEXESVC.exe' }), win(0, 7045, 'System', { ServiceName: 'updsvc', ImagePath: 'C:\\Users\\Public\\updsvc.exe' })],
     ['win-scheduled-task-created', win(0, 4698, 'Security', { TaskName: '\\Updater', SubjectUserName: 'mallory' }), win(0, 4699, 'Security', { TaskName: '\\Updater' })],
     ['win-defender-malware', win(0, 1116, 'Microsoft-Windows-Windows Defender/Operational', { 'Threat Name': 'Trojan:Win32/Wacatac', Path: 'file:_C:\\tmp\\a.exe' }), win(0, 1116, 'Application', { 'Threat Name': 'x' })],
     ['win-defender-malware', win(0, 1117, 'Microsoft-Windows-Windows Defender/Operational', { 'Threat Name': 'Trojan:Win32/Wacatac', 'Action Name': 'Quarantine' }), win(0, 1150, 'Microsoft-Windows-Windows Defender/Operational', {})],

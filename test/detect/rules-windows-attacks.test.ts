@@ -183,8 +183,10 @@ test('win-remote-exec-service: PsExec, PAExec, RemCom, Impacket psexec/smbexec a
     ['4f2c1a7', '\\\\FS01\\ADMIN$\\4f2c1a7.exe', 'admin-share'],
   ];
   for (const [i, [name, image, tool]] of cases.entries()) {
-    const s = await fires('win-remote-exec-service', winEvents([serviceInstalled(i, name, image)]));
+    const events = winEvents([serviceInstalled(i, name, image)]);
+    const s = await fires('win-remote-exec-service', events);
     assert.equal(s.length, 1, name);
+    assert.equal((await fires('win-service-installed', events)).length, 0, `${name}: one install, one alert`);
     assert.deepEqual((s[0]!.fields as Record<string, string[]>).tool, [tool], name);
     assert.equal(s[0]!.group.service, name);
   }
@@ -198,6 +200,7 @@ test('win-remote-exec-service: PsExec, PAExec, RemCom, Impacket psexec/smbexec a
     serviceInstalled(2, 'Netlogon', 'C:\\Windows\\system32\\lsass.exe'),
     serviceInstalled(3, 'updsvc', 'C:\\Users\\Public\\updsvc.exe'),
   ], 'ordinary and merely suspicious services (win-service-installed reports those)');
+  assert.equal((await fires('win-service-installed', winEvents([serviceInstalled(0, 'updsvc', 'C:\\Users\\Public\\updsvc.exe')]))).length, 1);
   await none([{ ...serviceInstalled(0, 'PSEXESVC', '%SystemRoot%\\PSEXESVC.exe'), channel: 'Application' }], '7045 outside the System channel');
 });
 

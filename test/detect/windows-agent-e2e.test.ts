@@ -58,6 +58,7 @@ test('Kerberos spraying, DCSync, PsExec and a Defender detection posted by the a
   assert.deepEqual(groups('win-kerberos-password-spraying'), [{ src_ip: '10.66.1.9' }]);
   assert.deepEqual(groups('win-dcsync'), [{ host: 'dc01', account: 'corp\\mallory' }]);
   assert.deepEqual(groups('win-remote-exec-service'), [{ host: 'fs01', service: 'PSEXESVC' }]);
+  assert.deepEqual(groups('win-service-installed'), [], 'the PsExec install is one alert, not two');
   assert.deepEqual(groups('win-remote-exec-pipes'), [{ host: 'fs01', src_ip: '10.66.1.9', tool: 'psexec' }]);
   assert.deepEqual(groups('win-defender-malware'), [{ host: 'ws07', threat: 'HackTool:Win32/Mimikatz.D' }]);
   const stored = t.service.store.query({ host: 'ws07', limit: 10 });
