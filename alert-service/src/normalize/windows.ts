@@ -14,6 +14,7 @@ import type { Draft, LineEnv } from './draft.js';
 import { boundedScalarMap, canonicalHost, canonicalIp, cleanText, LIMITS, toUint, truncate } from './fields.js';
 import { fromWindowsEventType, fromWindowsLevel, worst } from './severity.js';
 import { parseIsoLike } from './time.js';
+import { UTC_ZONE } from './zone.js';
 
 const AUDIT_FAILURE = 0x10000000000000n;
 const AUDIT_SUCCESS = 0x20000000000000n;
@@ -196,4 +197,36 @@ export function fromWinLog(rec: Record<string, unknown>, env: LineEnv): Draft {
   d.severity = fromWindowsEventType(rec.EventType);
   d.message = windowsMessage(rec.Message, provider, eventId, data);
   return d;
+}
+
+/**
+ * What a Windows record says, for its id (event-id.ts): every field of the event itself, none that
+ * Fluent Bit renders at read time. A chunk Fluent Bit retries is resent byte for byte, but a record
+ * read again after an agent crash (bookmark not yet saved) is rendered again, so these stay out:
+ *   Message      EvtFormatMessage/FormatMessage from the provider's message files at read time:
+ *                "" when they are missing (provider not yet loaded, uninstalled), and per locale;
+ *   UserID, Sid  LookupAccountSid at read time: "DOMAIN\\user", or the SID string when the
+ *                lookup fails (domain controller unreachable);
+ *   the text of TimeCreated/TimeGenerated/TimeWritten: local time in the zone in force when read
+ *                (the instant is kept, as UTC ms);
+ *   hostname, source_kind, the date key: added by the agent, not the event.
+ * Kept: provider, event id, qualifiers, version, level, task, opcode, keywords, the event's time,
+ * activity ids, process and thread ids, EventData / StringInserts / Data (the event's own values).
+ */
+export function windowsContent(shape: 'winevtlog' | 'winlog', rec: Record<string, unknown>): Record<string, unknown> {
+  const instant = (v: unknown) => (typeof v === 'string' ? parseIsoLike(v, UTC_ZONE) ?? (v.length > 19 ? parseIsoLike(v.slice(0, 19), UTC_ZONE) : undefined) ?? v : v);
+  const pick = (keys: readonly string[]) => {
+    const out: Record<string, unknown> = {};
+    for (const k of keys) if (rec[k] !== undefined) out[k] = rec[k];
+    return out;
+  };
+  if (shape === 'winevtlog') {
+    const c = pick(['ProviderName', 'ProviderGuid', 'Qualifiers', 'EventID', 'Version', 'Level', 'Task', 'Opcode', 'Keywords', 'ActivityID', 'RelatedActivityID', 'ProcessID', 'ThreadID', 'EventData', 'StringInserts']);
+    c.TimeCreated = instant(rec.TimeCreated);
+    return c;
+  }
+  const c = pick(['SourceName', 'EventID', 'Qualifiers', 'EventType', 'EventCategory', 'StringInserts', 'Data']);
+  c.TimeGenerated = instant(rec.TimeGenerated);
+  c.TimeWritten = instant(rec.TimeWritten);
+  return c;
 }
