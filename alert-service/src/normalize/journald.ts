@@ -71,6 +71,10 @@ export function fromJournal(rec: Record<string, unknown>, env: LineEnv, collecte
   let end = message.length;
   while (end > 0 && (message.charCodeAt(end - 1) === 10 || message.charCodeAt(end - 1) === 13)) end--;
   if (end !== message.length) message = message.slice(0, end);
+  // Leading blanks dropped as the syslog file parser does (sudo pads its invoker name: "  deploy : ...").
+  let start = 0;
+  while (start < message.length && (message.charCodeAt(start) === 32 || message.charCodeAt(start) === 9)) start++;
+  if (start > 0) message = message.slice(start);
   const d: Draft = { message, fields: {} };
 
   const host = canonicalHost(journalText(rec._HOSTNAME), env.hostForm);

@@ -117,7 +117,7 @@ export function fromWindowsEventType(type: unknown): Severity {
 const CRITICAL_WORDS = /\b(?:kernel panic|BUG:)/i;
 // Multiline: a folded traceback may start with the logger's own first line. Every alternative
 // starts with a literal or a bounded class, and the head is cut to 1 KB first.
-const TRACEBACK = /^(?:Traceback \(most recent call last\):|During handling of the above exception|The above exception was the direct cause|[ \t]{1,8}File "[^"\n]{1,512}", line \d{1,9}|[A-Za-z_][\w.]{0,128}(?:Error|Exception|Interrupt)(?::|$))/m;
+const TRACEBACK = /^(?:Traceback \(most recent call last\):|During handling of the above exception|The above exception was the direct cause|[ \t]{0,8}File "[^"\n]{1,512}", line \d{1,9}|[A-Za-z_][\w.]{0,128}(?:Error|Exception|Interrupt)(?::|$))/m;
 const ERROR_WORDS = /\b(?:out of memory|oom-kill(?:er)?|segfault|error|fatal|critical)\b/i;
 const WARNING_WORDS = /\b(?:fail(?:ed|ures?|s)?|denied|refused|invalid|incorrect|timed out|timeout|killed|warn(?:ing)?|unable|cannot|not allowed|not in sudoers|break-in)\b/i;
 const ACCOUNT_PROGRAMS = new Set(['useradd', 'groupadd', 'usermod', 'userdel', 'groupdel', 'groupmod', 'passwd', 'chpasswd', 'gpasswd', 'chage']);
