@@ -54,27 +54,28 @@ export function eventId(...parts: ReadonlyArray<string | number>): string {
  * cut at `maxDepth`; the ingest body parser already refuses deeper bodies).
  */
 export function recordText(value: unknown, maxDepth = 64): string {
-  const parts: string[] = [];
-  writeText(value, 0, maxDepth, parts, false);
-  return parts.join('');
+  return textOf(value, 0, maxDepth, false);
 }
 
-function writeText(v: unknown, depth: number, maxDepth: number, parts: string[], sorted: boolean): void {
-  if (typeof v === 'string') parts.push('s', String(v.length), ':', v);
-  else if (typeof v === 'number' || typeof v === 'boolean' || v === null) parts.push('p', String(v), ';');
-  else if (depth >= maxDepth) parts.push('!');
-  else if (Array.isArray(v)) {
-    parts.push('[', String(v.length), ':');
-    for (const x of v) writeText(x, depth + 1, maxDepth, parts, sorted);
-  } else if (typeof v === 'object') {
+// String concatenation (V8 ropes, flattened once by the hash) is about twice as fast here as
+// collecting parts in an array and joining them.
+function textOf(v: unknown, depth: number, maxDepth: number, sorted: boolean): string {
+  if (typeof v === 'string') return 's' + v.length + ':' + v;
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return 'p' + String(v) + ';';
+  if (depth >= maxDepth) return '!';
+  if (Array.isArray(v)) {
+    let t = '[' + v.length + ':';
+    for (const x of v) t += textOf(x, depth + 1, maxDepth, sorted);
+    return t;
+  }
+  if (typeof v === 'object') {
     const keys = Object.keys(v as object);
     if (sorted) keys.sort();
-    parts.push('{', String(keys.length), ':');
-    for (const k of keys) {
-      parts.push(String(k.length), ':', k);
-      writeText((v as Record<string, unknown>)[k], depth + 1, maxDepth, parts, sorted);
-    }
-  } else parts.push('u');
+    let t = '{' + keys.length + ':';
+    for (const k of keys) t += k.length + ':' + k + textOf((v as Record<string, unknown>)[k], depth + 1, maxDepth, sorted);
+    return t;
+  }
+  return 'u';
 }
 
 /**
@@ -83,9 +84,7 @@ function writeText(v: unknown, depth: number, maxDepth: number, parts: string[],
  * restart).
  */
 export function sortedRecordText(value: unknown, maxDepth = 64): string {
-  const parts: string[] = [];
-  writeText(value, 0, maxDepth, parts, true);
-  return parts.join('');
+  return textOf(value, 0, maxDepth, true);
 }
 
 export function tailLineId(agentHost: string, path: string, inode: string | undefined, offset: number | undefined, collectedMs: number | undefined, line: string): string {

@@ -26,8 +26,15 @@ import { eventId, sortedRecordText } from './event-id.js';
 
 /** auth (4) and authpriv (10): what rsyslog writes to /var/log/auth.log or /var/log/secure. */
 const AUTH_FACILITIES: ReadonlySet<number> = new Set([4, 10]);
-/** Programs whose lines are authentication events whatever facility they were logged under. */
-const AUTH_PROGRAMS: ReadonlySet<string> = new Set(['sshd', 'sshd-session', 'sshd-auth', 'sudo', 'su', 'login']);
+/**
+ * Programs whose lines are authentication events whatever facility they were logged under (a
+ * native journal client may set none): sshd (and OpenSSH 9.8+'s sshd-session/sshd-auth), sudo,
+ * su, login, and the account tools the auth rules watch (they log under auth on every distribution).
+ */
+const AUTH_PROGRAMS: ReadonlySet<string> = new Set([
+  'sshd', 'sshd-session', 'sshd-auth', 'sudo', 'su', 'login',
+  'useradd', 'adduser', 'usermod', 'userdel', 'groupadd', 'groupmod', 'groupdel', 'gpasswd', 'passwd', 'chpasswd', 'chage',
+]);
 
 /** A journal field's text: the string, or the first string of a repeated field. */
 export function journalText(v: unknown): string | undefined {

@@ -402,7 +402,7 @@ function windowsRecord(shape: keyof typeof WINDOWS_SHAPES, rec: Record<string, u
   }
   const agentHost = agentHostOf(rec, c);
   const d = build(rec, makeEnv(c, ctx, agentHost, true));
-  const id = eventId(`${shape}-content`, rec.Channel, recordId, computer, recordText(windowsContent(shape, rec)));
+  const id = eventId(`${shape}-content`, rec.Channel, recordId, computer, recordText(windowsContent(shape, rec, d.timeMs)));
   const p: Provenance = { id, kind: 'windows', agentHost, recordId };
   if (rec.Channel !== '') p.channel = rec.Channel;
   return assemble(d, p, ctx, c);

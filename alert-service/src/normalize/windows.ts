@@ -14,7 +14,6 @@ import type { Draft, LineEnv } from './draft.js';
 import { boundedScalarMap, canonicalHost, canonicalIp, cleanText, LIMITS, toUint, truncate } from './fields.js';
 import { fromWindowsEventType, fromWindowsLevel, worst } from './severity.js';
 import { parseIsoLike } from './time.js';
-import { UTC_ZONE } from './zone.js';
 
 const AUDIT_FAILURE = 0x10000000000000n;
 const AUDIT_SUCCESS = 0x20000000000000n;
@@ -210,23 +209,21 @@ export function fromWinLog(rec: Record<string, unknown>, env: LineEnv): Draft {
  *   the text of TimeCreated/TimeGenerated/TimeWritten: local time in the zone in force when read
  *                (the instant is kept, as UTC ms);
  *   hostname, source_kind, the date key: added by the agent, not the event.
- * Kept: provider, event id, qualifiers, version, level, task, opcode, keywords, the event's time,
- * activity ids, process and thread ids, EventData / StringInserts / Data (the event's own values).
+ * Kept: provider, event id, qualifiers, version, level, task, opcode, keywords, the event's time
+ * (as parsed for the event, UTC ms), activity ids, process and thread ids, and the event's own
+ * values: EventData when Fluent Bit sent it (event_data_as_map), else StringInserts (the same
+ * values, positional), and winlog's Data.
  */
-export function windowsContent(shape: 'winevtlog' | 'winlog', rec: Record<string, unknown>): Record<string, unknown> {
-  const instant = (v: unknown) => (typeof v === 'string' ? parseIsoLike(v, UTC_ZONE) ?? (v.length > 19 ? parseIsoLike(v.slice(0, 19), UTC_ZONE) : undefined) ?? v : v);
-  const pick = (keys: readonly string[]) => {
-    const out: Record<string, unknown> = {};
-    for (const k of keys) if (rec[k] !== undefined) out[k] = rec[k];
-    return out;
-  };
-  if (shape === 'winevtlog') {
-    const c = pick(['ProviderName', 'ProviderGuid', 'Qualifiers', 'EventID', 'Version', 'Level', 'Task', 'Opcode', 'Keywords', 'ActivityID', 'RelatedActivityID', 'ProcessID', 'ThreadID', 'EventData', 'StringInserts']);
-    c.TimeCreated = instant(rec.TimeCreated);
-    return c;
-  }
-  const c = pick(['SourceName', 'EventID', 'Qualifiers', 'EventType', 'EventCategory', 'StringInserts', 'Data']);
-  c.TimeGenerated = instant(rec.TimeGenerated);
-  c.TimeWritten = instant(rec.TimeWritten);
-  return c;
+export function windowsContent(shape: 'winevtlog' | 'winlog', rec: Record<string, unknown>, timeMs: number | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const keys = shape === 'winevtlog' ? WINEVTLOG_CONTENT : WINLOG_CONTENT;
+  for (const k of keys) if (rec[k] !== undefined) out[k] = rec[k];
+  out.values = rec.EventData ?? rec.StringInserts;
+  // The instant, not the text (rendered in the zone in force when read); the text when it does not parse.
+  out.time = timeMs ?? rec.TimeCreated ?? rec.TimeGenerated;
+  if (shape === 'winlog') out.data = rec.Data;
+  return out;
 }
+
+const WINEVTLOG_CONTENT = ['ProviderName', 'ProviderGuid', 'Qualifiers', 'EventID', 'Version', 'Level', 'Task', 'Opcode', 'Keywords', 'ActivityID', 'RelatedActivityID', 'ProcessID', 'ThreadID'] as const;
+const WINLOG_CONTENT = ['SourceName', 'EventID', 'Qualifiers', 'EventType', 'EventCategory'] as const;
