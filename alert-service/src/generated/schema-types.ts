@@ -1049,20 +1049,20 @@ export interface JournaldRecord {
   /**
    * The message; non-UTF-8 bytes arrive as U+FFFD (json.escape_unicode: off on the agent)
    */
-  MESSAGE: string | string[];
+  MESSAGE: string | string[] | number[];
   /**
    * syslog severity 0..7 as a string; another value is ignored (severity then comes from the content)
    */
-  PRIORITY?: string | string[];
+  PRIORITY?: string | string[] | number[];
   /**
    * syslog facility number as a string (4 auth, 10 authpriv)
    */
-  SYSLOG_FACILITY?: string | string[];
+  SYSLOG_FACILITY?: string | string[] | number[];
   /**
    * the program name the client gave (sshd, sudo)
    */
-  SYSLOG_IDENTIFIER?: string | string[];
-  SYSLOG_PID?: string | string[];
+  SYSLOG_IDENTIFIER?: string | string[] | number[];
+  SYSLOG_PID?: string | string[] | number[];
   /**
    * set by journald: the host's name
    */

@@ -36,10 +36,16 @@ const AUTH_PROGRAMS: ReadonlySet<string> = new Set([
   'useradd', 'adduser', 'usermod', 'userdel', 'groupadd', 'groupmod', 'groupdel', 'gpasswd', 'passwd', 'chpasswd', 'chage',
 ]);
 
-/** A journal field's text: the string, or the first string of a repeated field. */
+/**
+ * A journal field's text: the string; the first string of a repeated field; or, for the byte
+ * array `journalctl -o json` writes for data that is not UTF-8, those bytes decoded with U+FFFD
+ * for each invalid sequence (Fluent Bit sends such data as a string, already replaced).
+ */
 export function journalText(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
-  if (Array.isArray(v)) for (const x of v) if (typeof x === 'string') return x;
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  if (typeof v[0] === 'number') return v.every((b) => Number.isInteger(b) && b >= 0 && b <= 255) ? Buffer.from(v as number[]).toString('utf8') : undefined;
+  for (const x of v) if (typeof x === 'string') return x;
   return undefined;
 }
 
