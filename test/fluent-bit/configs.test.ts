@@ -269,6 +269,7 @@ test('README covers install, the systemd override, the Windows service, TLS, del
     'systemctl daemon-reload', 'sc.exe create fluent-bit', 'LOGWARD_HOST', 'LOGWARD_PORT', 'LOGWARD_INGEST_TOKEN', 'LOG_DIRECTORY',
     'HOSTNAME', 'COMPUTERNAME', 'tls.ca_file', 'tls.vhost', 'retry_limit', 'read_from_head', 'read_existing_events',
     'storage.total_limit_size', 'rejected', 'apt-get install', 'yum install', '--dry-run',
+    'logward-journal.lua', 'inode_key', 'json.escape_unicode', 'systemd-journal',
   ]) assert.ok(readme.includes(needle), `README mentions ${JSON.stringify(needle)}`);
 });
 
