@@ -137,7 +137,11 @@ test('journald mapping: time from the journal, severity from PRIORITY, program, 
   assert.equal(e2.program, 'sudo');
   assert.equal(e2.pid, 777);
 
-  // __REALTIME_TIMESTAMP (journalctl -o json) wins over the record timestamp.
+  // The unit is kept (on a systemd host sshd runs as ssh.service; this fixture's host had no PID 1 systemd).
+  assert.equal(ev.source.unit, undefined);
+  assert.equal(ingestOne({ ...sudo, _SYSTEMD_UNIT: 'ssh.service' }, 'journal.ssh.service').source.unit, 'ssh.service');
+
+    // __REALTIME_TIMESTAMP (journalctl -o json) wins over the record timestamp.
   const e3 = ingestOne({ ...sudo, __REALTIME_TIMESTAMP: '1796118000123456' }, TAG);
   assert.equal(e3.time, '2026-12-01T09:40:00.123Z');
 });
