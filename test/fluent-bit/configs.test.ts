@@ -43,7 +43,7 @@ const OUTPUT_COMMON = ['name', 'match', 'match_regex', 'alias', 'log_level', 're
 const NET_TLS = /^(net\.(connect_timeout|connect_timeout_log_error|io_timeout|keepalive|keepalive_idle_timeout|keepalive_max_recycle|dns\.mode|dns\.prefer_ipv4|dns\.prefer_ipv6|dns\.resolver|max_worker_connections|proxy_env_ignore|source_address|tcp_keepalive|tcp_keepalive_time|tcp_keepalive_interval|tcp_keepalive_probes)|tls|tls\.(verify|verify_hostname|debug|ca_file|ca_path|crt_file|key_file|key_passwd|vhost))$/;
 const PLUGIN_KEYS: Record<string, Set<string>> = {
   tail: new Set([
-    ...INPUT_COMMON, 'path', 'exclude_path', 'path_key', 'offset_key', 'key', 'db', 'db.sync', 'db.locking', 'db.journal_mode',
+    ...INPUT_COMMON, 'path', 'exclude_path', 'path_key', 'offset_key', 'inode_key', 'key', 'db', 'db.sync', 'db.locking', 'db.journal_mode',
     'db.compare_filename', 'read_from_head', 'refresh_interval', 'rotate_wait', 'watcher_interval', 'ignore_older',
     'skip_long_lines', 'skip_empty_lines', 'buffer_chunk_size', 'buffer_max_size', 'exit_on_eof', 'parser', 'tag_regex',
     'multiline.parser', 'inotify_watcher', 'static_batch_size', 'file_cache_advise',
@@ -53,6 +53,13 @@ const PLUGIN_KEYS: Record<string, Set<string>> = {
     'render_event_as_xml', 'render_event_as_text', 'render_event_text_key', 'use_ansi', 'ignore_missing_channels',
     'event_query', 'read_limit_per_cycle', 'event_data_as_map', 'event_template_cache_size',
   ]),
+  // plugins/in_systemd/systemd.c config_map
+  systemd: new Set([
+    ...INPUT_COMMON, 'path', 'max_fields', 'max_entries', 'systemd_filter', 'systemd_filter_type', 'read_from_tail',
+    'read_since_minutes_ago', 'lowercase', 'strip_underscores', 'db', 'db.sync',
+  ]),
+  // plugins/filter_lua/lua_config.c
+  lua: new Set([...FILTER_COMMON, 'script', 'call', 'code', 'type_int_key', 'type_array_key', 'protected_mode', 'time_as_table', 'enable_flb_null']),
   record_modifier: new Set([...FILTER_COMMON, 'record', 'remove_key', 'allowlist_key', 'whitelist_key', 'uuid_key']),
   http: new Set([
     ...OUTPUT_COMMON, 'host', 'port', 'uri', 'format', 'json_date_key', 'json_date_format', 'compress', 'header', 'header_tag',
@@ -146,17 +153,21 @@ for (const target of targets) {
   });
 }
 
-test('linux: tail inputs send raw lines with path and offset, bounded, rotated files excluded', () => {
+test('linux: tail inputs send raw lines with path, offset and inode, bounded, rotated files excluded', () => {
   const cfg = loadConfig('linux');
   const logMax = ((schemaDocuments().get('records/tail-raw.schema.json') as { properties: { log: { maxLength: number } } }).properties.log.maxLength);
   const tails = cfg.pipeline.inputs.filter((i) => i.name === 'tail');
-  assert.equal(tails.length, cfg.pipeline.inputs.length, 'every Linux input is tail');
+  assert.deepEqual(cfg.pipeline.inputs.filter((i) => i.name !== 'tail').map((i) => i.name), ['systemd'], 'every Linux input but the journal is tail');
+  const tailRaw = schemaDocuments().get('records/tail-raw.schema.json') as { properties: Record<string, unknown> };
   for (const t of tails) {
     const label = String(t.alias);
     assert.equal(t.parser, undefined, `${label}: no parser (parsing lives in the service)`);
     assert.equal(t.key, undefined, `${label}: the line stays under "log"`);
     assert.equal(t.path_key, 'file');
     assert.equal(t.offset_key, 'offset');
+    // The inode tells a rotated file from the old one (event-id.ts); the record schemas accept it.
+    assert.equal(t.inode_key, 'inode', `${label}: inode_key`);
+    assert.ok(String(t.inode_key) in tailRaw.properties);
     assert.ok(isOff(t.read_from_head), `${label}: read_from_head false (documented trade-off)`);
     assert.ok(isOn(t.skip_long_lines), `${label}: skip_long_lines, so one huge line does not stop the file`);
     assert.ok(bytes(t.buffer_max_size) <= logMax, `${label}: buffer_max_size ${String(t.buffer_max_size)} > log maxLength ${logMax}`);
@@ -289,5 +300,34 @@ test('README covers install, the systemd override, the Windows service, TLS, del
     'systemctl daemon-reload', 'sc.exe create fluent-bit', 'LOGWARD_HOST', 'LOGWARD_PORT', 'LOGWARD_INGEST_TOKEN', 'LOG_DIRECTORY',
     'HOSTNAME', 'COMPUTERNAME', 'tls.ca_file', 'tls.vhost', 'retry_limit', 'read_from_head', 'read_existing_events',
     'storage.total_limit_size', 'rejected', 'apt-get install', 'yum install', '--dry-run',
+    'logward-journal.lua', 'inode_key', 'json.escape_unicode', 'systemd-journal',
   ]) assert.ok(readme.includes(needle), `README mentions ${JSON.stringify(needle)}`);
+});
+
+test('linux: the journal input: own db, from the tail, journal field names, de-duplicated against rsyslog files', () => {
+  const cfg = loadConfig('linux');
+  const journals = cfg.pipeline.inputs.filter((i) => i.name === 'systemd');
+  assert.equal(journals.length, 1);
+  const j = journals[0]!;
+  assert.ok(isOn(j.read_from_tail), 'read_from_tail: the first start ships only new entries');
+  assert.ok(isOff(j.strip_underscores), 'strip_underscores off: the service reads _HOSTNAME, _PID');
+  assert.ok(isOff(j.lowercase ?? 'off'), 'lowercase off');
+  assert.equal(j.systemd_filter, undefined, 'no filter: the service classifies auth entries itself');
+  assert.match(String(j.db), /logward-journal\.db$/);
+  assert.ok(String(j.tag).endsWith('*'), 'tag expanded with the unit');
+  // The Lua filter that drops entries rsyslog also writes to a tailed file.
+  const lua = cfg.pipeline.filters.filter((f) => f.name === 'lua');
+  assert.equal(lua.length, 1);
+  assert.equal(lua[0]!.match, String(j.tag));
+  assert.equal(posix.dirname(String(lua[0]!.script)), TARGETS.linux.deployedDir, 'script deployed next to the config');
+  const script = readText(`linux/${posix.basename(String(lua[0]!.script))}`);
+  assert.match(script, new RegExp(`^function ${String(lua[0]!.call)}\\(tag, timestamp, record\\)`, 'm'));
+  for (const f of ['/var/log/auth.log', '/var/log/secure', '/var/log/syslog', '/var/log/messages']) {
+    assert.ok(script.includes(`"${f}"`), `${f} checked`);
+    assert.ok(cfg.pipeline.inputs.some((i) => i.name === 'tail' && list(i.path).includes(f)), `${f} is tailed`);
+  }
+});
+
+test('linux: JSON strings are written raw, so invalid UTF-8 bytes arrive as U+FFFD instead of vanishing', () => {
+  assert.ok(isOff(loadConfig('linux').service['json.escape_unicode']));
 });

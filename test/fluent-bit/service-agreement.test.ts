@@ -35,6 +35,8 @@ import { INGEST_PATH } from '../../alert-service/src/ingest/constants.js';
 import { loadConfig as loadServiceConfig } from '../../alert-service/src/config/load.js';
 import { schemaDocuments, validatorFor, describeErrors } from '../../alert-service/src/schema/registry.js';
 import { kindFromTag } from '../../alert-service/src/normalize/source-kind.js';
+import { classifyRecord } from '../../alert-service/src/normalize/index.js';
+import { FIXTURES } from '../helpers/paths.js';
 
 const targets = Object.keys(TARGETS) as Target[];
 const service = loadServiceConfig({ env: {} });
@@ -100,6 +102,12 @@ for (const target of targets) {
     for (const input of cfg.pipeline.inputs) {
       for (const { tag } of sampleTags(input, exampleEnv)) {
         tags++;
+        if (input.name === 'systemd') {
+          // Journal entries: the service derives auth/syslog from facility and program (journald.ts).
+          assert.equal(filtersSetting(cfg, tag, 'source_kind').length, 0, `${tag}: no source_kind`);
+          assert.ok(keysAddedFor(cfg, tag).has('hostname'), `${tag}: hostname`);
+          continue;
+        }
         const setters = filtersSetting(cfg, tag, 'source_kind');
         assert.equal(setters.length, 1, `${tag}: ${setters.length} filters set source_kind`);
         const kind = keysAddedFor(cfg, tag).get('source_kind')!;
@@ -114,7 +122,7 @@ for (const target of targets) {
 test('linux kinds: auth, syslog, web_access, web_error, app; windows: windows; together the whole enum', () => {
   const kindsOf = (target: Target) => {
     const cfg = loadConfig(target);
-    return new Set(cfg.pipeline.inputs.flatMap((i) => sampleTags(i, exampleEnv).map(({ tag }) => keysAddedFor(cfg, tag).get('source_kind')!)));
+    return new Set(cfg.pipeline.inputs.filter((i) => i.name !== 'systemd').flatMap((i) => sampleTags(i, exampleEnv).map(({ tag }) => keysAddedFor(cfg, tag).get('source_kind')!)));
   };
   const linux = kindsOf('linux');
   const windows = kindsOf('windows');
@@ -124,7 +132,7 @@ test('linux kinds: auth, syslog, web_access, web_error, app; windows: windows; t
   // Each input's tag prefix maps to its kind (the tags the service sees in X-Fluent-Tag).
   const cfg = loadConfig('linux');
   const expected: Record<string, string> = { 'auth.*': 'auth', 'syslog.*': 'syslog', 'web.access.*': 'web_access', 'web.error.*': 'web_error', 'app.*': 'app' };
-  for (const input of cfg.pipeline.inputs) {
+  for (const input of cfg.pipeline.inputs.filter((i) => i.name === 'tail')) {
     for (const { tag } of sampleTags(input, exampleEnv)) assert.equal(keysAddedFor(cfg, tag).get('source_kind'), expected[String(input.tag)], tag);
   }
 });
@@ -149,16 +157,17 @@ test('a record as the Linux config emits it validates against records/tail-raw.s
   const cfg = loadConfig('linux');
   const out = httpOutput('linux');
   const env = { ...exampleEnv, HOSTNAME: 'web1' };
-  for (const input of cfg.pipeline.inputs) {
+  for (const input of cfg.pipeline.inputs.filter((i) => i.name === 'tail')) {
     for (const { tag, path } of sampleTags(input, env)) {
       const record: Record<string, unknown> = {
         [String(out.json_date_key)]: '2026-11-21T23:47:51.124409Z',
         [String(input.path_key)]: path,
         [String(input.offset_key)]: 104,
+        [String(input.inode_key)]: 1311,
         log: 'Nov 21 10:00:01 web1 sshd[3101]: Invalid user admin from 203.0.113.7 port 40112',
       };
       for (const [k, v] of keysAddedFor(cfg, tag)) record[k] = substitute(v, env);
-      assert.deepEqual(Object.keys(record).sort(), ['fb_time', 'file', 'hostname', 'log', 'offset', 'source_kind']);
+      assert.deepEqual(Object.keys(record).sort(), ['fb_time', 'file', 'hostname', 'inode', 'log', 'offset', 'source_kind']);
       assert.ok(validate(record), `${tag}: ${describeErrors(validate.errors)}`);
     }
   }
@@ -235,4 +244,27 @@ test('output settings match the config that produced the raw captures', () => {
     assert.ok(Object.keys(req.headers).some((h) => h.toLowerCase() === service.ingest.tag_header.toLowerCase()));
   }
   assert.ok(existsSync(join(CAPTURES, 'README.md')));
+});
+
+test('journal entries as the Linux config emits them (test/fixtures/journald) classify as journald and validate', () => {
+  const validate = validatorFor('records/journald.schema.json');
+  const cfg = loadConfig('linux');
+  const input = cfg.pipeline.inputs.find((i) => i.name === 'systemd')!;
+  const out = httpOutput('linux');
+  const body = readFileSync(join(FIXTURES, 'journald', 'request.body'));
+  const records = JSON.parse(gunzipSync(body).toString('utf8')) as Array<Record<string, unknown>>;
+  assert.ok(records.length > 50);
+  const tag = String(input.tag).replace('*', 'unknown');
+  for (const rec of records) {
+    const enriched: Record<string, unknown> = { ...rec };
+    for (const [k, v] of keysAddedFor(cfg, tag)) enriched[k] = substitute(v, { HOSTNAME: 'vm' });
+    assert.equal(enriched.hostname, rec.hostname, 'the fixture carries what record_modifier adds');
+    assert.equal(Object.keys(rec)[0], out.json_date_key, 'date key first, as out_http writes it');
+    const date = String(rec[String(out.json_date_key)]);
+    delete enriched[String(out.json_date_key)];
+    assert.match(date, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    assert.equal(classifyRecord(enriched), 'journald');
+    assert.ok(validate(enriched), describeErrors(validate.errors));
+    assert.ok(!Object.keys(rec).some((k) => k.startsWith('__')), 'in_systemd sends data fields only');
+  }
 });

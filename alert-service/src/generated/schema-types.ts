@@ -41,10 +41,15 @@ export type AppJsonRecord = {
   event?: string;
   file?: string;
   offset?: number;
+  inode?: number;
   hostname?: string;
   source_kind?: SourceKind;
   [k: string]: unknown;
 };
+/**
+ * What kind of log an event came from. Decides which line parser applies.
+ */
+export type SourceKind1 = 'auth' | 'syslog' | 'web_access' | 'web_error' | 'app' | 'windows';
 /**
  * A line that a Fluent Bit regex parser already split: syslog-style (ident, message) or web access (remote, code; the stock apache2 parser names the client host and has method, code). Regex captures are always strings; empty groups are left out. Fields a client or log writer chooses are bounded only loosely (2 MiB, like tail-raw's `log`) and truncated by the service: a tighter limit would let an attacker turn their own request or log line into a dead letter that detection never sees.
  */
@@ -66,6 +71,7 @@ export type TailParsedRecord = {
   agent?: string;
   file?: string;
   offset?: number;
+  inode?: number;
   hostname?: string;
   source_kind?: SourceKind;
   [k: string]: unknown;
@@ -73,7 +79,7 @@ export type TailParsedRecord = {
 /**
  * What kind of log an event came from. Decides which line parser applies.
  */
-export type SourceKind1 = 'auth' | 'syslog' | 'web_access' | 'web_error' | 'app' | 'windows';
+export type SourceKind2 = 'auth' | 'syslog' | 'web_access' | 'web_error' | 'app' | 'windows';
 
 export interface AllSchemas {
   'alert-ack-request.schema.json'?: AlertAckRequest;
@@ -93,6 +99,7 @@ export interface AllSchemas {
   'ip-enrichment.schema.json'?: IpEnrichment;
   'outbox-item.schema.json'?: OutboxItem;
   'records/app-json.schema.json'?: AppJsonRecord;
+  'records/journald.schema.json'?: JournaldRecord;
   'records/tail-parsed.schema.json'?: TailParsedRecord;
   'records/tail-raw.schema.json'?: TailRawRecord;
   'records/winevtlog.schema.json'?: WinEvtLogRecord;
@@ -990,7 +997,7 @@ export interface EventFields {
  */
 export interface LogEvent {
   /**
-   * Idempotency key derived from what identifies the record at its origin (host+file+offset+line, or channel+EventRecordID+computer), so a replayed chunk maps onto the same ids.
+   * Idempotency key derived from what identifies the record at its origin (host+file+inode+offset+line, channel+EventRecordID+computer+content, or the journal entry), so a replayed chunk maps onto the same ids.
    */
   id: string;
   /**
@@ -1017,6 +1024,14 @@ export interface LogEvent {
     offset?: number;
     channel?: string;
     record_id?: number;
+    /**
+     * Set when the record was read from the systemd journal (kind is then auth or syslog by facility and program); files have path/offset, Windows events channel/record_id
+     */
+    origin?: 'journald';
+    /**
+     * journald: the systemd unit that wrote the entry (_SYSTEMD_UNIT)
+     */
+    unit?: string;
   };
   /**
    * syslog ident / Windows provider / web server name
@@ -1026,6 +1041,66 @@ export interface LogEvent {
   severity: Severity;
   message: string;
   fields: EventFields;
+}
+/**
+ * A systemd journal entry as Fluent Bit's systemd input sends it (plugins/in_systemd/systemd.c, strip_underscores and lowercase off): every data field of the entry under its journal name, each value a string, a field repeated in one entry as an array of strings. The entry's realtime timestamp is the record timestamp (the out_http date key); __CURSOR and __REALTIME_TIMESTAMP are not data fields and Fluent Bit does not send them, other shippers (journalctl -o json) do. Fields clients choose (MESSAGE, SYSLOG_*, PRIORITY) are bounded only loosely, as in tail-raw: a tighter limit would let a local user turn their own line into a dead letter.
+ */
+export interface JournaldRecord {
+  /**
+   * The message; non-UTF-8 bytes arrive as U+FFFD (json.escape_unicode: off on the agent)
+   */
+  MESSAGE: string | string[] | number[];
+  /**
+   * syslog severity 0..7 as a string; another value is ignored (severity then comes from the content)
+   */
+  PRIORITY?: string | string[] | number[];
+  /**
+   * syslog facility number as a string (4 auth, 10 authpriv)
+   */
+  SYSLOG_FACILITY?: string | string[] | number[];
+  /**
+   * the program name the client gave (sshd, sudo)
+   */
+  SYSLOG_IDENTIFIER?: string | string[] | number[];
+  SYSLOG_PID?: string | string[] | number[];
+  /**
+   * set by journald: the host's name
+   */
+  _HOSTNAME?: string;
+  /**
+   * set by journald: the logging process
+   */
+  _PID?: string;
+  _UID?: string;
+  _GID?: string;
+  _COMM?: string;
+  _EXE?: string;
+  _CMDLINE?: string;
+  _SYSTEMD_UNIT?: string;
+  /**
+   * syslog, journal, stdout, kernel, audit, driver
+   */
+  _TRANSPORT?: string;
+  _BOOT_ID?: string;
+  _MACHINE_ID?: string;
+  /**
+   * µs since the epoch: when the client sent the entry
+   */
+  _SOURCE_REALTIME_TIMESTAMP?: string;
+  /**
+   * µs since the epoch (journalctl -o json; not sent by Fluent Bit)
+   */
+  __REALTIME_TIMESTAMP?: string;
+  /**
+   * the entry's journal cursor (journalctl -o json; not sent by Fluent Bit)
+   */
+  __CURSOR?: string;
+  /**
+   * added by record_modifier on the agent
+   */
+  hostname?: string;
+  source_kind?: SourceKind1;
+  [k: string]: unknown;
 }
 /**
  * A line from Fluent Bit's tail input without a parser: the whole line is in `log`. This is what fluent-bit/ in this repo sends; parsing happens in the service.
@@ -1044,10 +1119,14 @@ export interface TailRawRecord {
    */
   offset?: number;
   /**
+   * inode_key: the inode of the file, so a rotated file starting again at offset 0 is told apart from the old one
+   */
+  inode?: number;
+  /**
    * added by record_modifier on the agent
    */
   hostname?: string;
-  source_kind?: SourceKind1;
+  source_kind?: SourceKind2;
   [k: string]: unknown;
 }
 /**
@@ -1069,6 +1148,9 @@ export interface WinEvtLogRecord {
   RelatedActivityID?: string;
   ProcessID?: number;
   ThreadID?: number;
+  /**
+   * May be empty: events of ETW-based logs carry no channel name
+   */
   Channel: string;
   Computer: string;
   UserID?: string;

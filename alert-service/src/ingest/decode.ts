@@ -28,6 +28,8 @@ export interface DecodedChunk {
   deadLetters: DeadLetter[];
   /** All invalid records, kept or not. */
   deadLetterCount: number;
+  /** Whitespace-only records, skipped (records.ts). */
+  blank: number;
 }
 
 export async function decodeChunk(req: DecodeRequest, settings: DecodeSettings): Promise<DecodedChunk> {
@@ -45,7 +47,7 @@ export async function decodeChunk(req: DecodeRequest, settings: DecodeSettings):
   const result = processRecords(records, { receivedAt, dateKeys: ingest.date_keys, normalize: settings.normalize, ...(tag !== undefined ? { tag } : {}) });
   for (const b of badLines) result.deadLetters.push({ receivedAt, reason: b.reason, record: b.text, ...(tag !== undefined ? { tag } : {}) });
   const { events, deadLetters, deadLetterCount } = capDeadLetters(result, ingest.max_dead_letters_per_chunk);
-  return { rows: events.map(encodeEvent), deadLetters, deadLetterCount };
+  return { rows: events.map(encodeEvent), deadLetters, deadLetterCount, blank: result.blank };
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * Per-record stage of ingest: strip the Fluent Bit date key, find the record's shape, validate it
  * against its schema and normalize it. A record that fails is dead-lettered with the reason;
- * it never sinks the other records of its chunk.
+ * it never sinks the other records of its chunk. A blank record (a whitespace-only line) is
+ * neither an event nor an error: it is counted in `blank` and dropped.
  */
 import type { LogEvent, NormalizeConfig } from '../generated/schema-types.js';
 import type { DeadLetter } from '../store/event-store.js';
 import { describeErrors, validatorFor } from '../schema/registry.js';
-import { classifyRecord, normalizeRecord, parseCollectorTime, recordSchemaFile, type RecordShape } from '../normalize/index.js';
+import { classifyRecord, isBlankRecord, normalizeRecord, parseCollectorTime, recordSchemaFile, type RecordShape } from '../normalize/index.js';
 
 export interface RecordBatchContext {
   tag?: string;
@@ -18,9 +19,11 @@ export interface RecordBatchContext {
 export interface RecordBatchResult {
   events: LogEvent[];
   deadLetters: DeadLetter[];
+  /** Valid records that hold only whitespace, skipped (counted as outcome "blank" in metrics). */
+  blank: number;
 }
 
-const SHAPES: RecordShape[] = ['tail_raw', 'tail_parsed', 'app_json', 'winevtlog', 'winlog'];
+const SHAPES: RecordShape[] = ['tail_raw', 'tail_parsed', 'app_json', 'winevtlog', 'winlog', 'journald'];
 
 function deadLetter(ctx: RecordBatchContext, reason: string, record: unknown): DeadLetter {
   let text: string;
@@ -48,6 +51,7 @@ function takeCollectorTime(rec: Record<string, unknown>, keys: readonly string[]
 export function processRecords(records: readonly unknown[], ctx: RecordBatchContext): RecordBatchResult {
   const events: LogEvent[] = [];
   const deadLetters: DeadLetter[] = [];
+  let blank = 0;
   for (let i = 0; i < records.length; i++) {
     const raw = records[i];
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -58,12 +62,16 @@ export function processRecords(records: readonly unknown[], ctx: RecordBatchCont
     const collectedAt = takeCollectorTime(rec, ctx.dateKeys);
     const shape = classifyRecord(rec);
     if (!shape) {
-      deadLetters.push(deadLetter(ctx, `record ${i}: unknown record shape (expected one of ${SHAPES.join(', ')}: e.g. a "log" line, a parsed "message", or a Windows event)`, rec));
+      deadLetters.push(deadLetter(ctx, `record ${i}: unknown record shape (expected one of ${SHAPES.join(', ')}: e.g. a "log" line, a parsed "message", a Windows event or a journal entry)`, rec));
       continue;
     }
     const validate = validatorFor(recordSchemaFile(shape));
     if (!validate(rec)) {
       deadLetters.push(deadLetter(ctx, `record ${i} (${shape}): ${describeErrors(validate.errors)}`, rec));
+      continue;
+    }
+    if (isBlankRecord(rec, shape)) {
+      blank++;
       continue;
     }
     try {
@@ -72,5 +80,5 @@ export function processRecords(records: readonly unknown[], ctx: RecordBatchCont
       deadLetters.push(deadLetter(ctx, `record ${i} (${shape}): ${(err as Error).message}`, rec));
     }
   }
-  return { events, deadLetters };
+  return { events, deadLetters, blank };
 }

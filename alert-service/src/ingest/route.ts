@@ -62,7 +62,7 @@ export function createIngestHandler(deps: IngestDeps) {
       const tagValue = req.headers[tagHeader];
       const tag = typeof tagValue === 'string' ? tagValue.slice(0, 512) : undefined;
       const encoding = req.headers['content-encoding'];
-      const { rows, deadLetters, deadLetterCount } = await deps.decoder.decode({
+      const { rows, deadLetters, deadLetterCount, blank } = await deps.decoder.decode({
         body: raw,
         receivedAtMs: Date.now(),
         ...(tag !== undefined ? { tag } : {}),
@@ -72,6 +72,7 @@ export function createIngestHandler(deps: IngestDeps) {
       metrics.records.inc({ outcome: 'stored' }, inserted);
       metrics.records.inc({ outcome: 'duplicate' }, duplicates);
       metrics.records.inc({ outcome: 'dead_letter' }, deadLetterCount);
+      metrics.records.inc({ outcome: 'blank' }, blank);
       if (inserted) deps.onStored(stored);
       metrics.latency.observe(Number(process.hrtime.bigint() - started) / 1e9);
       metrics.requests.inc({ status: '204' });

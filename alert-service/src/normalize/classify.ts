@@ -1,10 +1,11 @@
 /**
  * Which incoming record shape a Fluent Bit record is, by its keys alone (cheap; the shape's JSON
- * Schema then validates it). Order matters: Windows shapes have unmistakable keys; a record with a
+ * Schema then validates it). Order matters: Windows shapes have unmistakable keys, and so do
+ * journal entries (`_BOOT_ID`, `__CURSOR`, upper-case `MESSAGE`...); a record with a
  * `log` string is a raw tail line (our own configs); parser output is recognized by the keys of
  * Fluent Bit's stock syslog and web parsers; anything else with a message is a JSON app log.
  */
-export type RecordShape = 'tail_raw' | 'tail_parsed' | 'app_json' | 'winevtlog' | 'winlog';
+export type RecordShape = 'tail_raw' | 'tail_parsed' | 'app_json' | 'winevtlog' | 'winlog' | 'journald';
 
 const SCHEMA_FILES: Readonly<Record<RecordShape, string>> = {
   tail_raw: 'records/tail-raw.schema.json',
@@ -12,6 +13,7 @@ const SCHEMA_FILES: Readonly<Record<RecordShape, string>> = {
   app_json: 'records/app-json.schema.json',
   winevtlog: 'records/winevtlog.schema.json',
   winlog: 'records/winlog.schema.json',
+  journald: 'records/journald.schema.json',
 };
 
 export function recordSchemaFile(shape: RecordShape): string {
@@ -25,6 +27,8 @@ export function classifyRecord(rec: Record<string, unknown>): RecordShape | unde
   const has = (k: string) => Object.hasOwn(rec, k);
   if (has('EventRecordID') || (has('TimeCreated') && has('Channel'))) return 'winevtlog';
   if (has('RecordNumber') || (has('TimeGenerated') && has('ComputerName'))) return 'winlog';
+  // systemd journal entries (Fluent Bit's systemd input, journalctl -o json): fields only journald writes.
+  if (has('__CURSOR') || has('_BOOT_ID') || has('_TRANSPORT') || (has('MESSAGE') && (has('_HOSTNAME') || has('SYSLOG_IDENTIFIER') || has('PRIORITY')))) return 'journald';
   if (typeof rec.log === 'string') return 'tail_raw';
   // Stock nginx/apache parsers: remote (or host for apache2) + code
   if (has('code') && (has('remote') || has('method'))) return 'tail_parsed';

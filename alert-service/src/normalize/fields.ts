@@ -12,6 +12,7 @@ export const LIMITS = {
   tag: 512,
   path: 4096,
   channel: 512,
+  unit: 256,
   program: 512,
   ip: 64,
   user: 256,

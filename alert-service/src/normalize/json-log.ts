@@ -3,12 +3,19 @@
  * structlog): a JSON object, either a raw tail line that is JSON or a record a Fluent Bit json
  * parser already decoded. Well-known keys become the event's message, time, severity, program,
  * pid and named fields; the rest is kept, bounded, under fields.extra.
+ *
+ * `hostname` (pino, bunyan: os.hostname() of the process) is kept under fields.extra.hostname and
+ * never becomes the event's host: in a container it is the container or pod name, and an app's
+ * own line is not trusted to name a host (the agent's hostname is the host). Inside a raw line
+ * every key is the application's, so the agent's transport keys (file, offset, hostname...) are
+ * only left out of fields.extra for records a Fluent Bit parser decoded, where the agent added them.
  */
 import type { Draft, LineEnv } from './draft.js';
 import { boundedObject, canonicalIp, LIMITS, toUint, truncate } from './fields.js';
 import { fromContent, fromHttpStatus, fromLevelValue } from './severity.js';
 import { parseJsonTime } from './time.js';
 
+const NO_KEYS: ReadonlySet<string> = new Set();
 const MESSAGE_KEYS = ['msg', 'message', 'event', 'log'] as const;
 const TIME_KEYS = ['time', 'timestamp', '@timestamp', 'ts', 'datetime', 'asctime'] as const;
 const LEVEL_KEYS = ['level', 'severity', 'levelname', 'lvl', 'loglevel', 'log.level'] as const;
@@ -134,7 +141,7 @@ export function fromJsonObject(obj: Record<string, unknown>, env: LineEnv, raw?:
 
   d.severity ??= status !== undefined ? fromHttpStatus(status) : fromContent(d.message, d.program);
 
-  const extra = boundedObject(obj, env.transportKeys, used, env.maxExtraKeys, env.maxExtraChars);
+  const extra = boundedObject(obj, raw === undefined ? env.transportKeys : NO_KEYS, used, env.maxExtraKeys, env.maxExtraChars);
   if (extra) f.extra = extra;
   return d;
 }

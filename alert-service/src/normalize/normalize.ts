@@ -9,15 +9,16 @@ import type { LogEvent, NormalizeConfig, SourceKind } from '../generated/schema-
 import type { Draft, LineEnv } from './draft.js';
 import type { RecordShape } from './classify.js';
 import { eventId, recordText, tailLineId } from './event-id.js';
+import { fromJournal, isBlankJournalEntry, journalId, journalKind, journalText } from './journald.js';
 import { canonicalHost, canonicalIp, cleanText, LIMITS, toUint, truncate } from './fields.js';
 import { fromJsonObject } from './json-log.js';
 import { accessTimestamp, parseRawLine, splitRequest, syslogTimestamp, webProgram } from './line-parsers.js';
 import { extractAuthFields } from './auth-fields.js';
 import { fromContent, fromHttpStatus, fromSyslogPri } from './severity.js';
-import { resolveKind, kindFromPath } from './source-kind.js';
+import { isSourceKind, resolveKind, kindFromPath } from './source-kind.js';
 import { inRange, parseIsoLike, parseJsonTime } from './time.js';
 import { resolveZone, UTC_ZONE, type Zone } from './zone.js';
-import { fromWinEvtLog, fromWinLog } from './windows.js';
+import { fromWinEvtLog, fromWinLog, windowsContent } from './windows.js';
 
 export class NormalizeError extends Error {
   override name = 'NormalizeError';
@@ -32,7 +33,7 @@ export interface RecordContext {
 }
 
 /** Keys our agent configs and Fluent Bit add around the content; never part of fields.extra. */
-const TRANSPORT_KEYS: ReadonlySet<string> = new Set(['file', 'offset', 'hostname', 'source_kind', 'fb_time']);
+const TRANSPORT_KEYS: ReadonlySet<string> = new Set(['file', 'offset', 'inode', 'hostname', 'source_kind', 'fb_time']);
 
 // ---------------------------------------------------------------------------------------------
 // config, compiled once per config object
@@ -185,6 +186,8 @@ interface Provenance {
   offset?: number;
   channel?: string;
   recordId?: number;
+  /** Records read from the systemd journal, and the unit that wrote them. */
+  journal?: { unit?: string };
 }
 
 /**
@@ -216,6 +219,10 @@ function assemble(d: Draft, p: Provenance, ctx: RecordContext, c: Compiled): Log
   if (p.offset !== undefined) source.offset = p.offset;
   if (p.channel !== undefined) source.channel = truncate(p.channel, LIMITS.channel);
   if (p.recordId !== undefined) source.record_id = p.recordId;
+  if (p.journal) {
+    source.origin = 'journald';
+    if (p.journal.unit !== undefined) source.unit = truncate(p.journal.unit, LIMITS.unit);
+  }
 
   const ev: LogEvent = {
     id: p.id,
@@ -246,6 +253,16 @@ function pathOf(rec: Record<string, unknown>): string | undefined {
 }
 
 /**
+ * in_tail `inode_key`: a uint64 in the JSON. Above 2^53 JSON.parse rounds it, the same way every
+ * time, so it still identifies the file; its text is what goes into the id.
+ */
+function inodeOf(rec: Record<string, unknown>): string | undefined {
+  const v = rec.inode;
+  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? String(v) : undefined;
+  return typeof v === 'string' && /^\d{1,20}$/.test(v) ? v : undefined;
+}
+
+/**
  * Application logs rarely name their program in a line; the file does ("/var/log/myapp/orders.log"
  * → "orders"), which keeps one app's events together for rules and anomaly series.
  */
@@ -257,7 +274,7 @@ function programFromPath(path: string | undefined): string | undefined {
   return stem === '' ? undefined : truncate(stem, 128);
 }
 
-function lineEvent(line: string, kind: SourceKind, agentHost: string | undefined, path: string | undefined, offset: number | undefined, ctx: RecordContext, c: Compiled): LogEvent {
+function lineEvent(line: string, kind: SourceKind, agentHost: string | undefined, path: string | undefined, inode: string | undefined, offset: number | undefined, ctx: RecordContext, c: Compiled): LogEvent {
   const env = makeEnv(c, ctx, agentHost, kind === 'auth' || kind === 'syslog');
   // A CRLF file (or a collector that keeps the newline) leaves line-end characters: not content.
   // The id below still hashes the line exactly as received.
@@ -267,7 +284,7 @@ function lineEvent(line: string, kind: SourceKind, agentHost: string | undefined
   if (end !== text.length) text = text.slice(0, end);
   const d = parseRawLine(text, kind, path, env);
   if (kind === 'app') d.program ??= programFromPath(path);
-  const id = tailLineId(agentHost ?? '', path ?? '', offset, ctx.collectedAt?.getTime(), line);
+  const id = tailLineId(agentHost ?? '', path ?? '', inode, offset, ctx.collectedAt?.getTime(), line);
   const p: Provenance = { id, kind, agentHost };
   if (path !== undefined) p.path = path;
   if (offset !== undefined) p.offset = offset;
@@ -278,13 +295,13 @@ function tailRaw(rec: Record<string, unknown>, ctx: RecordContext, c: Compiled):
   if (typeof rec.log !== 'string') throw new NormalizeError('tail record without a "log" string');
   const path = pathOf(rec);
   const kind = resolveKind(rec.source_kind, ctx.tag, path, 'app');
-  return lineEvent(rec.log, kind, agentHostOf(rec, c), path, toUint(rec.offset), ctx, c);
+  return lineEvent(rec.log, kind, agentHostOf(rec, c), path, inodeOf(rec), toUint(rec.offset), ctx, c);
 }
 
 /** A record a Fluent Bit parser already split is identified like a raw line: where it was read, and what it says. */
 function recordEvent(d: Draft, rec: Record<string, unknown>, kind: SourceKind, agentHost: string | undefined, path: string | undefined, ctx: RecordContext, c: Compiled): LogEvent {
   const offset = toUint(rec.offset);
-  const id = tailLineId(agentHost ?? '', path ?? '', offset, ctx.collectedAt?.getTime(), recordText(rec));
+  const id = tailLineId(agentHost ?? '', path ?? '', inodeOf(rec), offset, ctx.collectedAt?.getTime(), recordText(rec));
   const p: Provenance = { id, kind, agentHost };
   if (path !== undefined) p.path = path;
   if (offset !== undefined) p.offset = offset;
@@ -379,13 +396,38 @@ function windowsRecord(shape: keyof typeof WINDOWS_SHAPES, rec: Record<string, u
   const { recordIdKey, computerKey, build } = WINDOWS_SHAPES[shape];
   const recordId = toUint(rec[recordIdKey]);
   const computer = rec[computerKey];
+  // Channel may be "" (events of ETW-based logs); the record id and content still identify them.
   if (recordId === undefined || typeof rec.Channel !== 'string' || typeof computer !== 'string') {
     throw new NormalizeError(`${shape} record without Channel, ${recordIdKey} and ${computerKey}`);
   }
   const agentHost = agentHostOf(rec, c);
   const d = build(rec, makeEnv(c, ctx, agentHost, true));
-  const id = eventId(shape, rec.Channel, recordId, computer);
-  return assemble(d, { id, kind: 'windows', agentHost, channel: rec.Channel, recordId }, ctx, c);
+  const id = eventId(`${shape}-content`, rec.Channel, recordId, computer, recordText(windowsContent(shape, rec, d.timeMs)));
+  const p: Provenance = { id, kind: 'windows', agentHost, recordId };
+  if (rec.Channel !== '') p.channel = rec.Channel;
+  return assemble(d, p, ctx, c);
+}
+
+/** A systemd journal entry (journald.ts). */
+function journalRecord(rec: Record<string, unknown>, ctx: RecordContext, c: Compiled): LogEvent {
+  if (journalText(rec.MESSAGE) === undefined) throw new NormalizeError('journald record without MESSAGE');
+  const agentHost = agentHostOf(rec, c);
+  const collectedMs = ctx.collectedAt?.getTime();
+  const d = fromJournal(rec, makeEnv(c, ctx, agentHost, true), collectedMs);
+  const kind = isSourceKind(rec.source_kind) ? rec.source_kind : journalKind(rec, d.program);
+  const unit = cleanText(journalText(rec._SYSTEMD_UNIT), LIMITS.unit);
+  const p: Provenance = { id: journalId(rec, collectedMs), kind, agentHost, journal: unit !== undefined ? { unit } : {} };
+  return assemble(d, p, ctx, c);
+}
+
+/**
+ * Whether a record holds nothing but whitespace (a blank line in a tailed file, an empty line a
+ * service wrote to the journal). Ingest counts and skips these instead of storing them as events.
+ */
+export function isBlankRecord(rec: Record<string, unknown>, shape: RecordShape): boolean {
+  if (shape === 'tail_raw') return typeof rec.log === 'string' && rec.log.trim() === '';
+  if (shape === 'journald') return isBlankJournalEntry(rec);
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -405,6 +447,8 @@ export function normalizeRecord(rec: Record<string, unknown>, shape: RecordShape
       return windowsRecord('winevtlog', rec, ctx, c);
     case 'winlog':
       return windowsRecord('winlog', rec, ctx, c);
+    case 'journald':
+      return journalRecord(rec, ctx, c);
     default:
       throw new NormalizeError(`unknown record shape ${String(shape)}`);
   }
@@ -420,5 +464,5 @@ export function normalizeRawLine(
   const kind = where.kind ?? kindFromPath(where.path);
   const agentHost = canonicalHost(where.host, c.hostForm);
   const offset = toUint(where.offset);
-  return lineEvent(line, kind, agentHost, where.path, offset, ctx, c);
+  return lineEvent(line, kind, agentHost, where.path, undefined, offset, ctx, c);
 }

@@ -102,6 +102,10 @@ export function fromWindowsEventType(type: unknown): Severity {
  * application lines). Deliberately conservative, checked on the first 1 KB of the message, most
  * severe class first, whole words only:
  *   critical: "kernel panic", "panic:"-style kernel panics, "BUG:" oopses
+ *   error:    a Python traceback on any line: "Traceback (most recent call last):", its
+ *             "  File "x.py", line 3, in f" frames, "During handling of the above exception...",
+ *             and the exception line ("ValueError: ...", "requests.exceptions.ConnectionError: ...",
+ *             "KeyboardInterrupt"), whether folded into one record or sent line by line
  *   error:    "out of memory", "oom-kill", "segfault", "error" (so "I/O error", "EXT4-fs error"), "fatal", "critical"
  *   warning:  "failed"/"failure", "denied", "refused", "invalid", "incorrect", "timed out"/"timeout",
  *             "killed", "warning"/"warn", "unable", "cannot", "not allowed", "not in sudoers", "break-in"
@@ -111,6 +115,9 @@ export function fromWindowsEventType(type: unknown): Severity {
  * missed; the scale only has to be useful for filtering and the anomaly features.
  */
 const CRITICAL_WORDS = /\b(?:kernel panic|BUG:)/i;
+// Multiline: a folded traceback may start with the logger's own first line. Every alternative
+// starts with a literal or a bounded class, and the head is cut to 1 KB first.
+const TRACEBACK = /^(?:Traceback \(most recent call last\):|During handling of the above exception|The above exception was the direct cause|[ \t]{0,8}File "[^"\n]{1,512}", line \d{1,9}|[A-Za-z_][\w.]{0,128}(?:Error|Exception|Interrupt)(?::|$))/m;
 const ERROR_WORDS = /\b(?:out of memory|oom-kill(?:er)?|segfault|error|fatal|critical)\b/i;
 const WARNING_WORDS = /\b(?:fail(?:ed|ures?|s)?|denied|refused|invalid|incorrect|timed out|timeout|killed|warn(?:ing)?|unable|cannot|not allowed|not in sudoers|break-in)\b/i;
 const ACCOUNT_PROGRAMS = new Set(['useradd', 'groupadd', 'usermod', 'userdel', 'groupdel', 'groupmod', 'passwd', 'chpasswd', 'gpasswd', 'chage']);
@@ -118,7 +125,7 @@ const ACCOUNT_PROGRAMS = new Set(['useradd', 'groupadd', 'usermod', 'userdel', '
 export function fromContent(message: string, program?: string): Severity {
   const head = message.length > 1024 ? message.slice(0, 1024) : message;
   if (CRITICAL_WORDS.test(head)) return 'critical';
-  if (ERROR_WORDS.test(head)) return 'error';
+  if (ERROR_WORDS.test(head) || TRACEBACK.test(head)) return 'error';
   if (WARNING_WORDS.test(head)) return 'warning';
   if (program !== undefined && ACCOUNT_PROGRAMS.has(program)) return 'notice';
   return 'info';

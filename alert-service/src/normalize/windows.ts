@@ -197,3 +197,33 @@ export function fromWinLog(rec: Record<string, unknown>, env: LineEnv): Draft {
   d.message = windowsMessage(rec.Message, provider, eventId, data);
   return d;
 }
+
+/**
+ * What a Windows record says, for its id (event-id.ts): every field of the event itself, none that
+ * Fluent Bit renders at read time. A chunk Fluent Bit retries is resent byte for byte, but a record
+ * read again after an agent crash (bookmark not yet saved) is rendered again, so these stay out:
+ *   Message      EvtFormatMessage/FormatMessage from the provider's message files at read time:
+ *                "" when they are missing (provider not yet loaded, uninstalled), and per locale;
+ *   UserID, Sid  LookupAccountSid at read time: "DOMAIN\\user", or the SID string when the
+ *                lookup fails (domain controller unreachable);
+ *   the text of TimeCreated/TimeGenerated/TimeWritten: local time in the zone in force when read
+ *                (the instant is kept, as UTC ms);
+ *   hostname, source_kind, the date key: added by the agent, not the event.
+ * Kept: provider, event id, qualifiers, version, level, task, opcode, keywords, the event's time
+ * (as parsed for the event, UTC ms), activity ids, process and thread ids, and the event's own
+ * values: EventData when Fluent Bit sent it (event_data_as_map), else StringInserts (the same
+ * values, positional), and winlog's Data.
+ */
+export function windowsContent(shape: 'winevtlog' | 'winlog', rec: Record<string, unknown>, timeMs: number | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const keys = shape === 'winevtlog' ? WINEVTLOG_CONTENT : WINLOG_CONTENT;
+  for (const k of keys) if (rec[k] !== undefined) out[k] = rec[k];
+  out.values = rec.EventData ?? rec.StringInserts;
+  // The instant, not the text (rendered in the zone in force when read); the text when it does not parse.
+  out.time = timeMs ?? rec.TimeCreated ?? rec.TimeGenerated;
+  if (shape === 'winlog') out.data = rec.Data;
+  return out;
+}
+
+const WINEVTLOG_CONTENT = ['ProviderName', 'ProviderGuid', 'Qualifiers', 'EventID', 'Version', 'Level', 'Task', 'Opcode', 'Keywords', 'ActivityID', 'RelatedActivityID', 'ProcessID', 'ThreadID'] as const;
+const WINLOG_CONTENT = ['SourceName', 'EventID', 'Qualifiers', 'EventType', 'EventCategory'] as const;

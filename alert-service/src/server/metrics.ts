@@ -9,7 +9,7 @@ export function createIngestMetrics(registry: Registry) {
     requests: new Counter({ name: 'logward_ingest_requests_total', help: 'Ingest requests by HTTP status', labelNames: ['status'] as const, registers: [registry] }),
     records: new Counter({
       name: 'logward_ingest_records_total',
-      help: 'Records received, by outcome: stored (new), duplicate (replayed, skipped), dead_letter (invalid, kept aside)',
+      help: 'Records received, by outcome: stored (new), duplicate (replayed, skipped), dead_letter (invalid, kept aside), blank (whitespace-only line, skipped)',
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
