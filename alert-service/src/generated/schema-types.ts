@@ -84,6 +84,7 @@ export interface AllSchemas {
   'config/alerting.schema.json'?: AlertingConfig;
   'config/anomaly.schema.json'?: AnomalyConfig;
   'config/ingest.schema.json'?: IngestConfig;
+  'config/llm.schema.json'?: LlmConfig;
   'config/normalize.schema.json'?: NormalizeConfig;
   'config/rules.schema.json'?: RulesConfig;
   'config/server.schema.json'?: ServerConfig;
@@ -91,6 +92,8 @@ export interface AllSchemas {
   'event-fields.schema.json'?: EventFields;
   'event.schema.json'?: LogEvent;
   'ip-enrichment.schema.json'?: IpEnrichment;
+  'llm-summary-record.schema.json'?: LlmSummaryRecord;
+  'llm-summary.schema.json'?: LlmSummary;
   'outbox-item.schema.json'?: OutboxItem;
   'records/app-json.schema.json'?: AppJsonRecord;
   'records/tail-parsed.schema.json'?: TailParsedRecord;
@@ -416,6 +419,7 @@ export interface LogwardConfig {
   rules: RulesConfig;
   anomaly: AnomalyConfig;
   alerting: AlertingConfig;
+  llm: LlmConfig;
 }
 export interface ServerConfig {
   /**
@@ -942,6 +946,56 @@ export interface Policy {
   channels?: ('email' | 'slack' | 'forward')[];
 }
 /**
+ * Incident summaries from a local Ollama model. Advisory only: alerts are recorded and sent whether or not a summary arrives, and the model can never change, silence or resolve them.
+ */
+export interface LlmConfig {
+  /**
+   * Off by default: the embedded defaults must not depend on a model server. Turn on once Ollama runs and the model is pulled.
+   */
+  enabled: boolean;
+  /**
+   * Ollama's base URL (the compose file's llm profile: http://ollama:11434)
+   */
+  host: string;
+  /**
+   * Any chat model that supports structured outputs; pull it first (`ollama pull llama3.1:8b`). ALIENTELLIGENCE/cybersecuritythreatanalysis also works.
+   */
+  model: string;
+  /**
+   * Whole request, first byte to last; the request is aborted (AbortController) when it fires. The ollama client has no timeout of its own.
+   */
+  request_timeout_s: number;
+  /**
+   * Alert severities that get a summary
+   */
+  summary_severities: AlertSeverity[];
+  /**
+   * Budget for the log data put in a prompt; what does not fit is dropped (least informative first) and the prompt says how much
+   */
+  context_chars: number;
+  /**
+   * Streaming is cut off past this many characters of output (a runaway answer)
+   */
+  max_output_chars: number;
+  /**
+   * Alerts waiting for a summary; when full the oldest lowest-severity one is dropped (counted, and its alert says so)
+   */
+  queue_max: number;
+  /**
+   * How often new alerts are looked for in the alert store
+   */
+  poll_interval_s: number;
+  /**
+   * How often /api/tags and /api/version are asked (reachable, model present)
+   */
+  health_interval_s: number;
+  temperature: number;
+  /**
+   * Replaces the built-in instructions for summaries (the untrusted-data rules are always appended)
+   */
+  system_prompt?: string;
+}
+/**
  * Fields extracted from an event. Named keys have fixed meanings across sources; anything else a source carries (JSON log keys) is kept under `extra`.
  */
 export interface EventFields {
@@ -1026,6 +1080,54 @@ export interface LogEvent {
   severity: Severity;
   message: string;
   fields: EventFields;
+}
+/**
+ * The summary state of one alert, as GET /api/llm/summaries/:alertId returns it
+ */
+export interface LlmSummaryRecord {
+  alert_id: number;
+  /**
+   * dropped: the queue was full and this alert's severity was the lowest waiting
+   */
+  status: 'queued' | 'ok' | 'failed' | 'dropped';
+  model: string;
+  summary?: LlmSummary;
+  /**
+   * Why there is no summary (timeout, unreachable, schema-invalid answer, ...)
+   */
+  error?: string;
+  duration_ms?: number;
+  /**
+   * Evidence lines left out of the prompt by the context budget
+   */
+  prompt_dropped_lines?: number;
+  updated_at: string;
+}
+/**
+ * What the model must answer for an incident summary (sent to Ollama as the structured-output `format`, and validated on return). Untrusted text: escaped wherever it is rendered.
+ */
+export interface LlmSummary {
+  /**
+   * What happened, in plain language
+   */
+  summary: string;
+  /**
+   * The model's opinion only; the alert's severity never changes
+   */
+  assessed_severity: 'informational' | 'low' | 'medium' | 'high' | 'critical';
+  /**
+   * What to check or do next
+   *
+   * @maxItems 6
+   */
+  next_steps:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string];
 }
 /**
  * A line from Fluent Bit's tail input without a parser: the whole line is in `log`. This is what fluent-bit/ in this repo sends; parsing happens in the service.

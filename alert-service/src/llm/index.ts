@@ -1,0 +1,121 @@
+/**
+ * The LLM ServiceModule: incident summaries from a local Ollama model, advisory only.
+ * It reads the alert store and writes only its own tables, so alerting runs the same with the
+ * module on, off, or pointed at a dead Ollama. API: GET /api/llm/status, GET /api/llm/summaries/:alertId.
+ */
+import { Router } from 'express';
+import type { Registry } from 'prom-client';
+import type { LlmConfig } from '../generated/schema-types.js';
+import type { Clock, ServiceModule } from '../pipeline/contracts.js';
+import type { Db } from '../store/database.js';
+import { AlertRepository } from '../alerting/store/alert-repository.js';
+import { IpEnricher } from '../alerting/enrich/enricher.js';
+import type { GeoLookup } from '../alerting/enrich/geoip.js';
+import { OllamaGateway, type LlmHealth } from './ollama-gateway.js';
+import { SummaryRepository } from './summary-repository.js';
+import { Summarizer, type HostContext } from './summarizer.js';
+import { createLlmMetrics } from './metrics.js';
+
+export interface LlmModuleDeps {
+  db: Db;
+  config: LlmConfig;
+  clock: Clock;
+  registry: Registry;
+  geo?: GeoLookup;
+  hostContext?: HostContext;
+  log?: (m: string) => void;
+}
+
+export interface LlmStatus {
+  enabled: boolean;
+  health: LlmHealth;
+  queue: number;
+  summaries: Record<string, number>;
+}
+
+export interface LlmModule extends ServiceModule {
+  readonly router: Router;
+  /** Scan for new alerts and summarize everything queued (what the timer does); resolves when the queue is empty. */
+  runOnce(): Promise<void>;
+  checkHealth(): Promise<LlmHealth>;
+  status(): LlmStatus;
+}
+
+export function createLlmModule(deps: LlmModuleDeps): LlmModule {
+  const { config, db } = deps;
+  const log = deps.log ?? ((m: string) => console.error(m));
+  const metrics = createLlmMetrics(deps.registry);
+  const gateway = new OllamaGateway({
+    host: config.host,
+    model: config.model,
+    timeoutMs: config.request_timeout_s * 1000,
+    maxOutputChars: config.max_output_chars,
+    temperature: config.temperature,
+  });
+  const summaries = new SummaryRepository(db);
+  const summarizer = new Summarizer({
+    config,
+    gateway,
+    alerts: new AlertRepository(db),
+    summaries,
+    enricher: new IpEnricher(deps.geo),
+    metrics,
+    ...(deps.hostContext ? { hostContext: deps.hostContext } : {}),
+    now: () => deps.clock.now(),
+    log,
+  });
+  let pollTimer: NodeJS.Timeout | undefined;
+  let healthTimer: NodeJS.Timeout | undefined;
+
+  const runOnce = async () => {
+    try {
+      summarizer.scan();
+    } catch (err) {
+      log(`llm: alert scan failed: ${(err as Error).message}`);
+    }
+    await summarizer.drain();
+  };
+  const checkHealth = async () => {
+    const h = await gateway.checkHealth();
+    metrics.reachable.set(h.reachable ? 1 : 0);
+    return h;
+  };
+  const status = (): LlmStatus => ({ enabled: config.enabled, health: gateway.status(), queue: summarizer.queueSize, summaries: summaries.countByStatus() });
+
+  const router = Router();
+  router.get('/llm/status', (_req, res) => {
+    res.json(status());
+  });
+  router.get('/llm/summaries/:alertId', (req, res) => {
+    const id = Number(req.params.alertId);
+    if (!Number.isSafeInteger(id) || id < 1) {
+      res.status(400).json({ error: 'bad_request', message: 'alert id must be a positive integer' });
+      return;
+    }
+    const rec = summaries.get(id);
+    if (!rec) {
+      res.status(404).json({ error: 'not_found', message: `no summary for alert ${id} (its severity may not get one: llm.summary_severities)` });
+      return;
+    }
+    res.json(rec);
+  });
+
+  return {
+    name: 'llm',
+    router,
+    runOnce,
+    checkHealth,
+    status,
+    start() {
+      if (!config.enabled) return;
+      void checkHealth();
+      healthTimer = setInterval(() => void checkHealth(), config.health_interval_s * 1000).unref();
+      pollTimer = setInterval(() => void runOnce(), config.poll_interval_s * 1000).unref();
+    },
+    async stop() {
+      if (pollTimer) clearInterval(pollTimer);
+      if (healthTimer) clearInterval(healthTimer);
+      await summarizer.stop();
+    },
+  };
+}
