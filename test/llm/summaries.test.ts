@@ -152,7 +152,7 @@ test('garbage, schema-invalid, truncated, runaway and failing answers are record
   try {
     const cases: Array<[FakeOllama['behaviour'], RegExp, string]> = [
       [{ kind: 'answer', content: 'Sure! Here is a summary: it was bad.' }, /not JSON/, 'invalid_answer'],
-      [{ kind: 'answer', content: JSON.stringify({ summary: 'x', assessed_severity: 'catastrophic', next_steps: [] }) }, /summary schema/, 'invalid_answer'],
+      [{ kind: 'answer', content: JSON.stringify({ summary: 'x', assessed_severity: 'catastrophic', next_steps: [] }) }, /does not match llm-summary.schema.json: assessed_severity/, 'invalid_answer'],
       [{ kind: 'truncated' }, /broke off|not Ollama/, 'bad_response'],
       [{ kind: 'endless' }, /longer than 2000 characters/, 'too_long'],
       [{ kind: 'status', code: 500, body: '{"error":"model runner crashed"}' }, /500/, 'http_error'],

@@ -8,11 +8,10 @@
  * Ollama where our timeout would count their waiting time.
  */
 import { randomBytes } from 'node:crypto';
-import type { ValidateFunction } from 'ajv';
 import type { LlmConfig, LlmSummary } from '../generated/schema-types.js';
 import type { AlertRepository, AlertRow } from '../alerting/store/alert-repository.js';
 import type { IpEnricher } from '../alerting/enrich/enricher.js';
-import { describeErrors, schemaDocuments, validatorFor } from '../schema/registry.js';
+import { answerSchema } from './answer.js';
 import { LlmError, type OllamaGateway } from './ollama-gateway.js';
 import { buildSummaryPrompt, type SummaryInput } from './prompt.js';
 import type { SummaryRepository } from './summary-repository.js';
@@ -36,17 +35,10 @@ export interface SummarizerDeps {
 
 const SCAN_BATCH = 200;
 
-/** The structured-output `format` sent to Ollama: the summary schema without its $schema/$id metadata. */
-function summaryFormat(): object {
-  const { type, properties, required } = schemaDocuments().get('llm-summary.schema.json') as { type: string; properties: object; required: string[] };
-  return { type, properties, required };
-}
-
 export class Summarizer {
   private readonly queue: WorkQueue;
-  private readonly validate: ValidateFunction<LlmSummary> = validatorFor<LlmSummary>('llm-summary.schema.json');
+  private readonly answer = answerSchema<LlmSummary>('llm-summary.schema.json');
   private readonly severities: Set<string>;
-  private readonly format = summaryFormat();
   private running: Promise<void> | undefined;
   private current: AbortController | undefined;
   private stopped = false;
@@ -118,8 +110,8 @@ export class Summarizer {
     if (prompt.droppedLines) metrics.promptLinesDropped.inc(prompt.droppedLines);
     this.current = new AbortController();
     try {
-      const answer = await gateway.chat(prompt.messages, { format: this.format, signal: this.current.signal });
-      const summary = parseSummary(answer.content, this.validate);
+      const answer = await gateway.chat(prompt.messages, { format: this.answer.format, signal: this.current.signal });
+      const summary = this.answer.parse(answer.content);
       summaries.finish(alert.id, { status: 'ok', model: gateway.model, summary, durationMs: answer.durationMs, droppedLines: prompt.droppedLines }, this.deps.now());
       metrics.requests.inc({ kind: 'summary', outcome: 'ok' });
     } catch (err) {
@@ -140,20 +132,4 @@ export class Summarizer {
     this.current?.abort();
     await this.running;
   }
-}
-
-export class InvalidAnswerError extends Error {
-  override name = 'InvalidAnswerError';
-}
-
-/** The model's text must be exactly one JSON object valid against the summary schema. */
-export function parseSummary(content: string, validate: ValidateFunction<LlmSummary>): LlmSummary {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(content);
-  } catch {
-    throw new InvalidAnswerError(`answer is not JSON: ${JSON.stringify(content.slice(0, 120))}`);
-  }
-  if (!validate(parsed)) throw new InvalidAnswerError(`answer does not match the summary schema: ${describeErrors(validate.errors)}`);
-  return parsed;
 }
