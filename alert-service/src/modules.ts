@@ -44,13 +44,15 @@ export async function buildModules(deps: ModuleDeps): Promise<ServiceModule[]> {
     modules.push(
       createLlmModule({
         db,
+        store: deps.store,
+        sink,
         config: config.llm,
         clock,
         registry,
         log,
         // The same process-wide database alerting loads at start; lookups before that give the address class only.
         ...(config.alerting.geoip.enabled ? { geo: sharedLocalGeoDatabase() } : {}),
-        ...(anomaly ? { hostContext: anomalyContext(anomaly) } : {}),
+        ...(anomaly ? { hostContext: anomalyContext(anomaly), anomalyLines: anomalyLines(anomaly) } : {}),
       }),
     );
   }
@@ -69,4 +71,14 @@ function anomalyContext(anomaly: AnomalyModule): HostContext {
       anomalyExplanation: flagged.flatMap((h) => h.explanation.map((e) => `${h.hour} ${h.source}: ${e}`)).slice(0, 10),
     };
   };
+}
+
+/** The host's scored hours of the last day, for the periodic review ("hour source: score, anomaly, explanation"). */
+function anomalyLines(anomaly: AnomalyModule): (host: string) => string[] {
+  return (host) =>
+    anomaly
+      .detect({ host, hours: 24 })
+      .hours.filter((h) => h.score !== null)
+      .slice(-24)
+      .map((h) => `${h.hour} ${h.source}: score ${h.score!.toFixed(3)}${h.is_anomaly ? ' ANOMALOUS' : ''}${h.explanation.length ? ' — ' + h.explanation.join('; ') : ''}`);
 }

@@ -1,12 +1,15 @@
 /**
- * The LLM ServiceModule: incident summaries from a local Ollama model, advisory only.
- * It reads the alert store and writes only its own tables, so alerting runs the same with the
- * module on, off, or pointed at a dead Ollama. API: GET /api/llm/status, GET /api/llm/summaries/:alertId.
+ * The LLM ServiceModule, advisory only: incident summaries of new alerts, and a periodic threat
+ * review of new events whose suspicious verdicts enter alerting like any detector's signal.
+ * It reads the alert and event stores and writes only its own tables, so alerting runs the same
+ * with the module on, off, or pointed at a dead Ollama.
+ * API: GET /api/llm/status, GET /api/llm/summaries/:alertId, POST /api/llm/review (run one now).
  */
 import { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { LlmConfig } from '../generated/schema-types.js';
-import type { Clock, ServiceModule } from '../pipeline/contracts.js';
+import type { AlertSink, Clock, ServiceModule } from '../pipeline/contracts.js';
+import type { EventStore } from '../store/event-store.js';
 import type { Db } from '../store/database.js';
 import { AlertRepository } from '../alerting/store/alert-repository.js';
 import { IpEnricher } from '../alerting/enrich/enricher.js';
@@ -15,14 +18,20 @@ import { OllamaGateway, type LlmHealth } from './ollama-gateway.js';
 import { SummaryRepository } from './summary-repository.js';
 import { Summarizer, type HostContext } from './summarizer.js';
 import { createLlmMetrics } from './metrics.js';
+import { Reviewer, type ReviewRun } from './review/reviewer.js';
 
 export interface LlmModuleDeps {
   db: Db;
+  store: EventStore;
+  /** Where review verdicts go (alerting). */
+  sink: AlertSink;
   config: LlmConfig;
   clock: Clock;
   registry: Registry;
   geo?: GeoLookup;
   hostContext?: HostContext;
+  /** Anomaly lines for a host's recent hours, for the review. */
+  anomalyLines?: (host: string) => string[];
   log?: (m: string) => void;
 }
 
@@ -31,6 +40,7 @@ export interface LlmStatus {
   health: LlmHealth;
   queue: number;
   summaries: Record<string, number>;
+  review: { interval_s: number; position: number; last_run: ReviewRun | null };
 }
 
 export interface LlmModule extends ServiceModule {
@@ -38,6 +48,8 @@ export interface LlmModule extends ServiceModule {
   /** Scan for new alerts and summarize everything queued (what the timer does); resolves when the queue is empty. */
   runOnce(): Promise<void>;
   checkHealth(): Promise<LlmHealth>;
+  /** One periodic review now (what the review timer does). */
+  review(): Promise<ReviewRun>;
   status(): LlmStatus;
 }
 
@@ -64,7 +76,20 @@ export function createLlmModule(deps: LlmModuleDeps): LlmModule {
     now: () => deps.clock.now(),
     log,
   });
+  const reviewer = new Reviewer({
+    db,
+    store: deps.store,
+    config,
+    gateway,
+    sink: deps.sink,
+    metrics,
+    ...(deps.anomalyLines ? { anomalyLines: deps.anomalyLines } : {}),
+    log,
+  });
+  let lastReview: ReviewRun | null = null;
+  const review = async () => (lastReview = await reviewer.run());
   let pollTimer: NodeJS.Timeout | undefined;
+  let reviewTimer: NodeJS.Timeout | undefined;
   let healthTimer: NodeJS.Timeout | undefined;
 
   const runOnce = async () => {
@@ -80,7 +105,13 @@ export function createLlmModule(deps: LlmModuleDeps): LlmModule {
     metrics.reachable.set(h.reachable ? 1 : 0);
     return h;
   };
-  const status = (): LlmStatus => ({ enabled: config.enabled, health: gateway.status(), queue: summarizer.queueSize, summaries: summaries.countByStatus() });
+  const status = (): LlmStatus => ({
+    enabled: config.enabled,
+    health: gateway.status(),
+    queue: summarizer.queueSize,
+    summaries: summaries.countByStatus(),
+    review: { interval_s: config.review_interval_s, position: reviewer.position(), last_run: lastReview },
+  });
 
   const router = Router();
   router.get('/llm/status', (_req, res) => {
@@ -99,15 +130,23 @@ export function createLlmModule(deps: LlmModuleDeps): LlmModule {
     }
     res.json(rec);
   });
+  router.post('/llm/review', async (_req, res) => {
+    res.json(await review());
+  });
 
   return {
     name: 'llm',
     router,
     runOnce,
     checkHealth,
+    review,
     status,
     start() {
       if (!config.enabled) return;
+      reviewer.initPosition();
+      if (config.review_interval_s > 0) {
+        reviewTimer = setInterval(() => void review().catch((err: Error) => log(`llm: review failed: ${err.message}`)), config.review_interval_s * 1000).unref();
+      }
       void checkHealth();
       healthTimer = setInterval(() => void checkHealth(), config.health_interval_s * 1000).unref();
       pollTimer = setInterval(() => void runOnce(), config.poll_interval_s * 1000).unref();
@@ -115,7 +154,8 @@ export function createLlmModule(deps: LlmModuleDeps): LlmModule {
     async stop() {
       if (pollTimer) clearInterval(pollTimer);
       if (healthTimer) clearInterval(healthTimer);
-      await summarizer.stop();
+      if (reviewTimer) clearInterval(reviewTimer);
+      await Promise.all([summarizer.stop(), reviewer.stop()]);
     },
   };
 }

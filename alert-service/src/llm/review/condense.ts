@@ -31,7 +31,7 @@ export interface Condensed {
 function isSecurity(e: LogEvent): boolean {
   const p = e.program?.toLowerCase();
   if (p && SECURITY_PROGRAMS.has(p)) return true;
-  if (e.source.kind === 'auth' || e.fields.audit === 'failure') return true;
+  if (e.fields.audit === 'failure') return true;
   return SEVERE.has(e.severity) || e.severity === 'warning';
 }
 
