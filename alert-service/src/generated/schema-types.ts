@@ -92,6 +92,7 @@ export interface AllSchemas {
   'event-fields.schema.json'?: EventFields;
   'event.schema.json'?: LogEvent;
   'ip-enrichment.schema.json'?: IpEnrichment;
+  'llm-investigation.schema.json'?: LlmInvestigationReport;
   'llm-review.schema.json'?: LlmReview;
   'llm-summary-record.schema.json'?: LlmSummaryRecord;
   'llm-summary.schema.json'?: LlmSummary;
@@ -1097,6 +1098,41 @@ export interface LogEvent {
   severity: Severity;
   message: string;
   fields: EventFields;
+}
+/**
+ * The model's final report of an on-demand investigation (Ollama structured output; validated on return). Untrusted text.
+ */
+export interface LlmInvestigationReport {
+  verdict: 'likely_malicious' | 'suspicious' | 'likely_benign' | 'inconclusive';
+  summary: string;
+  /**
+   * @maxItems 10
+   */
+  findings:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string];
+  /**
+   * @maxItems 8
+   */
+  recommendations:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string];
 }
 /**
  * What the model must answer for a periodic threat review of one host's new events (Ollama structured output; validated on return). Evidence ids are checked against the events the model was shown.

@@ -3,7 +3,8 @@
  * review of new events whose suspicious verdicts enter alerting like any detector's signal.
  * It reads the alert and event stores and writes only its own tables, so alerting runs the same
  * with the module on, off, or pointed at a dead Ollama.
- * API: GET /api/llm/status, GET /api/llm/summaries/:alertId, POST /api/llm/review (run one now).
+ * API: GET /api/llm/status, GET /api/llm/summaries/:alertId, POST /api/llm/review (run one now),
+ * POST /api/alerts/:id/investigate (tool-calling investigation, synchronous, bounded in steps and time).
  */
 import { Router } from 'express';
 import type { Registry } from 'prom-client';
@@ -14,7 +15,9 @@ import type { Db } from '../store/database.js';
 import { AlertRepository } from '../alerting/store/alert-repository.js';
 import { IpEnricher } from '../alerting/enrich/enricher.js';
 import type { GeoLookup } from '../alerting/enrich/geoip.js';
-import { OllamaGateway, type LlmHealth } from './ollama-gateway.js';
+import { LlmError, OllamaGateway, type LlmHealth } from './ollama-gateway.js';
+import { InvalidAnswerError } from './answer.js';
+import { Investigator } from './investigate/investigator.js';
 import { SummaryRepository } from './summary-repository.js';
 import { Summarizer, type HostContext } from './summarizer.js';
 import { createLlmMetrics } from './metrics.js';
@@ -65,10 +68,12 @@ export function createLlmModule(deps: LlmModuleDeps): LlmModule {
     temperature: config.temperature,
   });
   const summaries = new SummaryRepository(db);
+  const alerts = new AlertRepository(db);
+  const investigator = new Investigator(config, gateway, { store: deps.store, alerts });
   const summarizer = new Summarizer({
     config,
     gateway,
-    alerts: new AlertRepository(db),
+    alerts,
     summaries,
     enricher: new IpEnricher(deps.geo),
     metrics,
@@ -132,6 +137,28 @@ export function createLlmModule(deps: LlmModuleDeps): LlmModule {
   });
   router.post('/llm/review', async (_req, res) => {
     res.json(await review());
+  });
+  router.post('/alerts/:id/investigate', async (req, res) => {
+    const id = Number(req.params.id);
+    const alert = Number.isSafeInteger(id) && id > 0 ? alerts.get(id) : undefined;
+    if (!alert) {
+      res.status(404).json({ error: 'not_found', message: `no alert ${String(req.params.id).slice(0, 40)}` });
+      return;
+    }
+    // The client going away cancels the model request.
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    try {
+      const out = await investigator.investigate(alert, gone.signal);
+      metrics.requests.inc({ kind: 'investigate', outcome: 'ok' });
+      res.json(out);
+    } catch (err) {
+      const kind = err instanceof LlmError ? err.kind : err instanceof InvalidAnswerError ? 'invalid_answer' : 'error';
+      metrics.requests.inc({ kind: 'investigate', outcome: kind });
+      if (!(err instanceof LlmError || err instanceof InvalidAnswerError)) throw err;
+      const status = kind === 'invalid_answer' || kind === 'bad_response' ? 502 : kind === 'aborted' || kind === 'timeout' ? 504 : 503;
+      res.status(status).json({ error: kind === 'invalid_answer' ? 'llm_invalid_answer' : 'llm_unavailable', message: err.message });
+    }
   });
 
   return {

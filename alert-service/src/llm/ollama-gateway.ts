@@ -14,8 +14,8 @@ export interface GatewayOptions {
   temperature: number;
 }
 
-/** bad_response: the answer broke off or was not Ollama's NDJSON. */
-export type LlmFailure = 'timeout' | 'unreachable' | 'http_error' | 'bad_response' | 'too_long' | 'aborted';
+/** bad_response: the answer broke off or was not Ollama's NDJSON. busy: too many requests already waiting. */
+export type LlmFailure = 'timeout' | 'unreachable' | 'http_error' | 'bad_response' | 'too_long' | 'aborted' | 'busy';
 
 export class LlmError extends Error {
   override name = 'LlmError';
@@ -42,8 +42,17 @@ export interface LlmHealth {
   checked_at: string | null;
 }
 
+/** Requests waiting for the model beyond the one running; past it a caller gets LlmError('busy'). */
+const MAX_WAITING = 16;
+
 export class OllamaGateway {
   private health: LlmHealth;
+  /**
+   * One chat at a time: a local model serves requests one after another anyway, and a request
+   * queued inside Ollama would spend its timeout waiting. The timeout starts when our turn does.
+   */
+  private turn: Promise<void> = Promise.resolve();
+  private waiting = 0;
 
   constructor(private readonly opts: GatewayOptions) {
     this.health = { reachable: false, version: null, model: opts.model, model_present: false, last_error: null, checked_at: null };
@@ -95,6 +104,22 @@ export class OllamaGateway {
    * tool calling. Throws LlmError; the caller validates the content.
    */
   async chat(messages: Message[], opts: { format?: object; tools?: Tool[]; signal?: AbortSignal } = {}): Promise<ChatAnswer> {
+    if (this.waiting >= MAX_WAITING) throw new LlmError('busy', `${MAX_WAITING} model requests already waiting`);
+    this.waiting++;
+    const previous = this.turn;
+    let release!: () => void;
+    this.turn = new Promise<void>((r) => (release = r));
+    try {
+      await previous;
+      this.waiting--;
+      if (opts.signal?.aborted) throw new LlmError('aborted', 'request cancelled');
+      return await this.chatNow(messages, opts);
+    } finally {
+      release();
+    }
+  }
+
+  private async chatNow(messages: Message[], opts: { format?: object; tools?: Tool[]; signal?: AbortSignal }): Promise<ChatAnswer> {
     const started = Date.now();
     try {
       const answer = await this.withDeadline(opts.signal, async (client) => {
