@@ -9,7 +9,10 @@ import type { Db } from './store/database.js';
 import type { EventStore } from './store/event-store.js';
 import { createAlertingModule } from './alerting/index.js';
 import { createDetectionModule } from './detect/module.js';
-import { createAnomalyModule } from './anomaly/index.js';
+import { createAnomalyModule, type AnomalyModule } from './anomaly/index.js';
+import { createLlmModule } from './llm/index.js';
+import type { HostContext } from './llm/summarizer.js';
+import { sharedLocalGeoDatabase } from './alerting/enrich/geoip.js';
 
 export interface ModuleDeps {
   config: LogwardConfig;
@@ -35,6 +38,47 @@ export async function buildModules(deps: ModuleDeps): Promise<ServiceModule[]> {
     sink = alerting;
   }
   if (config.rules.enabled) modules.push(await createDetectionModule({ config: config.rules, sink, clock, store: deps.store, log, registry }));
-  if (config.anomaly.enabled) modules.push(createAnomalyModule({ db, config: config.anomaly, clock, sink, log }));
+  let anomaly: AnomalyModule | undefined;
+  if (config.anomaly.enabled) modules.push((anomaly = createAnomalyModule({ db, config: config.anomaly, clock, sink, log })));
+  if (config.llm.enabled) {
+    modules.push(
+      createLlmModule({
+        db,
+        store: deps.store,
+        sink,
+        config: config.llm,
+        clock,
+        registry,
+        log,
+        // The same process-wide database alerting loads at start; lookups before that give the address class only.
+        ...(config.alerting.geoip.enabled ? { geo: sharedLocalGeoDatabase() } : {}),
+        ...(anomaly ? { hostContext: anomalyContext(anomaly), anomalyLines: anomalyLines(anomaly) } : {}),
+      }),
+    );
+  }
   return modules;
+}
+
+/** The host's error templates over the alert's last 6 hours and the anomaly explanation of its hour, for summaries. */
+function anomalyContext(anomaly: AnomalyModule): HostContext {
+  const HOUR = 3_600_000;
+  return (host, atMs) => {
+    const errors = anomaly.errorSummary({ host, fromMs: atMs - 6 * HOUR, toMs: atMs + HOUR });
+    const hour = Math.floor(atMs / HOUR) * HOUR;
+    const flagged = anomaly.detect({ host, hours: 24 }).hours.filter((h) => h.is_anomaly && Date.parse(h.hour) >= hour - 2 * HOUR);
+    return {
+      errorTemplates: errors.templates.slice(0, 10).map((t) => ({ template: t.template, total: t.total })),
+      anomalyExplanation: flagged.flatMap((h) => h.explanation.map((e) => `${h.hour} ${h.source}: ${e}`)).slice(0, 10),
+    };
+  };
+}
+
+/** The host's scored hours of the last day, for the periodic review ("hour source: score, anomaly, explanation"). */
+function anomalyLines(anomaly: AnomalyModule): (host: string) => string[] {
+  return (host) =>
+    anomaly
+      .detect({ host, hours: 24 })
+      .hours.filter((h) => h.score !== null)
+      .slice(-24)
+      .map((h) => `${h.hour} ${h.source}: score ${h.score!.toFixed(3)}${h.is_anomaly ? ' ANOMALOUS' : ''}${h.explanation.length ? ' — ' + h.explanation.join('; ') : ''}`);
 }

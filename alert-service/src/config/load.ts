@@ -151,7 +151,8 @@ export function loadConfig(opts: LoadOptions = {}): LogwardConfig {
     setPath(merged, key.path, coerce(value, key.type, rawName));
     sources.set(key.path.join('.'), rawName);
   }
-  for (const section of ['server', 'ingest', 'storage', 'normalize', 'rules', 'anomaly', 'alerting']) merged[section] ??= {};
+  // Every section defaults to {} so its schema fills in the defaults; the list is the root schema's.
+  for (const section of (schemaDocuments().get('config.schema.json') as { required: string[] }).required) merged[section] ??= {};
 
   const validate = createAjv({ useDefaults: true }).getSchema('https://logward.dev/schemas/config.schema.json')!;
   if (!validate(merged)) {

@@ -209,6 +209,11 @@ export class AlertRepository {
     ).map(fromDb);
   }
 
+  /** Alerts created after `id`, oldest first: how the LLM summarizer follows new alerts. */
+  listCreatedAfter(id: number, limit: number): AlertRow[] {
+    return (this.db.prepare('SELECT * FROM alert_records WHERE id > ? ORDER BY id LIMIT ?').all(id, limit) as Record<string, unknown>[]).map(fromDb);
+  }
+
   query(q: AlertQuery): AlertRow[] {
     const where: string[] = [];
     const params: unknown[] = [];
