@@ -35,6 +35,6 @@ export async function buildModules(deps: ModuleDeps): Promise<ServiceModule[]> {
     sink = alerting;
   }
   if (config.rules.enabled) modules.push(await createDetectionModule({ config: config.rules, sink, clock, store: deps.store, log, registry }));
-  if (config.anomaly.enabled) modules.push(createAnomalyModule({ db, config: config.anomaly, clock, sink, log }));
+  if (config.anomaly.enabled) modules.push(createAnomalyModule({ db, config: config.anomaly, clock, sink, log, store: deps.store }));
   return modules;
 }
