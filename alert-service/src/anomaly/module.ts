@@ -165,8 +165,8 @@ const MAX_HOURS_PER_CLOSE = 24 * 7;
 const TICK_MS = 60_000;
 /** Closed hours waiting for a rebuild, at most (forged timestamps must not queue unbounded work). */
 const MAX_DIRTY_HOURS = 24 * 90;
-/** Hours rebuilt per close tick, so one tick stays short. */
-const REBUILDS_PER_CLOSE = 24;
+/** Time a close tick spends rebuilding hours (at least one hour a tick), so a tick stays short on the main thread. */
+const REBUILD_BUDGET_MS = 200;
 /** A rebuilt hour this recent that turns out anomalous is alerted on; older ones are history. */
 const RECENT_REBUILD_ALERT_MS = 6 * HOUR_MS;
 
@@ -403,9 +403,8 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
       repo.setState('closed_through', String(boundary));
     }
     if (dirtyHours.size) {
-      const due = [...dirtyHours].sort((a, b) => a - b).slice(0, REBUILDS_PER_CLOSE);
-      const rebuilt = rebuildHours(due);
-      result.rebuiltHours = due.length;
+      const rebuilt = rebuildHours([...dirtyHours], performance.now() + REBUILD_BUDGET_MS);
+      result.rebuiltHours = rebuilt.hours;
       result.rows += rebuilt.rows;
       // A late burst can make a recent hour anomalous; history is scored but not alerted on.
       result.alerts += emitAlerts(rebuilt.anomalies.filter(({ row }) => row.hour >= now - RECENT_REBUILD_ALERT_MS));
@@ -522,9 +521,9 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
    * counts an event twice; series without events keep their rows (the zero rows of silence).
    * "New template" means not seen for the host in an earlier hour, as it does live.
    */
-  function rebuildHours(hours: readonly number[]): { rows: number; events: number; anomalies: ScoredRow[] } {
+  function rebuildHours(hours: readonly number[], deadline = Infinity): { hours: number; rows: number; events: number; anomalies: ScoredRow[] } {
     const store = deps.store;
-    const out = { rows: 0, events: 0, anomalies: [] as ScoredRow[] };
+    const out = { hours: 0, rows: 0, events: 0, anomalies: [] as ScoredRow[] };
     if (!store || !hours.length) return out;
     const sorted = [...new Set(hours)].sort((a, b) => a - b);
     const cutoff = clock.now() - cfg.retention_days * 24 * HOUR_MS;
@@ -535,6 +534,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     let seenThrough = cutoff;
     const paging = { skipped: 0 };
     for (const hour of sorted) {
+      if (out.hours && performance.now() > deadline) break; // the rest at the next tick, still in order
       if (hour < cutoff || (closedThrough !== undefined && hour >= closedThrough)) {
         dirtyHours.delete(hour);
         continue;
@@ -571,6 +571,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
         repo.setState('dirty_hours', JSON.stringify([...dirtyHours]));
       });
       for (const k of known) if (hostTemplates.size < MAX_HOST_TEMPLATES) hostTemplates.add(k);
+      out.hours++;
       out.rows += local.size;
       out.anomalies.push(...anomalies);
       seenThrough = hour + HOUR_MS;
@@ -615,14 +616,19 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
 
   let training: Promise<ModelInfo> | undefined;
   function trainInBackground(opts: { days?: number } = {}): Promise<ModelInfo> {
-    training ??= fitInBackground(deps.db, repo, cfg, trainingRange(opts.days ?? cfg.training_days), clock.now())
-      .then((fitted) => {
+    const run = () =>
+      fitInBackground(deps.db, repo, cfg, trainingRange(opts.days ?? cfg.training_days), clock.now()).then((fitted) => {
         model = saveFitted(repo, fitted);
         logTrained(model.info);
         return model.info;
-      })
-      .finally(() => (training = undefined));
-    return training;
+      });
+    // A request while a training runs (which may have read history before a rebuild) trains again after it.
+    const p: Promise<ModelInfo> = training ? training.catch(() => undefined).then(run) : run();
+    training = p;
+    void p.finally(() => {
+      if (training === p) training = undefined;
+    }).catch(() => undefined);
+    return p;
   }
 
   function logTrained(info: ModelInfo): void {
