@@ -39,7 +39,7 @@ export async function buildModules(deps: ModuleDeps): Promise<ServiceModule[]> {
   }
   if (config.rules.enabled) modules.push(await createDetectionModule({ config: config.rules, sink, clock, store: deps.store, log, registry }));
   let anomaly: AnomalyModule | undefined;
-  if (config.anomaly.enabled) modules.push((anomaly = createAnomalyModule({ db, config: config.anomaly, clock, sink, log })));
+  if (config.anomaly.enabled) modules.push((anomaly = createAnomalyModule({ db, config: config.anomaly, clock, sink, log, store: deps.store })));
   if (config.llm.enabled) {
     modules.push(
       createLlmModule({

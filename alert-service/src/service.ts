@@ -60,11 +60,8 @@ async function closeServer(s: Server): Promise<void> {
   clearTimeout(cut);
 }
 
-export async function createService(config: LogwardConfig, opts: ServiceOptions = {}): Promise<Service> {
-  const clock = opts.clock ?? systemClock;
-  const log = opts.log ?? ((m: string) => console.error(m));
-  checkExposure(config);
-
+/** The SQLite file and the event store on it, as the service and the offline commands open them. */
+export function openStore(config: LogwardConfig): { db: Db; store: SqliteEventStore } {
   // NORMAL for the connection; the event store raises it to FULL around ingest commits when configured.
   const db = openDatabase({ path: config.storage.path, synchronous: 'NORMAL' });
   const store = new SqliteEventStore(db, {
@@ -73,6 +70,15 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
     maxDeadLetters: config.storage.max_dead_letters,
     durableIngest: config.storage.synchronous === 'FULL',
   });
+  return { db, store };
+}
+
+export async function createService(config: LogwardConfig, opts: ServiceOptions = {}): Promise<Service> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? ((m: string) => console.error(m));
+  checkExposure(config);
+
+  const { db, store } = openStore(config);
   const registry = createRegistry(opts.defaultMetrics ?? true);
   const pipelineMetrics = createPipelineMetrics(registry);
 

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildBaseline, deviations, medianInPlace, slotOf } from '../../alert-service/src/anomaly/baseline.js';
+import { buildBaseline, deviations, medianInPlace } from '../../alert-service/src/anomaly/baseline.js';
+import { slotter } from '../../alert-service/src/anomaly/time-slot.js';
+
+const slotOf = slotter('UTC');
 import { FEATURES, emptyFeatures } from '../../alert-service/src/anomaly/features.js';
 import { mulberry32 } from '../../alert-service/src/anomaly/forest/rng.js';
 
@@ -26,14 +29,14 @@ test('per-slot baselines remove day/night seasonality; the MAD floor turns a spi
     hours.push(hour);
     for (const f of FEATURES) values.push(f === 'total' || f === 'info' ? (day ? 1000 + (h % 7) * 10 : 50 + (h % 5)) : 0);
   }
-  const b = buildBaseline(hours, values);
+  const b = buildBaseline(hours, values, slotOf);
   const at = (hourUtc: number, total: number, auth = 0) => {
     const f = emptyFeatures();
     f.total = total;
     f.info = total;
     f.auth_failures = auth;
     const hour = Date.UTC(2026, 0, 20, hourUtc); // a Tuesday
-    return Object.fromEntries(deviations(b, hour, f).map((d) => [d.feature, d]));
+    return Object.fromEntries(deviations(b, hour, f, slotOf).map((d) => [d.feature, d]));
   };
   assert.ok(Math.abs(at(14, 1030).total!.z) < 1, 'normal afternoon volume');
   assert.ok(Math.abs(at(3, 52).total!.z) < 1, 'normal night volume is not a "drop"');
@@ -43,4 +46,16 @@ test('per-slot baselines remove day/night seasonality; the MAD floor turns a spi
   assert.equal(spike.median, 0);
   assert.ok(Number.isFinite(spike.z) && spike.z > 10, `auth spike z=${spike.z}`);
   assert.notEqual(slotOf(Date.UTC(2026, 0, 20, 3)), slotOf(Date.UTC(2026, 0, 24, 3)), 'weekday and weekend slots differ');
+});
+
+test('slots follow the configured zone: local hour of day, local weekend', () => {
+  const berlin = slotter('Europe/Berlin');
+  const utc = slotter('UTC');
+  assert.equal(utc(Date.UTC(2026, 0, 20, 3)), 3);
+  assert.equal(berlin(Date.UTC(2026, 0, 20, 3)), 4, 'CET is UTC+1 in January');
+  assert.equal(berlin(Date.UTC(2026, 6, 21, 3)), 5, 'CEST is UTC+2 in July');
+  // Friday 23:00 UTC is already Saturday 00:00 in Berlin: a weekend slot there, a weekday slot in UTC.
+  assert.equal(utc(Date.UTC(2026, 0, 23, 23)), 23);
+  assert.equal(berlin(Date.UTC(2026, 0, 23, 23)), 24);
+  assert.equal(slotter('America/New_York')(Date.UTC(2026, 0, 20, 3)), 22, 'Monday 22:00 in New York');
 });

@@ -21,7 +21,8 @@ export class MemorySink {
 }
 
 export function anomalyConfig(over: Partial<AnomalyConfig> = {}): AnomalyConfig {
-  return { ...loadConfig({ env: {} }).anomaly, ...over };
+  // The synthetic weeks are generated in UTC: their slots must be too, whatever zone the machine is in.
+  return { ...loadConfig({ env: {} }).anomaly, time_zone: 'UTC', ...over };
 }
 
 let seq = 0;

@@ -313,8 +313,15 @@ test('training on a database file runs on a worker thread and gives the same mod
   let ticks = 0;
   const ticker = setInterval(() => ticks++, 1);
   const first = mod.trainInBackground();
-  assert.equal(mod.trainInBackground(), first, 'one training at a time');
+  // One training at a time: a second request waits for the first, then trains on what is there then.
+  let firstDone = false;
+  void first.then(() => (firstDone = true));
+  const second = mod.trainInBackground().then((i) => {
+    assert.ok(firstDone, 'the second training ran after the first');
+    return i;
+  });
   const info = await first;
+  assert.equal((await second).threshold, info.threshold, 'same data, same model');
   clearInterval(ticker);
   assert.ok(ticks > 0);
   assert.equal(mod.status().trained, true);

@@ -1,7 +1,8 @@
 /**
  * Per-series robust baselines. Counts are compared on a log1p scale (volumes are multiplicative:
  * 2× is as notable at 50/h as at 5,000/h); each (host, source) series gets, per feature and per
- * time slot (weekday/weekend × hour of day, UTC, pooling the neighbouring hours), the median and
+ * time slot (weekday/weekend × hour of day in the configured zone, time-slot.ts, pooling the
+ * neighbouring hours), the median and
  * MAD of its history. z = (t(x) - median) / (1.4826 · max(MAD, floor)).
  * The MAD floor is what lets a never-varying feature (a host that never had an auth failure)
  * still produce a finite, large z when it spikes, instead of dividing by zero or ignoring it.
@@ -10,8 +11,9 @@
  */
 import { FEATURES, FEATURE_DIRECTION, type FeatureName, type FeatureVector } from './features.js';
 import { HOUR_MS } from './hour-bucket.js';
+import { SLOTS, type SlotOf } from './time-slot.js';
 
-export const SLOTS = 48;
+export { SLOTS };
 const F = FEATURES.length;
 /** Fewer samples than this in a slot → widen the pool (ignore weekday/weekend, then ignore hour). */
 const MIN_SLOT_SAMPLES = 6;
@@ -30,12 +32,6 @@ export function untransform(f: FeatureName, t: number): number {
   return f === 'error_rate' ? t : Math.expm1(t);
 }
 
-export function slotOf(hourMs: number): number {
-  const d = new Date(hourMs);
-  const day = d.getUTCDay();
-  return (day === 0 || day === 6 ? 24 : 0) + d.getUTCHours();
-}
-
 export interface SeriesBaseline {
   hours: number;
   /** [slot * F + feature] */
@@ -46,7 +42,7 @@ export interface SeriesBaseline {
 /**
  * Builds a baseline from one series' history: `hours[i]` and `values[i * F + f]` (raw features).
  */
-export function buildBaseline(hours: ArrayLike<number>, values: ArrayLike<number>): SeriesBaseline {
+export function buildBaseline(hours: ArrayLike<number>, values: ArrayLike<number>, slotOf: SlotOf): SeriesBaseline {
   const n = hours.length;
   const slotOfRow = new Uint8Array(n);
   for (let i = 0; i < n; i++) slotOfRow[i] = slotOf(hours[i]!);
@@ -139,7 +135,7 @@ export interface Deviation {
 }
 
 /** Robust z of every feature for one hour of a series. */
-export function deviations(b: SeriesBaseline, hourMs: number, f: FeatureVector): Deviation[] {
+export function deviations(b: SeriesBaseline, hourMs: number, f: FeatureVector, slotOf: SlotOf): Deviation[] {
   const s = slotOf(hourMs);
   return FEATURES.map((name, i) => {
     const med = b.median[s * F + i]!;
@@ -153,7 +149,7 @@ export function deviations(b: SeriesBaseline, hourMs: number, f: FeatureVector):
  * objects: training computes this for tens of thousands of rows. Same numbers as
  * forestVector(deviations(...)).
  */
-export function forestVectorFromRaw(b: SeriesBaseline, hourMs: number, values: ArrayLike<number>, offset: number): Float64Array {
+export function forestVectorFromRaw(b: SeriesBaseline, hourMs: number, values: ArrayLike<number>, offset: number, slotOf: SlotOf): Float64Array {
   const s = slotOf(hourMs) * F;
   const v = new Float64Array(F);
   for (let i = 0; i < F; i++) {

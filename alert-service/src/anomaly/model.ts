@@ -14,6 +14,7 @@
 import type { AlertSignal, AnomalyConfig } from '../generated/schema-types.js';
 import { createDetector, restoreDetector, thresholdFromContamination, type AnomalyDetector, type SerializedForest } from './forest/index.js';
 import { mulberry32, sampleWithoutReplacement } from './forest/rng.js';
+import { resolveTimeZone, slotter, type SlotOf } from './time-slot.js';
 import { buildBaseline, deviations, forestVector, forestVectorFromRaw, MIN_SERIES_HOURS, parseBaseline, serializeBaseline, suspiciousZ, type Deviation, type SeriesBaseline } from './baseline.js';
 import { FEATURES, type FeatureVector } from './features.js';
 import type { AnomalyRepository } from './repository.js';
@@ -46,6 +47,8 @@ export interface ModelInfo {
   max_samples: number;
   random_state: number;
   features: string[];
+  /** IANA zone of the hour-of-day/weekday slots; models trained before zones were configurable have none (UTC). */
+  time_zone?: string;
   training_ms: number;
   /** Where training time went: reading history + baselines + pool vectors, forest fit, threshold scoring. */
   phases_ms: { read_and_baselines: number; fit: number; threshold: number };
@@ -73,12 +76,17 @@ export interface Assessment {
 }
 
 export class TrainedModel {
+  /** Slots as the model was trained: a restored model scores exactly like the one that was trained. */
+  private readonly slotOf: SlotOf;
+
   constructor(
     readonly id: number,
     readonly info: ModelInfo,
     private readonly detector: AnomalyDetector,
     private readonly baselines: Map<string, SeriesBaseline>,
-  ) {}
+  ) {
+    this.slotOf = slotter(info.time_zone ?? 'UTC');
+  }
 
   static load(repo: AnomalyRepository): TrainedModel | undefined {
     const stored = repo.latestModel();
@@ -94,7 +102,7 @@ export class TrainedModel {
     if (!baseline) {
       return { score: null, isAnomaly: false, explanation: [], deviations: [], severity: 'informational', note: 'series not in the model (new since training, or under 24 hours of history): scored after the next training' };
     }
-    const devs = deviations(baseline, hourMs, features);
+    const devs = deviations(baseline, hourMs, features, this.slotOf);
     const score = this.detector.score(forestVector(devs));
     const notable = devs.filter((d) => suspiciousZ(d) >= cfg.explain_z).sort((a, b) => suspiciousZ(b) - suspiciousZ(a));
     const maxZ = notable.length ? suspiciousZ(notable[0]!) : 0;
@@ -151,6 +159,8 @@ export function fitModel(repo: AnomalyRepository, cfg: AnomalyConfig, range: { f
   const picked = new Uint8Array(extent.rows);
   for (const i of sampleWithoutReplacement(extent.rows, Math.min(extent.rows, TRAINING_POOL), rng)) picked[i] = 1;
 
+  const timeZone = resolveTimeZone(cfg.time_zone);
+  const slotOf = slotter(timeZone);
   const pool: Float64Array[] = [];
   const baselines = new Map<string, SeriesBaseline>();
   const serialized: Array<{ host: string; source: string; baseline: string }> = [];
@@ -170,10 +180,10 @@ export function fitModel(repo: AnomalyRepository, cfg: AnomalyConfig, range: { f
       hours[i] = r[0]!;
       for (let j = 0; j < F; j++) values[i * F + j] = r[j + 1]!;
     });
-    const b = buildBaseline(hours, values);
+    const b = buildBaseline(hours, values, slotOf);
     baselines.set(seriesKey(host, source), b);
     serialized.push({ host, source, baseline: serializeBaseline(b) });
-    for (let k = 0; k < rows.length; k++) if (picked[first + k]) pool.push(forestVectorFromRaw(b, hours[k]!, values, k * F));
+    for (let k = 0; k < rows.length; k++) if (picked[first + k]) pool.push(forestVectorFromRaw(b, hours[k]!, values, k * F, slotOf));
   }
   // Enough hours overall, but no single series has a baseline's worth yet.
   if (pool.length < 2) throw new NotEnoughHistoryError(extent.hours, Math.max(cfg.min_training_hours, MIN_SERIES_HOURS));
@@ -201,6 +211,7 @@ export function fitModel(repo: AnomalyRepository, cfg: AnomalyConfig, range: { f
     max_samples: cfg.max_samples,
     random_state: cfg.random_state,
     features: [...FEATURES],
+    time_zone: timeZone,
     training_ms: 0,
     phases_ms: { read_and_baselines: Math.round(readDone - started), fit: Math.round(fitDone - readDone), threshold: Math.round(performance.now() - fitDone) },
   };

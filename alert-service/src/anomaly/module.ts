@@ -14,11 +14,17 @@
  * Closing: an hour closes once the clock passes its end by grace_period_minutes. While the
  * consumer is replaying a backlog (the last batch, delivered within the last minute, is itself
  * older than that), closing also waits for the event stream to pass the hour, so a restart after
- * downtime does not close hours whose events are still queued. Events for an hour already closed
- * are dropped and counted (late_events_dropped).
+ * downtime does not close hours whose events are still queued.
+ *
+ * Late events and history: an event for an hour already closed marks that hour for a rebuild, and
+ * the next close tick recomputes the hour's summaries from the stored events (rebuild.ts), so
+ * logs shipped late or replayed with their real timestamps are counted, exactly once: a rebuilt
+ * hour replaces its rows, whatever had been counted live. Only without an event store (unit
+ * tests), or beyond the retention, are late events dropped (late_events_dropped).
  */
 import type { AlertSink, Clock, EventConsumer, LogEvent, ServiceModule } from '../pipeline/contracts.js';
 import type { Db } from '../store/database.js';
+import type { EventStore } from '../store/event-store.js';
 import type { AlertSignal, AnomalyConfig } from '../generated/schema-types.js';
 import type { Router } from 'express';
 import { AnomalyRepository, type HourRow } from './repository.js';
@@ -28,20 +34,34 @@ import { DrainMiner, OVERFLOW_TEMPLATE_ID } from './templates/drain.js';
 import { NotEnoughHistoryError, saveFitted, seriesKey, trainModel, TrainedModel, type Assessment, type ModelInfo } from './model.js';
 import { fitInBackground } from './background-training.js';
 import { createAnomalyRouter } from './router.js';
+import { eventsBetween } from './rebuild.js';
 
 export interface AnomalyModuleDeps {
   db: Db;
   config: AnomalyConfig;
   clock: Clock;
   sink: AlertSink;
+  /** Stored events, for rebuilding closed hours from history (late events, day-one training). */
+  store?: EventStore;
   log?: (msg: string) => void;
 }
 
 export interface CloseResult {
   closedHours: string[];
+  /** Closed hours recomputed from stored events because late events arrived for them. */
+  rebuiltHours: number;
   rows: number;
   alerts: number;
   trained: boolean;
+}
+
+export interface RebuildResult {
+  from: string;
+  to: string;
+  hours: number;
+  rows: number;
+  events: number;
+  ms: number;
 }
 
 export interface HourSummary {
@@ -88,6 +108,10 @@ export interface AnomalyStatus {
   templates: number;
   template_overflow_lines: number;
   late_events_dropped: number;
+  /** Events for closed hours that were counted by rebuilding their hour from the store. */
+  late_events_rebuilt: number;
+  /** Closed hours waiting to be rebuilt. */
+  hours_to_rebuild: number;
   future_events_dropped: number;
   series_overflow_events: number;
   /** Events dropped because max_series × 4 hour buckets were already open (timestamps spread over many hours). */
@@ -102,6 +126,8 @@ export interface AnomalyModule extends ServiceModule {
   train(opts?: { days?: number }): ModelInfo;
   /** train() with the reading and fitting on a worker thread (inline for an in-memory database). One at a time. */
   trainInBackground(opts?: { days?: number }): Promise<ModelInfo>;
+  /** Recomputes the closed hours of the last `days` from stored events (day one: history shipped with its real timestamps). */
+  rebuild(opts?: { days?: number }): RebuildResult;
   detect(opts: { host?: string; hours: number; limit?: number }): DetectResult;
   errorSummary(opts: { host?: string; fromMs: number; toMs: number }): ErrorSummary;
   status(): AnomalyStatus;
@@ -121,13 +147,14 @@ interface ScoredRow {
 
 interface Counters {
   late: number;
+  lateRebuilt: number;
   future: number;
   seriesOverflow: number;
   duplicates: number;
   bucketOverflow: number;
 }
 
-const NO_COUNTS: Readonly<Counters> = { late: 0, future: 0, seriesOverflow: 0, duplicates: 0, bucketOverflow: 0 };
+const NO_COUNTS: Readonly<Counters> = { late: 0, lateRebuilt: 0, future: 0, seriesOverflow: 0, duplicates: 0, bucketOverflow: 0 };
 const OTHER_HOST = '(other)';
 /** (host, template) pairs remembered for the "new template" feature. */
 const MAX_HOST_TEMPLATES = 500_000;
@@ -136,6 +163,12 @@ const REPLAY_RECENCY_MS = 60_000;
 /** Zero-filled (silent) hours closed at most per call, so a long-stopped clock cannot explode work. */
 const MAX_HOURS_PER_CLOSE = 24 * 7;
 const TICK_MS = 60_000;
+/** Closed hours waiting for a rebuild, at most (forged timestamps must not queue unbounded work). */
+const MAX_DIRTY_HOURS = 24 * 90;
+/** Time a close tick spends rebuilding hours (at least one hour a tick), so a tick stays short on the main thread. */
+const REBUILD_BUDGET_MS = 200;
+/** A rebuilt hour this recent that turns out anomalous is alerted on; older ones are history. */
+const RECENT_REBUILD_ALERT_MS = 6 * HOUR_MS;
 
 /** Host names come from log content: a plain {} would swallow a host called "__proto__". */
 function hostCounts(): Record<string, number> {
@@ -156,6 +189,8 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
   let miner = newMiner();
   let closedThrough: number | undefined;
   let counters: Counters = { ...NO_COUNTS };
+  /** Closed hours that late events arrived for: rebuilt from the store at the next close. */
+  let dirtyHours = new Set<number>();
   /** Open hours per series in normal operation: the current one, the previous during grace, a little replay slack. */
   const maxOpenBuckets = cfg.max_series * 4;
   let model: TrainedModel | undefined;
@@ -177,6 +212,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     const ct = repo.getState('closed_through');
     closedThrough = ct === undefined ? undefined : Number(ct);
     counters = { ...NO_COUNTS, ...(JSON.parse(repo.getState('counters') ?? '{}') as Partial<Counters>) };
+    dirtyHours = new Set(JSON.parse(repo.getState('dirty_hours') ?? '[]') as number[]);
     consumedThrough = Number(repo.getState('consumed_through_seq') ?? 0);
     const now = clock.now();
     const since = hourOf(now) - seriesMemoryMs();
@@ -210,12 +246,77 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     log(`anomaly: stored model unusable, retrain needed: ${(err as Error).message}`);
   }
 
+  // ---------------------------------------------------------------- counting
+  type TemplateDeltas = Map<string, { host: string; source: string; hour: number; id: number; count: number }>;
+
+  /** Where countEvent puts an event: the live open buckets, or a rebuild's own. */
+  interface CountTarget {
+    /** The bucket of (host, source, hour), created if allowed; undefined when it may not be opened. */
+    bucketFor(host: string, source: string, hour: number): HourBucket | undefined;
+    /** host \0 template id pairs already seen: a template not in it is new for the host. */
+    known: Set<string>;
+    live: boolean;
+  }
+
+  const liveTarget: CountTarget = {
+    bucketFor(host, source, hour) {
+      const key = bucketKey(host, source, hour);
+      let bucket = buckets.get(key);
+      if (!bucket) {
+        // Forged timestamps spread over many hours must not open unbounded buckets.
+        if (buckets.size >= maxOpenBuckets) {
+          counters.bucketOverflow++;
+          return undefined;
+        }
+        bucket = new HourBucket(host, source, hour);
+        buckets.set(key, bucket);
+      }
+      return bucket;
+    },
+    get known() {
+      return hostTemplates;
+    },
+    live: true,
+  };
+
+  /**
+   * Counts one event into its hour bucket and mines its template: the one path that live
+   * consumption and rebuilds share, so both give the same summaries for the same events.
+   */
+  function countEvent(e: LogEvent, t: number, hour: number, target: CountTarget, templateDeltas: TemplateDeltas): HourBucket | undefined {
+    let host = e.host.toLowerCase();
+    let source = sourceKey(e);
+    if (!series.has(seriesKey(host, source)) && series.size >= cfg.max_series) {
+      if (target.live) counters.seriesOverflow++;
+      // The source kind only: Windows channel names come from the log and would open new series.
+      host = OTHER_HOST;
+      source = e.source.kind;
+    }
+    const bucket = target.bucketFor(host, source, hour);
+    if (!bucket) return undefined;
+    touchSeries(host, source, hour);
+    bucket.add(e);
+    if (severityClass(e) !== 'info') {
+      const m = miner.add(e.message, t);
+      const dk = `${bucketKey(host, source, hour)}\u0000${m.id}`;
+      const d = templateDeltas.get(dk);
+      if (d) d.count++;
+      else templateDeltas.set(dk, { host, source, hour, id: m.id, count: 1 });
+      const ht = `${host}\u0000${m.id}`;
+      if (m.id !== OVERFLOW_TEMPLATE_ID && !target.known.has(ht)) {
+        bucket.addNewTemplate(m.id);
+        if (target.known.size < MAX_HOST_TEMPLATES) target.known.add(ht);
+      }
+    }
+    return bucket;
+  }
+
   // ---------------------------------------------------------------- consume
   function consume(events: readonly LogEvent[], seqs: readonly number[] = []): void {
     if (!cfg.enabled || events.length === 0) return;
     const now = clock.now();
     const touched = new Set<HourBucket>();
-    const templateDeltas = new Map<string, { host: string; source: string; hour: number; id: number; count: number }>();
+    const templateDeltas: TemplateDeltas = new Map();
     let maxEventTime = -Infinity;
     let lastSeq = consumedThrough;
     // Any failure, while counting or while saving, reloads memory from the store: a batch is
@@ -239,45 +340,21 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
         }
         maxEventTime = Math.max(maxEventTime, t);
         const hour = hourOf(t);
-        // Closed already, or older than anything kept: a summary for it could never be used.
-        if ((closedThrough !== undefined && hour < closedThrough) || hour < now - cfg.retention_days * 24 * HOUR_MS) {
+        // Older than anything kept: a summary for it could never be used.
+        if (hour < now - cfg.retention_days * 24 * HOUR_MS) {
           counters.late++;
           continue;
         }
-        let host = e.host.toLowerCase();
-        let source = sourceKey(e);
-        if (!series.has(seriesKey(host, source)) && series.size >= cfg.max_series) {
-          counters.seriesOverflow++;
-          // The source kind only: Windows channel names come from the log and would open new series.
-          host = OTHER_HOST;
-          source = e.source.kind;
+        // Closed already: the hour is recomputed from the store (which holds this event) at the next close.
+        if (closedThrough !== undefined && hour < closedThrough) {
+          if (deps.store && (dirtyHours.has(hour) || dirtyHours.size < MAX_DIRTY_HOURS)) {
+            dirtyHours.add(hour);
+            counters.lateRebuilt++;
+          } else counters.late++;
+          continue;
         }
-        const key = bucketKey(host, source, hour);
-        let bucket = buckets.get(key);
-        if (!bucket) {
-          // Forged timestamps spread over many hours must not open unbounded buckets.
-          if (buckets.size >= maxOpenBuckets) {
-            counters.bucketOverflow++;
-            continue;
-          }
-          bucket = new HourBucket(host, source, hour);
-          buckets.set(key, bucket);
-        }
-        touchSeries(host, source, hour);
-        bucket.add(e);
-        touched.add(bucket);
-        if (severityClass(e) !== 'info') {
-          const m = miner.add(e.message, t);
-          const dk = `${key}\u0000${m.id}`;
-          const d = templateDeltas.get(dk);
-          if (d) d.count++;
-          else templateDeltas.set(dk, { host, source, hour, id: m.id, count: 1 });
-          const ht = `${host}\u0000${m.id}`;
-          if (m.id !== OVERFLOW_TEMPLATE_ID && !hostTemplates.has(ht)) {
-            bucket.addNewTemplate(m.id);
-            if (hostTemplates.size < MAX_HOST_TEMPLATES) hostTemplates.add(ht);
-          }
-        }
+        const bucket = countEvent(e, t, hour, liveTarget, templateDeltas);
+        if (bucket) touched.add(bucket);
       }
       repo.transaction(() => {
         for (const b of touched) repo.saveOpenBucket(b.host, b.source, b.hour, b.toState());
@@ -285,6 +362,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
         for (const c of miner.takeDirty()) repo.saveTemplate(c);
         if (lastSeq !== consumedThrough) repo.setState('consumed_through_seq', String(lastSeq));
         repo.setState('counters', JSON.stringify(counters));
+        repo.setState('dirty_hours', JSON.stringify([...dirtyHours]));
       });
       consumedThrough = lastSeq;
       if (maxEventTime > -Infinity) lastBatch = { at: now, maxEventTime };
@@ -305,7 +383,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
   }
 
   function closeDueHours(): CloseResult {
-    const result: CloseResult = { closedHours: [], rows: 0, alerts: 0, trained: false };
+    const result: CloseResult = { closedHours: [], rebuiltHours: 0, rows: 0, alerts: 0, trained: false };
     if (!cfg.enabled) return result;
     const now = clock.now();
     const boundary = closeBoundary(now);
@@ -324,7 +402,14 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
       closedThrough = boundary;
       repo.setState('closed_through', String(boundary));
     }
-    if (result.closedHours.length) {
+    if (dirtyHours.size) {
+      const rebuilt = rebuildHours([...dirtyHours], performance.now() + REBUILD_BUDGET_MS);
+      result.rebuiltHours = rebuilt.hours;
+      result.rows += rebuilt.rows;
+      // A late burst can make a recent hour anomalous; history is scored but not alerted on.
+      result.alerts += emitAlerts(rebuilt.anomalies.filter(({ row }) => row.hour >= now - RECENT_REBUILD_ALERT_MS));
+    }
+    if (result.closedHours.length || result.rebuiltHours) {
       for (const [k, s] of series) if (s.lastHour < boundary - seriesMemoryMs()) series.delete(k);
       repo.prune(now - cfg.retention_days * 24 * HOUR_MS);
       result.trained = maybeTrain(now);
@@ -429,6 +514,85 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     };
   }
 
+  // ---------------------------------------------------------------- rebuild
+  /**
+   * Recomputes closed hours from the stored events, in ascending order. Each hour's rows (and
+   * template counts) of every series with events are replaced, not added to, so a rebuild never
+   * counts an event twice; series without events keep their rows (the zero rows of silence).
+   * "New template" means not seen for the host in an earlier hour, as it does live.
+   */
+  function rebuildHours(hours: readonly number[], deadline = Infinity): { hours: number; rows: number; events: number; anomalies: ScoredRow[] } {
+    const store = deps.store;
+    const out = { hours: 0, rows: 0, events: 0, anomalies: [] as ScoredRow[] };
+    if (!store || !hours.length) return out;
+    const sorted = [...new Set(hours)].sort((a, b) => a - b);
+    const cutoff = clock.now() - cfg.retention_days * 24 * HOUR_MS;
+    const known = new Set<string>();
+    const learn = (from: number, to: number) => {
+      for (const r of repo.hostTemplatesBetween(from, to)) if (known.size < MAX_HOST_TEMPLATES) known.add(`${r.host}\u0000${r.template_id}`);
+    };
+    let seenThrough = cutoff;
+    const paging = { skipped: 0 };
+    for (const hour of sorted) {
+      if (out.hours && performance.now() > deadline) break; // the rest at the next tick, still in order
+      if (hour < cutoff || (closedThrough !== undefined && hour >= closedThrough)) {
+        dirtyHours.delete(hour);
+        continue;
+      }
+      learn(seenThrough, hour);
+      const local = new Map<string, HourBucket>();
+      const deltas: TemplateDeltas = new Map();
+      const target: CountTarget = {
+        bucketFor(host, source, h) {
+          const key = bucketKey(host, source, h);
+          let b = local.get(key);
+          if (!b) local.set(key, (b = new HourBucket(host, source, h)));
+          return b;
+        },
+        known,
+        live: false,
+      };
+      for (const e of eventsBetween(store, hour, hour + HOUR_MS, paging)) {
+        const t = Date.parse(e.time);
+        if (!Number.isFinite(t) || hourOf(t) !== hour) continue;
+        countEvent(e, t, hour, target, deltas);
+        out.events++;
+      }
+      let anomalies: ScoredRow[] = [];
+      repo.transaction(() => {
+        for (const b of local.values()) {
+          repo.insertHour(b.host, b.source, hour, b.features());
+          repo.deleteTemplateHours(b.host, b.source, hour);
+        }
+        for (const d of deltas.values()) repo.addTemplateHour(d.host, d.source, d.hour, d.id, d.count);
+        for (const c of miner.takeDirty()) repo.saveTemplate(c);
+        if (model && local.size) anomalies = scoreHour(hour);
+        dirtyHours.delete(hour);
+        repo.setState('dirty_hours', JSON.stringify([...dirtyHours]));
+      });
+      for (const k of known) if (hostTemplates.size < MAX_HOST_TEMPLATES) hostTemplates.add(k);
+      out.hours++;
+      out.rows += local.size;
+      out.anomalies.push(...anomalies);
+      seenThrough = hour + HOUR_MS;
+    }
+    if (paging.skipped) log(`anomaly: rebuild skipped events in ${paging.skipped} millisecond(s) holding more than a page of events`);
+    return out;
+  }
+
+  function rebuild(opts: { days?: number } = {}): RebuildResult {
+    const started = performance.now();
+    const days = opts.days ?? cfg.training_days;
+    const to = closedThrough ?? hourOf(clock.now() - cfg.grace_period_minutes * 60_000);
+    const from = Math.max(to - days * 24 * HOUR_MS, hourOf(clock.now() - cfg.retention_days * 24 * HOUR_MS));
+    const hours: number[] = [];
+    for (let h = hourOf(from); h < to; h += HOUR_MS) hours.push(h);
+    // Closing first: hours the clock has passed but that are still open would be skipped otherwise.
+    if (closedThrough === undefined) closeDueHours();
+    const r = rebuildHours(hours);
+    return { from: new Date(hourOf(from)).toISOString(), to: new Date(to).toISOString(), hours: hours.length, rows: r.rows, events: r.events, ms: Math.round(performance.now() - started) };
+  }
+
   // ---------------------------------------------------------------- training
   /** Scheduled training: on a worker for a database file (the hour close must not stall ingest), inline in memory. */
   function maybeTrain(now: number): boolean {
@@ -452,14 +616,19 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
 
   let training: Promise<ModelInfo> | undefined;
   function trainInBackground(opts: { days?: number } = {}): Promise<ModelInfo> {
-    training ??= fitInBackground(deps.db, repo, cfg, trainingRange(opts.days ?? cfg.training_days), clock.now())
-      .then((fitted) => {
+    const run = () =>
+      fitInBackground(deps.db, repo, cfg, trainingRange(opts.days ?? cfg.training_days), clock.now()).then((fitted) => {
         model = saveFitted(repo, fitted);
         logTrained(model.info);
         return model.info;
-      })
-      .finally(() => (training = undefined));
-    return training;
+      });
+    // A request while a training runs (which may have read history before a rebuild) trains again after it.
+    const p: Promise<ModelInfo> = training ? training.catch(() => undefined).then(run) : run();
+    training = p;
+    void p.finally(() => {
+      if (training === p) training = undefined;
+    }).catch(() => undefined);
+    return p;
   }
 
   function logTrained(info: ModelInfo): void {
@@ -558,6 +727,8 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
       templates: miner.size,
       template_overflow_lines: miner.overflowCount,
       late_events_dropped: counters.late,
+      late_events_rebuilt: counters.lateRebuilt,
+      hours_to_rebuild: dirtyHours.size,
       future_events_dropped: counters.future,
       series_overflow_events: counters.seriesOverflow,
       open_bucket_overflow_events: counters.bucketOverflow,
@@ -572,6 +743,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     closeDueHours,
     train,
     trainInBackground,
+    rebuild,
     detect,
     errorSummary,
     status,

@@ -180,6 +180,17 @@ export class AnomalyRepository {
     return this.db.prepare('SELECT DISTINCT host, template_id FROM anomaly_template_hours WHERE hour >= ?').all(sinceMs) as Array<{ host: string; template_id: number }>;
   }
 
+  /** (host, template) pairs with counts in [fromMs, toMs): what a rebuild knows was seen before the hour it rebuilds. */
+  hostTemplatesBetween(fromMs: number, toMs: number): Array<{ host: string; template_id: number }> {
+    if (toMs <= fromMs) return [];
+    return this.db.prepare('SELECT DISTINCT host, template_id FROM anomaly_template_hours WHERE hour >= ? AND hour < ?').all(fromMs, toMs) as Array<{ host: string; template_id: number }>;
+  }
+
+  private deleteTemplateHoursStmt = this.lazy(() => this.db.prepare('DELETE FROM anomaly_template_hours WHERE host = ? AND source = ? AND hour = ?'));
+  deleteTemplateHours(host: string, source: string, hour: number): void {
+    this.deleteTemplateHoursStmt().run(host, source, hour);
+  }
+
   topTemplates(host: string, source: string, hour: number, limit: number): Array<{ template_id: number; count: number }> {
     return this.db
       .prepare('SELECT template_id, count FROM anomaly_template_hours WHERE host = ? AND source = ? AND hour = ? ORDER BY count DESC, template_id LIMIT ?')

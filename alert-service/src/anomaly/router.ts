@@ -2,6 +2,7 @@
  * HTTP API, mounted by the server under /api:
  *   GET  /anomaly/status                         model and history state
  *   POST /anomaly/train     body {days?}         train now (the seeds' /setup)
+ *   POST /anomaly/rebuild   body {days?}         recompute closed hours of the window from stored events (day one)
  *   GET  /anomaly/detect?host=&hours=24&limit=   latest closed hours with is_anomaly, score, explanation
  *   GET  /anomaly/errors?host=&from=&to=         error templates with counts by host over a period
  * Query parameters are validated strictly: unknown, repeated or malformed ones get a 400 with
@@ -68,6 +69,17 @@ function timeParam(q: Query, name: string): number | undefined {
 
 const MAX_ERROR_SPAN_MS = 90 * 24 * 3_600_000;
 
+/** An optional JSON body {"days": n}; empty means the configured default. */
+function daysFromBody(body: unknown): number | undefined {
+  if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) return undefined;
+  if (typeof body !== 'object' || Array.isArray(body)) throw new BadRequest('body must be a JSON object like {"days": 7}');
+  const extra = Object.keys(body).filter((k) => k !== 'days');
+  if (extra.length) throw new BadRequest(`unknown body field '${extra[0]}' (allowed: days)`);
+  const d = (body as { days?: unknown }).days;
+  if (d !== undefined && (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 365)) throw new BadRequest("'days' must be an integer between 1 and 365");
+  return d as number | undefined;
+}
+
 export function createAnomalyRouter(mod: AnomalyModule, now: () => number = Date.now): Router {
   const router = Router();
   const handle = (fn: (req: Request, res: Response) => void | Promise<void>) => async (req: Request, res: Response) => {
@@ -92,18 +104,18 @@ export function createAnomalyRouter(mod: AnomalyModule, now: () => number = Date
     '/anomaly/train',
     express.json({ limit: '1kb', strict: false }),
     handle(async (req, res) => {
-      const body: unknown = req.body;
-      let days: number | undefined;
-      if (body !== undefined && body !== null && !(typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) {
-        if (typeof body !== 'object' || Array.isArray(body)) throw new BadRequest('body must be a JSON object like {"days": 7}');
-        const extra = Object.keys(body).filter((k) => k !== 'days');
-        if (extra.length) throw new BadRequest(`unknown body field '${extra[0]}' (allowed: days)`);
-        const d = (body as { days?: unknown }).days;
-        if (d !== undefined && (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 365)) throw new BadRequest("'days' must be an integer between 1 and 365");
-        days = d as number | undefined;
-      }
+      const days = daysFromBody(req.body);
       const info = await mod.trainInBackground(days === undefined ? {} : { days });
       res.json({ trained: true, model: info });
+    }),
+  );
+
+  router.post(
+    '/anomaly/rebuild',
+    express.json({ limit: '1kb', strict: false }),
+    handle((req, res) => {
+      const days = daysFromBody(req.body);
+      res.json(mod.rebuild(days === undefined ? {} : { days }));
     }),
   );
 

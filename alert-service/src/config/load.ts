@@ -10,6 +10,7 @@ import { config as loadDotenv } from 'dotenv';
 import type { LogwardConfig } from '../generated/schema-types.js';
 import { createAjv, describeErrors, schemaDocuments } from '../schema/registry.js';
 import { validateNormalizeConfig } from '../normalize/index.js';
+import { resolveTimeZone } from '../anomaly/time-slot.js';
 
 export type { LogwardConfig };
 
@@ -165,6 +166,11 @@ export function loadConfig(opts: LoadOptions = {}): LogwardConfig {
   const config = merged as unknown as LogwardConfig;
   // Checks a JSON Schema cannot express (an IANA zone name must exist).
   const problems = validateNormalizeConfig(config.normalize);
+  try {
+    resolveTimeZone(config.anomaly.time_zone);
+  } catch {
+    problems.push(`anomaly.time_zone: unknown time zone ${JSON.stringify(config.anomaly.time_zone.slice(0, 64))}`);
+  }
   if (problems.length) throw new ConfigError(`config error: ${problems.join('; ')}`);
   return config;
 }

@@ -709,6 +709,10 @@ export interface AnomalyConfig {
    * Events timed further than this in the future (by the clock) are dropped and counted instead of opening future buckets.
    */
   max_clock_skew_minutes: number;
+  /**
+   * IANA time zone of the hour-of-day and weekday slots the baselines are kept by (a host's daily rhythm is in local time). Empty: the service's zone (TZ or the system's). Stored with each model, which keeps scoring in the zone it was trained in.
+   */
+  time_zone: string;
 }
 /**
  * Alert lifecycle (fingerprint, grouping, repeat, resolution, silences) and delivery (email, Slack, Fluent forward, daily digest). Timings follow Prometheus Alertmanager: group_wait, group_interval, repeat_interval.
