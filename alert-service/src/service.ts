@@ -102,7 +102,7 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
     registry,
     store,
     modules,
-    ...(config.server.api_token ? { apiToken: config.server.api_token } : {}),
+    apiTokens: { read: config.server.api_read_token, write: config.server.api_write_token ?? config.server.api_token },
     notReady: () => {
       if (!started) return 'starting';
       const backlog = pump.backlog();

@@ -52,7 +52,7 @@ after(async () => {
 });
 
 const post = async (id: number | string) => {
-  const res = await fetch(`${base}/api/alerts/${id}/investigate`, { method: 'POST' });
+  const res = await fetch(`${base}/api/alerts/${id}/investigate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
@@ -121,7 +121,7 @@ test('a model that hangs: 504 at the deadline and the request is cancelled; unkn
     ollama.cancelled = 0;
     ollama.behaviour = { kind: 'hang' };
     const started = Date.now();
-    const res = await fetch(`${b}/api/alerts/${a!.id}/investigate`, { method: 'POST' });
+    const res = await fetch(`${b}/api/alerts/${a!.id}/investigate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     assert.equal(res.status, 504);
     assert.ok(Date.now() - started < 3000);
     await new Promise((r) => setTimeout(r, 50));

@@ -89,7 +89,7 @@ test('a suspicious verdict becomes an llm.review alert citing only events the mo
         }),
       };
     };
-    const res = await fetch(`${base}/api/llm/review`, { method: 'POST' });
+    const res = await fetch(`${base}/api/llm/review`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     const run = (await res.json()) as { hosts: number; reviewed: number; alerts: number };
     assert.deepEqual({ hosts: run.hosts, reviewed: run.reviewed, alerts: run.alerts }, { hosts: 2, reviewed: 2, alerts: 1 });
     assert.equal(ollama.chats.length, 2);

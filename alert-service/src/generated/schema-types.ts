@@ -445,9 +445,17 @@ export interface ServerConfig {
    */
   public_url: string;
   /**
-   * Bearer token for the REST API. Unset: the API answers only on loopback.
+   * Bearer token for the whole REST API (read and write) and /metrics. Same as api_write_token; kept for existing configs. Unset with no other API token: the API answers only loopback clients that reach it directly (no proxy headers) under a loopback Host name.
    */
   api_token?: string;
+  /**
+   * Bearer token for every API request, state-changing ones included (acknowledge, silence, train, investigate).
+   */
+  api_write_token?: string;
+  /**
+   * Bearer token for reading only: GET/HEAD on /api and /metrics. Give it to dashboards and scrapers.
+   */
+  api_read_token?: string;
 }
 export interface IngestConfig {
   /**

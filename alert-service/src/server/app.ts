@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client';
 import type { ServiceModule } from '../pipeline/contracts.js';
 import type { EventStore } from '../store/event-store.js';
 import { INGEST_PATH } from '../ingest/constants.js';
-import { apiAuth } from './api-auth.js';
+import { apiAuth, refuseSimpleBodies, securityHeaders, type ApiTokens } from './api-auth.js';
 import { eventsRouter } from './events-api.js';
 
 export interface AppDeps {
@@ -14,7 +14,7 @@ export interface AppDeps {
   registry: Registry;
   store: EventStore;
   modules: readonly ServiceModule[];
-  apiToken?: string;
+  apiTokens: ApiTokens;
   /** Readiness: undefined when ready, else the reason. */
   notReady: () => string | undefined;
 }
@@ -22,21 +22,28 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Never take a client address from X-Forwarded-For: the loopback exemption must see the real peer.
   app.set('trust proxy', false);
+  app.use(securityHeaders);
+  const auth = apiAuth(deps.apiTokens);
 
-  app.post(INGEST_PATH, (req, res) => void deps.ingest(req, res));
+  app.post(INGEST_PATH, refuseSimpleBodies, (req, res) => void deps.ingest(req, res));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', (_req, res) => {
     const reason = deps.notReady();
     res.status(reason ? 503 : 200).json(reason ? { status: 'not ready', reason } : { status: 'ready' });
   });
-  app.get('/metrics', async (_req, res) => {
+  // Rule counters tell an attacker whether they were seen: /metrics needs the read token when one is
+  // set; without API tokens it stays open, as scrapers expect.
+  const metricsAuth = deps.apiTokens.read || deps.apiTokens.write ? auth : (_req: Request, _res: Response, next: NextFunction) => next();
+  app.get('/metrics', metricsAuth, async (_req, res) => {
     res.setHeader('Content-Type', deps.registry.contentType);
     res.send(await deps.registry.metrics());
   });
 
   const api = express.Router();
-  api.use(apiAuth(deps.apiToken));
+  api.use(auth);
+  api.use(refuseSimpleBodies);
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(eventsRouter(deps.store));
   for (const m of deps.modules) if (m.router) api.use(m.router);
