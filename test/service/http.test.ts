@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { loadConfig } from '../../alert-service/src/config/load.js';
@@ -75,6 +75,16 @@ test('logward --help lists the commands', async () => {
   const { code, out } = await run(['--help']);
   assert.equal(code, 0);
   for (const cmd of ['serve', 'test-rule', 'analyze']) assert.match(out, new RegExp(`\\n  ${cmd}`));
+});
+
+test('logward --version prints the package version; a usage error exits 2 (1 means alerts found)', async () => {
+  const version = await run(['--version']);
+  assert.equal(version.code, 0);
+  assert.equal(version.out.trim(), (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version);
+  const unknown = await run(['no-such-command']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /unknown command 'no-such-command'/);
+  assert.equal((await run(['analyze'])).code, 2, 'a missing argument is a usage error');
 });
 
 test('logward serve starts on its embedded defaults and stops cleanly on SIGTERM', async () => {

@@ -1,6 +1,8 @@
 /**
  * `logward` command line. Each command lives in cli/commands/ and registers itself.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { register as registerServe } from './commands/serve.js';
@@ -9,11 +11,18 @@ import { register as registerAnalyze } from './commands/analyze.js';
 import { register as registerConfig } from './commands/config.js';
 import { register as registerAnomaly } from './commands/anomaly.js';
 
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command('logward')
     .description('Log analysis and alerting: Fluent Bit in, detections, anomalies and alerts out')
     .option('-c, --config <file>', 'config file (YAML or JSON); also LOGWARD_CONFIG')
-    .showHelpAfterError();
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError()
+    // A usage error exits 2, like every other error: 1 means "alerts found" (analyze, test-rule).
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
   const deps = {
     loadConfig: () => {
       const file = program.opts<{ config?: string }>().config;
