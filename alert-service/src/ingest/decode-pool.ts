@@ -1,7 +1,8 @@
 /**
  * Runs decodeChunk on worker threads, so gunzip, JSON parsing and normalization of one chunk
  * overlap with the SQLite write of another on the 2+ cores a host has. With 0 workers it runs
- * inline. The caller bounds what is in flight (ingest.max_concurrent), so the queue here is too.
+ * inline. The caller bounds what is in flight (admission.ts: decoded bytes and records), so the
+ * queue here is too.
  */
 import { Worker } from 'node:worker_threads';
 import { decodeChunk, type DecodedChunk, type DecodeRequest, type DecodeSettings } from './decode.js';
@@ -62,7 +63,8 @@ export function createDecodePool(settings: DecodeSettings, workers: number, log?
 
   return {
     decode(req) {
-      // Least-loaded worker; the body is copied into the message (it is at most max_body_bytes).
+      // Least-loaded worker. A body that owns its whole ArrayBuffer (readBody makes it so) is
+      // moved, not copied: the main thread then holds nothing of it while the worker decodes.
       let best: Worker | undefined;
       for (const [w, n] of load) if (!best || n < load.get(best)!) best = w;
       // None: close() ran (a request that outlived the server's shutdown grace), or a crashed worker waits to respawn.
@@ -76,7 +78,9 @@ export function createDecodePool(settings: DecodeSettings, workers: number, log?
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject, worker });
-        worker.postMessage({ id, req });
+        const b = req.body;
+        const movable = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer;
+        worker.postMessage({ id, req }, movable ? [b.buffer as ArrayBuffer] : []);
       });
     },
     async close() {

@@ -1,0 +1,185 @@
+/**
+ * Admission of received chunks into decoding and storage, by the decoded bytes and records they
+ * hold rather than by a request count. Fluent Bit flushes many chunks at once and retries a
+ * refused one only after its scheduler's backoff (seconds to minutes, Retry-After ignored), so
+ * a chunk that finds no room waits here, in arrival order, as long as its wait stays well under
+ * the agent's 60 s response timeout. It is refused (503, retried) only when the queue is full or
+ * the wait would be too long. A chunk alone is always admitted, whatever its size, so no valid
+ * chunk within the per-chunk limits can be refused forever.
+ */
+import { IngestError } from './errors.js';
+
+export interface AdmissionLimits {
+  /** Decoded bytes admitted at once (estimates until the real size is known). */
+  maxBytes: number;
+  /** Records admitted at once (estimates until the real count is known). */
+  maxRecords: number;
+  /** Longest wait for room, ms. */
+  maxWaitMs: number;
+  /** Chunks waiting at once. */
+  maxQueued: number;
+}
+
+export interface Cost {
+  bytes: number;
+  records: number;
+}
+
+/** Room held by an admitted chunk; resized once its real size is known, released once stored. */
+export interface Ticket {
+  resize(cost: Cost): void;
+  release(): void;
+}
+
+interface Waiter {
+  cost: Cost;
+  admit: (t: Ticket) => void;
+  refuse: (e: IngestError) => void;
+  timer: NodeJS.Timeout;
+  done: boolean;
+}
+
+/** Throughput is measured over this much busy time, to predict how long a new chunk would wait. */
+const RATE_WINDOW_MS = 2000;
+
+export class AdmissionQueue {
+  private inBytes = 0;
+  private inRecords = 0;
+  private queuedBytes = 0;
+  private readonly queue: Waiter[] = [];
+  private head = 0;
+  // Throughput while busy (bytes/ms): idle time must not count, or the first chunks after a quiet
+  // spell would see a near-zero rate and be refused as if the queue were hopelessly long.
+  private busySince = 0;
+  private windowBusyMs = 0;
+  private windowBytes = 0;
+  private rate = 0;
+
+  constructor(private readonly limits: AdmissionLimits) {}
+
+  get inFlight(): Readonly<Cost> {
+    return { bytes: this.inBytes, records: this.inRecords };
+  }
+
+  get waiting(): number {
+    return this.queue.length - this.head;
+  }
+
+  /**
+   * Resolves with a ticket once the chunk fits; rejects with 503 when the queue is full, when the
+   * work ahead would take longer than maxWaitMs, when it waited that long, or when `signal`
+   * aborts (the client went away: nothing is decoded for nobody).
+   */
+  acquire(wanted: Cost, signal?: AbortSignal): Promise<Ticket> {
+    // A chunk larger than the whole budget is clamped to it: admitted alone, never refused for its size.
+    const cost = { bytes: Math.min(wanted.bytes, this.limits.maxBytes), records: Math.min(wanted.records, this.limits.maxRecords) };
+    if (this.waiting === 0 && this.fits(cost)) return Promise.resolve(this.admit(cost));
+    if (this.waiting >= this.limits.maxQueued) return Promise.reject(this.busy(`${this.waiting} chunks are already waiting`));
+    const predictedMs = this.predictWaitMs(cost);
+    if (predictedMs > this.limits.maxWaitMs) {
+      return Promise.reject(this.busy(`the chunks ahead would take about ${Math.ceil(predictedMs / 1000)} s`, predictedMs));
+    }
+    return new Promise<Ticket>((resolve, reject) => {
+      const w: Waiter = {
+        cost,
+        done: false,
+        admit: (t) => {
+          w.done = true;
+          clearTimeout(w.timer);
+          signal?.removeEventListener('abort', onAbort);
+          resolve(t);
+        },
+        refuse: (e) => {
+          if (w.done) return;
+          w.done = true;
+          clearTimeout(w.timer);
+          signal?.removeEventListener('abort', onAbort);
+          this.queuedBytes -= cost.bytes;
+          reject(e);
+          this.pump(); // it may have been the head blocking smaller chunks behind it
+        },
+        timer: setTimeout(() => w.refuse(this.busy(`no room for ${Math.round(this.limits.maxWaitMs / 1000)} s`)), this.limits.maxWaitMs),
+      };
+      const onAbort = () => w.refuse(new IngestError(503, 'client_gone', 'the client closed the request while it waited', 1));
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(w);
+      this.queuedBytes += cost.bytes;
+    });
+  }
+
+  private fits(c: Cost): boolean {
+    if (this.inBytes === 0 && this.inRecords === 0) return true;
+    return this.inBytes + c.bytes <= this.limits.maxBytes && this.inRecords + c.records <= this.limits.maxRecords;
+  }
+
+  private admit(cost: Cost): Ticket {
+    let held = { ...cost };
+    let released = false;
+    if (this.inBytes === 0 && this.inRecords === 0) this.busySince = Date.now();
+    this.inBytes += held.bytes;
+    this.inRecords += held.records;
+    return {
+      resize: (c) => {
+        if (released) return;
+        this.inBytes += c.bytes - held.bytes;
+        this.inRecords += c.records - held.records;
+        held = { ...c };
+        this.pump();
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        this.inBytes -= held.bytes;
+        this.inRecords -= held.records;
+        this.completed(held.bytes);
+        this.pump();
+      },
+    };
+  }
+
+  /** Admits waiting chunks in arrival order while the head fits (FIFO: a big chunk is not starved by small ones). */
+  private pump(): void {
+    while (this.head < this.queue.length) {
+      const w = this.queue[this.head]!;
+      if (w.done) {
+        this.head++;
+        continue;
+      }
+      if (!this.fits(w.cost)) break;
+      this.head++;
+      this.queuedBytes -= w.cost.bytes;
+      w.admit(this.admit(w.cost));
+    }
+    // Compact now and then so the array does not grow with every chunk ever queued.
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  private completed(bytes: number): void {
+    const now = Date.now();
+    this.windowBusyMs += now - this.busySince;
+    this.busySince = now;
+    this.windowBytes += bytes;
+    if (this.windowBusyMs >= RATE_WINDOW_MS) {
+      this.rate = this.windowBytes / this.windowBusyMs;
+      this.windowBusyMs = 0;
+      this.windowBytes = 0;
+    }
+  }
+
+  /** Time until the work in flight and queued ahead drains at the recent rate; 0 while no rate is known yet. */
+  private predictWaitMs(cost: Cost): number {
+    if (this.rate <= 0) return 0;
+    const ahead = this.inBytes + this.queuedBytes + cost.bytes - this.limits.maxBytes;
+    return ahead > 0 ? ahead / this.rate : 0;
+  }
+
+  private busy(why: string, waitMs = this.limits.maxWaitMs): IngestError {
+    // Fluent Bit ignores Retry-After (its scheduler decides); other clients get a useful hint.
+    const retryAfter = Math.max(1, Math.min(60, Math.ceil(waitMs / 1000)));
+    return new IngestError(503, 'busy', `ingest is at capacity (${why}); retry later`, retryAfter);
+  }
+}
