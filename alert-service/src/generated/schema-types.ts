@@ -462,7 +462,7 @@ export interface IngestConfig {
    */
   max_inflight_decoded_bytes: number;
   /**
-   * Records of the chunks being decoded or stored at once (estimated before decoding, then the real count). With max_inflight_decoded_bytes it bounds the memory ingest uses whatever mix of chunks arrives.
+   * Records of the chunks being decoded or stored at once (estimated before decoding, then the real count). With max_inflight_decoded_bytes it bounds the memory ingest uses whatever mix of chunks arrives; 20,000 is about a second of work, enough to keep the decode worker and the store busy, while more would only lengthen every answer.
    */
   max_inflight_records: number;
   /**

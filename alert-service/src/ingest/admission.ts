@@ -39,8 +39,10 @@ interface Waiter {
   done: boolean;
 }
 
-/** Throughput is measured over this much busy time, to predict how long a new chunk would wait. */
-const RATE_WINDOW_MS = 2000;
+/** The drain rate is measured over the last completions under load, to predict how long a new chunk would wait. */
+const RATE_SAMPLES = 32;
+const RATE_MIN_SAMPLES = 8;
+const RATE_MAX_AGE_MS = 10_000;
 
 export class AdmissionQueue {
   private inBytes = 0;
@@ -48,12 +50,11 @@ export class AdmissionQueue {
   private queuedBytes = 0;
   private readonly queue: Waiter[] = [];
   private head = 0;
-  // Throughput while busy (bytes/ms): idle time must not count, or the first chunks after a quiet
-  // spell would see a near-zero rate and be refused as if the queue were hopelessly long.
-  private busySince = 0;
-  private windowBusyMs = 0;
-  private windowBytes = 0;
-  private rate = 0;
+  // Completions while chunks were waiting (the service saturated): their spacing is the rate the
+  // queue drains at. Completions while idle or lightly loaded say nothing about it, so a burst
+  // after a quiet spell is never refused on a rate measured when there was little to do.
+  private readonly doneAt: number[] = [];
+  private readonly doneBytes: number[] = [];
 
   constructor(private readonly limits: AdmissionLimits) {}
 
@@ -116,7 +117,6 @@ export class AdmissionQueue {
   private admit(cost: Cost): Ticket {
     let held = { ...cost };
     let released = false;
-    if (this.inBytes === 0 && this.inRecords === 0) this.busySince = Date.now();
     this.inBytes += held.bytes;
     this.inRecords += held.records;
     return {
@@ -159,22 +159,28 @@ export class AdmissionQueue {
   }
 
   private completed(bytes: number): void {
-    const now = Date.now();
-    this.windowBusyMs += now - this.busySince;
-    this.busySince = now;
-    this.windowBytes += bytes;
-    if (this.windowBusyMs >= RATE_WINDOW_MS) {
-      this.rate = this.windowBytes / this.windowBusyMs;
-      this.windowBusyMs = 0;
-      this.windowBytes = 0;
-    }
+    if (this.waiting === 0) return;
+    this.doneAt.push(Date.now());
+    this.doneBytes.push(bytes);
+    if (this.doneAt.length > RATE_SAMPLES) (this.doneAt.shift(), this.doneBytes.shift());
   }
 
-  /** Time until the work in flight and queued ahead drains at the recent rate; 0 while no rate is known yet. */
+  /**
+   * Time until enough of the work in flight and queued ahead drains for this chunk to fit, at the
+   * rate measured while saturated; 0 (hold it, the timeout still bounds the wait) when there are
+   * too few recent measurements to predict.
+   */
   private predictWaitMs(cost: Cost): number {
-    if (this.rate <= 0) return 0;
+    const now = Date.now();
+    let first = 0;
+    while (first < this.doneAt.length && now - this.doneAt[first]! > RATE_MAX_AGE_MS) first++;
+    if (this.doneAt.length - first < RATE_MIN_SAMPLES) return 0;
+    const spanMs = this.doneAt[this.doneAt.length - 1]! - this.doneAt[first]!;
+    if (spanMs < 50) return 0;
+    let bytes = 0;
+    for (let i = first + 1; i < this.doneBytes.length; i++) bytes += this.doneBytes[i]!;
     const ahead = this.inBytes + this.queuedBytes + cost.bytes - this.limits.maxBytes;
-    return ahead > 0 ? ahead / this.rate : 0;
+    return ahead > 0 ? (ahead * spanMs) / bytes : 0;
   }
 
   private busy(why: string, waitMs = this.limits.maxWaitMs): IngestError {

@@ -10,7 +10,7 @@
  *   2. the received chunk then waits for admission by decoded bytes and records in flight
  *      (admission.ts), held rather than refused, for at most max_queue_wait_s;
  *   3. decoded (a worker thread counts bytes and records as it goes, stopping early at a limit),
- *      stored, answered.
+ *      stored (chunks decoded together share one commit: commit-batch.ts), answered.
  */
 import type { Request, Response } from 'express';
 import type { IngestConfig } from '../generated/schema-types.js';
@@ -21,6 +21,7 @@ import { BodyBudget, estimateDecodedBytes, readBody } from './body.js';
 import { IngestError } from './errors.js';
 import { AdmissionQueue, type Ticket } from './admission.js';
 import type { ChunkDecoder } from './decode-pool.js';
+import { createCommitBatcher } from './commit-batch.js';
 
 export interface IngestDeps {
   config: IngestConfig;
@@ -57,6 +58,11 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
     maxRecords: config.max_inflight_records,
     maxWaitMs: config.max_queue_wait_s * 1000,
     maxQueued: config.max_queued_requests,
+  });
+  const commits = createCommitBatcher(deps.store, ({ inserted, duplicates }, stored) => {
+    metrics.records.inc({ outcome: 'stored' }, inserted);
+    metrics.records.inc({ outcome: 'duplicate' }, duplicates);
+    if (inserted) deps.onStored(stored);
   });
   const bodyLimits = { maxBytes: config.max_body_bytes, timeoutMs: config.body_timeout_s * 1000, minBytesPerS: config.min_body_rate_bytes_per_s };
 
@@ -107,11 +113,8 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
       });
       received.release(); // what is held now is the decoded rows, accounted by the ticket
       ticket.resize({ bytes: chunk.decodedBytes, records: chunk.records });
-      const { inserted, duplicates, stored } = deps.store.insertEncoded(chunk.rows, chunk.deadLetters);
-      metrics.records.inc({ outcome: 'stored' }, inserted);
-      metrics.records.inc({ outcome: 'duplicate' }, duplicates);
+      await commits.commit(chunk.rows, chunk.deadLetters);
       metrics.records.inc({ outcome: 'dead_letter' }, chunk.deadLetterCount);
-      if (inserted) deps.onStored(stored);
       metrics.latency.observe(Number(process.hrtime.bigint() - started) / 1e9);
       metrics.requests.inc({ status: '204' });
       res.status(204).end();
