@@ -194,3 +194,34 @@ test('chunks queued past their budget are admitted in arrival order, all stored,
   assert.ok(peak > 0 && peak <= 4096, `peak decoded bytes in flight ${peak}`);
   await s.close();
 });
+
+test('chunks decoded together share one commit; each gets its 204 only after it, and a failed commit fails them all (503)', async () => {
+  let gate!: ReturnType<typeof gatedDecoder>;
+  const store = new SqliteEventStore(openDatabase({ path: ':memory:' }), { retentionDays: 1, deadLetterRetentionDays: 1 });
+  const real = store.insertEncoded.bind(store);
+  const commits: number[] = [];
+  let fail = false;
+  store.insertEncoded = (rows, dead) => {
+    commits.push(rows.length);
+    if (fail) throw new Error('SQLITE_IOERR: disk I/O error');
+    return real(rows, dead);
+  };
+  const s = await start({ store, decoder: (c) => (gate = gatedDecoder(c)).decoder });
+  const sent = [post(s.port, chunk(0, 3)), post(s.port, chunk(100, 4)), post(s.port, chunk(200, 5))];
+  await until(() => gate.entered() === 3, 'all three in decoding');
+  gate.open();
+  assert.deepEqual((await Promise.all(sent)).map((a) => a.status), [204, 204, 204]);
+  assert.deepEqual(commits, [12], 'one transaction for the three chunks');
+  assert.equal(s.store.countEvents(), 12);
+
+  gate.shut();
+  fail = true;
+  const failing = [post(s.port, chunk(300, 2)), post(s.port, chunk(400, 2))];
+  await until(() => gate.entered() === 5, 'both in decoding');
+  gate.open();
+  const answers = await Promise.all(failing);
+  assert.deepEqual(answers.map((a) => [a.status, a.error]), [[503, 'storage_unavailable'], [503, 'storage_unavailable']]);
+  assert.deepEqual(commits, [12, 4]);
+  assert.equal(s.store.countEvents(), 12);
+  await s.close();
+});

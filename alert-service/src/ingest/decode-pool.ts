@@ -7,9 +7,11 @@
 import { Worker } from 'node:worker_threads';
 import { decodeChunk, type DecodedChunk, type DecodeRequest, type DecodeSettings } from './decode.js';
 import { IngestError } from './errors.js';
+import { unpackRows, type PackedRows } from './packed-rows.js';
 
 
-type Reply = { id: number; result?: DecodedChunk; error?: { status: number; code: string; message: string } };
+/** decode-worker.ts replies with the rows packed (packed-rows.ts), the rest of the chunk as it is. */
+type Reply = { id: number; result?: Omit<DecodedChunk, 'rows'> & { packed: PackedRows }; error?: { status: number; code: string; message: string } };
 
 export interface ChunkDecoder {
   decode(req: DecodeRequest): Promise<DecodedChunk>;
@@ -39,7 +41,10 @@ export function createDecodePool(settings: DecodeSettings, workers: number, log?
       if (!p) return;
       pending.delete(reply.id);
       load.set(w, (load.get(w) ?? 1) - 1);
-      if (reply.result) p.resolve(reply.result);
+      if (reply.result) {
+        const { packed, ...rest } = reply.result;
+        p.resolve({ ...rest, rows: unpackRows(packed) });
+      }
       else if (reply.error!.status) p.reject(new IngestError(reply.error!.status, reply.error!.code, reply.error!.message));
       else {
         // A bug of ours, not bad input: 503 keeps the chunk at Fluent Bit instead of dropping it.

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeChunk, type DecodeRequest, type DecodeSettings } from './decode.js';
 import { IngestError } from './errors.js';
+import { packRows } from './packed-rows.js';
 
 const settings = workerData as DecodeSettings;
 
@@ -16,8 +17,9 @@ parentPort!.on('message', (msg: { id: number; req: DecodeRequest }) => {
 
 async function handle(msg: { id: number; req: DecodeRequest }): Promise<void> {
   try {
-    const result = await decodeChunk(msg.req, settings);
-    parentPort!.postMessage({ id: msg.id, result });
+    const { rows, ...rest } = await decodeChunk(msg.req, settings);
+    const packed = packRows(rows);
+    parentPort!.postMessage({ id: msg.id, result: { ...rest, packed } }, [packed.lengths.buffer as ArrayBuffer, packed.timesMs.buffer as ArrayBuffer]);
   } catch (err) {
     const e = err as Error;
     parentPort!.postMessage({
