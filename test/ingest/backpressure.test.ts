@@ -38,11 +38,12 @@ function gatedDecoder(config: ReturnType<typeof loadConfig>) {
 async function start(opts: { backlog?: number; store?: EventStore; ingest?: Partial<IngestConfig>; decoder?: (c: ReturnType<typeof loadConfig>) => ChunkDecoder }) {
   const config = loadConfig({ env: {}, overrides: { ingest: { max_backlog: 1000, ...opts.ingest } } });
   const store = opts.store ?? new SqliteEventStore(openDatabase({ path: ':memory:' }), { retentionDays: 1, deadLetterRetentionDays: 1 });
+  const registry = createRegistry(false);
   const handler = createIngestHandler({
     config: config.ingest,
     store,
     decoder: opts.decoder?.(config) ?? inlineDecoder({ ingest: config.ingest, normalize: config.normalize }),
-    metrics: createIngestMetrics(createRegistry(false)),
+    metrics: createIngestMetrics(registry),
     backlog: () => opts.backlog ?? 0,
     onStored: () => {},
   });
@@ -51,7 +52,7 @@ async function start(opts: { backlog?: number; store?: EventStore; ingest?: Part
   const server = a.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const port = (server.address() as AddressInfo).port;
-  return { store, handler, port, close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))) };
+  return { store, handler, port, registry, close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))) };
 }
 
 const line = (offset: number) => ({ log: `Nov 21 10:00:03 web1 sshd[1]: hello ${offset}`, file: '/var/log/auth.log', offset });
@@ -116,6 +117,7 @@ test('a chunk that finds no room is held, then stored with 204 once room frees (
   await new Promise((r) => setTimeout(r, 200)); // it stays held, not refused
   assert.equal(state(s.handler).waiting, 1);
   assert.equal(gate.entered(), 1, 'the held chunk is not decoded while it waits');
+  assert.match(await s.registry.metrics(), /logward_ingest_queued_chunks 1\n/);
   gate.open();
   const [a, b] = await Promise.all([first, second]);
   assert.equal(a.status, 204);

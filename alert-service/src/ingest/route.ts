@@ -15,7 +15,7 @@
 import type { Request, Response } from 'express';
 import type { IngestConfig } from '../generated/schema-types.js';
 import type { EventStore, StoredEncoded } from '../store/event-store.js';
-import type { IngestMetrics } from '../server/metrics.js';
+import type { IngestFlowState, IngestMetrics } from '../server/metrics.js';
 import { createTokenCheck } from './auth.js';
 import { BodyBudget, estimateDecodedBytes, readBody } from './body.js';
 import { IngestError } from './errors.js';
@@ -45,7 +45,7 @@ const ESTIMATED_BYTES_PER_RECORD = 128;
 export interface IngestHandler {
   (req: Request, res: Response): Promise<void>;
   /** What is held right now, for metrics and tests. */
-  readonly state: () => { bodyBytes: number; inFlightBytes: number; inFlightRecords: number; waiting: number };
+  readonly state: () => IngestFlowState;
 }
 
 export function createIngestHandler(deps: IngestDeps): IngestHandler {
@@ -129,8 +129,8 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
       res.off('close', onClose);
     }
   } as IngestHandler;
-  Object.defineProperty(handler, 'state', {
-    value: () => ({ bodyBytes: bodies.held, inFlightBytes: admission.inFlight.bytes, inFlightRecords: admission.inFlight.records, waiting: admission.waiting }),
-  });
+  const state = () => ({ bodyBytes: bodies.held, inFlightBytes: admission.inFlight.bytes, inFlightRecords: admission.inFlight.records, waiting: admission.waiting });
+  Object.defineProperty(handler, 'state', { value: state });
+  metrics.observeFlow(state);
   return handler;
 }
