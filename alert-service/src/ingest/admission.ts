@@ -48,6 +48,7 @@ export class AdmissionQueue {
   private inBytes = 0;
   private inRecords = 0;
   private queuedBytes = 0;
+  private queuedCount = 0;
   private readonly queue: Waiter[] = [];
   private head = 0;
   // Completions while chunks were waiting (the service saturated): their spacing is the rate the
@@ -62,8 +63,9 @@ export class AdmissionQueue {
     return { bytes: this.inBytes, records: this.inRecords };
   }
 
+  /** Chunks waiting (those that gave up are not counted, even before the queue skips them). */
   get waiting(): number {
-    return this.queue.length - this.head;
+    return this.queuedCount;
   }
 
   /**
@@ -96,16 +98,18 @@ export class AdmissionQueue {
           clearTimeout(w.timer);
           signal?.removeEventListener('abort', onAbort);
           this.queuedBytes -= cost.bytes;
+          this.queuedCount--;
           reject(e);
           this.pump(); // it may have been the head blocking smaller chunks behind it
         },
         timer: setTimeout(() => w.refuse(this.busy(`no room for ${Math.round(this.limits.maxWaitMs / 1000)} s`)), this.limits.maxWaitMs),
       };
       const onAbort = () => w.refuse(new IngestError(503, 'client_gone', 'the client closed the request while it waited', 1));
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(w);
       this.queuedBytes += cost.bytes;
+      this.queuedCount++;
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -149,6 +153,7 @@ export class AdmissionQueue {
       if (!this.fits(w.cost)) break;
       this.head++;
       this.queuedBytes -= w.cost.bytes;
+      this.queuedCount--;
       w.admit(this.admit(w.cost));
     }
     // Compact now and then so the array does not grow with every chunk ever queued.
