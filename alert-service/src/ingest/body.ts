@@ -82,7 +82,7 @@ export function readBody(req: IncomingMessage, limits: BodyReadLimits, budget: B
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
-      req.off('aborted', onAborted);
+      req.off('close', onClose);
     };
     const fail = (err: Error) => {
       if (settled) return;
@@ -112,7 +112,8 @@ export function readBody(req: IncomingMessage, limits: BodyReadLimits, budget: B
       resolve({ body, release: () => (budget.give(held), (held = 0)) });
     };
     const onError = (err: Error) => fail(new IngestError(400, 'body_error', `could not read the body: ${err.message}`));
-    const onAborted = () => fail(new IngestError(400, 'body_aborted', 'the client closed the connection before the body was complete'));
+    // 'close' before the body completed: the client went away (nobody is left to answer).
+    const onClose = () => !req.complete && fail(new IngestError(400, 'body_aborted', 'the client closed the connection before the body was complete'));
     const deadline = setTimeout(() => tooSlow(`the body did not arrive within ${Math.round(limits.timeoutMs / 1000)} s`), limits.timeoutMs);
     const rateCheck = limits.minBytesPerS > 0
       ? setInterval(() => {
@@ -123,7 +124,7 @@ export function readBody(req: IncomingMessage, limits: BodyReadLimits, budget: B
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
-    req.on('aborted', onAborted);
+    req.on('close', onClose);
     if (req.readableEnded) onEnd();
   });
 }
