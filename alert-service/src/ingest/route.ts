@@ -37,8 +37,8 @@ export interface IngestDeps {
 }
 
 /**
- * Records reserved per decoded byte before the real count is known: real records are 150-400
- * bytes of JSON, so this over-reserves a typical chunk about twice until it is decoded.
+ * Decoded bytes assumed per record to reserve records before the real count is known: real
+ * records are 150-400 bytes of JSON, so a typical chunk is over-reserved about twice until decoded.
  */
 const ESTIMATED_BYTES_PER_RECORD = 128;
 
