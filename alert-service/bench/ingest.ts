@@ -1,24 +1,73 @@
 /**
- * Ingest benchmark: posts gzip JSON batches of 1,000 records, as Fluent Bit's out_http does
- * (format json, fb_time date key, gzip, 2 workers on keep-alive connections), to a real service
- * started as a child process with its default modules and SQLite storage (synchronous=FULL).
- * Prints records/s, latency per batch and the server's peak RSS.
- *   npm run bench:ingest [-- --batches 300 --concurrency 2]
+ * Ingest benchmark against a real service started as a child process with its default config
+ * (all modules on: rules, anomaly, alerting; SQLite with fsynced ingest commits).
+ *
+ *   npm run bench:ingest                         both senders below, one fresh service each
+ *   npm run bench:ingest -- --mode fluentbit [--lines 1000000 --chunk-kb 256]
+ *        [--max-chunks N --workers N --scheduler-base S --scheduler-cap S --response-timeout S]
+ *        (unset: as fluent-bit/linux/fluent-bit.yaml sets them)
+ *   npm run bench:ingest -- --mode simple [--batches 300 --concurrency 2 --size 1000]
+ *   npm run bench:ingest -- --mode limits [--chunks 16]
+ *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench:ingest   profiles the service
+ *
+ * fluentbit: a sender that behaves as Fluent Bit's tail → out_http does (read from its source and
+ *   docs): a burst of lines appended to a file is read into chunks of ~256 KB (gzip JSON array,
+ *   fb_time date key); every `flush` (1 s) the engine dispatches every chunk that is ready, each
+ *   as its own concurrent flush on one of 2 output workers (their own keep-alive connections), up
+ *   to storage.max_chunks_up chunks held at once. A chunk is retried whole on 5xx, 408, 429, a
+ *   connection error or no response within http.response_timeout (60 s, then it is resent),
+ *   after the scheduler's backoff: uniform(base, min(cap, base * 2^n)) + 1 s for the n-th retry
+ *   (flb_scheduler.c backoff_full_jitter; scheduler.base/cap). Retry-After is ignored. The agent
+ *   settings are read from fluent-bit/linux/fluent-bit.yaml, so the run models the repo's agent.
+ * simple: fixed gzip batches of 1,000 records posted back to back on 2 keep-alive connections.
+ * limits: chunks at the default limits (max_records records, ~max_decoded_bytes each), all at
+ *   once, plus compressed bombs: reports the service's peak RSS (target < 1 GB).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 
-const { values } = parseArgs({ options: { batches: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '2' }, size: { type: 'string', default: '1000' } } });
-const BATCHES = Number(values.batches);
-const CONCURRENCY = Number(values.concurrency);
-const SIZE = Number(values.size);
+const { values } = parseArgs({
+  options: {
+    mode: { type: 'string', default: 'all' },
+    batches: { type: 'string', default: '300' },
+    concurrency: { type: 'string', default: '2' },
+    size: { type: 'string', default: '1000' },
+    lines: { type: 'string', default: '1000000' },
+    'chunk-kb': { type: 'string', default: '256' },
+    // Unset: as fluent-bit/linux/fluent-bit.yaml has them (Fluent Bit's own defaults where it sets none).
+    'max-chunks': { type: 'string' },
+    workers: { type: 'string' },
+    'scheduler-base': { type: 'string' },
+    'scheduler-cap': { type: 'string' },
+    'response-timeout': { type: 'string' },
+    chunks: { type: 'string', default: '16' },
+  },
+});
 const TOKEN = 'bench-token-0123456789abcdef';
 const root = join(import.meta.dirname, '..', '..');
+
+/** The agent settings the sender models, from the repo's own agent config. */
+function agentSettings() {
+  const cfg = parseYaml(readFileSync(join(root, 'fluent-bit/linux/fluent-bit.yaml'), 'utf8')) as {
+    service: Record<string, unknown>;
+    pipeline: { outputs: Array<Record<string, unknown>> };
+  };
+  const out = cfg.pipeline.outputs.find((o) => o.name === 'http') ?? {};
+  const num = (cli: string | undefined, v: unknown, dflt: number) => Number(cli ?? (v === undefined ? dflt : String(v).replace(/s$/, '')));
+  return {
+    maxChunksUp: num(values['max-chunks'], cfg.service['storage.max_chunks_up'], 128),
+    workers: num(values.workers, out.workers, 2),
+    base: num(values['scheduler-base'], cfg.service['scheduler.base'], 5),
+    cap: num(values['scheduler-cap'], cfg.service['scheduler.cap'], 2000),
+    responseTimeoutS: num(values['response-timeout'], out['http.response_timeout'], 60),
+  };
+}
 
 // A realistic mix: sshd failures from many IPs, nginx access lines, JSON app logs, syslog.
 function line(i: number): { file: string; kind: string; log: string } {
@@ -30,100 +79,308 @@ function line(i: number): { file: string; kind: string; log: string } {
     default: return { file: '/var/log/syslog', kind: 'syslog', log: `Nov 21 10:00:${String(i % 60).padStart(2, '0')} web1 systemd[1]: Started session ${i} of user u${i % 100}.` };
   }
 }
+const recordOf = (i: number) => {
+  const l = line(i);
+  return { fb_time: new Date(1795304879000 + i).toISOString(), file: l.file, offset: i * 120, log: l.log, hostname: `web${i % 20}`, source_kind: l.kind };
+};
 
-function body(batch: number): Buffer {
-  const records = [];
-  for (let j = 0; j < SIZE; j++) {
-    const i = batch * SIZE + j;
-    const l = line(i);
-    records.push({ fb_time: new Date(1795304879000 + i).toISOString(), file: l.file, offset: i * 120, log: l.log, hostname: `web${i % 20}`, source_kind: l.kind });
-  }
-  return gzipSync(JSON.stringify(records));
+// ---------------------------------------------------------------------------------------------
+// The service under test
+
+interface Service { proc: ChildProcess; port: number; dir: string }
+
+async function startService(): Promise<Service> {
+  const dir = mkdtempSync(join(tmpdir(), 'logward-bench-'));
+  const port = 18000 + Math.floor(Math.random() * 2000);
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, join(root, 'alert-service/bin/logward.js'), 'serve'], {
+    env: { ...process.env, LOGWARD_SERVER_PORT: String(port), LOGWARD_STORAGE_PATH: join(dir, 'bench.db'), LOGWARD_INGEST_TOKENS: TOKEN },
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    proc.stderr!.on('data', (d: Buffer) => (/listening/.test(d.toString()) ? resolve() : process.stderr.write(d)));
+    proc.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  // Start-up work in the background (the geo database, ~1 s; the decode worker loading) is not ingest.
+  await new Promise((r) => setTimeout(r, 3000));
+  return { proc, port, dir };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'logward-bench-'));
-const port = 18000 + Math.floor(Math.random() * 2000);
-// BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server.
-const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const server = spawn(process.execPath, [...nodeArgs, join(root, 'alert-service/bin/logward.js'), 'serve'], {
-  env: { ...process.env, LOGWARD_SERVER_PORT: String(port), LOGWARD_STORAGE_PATH: join(dir, 'bench.db'), LOGWARD_INGEST_TOKENS: TOKEN },
-  stdio: ['ignore', 'inherit', 'pipe'],
-});
-await new Promise<void>((resolve, reject) => {
-  server.stderr!.on('data', (d: Buffer) => (/listening/.test(d.toString()) ? resolve() : process.stderr.write(d)));
-  server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-});
+async function stopService(s: Service): Promise<void> {
+  s.proc.kill('SIGTERM');
+  await new Promise((r) => s.proc.once('exit', r));
+  rmSync(s.dir, { recursive: true, force: true });
+}
 
-console.log(`preparing ${BATCHES} gzip batches of ${SIZE} records...`);
-const bodies = Array.from({ length: BATCHES }, (_, b) => body(b));
-// Start-up work in the background (the geo database, ~1 s) is not ingest: let it finish first.
-await new Promise((r) => setTimeout(r, 3000));
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+/** CPU seconds (utime + stime) of each thread of the service, by thread id (the main thread's id is the pid). */
+function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, (Number(f[11]) + Number(f[12])) / 100); // clock ticks (USER_HZ = 100)
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}
 
-function post(buf: Buffer): Promise<{ status: number; ms: number }> {
+function cpuDelta(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
+  const d = new Map<string, number>();
+  for (const [k, v] of after) d.set(k, v - (before.get(k) ?? 0));
+  return d;
+}
+
+/**
+ * Every thread of a Node process is named "node", so threads are told apart by what they do: the
+ * main thread is the pid, the decode worker is the busiest other one (it decodes every chunk);
+ * the rest are V8's GC and compiler threads, libuv's pool (gunzip) and the anomaly worker.
+ */
+function printCpu(pid: number, delta: Map<string, number>, records: number): void {
+  const us = (s: number) => ((s / records) * 1e6).toFixed(1);
+  const total = [...delta.values()].reduce((a, b) => a + b, 0);
+  const main = delta.get(String(pid)) ?? 0;
+  const others = [...delta.entries()].filter(([k]) => k !== String(pid)).map(([, v]) => v).sort((a, b) => b - a);
+  const worker = others[0] ?? 0;
+  const rest = others.slice(1).reduce((a, b) => a + b, 0);
+  console.log(`  service CPU ${total.toFixed(2)} s: ${us(total)} µs per record over all threads = main ${us(main)} + decode worker ${us(worker)} + ${others.length - 1} other threads ${us(rest)}`);
+}
+
+const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+async function metric(port: number, re: RegExp): Promise<number> {
+  const m = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return [...m.matchAll(re)].reduce((a, x) => a + Number(x[1]), 0);
+}
+const storedCount = (port: number) => metric(port, /logward_ingest_records_total\{outcome="stored"\} (\d+)/g);
+const duplicateCount = (port: number) => metric(port, /logward_ingest_records_total\{outcome="duplicate"\} (\d+)/g);
+
+async function detectionBacklog(port: number): Promise<number> {
+  const m = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return [...m.matchAll(/logward_pipeline_backlog_events\{[^}]*\} (\d+)/g)].reduce((a, x) => Math.max(a, Number(x[1])), 0);
+}
+
+function post(agent: Agent, port: number, buf: Buffer, timeoutMs = 0): Promise<{ status: number; ms: number }> {
   const t0 = performance.now();
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, path: '/v1/ingest', method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', Authorization: `Bearer ${TOKEN}`, 'X-Fluent-Tag': 'bench', 'Content-Length': buf.length } }, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
     });
-    req.on('error', reject);
+    // A connection error or no answer in time: status 0, which Fluent Bit retries like a 5xx.
+    req.on('error', () => resolve({ status: 0, ms: performance.now() - t0 }));
+    if (timeoutMs) req.setTimeout(timeoutMs, () => req.destroy(new Error('response timeout')));
     req.end(buf);
   });
 }
 
-/** utime + stime of the server process, in seconds (all its threads). */
-function serverCpuSeconds(): number {
-  const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100)
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : NaN);
+
+// ---------------------------------------------------------------------------------------------
+// The Fluent Bit-like sender
+
+async function fluentBitSender(): Promise<boolean> {
+  const LINES = Number(values.lines);
+  const CHUNK_BYTES = Number(values['chunk-kb']) * 1024;
+  const agent = agentSettings();
+  const MAX_CHUNKS_UP = agent.maxChunksUp;
+  const WORKERS = agent.workers;
+  const BASE = agent.base;
+  const CAP = agent.cap;
+  const RESPONSE_TIMEOUT_MS = agent.responseTimeoutS * 1000;
+  const FLUSH_MS = 1000;
+
+  // in_tail reads the burst into chunks: records appended until the chunk holds ~CHUNK_BYTES of JSON.
+  console.log(`fluentbit: tail-reading a burst of ${LINES.toLocaleString('en')} lines into ~${CHUNK_BYTES >> 10} KB chunks...`);
+  const chunks: Array<{ body: Buffer; records: number }> = [];
+  for (let i = 0; i < LINES;) {
+    const recs: string[] = [];
+    let bytes = 2;
+    while (i < LINES && bytes < CHUNK_BYTES) {
+      const s = JSON.stringify(recordOf(i++));
+      recs.push(s);
+      bytes += s.length + 1;
+    }
+    chunks.push({ body: gzipSync('[' + recs.join(',') + ']'), records: recs.length });
+  }
+  const avgGz = chunks.reduce((a, c) => a + c.body.length, 0) / chunks.length;
+  console.log(`  ${chunks.length} chunks of ~${chunks[0]!.records} records (${(avgGz / 1024).toFixed(0)} KB gzip each); ${WORKERS} output workers, storage.max_chunks_up ${MAX_CHUNKS_UP}, scheduler.base ${BASE} s, scheduler.cap ${CAP} s, response timeout ${RESPONSE_TIMEOUT_MS / 1000} s`);
+
+  const svc = await startService();
+  const agents = Array.from({ length: WORKERS }, () => new Agent({ keepAlive: true, maxSockets: Infinity }));
+  const latencies: number[] = [];
+  const statuses = new Map<string, number>();
+  let retries = 0;
+  let maxAttempt = 0;
+  let longestBackoff = 0;
+  let up = 0; // chunks held in memory (being flushed or waiting for a retry)
+  let next = 0;
+  let inFlight = 0;
+  let peakInFlight = 0;
+  let done = 0;
+  let rr = 0;
+  let finished!: () => void;
+  const allDone = new Promise<void>((r) => (finished = r));
+  const cpuBefore = threadCpu(svc.proc.pid!);
+  const started = performance.now();
+
+  /** One flush of one chunk (a coroutine on an output worker); on a retryable failure the scheduler runs it again later. */
+  const flush = async (c: { body: Buffer; records: number }, attempt: number): Promise<void> => {
+    inFlight++;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    const r = await post(agents[rr++ % WORKERS]!, svc.port, c.body, RESPONSE_TIMEOUT_MS);
+    inFlight--;
+    const key = r.status === 0 ? (r.ms >= RESPONSE_TIMEOUT_MS ? 'timeout' : 'conn_error') : String(r.status);
+    statuses.set(key, (statuses.get(key) ?? 0) + 1);
+    if (r.status >= 200 && r.status <= 205) {
+      latencies.push(r.ms);
+      up--;
+      if (++done === chunks.length) finished();
+      return;
+    }
+    if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) throw new Error(`chunk dropped by Fluent Bit: HTTP ${r.status}`);
+    retries++;
+    const n = attempt + 1;
+    maxAttempt = Math.max(maxAttempt, n);
+    const upper = Math.min(CAP, BASE * 2 ** n);
+    const wait = BASE + Math.floor(Math.random() * (upper - BASE + 1)) + 1; // random_uniform(base, upper) + 1, in whole seconds
+    longestBackoff = Math.max(longestBackoff, wait);
+    setTimeout(() => void flush(c, n), wait * 1000);
+  };
+
+  // The engine's flush timer: every chunk read so far (and room for it in memory) is dispatched.
+  const timer = setInterval(() => {
+    while (next < chunks.length && up < MAX_CHUNKS_UP) {
+      up++;
+      void flush(chunks[next++]!, 0).catch((e: Error) => {
+        console.error(e.message);
+        process.exit(1);
+      });
+    }
+  }, FLUSH_MS);
+
+  // The stored count over time, for the steady rate (between 10 % and 90 % of the burst stored).
+  const samples: Array<{ t: number; n: number }> = [];
+  const sampler = setInterval(() => void storedCount(svc.port).then((n) => samples.push({ t: performance.now(), n })).catch(() => {}), 250);
+  await allDone;
+  const sentSeconds = (performance.now() - started) / 1000;
+  clearInterval(timer);
+  clearInterval(sampler);
+  const stored = await storedCount(svc.port);
+  const storedSeconds = sentSeconds; // a 2xx comes only after the commit: every record is stored by the last 2xx
+  for (let i = 0; i < 1200 && (await detectionBacklog(svc.port)) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  const drainedSeconds = (performance.now() - started) / 1000;
+  const cpu = cpuDelta(cpuBefore, threadCpu(svc.proc.pid!));
+  const dup = await duplicateCount(svc.port);
+  const lo = samples.find((s) => s.n >= LINES * 0.1);
+  const hi = samples.find((s) => s.n >= LINES * 0.9);
+  const steady = lo && hi && hi.t > lo.t ? ((hi.n - lo.n) / (hi.t - lo.t)) * 1000 : NaN;
+  latencies.sort((a, b) => a - b);
+  console.log(`  burst of ${LINES.toLocaleString('en')} lines fully stored after ${storedSeconds.toFixed(1)} s (${Math.round(LINES / storedSeconds).toLocaleString('en')} records/s overall); steady ${Math.round(steady).toLocaleString('en')} records/s (10 % → 90 % stored)`);
+  console.log(`  all through detection after ${drainedSeconds.toFixed(1)} s`);
+  console.log(`  request latency (2xx) p50 ${pct(latencies, 0.5).toFixed(0)} ms, p99 ${pct(latencies, 0.99).toFixed(0)} ms, max ${latencies[latencies.length - 1]!.toFixed(0)} ms; up to ${peakInFlight} requests in flight`);
+  console.log(`  answers: ${[...statuses.entries()].map(([k, v]) => `${k} ×${v}`).join(', ')}; ${retries} retries (highest attempt ${maxAttempt}, longest backoff ${longestBackoff} s)`);
+  printCpu(svc.proc.pid!, cpu, LINES);
+  console.log(`  service peak RSS ${peakRssMb(svc.proc.pid!).toFixed(0)} MiB; ${stored.toLocaleString('en')} stored, ${dup} duplicates (resent chunks)`);
+  for (const a of agents) a.destroy();
+  await stopService(svc);
+  if (stored !== LINES) console.error(`  expected ${LINES} stored records, got ${stored}`);
+  return stored === LINES;
 }
 
-const latencies: number[] = [];
-const cpuBefore = serverCpuSeconds();
-let next = 0;
-let retried = 0;
-const started = performance.now();
-await Promise.all(
-  Array.from({ length: CONCURRENCY }, async () => {
-    while (next < bodies.length) {
-      const b = next++;
-      for (;;) {
-        const r = await post(bodies[b]!);
-        if (r.status === 204) { latencies.push(r.ms); break; }
-        if (r.status !== 503 && r.status !== 429) throw new Error(`batch ${b}: HTTP ${r.status}`);
-        retried++; // as Fluent Bit would: back off and send the same chunk again
-        await new Promise((res) => setTimeout(res, 100));
+// ---------------------------------------------------------------------------------------------
+// The simple sender
+
+async function simpleSender(): Promise<boolean> {
+  const BATCHES = Number(values.batches);
+  const CONCURRENCY = Number(values.concurrency);
+  const SIZE = Number(values.size);
+  console.log(`simple: ${BATCHES} gzip batches of ${SIZE} records on ${CONCURRENCY} keep-alive connections...`);
+  const bodies = Array.from({ length: BATCHES }, (_, b) => gzipSync(JSON.stringify(Array.from({ length: SIZE }, (_, j) => recordOf(10_000_000 + b * SIZE + j)))));
+  const svc = await startService();
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const latencies: number[] = [];
+  const cpuBefore = threadCpu(svc.proc.pid!);
+  let next = 0;
+  let retried = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < bodies.length) {
+        const b = next++;
+        for (;;) {
+          const r = await post(agent, svc.port, bodies[b]!);
+          if (r.status === 204) {
+            latencies.push(r.ms);
+            break;
+          }
+          if (r.status !== 503 && r.status !== 429 && r.status !== 0) throw new Error(`batch ${b}: HTTP ${r.status}`);
+          retried++;
+          await new Promise((res) => setTimeout(res, 100));
+        }
       }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  for (let i = 0; i < 1200 && (await detectionBacklog(svc.port)) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  const drainedSeconds = (performance.now() - started) / 1000;
+  const cpu = cpuDelta(cpuBefore, threadCpu(svc.proc.pid!));
+  const records = BATCHES * SIZE;
+  const stored = await storedCount(svc.port);
+  const signals = await metric(svc.port, /logward_detect_signals_total (\d+)/g);
+  latencies.sort((a, b) => a - b);
+  console.log(`  ${records.toLocaleString('en')} records stored in ${seconds.toFixed(2)} s: ${Math.round(records / seconds).toLocaleString('en')} records/s (${retried} batches retried)`);
+  console.log(`  all through detection after ${drainedSeconds.toFixed(2)} s: ${Math.round(records / drainedSeconds).toLocaleString('en')} records/s end to end; ${signals} detection signals`);
+  console.log(`  batch latency p50 ${pct(latencies, 0.5).toFixed(1)} ms, p99 ${pct(latencies, 0.99).toFixed(1)} ms`);
+  printCpu(svc.proc.pid!, cpu, records);
+  console.log(`  service peak RSS ${peakRssMb(svc.proc.pid!).toFixed(0)} MiB`);
+  agent.destroy();
+  await stopService(svc);
+  return stored === records;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chunks at the limits
+
+async function limitsSender(): Promise<boolean> {
+  const N = Number(values.chunks);
+  // Default limits (schemas/config/ingest.schema.json): 50,000 records, 16 MiB decoded.
+  const MAX_RECORDS = 50_000;
+  const MAX_DECODED = 16 * 2 ** 20;
+  console.log(`limits: ${N} chunks at the default limits at once (half at ${MAX_RECORDS} records, half ~${MAX_DECODED >> 20} MiB decoded), plus 4 compressed bombs...`);
+  const atRecords = JSON.stringify(Array.from({ length: MAX_RECORDS }, (_, i) => recordOf(20_000_000 + i)));
+  const big = Array.from({ length: 400 }, (_, i) => ({ ...recordOf(30_000_000 + i), log: 'x'.repeat(40_000) + i }));
+  const atBytes = JSON.stringify(big);
+  const bodies = Array.from({ length: N }, (_, k) => gzipSync(k % 2 ? atBytes : atRecords));
+  const bomb = Buffer.concat(Array(64).fill(gzipSync(Buffer.alloc(16 * 2 ** 20), { level: 9 })));
+  const svc = await startService();
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+  const t0 = performance.now();
+  const tally = new Map<number, number>();
+  // Each sent until it gets a final answer, retried on 503 after 3-5 s as the tuned agent would.
+  const final = async (b: Buffer) => {
+    for (;;) {
+      const a = await post(agent, svc.port, b);
+      tally.set(a.status, (tally.get(a.status) ?? 0) + 1);
+      if (a.status !== 503 && a.status !== 0) return a;
+      await new Promise((r) => setTimeout(r, 3000 + Math.random() * 2000));
     }
-  }),
-);
-const seconds = (performance.now() - started) / 1000;
-await fetch(`http://127.0.0.1:${port}/readyz`); // detection catches up in the background: wait for it below
-for (let i = 0; i < 600; i++) {
-  const m = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const backlog = [...m.matchAll(/logward_pipeline_backlog_events\{[^}]*\} (\d+)/g)].reduce((a, x) => Math.max(a, Number(x[1])), 0);
-  if (backlog === 0) break;
-  await new Promise((r) => setTimeout(r, 100));
+  };
+  const answers = await Promise.all([...bodies.map(final), ...Array.from({ length: 4 }, () => final(bomb))]);
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(`  all answered in ${seconds.toFixed(1)} s: ${[...tally.entries()].map(([k, v]) => `${k} ×${v}`).join(', ')}; bombs: ${answers.slice(N).map((a) => a.status).join(', ')}`);
+  console.log(`  service peak RSS ${peakRssMb(svc.proc.pid!).toFixed(0)} MiB (target < 1024)`);
+  agent.destroy();
+  await stopService(svc);
+  return answers.slice(0, N).every((a) => a.status === 204) && answers.slice(N).every((a) => a.status === 413);
 }
-const drainedSeconds = (performance.now() - started) / 1000;
-const cpuSeconds = serverCpuSeconds() - cpuBefore;
-const records = BATCHES * SIZE;
-const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
-const peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-const signals = Number(/logward_detect_signals_total (\d+)/.exec(metrics)?.[1] ?? 0);
-const stored = Number(/logward_ingest_records_total\{outcome="stored"\} (\d+)/.exec(metrics)?.[1] ?? 0);
-latencies.sort((a, b) => a - b);
-console.log(`ingested ${records} records in ${seconds.toFixed(2)} s: ${Math.round(records / seconds).toLocaleString('en')} records/s (${stored} stored, ${retried} batches retried after 503)`);
-console.log(`batch latency p50 ${latencies[Math.floor(latencies.length / 2)]!.toFixed(1)} ms, p99 ${latencies[Math.floor(latencies.length * 0.99)]!.toFixed(1)} ms`);
-console.log(`all stored events through detection after ${drainedSeconds.toFixed(2)} s: ${Math.round(records / drainedSeconds).toLocaleString('en')} records/s end to end`);
-console.log(`detection signals: ${signals}`);
-console.log(`server CPU ${cpuSeconds.toFixed(2)} s: ${((cpuSeconds / records) * 1e6).toFixed(1)} µs CPU per record (all threads)`);
-console.log(`server peak RSS ${(peakKb / 1024).toFixed(0)} MiB`);
-server.kill('SIGTERM');
-await new Promise((r) => server.once('exit', r));
-rmSync(dir, { recursive: true, force: true });
-if (stored !== records) {
-  console.error(`expected ${records} stored records`);
-  process.exit(1);
-}
+
+const mode = values.mode!;
+let ok = true;
+if (mode === 'fluentbit' || mode === 'all') ok = (await fluentBitSender()) && ok;
+if (mode === 'simple' || mode === 'all') ok = (await simpleSender()) && ok;
+if (mode === 'limits') ok = (await limitsSender()) && ok;
+if (!['fluentbit', 'simple', 'limits', 'all'].includes(mode)) throw new Error(`unknown --mode ${mode}`);
+process.exit(ok ? 0 : 1);

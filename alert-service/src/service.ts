@@ -134,11 +134,16 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
       void pump.notify(); // whatever was stored before a restart and not yet analysed
       prune();
       pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS).unref();
-      server = createServer(app);
+      // Node checks the header and request timeouts only every connectionsCheckingInterval (30 s
+      // by default): check every second, so a stalled client is cut when its time is up.
+      server = createServer({ connectionsCheckingInterval: 1000 }, app);
       // Longer than Fluent Bit's 30 s keep-alive idle timeout, so the agent never writes to a socket we closed.
       server.keepAliveTimeout = config.server.keep_alive_timeout_s * 1000;
-      server.headersTimeout = server.keepAliveTimeout + 5000;
-      server.requestTimeout = 120_000;
+      // From a request's first byte (an idle kept-alive connection is not timed by these): the
+      // headers, then the whole request, must arrive in time, else 408 and the connection closes.
+      // The ingest route also cuts a body arriving below ingest.min_body_rate_bytes_per_s.
+      server.headersTimeout = config.ingest.headers_timeout_s * 1000;
+      server.requestTimeout = Math.max(config.ingest.body_timeout_s, config.ingest.headers_timeout_s) * 1000 + 1000;
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(config.server.port, config.server.host, () => resolve());

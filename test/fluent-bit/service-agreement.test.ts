@@ -81,6 +81,21 @@ for (const target of targets) {
     assert.ok(isOn(out['tls.verify']));
   });
 
+  test(`${target}: the agent waits for an answer longer than the service holds a chunk, and retries soon`, () => {
+    const out = httpOutput(target);
+    const cfg = loadConfig(target);
+    // A held chunk is answered within max_queue_wait_s plus its storing; the agent must not give up first.
+    const responseTimeout = seconds(out['http.response_timeout'] ?? '60s');
+    assert.ok(responseTimeout >= 2 * service.ingest.max_queue_wait_s, `http.response_timeout ${responseTimeout}s vs ingest.max_queue_wait_s ${service.ingest.max_queue_wait_s}s`);
+    assert.ok(seconds(out['net.io_timeout'] ?? '0s') === 0 || seconds(out['net.io_timeout']) >= responseTimeout, 'net.io_timeout does not cut a held request before the response timeout');
+    assert.equal(out['net.max_worker_connections'], undefined, 'no per-worker connection cap: past it a flush goes into the retry backoff');
+    // A refused chunk comes back within seconds, and every chunk within minutes of the service recovering.
+    const base = Number(cfg.service['scheduler.base'] ?? 5);
+    const cap = Number(cfg.service['scheduler.cap'] ?? 2000);
+    assert.ok(base >= 1 && base <= 3, `scheduler.base ${base}`);
+    assert.ok(cap >= 30 && cap <= 300, `scheduler.cap ${cap}`);
+  });
+
   test(`${target}: json_date_key cannot collide with a record field`, () => {
     const out = httpOutput(target);
     const cfg = loadConfig(target);

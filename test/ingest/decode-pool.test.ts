@@ -18,3 +18,17 @@ test('a worker decodes a chunk, passes bad input on as its 4xx, and refuses with
   await pool.close();
   await assert.rejects(pool.decode(body('[]')), (err: IngestError) => err.status === 503 && err.code === 'shutting_down');
 });
+
+test('rows packed for the hand-off come back identical: empty, non-Latin-1 and long fields included', async () => {
+  const { packRows, unpackRows } = await import('../../alert-service/src/ingest/packed-rows.js');
+  const rows = [
+    { key: 'a1', timeMs: 1795304879123, host: '', kind: 'auth', json: '{"m":"café ☃ \\u0000"}' },
+    { key: 'ff'.repeat(16), timeMs: -1, host: 'wéb1', kind: 'app', json: 'x'.repeat(70_000) },
+    { key: '', timeMs: 0, host: 'h', kind: '', json: '' },
+  ];
+  assert.deepEqual(unpackRows(packRows(rows)), rows);
+  assert.deepEqual(unpackRows(packRows([])), []);
+  const bad = packRows(rows);
+  bad.lengths[3]! += 1;
+  assert.throws(() => unpackRows(bad), /do not add up/);
+});

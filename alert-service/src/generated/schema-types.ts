@@ -463,22 +463,53 @@ export interface IngestConfig {
    */
   tokens: string[];
   /**
-   * Largest request body as sent (compressed). Fluent Bit chunks are ~256 KB, up to ~2 MB from filesystem storage; 32 MiB leaves ample room.
+   * Largest request body as sent (compressed). Fluent Bit chunks are ~256 KB, at most ~2 MB of msgpack (~3 MB of JSON before gzip); 16 MiB leaves ample room.
    */
   max_body_bytes: number;
   /**
-   * Largest body after gunzip: a gzip bomb stops here.
+   * Largest body after gunzip, counted while decompressing: a gzip bomb stops here with 413. 16 MiB is five times the JSON of Fluent Bit's largest chunk and bounds the memory one chunk can take.
    */
   max_decoded_bytes: number;
+  /**
+   * Most records in one body, counted while parsing (413 past it). Fluent Bit's largest chunk of short lines holds ~25,000.
+   */
   max_records: number;
   /**
    * Deepest JSON nesting accepted in a body
    */
   max_depth: number;
   /**
-   * Requests decoded at once; beyond this the service answers 503 and Fluent Bit retries.
+   * Decoded bytes of the chunks being decoded or stored at once, across all requests (estimated from the gzip trailer, then the real size). A chunk that does not fit waits in the admission queue; one alone is always admitted, so a chunk at max_decoded_bytes still goes through.
    */
-  max_concurrent: number;
+  max_inflight_decoded_bytes: number;
+  /**
+   * Records of the chunks being decoded or stored at once (estimated before decoding, then the real count). With max_inflight_decoded_bytes it bounds the memory ingest uses whatever mix of chunks arrives; 20,000 is about a second of work, enough to keep the decode worker and the store busy, while more would only lengthen every answer.
+   */
+  max_inflight_records: number;
+  /**
+   * Longest a received chunk waits for admission before 503 + Retry-After; also refused at once when the queue ahead would take longer. Well under Fluent Bit's 60 s http.response_timeout, so a held chunk is answered before the agent gives up and resends it.
+   */
+  max_queue_wait_s: number;
+  /**
+   * Request bodies (as sent, compressed) held in memory at once: being received, or received and waiting for admission. Past it a request gets 503 + Retry-After.
+   */
+  max_queued_body_bytes: number;
+  /**
+   * Received chunks waiting for admission at once; past it 503 + Retry-After.
+   */
+  max_queued_requests: number;
+  /**
+   * Time a client has to send a request's headers once it starts one (Node's server.headersTimeout); then 408 and the connection is closed.
+   */
+  headers_timeout_s: number;
+  /**
+   * Time a client has to send a whole request (Node's server.requestTimeout) and an ingest body once its headers arrived; then 408 and the connection is closed (Fluent Bit retries 408). A body is read before it takes any admission room, so a slow client only holds its own connection.
+   */
+  body_timeout_s: number;
+  /**
+   * Average receive rate an ingest body must keep after its first 2 s; a slower one (a stalled or trickling client) gets 408 and its connection closed. 0 turns the check off (body_timeout_s still applies).
+   */
+  min_body_rate_bytes_per_s: number;
   /**
    * Stored events not yet through detection; beyond this ingest answers 503 so the agent buffers on its disk instead of us in memory.
    */

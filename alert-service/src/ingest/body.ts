@@ -1,7 +1,8 @@
 /**
- * Turns an out_http request body into records: size limits, gzip with a decoded-size cap,
- * `format: json` (one array) or `json_lines` (one object per line), and a nesting-depth check
- * run before JSON.parse so a crafted body cannot exhaust the stack in later stages.
+ * Turns an out_http request body into records: size limits and receive timeouts, gzip with a
+ * decoded-size cap, `format: json` (one array) or `json_lines` (one object per line), records
+ * counted while parsing (a body past the limit stops there), and a nesting-depth check run
+ * before JSON.parse so a crafted body cannot exhaust the stack in later stages.
  */
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
@@ -18,32 +19,147 @@ export interface BodyLimits {
   maxDepth: number;
 }
 
-/** Reads the raw body, refusing early (by Content-Length) or as soon as the stream passes the limit. */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    req.resume();
-    throw new IngestError(413, 'body_too_large', `body of ${declared} bytes exceeds the limit of ${maxBytes} bytes`);
+/** Bytes of request bodies held in memory across all requests (ingest.max_queued_body_bytes). */
+export class BodyBudget {
+  private used = 0;
+  constructor(readonly max: number) {}
+  get held(): number {
+    return this.used;
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      req.resume();
-      throw new IngestError(413, 'body_too_large', `body exceeds the limit of ${maxBytes} bytes`);
-    }
-    chunks.push(chunk);
+  take(n: number): boolean {
+    if (this.used + n > this.max) return false;
+    this.used += n;
+    return true;
   }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  give(n: number): void {
+    this.used -= n;
+  }
 }
 
+export interface BodyReadLimits {
+  maxBytes: number;
+  /** The whole body must have arrived this long after the headers. */
+  timeoutMs: number;
+  /** Average rate the body must keep once RATE_GRACE_MS have passed; 0: no rate check. */
+  minBytesPerS: number;
+}
+
+/** A slow start (TCP slow start, a busy event loop on either side) is not held against a client. */
+const RATE_GRACE_MS = 2000;
+
+/** A received body and the share of the body budget it holds until release() (idempotent). */
+export interface ReceivedBody {
+  body: Buffer;
+  release(): void;
+}
+
+/**
+ * Reads the raw body, refusing early (by Content-Length) or as soon as the stream passes the
+ * limit, and cutting a client that is too slow (408) so it holds nothing but its own socket.
+ * Every byte counts against `budget` while held: past it the request gets 503, so the memory all
+ * bodies take together is bounded whatever the number of connections. The body is returned in
+ * a buffer of its own (not a slice of a pool), so it can be transferred to a decode worker.
+ */
+export function readBody(req: IncomingMessage, limits: BodyReadLimits, budget: BodyBudget): Promise<ReceivedBody> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limits.maxBytes) {
+    req.resume();
+    return Promise.reject(new IngestError(413, 'body_too_large', `body of ${declared} bytes exceeds the limit of ${limits.maxBytes} bytes`));
+  }
+  if (Number.isFinite(declared) && budget.held + declared > budget.max) {
+    req.resume();
+    return Promise.reject(new IngestError(503, 'busy', 'ingest is at capacity (request bodies held in memory); retry later', 5));
+  }
+  return new Promise<ReceivedBody>((resolve, reject) => {
+    const started = Date.now();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const cleanup = () => {
+      settled = true;
+      clearTimeout(deadline);
+      if (rateCheck) clearInterval(rateCheck);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const fail = (err: Error) => {
+      if (settled) return;
+      cleanup();
+      budget.give(size);
+      chunks.length = 0;
+      req.resume(); // drain and discard the rest; the reply closes the connection
+      reject(err);
+    };
+    const tooSlow = (why: string) => fail(new IngestError(408, 'body_timeout', `${why}; send the body faster`));
+    const onData = (chunk: Buffer) => {
+      if (settled) return;
+      if (size + chunk.length > limits.maxBytes) return fail(new IngestError(413, 'body_too_large', `body exceeds the limit of ${limits.maxBytes} bytes`));
+      if (!budget.take(chunk.length)) return fail(new IngestError(503, 'busy', 'ingest is at capacity (request bodies held in memory); retry later', 5));
+      size += chunk.length;
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      if (settled) return;
+      cleanup();
+      // One copy into a buffer of its own: transferable, and the socket's read buffers are freed.
+      const body = Buffer.allocUnsafeSlow(size);
+      let at = 0;
+      for (const c of chunks) at += c.copy(body, at);
+      chunks.length = 0;
+      let held = size;
+      resolve({ body, release: () => (budget.give(held), (held = 0)) });
+    };
+    const onError = (err: Error) => fail(new IngestError(400, 'body_error', `could not read the body: ${err.message}`));
+    // 'close' before the body completed: the client went away (nobody is left to answer).
+    const onClose = () => !req.complete && fail(new IngestError(400, 'body_aborted', 'the client closed the connection before the body was complete'));
+    const deadline = setTimeout(() => tooSlow(`the body did not arrive within ${Math.round(limits.timeoutMs / 1000)} s`), limits.timeoutMs);
+    const rateCheck = limits.minBytesPerS > 0
+      ? setInterval(() => {
+          const elapsed = Date.now() - started - RATE_GRACE_MS;
+          if (elapsed > 0 && size < (limits.minBytesPerS * elapsed) / 1000) tooSlow(`the body arrives at less than ${limits.minBytesPerS} bytes/s`);
+        }, 500)
+      : undefined;
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+    if (req.readableEnded) onEnd();
+  });
+}
+
+const GZIP_TRAILER_BYTES = 4;
+
+/**
+ * Decoded size to reserve before decoding: exact for an identity body; for gzip the size its
+ * trailer declares (ISIZE, the length mod 2^32 of the last member: exact for what Fluent Bit
+ * sends). A trailer that understates it (a crafted or multi-member body) still decodes only up
+ * to max_decoded_bytes, on a worker that decodes one chunk at a time, and the reservation is
+ * corrected to the real size right after; so the error is bounded by one chunk per worker.
+ */
+export function estimateDecodedBytes(raw: Uint8Array, contentEncoding: string | undefined, maxDecodedBytes: number): number {
+  const enc = (contentEncoding ?? 'identity').trim().toLowerCase();
+  if (enc !== 'gzip' && enc !== 'x-gzip') return Math.min(raw.byteLength, maxDecodedBytes);
+  if (raw.byteLength < 18) return Math.min(1024, maxDecodedBytes); // not gzip: decoding will say so
+  const at = raw.byteOffset + raw.byteLength - GZIP_TRAILER_BYTES;
+  const isize = new DataView(raw.buffer, at, GZIP_TRAILER_BYTES).getUint32(0, true);
+  return Math.max(1, Math.min(isize, maxDecodedBytes));
+}
+
+/**
+ * Decompresses (gzip) and decodes to text; zlib counts the decoded bytes as it goes and stops
+ * past maxDecodedBytes (413), so a gzip bomb costs at most that much memory and time.
+ */
 export async function decodeBody(raw: Buffer, contentEncoding: string | undefined, maxDecodedBytes: number): Promise<string> {
   const enc = (contentEncoding ?? 'identity').trim().toLowerCase();
-  if (enc === 'identity' || enc === '') return raw.toString('utf8');
+  if (enc === 'identity' || enc === '') {
+    if (raw.length > maxDecodedBytes) throw new IngestError(413, 'decoded_too_large', `body of ${raw.length} bytes exceeds the limit of ${maxDecodedBytes} bytes`);
+    return raw.toString('utf8');
+  }
   if (enc !== 'gzip' && enc !== 'x-gzip') throw new IngestError(415, 'unsupported_encoding', `Content-Encoding "${enc.slice(0, 40)}" is not supported (use gzip or none)`);
   try {
-    // maxOutputLength turns a gzip bomb into an error instead of an allocation.
+    // maxOutputLength makes zlib stop at the limit: a gzip bomb is an error, not an allocation.
     return (await gunzipAsync(raw, { maxOutputLength: maxDecodedBytes })).toString('utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -83,17 +199,28 @@ export function parseBody(text: string, limits: BodyLimits): ParsedBody {
   return text.charCodeAt(start) === 91 /* [ */ ? parseArray(text, start, limits) : parseLines(text, limits);
 }
 
+/**
+ * Whether an array body may hold more than `max` elements. Each element but the last ends at a
+ * comma, so fewer commas (anywhere, counted natively) than `max` proves it cannot; the text
+ * length settles most bodies without even that. Only a body that may be over the limit takes the
+ * exact, slower scan, which stops at the limit instead of materializing millions of values.
+ */
+function mayExceedRecords(text: string, max: number): boolean {
+  if (text.length <= 2 * max + 1) return false; // an element and its comma take at least 2 characters
+  let commas = 0;
+  for (let i = text.indexOf(','); i >= 0; i = text.indexOf(',', i + 1)) if (++commas >= max) return true;
+  return false;
+}
+
 function parseArray(text: string, start: number, limits: BodyLimits): ParsedBody {
-  if (exceedsDepth(text, limits.maxDepth + 1, start)) return parseArrayByRecord(text, start, limits);
+  if (mayExceedRecords(text, limits.maxRecords) || exceedsDepth(text, limits.maxDepth + 1, start)) return parseArrayByRecord(text, start, limits);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
     throw badJson((err as Error).message);
   }
-  const records = parsed as unknown[];
-  if (records.length > limits.maxRecords) throw new IngestError(413, 'too_many_records', `${records.length} records exceed the limit of ${limits.maxRecords}`);
-  return { records, badLines: [] };
+  return { records: parsed as unknown[], badLines: [] };
 }
 
 /**

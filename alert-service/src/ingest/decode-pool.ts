@@ -1,14 +1,17 @@
 /**
  * Runs decodeChunk on worker threads, so gunzip, JSON parsing and normalization of one chunk
  * overlap with the SQLite write of another on the 2+ cores a host has. With 0 workers it runs
- * inline. The caller bounds what is in flight (ingest.max_concurrent), so the queue here is too.
+ * inline. The caller bounds what is in flight (admission.ts: decoded bytes and records), so the
+ * queue here is too.
  */
 import { Worker } from 'node:worker_threads';
 import { decodeChunk, type DecodedChunk, type DecodeRequest, type DecodeSettings } from './decode.js';
 import { IngestError } from './errors.js';
+import { unpackRows, type PackedRows } from './packed-rows.js';
 
 
-type Reply = { id: number; result?: DecodedChunk; error?: { status: number; code: string; message: string } };
+/** decode-worker.ts replies with the rows packed (packed-rows.ts), the rest of the chunk as it is. */
+type Reply = { id: number; result?: Omit<DecodedChunk, 'rows'> & { packed: PackedRows }; error?: { status: number; code: string; message: string } };
 
 export interface ChunkDecoder {
   decode(req: DecodeRequest): Promise<DecodedChunk>;
@@ -38,7 +41,10 @@ export function createDecodePool(settings: DecodeSettings, workers: number, log?
       if (!p) return;
       pending.delete(reply.id);
       load.set(w, (load.get(w) ?? 1) - 1);
-      if (reply.result) p.resolve(reply.result);
+      if (reply.result) {
+        const { packed, ...rest } = reply.result;
+        p.resolve({ ...rest, rows: unpackRows(packed) });
+      }
       else if (reply.error!.status) p.reject(new IngestError(reply.error!.status, reply.error!.code, reply.error!.message));
       else {
         // A bug of ours, not bad input: 503 keeps the chunk at Fluent Bit instead of dropping it.
@@ -62,7 +68,8 @@ export function createDecodePool(settings: DecodeSettings, workers: number, log?
 
   return {
     decode(req) {
-      // Least-loaded worker; the body is copied into the message (it is at most max_body_bytes).
+      // Least-loaded worker. A body that owns its whole ArrayBuffer (readBody makes it so) is
+      // moved, not copied: the main thread then holds nothing of it while the worker decodes.
       let best: Worker | undefined;
       for (const [w, n] of load) if (!best || n < load.get(best)!) best = w;
       // None: close() ran (a request that outlived the server's shutdown grace), or a crashed worker waits to respawn.
@@ -76,7 +83,9 @@ export function createDecodePool(settings: DecodeSettings, workers: number, log?
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject, worker });
-        worker.postMessage({ id, req });
+        const b = req.body;
+        const movable = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer;
+        worker.postMessage({ id, req }, movable ? [b.buffer as ArrayBuffer] : []);
       });
     },
     async close() {

@@ -1,14 +1,25 @@
-/** Worker thread side of decode-pool.ts: runs decodeChunk for each message. */
+/**
+ * Worker thread side of decode-pool.ts: runs decodeChunk for each message, one at a time (gunzip
+ * is asynchronous, and without the chain a worker would decode every queued chunk at once:
+ * one chunk's decoded text and objects at a time per worker is what bounds its memory).
+ */
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeChunk, type DecodeRequest, type DecodeSettings } from './decode.js';
 import { IngestError } from './errors.js';
+import { packRows } from './packed-rows.js';
 
 const settings = workerData as DecodeSettings;
 
-parentPort!.on('message', async (msg: { id: number; req: DecodeRequest }) => {
+let chain: Promise<void> = Promise.resolve();
+parentPort!.on('message', (msg: { id: number; req: DecodeRequest }) => {
+  chain = chain.then(() => handle(msg));
+});
+
+async function handle(msg: { id: number; req: DecodeRequest }): Promise<void> {
   try {
-    const result = await decodeChunk(msg.req, settings);
-    parentPort!.postMessage({ id: msg.id, result });
+    const { rows, ...rest } = await decodeChunk(msg.req, settings);
+    const packed = packRows(rows);
+    parentPort!.postMessage({ id: msg.id, result: { ...rest, packed } }, [packed.lengths.buffer as ArrayBuffer, packed.timesMs.buffer as ArrayBuffer]);
   } catch (err) {
     const e = err as Error;
     parentPort!.postMessage({
@@ -16,4 +27,4 @@ parentPort!.on('message', async (msg: { id: number; req: DecodeRequest }) => {
       error: err instanceof IngestError ? { status: err.status, code: err.code, message: err.message } : { status: 0, code: 'internal', message: e.message },
     });
   }
-});
+}

@@ -30,12 +30,16 @@ export interface DecodedChunk {
   deadLetterCount: number;
   /** Whitespace-only records, skipped (records.ts). */
   blank: number;
+  /** Size of the body after gunzip, and records in it (valid or not): what admission accounts. */
+  decodedBytes: number;
+  records: number;
 }
 
 export async function decodeChunk(req: DecodeRequest, settings: DecodeSettings): Promise<DecodedChunk> {
   const { ingest } = settings;
   const raw = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
   const text = await decodeBody(raw, req.contentEncoding, ingest.max_decoded_bytes);
+  const decodedBytes = text.length; // UTF-16 units: close enough to bytes for accounting, and free
   const { records, badLines } = parseBody(text, {
     maxBodyBytes: ingest.max_body_bytes,
     maxDecodedBytes: ingest.max_decoded_bytes,
@@ -47,7 +51,7 @@ export async function decodeChunk(req: DecodeRequest, settings: DecodeSettings):
   const result = processRecords(records, { receivedAt, dateKeys: ingest.date_keys, normalize: settings.normalize, ...(tag !== undefined ? { tag } : {}) });
   for (const b of badLines) result.deadLetters.push({ receivedAt, reason: b.reason, record: b.text, ...(tag !== undefined ? { tag } : {}) });
   const { events, deadLetters, deadLetterCount } = capDeadLetters(result, ingest.max_dead_letters_per_chunk);
-  return { rows: events.map(encodeEvent), deadLetters, deadLetterCount, blank: result.blank };
+  return { rows: events.map(encodeEvent), deadLetters, deadLetterCount, blank: result.blank, decodedBytes, records: records.length + badLines.length };
 }
 
 /**

@@ -4,8 +4,20 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** What ingest flow control holds at a moment (route.ts); read when /metrics is scraped. */
+export interface IngestFlowState { bodyBytes: number; inFlightBytes: number; inFlightRecords: number; waiting: number }
+
 export function createIngestMetrics(registry: Registry) {
+  let flow: () => IngestFlowState = () => ({ bodyBytes: 0, inFlightBytes: 0, inFlightRecords: 0, waiting: 0 });
+  const flowGauge = (name: string, help: string, pick: (s: IngestFlowState) => number) =>
+    new Gauge({ name, help, registers: [registry], collect() { this.set(pick(flow())); } });
+  flowGauge('logward_ingest_queued_chunks', 'Received chunks waiting for admission (ingest.max_queued_requests)', (s) => s.waiting);
+  flowGauge('logward_ingest_inflight_decoded_bytes', 'Decoded bytes of admitted chunks (ingest.max_inflight_decoded_bytes)', (s) => s.inFlightBytes);
+  flowGauge('logward_ingest_inflight_records', 'Records of admitted chunks (ingest.max_inflight_records)', (s) => s.inFlightRecords);
+  flowGauge('logward_ingest_held_body_bytes', 'Request bodies held in memory, received or arriving (ingest.max_queued_body_bytes)', (s) => s.bodyBytes);
   return {
+    /** Route calls this once with its state reader. */
+    observeFlow: (read: () => IngestFlowState) => void (flow = read),
     requests: new Counter({ name: 'logward_ingest_requests_total', help: 'Ingest requests by HTTP status', labelNames: ['status'] as const, registers: [registry] }),
     records: new Counter({
       name: 'logward_ingest_records_total',

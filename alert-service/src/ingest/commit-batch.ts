@@ -1,0 +1,59 @@
+/**
+ * Group commit: chunks decoded in the same turn of the event loop are stored in one transaction.
+ * Each durable commit costs an fsync on the thread that also runs detection; Fluent Bit sends many
+ * chunks at once, so under load several are ready together and share one. Alone, a chunk is
+ * committed on the next turn (no added wait). Every chunk is answered only after the commit that
+ * holds it, so 204 still means stored; if that commit fails, every chunk in it gets the error (and
+ * Fluent Bit retries them all: replays are idempotent). The batch is bounded by what admission
+ * lets in flight.
+ */
+import type { DeadLetter, EncodedEvent, EventStore, StoredEncoded } from '../store/event-store.js';
+
+export interface CommitTotals {
+  inserted: number;
+  duplicates: number;
+}
+
+export interface CommitBatcher {
+  /** Resolves once `rows` and `deadLetters` are committed (with others decoded at the same time). */
+  commit(rows: readonly EncodedEvent[], deadLetters: readonly DeadLetter[]): Promise<void>;
+}
+
+interface Pending {
+  rows: readonly EncodedEvent[];
+  deadLetters: readonly DeadLetter[];
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export function createCommitBatcher(store: EventStore, committed: (totals: CommitTotals, stored: readonly StoredEncoded[]) => void): CommitBatcher {
+  let pending: Pending[] = [];
+
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    let rows = batch[0]!.rows;
+    let deadLetters = batch[0]!.deadLetters;
+    if (batch.length > 1) {
+      rows = batch.flatMap((p) => p.rows);
+      deadLetters = batch.flatMap((p) => p.deadLetters);
+    }
+    let result: ReturnType<EventStore['insertEncoded']>;
+    try {
+      result = store.insertEncoded(rows, deadLetters);
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    committed({ inserted: result.inserted, duplicates: result.duplicates }, result.stored);
+    for (const p of batch) p.resolve();
+  };
+
+  return {
+    commit(rows, deadLetters) {
+      return new Promise<void>((resolve, reject) => {
+        if (pending.push({ rows, deadLetters, resolve, reject }) === 1) setImmediate(flush);
+      });
+    },
+  };
+}
