@@ -23,7 +23,8 @@ export default defineRule({
   description: 'At least 10 failed SSH authentications (as fail2ban counts them) from one source address within 5 minutes.',
   severity: 'high',
   tags: ['attack.credential_access', 'attack.t1110', 'attack.t1110.001'],
-  match: { kinds: ['auth', 'syslog'], programs: SSHD_PROGRAMS },
+  // by program whatever file kind carried the line (auth.log, RHEL /var/log/messages, journald)
+  match: { programs: SSHD_PROGRAMS },
   settings: SSHD_SETTINGS,
   checkSettings: checkSshdSettings,
   setup(settings, shared) {

@@ -13,7 +13,8 @@ export default defineRule({
   description: 'Failed SSH authentications for at least 5 different users from one source address within 10 minutes.',
   severity: 'high',
   tags: ['attack.credential_access', 'attack.t1110.003', 'attack.discovery', 'attack.t1087'],
-  match: { kinds: ['auth', 'syslog'], programs: SSHD_PROGRAMS },
+  // by program whatever file kind carried the line (auth.log, RHEL /var/log/messages, journald)
+  match: { programs: SSHD_PROGRAMS },
   settings: SSHD_SETTINGS,
   checkSettings: checkSshdSettings,
   setup(settings, shared) {

@@ -14,7 +14,8 @@ export default defineRule({
   description: 'An accepted SSH login from a source address that failed at least 5 times in the 10 minutes before: a likely successful brute force.',
   severity: 'critical',
   tags: ['attack.credential_access', 'attack.t1110', 'attack.initial_access', 'attack.t1078'],
-  match: { kinds: ['auth', 'syslog'], programs: SSHD_PROGRAMS },
+  // by program whatever file kind carried the line (auth.log, RHEL /var/log/messages, journald)
+  match: { programs: SSHD_PROGRAMS },
   settings: SSHD_SETTINGS,
   checkSettings: checkSshdSettings,
   setup(settings, shared) {
