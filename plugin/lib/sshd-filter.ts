@@ -54,6 +54,8 @@ interface Entry {
   gained?: boolean;
   /** NOFAIL when the captured method is publickey (cmnfailed-nofail). */
   nofailPublickey?: boolean;
+  /** Used instead of `re.exec` where the regex alone would rescan the line per candidate (see catchAllUser). */
+  exec?: (content: string) => Record<string, string | undefined> | null;
 }
 
 const IP4 = String.raw`(?:\d{1,3}\.){3}\d{1,3}`;
@@ -67,6 +69,51 @@ const ALG_MATCH = String.raw`(?:(?:\w+ (?!found\b)){0,2}\w+)`;
 /** What may follow the address when the user was the catch-all: nothing holding " from ". */
 const NO_FROM_TO_END = String.raw`(?:(?! from ).)*$`;
 
+/**
+ * The "Failed ..." regexes whose user is a catch-all must be followed by an address and then no
+ * " from " up to the end. Run as one regex, the engine retries the tail at every " from " of the
+ * line and rescans the rest each time (quadratic on a crafted 2 KB line). The same answer comes
+ * from trying the tail only where it can succeed: for the lazy user `(?:(?! from ).)*?` that is
+ * the first " from " after the user's start; for the greedy `[^:]+` the last ones (right to left)
+ * — the tail (address, up to two "port N"/"on X", "sshN") spans at most 6 words, so a " from "
+ * more than 8 occurrences from the end always has another after the tail.
+ */
+const TAIL_NO_FROM = new RegExp(String.raw` from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`, 'y');
+const PUB_INVALID_HEAD = /^Failed publickey for invalid user /;
+const FAILED_INVALID_HEAD = /^Failed (?<method>\S+) for invalid user /;
+const FAILED_HEAD = /^Failed (?<method>\S+) for /;
+
+function tailAt(content: string, at: number): RegExpExecArray | null {
+  TAIL_NO_FROM.lastIndex = at;
+  return TAIL_NO_FROM.exec(content);
+}
+
+function lazyUser(content: string, head: RegExp): Record<string, string | undefined> | null {
+  const h = head.exec(content);
+  if (!h) return null;
+  const start = h[0].length;
+  const at = content.indexOf(' from ', start);
+  if (at < 0) return null;
+  const m = tailAt(content, at);
+  return m ? { ...h.groups, ...m.groups, user: content.slice(start, at) } : null;
+}
+
+function greedyUser(content: string): Record<string, string | undefined> | null {
+  const h = FAILED_HEAD.exec(content);
+  if (!h) return null;
+  const start = h[0].length;
+  const colon = content.indexOf(':', start);
+  let at = content.length;
+  for (let tries = 0; tries < 8; tries++) {
+    at = content.lastIndexOf(' from ', at - 1);
+    if (at < start + 1) return null; // [^:]+ needs one character at least
+    if (colon >= 0 && colon < at) continue; // the user would hold a ':'
+    const m = tailAt(content, at);
+    if (m) return { ...h.groups, ...m.groups, user: content.slice(start, at) };
+  }
+  return null;
+}
+
 const e = (name: string, starts: readonly string[], src: string, flags: Omit<Entry, 'name' | 'starts' | 're'> = {}): Entry => ({ name, starts, re: new RegExp(src), ...flags });
 
 // cmnfailre, in sshd.conf's order. <mdre-<mode>-other> and the Accepted line follow below.
@@ -75,12 +122,12 @@ const CMN_HEAD: readonly Entry[] = [
   e('user-not-known', ['User not known '], String.raw`^User not known to the underlying authentication module for (?<user>.*) from ${HOST}${SUFF}$`),
   // cmnfailre-failed-pub-nofail = cmnfailre-failed-pub-invalid: publickey for an invalid user is a failure
   e('failed-publickey-invalid', ['Failed publickey for invalid user '], String.raw`^Failed publickey for invalid user (?<user>\S+) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?: `),
-  e('failed-publickey-invalid', ['Failed publickey for invalid user '], String.raw`^Failed publickey for invalid user (?<user>(?:(?! from ).)*?) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`),
+  e('failed-publickey-invalid', ['Failed publickey for invalid user '], String.raw`^Failed publickey for invalid user (?<user>(?:(?! from ).)*?) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`, { exec: (c) => lazyUser(c, PUB_INVALID_HEAD) }),
   // ^Failed <cmnfailed> for (?P<cond_inv>invalid user )?<F-USER>(?P<cond_user>\S+)|(?(cond_inv)(?:(?! from ).)*?|[^:]+)</F-USER> from <HOST>...
   e('failed', ['Failed '], String.raw`^Failed (?<method>\S+) for invalid user (?<user>\S+) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?: `, { nofailPublickey: true }),
-  e('failed', ['Failed '], String.raw`^Failed (?<method>\S+) for invalid user (?<user>(?:(?! from ).)*?) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`, { nofailPublickey: true }),
+  e('failed', ['Failed '], String.raw`^Failed (?<method>\S+) for invalid user (?<user>(?:(?! from ).)*?) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`, { nofailPublickey: true, exec: (c) => lazyUser(c, FAILED_INVALID_HEAD) }),
   e('failed', ['Failed '], String.raw`^Failed (?<method>\S+) for (?<user>\S+) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?: `, { nofailPublickey: true }),
-  e('failed', ['Failed '], String.raw`^Failed (?<method>\S+) for (?<user>[^:]+) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`, { nofailPublickey: true }),
+  e('failed', ['Failed '], String.raw`^Failed (?<method>\S+) for (?<user>[^:]+) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`, { nofailPublickey: true, exec: greedyUser }),
   e('root-login-refused', ['ROOT LOGIN REFUSED FROM '], String.raw`^(?<user>ROOT) LOGIN REFUSED FROM ${HOST}`),
   e('invalid-user', ['Invalid user ', 'invalid user ', 'Illegal user ', 'illegal user '], String.raw`^[iI](?:llegal|nvalid) user (?<user>.*?) from ${HOST}${SUFF}$`),
   e('user-not-allowed', ['User '], String.raw`^User (?<user>\S+|.*?) from ${HOST} not allowed because (?:not listed in AllowUsers|listed in DenyUsers|not in any group)${SUFF}$`),
@@ -131,6 +178,12 @@ const FOOTER = e('connection-from', ['Connection from '], String.raw`^Connection
 
 const LISTS = new Map<SshdMode, readonly Entry[]>(SSHD_MODES.map((m) => [m, [...CMN_HEAD, ...OTHER[m], ACCEPTED, ...MDRE[m], FOOTER]]));
 
+// V8 compiles a regex on its first use (milliseconds for the address patterns): do it at load,
+// so the first attacker line is not the one that pays for it.
+for (const list of LISTS.values()) for (const entry of list) entry.re.exec('Failed x for y from 192.0.2.1 port 1 ssh2');
+TAIL_NO_FROM.lastIndex = 0;
+TAIL_NO_FROM.exec(' from 192.0.2.1 port 1 ssh2');
+
 /** `[ID 800047 auth.info] ` (Solaris/illumos syslog message id): part of fail2ban's prefix, not the content. */
 const SOLARIS_ID = /^\[ID \d{1,12} [^\s\]]{1,64}\]\s+/;
 /**
@@ -172,9 +225,13 @@ export function matchSshdLine(message: string, mode: SshdMode = 'normal'): SshdL
     let starts = false;
     for (const s of entry.starts) if (content.startsWith(s)) { starts = true; break; }
     if (!starts) continue;
-    const m = entry.re.exec(content);
-    if (!m) continue;
-    const g = m.groups ?? {};
+    let g: Record<string, string | undefined> | null;
+    if (entry.exec) g = entry.exec(content);
+    else {
+      const m = entry.re.exec(content);
+      g = m ? (m.groups ?? {}) : null;
+    }
+    if (!g) continue;
     const out: SshdLineMatch = {
       regex: i,
       name: entry.name,
