@@ -54,7 +54,9 @@ interface Entry {
   gained?: boolean;
   /** NOFAIL when the captured method is publickey (cmnfailed-nofail). */
   nofailPublickey?: boolean;
-  /** Used instead of `re.exec` where the regex alone would rescan the line per candidate (see catchAllUser). */
+  /** A substring the regex cannot match without (checked first: most lines are not failures). */
+  needs?: string;
+  /** Used instead of `re.exec` where the regex alone would rescan the line per candidate (see TAIL_NO_FROM). */
   exec?: (content: string) => Record<string, string | undefined> | null;
 }
 
@@ -121,25 +123,25 @@ const CMN_HEAD: readonly Entry[] = [
   e('auth-failure', ['authentication ', 'Authentication '], String.raw`^[aA]uthentication (?:failure|error|failed) for (?<user>.*) from ${HOST}(?: via \S+)?${SUFF}$`),
   e('user-not-known', ['User not known '], String.raw`^User not known to the underlying authentication module for (?<user>.*) from ${HOST}${SUFF}$`),
   // cmnfailre-failed-pub-nofail = cmnfailre-failed-pub-invalid: publickey for an invalid user is a failure
-  e('failed-publickey-invalid', ['Failed publickey for invalid user '], String.raw`^Failed publickey for invalid user (?<user>\S+) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?: `),
+  e('failed-publickey-invalid', ['Failed publickey for invalid user '], String.raw`^Failed publickey for invalid user (?<user>\S+) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?: `, { needs: ': ' }),
   e('failed-publickey-invalid', ['Failed publickey for invalid user '], String.raw`^Failed publickey for invalid user (?<user>(?:(?! from ).)*?) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`, { exec: (c) => lazyUser(c, PUB_INVALID_HEAD) }),
   // ^Failed <cmnfailed> for (?P<cond_inv>invalid user )?<F-USER>(?P<cond_user>\S+)|(?(cond_inv)(?:(?! from ).)*?|[^:]+)</F-USER> from <HOST>...
-  e('failed', ['Failed '], String.raw`^Failed (?<method>\S+) for invalid user (?<user>\S+) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?: `, { nofailPublickey: true }),
+  e('failed', ['Failed '], String.raw`^Failed (?<method>\S+) for invalid user (?<user>\S+) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?: `, { nofailPublickey: true, needs: ': ' }),
   e('failed', ['Failed '], String.raw`^Failed (?<method>\S+) for invalid user (?<user>(?:(?! from ).)*?) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`, { nofailPublickey: true, exec: (c) => lazyUser(c, FAILED_INVALID_HEAD) }),
-  e('failed', ['Failed '], String.raw`^Failed (?<method>\S+) for (?<user>\S+) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?: `, { nofailPublickey: true }),
+  e('failed', ['Failed '], String.raw`^Failed (?<method>\S+) for (?<user>\S+) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?: `, { nofailPublickey: true, needs: ': ' }),
   e('failed', ['Failed '], String.raw`^Failed (?<method>\S+) for (?<user>[^:]+) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`, { nofailPublickey: true, exec: greedyUser }),
   e('root-login-refused', ['ROOT LOGIN REFUSED FROM '], String.raw`^(?<user>ROOT) LOGIN REFUSED FROM ${HOST}`),
   e('invalid-user', ['Invalid user ', 'invalid user ', 'Illegal user ', 'illegal user '], String.raw`^[iI](?:llegal|nvalid) user (?<user>.*?) from ${HOST}${SUFF}$`),
-  e('user-not-allowed', ['User '], String.raw`^User (?<user>\S+|.*?) from ${HOST} not allowed because (?:not listed in AllowUsers|listed in DenyUsers|not in any group)${SUFF}$`),
+  e('user-not-allowed', ['User '], String.raw`^User (?<user>\S+|.*?) from ${HOST} not allowed because (?:not listed in AllowUsers|listed in DenyUsers|not in any group)${SUFF}$`, { needs: ' not allowed because ' }),
   e('refused-connect', ['refused connect from '], String.raw`^refused connect from \S+ \(${HOST}\)`),
-  e('disconnect-auth-fail', ['Received disconnect from '], String.raw`^Received disconnect from ${HOST}${ON_PORT_OPT}:\s*3: .*: Auth fail${SUFF}$`, { forget: true }),
-  e('user-not-allowed', ['User '], String.raw`^User (?<user>\S+|.*?) from ${HOST} not allowed because (?:a group is listed in DenyGroups|none of user's groups are listed in AllowGroups)${SUFF}$`),
+  e('disconnect-auth-fail', ['Received disconnect from '], String.raw`^Received disconnect from ${HOST}${ON_PORT_OPT}:\s*3: .*: Auth fail${SUFF}$`, { forget: true, needs: 'Auth fail' }),
+  e('user-not-allowed', ['User '], String.raw`^User (?<user>\S+|.*?) from ${HOST} not allowed because (?:a group is listed in DenyGroups|none of user's groups are listed in AllowGroups)${SUFF}$`, { needs: ' not allowed because ' }),
   e('pam-auth-failure', ['pam_'], String.raw`^pam_[a-z]+\(sshd:auth\):\s+authentication failure;(?:\s+(?:(?:logname|e?uid|tty)=\S*)){0,4}\s+ruser=(?<altuser>\S*)\s+rhost=${HOST}(?:\s+user=(?<user>\S*))?${SUFF}$`, { nofail: true }),
   e('max-auth-attempts', ['maximum authentication attempts exceeded for '], String.raw`^maximum authentication attempts exceeded for (?<user>.*) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${SUFF}$`),
-  e('account-locked', ['User '], String.raw`^User (?<user>\S+|.*?) not allowed because account is locked`),
-  e('change-of-username', ['Disconnecting'], String.raw`^Disconnecting(?: from)?(?: (?:invalid|authenticating)) user (?<user>\S+) ${HOST}${ON_PORT_OPT}:\s*Change of username or service not allowed:\s*.*\[preauth\]\s*$`, { forget: true }),
+  e('account-locked', ['User '], String.raw`^User (?<user>\S+|.*?) not allowed because account is locked`, { needs: ' not allowed because account is locked' }),
+  e('change-of-username', ['Disconnecting'], String.raw`^Disconnecting(?: from)?(?: (?:invalid|authenticating)) user (?<user>\S+) ${HOST}${ON_PORT_OPT}:\s*Change of username or service not allowed:\s*.*\[preauth\]\s*$`, { forget: true, needs: 'Change of username or service not allowed' }),
   e('too-many-failures', ['Disconnecting: Too many authentication failures'], String.raw`^Disconnecting: Too many authentication failures(?: for (?<user>\S+|.*?))?${SUFF}$`),
-  e('disconnect-11', ['Received disconnect from '], String.raw`^Received disconnect from ${HOST}${ON_PORT_OPT}:\s*11:`, { nofail: true, forget: true }),
+  e('disconnect-11', ['Received disconnect from '], String.raw`^Received disconnect from ${HOST}${ON_PORT_OPT}:\s*11:`, { nofail: true, forget: true, needs: '11:' }),
 ];
 
 const CLOSED = ['Connection closed ', 'Connection reset ', 'Disconnected '];
@@ -165,10 +167,10 @@ const MDRE_DDOS: readonly Entry[] = [
   e('bad-protocol-version', ['Bad protocol version identification '], String.raw`^Bad protocol version identification '.*' from ${HOST}`),
   e('ssh-server-ltype', ['SSH: Server;Ltype: '], String.raw`^SSH: Server;Ltype: (?:Authname|Version|Kex);Remote: ${HOST}-\d+;[A-Z]\w+:`, { nofail: true }),
   e('read-socket-reset', ['Read from socket failed: '], String.raw`^Read from socket failed: Connection reset by peer`, { forget: true }),
-  e('banner-invalid-format', ['banner exchange: '], String.raw`^banner exchange: Connection from ${HOST}${ON_PORT_OPT}: invalid format`),
+  e('banner-invalid-format', ['banner exchange: '], String.raw`^banner exchange: Connection from ${HOST}${ON_PORT_OPT}: invalid format`, { needs: ': invalid format' }),
 ];
 const MDRE_EXTRA: readonly Entry[] = [
-  e('disconnect-14', ['Received disconnect from '], String.raw`^Received disconnect from ${HOST}${ON_PORT_OPT}:\s*14: No(?: supported)? authentication methods available`, { forget: true }),
+  e('disconnect-14', ['Received disconnect from '], String.raw`^Received disconnect from ${HOST}${ON_PORT_OPT}:\s*14: No(?: supported)? authentication methods available`, { forget: true, needs: '14: No' }),
   e('unable-to-negotiate', ['Unable to negotiate with '], String.raw`^Unable to negotiate with ${HOST}${ON_PORT_OPT}: no matching ${ALG_MATCH} found.`),
   e('unable-to-negotiate-a', ['Unable to negotiate a '], String.raw`^Unable to negotiate a ${ALG_MATCH}`),
   e('no-matching-found', ['no matching '], String.raw`^no matching ${ALG_MATCH} found:`),
@@ -177,6 +179,17 @@ const MDRE: Record<SshdMode, readonly Entry[]> = { normal: [], ddos: MDRE_DDOS, 
 const FOOTER = e('connection-from', ['Connection from '], String.raw`^Connection from ${HOST}`, { nofail: true });
 
 const LISTS = new Map<SshdMode, readonly Entry[]>(SSHD_MODES.map((m) => [m, [...CMN_HEAD, ...OTHER[m], ACCEPTED, ...MDRE[m], FOOTER]]));
+
+/** Per mode, the entries by the first character their prefixes start with (in list order): a line only tries the few that can match. */
+const BY_FIRST_CHAR = new Map<SshdMode, Map<number, ReadonlyArray<{ index: number; entry: Entry }>>>(
+  [...LISTS].map(([mode, list]) => {
+    const by = new Map<number, Array<{ index: number; entry: Entry }>>();
+    list.forEach((entry, index) => {
+      for (const c of new Set(entry.starts.map((s) => s.charCodeAt(0)))) (by.get(c) ?? by.set(c, []).get(c)!).push({ index, entry });
+    });
+    return [mode, by];
+  }),
+);
 
 // V8 compiles a regex on its first use (milliseconds for the address patterns): do it at load,
 // so the first attacker line is not the one that pays for it.
@@ -219,9 +232,11 @@ export function sshdContent(message: string): string {
 export function matchSshdLine(message: string, mode: SshdMode = 'normal'): SshdLineMatch | null {
   const content = sshdContent(message);
   if (!content) return null;
-  const list = LISTS.get(mode)!;
-  for (let i = 0; i < list.length; i++) {
-    const entry = list[i]!;
+  const list = BY_FIRST_CHAR.get(mode)!.get(content.charCodeAt(0));
+  if (!list) return null;
+  for (let k = 0; k < list.length; k++) {
+    const { index: i, entry } = list[k]!;
+    if (entry.needs !== undefined && !content.includes(entry.needs)) continue;
     let starts = false;
     for (const s of entry.starts) if (content.startsWith(s)) { starts = true; break; }
     if (!starts) continue;

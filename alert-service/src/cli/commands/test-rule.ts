@@ -96,6 +96,7 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
   // line being processed is `current` and only the listed lines are kept (bounded by maxLines).
   let current: InputLine | undefined;
   let currentMatched = false;
+  const groupLabels = new Map<string, string>();
   const finishCurrent = () => {
     if (current?.event && !currentMatched) {
       missed.count++;
@@ -126,8 +127,15 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
       coverage.match(opts.file, rule.id);
       const rep = reports.get(rule)!;
       rep.matched++;
-      const g = groupKey(Object.fromEntries(rule.fire.groupBy.map((k, i) => [k, rule.groupKey(event, ev.values)[i] ?? ''])));
-      if (rep.groups[g] !== undefined || Object.keys(rep.groups).length < 10_000) rep.groups[g] = (rep.groups[g] ?? 0) + 1;
+      // the group's label is built once per group; up to 10,000 groups are counted
+      const k = `${rule.id}\u0000${rule.key(event, ev.values)}`;
+      let label = groupLabels.get(k);
+      if (label === undefined && groupLabels.size < 10_000) {
+        const values = rule.groupKey(event, ev.values);
+        label = groupKey(Object.fromEntries(rule.fire.groupBy.map((name, i) => [name, values[i] ?? ''])));
+        groupLabels.set(k, label);
+      }
+      if (label !== undefined) rep.groups[label] = (rep.groups[label] ?? 0) + 1;
       if (rep.lines.length < maxLines) {
         rep.lines.push({ line: current?.line ?? 0, time: event.time, extracted: Object.fromEntries(Object.entries(ev.values).filter(([, v]) => v !== undefined)), text: current?.raw ?? event.message });
       }
