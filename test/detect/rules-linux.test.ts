@@ -293,3 +293,17 @@ test('sshd session table is bounded: per-host FIFO cap and event-time expiry, as
   assert.equal(s.merge('h3', 'sshd[9]', tooMany, 10_000 + 299_000).ip, '203.0.113.9');
   assert.equal(s.merge('h3', 'sshd[9]', tooMany, 10_000 + 300_000).ip, undefined);
 });
+
+test('normalized sshd fields take the address sshd wrote, not client text after it (fail2ban\'s anchoring)', () => {
+  const cases: Array<[string, string, string]> = [
+    ['Failed password for user from 127.0.0.1 port 20000 ssh1: ruser XXX from 1.2.3.4', 'user', '127.0.0.1'],
+    ['Failed password for invalid user test from 127.0.0.1 port 58946 ssh2: from 10.10.1.2 port 55555 ssh2', 'test', '127.0.0.1'],
+    ['Failed password for invalid user from 10.10.1.1 from 127.0.0.1 port 58946 ssh2', 'from 10.10.1.1', '127.0.0.1'],
+    ['Accepted publickey for git from 192.0.2.1 port 57904 ssh2: RSA SHA256:x from 10.0.0.9', 'git', '192.0.2.1'],
+  ];
+  for (const [msg, user, ip] of cases) {
+    const [e] = lines('auth', [`Nov 21 10:00:00 web1 sshd[1]: ${msg}`]);
+    assert.equal(e!.fields.src_ip, ip, msg);
+    assert.equal(e!.fields.user, user, msg);
+  }
+});
