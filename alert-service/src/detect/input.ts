@@ -55,6 +55,7 @@ const MAX_JSON_ARRAY = 256 * 1024 * 1024;
 const SNIFF_BYTES = 64 * 1024;
 const SNIFF_LINES = 200;
 const DATE_KEYS = ['fb_time', 'date', '@timestamp'];
+const NON_BLANK = /\S/;
 
 /**
  * The kind a file's name tells: the normalizer's path rules, then file names as copied off a
@@ -251,8 +252,8 @@ export function openLogFile(path: string, opts: ReadOptions): LogFileInput {
     let lineNo = 0;
     for (const { text: full, offset } of rawLines(path)) {
       lineNo++;
-      const line = full.endsWith('\r') ? full.slice(0, -1) : full;
-      if (!line.trim()) continue;
+      const line = full.charCodeAt(full.length - 1) === 13 ? full.slice(0, -1) : full;
+      if (!NON_BLANK.test(line)) continue; // no trim(): it would copy every line
       try {
         if (line.startsWith('{')) {
           let rec: unknown;
