@@ -2,7 +2,8 @@
  * `npm run bench:sshd`: Logward's SSH verdicts side by side with fail2ban-regex (when installed;
  * skipped with a message otherwise) on
  *   1. fail2ban's own sample log (test/fixtures/fail2ban-sshd/sshd, normal mode),
- *   2. a generated 1,000,000-line auth log (bench-out/auth-1m.log, sshd-gen.ts; `--lines N`),
+ *   2. a generated 1,000,000-line auth log (bench-out/auth-<N>.log, sshd-gen.ts; `--lines N`,
+ *      `--no-generated` to skip it),
  *   3. any further files given with `--file <path>` (e.g. LogHub's OpenSSH_2k.log), and
  *      ../shared/loghub/OpenSSH_2k.log when that exists.
  * fail2ban-regex runs with --raw (host names sshd logged are kept as written, not resolved: the
@@ -215,11 +216,13 @@ const fail2ban = has('fail2ban-regex') && existsSync('/etc/fail2ban/filter.d/ssh
 if (!fail2ban) console.log('fail2ban-regex or /etc/fail2ban/filter.d/sshd.conf not found: measuring Logward alone (install fail2ban to compare)');
 await bench('fail2ban sample log', join(ROOT, 'test', 'fixtures', 'fail2ban-sshd', 'sshd'), fail2ban);
 const gen = join(OUT, `auth-${LINES}.log`);
-if (!existsSync(gen)) {
-  const s = await generateAuthLog(gen, LINES);
-  console.log(`\ngenerated ${gen}: ${fmt(s.lines)} lines, ${fmt(s.sessions)} sshd sessions, ${fmt(s.attackers)} client addresses`);
+if (!args.includes('--no-generated')) {
+  if (!existsSync(gen)) {
+    const s = await generateAuthLog(gen, LINES);
+    console.log(`\ngenerated ${gen}: ${fmt(s.lines)} lines, ${fmt(s.sessions)} sshd sessions, ${fmt(s.attackers)} client addresses`);
+  }
+  await bench('generated auth log', gen, fail2ban);
 }
-await bench('generated auth log', gen, fail2ban);
 const shared = join(ROOT, '..', 'shared', 'loghub', 'OpenSSH_2k.log');
 if (existsSync(shared)) extraFiles.push(shared);
 else console.log(`\n(${shared} not present: give public logs with --file <path>)`);
