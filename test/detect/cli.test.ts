@@ -28,6 +28,7 @@ test('test-rule lists matched lines with extracted values, per-group counts, and
   assert.deepEqual(rep.lines[0], { line: 2, time: '2026-11-21T10:00:01.000Z', extracted: { src_ip: '203.0.113.7', user: 'admin', failure: 'invalid-user' }, text: 'Nov 21 10:00:01 web1 sshd[3101]: Invalid user admin from 203.0.113.7 port 40112' });
   assert.deepEqual(rep.lines.map((l) => l.line), [2, 3, 4, 5, 7, 13]);
   assert.match(r.text, /matched 6 of 14 events/);
+  assert.match(r.text, /settings: mode=normal, max_sessions_per_host=100/);
   assert.match(r.text, /0 alert\(s\) would fire/);
   assert.equal(r.missed.count, 8);
   const shown = await runTestRule(config, { rule: 'ssh-brute-force', file: AUTH, receivedAt, showMissed: true });

@@ -152,6 +152,8 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
   for (const s of set.skipped) out.push(`skipped Sigma rule "${s.title}" (${s.file}): ${s.reason}`);
   for (const rep of reports.values()) {
     out.push('', `rule ${rep.rule.id} "${printable(rep.rule.title)}" [${rep.rule.severity}] (${rep.rule.file})`, `  fires on: ${rep.rule.fire}`);
+    const settings = set.rules.find((r) => r.id === rep.rule.id)?.settings;
+    if (settings) out.push(`  settings: ${Object.entries(settings).map(([k, v]) => `${k}=${printable(String(v))}`).join(', ')}`);
     if (!cov!.rules_applied.includes(rep.rule.id)) out.push(`  warning: this rule sees none of the file's events (raw lines read as ${cov!.kind}; it needs ${needs(set.rules.find((r) => r.id === rep.rule.id)!)})`);
     out.push(`  matched ${rep.matched} of ${cov!.events} events`);
     for (const l of rep.lines) {
