@@ -9,7 +9,7 @@
  * every sshd event is merged once, however many SSH rules read it.
  */
 import type { LogEvent } from '../../alert-service/src/generated/schema-types.js';
-import type { RuleSettings } from '../sdk.js';
+import type { Extracted, RuleDefinition, RuleSettings } from '../sdk.js';
 import { matchSshdLine, SSHD_MODES, type SshdMode } from './sshd-filter.js';
 import { DEFAULT_SESSION_LIMITS, SshdSessions, type SshdVerdict } from './sshd-session.js';
 
@@ -68,4 +68,24 @@ export function sshdTracker(settings: RuleSettings, shared: Map<string, unknown>
     shared.set(key, t);
   }
   return t;
+}
+
+/**
+ * What the three SSH rules share: sshd lines by program whatever file kind carried them
+ * (auth.log, RHEL /var/log/messages, journald), the fail2ban `mode` setting, and one session
+ * table per load; `pick` turns a line's verdict into the rule's values (null: not this rule's).
+ */
+export function sshdRule(pick: (v: SshdVerdict) => Extracted | null): Pick<RuleDefinition, 'match' | 'settings' | 'checkSettings' | 'setup'> {
+  return {
+    match: { programs: SSHD_PROGRAMS },
+    settings: SSHD_SETTINGS,
+    checkSettings: checkSshdSettings,
+    setup(settings, shared) {
+      const tracker = sshdTracker(settings, shared);
+      return (e) => {
+        const v = tracker.verdict(e);
+        return v ? pick(v) : null;
+      };
+    },
+  };
 }

@@ -15,7 +15,7 @@
  * rather than resolved to its addresses.
  */
 import { defineRule } from '../sdk.js';
-import { checkSshdSettings, SSHD_PROGRAMS, SSHD_SETTINGS, sshdTracker } from '../lib/sshd.js';
+import { sshdRule } from '../lib/sshd.js';
 
 export default defineRule({
   id: 'ssh-brute-force',
@@ -23,18 +23,7 @@ export default defineRule({
   description: 'At least 10 failed SSH authentications (as fail2ban counts them) from one source address within 5 minutes.',
   severity: 'high',
   tags: ['attack.credential_access', 'attack.t1110', 'attack.t1110.001'],
-  // by program whatever file kind carried the line (auth.log, RHEL /var/log/messages, journald)
-  match: { programs: SSHD_PROGRAMS },
-  settings: SSHD_SETTINGS,
-  checkSettings: checkSshdSettings,
-  setup(settings, shared) {
-    const tracker = sshdTracker(settings, shared);
-    return (e) => {
-      const v = tracker.verdict(e);
-      if (!v?.failure || !v.ip) return null;
-      return { src_ip: v.ip, user: v.user, failure: v.regex };
-    };
-  },
+  ...sshdRule((v) => (v.failure && v.ip ? { src_ip: v.ip, user: v.user, failure: v.regex } : null)),
   fire: { mode: 'count', threshold: 10, windowSec: 300, groupBy: ['src_ip'] },
   summary: (c) => `${c.count} failed SSH logins from ${c.group.src_ip} within ${c.windowSec}s (users: ${(c.values.user ?? []).join(', ') || 'unknown'})`,
 });

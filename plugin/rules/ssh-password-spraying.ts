@@ -5,7 +5,7 @@
  * captures for the failure (the session's latest user for lines that name none).
  */
 import { defineRule } from '../sdk.js';
-import { checkSshdSettings, SSHD_PROGRAMS, SSHD_SETTINGS, sshdTracker } from '../lib/sshd.js';
+import { sshdRule } from '../lib/sshd.js';
 
 export default defineRule({
   id: 'ssh-password-spraying',
@@ -13,18 +13,7 @@ export default defineRule({
   description: 'Failed SSH authentications for at least 5 different users from one source address within 10 minutes.',
   severity: 'high',
   tags: ['attack.credential_access', 'attack.t1110.003', 'attack.discovery', 'attack.t1087'],
-  // by program whatever file kind carried the line (auth.log, RHEL /var/log/messages, journald)
-  match: { programs: SSHD_PROGRAMS },
-  settings: SSHD_SETTINGS,
-  checkSettings: checkSshdSettings,
-  setup(settings, shared) {
-    const tracker = sshdTracker(settings, shared);
-    return (e) => {
-      const v = tracker.verdict(e);
-      if (!v?.failure || !v.ip || !v.user) return null;
-      return { src_ip: v.ip, user: v.user };
-    };
-  },
+  ...sshdRule((v) => (v.failure && v.ip && v.user ? { src_ip: v.ip, user: v.user } : null)),
   fire: { mode: 'distinct', field: 'user', threshold: 5, windowSec: 600, groupBy: ['src_ip'] },
   summary: (c) => `${c.count} different users tried over SSH from ${c.group.src_ip}: ${(c.values.user ?? []).join(', ')}`,
 });

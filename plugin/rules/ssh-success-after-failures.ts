@@ -6,7 +6,7 @@
  * user with several keys does not trip it.
  */
 import { defineRule } from '../sdk.js';
-import { checkSshdSettings, SSHD_PROGRAMS, SSHD_SETTINGS, sshdTracker } from '../lib/sshd.js';
+import { sshdRule } from '../lib/sshd.js';
 
 export default defineRule({
   id: 'ssh-success-after-failures',
@@ -14,21 +14,9 @@ export default defineRule({
   description: 'An accepted SSH login from a source address that failed at least 5 times in the 10 minutes before: a likely successful brute force.',
   severity: 'critical',
   tags: ['attack.credential_access', 'attack.t1110', 'attack.initial_access', 'attack.t1078'],
-  // by program whatever file kind carried the line (auth.log, RHEL /var/log/messages, journald)
-  match: { programs: SSHD_PROGRAMS },
-  settings: SSHD_SETTINGS,
-  checkSettings: checkSshdSettings,
-  setup(settings, shared) {
-    const tracker = sshdTracker(settings, shared);
-    return (e) => {
-      const v = tracker.verdict(e);
-      if (!v?.ip) return null;
-      // An Accepted line is the success step even when fail2ban also counts it as a failure
-      // (a session that tried several users before logging in).
-      if (v.accepted) return { src_ip: v.ip, user: v.user, step: 'success' };
-      return v.failure ? { src_ip: v.ip, user: v.user, step: 'failure' } : null;
-    };
-  },
+  // An Accepted line is the success step even when fail2ban also counts it as a failure (a
+  // session that tried several users before logging in).
+  ...sshdRule((v) => (!v.ip ? null : v.accepted ? { src_ip: v.ip, user: v.user, step: 'success' } : v.failure ? { src_ip: v.ip, user: v.user, step: 'failure' } : null)),
   fire: { mode: 'sequence', ordered: true, windowSec: 600, groupBy: ['src_ip'], steps: [{ name: 'failure', min: 5 }, { name: 'success', min: 1 }] },
   summary: (c) => `SSH login accepted from ${c.group.src_ip} after ${c.count - 1} failures (users: ${(c.values.user ?? []).join(', ')})`,
 });

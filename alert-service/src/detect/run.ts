@@ -18,18 +18,11 @@ export function runDetection(
   rules: readonly CompiledRule[],
   opts: { limits?: EngineLimits; clock?: Clock; onMatch?: MatchObserver } = {},
 ): BatchResult {
-  const signals: AlertSignal[] = [];
-  // Offline input may be stamped in the future relative to now (wrong year inference, skewed
-  // hosts); a clock at +infinity lets every event move the watermark.
-  const clock = opts.clock ?? { now: () => Number.MAX_SAFE_INTEGER };
-  const engine = new DetectionEngine(rules, { emit: (s) => signals.push(s) }, clock, opts.limits ?? DEFAULT_LIMITS);
-  engine.onMatch = opts.onMatch;
   const sorted = events
     .map((e, i) => ({ e, i, t: Date.parse(e.time) }))
     .sort((a, b) => (a.t - b.t) || (a.i - b.i))
     .map((x) => x.e);
-  engine.process(sorted);
-  return { signals, metrics: engine.metrics };
+  return runDetectionStream(sorted, rules, opts);
 }
 
 /**
@@ -43,6 +36,8 @@ export function runDetectionStream(
   opts: { limits?: EngineLimits; clock?: Clock; onMatch?: MatchObserver } = {},
 ): BatchResult {
   const signals: AlertSignal[] = [];
+  // Offline input may be stamped in the future relative to now (wrong year inference, skewed
+  // hosts); a clock at +infinity lets every event move the watermark.
   const clock = opts.clock ?? { now: () => Number.MAX_SAFE_INTEGER };
   const engine = new DetectionEngine(rules, { emit: (s) => signals.push(s) }, clock, opts.limits ?? DEFAULT_LIMITS);
   engine.onMatch = opts.onMatch;
