@@ -15,6 +15,7 @@ export type {
   LogEvent,
   RuleDefinition,
   RuleMatch,
+  RuleSettings,
   SequenceFire,
   SingleFire,
   SourceKind,

@@ -13,7 +13,8 @@ export default defineRule({
   description: 'A user failed to switch user with su (wrong password).',
   severity: 'medium',
   tags: ['attack.privilege_escalation', 'attack.credential_access', 'attack.t1110'],
-  match: { kinds: ['auth'], programs: ['su'] },
+  // by program whatever file kind carried the line (auth.log, RHEL /var/log/secure or messages, journald)
+  match: { programs: ['su'] },
   extract(e) {
     let m = boundedMatch(FAILED_SU, e.message);
     if (m) return { user: m[1], actor: m[2] };

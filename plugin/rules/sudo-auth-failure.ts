@@ -14,7 +14,8 @@ export default defineRule({
   description: 'A user failed to authenticate to sudo (wrong password).',
   severity: 'medium',
   tags: ['attack.privilege_escalation', 'attack.t1548.003', 'attack.credential_access', 'attack.t1110'],
-  match: { kinds: ['auth'], programs: ['sudo'] },
+  // by program whatever file kind carried the line (auth.log, RHEL /var/log/secure or messages, journald)
+  match: { programs: ['sudo'] },
   extract(e) {
     const inc = boundedMatch(INCORRECT, e.message);
     if (inc) return { user: inc[1], attempts: inc[2] ? parseInt(inc[2], 10) : 1 };

@@ -9,7 +9,8 @@ export default defineRule({
   description: 'A user who is not allowed to use sudo tried to run a command as another user.',
   severity: 'high',
   tags: ['attack.privilege_escalation', 'attack.t1548.003'],
-  match: { kinds: ['auth'], programs: ['sudo'] },
+  // by program whatever file kind carried the line (auth.log, RHEL /var/log/secure or messages, journald)
+  match: { programs: ['sudo'] },
   extract(e) {
     const m = boundedMatch(NOT_IN, e.message);
     if (!m) return null;

@@ -21,14 +21,18 @@ test('test-rule lists matched lines with extracted values, per-group counts, and
   assert.equal(r.exitCode, 0);
   assert.equal(r.input.lines, 14);
   const rep = r.rules[0]!;
-  assert.equal(rep.matched, 7);
-  assert.deepEqual(rep.groups, { 'src_ip=203.0.113.7': 6, 'src_ip=2001:db8::42': 1 });
-  assert.deepEqual(rep.lines[0], { line: 2, time: '2026-11-21T10:00:01.000Z', extracted: { src_ip: '203.0.113.7', user: 'admin', failure: 'invalid_user' }, text: 'Nov 21 10:00:01 web1 sshd[3101]: Invalid user admin from 203.0.113.7 port 40112' });
-  assert.match(r.text, /matched 7 of 14 events/);
+  // the 6 lines fail2ban-regex matches with sshd.conf: the PAM line before "Failed password" of
+  // session 3104 is the same attempt (NOFAIL), the close after it only ends the session
+  assert.equal(rep.matched, 6);
+  assert.deepEqual(rep.groups, { 'src_ip=203.0.113.7': 5, 'src_ip=2001:db8::42': 1 });
+  assert.deepEqual(rep.lines[0], { line: 2, time: '2026-11-21T10:00:01.000Z', extracted: { src_ip: '203.0.113.7', user: 'admin', failure: 'invalid-user' }, text: 'Nov 21 10:00:01 web1 sshd[3101]: Invalid user admin from 203.0.113.7 port 40112' });
+  assert.deepEqual(rep.lines.map((l) => l.line), [2, 3, 4, 5, 7, 13]);
+  assert.match(r.text, /matched 6 of 14 events/);
+  assert.match(r.text, /settings: mode=normal, max_sessions_per_host=100/);
   assert.match(r.text, /0 alert\(s\) would fire/);
-  assert.equal(r.missed.count, 7);
+  assert.equal(r.missed.count, 8);
   const shown = await runTestRule(config, { rule: 'ssh-brute-force', file: AUTH, receivedAt, showMissed: true });
-  assert.match(shown.text, /lines no rule matched: 7\n  line 1  Nov 21 09:58:01 web1 CRON\[2210\]/);
+  assert.match(shown.text, /lines no rule matched: 8\n  line 1  Nov 21 09:58:01 web1 CRON\[2210\]/);
 });
 
 test('test-rule with a threshold override shows the alert and exits 1; a Sigma file tests all its rules', async () => {
@@ -83,8 +87,10 @@ test('analyze reads Fluent Bit JSON lines as captured (parsed-json-lines body)',
   const file = join(out, 'records.jsonl');
   writeFileSync(file, readFileSync(join(FIXTURES, 'fluent-bit-captures', 'parsed-json-lines', '001.body')));
   const r = await runAnalyze(config, { files: [file], out, formats: ['json'], threshold: 3, receivedAt });
-  const report = JSON.parse(readFileSync(join(out, 'alerts.json'), 'utf8')) as { inputs: Array<{ events: number; unparsed: number }>; by_rule: Record<string, number> };
-  assert.deepEqual(report.inputs[0], { file, lines: 14, events: 14, unparsed: 0 });
+  const report = JSON.parse(readFileSync(join(out, 'alerts.json'), 'utf8')) as { inputs: Array<{ file: string; lines: number; events: number; unparsed: number; kind_from: string; rules_applied: string[] }>; by_rule: Record<string, number> };
+  const { rules_applied, ...counts } = report.inputs[0]!;
+  assert.deepEqual({ file: counts.file, lines: counts.lines, events: counts.events, unparsed: counts.unparsed }, { file, lines: 14, events: 14, unparsed: 0 });
+  assert.ok(rules_applied.includes('ssh-brute-force') && rules_applied.includes('sudo-auth-failure'), rules_applied.join(','));
   // The same auth.log lines as the raw file, parsed by Fluent Bit: the same detections.
   assert.equal(report.by_rule['ssh-brute-force'], 1);
   assert.equal(report.by_rule['sudo-auth-failure'], 1);
@@ -136,4 +142,69 @@ test('analyze --rules with a rule file and a rule id runs both (the id was silen
   assert.deepEqual(Object.keys(countByRule(r.signals)), ['ssh-brute-force']);
   assert.match(r.summary, /analyzed .*; [2-9] rules/);
   await assert.rejects(runAnalyze(config, { files: [AUTH], out, formats: ['json'], rules: ['plugin/sigma/win_security_audit_log_cleared.yml', 'no-such-rule'] }), /unknown rule id/);
+});
+
+test('a file whose name says nothing (auth-1m.log, OpenSSH_2k.log) is read by its content, the host from its lines', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kind-'));
+  for (const name of ['auth-1m.log', 'OpenSSH_2k.log']) {
+    const file = join(dir, name);
+    writeFileSync(file, readFileSync(AUTH));
+    const r = await runTestRule(config, { rule: 'ssh-brute-force', file, threshold: 5, receivedAt });
+    assert.equal(r.input.kind, 'auth');
+    assert.equal(r.input.kind_from, 'content');
+    assert.match(r.text, /raw lines read as auth \(content\)/);
+    assert.equal(r.rules[0]!.matched, 6);
+    assert.equal(r.rules[0]!.alerts[0]!.host, 'web1'); // the line's host, not this machine's name
+  }
+  // a log of another kind: named as nothing, read by content too
+  const access = join(dir, 'frontend-2026.log');
+  writeFileSync(access, readFileSync(ACCESS));
+  const a = await runAnalyze(config, { files: [access], out: join(dir, 'out'), formats: ['json'], receivedAt });
+  assert.equal(a.files[0]!.kind, 'web_access');
+  assert.ok(a.files[0]!.rules_applied.includes('web-scanner-paths'));
+});
+
+test('analyze and test-rule say which rules apply to each file, and warn when none does', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cover-'));
+  const r = await runAnalyze(config, { files: [AUTH, ACCESS], out: dir, formats: ['json'], rules: ['ssh-brute-force'], receivedAt });
+  assert.deepEqual(r.files.map((f) => f.rules_applied), [['ssh-brute-force'], []]);
+  assert.deepEqual(r.files[0]!.matched, { 'ssh-brute-force': 6 });
+  assert.match(r.summary, /file .*var-log-auth\.log: 14 lines, 14 events, 0 unparsed; raw lines read as auth \(file name\)\n  rules that apply: ssh-brute-force\n  matches: ssh-brute-force=6/);
+  assert.match(r.summary, /var-log-nginx-access\.log.*\n  warning: no rule applies to the \d+ events of this file \(programs: nginx \(\d+\)\)/);
+  const t = await runTestRule(config, { rule: 'ssh-brute-force', file: ACCESS, receivedAt });
+  assert.match(t.text, /warning: no rule applies/);
+  assert.match(t.text, /warning: this rule sees none of the file's events \(raw lines read as web_access; it needs program sshd\/sshd-session\/sshd-auth\)/);
+});
+
+test('sshd, sudo and su lines in a syslog-kind file (RHEL /var/log/messages) reach their rules by program', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rhel-'));
+  const messages = join(dir, 'messages');
+  const ssh = Array.from({ length: 10 }, (_, i) => `Nov 21 10:00:${String(i * 2).padStart(2, '0')} rhel9 sshd[${5000 + i}]: Failed password for root from 198.51.100.77 port ${40000 + i} ssh2`);
+  writeFileSync(messages, [
+    'Nov 21 09:59:59 rhel9 systemd[1]: Started Session 12 of User root.',
+    ...ssh,
+    'Nov 21 10:01:00 rhel9 sudo[6001]: pam_unix(sudo:auth): authentication failure; logname=eve uid=1003 euid=0 tty=/dev/pts/3 ruser=eve rhost=  user=eve',
+    'Nov 21 10:01:05 rhel9 sudo[6001]:      eve : 3 incorrect password attempts ; TTY=pts/3 ; PWD=/home/eve ; USER=root ; COMMAND=/bin/bash',
+    'Nov 21 10:02:00 rhel9 su[6100]: FAILED SU (to root) eve on pts/3',
+  ].join('\n') + '\n');
+  const r = await runAnalyze(config, { files: [messages], out: join(dir, 'out'), formats: ['json'], receivedAt });
+  assert.equal(r.files[0]!.kind, 'syslog');
+  const by = countByRule(r.signals);
+  assert.equal(by['ssh-brute-force'], 1);
+  assert.equal(by['sudo-auth-failure'], 1); // the PAM line and the "3 incorrect" line of one sudo: one alert
+  assert.equal(by['su-failure'], 1);
+  const ssh1 = r.signals.find((s) => s.rule_id === 'ssh-brute-force')!;
+  assert.deepEqual([ssh1.host, ssh1.group.src_ip, ssh1.count], ['rhel9', '198.51.100.77', 10]);
+});
+
+test('analyze streams a file it cannot hold: lines longer than the bound are cut, every line is counted', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stream-'));
+  const file = join(dir, 'auth.log');
+  const long = 'Nov 21 10:00:00 web1 sshd[1]: Failed password for root from 192.0.2.1 port 1 ssh2 ' + 'x'.repeat(200_000);
+  const lines = [long, ...Array.from({ length: 5000 }, (_, i) => `Nov 21 10:${String(Math.floor(i / 100) % 60).padStart(2, '0')}:00 web1 sshd[${i + 10}]: Connection closed by 192.0.2.${i % 200} port 22 [preauth]`)];
+  writeFileSync(file, lines.join('\r\n'));
+  const r = await runAnalyze(config, { files: [file], out: dir, formats: ['json'], receivedAt });
+  assert.equal(r.files[0]!.lines, 5001);
+  assert.equal(r.files[0]!.events, 5001);
+  assert.equal(r.files[0]!.matched['ssh-brute-force'], 1); // the cut long line still holds its failure
 });

@@ -62,6 +62,9 @@ export async function rule(id: string, over?: RulesConfig['overrides'][string]):
   }
   const r = (await allRules()).find((x) => x.id === id);
   if (!r) throw new Error(`no rule ${id}`);
+  // Rules with settings may keep state across events (sshd sessions): a fresh load per use, so
+  // one test's sessions never leak into the next.
+  if (r.settings) return (await loadRuleSet(config.rules)).rules.find((x) => x.id === id)!;
   return r;
 }
 

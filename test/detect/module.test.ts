@@ -103,7 +103,7 @@ test('metrics are exported to a Prometheus registry', async () => {
   await mod.consumer.consume(failures(0, 10));
   const text = await registry.metrics();
   assert.match(text, /logward_detect_events_total 10/);
-  assert.match(text, /logward_detect_signals_total 2/); // the built-in rule and the shipped Sigma sshd burst rule
+  assert.match(text, /logward_detect_signals_total 1/); // the built-in rule (the Sigma sshd burst rule that restated it is gone)
   assert.match(text, /logward_detect_rule_signals_total\{rule="ssh-brute-force"\} 1/);
   assert.match(text, /logward_detect_groups_evicted_total 0/);
   assert.ok(mod.rules.rules.length >= 30);
@@ -122,13 +122,14 @@ test('GET /api/rules lists active rules with effective settings and counters, di
   const express = (await import('express')).default;
   const request = (await import('supertest')).default;
   const sink = new CollectSink();
-  const mod = await createDetectionModule({ config: rulesConfig({ disabled: ['oom-kill'], overrides: { 'ssh-brute-force': { threshold: 4 } } }), sink, clock: new ManualClock() });
+  const mod = await createDetectionModule({ config: rulesConfig({ disabled: ['oom-kill'], overrides: { 'ssh-brute-force': { threshold: 4, settings: { mode: 'aggressive' } } } }), sink, clock: new ManualClock() });
   await mod.consumer.consume(failures(0, 4));
   const app = express();
   app.use('/api', mod.router!);
   const list = await request(app).get('/api/rules').expect(200);
   const ssh = (list.body.rules as Array<Record<string, unknown>>).find((r) => r.id === 'ssh-brute-force')!;
   assert.deepEqual(ssh.fire, { mode: 'count', threshold: 4, window_s: 300, quiet_s: 900, group_by: ['src_ip'] });
+  assert.deepEqual(ssh.settings, { mode: 'aggressive', max_sessions_per_host: 100 });
   assert.equal(ssh.matches, 4);
   assert.equal(ssh.signals, 1);
   assert.deepEqual(list.body.disabled, ['oom-kill']);

@@ -26,6 +26,12 @@ function crafted(): LogEvent[] {
     `Nov 21 10:00:01 web1 usermod[1]: add '${rep("'")}' to group '${rep('x')}'`,
     `Nov 21 10:00:01 web1 useradd[1]: new user: name=${rep('a,')}`,
     `Nov 21 10:00:01 web1 sshd[1]: ${rep('x')}`,
+    // against the fail2ban sshd.conf ports (catch-all users before " from <HOST>")
+    `Nov 21 10:00:01 web1 sshd[1]: Failed password for ${rep('x from 1.2.3.4 port 22 ')}`,
+    `Nov 21 10:00:01 web1 sshd[1]: error: PAM: Authentication failure for ${rep('x from a ')}`,
+    `Nov 21 10:00:01 web1 sshd[1]: User ${rep('x from 1.2.3.4 ')} not allowed because listed in DenyUsers`,
+    `Nov 21 10:00:01 web1 sshd[1]: Connection closed by authenticating user ${rep('x ')}1.2.3.4 port 22 [preauth]`,
+    `Nov 21 10:00:01 web1 sshd[1]: Invalid user ${rep('x from ')}`,
   ];
   const syslog = [
     `Nov 21 10:00:20 web1 kernel: Out of memory: Killed process 1 (${rep('(')}`,

@@ -1,8 +1,11 @@
 /** Built-in Linux rules on realistic log lines (through the service's normalizer), positive and negative. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSshdAuth } from '../../plugin/lib/sshd.js';
-import { fire, lines } from './helpers.js';
+import { matchSshdLine } from '../../plugin/lib/sshd.js';
+import { matchAddress } from '../../plugin/lib/sshd-filter.js';
+import { fire, lines, rule } from './helpers.js';
+import { runDetection } from '../../alert-service/src/detect/run.js';
+import { SshdSessions } from '../../plugin/lib/sshd-session.js';
 
 const sshLines = (ip: string, n: number, variant: (i: number) => string, startSec = 0) =>
   Array.from({ length: n }, (_, i) => {
@@ -13,33 +16,47 @@ const sshLines = (ip: string, n: number, variant: (i: number) => string, startSe
     return `Nov 21 ${hh}:${mm}:${ss} web1 sshd[${3000 + i}]: ${variant(i).replace('IP', ip)}`;
   });
 
-test('sshd parser understands every failure variant real servers write, IPv4 and IPv6', () => {
-  const cases: Array<[string, string, string | undefined, string | undefined]> = [
-    ['Failed password for root from 203.0.113.7 port 40118 ssh2', 'failed_password', 'root', '203.0.113.7'],
-    ['Failed password for invalid user admin from 2001:db8::42 port 33022 ssh2', 'failed_password', 'admin', '2001:db8::42'],
-    ['Failed publickey for git from 198.51.100.3 port 5022 ssh2: RSA SHA256:abc', 'failed_publickey', 'git', '198.51.100.3'],
-    ['Failed keyboard-interactive/pam for invalid user oracle from 192.0.2.1 port 1 ssh2', 'failed_other', 'oracle', '192.0.2.1'],
-    ['Failed none for invalid user x y from 192.0.2.1 port 22 ssh2', 'failed_other', 'x y', '192.0.2.1'],
-    ['Invalid user admin from 203.0.113.7 port 40112', 'invalid_user', 'admin', '203.0.113.7'],
-    ['Invalid user  from 203.0.113.7', 'invalid_user', '', '203.0.113.7'],
-    ['pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.7  user=root', 'pam_failure', 'root', '203.0.113.7'],
-    ['PAM 2 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.9  user=root', 'pam_failure', 'root', '192.0.2.9'],
-    ['error: maximum authentication attempts exceeded for root from 192.0.2.5 port 4444 ssh2 [preauth]', 'max_attempts', 'root', '192.0.2.5'],
-    ['Disconnecting authenticating user root 192.0.2.6 port 5555: Too many authentication failures [preauth]', 'too_many_failures', 'root', '192.0.2.6'],
-    ['User bob from 192.0.2.7 not allowed because not listed in AllowUsers', 'not_allowed', 'bob', '192.0.2.7'],
-    ['error: PAM: Authentication failure for illegal user test from 192.0.2.8', 'pam_failure', 'test', '192.0.2.8'],
-    ['Accepted password for deploy from 198.51.100.20 port 51022 ssh2', 'accepted', 'deploy', '198.51.100.20'],
+test('sshd lines: fail2ban\'s failregexes on every variant real servers write, IPv4 and IPv6, the address anchored to the format', () => {
+  // [message, regex name, failure on its own (not NOFAIL), user, address]
+  const cases: Array<[string, string, boolean, string | undefined, string | undefined]> = [
+    ['Failed password for root from 203.0.113.7 port 40118 ssh2', 'failed', true, 'root', '203.0.113.7'],
+    ['Failed password for invalid user admin from 2001:db8::42 port 33022 ssh2', 'failed', true, 'admin', '2001:db8::42'],
+    ['Failed publickey for git from 198.51.100.3 port 5022 ssh2: RSA SHA256:abc', 'failed', false, 'git', '198.51.100.3'],
+    ['Failed publickey for invalid user git from 198.51.100.3 port 5022 ssh2: RSA SHA256:abc', 'failed-publickey-invalid', true, 'git', '198.51.100.3'],
+    ['Failed keyboard-interactive/pam for invalid user oracle from 192.0.2.1 port 1 ssh2', 'failed', true, 'oracle', '192.0.2.1'],
+    ['[ID 800047 auth.info] Failed keyboard-interactive for <invalid username> from 205.186.180.55 port 42742 ssh2', 'failed', true, '<invalid username>', '205.186.180.55'],
+    ['Invalid user admin from 203.0.113.7 port 40112', 'invalid-user', true, 'admin', '203.0.113.7'],
+    ['pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.7  user=root', 'pam-auth-failure', false, 'root', '203.0.113.7'],
+    ['error: maximum authentication attempts exceeded for root from 192.0.2.5 port 4444 ssh2 [preauth]', 'max-auth-attempts', true, 'root', '192.0.2.5'],
+    ['User bob from 192.0.2.7 not allowed because not listed in AllowUsers', 'user-not-allowed', true, 'bob', '192.0.2.7'],
+    ['error: PAM: Authentication failure for illegal user test from 192.0.2.8', 'auth-failure', true, 'illegal user test', '192.0.2.8'],
+    ['error: PAM: authentication error for james from example.com via 192.168.1.201', 'auth-failure', true, 'james', 'example.com'],
+    ['error: PAM: User not known to the underlying authentication module for illegal user kernelitshell from 10.215.4.227 ', 'user-not-known', true, 'illegal user kernelitshell', '10.215.4.227'],
+    ['ROOT LOGIN REFUSED FROM ::ffff:1.2.3.4', 'root-login-refused', true, 'ROOT', '1.2.3.4'],
+    ['refused connect from _U2FsdGVkX19P3BCJmFBHhjLza8BcMH06WCUVwttMHpE=_@::ffff:218.249.210.161 (::ffff:218.249.210.161)', 'refused-connect', true, undefined, '218.249.210.161'],
+    ['Received disconnect from 89.24.13.192: 3: com.jcraft.jsch.JSchException: Auth fail', 'disconnect-auth-fail', true, undefined, '89.24.13.192'],
+    ['Disconnecting invalid user admin 192.0.2.117 port 44004: Change of username or service not allowed: (admin,ssh-connection) -> (user,ssh-connection) [preauth]', 'change-of-username', true, 'admin', '192.0.2.117'],
+    ['Disconnecting: Too many authentication failures for root [preauth]', 'too-many-failures', true, 'root', undefined],
+    ['Accepted password for deploy from 198.51.100.20 port 51022 ssh2', 'accepted', false, 'deploy', '198.51.100.20'],
+    // attacker text after the address sshd wrote never picks the address (fail2ban's anchored regex)
+    ['Failed password for user from 127.0.0.1 port 20000 ssh1: ruser XXX from 1.2.3.4', 'failed', true, 'user', '127.0.0.1'],
+    ['Failed password for invalid user from 10.10.1.1 from 127.0.0.1 port 58946 ssh2', 'failed', true, 'from 10.10.1.1', '127.0.0.1'],
+    ['Failed password for invalid user test from 10.10.1.2 port 55555 ssh2 from 127.0.0.1 port 58946 ssh2', 'failed', true, 'invalid user test from 10.10.1.2 port 55555 ssh2', '127.0.0.1'],
   ];
-  for (const [msg, kind, user, ip] of cases) {
-    const a = parseSshdAuth(msg);
-    assert.ok(a, msg);
-    assert.equal(a.kind, kind, msg);
-    assert.equal(a.user, user, msg);
-    assert.equal(a.ip, ip, msg);
+  for (const [msg, name, failure, user, ip] of cases) {
+    const m = matchSshdLine(msg);
+    assert.ok(m, msg);
+    assert.equal(m.name, name, msg);
+    assert.equal(!m.nofail && !m.gained, failure, msg);
+    assert.equal(m.user, user, msg);
+    assert.equal(matchAddress(m), ip, msg);
   }
-  for (const msg of ['Connection closed by authenticating user root 203.0.113.7 port 40122 [preauth]', 'Received disconnect from 1.2.3.4 port 5:11: Bye Bye', 'Server listening on 0.0.0.0 port 22.', 'Did not receive identification string from 1.2.3.4 port 1', 'Failed to set up session for user root from 1.2.3.4']) {
-    assert.equal(parseSshdAuth(msg), null, msg);
+  // not failures in normal mode (ddos/extra/aggressive count some of them)
+  for (const msg of ['Server listening on 0.0.0.0 port 22.', 'Did not receive identification string from 1.2.3.4 port 1', 'Failed to set up session for user root from 1.2.3.4', 'Address 1.2.3.4 maps to x.example, but this does not map back to the address - POSSIBLE BREAK-IN ATTEMPT!', 'Unable to negotiate with 192.0.2.1 port 55419: no matching cipher found. Their offer: aes256-cbc [preauth]']) {
+    assert.equal(matchSshdLine(msg), null, msg);
   }
+  assert.equal(matchSshdLine('Did not receive identification string from 1.2.3.4 port 1', 'ddos')?.name, 'no-identification');
+  assert.equal(matchSshdLine('Unable to negotiate with 192.0.2.1 port 55419: no matching cipher found. Their offer: aes256-cbc [preauth]', 'extra')?.name, 'unable-to-negotiate');
 });
 
 test('ssh-brute-force: 10 failures from one IPv4 address in 5 minutes fire once, with mixed variants', async () => {
@@ -185,4 +202,108 @@ test('disk-filesystem-error: ext4, I/O, read-only remount and full-disk messages
   ]));
   assert.deepEqual(s.map((x) => x.group.problem), ['filesystem_error', 'io_error', 'read_only', 'disk_full']);
   assert.equal((await fire('disk-filesystem-error', lines('syslog', ['Nov 21 10:00:22 web1 kernel: EXT4-fs (sda1): mounted filesystem with ordered data mode']))).length, 0);
+});
+
+/** Lines of one sshd session (same pid), one every 2 s from 10:00:00 + `start`. */
+const session = (pid: number, msgs: string[], start = 0) =>
+  msgs.map((m, i) => {
+    const s = start + i * 2;
+    return `Nov 21 10:${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')} web1 sshd[${pid}]: ${m}`;
+  });
+
+/** How many failures ssh-brute-force counts over these lines (threshold 1: every counted failure shows). */
+async function counted(text: string[]): Promise<number> {
+  const r = await rule('ssh-brute-force');
+  let n = 0;
+  runDetection(lines('auth', text), [r], { onMatch: () => void n++ });
+  return n;
+}
+
+test('sshd sessions: attempts counted as fail2ban counts them, linked by pid', async () => {
+  const ip = '203.0.113.7';
+  // PAM failure + Failed password of one attempt: 1
+  assert.equal(await counted(session(4001, [`pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}  user=root`, `Failed password for root from ${ip} port 1 ssh2`])), 1);
+  // Invalid user + PAM + Failed password: fail2ban counts 2 (the Invalid user line and the Failed line; the PAM line is NOFAIL)
+  assert.equal(await counted(session(4002, [`Invalid user bob from ${ip} port 2`, 'pam_unix(sshd:auth): check pass; user unknown', `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}`, `Failed password for invalid user bob from ${ip} port 2 ssh2`])), 2);
+  // max attempts exceeded + the OpenSSH ≥ 7.x disconnect line: 1 (fail2ban's regex for "Too many authentication failures" only takes the address-less form)
+  assert.equal(await counted(session(4003, [`error: maximum authentication attempts exceeded for root from ${ip} port 3 ssh2 [preauth]`, `Disconnecting authenticating user root ${ip} port 3: Too many authentication failures [preauth]`])), 1);
+  // the address-less form takes the session's address: 2 failed keys (NOFAIL) + "Too many" = 1
+  assert.equal(await counted(session(4004, [`Failed publickey for git from ${ip} port 4 ssh2: RSA SHA256:a`, `Failed publickey for git from ${ip} port 4 ssh2: RSA SHA256:b`, 'Disconnecting: Too many authentication failures for git [preauth]', `Connection closed by ${ip} port 4 [preauth]`])), 1);
+  // "account is locked" names no address: pending until the close names it, then 1
+  const locked = await rule('ssh-brute-force');
+  const seen: Array<string | number | undefined> = [];
+  runDetection(lines('auth', session(4005, ['User root not allowed because account is locked', 'input_userauth_request: invalid user root [preauth]', `Connection closed by ${ip} port 5 [preauth]`])), [locked], { onMatch: (_r, _e, ev) => void seen.push(ev.values.src_ip) });
+  assert.deepEqual(seen, [ip]);
+  // the same close without the session's earlier line is no failure
+  assert.equal(await counted(session(4006, [`Connection closed by ${ip} port 6 [preauth]`])), 0);
+  // different pids are different sessions: "Too many" of another pid does not borrow this address
+  assert.equal(await counted([...session(4007, [`Connection from ${ip} port 7 on 10.0.0.1 port 22`]), ...session(4008, ['Disconnecting: Too many authentication failures [preauth]'], 4)]), 0);
+});
+
+test('sshd sessions that end in success are not failures: several keys, PAM then another method', async () => {
+  const keys = session(4101, [
+    'Failed publickey for alice from 198.51.100.20 port 51022 ssh2: RSA SHA256:k1',
+    'Failed publickey for alice from 198.51.100.20 port 51022 ssh2: ECDSA SHA256:k2',
+    'Accepted publickey for alice from 198.51.100.20 port 51022 ssh2: ED25519 SHA256:k3',
+  ]);
+  assert.equal(await counted(keys), 0);
+  const pamThenKbd = session(4102, [
+    'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=198.51.100.21  user=rda',
+    'Accepted keyboard-interactive/pam for rda from 198.51.100.21 port 52100 ssh2',
+  ]);
+  assert.equal(await counted(pamThenKbd), 0);
+  // a user logging in with the 6th of several keys, 5 times in a row, is no brute force either
+  const many = Array.from({ length: 5 }, (_, i) => session(4200 + i, [...Array.from({ length: 5 }, () => 'Failed publickey for alice from 198.51.100.20 port 51022 ssh2: RSA SHA256:k'), 'Accepted publickey for alice from 198.51.100.20 port 51022 ssh2: ED25519 SHA256:k6'], i * 20)).flat();
+  assert.equal((await fire('ssh-success-after-failures', lines('auth', many))).length, 0);
+  assert.equal((await fire('ssh-brute-force', lines('auth', many), { threshold: 1 })).length, 0);
+  // but trying other users before "Accepted" does not wash the failures away (fail2ban: several users in one session)
+  const switched = session(4103, [
+    'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser=root rhost=192.0.2.114',
+    'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser=sudoer rhost=192.0.2.114',
+    'Accepted password for known from 192.0.2.114 port 52100 ssh2',
+  ]);
+  assert.equal(await counted(switched), 2);
+});
+
+test('ssh rules: fail2ban mode as a rule setting; a bad setting stops loading with the rule named', async () => {
+  const ddos = session(4301, ['Did not receive identification string from 192.0.2.5 port 35836']);
+  assert.equal(await counted(ddos), 0);
+  const r = await rule('ssh-brute-force', { settings: { mode: 'aggressive' } });
+  assert.equal(r.settings?.mode, 'aggressive');
+  let n = 0;
+  runDetection(lines('auth', ddos), [r], { onMatch: () => void n++ });
+  assert.equal(n, 1);
+  await assert.rejects(rule('ssh-brute-force', { settings: { mode: 'paranoid' } }), /ssh-brute-force.*mode must be one of normal, ddos, extra, aggressive/);
+  await assert.rejects(rule('ssh-brute-force', { settings: { maxretry: 3 } }), /no such setting/);
+  await assert.rejects(rule('ssh-brute-force', { settings: { mode: 1 } }), /expected a string/);
+});
+
+test('sshd session table is bounded: per-host FIFO cap and event-time expiry, as fail2ban\'s mlfid cache', () => {
+  const s = new SshdSessions({ maxPerHost: 3, maxAgeMs: 300_000, maxTotal: 5 });
+  const nofail = { regex: 0, name: 'connection-from', nofail: true, forget: false, gained: false };
+  const tooMany = { regex: 0, name: 'too-many-failures', nofail: false, forget: false, gained: false };
+  for (let i = 0; i < 4; i++) s.merge('h1', `sshd[${i}]`, { ...nofail, ip4: `192.0.2.${i}` }, 1000);
+  assert.equal(s.size, 3); // sshd[0] went first
+  assert.equal(s.merge('h1', 'sshd[0]', tooMany, 2000).failure, false); // forgotten: no address, pending
+  assert.equal(s.merge('h1', 'sshd[3]', tooMany, 2000).ip, '192.0.2.3');
+  for (let i = 0; i < 3; i++) s.merge('h2', `sshd[${i}]`, { ...nofail, ip4: `198.51.100.${i}` }, 3000);
+  assert.ok(s.size <= 5);
+  // expiry: 300 s after the session's first line
+  s.merge('h3', 'sshd[9]', { ...nofail, ip4: '203.0.113.9' }, 10_000);
+  assert.equal(s.merge('h3', 'sshd[9]', tooMany, 10_000 + 299_000).ip, '203.0.113.9');
+  assert.equal(s.merge('h3', 'sshd[9]', tooMany, 10_000 + 300_000).ip, undefined);
+});
+
+test('normalized sshd fields take the address sshd wrote, not client text after it (fail2ban\'s anchoring)', () => {
+  const cases: Array<[string, string, string]> = [
+    ['Failed password for user from 127.0.0.1 port 20000 ssh1: ruser XXX from 1.2.3.4', 'user', '127.0.0.1'],
+    ['Failed password for invalid user test from 127.0.0.1 port 58946 ssh2: from 10.10.1.2 port 55555 ssh2', 'test', '127.0.0.1'],
+    ['Failed password for invalid user from 10.10.1.1 from 127.0.0.1 port 58946 ssh2', 'from 10.10.1.1', '127.0.0.1'],
+    ['Accepted publickey for git from 192.0.2.1 port 57904 ssh2: RSA SHA256:x from 10.0.0.9', 'git', '192.0.2.1'],
+  ];
+  for (const [msg, user, ip] of cases) {
+    const [e] = lines('auth', [`Nov 21 10:00:00 web1 sshd[1]: ${msg}`]);
+    assert.equal(e!.fields.src_ip, ip, msg);
+    assert.equal(e!.fields.user, user, msg);
+  }
 });

@@ -4,7 +4,7 @@
  * config overrides already applied and times in milliseconds.
  */
 import type { AlertSeverity, LogEvent, RuleOverride } from '../generated/schema-types.js';
-import type { AlertContext, Extracted, RuleDefinition, SourceKind } from './rule.js';
+import { resolveSettings, type AlertContext, type Extracted, type RuleDefinition, type RuleSettings, type SourceKind } from './rule.js';
 import { valueGetter } from './fields.js';
 
 /** What evaluate() returns for a match. Valid until the rule's next evaluate() call: copy, do not keep. */
@@ -53,6 +53,8 @@ export interface CompiledRule {
   /** The group's lookup key: the groupKey values joined, built without an intermediate array. */
   key(event: LogEvent, values: Extracted): string;
   summary?: (ctx: AlertContext) => string;
+  /** The rule's effective settings (defaults with overrides), when it declares any. */
+  settings?: RuleSettings;
 }
 
 /** Settings applied to every windowed rule by the CLI (`analyze --window --threshold`). */
@@ -118,11 +120,13 @@ export function groupKeyFn(groupBy: readonly string[]): Pick<CompiledRule, 'grou
 export function compileDefinition(
   def: RuleDefinition,
   file: string,
-  opts: { defaultQuietSec: number; override?: RuleOverride; global?: GlobalOverride },
+  opts: { defaultQuietSec: number; override?: RuleOverride; global?: GlobalOverride; shared?: Map<string, unknown> },
 ): CompiledRule {
   const fire = resolveFire(def.fire, opts.defaultQuietSec, opts.override, opts.global);
   const where = def.match.where;
-  const extract = def.extract;
+  const { settings, errors } = resolveSettings(def, opts.override?.settings);
+  if (errors.length) throw new Error(`rule ${def.id} (${file}): ${errors.join('; ')}`);
+  const extract = def.setup ? def.setup(settings, opts.shared ?? new Map()) : def.extract;
   const distinctGet = fire.distinctField ? valueGetter(fire.distinctField) : undefined;
   const isSequence = fire.mode === 'sequence';
   const noValues: Extracted = {};
@@ -161,5 +165,6 @@ export function compileDefinition(
     fire,
     ...groupKeyFn(fire.groupBy),
     ...(def.summary ? { summary: def.summary } : {}),
+    ...(def.settings ? { settings } : {}),
   };
 }

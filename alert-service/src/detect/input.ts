@@ -2,13 +2,19 @@
  * Reads log files for the offline tools (test-rule, analyze) and turns them into LogEvents with
  * the service's own normalizer (no second parser here). Accepted per file:
  * - raw log lines of any supported kind (auth, syslog, nginx/apache access and error, JSON or
- *   text application logs), the kind taken from the file name or `--kind`;
+ *   text application logs), the kind taken from `--kind`, else the file name, else the content
+ *   (a file called auth-1m.log or OpenSSH_2k.log says nothing, its lines do);
  * - JSON lines of Fluent Bit records (what out_http sends as json_lines);
  * - a JSON array of Fluent Bit records (out_http `format: json`, e.g. Windows event records).
+ *
+ * Lines are streamed (a fixed-size read buffer, one line at a time), so memory does not grow
+ * with the file; only a JSON array is parsed whole, and only up to MAX_JSON_ARRAY bytes.
+ * The host is the one the line names (syslog kinds); lines that name none get `--host`, or
+ * "unknown" — never this machine's name, which says nothing about where a copied file came from.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
-import { hostname } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
 import type { LogEvent, NormalizeConfig, SourceKind } from '../generated/schema-types.js';
 import { classifyRecord, kindFromPath, normalizeRawLine, normalizeRecord, parseCollectorTime } from '../normalize/index.js';
 
@@ -28,15 +34,34 @@ export interface InputLine {
   error?: string;
 }
 
-/** Longest raw line read; the normalizer bounds messages anyway, this bounds what we hold. */
+/** How a file's kind was decided, for the report. */
+export type KindSource = 'option' | 'name' | 'content' | 'default' | 'records';
+
+export interface LogFileInput {
+  path: string;
+  /** The kind raw lines are read as (records carry their own). */
+  kind: SourceKind;
+  kindFrom: KindSource;
+  /** The lines, read lazily; each call reads the file again. */
+  lines(): Generator<InputLine>;
+}
+
+/** Longest raw line kept; the normalizer bounds messages anyway, this bounds what we hold. */
 const MAX_LINE = 65536;
+const CHUNK = 1 << 20;
+/** A JSON array is parsed whole: refuse beyond this rather than exhaust memory. */
+const MAX_JSON_ARRAY = 256 * 1024 * 1024;
+/** What content sniffing reads. */
+const SNIFF_BYTES = 64 * 1024;
+const SNIFF_LINES = 200;
 const DATE_KEYS = ['fb_time', 'date', '@timestamp'];
+const NON_BLANK = /\S/;
 
 /**
- * The kind a file holds: the normalizer's path rules, then file names as copied off a host
- * (var-log-auth.log, web1-nginx-access.log).
+ * The kind a file's name tells: the normalizer's path rules, then file names as copied off a
+ * host (var-log-auth.log, web1-nginx-access.log). Undefined when the name says nothing.
  */
-export function guessKind(path: string): SourceKind {
+export function kindFromName(path: string): SourceKind | undefined {
   const k = kindFromPath(path);
   if (k !== 'app') return k;
   const b = basename(path).toLowerCase();
@@ -44,7 +69,54 @@ export function guessKind(path: string): SourceKind {
   if (/(?:^|[-_.])(?:syslog|messages)(?:[-_.]|$)/.test(b)) return 'syslog';
   if (/nginx|apache|httpd/.test(b) && /access/.test(b)) return 'web_access';
   if (/nginx|apache|httpd/.test(b) && /error/.test(b)) return 'web_error';
-  return 'app';
+  return undefined;
+}
+
+/** Kept for callers that only want a kind: the name's, else app. */
+export function guessKind(path: string): SourceKind {
+  return kindFromName(path) ?? 'app';
+}
+
+const SYSLOG_HEAD = /^(?:<\d{1,3}>)?(?:[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})) (?:(\S{1,255}) )?([^\s:[\]]{1,128}|\[[^\s:[\]]{1,128}\])(?:\[\d{1,10}\])?:? /;
+const RFC5424_HEAD = /^<\d{1,3}>1 \S{1,64} \S{1,255} (\S{1,48}) /;
+const ACCESS_HEAD = /^\S{1,255} \S{1,255} \S{1,255} \[\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\] "/;
+const WEB_ERROR_HEAD = /^(?:\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} \[[a-z]{1,8}\]|\[[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})? \d{4}\] \[)/;
+/** Programs that write to auth.log / secure rather than syslog / messages. */
+const AUTH_PROGRAMS = new Set(['sshd', 'sshd-session', 'sshd-auth', 'sudo', 'su', 'login', 'passwd', 'useradd', 'usermod', 'userdel', 'groupadd', 'groupmod', 'groupdel', 'gpasswd', 'chpasswd', 'chage', 'chsh', 'chfn', 'systemd-logind', 'polkitd', 'pkexec', 'cron', 'crond', 'dbus-daemon', 'unix_chkpwd', 'agetty', 'doas']);
+
+/**
+ * The kind the first lines show: syslog lines (auth when most come from authentication programs),
+ * web access or error lines; undefined when no kind has at least half of the lines.
+ */
+export function kindFromContent(sample: readonly string[]): SourceKind | undefined {
+  const lines = sample.filter((l) => l.trim()).slice(0, SNIFF_LINES);
+  if (!lines.length) return undefined;
+  let syslog = 0;
+  let auth = 0;
+  let access = 0;
+  let webError = 0;
+  for (const l of lines) {
+    let prog: string | undefined;
+    const s = SYSLOG_HEAD.exec(l);
+    if (s) prog = s[2];
+    else {
+      const r = RFC5424_HEAD.exec(l);
+      if (r) prog = r[1];
+    }
+    if (prog !== undefined) {
+      syslog++;
+      const p = prog.replace(/^\[|\]$/g, '').toLowerCase();
+      if (AUTH_PROGRAMS.has(p) || l.includes('pam_unix(') || l.includes('pam_sss(')) auth++;
+      continue;
+    }
+    if (ACCESS_HEAD.test(l)) access++;
+    else if (WEB_ERROR_HEAD.test(l)) webError++;
+  }
+  const half = lines.length / 2;
+  if (syslog >= half) return auth * 2 >= syslog ? 'auth' : 'syslog';
+  if (access >= half) return 'web_access';
+  if (webError >= half) return 'web_error';
+  return undefined;
 }
 
 function recordLike(v: unknown): v is Record<string, unknown> {
@@ -66,57 +138,145 @@ function fromRecord(rec: Record<string, unknown>, opts: ReadOptions, receivedAt:
   return normalizeRecord(rec, shape, { receivedAt, ...(collectedAt ? { collectedAt } : {}) }, opts.normalize);
 }
 
-export function readLogFile(path: string, opts: ReadOptions): InputLine[] {
-  const text = readFileSync(path, 'utf8');
-  const receivedAt = opts.receivedAt ?? new Date();
-  const out: InputLine[] = [];
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('[')) {
-    let arr: unknown;
-    try {
-      arr = JSON.parse(trimmed);
-    } catch {
-      arr = undefined;
-    }
-    if (Array.isArray(arr)) {
-      arr.forEach((rec, i) => {
-        const raw = JSON.stringify(rec).slice(0, MAX_LINE);
-        try {
-          if (!recordLike(rec) || !classifyRecord(rec)) throw new Error('not a Fluent Bit record');
-          out.push({ line: i + 1, raw, event: fromRecord(rec, opts, receivedAt) });
-        } catch (err) {
-          out.push({ line: i + 1, raw, error: (err as Error).message });
+/** Raw lines with their byte offsets, read through a fixed buffer. Lines beyond MAX_LINE are cut. */
+function* rawLines(path: string): Generator<{ text: string; offset: number }> {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    let pendingBytes = 0;
+    let overflow = false; // the current line passed MAX_LINE: drop the rest up to its newline
+    let offset = 0; // byte offset of the current line's start
+    for (;;) {
+      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) break;
+      let start = 0;
+      for (;;) {
+        const nl = buf.indexOf(10, start);
+        const end = nl < 0 || nl >= n ? n : nl;
+        const part = end > start ? decoder.write(buf.subarray(start, end)) : '';
+        if (!overflow) {
+          pending += part;
+          if (pending.length > MAX_LINE) {
+            pending = pending.slice(0, MAX_LINE);
+            overflow = true;
+          }
         }
-      });
-      return out;
+        pendingBytes += end - start;
+        if (end === n) break;
+        // a newline: the line is complete
+        pending += decoder.end();
+        yield { text: pending, offset };
+        offset += pendingBytes + 1;
+        pending = '';
+        pendingBytes = 0;
+        overflow = false;
+        start = end + 1;
+        if (start >= n) break;
+      }
+    }
+    pending += decoder.end();
+    if (pending) yield { text: pending.slice(0, MAX_LINE), offset };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The first lines of a file (at most SNIFF_BYTES), for kind detection. */
+function headLines(path: string): string[] {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(SNIFF_BYTES);
+    const n = readSync(fd, buf, 0, SNIFF_BYTES, 0);
+    const text = buf.subarray(0, n).toString('utf8');
+    const lines = text.split('\n');
+    if (n === SNIFF_BYTES && lines.length > 1) lines.pop(); // a cut last line
+    return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function* jsonArrayLines(arr: unknown[], opts: ReadOptions, receivedAt: Date): Generator<InputLine> {
+  for (let i = 0; i < arr.length; i++) {
+    const rec = arr[i];
+    const raw = JSON.stringify(rec).slice(0, MAX_LINE);
+    try {
+      if (!recordLike(rec) || !classifyRecord(rec)) throw new Error('not a Fluent Bit record');
+      yield { line: i + 1, raw, event: fromRecord(rec, opts, receivedAt) };
+    } catch (err) {
+      yield { line: i + 1, raw, error: (err as Error).message };
     }
   }
-  const kind = opts.kind ?? guessKind(path);
-  const host = opts.host ?? hostname();
-  let offset = 0;
-  const lines = text.split('\n');
-  lines.forEach((full, i) => {
-    const lineOffset = offset;
-    offset += Buffer.byteLength(full, 'utf8') + 1;
-    const line = (full.endsWith('\r') ? full.slice(0, -1) : full).slice(0, MAX_LINE);
-    if (!line.trim()) return;
+}
+
+/** Opens a log file for streaming: decides its kind now, reads its lines when asked. */
+export function openLogFile(path: string, opts: ReadOptions): LogFileInput {
+  const receivedAt = opts.receivedAt ?? new Date();
+  const head = headLines(path);
+  const first = head.find((l) => l.trim())?.trimStart() ?? '';
+  if (first.startsWith('[')) {
+    const fd = openSync(path, 'r');
+    let size: number;
     try {
-      if (line.startsWith('{')) {
-        let rec: unknown;
-        try {
-          rec = JSON.parse(line);
-        } catch {
-          rec = undefined;
-        }
-        if (recordLike(rec) && isFluentRecord(rec)) {
-          out.push({ line: i + 1, raw: line, event: fromRecord(rec, opts, receivedAt) });
-          return;
-        }
-      }
-      out.push({ line: i + 1, raw: line, event: normalizeRawLine(line, { path, offset: lineOffset, host, kind }, { receivedAt }, opts.normalize) });
-    } catch (err) {
-      out.push({ line: i + 1, raw: line, error: (err as Error).message });
+      size = fstatSync(fd).size;
+    } finally {
+      closeSync(fd);
     }
-  });
-  return out;
+    if (size <= MAX_JSON_ARRAY) {
+      let arr: unknown;
+      try {
+        arr = JSON.parse(readFileSync(path, 'utf8'));
+      } catch {
+        arr = undefined;
+      }
+      if (Array.isArray(arr)) {
+        const records = arr;
+        return { path, kind: 'windows', kindFrom: 'records', lines: () => jsonArrayLines(records, opts, receivedAt) };
+      }
+    }
+  }
+  let kind: SourceKind;
+  let kindFrom: KindSource;
+  if (opts.kind) [kind, kindFrom] = [opts.kind, 'option'];
+  else {
+    const byName = kindFromName(path);
+    const byContent = byName ? undefined : kindFromContent(head);
+    if (byName) [kind, kindFrom] = [byName, 'name'];
+    else if (byContent) [kind, kindFrom] = [byContent, 'content'];
+    else [kind, kindFrom] = ['app', 'default'];
+  }
+  const where = { path, kind, ...(opts.host ? { host: opts.host } : {}) };
+  function* lines(): Generator<InputLine> {
+    let lineNo = 0;
+    for (const { text: full, offset } of rawLines(path)) {
+      lineNo++;
+      const line = full.charCodeAt(full.length - 1) === 13 ? full.slice(0, -1) : full;
+      if (!NON_BLANK.test(line)) continue; // no trim(): it would copy every line
+      try {
+        if (line.startsWith('{')) {
+          let rec: unknown;
+          try {
+            rec = JSON.parse(line);
+          } catch {
+            rec = undefined;
+          }
+          if (recordLike(rec) && isFluentRecord(rec)) {
+            yield { line: lineNo, raw: line, event: fromRecord(rec, opts, receivedAt) };
+            continue;
+          }
+        }
+        yield { line: lineNo, raw: line, event: normalizeRawLine(line, { ...where, offset }, { receivedAt }, opts.normalize) };
+      } catch (err) {
+        yield { line: lineNo, raw: line, error: (err as Error).message };
+      }
+    }
+  }
+  return { path, kind, kindFrom, lines };
+}
+
+/** Every line of a file at once (small files, tests). */
+export function readLogFile(path: string, opts: ReadOptions): InputLine[] {
+  return [...openLogFile(path, opts).lines()];
 }

@@ -29,6 +29,7 @@ function describe(rule: CompiledRule, engine: DetectionEngine) {
       quiet_s: f.quietMs / 1000,
       group_by: f.groupBy,
     },
+    ...(rule.settings ? { settings: rule.settings } : {}),
     matches: stats.matches,
     signals: stats.signals,
     open_groups: engine.groupCountOf(rule),

@@ -10,6 +10,9 @@ export type { AlertSeverity, LogEvent, SourceKind };
 /** Values a rule pulls out of an event; they can be grouped by, counted distinctly, or shown in the alert. */
 export type Extracted = Record<string, string | number | undefined>;
 
+/** A rule's own settings (e.g. the sshd rules' fail2ban `mode`), changed per deployment in `rules.overrides.<id>.settings`. */
+export type RuleSettings = Readonly<Record<string, string | number | boolean>>;
+
 /** Which events a rule looks at. Every listed constraint must hold; the engine indexes rules by them. */
 export interface RuleMatch {
   /** Source kinds (auth, syslog, web_access, web_error, app, windows). Omitted: every kind. */
@@ -93,6 +96,17 @@ export interface RuleDefinition {
   match: RuleMatch;
   /** Pulls values out of a matching event; return null when the event does not qualify after all. */
   extract?: (event: LogEvent) => Extracted | null;
+  /** The rule's settings with their defaults; an override may change their values, not add keys or change types. */
+  settings?: RuleSettings;
+  /** Problems with the effective settings (e.g. a value outside the allowed ones); empty when valid. */
+  checkSettings?: (settings: RuleSettings) => string[];
+  /**
+   * Instead of `extract`, for rules that keep state across events (sshd sessions): called once
+   * each time the rule is loaded with its effective settings and a map shared by the rules loaded
+   * together (so related rules can share one state), returns the extract function. State made
+   * here lives as long as that load, so separate loads (service, test runs) never mix.
+   */
+  setup?: (settings: RuleSettings, shared: Map<string, unknown>) => (event: LogEvent) => Extracted | null;
   fire: FireSpec;
   /** One-line description of a firing group; a default is built from the group and count. */
   summary?: (ctx: AlertContext) => string;
@@ -109,6 +123,27 @@ const ID_RE = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 
 function positiveInt(v: unknown): boolean {
   return typeof v === 'number' && Number.isInteger(v) && v >= 1;
+}
+
+function isSettingValue(v: unknown): boolean {
+  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+}
+
+/**
+ * A rule's effective settings: its defaults with the override's values. Unknown keys, changed
+ * types and values the rule's own check refuses are errors (a typo must not silently keep the default).
+ */
+export function resolveSettings(def: Pick<RuleDefinition, 'id' | 'settings' | 'checkSettings'>, override: Record<string, string | number | boolean> | undefined): { settings: RuleSettings; errors: string[] } {
+  const defaults: RuleSettings = def.settings ?? {};
+  const errors: string[] = [];
+  const settings: Record<string, string | number | boolean> = { ...defaults };
+  for (const [k, v] of Object.entries(override ?? {})) {
+    if (!(k in defaults)) errors.push(`rules.overrides.${def.id}.settings.${k}: the rule has no such setting (it has: ${Object.keys(defaults).join(', ') || 'none'})`);
+    else if (typeof v !== typeof defaults[k]) errors.push(`rules.overrides.${def.id}.settings.${k}: expected a ${typeof defaults[k]}, got ${JSON.stringify(v)}`);
+    else settings[k] = v;
+  }
+  if (!errors.length && def.checkSettings) for (const p of def.checkSettings(settings)) errors.push(`rules.overrides.${def.id}.settings: ${p}`);
+  return { settings, errors };
 }
 
 function stringArray(v: unknown): v is string[] {
@@ -129,6 +164,10 @@ export function validateRuleDefinition(value: unknown): string[] {
   if (r.tags !== undefined && !stringArray(r.tags)) errors.push('tags must be an array of strings');
   if (r.extract !== undefined && typeof r.extract !== 'function') errors.push('extract must be a function');
   if (r.summary !== undefined && typeof r.summary !== 'function') errors.push('summary must be a function');
+  if (r.setup !== undefined && typeof r.setup !== 'function') errors.push('setup must be a function');
+  if (r.setup !== undefined && r.extract !== undefined) errors.push('extract and setup exclude each other (setup returns the extract function)');
+  if (r.checkSettings !== undefined && typeof r.checkSettings !== 'function') errors.push('checkSettings must be a function');
+  if (r.settings !== undefined && !(typeof r.settings === 'object' && r.settings !== null && !Array.isArray(r.settings) && Object.values(r.settings).every(isSettingValue))) errors.push('settings must map names to strings, numbers or booleans');
 
   const m = r.match as Record<string, unknown> | undefined;
   if (typeof m !== 'object' || m === null) errors.push('match is required');

@@ -62,9 +62,15 @@ export async function loadRuleSet(cfg: RulesConfig, opts: RuleSetOptions = {}): 
 
   const defs: LoadedDefinition[] = [];
   for (const f of moduleFiles) defs.push(await importRuleFile(resolveFromRoot(f), PROJECT_ROOT));
-  const all: CompiledRule[] = defs.map(({ def, file }) =>
-    compileDefinition(def, file, { defaultQuietSec: quiet, override: overrides[def.id], ...(opts.global ? { global: opts.global } : {}) }),
-  );
+  // State the rules of this load share (one sshd session table for the three SSH rules).
+  const shared = new Map<string, unknown>();
+  const all: CompiledRule[] = defs.map(({ def, file }) => {
+    try {
+      return compileDefinition(def, file, { defaultQuietSec: quiet, override: overrides[def.id], shared, ...(opts.global ? { global: opts.global } : {}) });
+    } catch (err) {
+      throw new RuleLoadError(`rules: ${(err as Error).message}`);
+    }
+  });
   const sigma = loadSigmaFiles(sigmaFiles.map(resolveFromRoot), { defaultQuietSec: quiet, overrides, ...(opts.global ? { global: opts.global } : {}), root: PROJECT_ROOT });
   all.push(...sigma.rules);
 

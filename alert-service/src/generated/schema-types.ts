@@ -659,6 +659,12 @@ export interface RuleOverride {
    */
   group_by?: string[];
   severity?: AlertSeverity;
+  /**
+   * Rule-specific settings the rule declares with their defaults (e.g. ssh-brute-force: { mode: aggressive }); an unknown key or a value of another type stops start-up.
+   */
+  settings?: {
+    [k: string]: string | number | boolean;
+  };
 }
 /**
  * Hourly anomaly detection: per (host, source) hourly feature buckets scored by an Isolation Forest plus a per-feature robust z-score baseline, and error-template mining.

@@ -11,8 +11,13 @@ import { canonicalIp, cleanText, LIMITS, toUint } from './fields.js';
 
 const HEAD = 2048;
 
-// The user name is the client's to choose and may itself contain " from 10.0.0.1 port 22": the
-// user groups are greedy so the address taken is the LAST one, the one sshd appends.
+// Where the address is, as fail2ban's sshd.conf anchors it: sshd writes "for <user> from <addr>
+// port <n> ssh2" and then, for some methods, ": <auth info>" that the client influences
+// ("ruser XXX from 1.2.3.4"). A one-word user followed by that exact tail is tried first; only
+// when it does not fit (a user name with spaces) the greedy form takes the last " from ", the
+// one sshd appended after whatever the client sent as its user name.
+const SSHD_FAILED_WORD = /^(?:error: )?Failed \S{1,64} for (?:invalid user )?(\S{1,256}) from (\S{1,64}) port (\d{1,5})(?: ssh\d?)?(?:: |$)/;
+const SSHD_ACCEPTED_WORD = /^Accepted \S{1,64} for (\S{1,256}) from (\S{1,64}) port (\d{1,5})(?: ssh\d?)?(?:: |$)/;
 const SSHD_FAILED = /^(?:error: )?Failed (?:password|publickey|none|keyboard-interactive\/pam|hostbased|gssapi-with-mic) for (?:invalid user )?(.{0,256}) from (\S{1,64}) port (\d{1,5})/;
 const SSHD_ACCEPTED = /^Accepted \S{1,64} for (.{1,256}) from (\S{1,64}) port (\d{1,5})/;
 const SSHD_INVALID = /^Invalid user (.{0,256}) from (\S{1,64})(?: port (\d{1,5}))?/;
@@ -71,7 +76,7 @@ function pamPairs(head: string, f: EventFields): void {
 }
 
 function sshd(head: string, f: EventFields): void {
-  let m = SSHD_FAILED.exec(head) ?? SSHD_MAXAUTH.exec(head) ?? SSHD_ACCEPTED.exec(head) ?? SSHD_CLOSED.exec(head);
+  let m = SSHD_FAILED_WORD.exec(head) ?? SSHD_FAILED.exec(head) ?? SSHD_MAXAUTH.exec(head) ?? SSHD_ACCEPTED_WORD.exec(head) ?? SSHD_ACCEPTED.exec(head) ?? SSHD_CLOSED.exec(head);
   if (m) {
     setUser(f, m[1]);
     setPeer(f, m[2], m[3]);

@@ -35,10 +35,18 @@ function exec(re: RegExp, s: string, at: number): RegExpExecArray | null {
   return re.exec(s);
 }
 
+/** "[sshd]: " / "[sshd] ": an ident in brackets with no pid (old BSD syslogds; fail2ban's __daemon_re accepts it). */
+const BRACKET_PROGRAM = /\[([^\s:[\]]{1,128})\]:? /y;
+
 /** program[pid]: from `at`; returns the message start. */
 function readProgram(line: string, at: number, d: Draft): number {
   const p = exec(PROGRAM, line, at);
-  if (!p) return at;
+  if (!p) {
+    const b = line.charCodeAt(at) === 91 /* [ */ ? exec(BRACKET_PROGRAM, line, at) : null;
+    if (!b) return at;
+    d.program = b[1]!;
+    return at + b[0].length;
+  }
   d.program = p[1]!;
   const pid = toUint(p[2]);
   if (pid !== undefined) d.pid = pid;

@@ -8,9 +8,10 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AlertSignal, LogEvent, LogwardConfig, SourceKind } from '../../generated/schema-types.js';
-import { readLogFile } from '../../detect/input.js';
+import { openLogFile, type InputLine } from '../../detect/input.js';
+import { describeCoverage, RuleCoverage, type FileCoverage } from '../../detect/coverage.js';
 import { limitsFrom, loadRuleSet, type RuleSet } from '../../detect/ruleset.js';
-import { runDetection } from '../../detect/run.js';
+import { mergeByTime, runDetectionStream } from '../../detect/run.js';
 import { alertsToCsv, countByRule, groupKey, printable, type AlertReport } from '../../detect/report.js';
 
 export interface AnalyzeOptions {
@@ -31,6 +32,8 @@ export interface AnalyzeResult {
   signals: AlertSignal[];
   written: string[];
   summary: string;
+  /** Per input file: kind (and how it was decided), counts, the rules that apply and matched. */
+  files: FileCoverage[];
 }
 
 const KINDS = ['auth', 'syslog', 'web_access', 'web_error', 'app', 'windows'];
@@ -63,29 +66,37 @@ export async function runAnalyze(config: LogwardConfig, opts: AnalyzeOptions): P
   const global = { ...(opts.window !== undefined ? { window_s: opts.window } : {}), ...(opts.threshold !== undefined ? { threshold: opts.threshold } : {}) };
   checkKind(opts.kind);
   const ruleSet = await selectRules(config, opts.rules, global);
-  const events: LogEvent[] = [];
-  const inputs: AlertReport['inputs'] = [];
-  for (const file of opts.files) {
-    if (!existsSync(file)) throw new Error(`log file ${file} does not exist`);
-    const lines = readLogFile(file, {
-      normalize: config.normalize,
-      ...(opts.kind ? { kind: opts.kind } : {}),
-      ...(opts.host ? { host: opts.host } : {}),
-      ...(opts.receivedAt ? { receivedAt: opts.receivedAt } : {}),
-    });
-    let parsed = 0;
-    for (const l of lines) if (l.event) {
-      events.push(l.event);
-      parsed++;
+  for (const file of opts.files) if (!existsSync(file)) throw new Error(`log file ${file} does not exist`);
+  const readOpts = {
+    normalize: config.normalize,
+    ...(opts.kind ? { kind: opts.kind } : {}),
+    ...(opts.host ? { host: opts.host } : {}),
+    ...(opts.receivedAt ? { receivedAt: opts.receivedAt } : {}),
+  };
+  const inputs = opts.files.map((f) => openLogFile(f, readOpts));
+  const coverage = new RuleCoverage(ruleSet.rules);
+  for (const i of inputs) coverage.add(i.path, i.kind, i.kindFrom);
+  // Files streamed and merged by event time; `current` is the file of the event being processed
+  // (the engine handles one event before the next is read), for the per-file match counts.
+  let current = '';
+  function* events(): Generator<LogEvent> {
+    const streams = inputs.map((i) => tagged(i.path, i.lines()));
+    for (const { file, line } of mergeByTime(streams, (x) => (x.line.event ? Date.parse(x.line.event.time) : NaN))) {
+      coverage.line(file, line.event !== undefined);
+      if (!line.event) continue;
+      coverage.event(file, line.event);
+      current = file;
+      yield line.event;
     }
-    inputs.push({ file, lines: lines.length, events: parsed, unparsed: lines.length - parsed });
   }
-  const { signals } = runDetection(events, ruleSet.rules, { limits: limitsFrom(config.rules) });
+  const { signals, metrics } = runDetectionStream(events(), ruleSet.rules, { limits: limitsFrom(config.rules), onMatch: (rule) => coverage.match(current, rule.id) });
+  const files = coverage.report();
   const by_rule = countByRule(signals);
   const written: string[] = [];
   mkdirSync(opts.out, { recursive: true });
+  const reportInputs = files.map((f) => ({ file: f.file, lines: f.lines, events: f.events, unparsed: f.unparsed, kind: f.kind, kind_from: f.kind_from, rules_applied: f.rules_applied, matched: f.matched }));
   if (opts.formats.includes('json')) {
-    const report: AlertReport = { generated_at: new Date().toISOString(), inputs, rules: ruleSet.rules.length, alerts: signals, by_rule };
+    const report: AlertReport = { generated_at: new Date().toISOString(), inputs: reportInputs, rules: ruleSet.rules.length, alerts: signals, by_rule };
     const path = join(opts.out, 'alerts.json');
     writeFileSync(path, JSON.stringify(report, null, 2) + '\n');
     written.push(path);
@@ -95,15 +106,29 @@ export async function runAnalyze(config: LogwardConfig, opts: AnalyzeOptions): P
     writeFileSync(path, alertsToCsv(signals));
     written.push(path);
   }
+  const totalLines = files.reduce((n, i) => n + i.lines, 0);
+  const totalEvents = files.reduce((n, i) => n + i.events, 0);
   const lines = [
-    `analyzed ${inputs.reduce((n, i) => n + i.lines, 0)} lines from ${inputs.length} file(s): ${events.length} events, ${inputs.reduce((n, i) => n + i.unparsed, 0)} unparsed; ${ruleSet.rules.length} rules`,
+    `analyzed ${totalLines} lines from ${files.length} file(s): ${totalEvents} events, ${files.reduce((n, i) => n + i.unparsed, 0)} unparsed; ${ruleSet.rules.length} rules`,
+    ...files.flatMap((f) => describeCoverage(f, printable)),
+    ...lateWarning(metrics.late_dropped_total, config),
     ...ruleSet.skipped.map((s) => `skipped Sigma rule "${s.title}" (${s.file}): ${s.reason}`),
     `${signals.length} alert(s)${signals.length ? ':' : ''}`,
     ...signals.map((s) => `  [${s.severity}] ${s.rule_id} ${printable(groupKey(s.group))} count=${s.count} ${s.first_seen} → ${s.last_seen}`),
     ...(Object.keys(by_rule).length ? ['by rule: ' + Object.entries(by_rule).map(([r, n]) => `${r}=${n}`).join(', ')] : []),
     ...written.map((w) => `wrote ${w}`),
   ];
-  return { exitCode: signals.length ? 1 : 0, signals, written, summary: lines.join('\n') };
+  return { exitCode: signals.length ? 1 : 0, signals, written, summary: lines.join('\n'), files };
+}
+
+function* tagged(file: string, lines: Iterator<InputLine>): Generator<{ file: string; line: InputLine }> {
+  for (let r = lines.next(); !r.done; r = lines.next()) yield { file, line: r.value };
+}
+
+/** Events dropped as too late are no silent loss: say how many and what to do. */
+export function lateWarning(dropped: number, config: LogwardConfig): string[] {
+  if (!dropped) return [];
+  return [`warning: ${dropped} events came more than rules.allowed_lateness_s (${config.rules.allowed_lateness_s ?? 600} s) after newer events of their group and were not counted; sort the file by time or raise rules.allowed_lateness_s`];
 }
 
 export function positiveInt(name: string, v: string | undefined): number | undefined {
@@ -129,8 +154,8 @@ export function register(program: Command, deps: { loadConfig: () => LogwardConf
     .option('--rules <list>', 'comma-separated rule ids and/or rule files (.ts, .yml); default: all configured rules')
     .option('--window <seconds>', 'window length in seconds for every windowed rule')
     .option('--threshold <n>', 'threshold for every windowed rule')
-    .option('--kind <kind>', `source kind of raw lines when the file name does not tell (${KINDS.join(', ')})`)
-    .option('--host <name>', 'host for lines that do not name one (web and app logs)')
+    .option('--kind <kind>', `source kind of raw lines (${KINDS.join(', ')}); default: from the file name, else from its content`)
+    .option('--host <name>', 'host for lines that do not name one (web and app logs; default "unknown")')
     .action(async (files: string[], o: { out: string; format: string; rules?: string; window?: string; threshold?: string; kind?: string; host?: string }) => {
       try {
         const formats = o.format.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);

@@ -7,13 +7,14 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { AlertSignal, LogwardConfig, SourceKind } from '../../generated/schema-types.js';
+import type { AlertSignal, LogEvent, LogwardConfig, SourceKind } from '../../generated/schema-types.js';
 import type { CompiledRule } from '../../detect/compiled.js';
-import { readLogFile } from '../../detect/input.js';
+import { openLogFile, type InputLine } from '../../detect/input.js';
+import { describeCoverage, RuleCoverage } from '../../detect/coverage.js';
 import { limitsFrom } from '../../detect/ruleset.js';
-import { runDetection } from '../../detect/run.js';
+import { runDetectionStream } from '../../detect/run.js';
 import { groupKey, printable } from '../../detect/report.js';
-import { checkKind, exitTwoOnUsageError, positiveInt, selectRules } from './analyze.js';
+import { checkKind, exitTwoOnUsageError, lateWarning, positiveInt, selectRules } from './analyze.js';
 
 export interface TestRuleOptions {
   rule: string;
@@ -39,7 +40,8 @@ export interface RuleTestReport {
 
 export interface TestRuleResult {
   exitCode: 0 | 1 | 2;
-  input: { file: string; lines: number; parsed: number; unparsed: Array<{ line: number; error: string }> };
+  /** `unparsed` lists the first 1000 unparsed lines; kind is how raw lines were read and kind_from how it was decided. */
+  input: { file: string; lines: number; parsed: number; unparsed: Array<{ line: number; error: string }>; kind: string; kind_from: string; rules_applied: string[] };
   rules: RuleTestReport[];
   skipped: Array<{ file: string; title: string; reason: string }>;
   /** Lines no tested rule matched (count, and up to maxLines of them). */
@@ -76,48 +78,84 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
   if (!set.rules.length) throw new Error(`no runnable rule in ${opts.rule}${set.skipped.length ? ` (skipped: ${set.skipped.map((s) => s.reason).join('; ')})` : ''}`);
   if (!existsSync(opts.file)) throw new Error(`log file ${opts.file} does not exist`);
 
-  const lines = readLogFile(opts.file, {
+  const input = openLogFile(opts.file, {
     normalize: config.normalize,
     ...(opts.kind ? { kind: opts.kind } : {}),
     ...(opts.host ? { host: opts.host } : {}),
     ...(opts.receivedAt ? { receivedAt: opts.receivedAt } : {}),
   });
-  const lineOf = new Map<string, { line: number; raw: string }>();
-  const events = [];
-  const unparsed: Array<{ line: number; error: string }> = [];
-  for (const l of lines) {
-    if (l.event) {
-      events.push(l.event);
-      lineOf.set(l.event.id, { line: l.line, raw: l.raw });
-    } else unparsed.push({ line: l.line, error: l.error ?? 'unparsed' });
-  }
-
   const maxLines = opts.maxLines ?? 50;
   const reports = new Map<CompiledRule, RuleTestReport>();
   for (const r of set.rules) reports.set(r, { rule: { id: r.id, title: r.title, severity: r.severity, file: r.file, fire: describeFire(r) }, matched: 0, lines: [], groups: {}, alerts: [] });
-  const matchedIds = new Set<string>();
-  const { signals } = runDetection(events, set.rules, {
+  const coverage = new RuleCoverage(set.rules);
+  coverage.add(opts.file, input.kind, input.kindFrom);
+  const unparsed: Array<{ line: number; error: string }> = [];
+  let unparsedCount = 0;
+  const missed = { count: 0, lines: [] as Array<{ line: number; text: string }> };
+  // The file is streamed: the engine handles each event before the next line is read, so the
+  // line being processed is `current` and only the listed lines are kept (bounded by maxLines).
+  let current: InputLine | undefined;
+  let currentMatched = false;
+  const groupLabels = new Map<string, string>();
+  const finishCurrent = () => {
+    if (current?.event && !currentMatched) {
+      missed.count++;
+      if (missed.lines.length < maxLines) missed.lines.push({ line: current.line, text: current.raw });
+    }
+  };
+  function* events(): Generator<LogEvent> {
+    for (const l of input.lines()) {
+      coverage.line(opts.file, l.event !== undefined);
+      if (!l.event) {
+        unparsedCount++;
+        if (unparsed.length < 1000) unparsed.push({ line: l.line, error: l.error ?? 'unparsed' });
+        continue;
+      }
+      finishCurrent();
+      coverage.event(opts.file, l.event);
+      current = l;
+      currentMatched = false;
+      yield l.event;
+    }
+    finishCurrent();
+    current = undefined;
+  }
+  const { signals, metrics } = runDetectionStream(events(), set.rules, {
     limits: limitsFrom(config.rules),
     onMatch(rule, event, ev) {
-      matchedIds.add(event.id);
+      currentMatched = true;
+      coverage.match(opts.file, rule.id);
       const rep = reports.get(rule)!;
       rep.matched++;
-      const g = groupKey(Object.fromEntries(rule.fire.groupBy.map((k, i) => [k, rule.groupKey(event, ev.values)[i] ?? ''])));
-      rep.groups[g] = (rep.groups[g] ?? 0) + 1;
+      // the group's label is built once per group; up to 10,000 groups are counted
+      const k = `${rule.id}\u0000${rule.key(event, ev.values)}`;
+      let label = groupLabels.get(k);
+      if (label === undefined && groupLabels.size < 10_000) {
+        const values = rule.groupKey(event, ev.values);
+        label = groupKey(Object.fromEntries(rule.fire.groupBy.map((name, i) => [name, values[i] ?? ''])));
+        groupLabels.set(k, label);
+      }
+      if (label !== undefined) rep.groups[label] = (rep.groups[label] ?? 0) + 1;
       if (rep.lines.length < maxLines) {
-        const src = lineOf.get(event.id);
-        rep.lines.push({ line: src?.line ?? 0, time: event.time, extracted: Object.fromEntries(Object.entries(ev.values).filter(([, v]) => v !== undefined)), text: src?.raw ?? event.message });
+        rep.lines.push({ line: current?.line ?? 0, time: event.time, extracted: Object.fromEntries(Object.entries(ev.values).filter(([, v]) => v !== undefined)), text: current?.raw ?? event.message });
       }
     },
   });
   for (const s of signals) [...reports.values()].find((r) => r.rule.id === s.rule_id)?.alerts.push(s);
+  const [cov] = coverage.report();
 
-  const out: string[] = [`input ${opts.file}: ${lines.length} lines, ${events.length} parsed, ${unparsed.length} unparsed`];
+  const out: string[] = [];
+  const [head, ...coverageLines] = describeCoverage(cov!, printable);
+  out.push(`input ${printable(opts.file)}: ${cov!.lines} lines, ${cov!.events} parsed, ${unparsedCount} unparsed;${head!.slice(head!.indexOf(' raw lines read as'))}`, ...coverageLines);
   for (const u of unparsed.slice(0, 5)) out.push(`  line ${u.line} not parsed: ${printable(u.error)}`);
+  out.push(...lateWarning(metrics.late_dropped_total, config));
   for (const s of set.skipped) out.push(`skipped Sigma rule "${s.title}" (${s.file}): ${s.reason}`);
   for (const rep of reports.values()) {
     out.push('', `rule ${rep.rule.id} "${printable(rep.rule.title)}" [${rep.rule.severity}] (${rep.rule.file})`, `  fires on: ${rep.rule.fire}`);
-    out.push(`  matched ${rep.matched} of ${events.length} events`);
+    const settings = set.rules.find((r) => r.id === rep.rule.id)?.settings;
+    if (settings) out.push(`  settings: ${Object.entries(settings).map(([k, v]) => `${k}=${printable(String(v))}`).join(', ')}`);
+    if (!cov!.rules_applied.includes(rep.rule.id)) out.push(`  warning: this rule sees none of the file's events (raw lines read as ${cov!.kind}; it needs ${needs(set.rules.find((r) => r.id === rep.rule.id)!)})`);
+    out.push(`  matched ${rep.matched} of ${cov!.events} events`);
     for (const l of rep.lines) {
       const kv = Object.entries(l.extracted).map(([k, v]) => `${k}=${printable(String(v))}`).join(' ');
       out.push(`  line ${l.line}  ${l.time}  ${kv}`, `      ${printable(clip(l.text, 200))}`);
@@ -128,15 +166,24 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
     out.push(`  alerts: ${rep.alerts.length}`);
     for (const a of rep.alerts) out.push(`    ${printable(groupKey(a.group))} count=${a.count} ${a.first_seen} → ${a.last_seen}: ${printable(a.summary)}`);
   }
-  const missedEvents = events.filter((e) => !matchedIds.has(e.id));
-  const missed = { count: missedEvents.length, lines: missedEvents.slice(0, maxLines).map((e) => ({ line: lineOf.get(e.id)?.line ?? 0, text: lineOf.get(e.id)?.raw ?? e.message })) };
   if (opts.showMissed) {
     out.push('', `lines no rule matched: ${missed.count}`);
     for (const m of missed.lines) out.push(`  line ${m.line}  ${printable(clip(m.text, 200))}`);
   }
   const total = signals.length;
   out.push('', `${total} alert(s) would fire`);
-  return { exitCode: total ? 1 : 0, input: { file: opts.file, lines: lines.length, parsed: events.length, unparsed }, rules: [...reports.values()], skipped: set.skipped, missed, text: out.join('\n') };
+  return { exitCode: total ? 1 : 0, input: { file: opts.file, lines: cov!.lines, parsed: cov!.events, unparsed, kind: cov!.kind, kind_from: cov!.kind_from, rules_applied: cov!.rules_applied }, rules: [...reports.values()], skipped: set.skipped, missed, text: out.join('\n') };
+}
+
+/** What events a rule reads, for the "sees none" warning. */
+function needs(r: CompiledRule): string {
+  const parts = [
+    r.kinds ? `kind ${[...r.kinds].join('/')}` : '',
+    r.programs ? `program ${[...r.programs].join('/')}` : '',
+    r.channels ? `channel ${[...r.channels].join('/')}` : '',
+    r.eventIds ? `EventID ${[...r.eventIds].slice(0, 10).join('/')}` : '',
+  ].filter(Boolean);
+  return parts.join(', ') || 'any event';
 }
 
 export function register(program: Command, deps: { loadConfig: () => LogwardConfig }): void {
@@ -146,8 +193,8 @@ export function register(program: Command, deps: { loadConfig: () => LogwardConf
     .argument('<rule>', 'rule id, or a rule file (.ts module or Sigma .yml)')
     .argument('<logfile>', 'raw log file, Fluent Bit JSON lines, or a JSON array of Fluent Bit records')
     .exitOverride(exitTwoOnUsageError)
-    .option('--kind <kind>', 'source kind of raw lines when the file name does not tell (auth, syslog, web_access, web_error, app, windows)')
-    .option('--host <name>', 'host for lines that do not name one')
+    .option('--kind <kind>', 'source kind of raw lines (auth, syslog, web_access, web_error, app, windows); default: from the file name, else from its content')
+    .option('--host <name>', 'host for lines that do not name one (default "unknown")')
     .option('--window <seconds>', 'override the window length')
     .option('--threshold <n>', 'override the threshold')
     .option('--max-lines <n>', 'matched lines to list per rule', '50')

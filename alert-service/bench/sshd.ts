@@ -1,0 +1,229 @@
+/**
+ * `npm run bench:sshd`: Logward's SSH verdicts side by side with fail2ban-regex (when installed;
+ * skipped with a message otherwise) on
+ *   1. fail2ban's own sample log (test/fixtures/fail2ban-sshd/sshd, normal mode),
+ *   2. a generated 1,000,000-line auth log (bench-out/auth-<N>.log, sshd-gen.ts; `--lines N`,
+ *      `--no-generated` to skip it),
+ *   3. any further files given with `--file <path>` (e.g. LogHub's OpenSSH_2k.log), and
+ *      ../shared/loghub/OpenSSH_2k.log when that exists.
+ * fail2ban-regex runs with --raw (host names sshd logged are kept as written, not resolved: the
+ * bench must not depend on DNS, and Logward groups them as written).
+ * For each: lines/s of `logward test-rule ssh-brute-force` and of fail2ban-regex (wall and CPU,
+ * peak RSS, each in its own process); failure agreement (the share of fail2ban's failures that
+ * Logward counts with the same address, time and sshd pid; failures Logward counts that fail2ban
+ * does not); and the addresses with 10 failures in 5 minutes: Logward's alerts against fail2ban's
+ * bans with maxretry 10, findtime 300 simulated on fail2ban-regex's failures with fail2ban's own
+ * counting (failmanager.py: adjustTime scaling, ban removes the ticket), and against an exact
+ * sliding window over fail2ban's failures.
+ * Figures vary with machine load: run it more than once and give ranges.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateAuthLog } from './sshd-gen.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const OUT = join(ROOT, 'bench-out');
+const args = process.argv.slice(2);
+const argVal = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const LINES = Number(argVal('--lines') ?? 1_000_000);
+const extraFiles = args.flatMap((a, i) => (a === '--file' && args[i + 1] ? [args[i + 1]!] : []));
+
+interface Run {
+  out: string;
+  wallMs: number;
+  cpuMs: number;
+  maxRssMb: number;
+}
+
+/** Runs a command, returns stdout with its wall time, CPU time and peak RSS (GNU time when available). */
+function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+  const gnuTime = existsSync('/usr/bin/time');
+  const statsFile = join(OUT, `time-${process.pid}-${Math.random().toString(36).slice(2)}.txt`);
+  const [c, a] = gnuTime ? ['/usr/bin/time', ['-f', '%e %U %S %M', '-o', statsFile, cmd, ...argv]] : [cmd, argv];
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(c, a as string[], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => chunks.push(d));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = performance.now() - t0;
+      if (code !== 0 && code !== 1) return reject(new Error(`${cmd} exited ${code}: ${err.slice(-2000)}`));
+      let cpuMs = NaN;
+      let maxRssMb = NaN;
+      if (gnuTime && existsSync(statsFile)) {
+        const [, u, s, m] = readFileSync(statsFile, 'utf8').trim().split(/\s+/).map(Number);
+        cpuMs = (u! + s!) * 1000;
+        maxRssMb = m! / 1024;
+      }
+      resolve({ out: Buffer.concat(chunks).toString(), wallMs, cpuMs, maxRssMb });
+    });
+  });
+}
+
+function has(cmd: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Failure {
+  t: number;
+  ip: string;
+  pid: string;
+}
+
+/** fail2ban-regex -o row: "['ip',\tepoch,\t{'mlfid': ' host sshd[pid]: ', ...}]," per failure. */
+function parseRows(text: string): Failure[] {
+  const out: Failure[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\['([^']*)',\s+([\d.]+),\s+\{(.*)\}\],?$/.exec(line);
+    if (!m) continue;
+    const pid = /'mlfid': '[^']*\[(\d+)\]/.exec(m[3]!)?.[1] ?? '';
+    out.push({ ip: m[1]!, t: Math.floor(Number(m[2])), pid });
+  }
+  return out;
+}
+
+function parseVerdicts(text: string): Failure[] {
+  return text.split('\n').filter(Boolean).map((l) => {
+    const [t, ip, pid] = l.split('\t');
+    return { t: Number(t), ip: ip!, pid: pid! };
+  });
+}
+
+const key = (f: Failure) => `${f.t}|${f.ip}|${f.pid}`;
+
+/** Multiset comparison: how many of fail2ban's failures Logward has (same time, address, pid), and Logward's extras. */
+function agreement(f2b: Failure[], ours: Failure[]): { same: number; missing: Failure[]; extra: Failure[] } {
+  const counts = new Map<string, number>();
+  for (const f of ours) counts.set(key(f), (counts.get(key(f)) ?? 0) + 1);
+  let same = 0;
+  const missing: Failure[] = [];
+  for (const f of f2b) {
+    const n = counts.get(key(f)) ?? 0;
+    if (n > 0) {
+      same++;
+      counts.set(key(f), n - 1);
+    } else missing.push(f);
+  }
+  const extra: Failure[] = [];
+  const left = new Map(counts);
+  for (const f of ours) {
+    const n = left.get(key(f)) ?? 0;
+    if (n > 0) {
+      extra.push(f);
+      left.set(key(f), n - 1);
+    }
+  }
+  return { same, missing, extra };
+}
+
+/** Python's round(): half to even. */
+function pyRound(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * fail2ban's ban decision on a failure stream (failmanager.py FailManager.addFailure with
+ * FailTicket.adjustTime, cleanup of tickets older than findtime, toBan removing the ticket).
+ */
+function fail2banBans(failures: Failure[], maxretry = 10, findtime = 300): Set<string> {
+  const tickets = new Map<string, { retry: number; first: number; last: number }>();
+  const banned = new Set<string>();
+  for (const f of [...failures].sort((a, b) => a.t - b.t)) {
+    for (const [ip, tk] of tickets) if (tk.last <= f.t - findtime) tickets.delete(ip);
+    let tk = tickets.get(f.ip);
+    if (!tk) {
+      tk = { retry: 1, first: f.t, last: f.t };
+      tickets.set(f.ip, tk);
+    } else {
+      if (f.t > tk.last) {
+        if (tk.first < f.t - findtime) {
+          tk.retry = pyRound((tk.retry / (f.t - tk.first)) * findtime);
+          tk.first = f.t - findtime;
+        }
+        tk.last = f.t;
+      }
+      tk.retry += 1;
+    }
+    if (tk.retry >= maxretry) {
+      banned.add(f.ip);
+      tickets.delete(f.ip);
+    }
+  }
+  return banned;
+}
+
+/** Addresses with `n` failures within any `windowS` span (what ssh-brute-force computes). */
+function slidingWindow(failures: Failure[], n = 10, windowS = 300): Set<string> {
+  const by = new Map<string, number[]>();
+  for (const f of failures) (by.get(f.ip) ?? by.set(f.ip, []).get(f.ip)!).push(f.t);
+  const out = new Set<string>();
+  for (const [ip, ts] of by) {
+    ts.sort((a, b) => a - b);
+    for (let i = n - 1; i < ts.length; i++) if (ts[i]! - ts[i - n + 1]! < windowS) {
+      out.add(ip);
+      break;
+    }
+  }
+  return out;
+}
+
+const diff = (a: Set<string>, b: Set<string>) => [...a].filter((x) => !b.has(x));
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function bench(label: string, file: string, fail2ban: boolean): Promise<void> {
+  const lines = Number(execFileSync('wc', ['-l', file]).toString().trim().split(/\s+/)[0]);
+  console.log(`\n== ${label}: ${file} (${fmt(lines)} lines, ${(statSync(file).size / 1e6).toFixed(1)} MB)`);
+  const node = process.execPath;
+  const child = join(ROOT, 'alert-service', 'bench', 'sshd-child.ts');
+  const cli = await run(node, ['--import', 'tsx', child, 'cli', file]);
+  const c = JSON.parse(cli.out) as { lines: number; matched: number; wallMs: number; cpuMs: number; maxRssMb: number; ips: string[] };
+  console.log(`logward test-rule ssh-brute-force: ${fmt((c.lines / c.wallMs) * 1000)} lines/s wall (${(c.wallMs / 1000).toFixed(1)} s in-process, ${(cli.wallMs / 1000).toFixed(1)} s with start-up), CPU ${(((cli.cpuMs || c.cpuMs) * 1e6) / c.lines / 1e3).toFixed(1)} µs/line, peak RSS ${(cli.maxRssMb || c.maxRssMb).toFixed(0)} MB; ${fmt(c.matched)} failures, alerts for ${c.ips.length} addresses`);
+  const vfile = join(OUT, `verdicts-${label.replace(/\W+/g, '-')}.tsv`);
+  await run(node, ['--import', 'tsx', child, 'verdicts', file, vfile]);
+  const ours = parseVerdicts(readFileSync(vfile, 'utf8'));
+  if (!fail2ban) return;
+  const f2 = await run('fail2ban-regex', ['-r', '-o', 'row', '--print-no-missed', '--print-no-ignored', file, '/etc/fail2ban/filter.d/sshd.conf'], { ...process.env, TZ: 'UTC' });
+  const f2b = parseRows(f2.out);
+  console.log(`fail2ban-regex -r (sshd.conf, normal): ${fmt((lines / f2.wallMs) * 1000)} lines/s wall (${(f2.wallMs / 1000).toFixed(1)} s), CPU ${((f2.cpuMs * 1e3) / lines).toFixed(1)} µs/line, peak RSS ${f2.maxRssMb.toFixed(0)} MB; ${fmt(f2b.length)} failures`);
+  console.log(`speed ratio: ${((c.lines / c.wallMs) / (lines / f2.wallMs)).toFixed(1)}× wall (in-process), ${(f2.cpuMs / (cli.cpuMs || c.cpuMs)).toFixed(1)}× CPU (whole process)`);
+  const a = agreement(f2b, ours);
+  console.log(`failure agreement: ${fmt(a.same)} of fail2ban's ${fmt(f2b.length)} with the same time, address and pid (${((100 * a.same) / Math.max(1, f2b.length)).toFixed(2)} %); ${fmt(a.extra.length)} Logward failures fail2ban does not report`);
+  for (const m of a.missing.slice(0, 5)) console.log(`  fail2ban only: ${new Date(m.t * 1000).toISOString()} ${m.ip} pid ${m.pid}`);
+  for (const m of a.extra.slice(0, 5)) console.log(`  Logward only:  ${new Date(m.t * 1000).toISOString()} ${m.ip} pid ${m.pid}`);
+  const alerts = new Set(c.ips);
+  const bans = fail2banBans(f2b);
+  const sliding = slidingWindow(f2b);
+  console.log(`10 in 5 min: Logward alerts ${alerts.size} addresses; fail2ban bans (maxretry 10, findtime 300, its counting) ${bans.size}; exact sliding window over fail2ban's failures ${sliding.size}`);
+  console.log(`  vs fail2ban bans: ${diff(alerts, bans).length} only Logward, ${diff(bans, alerts).length} only fail2ban${diff(alerts, bans).length + diff(bans, alerts).length ? ` (${[...diff(alerts, bans).map((x) => '+' + x), ...diff(bans, alerts).map((x) => '-' + x)].slice(0, 8).join(' ')})` : ': equal'}`);
+  console.log(`  vs sliding window on fail2ban's failures: ${diff(alerts, sliding).length} only Logward, ${diff(sliding, alerts).length} only fail2ban's failures${diff(alerts, sliding).length + diff(sliding, alerts).length ? '' : ': equal'}`);
+}
+
+mkdirSync(OUT, { recursive: true });
+const fail2ban = has('fail2ban-regex') && existsSync('/etc/fail2ban/filter.d/sshd.conf');
+if (!fail2ban) console.log('fail2ban-regex or /etc/fail2ban/filter.d/sshd.conf not found: measuring Logward alone (install fail2ban to compare)');
+await bench('fail2ban sample log', join(ROOT, 'test', 'fixtures', 'fail2ban-sshd', 'sshd'), fail2ban);
+const gen = join(OUT, `auth-${LINES}.log`);
+if (!args.includes('--no-generated')) {
+  if (!existsSync(gen)) {
+    const s = await generateAuthLog(gen, LINES);
+    console.log(`\ngenerated ${gen}: ${fmt(s.lines)} lines, ${fmt(s.sessions)} sshd sessions, ${fmt(s.attackers)} client addresses`);
+  }
+  await bench('generated auth log', gen, fail2ban);
+}
+const shared = join(ROOT, '..', 'shared', 'loghub', 'OpenSSH_2k.log');
+if (existsSync(shared)) extraFiles.push(shared);
+else console.log(`\n(${shared} not present: give public logs with --file <path>)`);
+for (const f of extraFiles) await bench('given file', f, fail2ban);

@@ -1,0 +1,96 @@
+/**
+ * Which rules apply to the events of each input file, for the offline tools: a run that reads a
+ * file no rule looks at must say so rather than report "0 alerts" as if the file were clean.
+ * A rule applies when the engine would hand it one of the file's events (kind, program,
+ * EventID and channel, through the same RuleIndex the engine uses). Computed once per distinct
+ * (kind, program, EventID, channel) of a file, so the cost does not grow with the file.
+ */
+import type { LogEvent, SourceKind } from '../generated/schema-types.js';
+import type { CompiledRule } from './compiled.js';
+import { RuleIndex } from './rule-index.js';
+
+/** Distinct event shapes remembered per file (programs are attacker-influenced: bound them). */
+const MAX_SHAPES = 2000;
+
+export interface FileCoverage {
+  file: string;
+  kind: SourceKind;
+  kind_from: string;
+  lines: number;
+  events: number;
+  unparsed: number;
+  /** Ids of the rules that see at least one of the file's events. */
+  rules_applied: string[];
+  /** Matches per rule id. */
+  matched: Record<string, number>;
+  /** The most frequent programs of the file's events (what a reader checks when no rule applies). */
+  programs: Array<{ program: string; events: number }>;
+  /** More distinct event shapes than were checked (rules_applied may miss some). */
+  shapes_truncated?: boolean;
+}
+
+export class RuleCoverage {
+  private readonly index: RuleIndex;
+  private readonly files = new Map<string, { cov: FileCoverage; shapes: Set<string>; applied: Set<string>; programs: Map<string, number> }>();
+
+  constructor(private readonly rules: readonly CompiledRule[]) {
+    this.index = new RuleIndex(rules);
+  }
+
+  add(file: string, kind: SourceKind, kindFrom: string): void {
+    this.files.set(file, { cov: { file, kind, kind_from: kindFrom, lines: 0, events: 0, unparsed: 0, rules_applied: [], matched: {}, programs: [] }, shapes: new Set(), applied: new Set(), programs: new Map() });
+  }
+
+  line(file: string, parsed: boolean): void {
+    const f = this.files.get(file)!;
+    f.cov.lines++;
+    if (!parsed) f.cov.unparsed++;
+  }
+
+  event(file: string, e: LogEvent): void {
+    const f = this.files.get(file)!;
+    f.cov.events++;
+    const program = e.program?.toLowerCase();
+    const channel = e.source.channel?.toLowerCase();
+    const pkey = program ?? '(none)';
+    if (f.programs.has(pkey) || f.programs.size < MAX_SHAPES) f.programs.set(pkey, (f.programs.get(pkey) ?? 0) + 1);
+    const shape = `${e.source.kind}\u0000${program ?? ''}\u0000${e.fields.event_id ?? ''}\u0000${channel ?? ''}`;
+    if (f.shapes.has(shape)) return;
+    if (f.shapes.size >= MAX_SHAPES) {
+      f.cov.shapes_truncated = true;
+      return;
+    }
+    f.shapes.add(shape);
+    for (const r of this.index.candidates(e, program)) if (this.index.passes(r, e, program, channel)) f.applied.add(r.id);
+  }
+
+  match(file: string, ruleId: string): void {
+    const m = this.files.get(file)!.cov.matched;
+    m[ruleId] = (m[ruleId] ?? 0) + 1;
+  }
+
+  report(): FileCoverage[] {
+    const order = new Map(this.rules.map((r, i) => [r.id, i]));
+    return [...this.files.values()].map(({ cov, applied, programs }) => ({
+      ...cov,
+      rules_applied: [...applied].sort((a, b) => order.get(a)! - order.get(b)!),
+      programs: [...programs].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([program, events]) => ({ program, events })),
+    }));
+  }
+}
+
+/** Report lines for one file: its kind and where it came from, the rules that apply and matched, a warning when none applies. */
+export function describeCoverage(c: FileCoverage, printable: (s: string) => string): string[] {
+  const from = { option: '--kind', name: 'file name', content: 'content', default: 'nothing recognized, default', records: 'Fluent Bit records' }[c.kind_from] ?? c.kind_from;
+  const out = [`file ${printable(c.file)}: ${c.lines} lines, ${c.events} events, ${c.unparsed} unparsed; raw lines read as ${c.kind} (${from})`];
+  const matched = Object.entries(c.matched).map(([r, n]) => `${r}=${n}`).join(', ');
+  if (c.rules_applied.length) {
+    out.push(`  rules that apply: ${c.rules_applied.join(', ')}`);
+    out.push(`  matches: ${matched || 'none'}`);
+  } else if (c.events) {
+    const progs = c.programs.map((p) => `${printable(p.program)} (${p.events})`).join(', ');
+    out.push(`  warning: no rule applies to the ${c.events} events of this file (programs: ${progs || 'none'}); if it is an auth, syslog or web log, give --kind`);
+  } else out.push('  warning: no events read from this file');
+  if (c.shapes_truncated) out.push(`  (more than ${MAX_SHAPES} distinct programs/event ids: rules that apply counted over the first ${MAX_SHAPES})`);
+  return out;
+}

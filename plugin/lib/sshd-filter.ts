@@ -1,0 +1,273 @@
+/**
+ * fail2ban's `filter.d/sshd.conf` (fail2ban 1.0.2, Debian 1.0.2-2) failregex list, line for line,
+ * as JavaScript regexes over an sshd message (the syslog header already parsed off). Which lines
+ * are failures, which only carry a session's address (F-NOFAIL), which end a session
+ * (F-MLFFORGET) or mark it successful (F-MLFGAINED): the session merge is in sshd-session.ts.
+ *
+ * The order of the list is the filter's order: the first regex that matches decides, as in the
+ * fail2ban server (a jail does not check all regexes). Differences from Python's `re`, all
+ * deliberate:
+ * - The conditional groups of the "Failed ..." regexes (`(?(cond_user)...)`) are spelled out as
+ *   the two branches Python tries in turn (first the `\S+` user followed by ": ", then the
+ *   catch-all user with no " from " after the address).
+ * - `\w`, `\s`, `\d` are ASCII here (Python's are Unicode): a host name in non-ASCII letters is
+ *   not an address fail2ban could ban either.
+ * - Messages are cut to 2 KB first (sshd's own log buffer is 1 KB), which bounds the
+ *   backtracking of the catch-all user groups: every pattern is anchored with `^` and has no
+ *   nested quantifier, so the worst line costs O(n²) steps on n ≤ 2048.
+ */
+import { bounded } from './text.js';
+
+export type SshdMode = 'normal' | 'ddos' | 'extra' | 'aggressive';
+export const SSHD_MODES: readonly SshdMode[] = ['normal', 'ddos', 'extra', 'aggressive'];
+
+/** One line's match: the regex's tags and captures. */
+export interface SshdLineMatch {
+  /** Index into the mode's regex list (for reports). */
+  regex: number;
+  /** Short name of the regex (for reports and tests). */
+  name: string;
+  /** F-NOFAIL: the line identifies the session (address, user) but is no failure on its own. */
+  nofail: boolean;
+  /** F-MLFFORGET: the session ends with this line. */
+  forget: boolean;
+  /** F-MLFGAINED: the session authenticated (Accepted ...). */
+  gained: boolean;
+  ip4?: string;
+  ip6?: string;
+  dns?: string;
+  /** F-USER, or F-ALT_USER (PAM ruser) when F-USER is empty. */
+  user?: string;
+  /** "Accepted" lines (for the success rule). */
+  accepted?: boolean;
+  /** The authentication method of Failed/Accepted lines. */
+  method?: string;
+}
+
+interface Entry {
+  name: string;
+  /** Literal prefixes the content must start with for `re` to be tried (cheap dispatch). */
+  starts: readonly string[];
+  re: RegExp;
+  nofail?: boolean;
+  forget?: boolean;
+  gained?: boolean;
+  /** NOFAIL when the captured method is publickey (cmnfailed-nofail). */
+  nofailPublickey?: boolean;
+  /** A substring the regex cannot match without (checked first: most lines are not failures). */
+  needs?: string;
+  /** Used instead of `re.exec` where the regex alone would rescan the line per candidate (see TAIL_NO_FROM). */
+  exec?: (content: string) => Record<string, string | undefined> | null;
+}
+
+const IP4 = String.raw`(?:\d{1,3}\.){3}\d{1,3}`;
+const IP6 = String.raw`(?:[0-9a-fA-F]{1,4}::?|::){1,7}(?:[0-9a-fA-F]{1,4}|(?<=:):)`;
+/** fail2ban's <HOST> with usedns=yes: an address (IPv4, IPv4-mapped, IPv6, optionally bracketed) or a host name. */
+const HOST = String.raw`(?:\[?(?:(?:::f{4,6}:)?(?<ip4>${IP4})|(?<ip6>${IP6}))\]?|(?<dns>[\w\-.^_]*\w))`;
+const SUFF = String.raw`(?: (?:port \d+|on \S+|\[preauth\])){0,3}\s*`;
+const ON_PORT_OPT = String.raw`(?: (?:port \d+|on \S+)){0,2}`;
+const AUTHNG_USER = String.raw`(?: (?:invalid|authenticating) user (?<user>\S+|.*?))?`;
+const ALG_MATCH = String.raw`(?:(?:\w+ (?!found\b)){0,2}\w+)`;
+/** What may follow the address when the user was the catch-all: nothing holding " from ". */
+const NO_FROM_TO_END = String.raw`(?:(?! from ).)*$`;
+
+/**
+ * The "Failed ..." regexes whose user is a catch-all must be followed by an address and then no
+ * " from " up to the end. Run as one regex, the engine retries the tail at every " from " of the
+ * line and rescans the rest each time (quadratic on a crafted 2 KB line). The same answer comes
+ * from trying the tail only where it can succeed: for the lazy user `(?:(?! from ).)*?` that is
+ * the first " from " after the user's start; for the greedy `[^:]+` the last ones (right to left)
+ * — the tail (address, up to two "port N"/"on X", "sshN") spans at most 6 words, so a " from "
+ * more than 8 occurrences from the end always has another after the tail.
+ */
+const TAIL_NO_FROM = new RegExp(String.raw` from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`, 'y');
+const PUB_INVALID_HEAD = /^Failed publickey for invalid user /;
+const FAILED_INVALID_HEAD = /^Failed (?<method>\S+) for invalid user /;
+const FAILED_HEAD = /^Failed (?<method>\S+) for /;
+
+function tailAt(content: string, at: number): RegExpExecArray | null {
+  TAIL_NO_FROM.lastIndex = at;
+  return TAIL_NO_FROM.exec(content);
+}
+
+function lazyUser(content: string, head: RegExp): Record<string, string | undefined> | null {
+  const h = head.exec(content);
+  if (!h) return null;
+  const start = h[0].length;
+  const at = content.indexOf(' from ', start);
+  if (at < 0) return null;
+  const m = tailAt(content, at);
+  return m ? { ...h.groups, ...m.groups, user: content.slice(start, at) } : null;
+}
+
+function greedyUser(content: string): Record<string, string | undefined> | null {
+  const h = FAILED_HEAD.exec(content);
+  if (!h) return null;
+  const start = h[0].length;
+  const colon = content.indexOf(':', start);
+  let at = content.length;
+  for (let tries = 0; tries < 8; tries++) {
+    at = content.lastIndexOf(' from ', at - 1);
+    if (at < start + 1) return null; // [^:]+ needs one character at least
+    if (colon >= 0 && colon < at) continue; // the user would hold a ':'
+    const m = tailAt(content, at);
+    if (m) return { ...h.groups, ...m.groups, user: content.slice(start, at) };
+  }
+  return null;
+}
+
+const e = (name: string, starts: readonly string[], src: string, flags: Omit<Entry, 'name' | 'starts' | 're'> = {}): Entry => ({ name, starts, re: new RegExp(src), ...flags });
+
+// cmnfailre, in sshd.conf's order. <mdre-<mode>-other> and the Accepted line follow below.
+const CMN_HEAD: readonly Entry[] = [
+  e('auth-failure', ['authentication ', 'Authentication '], String.raw`^[aA]uthentication (?:failure|error|failed) for (?<user>.*) from ${HOST}(?: via \S+)?${SUFF}$`),
+  e('user-not-known', ['User not known '], String.raw`^User not known to the underlying authentication module for (?<user>.*) from ${HOST}${SUFF}$`),
+  // cmnfailre-failed-pub-nofail = cmnfailre-failed-pub-invalid: publickey for an invalid user is a failure
+  e('failed-publickey-invalid', ['Failed publickey for invalid user '], String.raw`^Failed publickey for invalid user (?<user>\S+) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?: `, { needs: ': ' }),
+  e('failed-publickey-invalid', ['Failed publickey for invalid user '], String.raw`^Failed publickey for invalid user (?<user>(?:(?! from ).)*?) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`, { exec: (c) => lazyUser(c, PUB_INVALID_HEAD) }),
+  // ^Failed <cmnfailed> for (?P<cond_inv>invalid user )?<F-USER>(?P<cond_user>\S+)|(?(cond_inv)(?:(?! from ).)*?|[^:]+)</F-USER> from <HOST>...
+  e('failed', ['Failed '], String.raw`^Failed (?<method>\S+) for invalid user (?<user>\S+) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?: `, { nofailPublickey: true, needs: ': ' }),
+  e('failed', ['Failed '], String.raw`^Failed (?<method>\S+) for invalid user (?<user>(?:(?! from ).)*?) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`, { nofailPublickey: true, exec: (c) => lazyUser(c, FAILED_INVALID_HEAD) }),
+  e('failed', ['Failed '], String.raw`^Failed (?<method>\S+) for (?<user>\S+) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?: `, { nofailPublickey: true, needs: ': ' }),
+  e('failed', ['Failed '], String.raw`^Failed (?<method>\S+) for (?<user>[^:]+) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`, { nofailPublickey: true, exec: greedyUser }),
+  e('root-login-refused', ['ROOT LOGIN REFUSED FROM '], String.raw`^(?<user>ROOT) LOGIN REFUSED FROM ${HOST}`),
+  e('invalid-user', ['Invalid user ', 'invalid user ', 'Illegal user ', 'illegal user '], String.raw`^[iI](?:llegal|nvalid) user (?<user>.*?) from ${HOST}${SUFF}$`),
+  e('user-not-allowed', ['User '], String.raw`^User (?<user>\S+|.*?) from ${HOST} not allowed because (?:not listed in AllowUsers|listed in DenyUsers|not in any group)${SUFF}$`, { needs: ' not allowed because ' }),
+  e('refused-connect', ['refused connect from '], String.raw`^refused connect from \S+ \(${HOST}\)`),
+  e('disconnect-auth-fail', ['Received disconnect from '], String.raw`^Received disconnect from ${HOST}${ON_PORT_OPT}:\s*3: .*: Auth fail${SUFF}$`, { forget: true, needs: 'Auth fail' }),
+  e('user-not-allowed', ['User '], String.raw`^User (?<user>\S+|.*?) from ${HOST} not allowed because (?:a group is listed in DenyGroups|none of user's groups are listed in AllowGroups)${SUFF}$`, { needs: ' not allowed because ' }),
+  e('pam-auth-failure', ['pam_'], String.raw`^pam_[a-z]+\(sshd:auth\):\s+authentication failure;(?:\s+(?:(?:logname|e?uid|tty)=\S*)){0,4}\s+ruser=(?<altuser>\S*)\s+rhost=${HOST}(?:\s+user=(?<user>\S*))?${SUFF}$`, { nofail: true }),
+  e('max-auth-attempts', ['maximum authentication attempts exceeded for '], String.raw`^maximum authentication attempts exceeded for (?<user>.*) from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${SUFF}$`),
+  e('account-locked', ['User '], String.raw`^User (?<user>\S+|.*?) not allowed because account is locked`, { needs: ' not allowed because account is locked' }),
+  e('change-of-username', ['Disconnecting'], String.raw`^Disconnecting(?: from)?(?: (?:invalid|authenticating)) user (?<user>\S+) ${HOST}${ON_PORT_OPT}:\s*Change of username or service not allowed:\s*.*\[preauth\]\s*$`, { forget: true, needs: 'Change of username or service not allowed' }),
+  e('too-many-failures', ['Disconnecting: Too many authentication failures'], String.raw`^Disconnecting: Too many authentication failures(?: for (?<user>\S+|.*?))?${SUFF}$`),
+  e('disconnect-11', ['Received disconnect from '], String.raw`^Received disconnect from ${HOST}${ON_PORT_OPT}:\s*11:`, { nofail: true, forget: true, needs: '11:' }),
+];
+
+const CLOSED = ['Connection closed ', 'Connection reset ', 'Disconnected '];
+const OTHER: Record<SshdMode, readonly Entry[]> = {
+  // mdre-normal-other: a close identifies the session's address (nofail), ends it
+  normal: [e('closed', CLOSED, String.raw`^(?:Connection (?:closed|reset)|Disconnected) (?:by|from)${AUTHNG_USER} ${HOST}(?:${SUFF}|\s*)$`, { nofail: true, forget: true })],
+  // mdre-ddos-other: a close in the preauth phase is a failure
+  ddos: [
+    e('closed-preauth', CLOSED, String.raw`^(?:Connection (?:closed|reset)|Disconnected) (?:by|from)${AUTHNG_USER} ${HOST}${ON_PORT_OPT}\s+\[preauth\]\s*$`, { forget: true }),
+    e('closed', CLOSED, String.raw`^(?:Connection (?:closed|reset)|Disconnected) (?:by|from)${AUTHNG_USER} ${HOST}(?:${ON_PORT_OPT}|\s*)$`, { nofail: true, forget: true }),
+  ],
+  // mdre-extra-other
+  extra: [e('disconnected-user-preauth', ['Disconnected'], String.raw`^Disconnected(?: from)?(?: (?:invalid|authenticating)) user (?<user>\S+|.*?) ${HOST}${ON_PORT_OPT} \[preauth\]\s*$`, { forget: true })],
+  aggressive: [],
+};
+OTHER.aggressive = OTHER.ddos;
+
+const ACCEPTED = e('accepted', ['Accepted '], String.raw`^Accepted (?<method>\w+) for (?<user>\S+) from ${HOST}(?:\s|$)`, { forget: true, gained: true });
+
+const MDRE_DDOS: readonly Entry[] = [
+  e('no-identification', ['Did not receive identification string from '], String.raw`^Did not receive identification string from ${HOST}`),
+  e('kex-identification', ['kex_exchange_identification: '], String.raw`^kex_exchange_identification: (?:read: )?(?:[Cc]lient sent invalid protocol identifier|[Cc]onnection (?:closed by remote host|reset by peer))`),
+  e('bad-protocol-version', ['Bad protocol version identification '], String.raw`^Bad protocol version identification '.*' from ${HOST}`),
+  e('ssh-server-ltype', ['SSH: Server;Ltype: '], String.raw`^SSH: Server;Ltype: (?:Authname|Version|Kex);Remote: ${HOST}-\d+;[A-Z]\w+:`, { nofail: true }),
+  e('read-socket-reset', ['Read from socket failed: '], String.raw`^Read from socket failed: Connection reset by peer`, { forget: true }),
+  e('banner-invalid-format', ['banner exchange: '], String.raw`^banner exchange: Connection from ${HOST}${ON_PORT_OPT}: invalid format`, { needs: ': invalid format' }),
+];
+const MDRE_EXTRA: readonly Entry[] = [
+  e('disconnect-14', ['Received disconnect from '], String.raw`^Received disconnect from ${HOST}${ON_PORT_OPT}:\s*14: No(?: supported)? authentication methods available`, { forget: true, needs: '14: No' }),
+  e('unable-to-negotiate', ['Unable to negotiate with '], String.raw`^Unable to negotiate with ${HOST}${ON_PORT_OPT}: no matching ${ALG_MATCH} found.`),
+  e('unable-to-negotiate-a', ['Unable to negotiate a '], String.raw`^Unable to negotiate a ${ALG_MATCH}`),
+  e('no-matching-found', ['no matching '], String.raw`^no matching ${ALG_MATCH} found:`),
+];
+const MDRE: Record<SshdMode, readonly Entry[]> = { normal: [], ddos: MDRE_DDOS, extra: MDRE_EXTRA, aggressive: [...MDRE_DDOS, ...MDRE_EXTRA] };
+const FOOTER = e('connection-from', ['Connection from '], String.raw`^Connection from ${HOST}`, { nofail: true });
+
+const LISTS = new Map<SshdMode, readonly Entry[]>(SSHD_MODES.map((m) => [m, [...CMN_HEAD, ...OTHER[m], ACCEPTED, ...MDRE[m], FOOTER]]));
+
+/** Per mode, the entries by the first character their prefixes start with (in list order): a line only tries the few that can match. */
+const BY_FIRST_CHAR = new Map<SshdMode, Map<number, ReadonlyArray<{ index: number; entry: Entry }>>>(
+  [...LISTS].map(([mode, list]) => {
+    const by = new Map<number, Array<{ index: number; entry: Entry }>>();
+    list.forEach((entry, index) => {
+      for (const c of new Set(entry.starts.map((s) => s.charCodeAt(0)))) (by.get(c) ?? by.set(c, []).get(c)!).push({ index, entry });
+    });
+    return [mode, by];
+  }),
+);
+
+// V8 compiles a regex on its first use (milliseconds for the address patterns): do it at load,
+// so the first attacker line is not the one that pays for it.
+for (const list of LISTS.values()) for (const entry of list) entry.re.exec('Failed x for y from 192.0.2.1 port 1 ssh2');
+TAIL_NO_FROM.lastIndex = 0;
+TAIL_NO_FROM.exec(' from 192.0.2.1 port 1 ssh2');
+
+/** `[ID 800047 auth.info] ` (Solaris/illumos syslog message id): part of fail2ban's prefix, not the content. */
+const SOLARIS_ID = /^\[ID \d{1,12} [^\s\]]{1,64}\]\s+/;
+/**
+ * `kernel: [  970.699396] ` after the ident: fail2ban's journal prefix (lt_short/lt_journal)
+ * allows it there. Its file prefix only allows it before the ident, so stripping it for every
+ * message accepts a little more than fail2ban reading a file would (such lines are not seen in
+ * practice; journald delivers them).
+ */
+const KERNEL_PREFIX = /^kernel:\s?\[ {0,16}\d{1,12}\.\d{1,12}\]:?\s+/;
+
+/**
+ * The part of an sshd message the failregexes read: fail2ban's prefregex drops the Solaris
+ * message id and an optional "error: " / "fatal: " (then "PAM: ") before the content.
+ */
+export function sshdContent(message: string): string {
+  let m = bounded(message);
+  if (m.startsWith('kernel:')) {
+    const k = KERNEL_PREFIX.exec(m);
+    if (k) m = m.slice(k[0].length);
+  }
+  if (m.charCodeAt(0) === 91 /* [ */) {
+    const id = SOLARIS_ID.exec(m);
+    if (id) m = m.slice(id[0].length);
+  }
+  if (m.startsWith('error: ') || m.startsWith('fatal: ')) {
+    m = m.slice(7);
+    if (m.startsWith('PAM: ')) m = m.slice(5);
+  }
+  return m;
+}
+
+/** The first failregex of `mode` matching an sshd message, or null (a line fail2ban ignores). */
+export function matchSshdLine(message: string, mode: SshdMode = 'normal'): SshdLineMatch | null {
+  const content = sshdContent(message);
+  if (!content) return null;
+  const list = BY_FIRST_CHAR.get(mode)!.get(content.charCodeAt(0));
+  if (!list) return null;
+  for (let k = 0; k < list.length; k++) {
+    const { index: i, entry } = list[k]!;
+    if (entry.needs !== undefined && !content.includes(entry.needs)) continue;
+    let starts = false;
+    for (const s of entry.starts) if (content.startsWith(s)) { starts = true; break; }
+    if (!starts) continue;
+    let g: Record<string, string | undefined> | null;
+    if (entry.exec) g = entry.exec(content);
+    else {
+      const m = entry.re.exec(content);
+      g = m ? (m.groups ?? {}) : null;
+    }
+    if (!g) continue;
+    const out: SshdLineMatch = {
+      regex: i,
+      name: entry.name,
+      nofail: entry.nofail === true || (entry.nofailPublickey === true && g.method === 'publickey'),
+      forget: entry.forget === true,
+      gained: entry.gained === true,
+    };
+    if (g.ip4) out.ip4 = g.ip4;
+    else if (g.ip6) out.ip6 = g.ip6;
+    else if (g.dns) out.dns = g.dns;
+    // fail2ban merges F-ALT_USER into user when user is empty (failregex.py _getGroupsWithAlt)
+    const user = g.user || g.altuser || g.user;
+    if (user !== undefined) out.user = user;
+    if (g.method) out.method = g.method;
+    if (entry.gained) out.accepted = true;
+    return out;
+  }
+  return null;
+}
+
+/** The address a match names, as written: IPv4 (mapped prefix dropped), IPv6 or a host name. */
+export function matchAddress(m: { ip4?: string; ip6?: string; dns?: string }): string | undefined {
+  return m.ip4 ?? m.ip6 ?? m.dns;
+}
