@@ -17,6 +17,7 @@ import { compileCondition, UnsupportedError } from './condition.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
 import { allFields, type Detection, type DetectionItem, type Selection } from './tree.js';
 import { boundedTest, compileSafeRegex } from '../safe-regex.js';
+import { AhoCorasick } from './prefilter.js';
 import { compileCidr } from '../cidr.js';
 
 type Pred = (e: LogEvent) => boolean;
@@ -28,6 +29,14 @@ const KNOWN_MODIFIERS = new Set(['contains', 'startswith', 'endswith', 'all', 'r
 const COMPARISONS = ['contains', 'startswith', 'endswith', 're', 'cidr', 'gt', 'gte', 'lt', 'lte', 'exists'];
 /** Modifiers that only make sense on strings compared as text. */
 const TEXT_ONLY = ['re', 'cidr', 'gt', 'gte', 'lt', 'lte', 'exists', 'fieldref'];
+
+/** A Sigma value without wildcards or escapes: its text is what it matches (a backslash before other characters is literal). */
+function isPlain(v: string): boolean {
+  return !/[*?]|\\\\/.test(v);
+}
+
+/** Above this many `contains` values, an item is matched by one automaton pass. */
+const MANY_VALUES = 8;
 
 function numericPredicate(cmp: 'gt' | 'gte' | 'lt' | 'lte', raw: unknown, field: string): ValuePred {
   const limit = Number(raw);
@@ -55,7 +64,60 @@ function regexPredicate(text: string, mods: ReadonlySet<string>, field: string):
   } catch (err) {
     throw new UnsupportedError(`field ${field}: ${(err as Error).message}`);
   }
-  return (v) => boundedTest(re, String(v));
+  // The linear-time engine costs ~100 ns per character: a literal the pattern cannot match
+  // without, checked with includes() first, spares it on nearly every value.
+  const ci = flags.includes('i');
+  const lit = requiredLiteral(source, 1);
+  const needle = lit && ci ? lit.toLowerCase() : lit;
+  if (!needle || flags.includes('m') || flags.includes('s')) return (v) => boundedTest(re, String(v));
+  return (v, lower) => (ci ? lower : String(v)).includes(needle) && boundedTest(re, String(v));
+}
+
+const LITERAL_ESCAPES = new Set([...'.$^{}[]()|*+?/\\-#&~:,;=!<>@%\'"` ']);
+
+/**
+ * The longest run of literal characters a regex needs at its top level (outside groups and
+ * classes, not made optional by `?`, `*` or `{0,`), or null. Top-level alternation: null.
+ */
+export function requiredLiteral(source: string, min = 3): string | null {
+  const runs: string[] = [];
+  let run = '';
+  const end = () => {
+    if (run) runs.push(run);
+    run = '';
+  };
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    let ch: string | null = null;
+    if (c === '\\') {
+      const n = source[i + 1];
+      i++;
+      if (n !== undefined && LITERAL_ESCAPES.has(n)) ch = n;
+    } else if (c === '|') return null;
+    else if (c === '[') {
+      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+    } else if (c === '(') {
+      let depth = 1;
+      while (++i < source.length && depth > 0) {
+        if (source[i] === '\\') i++;
+        else if (source[i] === '(') depth++;
+        else if (source[i] === ')') depth--;
+      }
+      i--;
+    } else if (!'.^$*+?{})'.includes(c)) ch = c;
+    const q = source[i + 1];
+    const optional = q === '?' || q === '*' || (q === '{' && /^\{0[,}]/.test(source.slice(i + 1, i + 4)));
+    if (ch === null || optional) {
+      end();
+      continue;
+    }
+    run += ch;
+    if (q === '+' || q === '{') end(); // the char repeats: what follows is not adjacent
+  }
+  end();
+  let best = '';
+  for (const r of runs) if (r.length > best.length) best = r;
+  return best.length >= min ? best : null;
 }
 
 /** A text comparison (plain, contains, startswith, endswith) of one value variant. */
@@ -90,6 +152,37 @@ function valuePredicates(values: readonly (string | number | boolean)[], mods: R
   if (mods.has('re')) return values.map((v) => regexPredicate(String(v), mods, field));
   const transforms = order.filter((m) => TRANSFORMS.has(m));
   const groups = transforms.length ? transformValues(values.map(String), transforms, field) : values.map((v) => [String(v)]);
+  // Many plain `contains` values (SigmaHQ lists hundreds of cmdlets, emoji, homoglyphs): one
+  // Aho-Corasick pass over the value for the plain ones instead of one search per value.
+  if (mods.has('contains') && !mods.has('all') && !mods.has('cased') && groups.reduce((n, g) => n + g.length, 0) > MANY_VALUES) {
+    const plainValues = groups.flat().filter(isPlain);
+    const rest = groups.flat().filter((v) => !isPlain(v)).map((t) => textPredicate(t, mods, undefined));
+    if (plainValues.includes('')) return [() => true];
+    const ac = new AhoCorasick<true>();
+    for (const v of plainValues) ac.add(v.toLowerCase(), true);
+    ac.build();
+    return [
+      (v: string | number, lower: string) => {
+        if (ac.containsAny(lower)) return true;
+        for (let k = 0; k < rest.length; k++) if (rest[k]!(v, lower)) return true;
+        return false;
+      },
+    ];
+  }
+  // Many plain endswith/startswith/equals values (process-name lists): a set lookup per length.
+  const how = mods.has('endswith') ? 'suffix' : mods.has('startswith') ? 'prefix' : mods.has('contains') ? '' : 'eq';
+  const flat = groups.flat();
+  if (how && !mods.has('all') && !mods.has('cased') && flat.length > MANY_VALUES && values.every((v) => typeof v === 'string') && flat.every(isPlain)) {
+    const set = new Set(flat.map((v) => v.toLowerCase()));
+    const lengths = [...new Set([...set].map((v) => v.length))];
+    if (how === 'eq') return [(_v: string | number, lower: string) => set.has(lower)];
+    return [
+      (_v: string | number, lower: string) => {
+        for (const L of lengths) if (L <= lower.length && set.has(how === 'suffix' ? lower.slice(lower.length - L) : lower.slice(0, L))) return true;
+        return false;
+      },
+    ];
+  }
   return groups.map((variants, i) => {
     const raw = values[i];
     const numeric = !transforms.length && typeof raw === 'number' ? raw : undefined;

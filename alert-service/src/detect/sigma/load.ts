@@ -15,6 +15,7 @@ import type { Extracted, FireSpec } from '../rule.js';
 import { RuleLoadError } from '../loader.js';
 import { compileDetection } from './detection.js';
 import { sigmaGetter, type SigmaGetter } from './fields.js';
+import { necessaryAtoms, type PrefilterSpec, type PrefilterTarget } from './prefilter.js';
 import { distinguishingFields, resolveLogsource, type LogsourceTarget } from './logsources.js';
 import { allFields, LEVELS, mapFields, parseSigmaRule, positiveFields, requiredEventIds, type SigmaLevel, type SigmaRuleTree, type SigmaStatus } from './tree.js';
 
@@ -65,6 +66,8 @@ interface BaseRule {
   /** Values of the rule's fields (Sigma names) read through the matching target's field mapping. */
   extract: (e: LogEvent, into?: Extracted) => Extracted;
   groupBy: string[];
+  /** Windows rules: channel/EventID/field-value index entries (see prefilter.ts). */
+  prefilter?: PrefilterSpec;
 }
 
 export function parseTimespan(v: unknown): number {
@@ -186,12 +189,15 @@ function compileBase(d: SigmaDoc, key: string): BaseRule {
   const required = requiredEventIds(tree.detection);
   const selected = positiveFields(tree.detection).filter((f) => !NOT_GROUPED.has(f.toLowerCase())).slice(0, MAX_GROUP_FIELDS);
   const targets: CompiledTarget[] = [];
+  const prefilterTargets: PrefilterTarget[] = [];
   const groupExtra = new Set<string>();
   for (const target of resolveLogsource(tree.logsource)) {
     let ids = target.eventIds ? new Set(target.eventIds) : required;
     if (target.eventIds && required) ids = new Set(target.eventIds.filter((id) => required.has(id)));
     if (ids && ids.size === 0) continue; // the rule's own EventID excludes this target (e.g. EventID 1 on Security 4688)
-    const det = compileDetection(mapFields(tree.detection, target.fieldMap), mappedGetter(target.fieldMap));
+    const mapped = mapFields(tree.detection, target.fieldMap);
+    const det = compileDetection(mapped);
+    if (target.channels) prefilterTargets.push({ channels: target.channels.map((c) => c.toLowerCase()), ...(ids ? { eventIds: [...ids] } : {}), atoms: necessaryAtoms(mapped) });
     for (const f of distinguishingFields(target)) groupExtra.add(f);
     targets.push({ target, ...(ids ? { eventIds: ids } : {}), match: det.match, extract: extractFields([], mappedGetter(target.fieldMap)) });
   }
@@ -216,6 +222,7 @@ function compileBase(d: SigmaDoc, key: string): BaseRule {
     fields,
     extract: (e, into) => (pick(e)?.extract ?? targets[0]!.extract)(e, into),
     groupBy,
+    ...(prefilterTargets.length === targets.length ? { prefilter: { targets: prefilterTargets } } : {}),
   };
   if (tree.name) base.names.push(tree.name);
   if (tree.id) base.names.push(tree.id);
@@ -323,6 +330,7 @@ function compileBaseAsRule(b: BaseRule, opts: SigmaLoadOptions): CompiledRule {
     ...meta(b.doc, b.key, override),
     ...scopeFields(b.scope),
     evaluate: b.detect,
+    ...(b.prefilter ? { prefilter: b.prefilter } : {}),
     fire,
     ...(override?.group_by ? groupKeyOf(fire.groupBy) : extractedGroupKey(fire.groupBy)),
   };
