@@ -7,6 +7,7 @@ import { register as registerServe } from './commands/serve.js';
 import { register as registerTestRule } from './commands/test-rule.js';
 import { register as registerAnalyze } from './commands/analyze.js';
 import { register as registerConfig } from './commands/config.js';
+import { register as registerRules } from './commands/rules.js';
 
 export function buildProgram(): Command {
   const program = new Command('logward')
@@ -19,7 +20,7 @@ export function buildProgram(): Command {
       return loadConfig({ dotenvPath: '.env', ...(file ? { file } : {}) });
     },
   };
-  for (const register of [registerServe, registerTestRule, registerAnalyze, registerConfig]) register(program, deps);
+  for (const register of [registerServe, registerTestRule, registerAnalyze, registerConfig, registerRules]) register(program, deps);
   return program;
 }
 

@@ -95,7 +95,9 @@ export function compileSafeRegex(source: string, flags = ''): RegExp {
   try {
     return flags.includes('i') ? new LowerCasedInput(lowerCaseLiterals(source), rest) : new RegExp(source, rest);
   } catch (err) {
-    throw new Error(`regex /${source}/ rejected: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    const why = (err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+    // V8's linear engine unrolls bounded repetitions: large counts ({1,256}, .{150}) exceed its size limit.
+    throw new Error(`regex /${source}/ rejected: ${why === 'Cannot be executed in linear time' ? "V8's linear-time engine cannot compile it (a large bounded repetition such as {1,256})" : why}`);
   }
 }
 

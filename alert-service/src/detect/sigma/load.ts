@@ -458,6 +458,7 @@ export function reasonClass(reason: string): string {
   return reason
     .replace(/^field [^:]+: /, '')
     .replace(/regex \/.*\/ rejected: /s, 'regex rejected: ')
+    .replace(/^regex rejected: \/.*\/l?: /s, 'regex rejected: ')
     .replace(/nested quantifier at offset \d+/, 'nested quantifier')
     .replace(/^selection \S+/, 'selection')
     .replace(/referenced rule \S+/, 'referenced rule')
@@ -477,4 +478,15 @@ export function skipSummary(skipped: readonly SkippedRule[]): Array<{ reason: st
     else counts.set(k, { reason, kind: s.kind, count: 1 });
   }
   return [...counts.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+}
+
+/** The start-up summary: "N Sigma rules skipped (12× reason; 7× reason; ...), M filtered out by status/level". */
+export function skippedLine(skipped: readonly SkippedRule[], top = 6): string {
+  const unsupported = skipped.filter((s) => s.kind === 'unsupported');
+  const filtered = skipped.length - unsupported.length;
+  const reasons = skipSummary(unsupported);
+  const shown = reasons.slice(0, top).map((r) => `${r.count}× ${r.reason}`);
+  if (reasons.length > top) shown.push(`${reasons.length - top} more reasons`);
+  const head = `${unsupported.length} Sigma rules skipped${shown.length ? ` (${shown.join('; ')})` : ''}`;
+  return filtered ? `${head}, ${filtered} filtered out by rules.sigma_status / sigma_min_level` : head;
 }
