@@ -97,7 +97,7 @@ export function compileSafeRegex(source: string, flags = ''): RegExp {
   } catch (err) {
     const why = (err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
     // V8's linear engine unrolls bounded repetitions: large counts ({1,256}, .{150}) exceed its size limit.
-    throw new Error(`regex /${source}/ rejected: ${why === 'Cannot be executed in linear time' ? "V8's linear-time engine cannot compile it (a large bounded repetition such as {1,256})" : why}`);
+    throw new Error(`regex /${source}/ rejected: ${why === 'Cannot be executed in linear time' ? 'cannot be executed in linear time by V8 (lookahead, or a bounded repetition too large to unroll such as {1,256})' : why}`);
   }
 }
 
