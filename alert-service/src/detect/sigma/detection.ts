@@ -275,6 +275,18 @@ function keywordPredicate(item: DetectionItem, mods: ReadonlySet<string>): Pred 
   });
   const cased = mods.has('cased');
   const groups = transformValues(values, item.modifiers, 'keywords');
+  const all = mods.has('all');
+  // Any of many plain keywords (SigmaHQ's mimikatz keyword list) over every EventData value: one
+  // automaton pass per text instead of one search per keyword and text.
+  if (!all && !cased && groups.flat().every((v) => v !== '' && isPlain(v)) && groups.flat().length > 2) {
+    const ac = new AhoCorasick<true>();
+    for (const v of groups.flat()) ac.add(v.toLowerCase(), true);
+    ac.build();
+    return (e) => {
+      for (const t of keywordTexts(e, true)) if (ac.containsAny(t)) return true;
+      return false;
+    };
+  }
   const preds = groups.map((variants) => {
     const globs = variants.map((v) => compileGlob(v, cased, { anyPrefix: true, anySuffix: true, preLowered: !cased }));
     return (texts: readonly string[]) => {
@@ -282,7 +294,6 @@ function keywordPredicate(item: DetectionItem, mods: ReadonlySet<string>): Pred 
       return false;
     };
   });
-  const all = mods.has('all');
   return (e) => {
     const texts = keywordTexts(e, !cased);
     if (all) {

@@ -89,6 +89,25 @@ export const SECURITY_4688_FIELDS: Readonly<Record<string, string>> = {
   LogonId: 'SubjectLogonId',
 };
 
+/**
+ * Defender writes EventData names with spaces ("Threat Name", "Process Name"); SigmaHQ's windefend
+ * rules write them without ("ThreatName", "ProcessName"). The names of Defender's 1116/1117/1119
+ * and 5007 templates, keyed by the Sigma spelling.
+ */
+const DEFENDER_EVENTDATA = [
+  'Product Name', 'Product Version', 'Detection ID', 'Detection Time', 'Threat ID', 'Threat Name', 'Severity ID', 'Severity Name',
+  'Category ID', 'Category Name', 'Status Code', 'Status Description', 'Source ID', 'Source Name', 'Process Name', 'Detection User',
+  'Origin ID', 'Origin Name', 'Execution ID', 'Execution Name', 'Type ID', 'Type Name', 'Pre Execution Status', 'Action ID', 'Action Name',
+  'Error Code', 'Error Description', 'Post Clean Status', 'Additional Actions ID', 'Additional Actions String', 'Remediation User',
+  'Security intelligence Version', 'Engine Version', 'Old Value', 'New Value', 'Feature Name', 'Feature ID',
+];
+export const DEFENDER_FIELDS: Readonly<Record<string, string>> = Object.fromEntries(DEFENDER_EVENTDATA.map((n) => [n.replace(/ /g, ''), n]));
+
+/** Field mapping per Windows service (applied to rules naming the service). */
+const WINDOWS_SERVICE_FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  windefend: DEFENDER_FIELDS,
+};
+
 interface CategoryTarget {
   service: string;
   eventIds: number[];
@@ -192,7 +211,8 @@ export function resolveLogsource(ls: Logsource): LogsourceTarget[] {
       }));
     }
     if (!s) return [{ label: 'windows', kinds: ['windows'] }];
-    return [{ label: s, kinds: ['windows'], channels: windowsService(s) }];
+    const fieldMap = WINDOWS_SERVICE_FIELDS[s];
+    return [{ label: s, kinds: ['windows'], channels: windowsService(s), ...(fieldMap ? { fieldMap } : {}) }];
   }
   if (c) {
     if (p === 'linux' && LINUX_UNCOLLECTED[c]) throw new UnsupportedError(`logsource linux category ${c} ${LINUX_UNCOLLECTED[c]}`);
