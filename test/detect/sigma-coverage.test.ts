@@ -35,6 +35,7 @@ const ID = {
   exchangeExport: '516376b4-05cd-4122-bae0-ad7641c38d48',
   amsi: '7dbbcac2-57a0-45ac-b306-ff30a8bd2981',
   bitlocker: '7f2376f9-42ee-4dfc-9360-fecff9a88fc8',
+  lnxBase64: 'ba592c6d-6888-43c3-b8c6-689b8fe47337',
 };
 
 type Rec = Record<string, unknown>;
@@ -205,7 +206,7 @@ test('rules.sigma_dirs loads a checkout recursively, filters by status and level
 
   // Defaults: stable + test, medium and above.
   const dflt = await loadRuleSet(cfg({}));
-  assert.deepEqual(sigmaIds(dflt), [ID.base64Iex, ID.defender, ID.exchangeExport, ID.iexServices].sort());
+  assert.deepEqual(sigmaIds(dflt), [ID.base64Iex, ID.defender, ID.exchangeExport, ID.iexServices, ID.lnxBase64].sort());
   const counts = skipSummary(dflt.skipped);
   assert.deepEqual(counts.filter((c) => c.kind === 'filtered'), [
     { reason: 'status experimental not in rules.sigma_status', kind: 'filtered', count: 4 },
@@ -222,6 +223,23 @@ test('rules.sigma_dirs loads a checkout recursively, filters by status and level
   const text = rulesText(report);
   assert.match(text, /1 Sigma rules skipped \(unsupported\):\n\s+1 {2}logsource windows category file_access/);
   assert.match(text, /6 Sigma rules filtered out/);
+});
+
+test('Linux process_creation runs on Sysmon for Linux events, which arrive in syslog as XML (ident sysmon)', async () => {
+  const rule = ruleById(ID.lnxBase64);
+  assert.deepEqual([...rule.programs!], ['sysmon']);
+  const { lines } = await import('./helpers.js');
+  const event = (eventId: number, cmd: string) =>
+    `Nov 21 10:00:05 web1 sysmon: <Event><System><Provider Name="Linux-Sysmon" Guid="{ff032593-a8d3-4f13-b0d6-01fc615a0f97}"/><EventID>${eventId}</EventID><Version>5</Version><Level>4</Level><Task>1</Task><Opcode>0</Opcode><Keywords>0x8000000000000000</Keywords><TimeCreated SystemTime="2026-11-21T10:00:05.123456000Z"/><EventRecordID>4711</EventRecordID><Correlation/><Execution ProcessID="812" ThreadID="812"/><Channel>Linux-Sysmon/Operational</Channel><Computer>web1</Computer><Security UserId="0"/></System><EventData><Data Name="RuleName">-</Data><Data Name="UtcTime">2026-11-21 10:00:05.120</Data><Data Name="ProcessGuid">{4d3f1a2b-0000-0000-0000-000000000000}</Data><Data Name="ProcessId">9120</Data><Data Name="Image">/usr/bin/bash</Data><Data Name="FileVersion">-</Data><Data Name="CommandLine">${cmd}</Data><Data Name="CurrentDirectory">/tmp</Data><Data Name="User">www-data</Data><Data Name="ParentImage">/usr/sbin/apache2</Data></EventData></Event>`;
+  const evs = lines('syslog', [
+    event(1, 'bash -c echo ZWNobyBwd25lZA== | base64 -d | bash &amp;&amp; true'), // XML-escaped &&
+    event(1, 'base64 -d /tmp/notes.txt'),
+    event(5, 'bash -c echo ZWNobyBwd25lZA== | base64 -d | bash'), // process terminated, not created
+  ]);
+  const signals = fire([rule], evs);
+  assert.equal(signals.length, 1);
+  assert.deepEqual((signals[0]!.fields as Record<string, unknown>).CommandLine, ['bash -c echo ZWNobyBwd25lZA== | base64 -d | bash && true']);
+  assert.equal(signals[0]!.severity, 'medium');
 });
 
 test('skip reasons fold rule-specific details into classes for counting', () => {

@@ -207,10 +207,10 @@ function checkModifiers(mods: ReadonlySet<string>, field: string): void {
 }
 
 /** `field|fieldref: Other`: the field equals (or contains, starts, ends with) another field of the same event. */
-function fieldrefPredicate(get: SigmaGetter, item: DetectionItem, mods: ReadonlySet<string>, field: string, fieldGetter: (f: string) => SigmaGetter): Pred {
+function fieldrefPredicate(get: SigmaGetter, item: DetectionItem, mods: ReadonlySet<string>, field: string, fieldGetter: (f: string) => SigmaGetter, keyPrefix: string): Pred {
   const refs = item.values.map((v) => {
     if (typeof v !== 'string' || !v) throw new UnsupportedError(`field ${field}: |fieldref needs field names`);
-    return { name: v, get: fieldGetter(v) };
+    return { name: keyPrefix + v, get: fieldGetter(v) };
   });
   const cased = mods.has('cased');
   const how = mods.has('contains') ? 'contains' : mods.has('startswith') ? 'startswith' : mods.has('endswith') ? 'endswith' : 'equals';
@@ -230,7 +230,7 @@ function fieldrefPredicate(get: SigmaGetter, item: DetectionItem, mods: Readonly
   };
 }
 
-function itemPredicate(item: DetectionItem, fieldGetter: (f: string) => SigmaGetter): Pred {
+function itemPredicate(item: DetectionItem, fieldGetter: (f: string) => SigmaGetter, keyPrefix: string): Pred {
   const field = item.field ?? '';
   const mods = new Set(item.modifiers);
   checkModifiers(mods, field || 'keywords');
@@ -245,13 +245,13 @@ function itemPredicate(item: DetectionItem, fieldGetter: (f: string) => SigmaGet
     const want = value === true || value === 'true';
     return (e) => (get(e) !== undefined) === want;
   }
-  if (mods.has('fieldref')) return fieldrefPredicate(get, item, mods, field, fieldGetter);
+  if (mods.has('fieldref')) return fieldrefPredicate(get, item, mods, keyPrefix + field, fieldGetter, keyPrefix);
   const nullWanted = item.values.some((v) => v === null);
   const present = item.values.filter((v): v is string | number | boolean => v !== null);
   const preds = valuePredicates(present, mods, item.modifiers, field);
   const all = mods.has('all');
   if (all && nullWanted) throw new UnsupportedError(`field ${field}: |all with null`);
-  const key = item.field;
+  const key = keyPrefix + item.field;
   return (e) => {
     const v = get(e);
     if (v === undefined) return nullWanted;
@@ -305,15 +305,15 @@ function keywordPredicate(item: DetectionItem, mods: ReadonlySet<string>): Pred 
   };
 }
 
-function selectionPredicate(sel: Selection, fieldGetter: (f: string) => SigmaGetter): Pred {
+function selectionPredicate(sel: Selection, fieldGetter: (f: string) => SigmaGetter, keyPrefix: string): Pred {
   if (sel.kind === 'or') {
-    const maps = sel.options.map((o) => selectionPredicate(o, fieldGetter));
+    const maps = sel.options.map((o) => selectionPredicate(o, fieldGetter, keyPrefix));
     return (e) => {
       for (let i = 0; i < maps.length; i++) if (maps[i]!(e)) return true;
       return false;
     };
   }
-  const preds = sel.items.map((i) => itemPredicate(i, fieldGetter));
+  const preds = sel.items.map((i) => itemPredicate(i, fieldGetter, keyPrefix));
   if (preds.length === 1) return preds[0]!;
   return (e) => {
     for (let i = 0; i < preds.length; i++) if (!preds[i]!(e)) return false;
@@ -327,9 +327,13 @@ export interface CompiledDetection {
   fields: string[];
 }
 
-export function compileDetection(det: Detection, fieldGetter: (f: string) => SigmaGetter = sigmaGetter): CompiledDetection {
+/**
+ * `keyPrefix` keeps the per-event lower-case memo apart for getters that read a field name from
+ * somewhere else than EventData (Sysmon for Linux's XML in the message).
+ */
+export function compileDetection(det: Detection, fieldGetter: (f: string) => SigmaGetter = sigmaGetter, keyPrefix = ''): CompiledDetection {
   const preds = new Map<string, Pred>();
-  for (const [name, sel] of det.selections) preds.set(name, selectionPredicate(sel, fieldGetter));
+  for (const [name, sel] of det.selections) preds.set(name, selectionPredicate(sel, fieldGetter, keyPrefix));
   const compiled = det.conditions.map((c) => compileCondition(c, preds));
   const match: Pred = compiled.length === 1 ? compiled[0]! : (e) => compiled.some((f) => f(e));
   return { match, fields: allFields(det) };

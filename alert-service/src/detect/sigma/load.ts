@@ -16,6 +16,7 @@ import { RuleLoadError } from '../loader.js';
 import { compileDetection } from './detection.js';
 import { sigmaGetter, type SigmaGetter } from './fields.js';
 import { necessaryAtoms, type PrefilterSpec, type PrefilterTarget } from './prefilter.js';
+import { sysmonLinuxEventId, sysmonLinuxGetter } from './sysmon-linux.js';
 import { distinguishingFields, resolveLogsource, type LogsourceTarget } from './logsources.js';
 import { allFields, LEVELS, mapFields, parseSigmaRule, positiveFields, requiredEventIds, type SigmaLevel, type SigmaRuleTree, type SigmaStatus } from './tree.js';
 
@@ -88,10 +89,13 @@ function scopeCheck(scope: Scope): (e: LogEvent) => boolean {
     (!ids || (e.fields.event_id !== undefined && ids.has(e.fields.event_id)));
 }
 
-/** Getters for Sigma field names, through a target's field mapping. */
-function mappedGetter(map: Readonly<Record<string, string>> | undefined): (f: string) => SigmaGetter {
-  return (f) => sigmaGetter(map?.[f] ?? f);
+/** Getters for Sigma field names, through a target's field mapping and event source. */
+function mappedGetter(map: Readonly<Record<string, string>> | undefined, source?: LogsourceTarget['eventSource']): (f: string) => SigmaGetter {
+  const base = source === 'sysmon-linux' ? sysmonLinuxGetter : sigmaGetter;
+  return (f) => base(map?.[f] ?? f);
 }
+
+const eventIdField = (e: LogEvent) => e.fields.event_id;
 
 function extractFields(fields: readonly string[], getterFor: (f: string) => SigmaGetter = sigmaGetter): (e: LogEvent, into?: Extracted) => Extracted {
   const getters = fields.map((f) => [f, getterFor(f)] as const);
@@ -176,6 +180,8 @@ const MAX_GROUP_FIELDS = 8;
 interface CompiledTarget {
   target: LogsourceTarget;
   eventIds?: ReadonlySet<number>;
+  /** Where the EventID is read (the message for Sysmon for Linux). */
+  eventIdOf: (e: LogEvent) => number | undefined;
   match: (e: LogEvent) => boolean;
   extract: (e: LogEvent, into?: Extracted) => Extracted;
 }
@@ -196,16 +202,18 @@ function compileBase(d: SigmaDoc, key: string): BaseRule {
     if (target.eventIds && required) ids = new Set(target.eventIds.filter((id) => required.has(id)));
     if (ids && ids.size === 0) continue; // the rule's own EventID excludes this target (e.g. EventID 1 on Security 4688)
     const mapped = mapFields(tree.detection, target.fieldMap);
-    const det = compileDetection(mapped);
+    const det = compileDetection(mapped, mappedGetter(undefined, target.eventSource), target.eventSource ? `\u0001${target.eventSource}:` : '');
     if (target.channels) prefilterTargets.push({ channels: target.channels.map((c) => c.toLowerCase()), ...(ids ? { eventIds: [...ids] } : {}), atoms: necessaryAtoms(mapped) });
     for (const f of distinguishingFields(target)) groupExtra.add(f);
-    targets.push({ target, ...(ids ? { eventIds: ids } : {}), match: det.match, extract: extractFields([], mappedGetter(target.fieldMap)) });
+    const eventIdOf = target.eventSource === 'sysmon-linux' ? sysmonLinuxEventId : eventIdField;
+    targets.push({ target, ...(ids ? { eventIds: ids } : {}), eventIdOf, match: det.match, extract: extractFields([], mappedGetter(target.fieldMap, target.eventSource)) });
   }
   if (!targets.length) throw new Error(`the rule's EventIDs (${[...(required ?? [])].join(', ')}) are outside its logsource`);
   const fields = [...new Set([...allFields(tree.detection).slice(0, 24), ...groupExtra])];
   const groupBy = ['host', ...new Set([...selected, ...groupExtra])];
-  for (const t of targets) t.extract = extractFields(fields, mappedGetter(t.target.fieldMap));
-  const scope = unionScope(targets.map((t) => ({ kinds: t.target.kinds, ...(t.target.channels ? { channels: t.target.channels } : {}), ...(t.target.programs ? { programs: t.target.programs } : {}), ...(t.eventIds ? { eventIds: [...t.eventIds] } : {}) })));
+  for (const t of targets) t.extract = extractFields(fields, mappedGetter(t.target.fieldMap, t.target.eventSource));
+  // EventIDs read from the message are checked by the target, not indexed (the event has no fields.event_id).
+  const scope = unionScope(targets.map((t) => ({ kinds: t.target.kinds, ...(t.target.channels ? { channels: t.target.channels } : {}), ...(t.target.programs ? { programs: t.target.programs } : {}), ...(t.eventIds && !t.target.eventSource ? { eventIds: [...t.eventIds] } : {}) })));
   const pick = targetPicker(targets);
   const inScope = scopeCheck(scope);
   const detect = (e: LogEvent): Evaluation | null => {
@@ -234,13 +242,19 @@ function targetPicker(targets: CompiledTarget[]): (e: LogEvent) => CompiledTarge
   if (targets.length === 1) {
     const t = targets[0]!;
     const ids = t.eventIds;
-    return ids ? (e) => (e.fields.event_id !== undefined && ids.has(e.fields.event_id) ? t : undefined) : () => t;
+    return ids ? (e) => {
+      const id = t.eventIdOf(e);
+      return id !== undefined && ids.has(id) ? t : undefined;
+    } : () => t;
   }
   return (e) => {
     const ch = e.source.channel?.toLowerCase();
     for (const t of targets) {
       if (t.target.channels && (ch === undefined || !t.target.channels.some((c) => c.toLowerCase() === ch))) continue;
-      if (t.eventIds && (e.fields.event_id === undefined || !t.eventIds.has(e.fields.event_id))) continue;
+      if (t.eventIds) {
+        const id = t.eventIdOf(e);
+        if (id === undefined || !t.eventIds.has(id)) continue;
+      }
       return t;
     }
     return undefined;

@@ -22,7 +22,18 @@ export interface LogsourceTarget {
   eventIds?: number[];
   /** Sigma field name → the event's field name. */
   fieldMap?: Readonly<Record<string, string>>;
+  /** Fields and EventID live in the message: Sysmon for Linux's XML event in a syslog line. */
+  eventSource?: 'sysmon-linux';
 }
+
+/** Linux categories fed by Sysmon for Linux through syslog (ident sysmon), EventIDs as on Windows. */
+export const LINUX_SYSMON_CATEGORIES: Readonly<Record<string, readonly number[]>> = {
+  process_creation: [1],
+  network_connection: [3],
+  process_termination: [5],
+  file_event: [11],
+  file_delete: [23],
+};
 
 const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
 
@@ -176,9 +187,6 @@ export const LINUX_SERVICES: Readonly<Record<string, { kinds: SourceKind[]; prog
 /** Linux categories and services the agent does not ship, with why. */
 const LINUX_UNCOLLECTED: Readonly<Record<string, string>> = {
   auditd: 'needs auditd records (/var/log/audit/audit.log), which the Linux agent does not collect',
-  process_creation: 'needs Sysmon for Linux or auditd EXECVE records, which the Linux agent does not collect',
-  file_event: 'needs Sysmon for Linux or auditd file records, which the Linux agent does not collect',
-  network_connection: 'needs Sysmon for Linux or auditd socket records, which the Linux agent does not collect',
 };
 
 function windowsService(service: string): string[] {
@@ -213,6 +221,10 @@ export function resolveLogsource(ls: Logsource): LogsourceTarget[] {
     if (!s) return [{ label: 'windows', kinds: ['windows'] }];
     const fieldMap = WINDOWS_SERVICE_FIELDS[s];
     return [{ label: s, kinds: ['windows'], channels: windowsService(s), ...(fieldMap ? { fieldMap } : {}) }];
+  }
+  if (c && p === 'linux' && LINUX_SYSMON_CATEGORIES[c]) {
+    if (s) throw new UnsupportedError(`logsource linux category ${c} with service ${s} is not supported`);
+    return [{ label: `sysmon-linux ${LINUX_SYSMON_CATEGORIES[c].join('/')}`, kinds: ['syslog'], programs: ['sysmon'], eventIds: [...LINUX_SYSMON_CATEGORIES[c]], eventSource: 'sysmon-linux' }];
   }
   if (c) {
     if (p === 'linux' && LINUX_UNCOLLECTED[c]) throw new UnsupportedError(`logsource linux category ${c} ${LINUX_UNCOLLECTED[c]}`);
