@@ -60,7 +60,9 @@ test('Linux and web samples with default thresholds: exactly the alerts an analy
   const got = await alerts(linuxFiles);
   const expected = [
     'web-scanner-paths src_ip=203.0.113.50', // /wp-login.php then /.env from a python-requests/curl client
-    `${SIGMA.webScanner} host=web1`,
+    // Plain Sigma rules group by host plus the fields their selection tested: one alert per probe path.
+    `${SIGMA.webScanner} host=web1;cs-uri-stem=/.env;cs-uri=/.env`,
+    `${SIGMA.webScanner} host=web1;cs-uri-stem=/wp-login.php;cs-uri=/wp-login.php`,
     'web-injection-traversal src_ip=198.51.100.21', // id=1' OR 1=1--
     'oom-kill host=web1', // java killed
     `${SIGMA.oom} host=web1`,
@@ -107,7 +109,7 @@ test('Windows samples with default thresholds: log cleared, user created, admin 
     'win-user-created host=fs01;user=svc-backup2',
     'win-privileged-group-add host=fs01;group=Administrators;member=S-1-5-21-1004336348-1177238915-682003330-1601',
     'win-service-installed host=fs01;service=updsvc',
-    `${SIGMA.suspiciousService} host=fs01`,
+    `${SIGMA.suspiciousService} host=fs01;ImagePath=C:\\Users\\Public\\updsvc.exe`,
     `${SIGMA.winSuccessAfterFail} IpAddress=203.0.113.66`, // 4625s from KALI, then a 4624 from the same address
   ];
   assert.deepEqual([...got.keys()].sort(), [...expected].sort());

@@ -161,9 +161,9 @@ detection:
 
 test('unsupported features are reported with a reason and skipped, not misread', () => {
   const bad: Array<[string, RegExp]> = [
-    ['title: a\nlogsource: {product: windows, service: security}\ndetection:\n  sel:\n    CommandLine|base64offset|contains: x\n  condition: sel', /modifier \|base64offset/],
+    ['title: a\nlogsource: {product: windows, service: security}\ndetection:\n  sel:\n    CommandLine|expand: x\n  condition: sel', /modifier \|expand/],
     ['title: b\nlogsource: {product: windows, service: security}\ndetection:\n  sel: {EventID: 4625}\n  condition: sel | count() by IpAddress > 5', /aggregation/],
-    ['title: c\nlogsource: {product: windows, category: process_creation}\ndetection:\n  sel: {Image: x}\n  condition: sel', /category process_creation/],
+    ['title: c\nlogsource: {product: windows, category: file_access}\ndetection:\n  sel: {Image: x}\n  condition: sel', /category file_access needs the Microsoft-Windows-Kernel-File ETW provider/],
     ['title: d\nlogsource: {product: macos}\ndetection:\n  sel: {x: 1}\n  condition: sel', /product macos/],
     ["title: e\nlogsource: {product: linux}\ndetection:\n  sel:\n    message|re: '(a+)+$'\n  condition: sel", /nested quantifier/],
     ['title: f\ncorrelation:\n  type: event_count\n  rules: [missing]\n  group-by: [x]\n  timespan: 5m\n  condition: {gte: 2}', /not loaded/],

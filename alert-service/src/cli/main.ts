@@ -10,6 +10,7 @@ import { register as registerTestRule } from './commands/test-rule.js';
 import { register as registerAnalyze } from './commands/analyze.js';
 import { register as registerConfig } from './commands/config.js';
 import { register as registerAnomaly } from './commands/anomaly.js';
+import { register as registerRules } from './commands/rules.js';
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -29,7 +30,7 @@ export function buildProgram(): Command {
       return loadConfig({ dotenvPath: '.env', ...(file ? { file } : {}) });
     },
   };
-  for (const register of [registerServe, registerTestRule, registerAnalyze, registerConfig, registerAnomaly]) register(program, deps);
+  for (const register of [registerServe, registerTestRule, registerAnalyze, registerConfig, registerRules, registerAnomaly]) register(program, deps);
   return program;
 }
 

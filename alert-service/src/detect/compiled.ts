@@ -6,6 +6,7 @@
 import type { AlertSeverity, LogEvent, RuleOverride } from '../generated/schema-types.js';
 import { resolveSettings, type AlertContext, type Extracted, type RuleDefinition, type RuleSettings, type SourceKind } from './rule.js';
 import { valueGetter } from './fields.js';
+import type { PrefilterSpec } from './sigma/prefilter.js';
 
 /** What evaluate() returns for a match. Valid until the rule's next evaluate() call: copy, do not keep. */
 export interface Evaluation {
@@ -45,6 +46,11 @@ export interface CompiledRule {
   /** Lower-cased. */
   channels?: ReadonlySet<string>;
   eventIds?: ReadonlySet<number>;
+  /**
+   * Sigma rules on Windows channels: indexed by channel, EventID and the literal field values they
+   * require (sigma/prefilter.ts) instead of the generic RuleIndex. kinds/channels/eventIds still hold.
+   */
+  prefilter?: PrefilterSpec;
   /** The rest of the test (predicate, extraction); kinds/programs/channels/eventIds are checked before it. */
   evaluate(event: LogEvent): Evaluation | null;
   fire: ResolvedFire;

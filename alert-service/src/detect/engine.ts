@@ -26,6 +26,7 @@ import type { AlertSink, Clock } from '../pipeline/contracts.js';
 import type { CompiledRule, Evaluation } from './compiled.js';
 import type { Extracted } from './rule.js';
 import { RuleIndex } from './rule-index.js';
+import { PrefilterIndex } from './sigma/prefilter.js';
 import { insertSorted, trimEntries, upperBound, widestWindowContaining, type Span, type WindowEntry } from './windows.js';
 
 export interface EngineLimits {
@@ -91,6 +92,8 @@ const MAX_EVENT_IDS = 100;
 export class DetectionEngine {
   readonly metrics: DetectMetrics = newMetrics();
   private readonly index: RuleIndex;
+  /** Sigma rules with a prefilter spec (thousands of SigmaHQ Windows rules): looked up by channel, EventID and field values. */
+  private readonly prefiltered: PrefilterIndex<CompiledRule> | undefined;
   private readonly state = new Map<CompiledRule, GroupTable>();
   private watermark = -Infinity;
   private sinceSweep = 0;
@@ -107,7 +110,9 @@ export class DetectionEngine {
     private readonly limits: EngineLimits = DEFAULT_LIMITS,
     private readonly log: (m: string) => void = () => {},
   ) {
-    this.index = new RuleIndex(rules);
+    const prefiltered = rules.filter((r) => r.prefilter);
+    this.index = new RuleIndex(prefiltered.length ? rules.filter((r) => !r.prefilter) : rules);
+    this.prefiltered = prefiltered.length ? new PrefilterIndex(prefiltered) : undefined;
     for (const r of rules) {
       this.state.set(r, new GroupTable());
       this.metrics.by_rule.set(r.id, { matches: 0, signals: 0 });
@@ -161,24 +166,29 @@ export class DetectionEngine {
     const program = this.lowerProgram.get(e.program);
     const channel = this.lowerChannel.get(e.source.channel);
     const candidates = this.index.candidates(e, program);
-    for (let i = 0; i < candidates.length; i++) {
-      const rule = candidates[i]!;
-      if (!this.index.passes(rule, e, program, channel)) continue;
-      let ev: Evaluation | null;
-      try {
-        ev = rule.evaluate(e);
-      } catch (err) {
-        this.metrics.rule_errors_total++;
-        if (this.loggedErrors++ < 20) this.log(`detect: rule ${rule.id} (${rule.file}) threw on event ${e.id}: ${(err as Error).message}`);
-        continue;
-      }
-      if (!ev) continue;
-      this.metrics.matches_total++;
-      this.metrics.by_rule.get(rule.id)!.matches++;
-      this.onMatch?.(rule, e, ev);
-      this.apply(rule, e, t, ev);
+    for (let i = 0; i < candidates.length; i++) this.tryRule(candidates[i]!, e, t, program, channel);
+    if (this.prefiltered) {
+      const more = this.prefiltered.candidates(e, channel);
+      for (let i = 0; i < more.length; i++) this.tryRule(more[i]!, e, t, program, channel);
     }
     if (++this.sinceSweep >= SWEEP_EVERY) this.sweep();
+  }
+
+  private tryRule(rule: CompiledRule, e: LogEvent, t: number, program: string | undefined, channel: string | undefined): void {
+    if (!this.index.passes(rule, e, program, channel)) return;
+    let ev: Evaluation | null;
+    try {
+      ev = rule.evaluate(e);
+    } catch (err) {
+      this.metrics.rule_errors_total++;
+      if (this.loggedErrors++ < 20) this.log(`detect: rule ${rule.id} (${rule.file}) threw on event ${e.id}: ${(err as Error).message}`);
+      return;
+    }
+    if (!ev) return;
+    this.metrics.matches_total++;
+    this.metrics.by_rule.get(rule.id)!.matches++;
+    this.onMatch?.(rule, e, ev);
+    this.apply(rule, e, t, ev);
   }
 
   /** Drops groups no event can still affect. Groups are kept in touch order, so stop at the first live one. */

@@ -17,6 +17,7 @@ import type { EventStore } from '../store/event-store.js';
 import { DetectionEngine, type DetectMetrics } from './engine.js';
 import { limitsFrom, loadRuleSet, type RuleSet } from './ruleset.js';
 import { createRulesRouter } from './router.js';
+import { skippedLine } from './sigma/load.js';
 
 export const DETECT_CONSUMER = 'detect';
 
@@ -46,9 +47,9 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
   const log = deps.log ?? (() => {});
   // rules.enabled: false → a module that consumes and ignores events (no rule files are read).
   const ruleSet: RuleSet = deps.config.enabled === false ? { rules: [], disabled: [], skipped: [], warnings: [] } : await loadRuleSet(deps.config);
-  for (const s of ruleSet.skipped) log(`rules: skipped Sigma rule "${s.title}" (${s.file}): ${s.reason}`);
   for (const w of ruleSet.warnings) log(`rules: warning: ${w}`);
-  log(`rules: ${ruleSet.rules.length} rules active (${ruleSet.rules.filter((r) => r.source === 'sigma').length} Sigma), ${ruleSet.disabled.length} disabled, ${ruleSet.skipped.length} Sigma rules skipped`);
+  // One line, not one per rule: a SigmaHQ checkout skips hundreds (`logward rules` and GET /api/rules list them).
+  log(`rules: ${ruleSet.rules.length} rules active (${ruleSet.rules.filter((r) => r.source === 'sigma').length} Sigma), ${ruleSet.disabled.length} disabled, ${skippedLine(ruleSet.skipped)}`);
 
   const engine = new DetectionEngine(ruleSet.rules, deps.sink, deps.clock, limitsFrom(deps.config), log);
   // Only set when warm-up had to include possibly-unconsumed events (pending cap exceeded).

@@ -8,6 +8,7 @@ import { Router } from 'express';
 import type { CompiledRule } from './compiled.js';
 import type { DetectionEngine } from './engine.js';
 import type { RuleSet } from './ruleset.js';
+import { skipSummary } from './sigma/load.js';
 
 function describe(rule: CompiledRule, engine: DetectionEngine) {
   const f = rule.fire;
@@ -39,7 +40,14 @@ function describe(rule: CompiledRule, engine: DetectionEngine) {
 export function createRulesRouter(engine: DetectionEngine, ruleSet: RuleSet): Router {
   const router = Router();
   router.get('/rules', (_req, res) => {
-    res.json({ rules: ruleSet.rules.map((r) => describe(r, engine)), disabled: ruleSet.disabled, skipped: ruleSet.skipped, warnings: ruleSet.warnings });
+    res.json({
+      rules: ruleSet.rules.map((r) => describe(r, engine)),
+      disabled: ruleSet.disabled,
+      skipped: ruleSet.skipped,
+      // Reason classes with counts: a SigmaHQ checkout skips hundreds of rules for a dozen reasons.
+      skipped_summary: skipSummary(ruleSet.skipped),
+      warnings: ruleSet.warnings,
+    });
   });
   router.get('/rules/:id', (req, res) => {
     const rule = ruleSet.rules.find((r) => r.id === req.params.id);

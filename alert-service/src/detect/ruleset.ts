@@ -9,7 +9,7 @@ import type { RulesConfig } from '../generated/schema-types.js';
 import { compileDefinition, type CompiledRule, type GlobalOverride } from './compiled.js';
 import { DEFAULT_LIMITS, type EngineLimits } from './engine.js';
 import { importRuleFile, listRuleFiles, RuleLoadError, type LoadedDefinition } from './loader.js';
-import { listSigmaFiles, loadSigmaFiles, type SkippedRule } from './sigma/load.js';
+import { compileSigmaDocuments, listSigmaFiles, listSigmaTree, readSigmaFiles, type SigmaFilter, type SkippedRule } from './sigma/load.js';
 
 /** The repository root (plugin/ and schemas/ live there). */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -50,6 +50,8 @@ export async function loadRuleSet(cfg: RulesConfig, opts: RuleSetOptions = {}): 
   const quiet = cfg.default_quiet_s ?? 900;
   let moduleFiles: string[];
   let sigmaFiles: string[];
+  /** rules.sigma_dirs: community rule sets, filtered by status and level. */
+  let communityDirs: string[] = [];
   if (opts.files?.length) {
     moduleFiles = opts.files.filter((f) => /\.(ts|mts|js|mjs)$/.test(f));
     sigmaFiles = opts.files.filter((f) => /\.ya?ml$/i.test(f));
@@ -58,6 +60,7 @@ export async function loadRuleSet(cfg: RulesConfig, opts: RuleSetOptions = {}): 
   } else {
     moduleFiles = listRuleFiles(resolveFromRoot(cfg.dir ?? 'plugin/rules'));
     sigmaFiles = cfg.sigma_dir ? listSigmaFiles(resolveFromRoot(cfg.sigma_dir)) : [];
+    communityDirs = (cfg.sigma_dirs ?? []).map(resolveFromRoot);
   }
 
   const defs: LoadedDefinition[] = [];
@@ -71,7 +74,13 @@ export async function loadRuleSet(cfg: RulesConfig, opts: RuleSetOptions = {}): 
       throw new RuleLoadError(`rules: ${(err as Error).message}`);
     }
   });
-  const sigma = loadSigmaFiles(sigmaFiles.map(resolveFromRoot), { defaultQuietSec: quiet, overrides, ...(opts.global ? { global: opts.global } : {}), root: PROJECT_ROOT });
+  const filter: SigmaFilter = { statuses: cfg.sigma_status ?? ['stable', 'test'], minLevel: cfg.sigma_min_level ?? 'medium' };
+  // One compile over all Sigma documents: a correlation may reference a rule from another file.
+  const docs = [
+    ...readSigmaFiles(sigmaFiles.map(resolveFromRoot), PROJECT_ROOT),
+    ...communityDirs.flatMap((dir) => readSigmaFiles(listSigmaTree(dir), PROJECT_ROOT, filter)),
+  ];
+  const sigma = compileSigmaDocuments(docs, { defaultQuietSec: quiet, overrides, ...(opts.global ? { global: opts.global } : {}), root: PROJECT_ROOT });
   all.push(...sigma.rules);
 
   const seen = new Map<string, string>();

@@ -15,16 +15,37 @@ setFlagsFromString('--enable-experimental-regexp-engine');
 /** Longest text any rule regex is run on; longer values are cut (log lines can be 64 KiB). */
 export const MAX_REGEX_INPUT = 8192;
 
+/** Most copies a bounded repetition of a group may stand for and still count as unrolled (finite). */
+export const MAX_BOUNDED_REPEAT = 16;
+
+/** The quantifier starting at `i` (`*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`), or null when `{` is a literal brace. */
+function quantifierAt(source: string, i: number): { len: number; max: number } | null {
+  const c = source[i];
+  if (c === '*' || c === '+') return { len: 1, max: Infinity };
+  if (c === '?') return { len: 1, max: 1 };
+  if (c !== '{') return null;
+  const m = /^\{(\d{1,6})(,(\d{0,6}))?\}/.exec(source.slice(i, i + 16));
+  if (!m) return null;
+  const max = m[2] === undefined ? Number(m[1]) : m[3] ? Number(m[3]) : Infinity;
+  return { len: m[0].length, max };
+}
+
 /**
- * Returns why a pattern is unsafe, or null. Conservative star-height check: a quantified group
- * that itself contains a quantifier or an alternation (`(a+)+`, `(a|aa)*`, `(.*x)*`) is
- * rejected, as are backreferences (no linear-time bound) and lookbehind.
+ * Returns why a pattern is unsafe, or null. Conservative star-height check: a group repeated
+ * without bound (`*`, `+`, `{n,}`) that itself contains a quantifier or an alternation (`(a+)+`,
+ * `(a|aa)*`, `(.*x)*`) is rejected, as are backreferences (no linear-time bound) and lookbehind.
+ * A group repeated a bounded number of times (`{2}`, `{1,3}`, at most MAX_BOUNDED_REPEAT) is
+ * accepted when its content passed: it unrolls into that many copies in sequence, so
+ * `(\s*\d{1,3}\s*,){2}` is `\s*\d{1,3}\s*,\s*\d{1,3}\s*,`, star height 1, linear.
  */
 export function unsafeRegexReason(source: string): string | null {
   if (/\\[1-9]|\\k</.test(source)) return 'backreferences are not allowed';
   if (/\(\?<[=!]/.test(source)) return 'lookbehind is not allowed';
   // Per open group: did it contain a quantifier or '|'?
   const stack: boolean[] = [];
+  const markParent = () => {
+    if (stack.length) stack[stack.length - 1] = true;
+  };
   let inClass = false;
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;
@@ -37,19 +58,30 @@ export function unsafeRegexReason(source: string): string | null {
       continue;
     }
     if (c === '[') inClass = true;
-    else if (c === '(') stack.push(false);
-    else if (c === '|') {
-      if (stack.length) stack[stack.length - 1] = true;
-    } else if (c === ')') {
+    else if (c === '(') {
+      stack.push(false);
+      // `(?:`, `(?=`, `(?!`, `(?<name>`: the `?` opens a group kind, it is not a quantifier.
+      if (source[i + 1] === '?') {
+        const named = /^\?<[A-Za-z_][A-Za-z0-9_]*>/.exec(source.slice(i + 1, i + 40));
+        i += named ? named[0].length : 2;
+      }
+    } else if (c === '|') markParent();
+    else if (c === ')') {
       const risky = stack.pop() ?? false;
-      const next = source[i + 1];
+      const q = quantifierAt(source, i + 1);
       // `(...)?` runs its group at most once: it cannot multiply the group's backtracking.
-      const quantified = next === '*' || next === '+' || next === '{';
-      if (risky && quantified) return `nested quantifier at offset ${i} can backtrack exponentially`;
+      const repeats = q !== null && q.max > 1;
+      if (risky && repeats && q.max > MAX_BOUNDED_REPEAT) return `nested quantifier at offset ${i} can backtrack exponentially`;
       // A group containing a quantifier makes its parent risky too.
-      if ((risky || quantified) && stack.length) stack[stack.length - 1] = true;
-    } else if (c === '*' || c === '+' || c === '{' || c === '?') {
-      if (stack.length) stack[stack.length - 1] = true;
+      if (risky || q) markParent();
+      if (q) i += q.len;
+      if (q && source[i + 1] === '?') i++; // lazy
+    } else {
+      const q = quantifierAt(source, i);
+      if (q) {
+        markParent();
+        i += q.len - 1;
+      }
     }
   }
   return null;
@@ -63,7 +95,9 @@ export function compileSafeRegex(source: string, flags = ''): RegExp {
   try {
     return flags.includes('i') ? new LowerCasedInput(lowerCaseLiterals(source), rest) : new RegExp(source, rest);
   } catch (err) {
-    throw new Error(`regex /${source}/ rejected: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    const why = (err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+    // V8's linear engine unrolls bounded repetitions: large counts ({1,256}, .{150}) exceed its size limit.
+    throw new Error(`regex /${source}/ rejected: ${why === 'Cannot be executed in linear time' ? 'cannot be executed in linear time by V8 (lookahead, or a bounded repetition too large to unroll such as {1,256})' : why}`);
   }
 }
 

@@ -596,6 +596,18 @@ export interface RulesConfig {
    */
   sigma_dir: string;
   /**
+   * Community rule sets to load as they are, e.g. a SigmaHQ checkout: every *.yml below each directory (recursively, hidden directories skipped), filtered by sigma_status and sigma_min_level. Rules using what Logward cannot run are skipped and counted by reason at start-up, in `logward rules` and in GET /api/rules.
+   */
+  sigma_dirs: string[];
+  /**
+   * Rule statuses loaded from sigma_dirs (SigmaHQ: stable and test are reviewed; experimental rules are new and noisier).
+   */
+  sigma_status: ('stable' | 'test' | 'experimental' | 'deprecated' | 'unsupported')[];
+  /**
+   * Lowest rule level loaded from sigma_dirs; the level becomes the alert severity. SigmaHQ's informational and low rules are meant for hunting and correlation, not for alerts.
+   */
+  sigma_min_level: 'informational' | 'low' | 'medium' | 'high' | 'critical';
+  /**
    * Rule ids (built-in or Sigma id/name) that are loaded and validated but not run.
    */
   disabled: string[];

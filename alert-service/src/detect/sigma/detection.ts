@@ -1,76 +1,134 @@
 /**
- * Compiles a Sigma `detection` section into a predicate over LogEvent.
+ * Compiles a parsed Sigma detection (tree.ts, after the logsource's field mapping) into a
+ * predicate over LogEvent.
  *
- * Selections: a map (all fields must match), a list of maps (any map), or a list of keywords
- * (any keyword found in the message). Field values: a scalar or a list (any value, or every value
- * with `|all`); `null` means the field is absent or empty. Modifiers supported: contains,
- * startswith, endswith, all, re (with i/m/s), cidr, gt, gte, lt, lte, exists, cased. Matching is
- * case-insensitive unless `cased` (or `re`, which is case-sensitive unless `|re|i`). Anything
- * else throws UnsupportedError so the rule is reported and skipped, never misread.
+ * Selections: a map (all items must match) or a list of maps (any). Keywords (items without a
+ * field) are searched in the message and in every EventData value. Values: a scalar or a list
+ * (any value, or every value with `|all`); `null` means the field is absent or empty. Modifiers:
+ * contains, startswith, endswith, all, re (with i/m/s), cidr, gt, gte, lt, lte, exists, cased,
+ * fieldref, windash, base64, base64offset, wide/utf16le. Matching is case-insensitive unless
+ * `cased` (or `re`, which is case-sensitive unless `|re|i`). Anything else throws
+ * UnsupportedError so the rule is reported and skipped, never misread.
  */
 import type { LogEvent } from '../../generated/schema-types.js';
 import { compileGlob } from './glob.js';
-import { sigmaGetter, type SigmaGetter } from './fields.js';
-import { compileCondition, parseCondition, UnsupportedError } from './condition.js';
+import { keywordTexts, lowerOf, sigmaGetter, type SigmaGetter } from './fields.js';
+import { compileCondition, UnsupportedError } from './condition.js';
+import { TRANSFORMS, transformValues } from './modifiers.js';
+import { allFields, type Detection, type DetectionItem, type Selection } from './tree.js';
 import { boundedTest, compileSafeRegex } from '../safe-regex.js';
+import { AhoCorasick } from './prefilter.js';
 import { compileCidr } from '../cidr.js';
 
 type Pred = (e: LogEvent) => boolean;
-/** Tests a field value; `lower` is its lower-cased text, computed once per field for all values. */
+/** Tests a field value; `lower` is its lower-cased text, computed once per event and field for all rules. */
 type ValuePred = (v: string | number, lower: string) => boolean;
 
-const KNOWN_MODIFIERS = new Set(['contains', 'startswith', 'endswith', 'all', 're', 'i', 'm', 's', 'cidr', 'gt', 'gte', 'lt', 'lte', 'exists', 'cased']);
+const KNOWN_MODIFIERS = new Set(['contains', 'startswith', 'endswith', 'all', 're', 'i', 'm', 's', 'cidr', 'gt', 'gte', 'lt', 'lte', 'exists', 'cased', 'fieldref', ...TRANSFORMS]);
 /** Each says how a value is compared; valuePredicate honours only one, so two together would be misread. */
 const COMPARISONS = ['contains', 'startswith', 'endswith', 're', 'cidr', 'gt', 'gte', 'lt', 'lte', 'exists'];
+/** Modifiers that only make sense on strings compared as text. */
+const TEXT_ONLY = ['re', 'cidr', 'gt', 'gte', 'lt', 'lte', 'exists', 'fieldref'];
 
-function valuePredicate(raw: unknown, mods: Set<string>, field: string): ValuePred {
-  if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') throw new UnsupportedError(`field ${field}: value ${JSON.stringify(raw)} is not a string or number`);
-  const text = String(raw);
-  for (const cmp of ['gt', 'gte', 'lt', 'lte'] as const) {
-    if (!mods.has(cmp)) continue;
-    const limit = Number(raw);
-    if (!Number.isFinite(limit)) throw new Error(`field ${field}: |${cmp} needs a number`);
-    return (v) => {
-      const n = typeof v === 'number' ? v : Number(v);
-      if (!Number.isFinite(n)) return false;
-      return cmp === 'gt' ? n > limit : cmp === 'gte' ? n >= limit : cmp === 'lt' ? n < limit : n <= limit;
-    };
+/** A Sigma value without wildcards or escapes: its text is what it matches (a backslash before other characters is literal). */
+function isPlain(v: string): boolean {
+  return !/[*?]|\\\\/.test(v);
+}
+
+/** Above this many `contains` values, an item is matched by one automaton pass. */
+const MANY_VALUES = 8;
+
+function numericPredicate(cmp: 'gt' | 'gte' | 'lt' | 'lte', raw: unknown, field: string): ValuePred {
+  const limit = Number(raw);
+  if (!Number.isFinite(limit)) throw new Error(`field ${field}: |${cmp} needs a number`);
+  return (v) => {
+    const n = typeof v === 'number' ? v : Number(v);
+    if (!Number.isFinite(n)) return false;
+    return cmp === 'gt' ? n > limit : cmp === 'gte' ? n >= limit : cmp === 'lt' ? n < limit : n <= limit;
+  };
+}
+
+function regexPredicate(text: string, mods: ReadonlySet<string>, field: string): ValuePred {
+  let flagSet = (mods.has('i') ? 'i' : '') + (mods.has('m') ? 'm' : '') + (mods.has('s') ? 's' : '');
+  // PCRE-style leading inline flags ((?i) etc.), common in SigmaHQ rules, become JS flags.
+  let source = text;
+  const inline = /^\(\?([ims]+)\)/.exec(source);
+  if (inline) {
+    flagSet += inline[1];
+    source = source.slice(inline[0].length);
   }
-  if (mods.has('cidr')) {
-    let inNet: (ip: string) => boolean;
-    try {
-      inNet = compileCidr(text);
-    } catch (err) {
-      throw new Error(`field ${field}: ${(err as Error).message}`);
-    }
-    return (v) => inNet(String(v));
+  const flags = [...new Set(flagSet)].join('');
+  let re: RegExp;
+  try {
+    re = compileSafeRegex(source, flags);
+  } catch (err) {
+    throw new UnsupportedError(`field ${field}: ${(err as Error).message}`);
   }
-  if (mods.has('re')) {
-    let flagSet = (mods.has('i') ? 'i' : '') + (mods.has('m') ? 'm' : '') + (mods.has('s') ? 's' : '');
-    // PCRE-style leading inline flags ((?i) etc.), common in SigmaHQ rules, become JS flags.
-    let source = text;
-    const inline = /^\(\?([ims]+)\)/.exec(source);
-    if (inline) {
-      flagSet += inline[1];
-      source = source.slice(inline[0].length);
+  // The linear-time engine costs ~100 ns per character: a literal the pattern cannot match
+  // without, checked with includes() first, spares it on nearly every value.
+  const ci = flags.includes('i');
+  const lit = requiredLiteral(source, 1);
+  const needle = lit && ci ? lit.toLowerCase() : lit;
+  if (!needle || flags.includes('m') || flags.includes('s')) return (v) => boundedTest(re, String(v));
+  return (v, lower) => (ci ? lower : String(v)).includes(needle) && boundedTest(re, String(v));
+}
+
+const LITERAL_ESCAPES = new Set([...'.$^{}[]()|*+?/\\-#&~:,;=!<>@%\'"` ']);
+
+/**
+ * The longest run of literal characters a regex needs at its top level (outside groups and
+ * classes, not made optional by `?`, `*` or `{0,`), or null. Top-level alternation: null.
+ */
+export function requiredLiteral(source: string, min = 3): string | null {
+  const runs: string[] = [];
+  let run = '';
+  const end = () => {
+    if (run) runs.push(run);
+    run = '';
+  };
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    let ch: string | null = null;
+    if (c === '\\') {
+      const n = source[i + 1];
+      i++;
+      if (n !== undefined && LITERAL_ESCAPES.has(n)) ch = n;
+    } else if (c === '|') return null;
+    else if (c === '[') {
+      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+    } else if (c === '(') {
+      let depth = 1;
+      while (++i < source.length && depth > 0) {
+        if (source[i] === '\\') i++;
+        else if (source[i] === '(') depth++;
+        else if (source[i] === ')') depth--;
+      }
+      i--;
+    } else if (!'.^$*+?{})'.includes(c)) ch = c;
+    const q = source[i + 1];
+    const optional = q === '?' || q === '*' || (q === '{' && /^\{0[,}]/.test(source.slice(i + 1, i + 4)));
+    if (ch === null || optional) {
+      end();
+      continue;
     }
-    const flags = [...new Set(flagSet)].join('');
-    let re: RegExp;
-    try {
-      re = compileSafeRegex(source, flags);
-    } catch (err) {
-      throw new UnsupportedError(`field ${field}: ${(err as Error).message}`);
-    }
-    return (v) => boundedTest(re, String(v));
+    run += ch;
+    if (q === '+' || q === '{') end(); // the char repeats: what follows is not adjacent
   }
-  const cased = mods.has('cased');
+  end();
+  let best = '';
+  for (const r of runs) if (r.length > best.length) best = r;
+  return best.length >= min ? best : null;
+}
+
+/** A text comparison (plain, contains, startswith, endswith) of one value variant. */
+function textPredicate(text: string, mods: ReadonlySet<string>, numeric: number | undefined): ValuePred {
   // Values keep their own wildcards under contains/startswith/endswith (Sigma semantics).
   const contains = mods.has('contains');
   const wrap = { anyPrefix: contains || mods.has('endswith'), anySuffix: contains || mods.has('startswith') };
-  if (typeof raw === 'number' && !wrap.anyPrefix && !wrap.anySuffix) {
-    return (v) => (typeof v === 'number' ? v === raw : v.trim() === text);
+  if (numeric !== undefined && !wrap.anyPrefix && !wrap.anySuffix) {
+    return (v) => (typeof v === 'number' ? v === numeric : v.trim() === text);
   }
-  if (cased) {
+  if (mods.has('cased')) {
     const glob = compileGlob(text, true, wrap);
     return (v) => glob(String(v));
   }
@@ -78,75 +136,185 @@ function valuePredicate(raw: unknown, mods: Set<string>, field: string): ValuePr
   return (_v, lower) => glob(lower);
 }
 
-function fieldPredicate(key: string, value: unknown): { pred: Pred; field: string } {
-  const [field, ...modList] = key.split('|');
-  if (!field) throw new UnsupportedError(`keyword selection with modifiers (${key}) is not supported`);
-  const mods = new Set(modList.map((m) => m.toLowerCase()));
+/** One predicate per original value: any of its variants (windash, base64offset) matching. */
+function valuePredicates(values: readonly (string | number | boolean)[], mods: ReadonlySet<string>, order: readonly string[], field: string): ValuePred[] {
+  for (const cmp of ['gt', 'gte', 'lt', 'lte'] as const) if (mods.has(cmp)) return values.map((v) => numericPredicate(cmp, v, field));
+  if (mods.has('cidr')) {
+    return values.map((v) => {
+      try {
+        const inNet = compileCidr(String(v));
+        return (x: string | number) => inNet(String(x));
+      } catch (err) {
+        throw new Error(`field ${field}: ${(err as Error).message}`);
+      }
+    });
+  }
+  if (mods.has('re')) return values.map((v) => regexPredicate(String(v), mods, field));
+  const transforms = order.filter((m) => TRANSFORMS.has(m));
+  const groups = transforms.length ? transformValues(values.map(String), transforms, field) : values.map((v) => [String(v)]);
+  // Many plain `contains` values (SigmaHQ lists hundreds of cmdlets, emoji, homoglyphs): one
+  // Aho-Corasick pass over the value for the plain ones instead of one search per value.
+  if (mods.has('contains') && !mods.has('all') && !mods.has('cased') && groups.reduce((n, g) => n + g.length, 0) > MANY_VALUES) {
+    const plainValues = groups.flat().filter(isPlain);
+    const rest = groups.flat().filter((v) => !isPlain(v)).map((t) => textPredicate(t, mods, undefined));
+    if (plainValues.includes('')) return [() => true];
+    const ac = new AhoCorasick<true>();
+    for (const v of plainValues) ac.add(v.toLowerCase(), true);
+    ac.build();
+    return [
+      (v: string | number, lower: string) => {
+        if (ac.containsAny(lower)) return true;
+        for (let k = 0; k < rest.length; k++) if (rest[k]!(v, lower)) return true;
+        return false;
+      },
+    ];
+  }
+  // Many plain endswith/startswith/equals values (process-name lists): a set lookup per length.
+  const how = mods.has('endswith') ? 'suffix' : mods.has('startswith') ? 'prefix' : mods.has('contains') ? '' : 'eq';
+  const flat = groups.flat();
+  if (how && !mods.has('all') && !mods.has('cased') && flat.length > MANY_VALUES && values.every((v) => typeof v === 'string') && flat.every(isPlain)) {
+    const set = new Set(flat.map((v) => v.toLowerCase()));
+    const lengths = [...new Set([...set].map((v) => v.length))];
+    if (how === 'eq') return [(_v: string | number, lower: string) => set.has(lower)];
+    return [
+      (_v: string | number, lower: string) => {
+        for (const L of lengths) if (L <= lower.length && set.has(how === 'suffix' ? lower.slice(lower.length - L) : lower.slice(0, L))) return true;
+        return false;
+      },
+    ];
+  }
+  return groups.map((variants, i) => {
+    const raw = values[i];
+    const numeric = !transforms.length && typeof raw === 'number' ? raw : undefined;
+    const preds = variants.map((t) => textPredicate(t, mods, numeric));
+    if (preds.length === 1) return preds[0]!;
+    return (v: string | number, lower: string) => {
+      for (let k = 0; k < preds.length; k++) if (preds[k]!(v, lower)) return true;
+      return false;
+    };
+  });
+}
+
+function checkModifiers(mods: ReadonlySet<string>, field: string): void {
   for (const m of mods) if (!KNOWN_MODIFIERS.has(m)) throw new UnsupportedError(`modifier |${m} is not supported`);
   const comparisons = COMPARISONS.filter((c) => mods.has(c));
   if (comparisons.length > 1) throw new UnsupportedError(`modifiers |${comparisons.join(' and |')} cannot be combined`);
   // i, m, s are flags of |re only; elsewhere they would be silently ignored.
   for (const flag of ['i', 'm', 's']) if (mods.has(flag) && !mods.has('re')) throw new UnsupportedError(`modifier |${flag} is only valid after |re`);
-  const get: SigmaGetter = sigmaGetter(field);
-  if (mods.has('exists')) {
-    if (typeof value !== 'boolean' && value !== 'true' && value !== 'false') throw new UnsupportedError(`field ${field}: |exists needs true or false`);
-    const want = value === true || value === 'true';
-    return { field, pred: (e) => (get(e) !== undefined) === want };
-  }
-  const values = Array.isArray(value) ? value : [value];
-  const nullWanted = values.some((v) => v === null);
-  const preds = values.filter((v) => v !== null).map((v) => valuePredicate(v, mods, field));
+  const transforms = [...mods].filter((m) => TRANSFORMS.has(m));
+  const textOnly = TEXT_ONLY.filter((m) => mods.has(m));
+  if (transforms.length && textOnly.length) throw new UnsupportedError(`field ${field}: |${transforms[0]} cannot be combined with |${textOnly[0]}`);
+}
+
+/** `field|fieldref: Other`: the field equals (or contains, starts, ends with) another field of the same event. */
+function fieldrefPredicate(get: SigmaGetter, item: DetectionItem, mods: ReadonlySet<string>, field: string, fieldGetter: (f: string) => SigmaGetter, keyPrefix: string): Pred {
+  const refs = item.values.map((v) => {
+    if (typeof v !== 'string' || !v) throw new UnsupportedError(`field ${field}: |fieldref needs field names`);
+    return { name: keyPrefix + v, get: fieldGetter(v) };
+  });
+  const cased = mods.has('cased');
+  const how = mods.has('contains') ? 'contains' : mods.has('startswith') ? 'startswith' : mods.has('endswith') ? 'endswith' : 'equals';
+  const test = (a: string, b: string) => (how === 'equals' ? a === b : how === 'contains' ? a.includes(b) : how === 'startswith' ? a.startsWith(b) : a.endsWith(b));
   const all = mods.has('all');
-  if (all && nullWanted) throw new UnsupportedError(`field ${field}: |all with null`);
-  return {
-    field,
-    pred: (e) => {
-      const v = get(e);
-      if (v === undefined) return nullWanted;
-      if (v === '' && nullWanted) return true;
-      const lower = typeof v === 'string' ? v.toLowerCase() : String(v);
-      // Plain loops: a callback closure per call would be an allocation per event.
-      if (all) {
-        for (let i = 0; i < preds.length; i++) if (!preds[i]!(v, lower)) return false;
-        return true;
-      }
-      for (let i = 0; i < preds.length; i++) if (preds[i]!(v, lower)) return true;
-      return false;
-    },
+  return (e) => {
+    const v = get(e);
+    if (v === undefined) return false;
+    const a = cased ? String(v) : lowerOf(e, field, v);
+    for (const r of refs) {
+      const w = r.get(e);
+      const ok = w !== undefined && test(a, cased ? String(w) : lowerOf(e, r.name, w));
+      if (ok && !all) return true;
+      if (!ok && all) return false;
+    }
+    return all;
   };
 }
 
-function keywordPredicate(words: unknown[]): Pred {
-  const preds = words.map((w) => {
-    if (typeof w !== 'string' && typeof w !== 'number') throw new UnsupportedError(`keyword ${JSON.stringify(w)} is not a string`);
-    return compileGlob(String(w), false, { anyPrefix: true, anySuffix: true, preLowered: true });
-  });
+function itemPredicate(item: DetectionItem, fieldGetter: (f: string) => SigmaGetter, keyPrefix: string): Pred {
+  const field = item.field ?? '';
+  const mods = new Set(item.modifiers);
+  checkModifiers(mods, field || 'keywords');
+  if (item.field === null) {
+    for (const m of mods) if (!['all', 'cased', 'contains', ...TRANSFORMS].includes(m)) throw new UnsupportedError(`keyword search with |${m} is not supported`);
+    return keywordPredicate(item, mods);
+  }
+  const get: SigmaGetter = fieldGetter(item.field);
+  if (mods.has('exists')) {
+    const value = item.values[0];
+    if (item.values.length !== 1 || (typeof value !== 'boolean' && value !== 'true' && value !== 'false')) throw new UnsupportedError(`field ${field}: |exists needs true or false`);
+    const want = value === true || value === 'true';
+    return (e) => (get(e) !== undefined) === want;
+  }
+  if (mods.has('fieldref')) return fieldrefPredicate(get, item, mods, keyPrefix + field, fieldGetter, keyPrefix);
+  const nullWanted = item.values.some((v) => v === null);
+  const present = item.values.filter((v): v is string | number | boolean => v !== null);
+  const preds = valuePredicates(present, mods, item.modifiers, field);
+  const all = mods.has('all');
+  if (all && nullWanted) throw new UnsupportedError(`field ${field}: |all with null`);
+  const key = keyPrefix + item.field;
   return (e) => {
-    const lower = e.message.toLowerCase();
-    for (let i = 0; i < preds.length; i++) if (preds[i]!(lower)) return true;
+    const v = get(e);
+    if (v === undefined) return nullWanted;
+    if (v === '' && nullWanted) return true;
+    const lower = lowerOf(e, key, v);
+    // Plain loops: a callback closure per call would be an allocation per event.
+    if (all) {
+      for (let i = 0; i < preds.length; i++) if (!preds[i]!(v, lower)) return false;
+      return true;
+    }
+    for (let i = 0; i < preds.length; i++) if (preds[i]!(v, lower)) return true;
     return false;
   };
 }
 
-function selectionPredicate(name: string, sel: unknown, fields: Set<string>): Pred {
-  if (Array.isArray(sel)) {
-    if (sel.every((x) => typeof x === 'string' || typeof x === 'number')) return keywordPredicate(sel);
-    if (sel.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x))) {
-      const maps = sel.map((m) => selectionPredicate(name, m, fields));
-      return (e) => {
-        for (let i = 0; i < maps.length; i++) if (maps[i]!(e)) return true;
-        return false;
-      };
-    }
-    throw new UnsupportedError(`selection ${name} mixes keywords and field maps`);
-  }
-  if (typeof sel === 'string' || typeof sel === 'number') return keywordPredicate([sel]);
-  if (typeof sel !== 'object' || sel === null) throw new UnsupportedError(`selection ${name} is empty or not a map/list`);
-  const preds = Object.entries(sel as Record<string, unknown>).map(([k, v]) => {
-    const f = fieldPredicate(k, v);
-    fields.add(f.field);
-    return f.pred;
+/** Keywords: found anywhere in the message or an EventData value (any keyword, or every one with `|all`). */
+function keywordPredicate(item: DetectionItem, mods: ReadonlySet<string>): Pred {
+  const values = item.values.map((w) => {
+    if (typeof w !== 'string' && typeof w !== 'number') throw new UnsupportedError(`keyword ${JSON.stringify(w)} is not a string`);
+    return String(w);
   });
+  const cased = mods.has('cased');
+  const groups = transformValues(values, item.modifiers, 'keywords');
+  const all = mods.has('all');
+  // Any of many plain keywords (SigmaHQ's mimikatz keyword list) over every EventData value: one
+  // automaton pass per text instead of one search per keyword and text.
+  if (!all && !cased && groups.flat().every((v) => v !== '' && isPlain(v)) && groups.flat().length > 2) {
+    const ac = new AhoCorasick<true>();
+    for (const v of groups.flat()) ac.add(v.toLowerCase(), true);
+    ac.build();
+    return (e) => {
+      for (const t of keywordTexts(e, true)) if (ac.containsAny(t)) return true;
+      return false;
+    };
+  }
+  const preds = groups.map((variants) => {
+    const globs = variants.map((v) => compileGlob(v, cased, { anyPrefix: true, anySuffix: true, preLowered: !cased }));
+    return (texts: readonly string[]) => {
+      for (const t of texts) for (const g of globs) if (g(t)) return true;
+      return false;
+    };
+  });
+  return (e) => {
+    const texts = keywordTexts(e, !cased);
+    if (all) {
+      for (const p of preds) if (!p(texts)) return false;
+      return true;
+    }
+    for (const p of preds) if (p(texts)) return true;
+    return false;
+  };
+}
+
+function selectionPredicate(sel: Selection, fieldGetter: (f: string) => SigmaGetter, keyPrefix: string): Pred {
+  if (sel.kind === 'or') {
+    const maps = sel.options.map((o) => selectionPredicate(o, fieldGetter, keyPrefix));
+    return (e) => {
+      for (let i = 0; i < maps.length; i++) if (maps[i]!(e)) return true;
+      return false;
+    };
+  }
+  const preds = sel.items.map((i) => itemPredicate(i, fieldGetter, keyPrefix));
+  if (preds.length === 1) return preds[0]!;
   return (e) => {
     for (let i = 0; i < preds.length; i++) if (!preds[i]!(e)) return false;
     return true;
@@ -159,17 +327,14 @@ export interface CompiledDetection {
   fields: string[];
 }
 
-export function compileDetection(detection: unknown): CompiledDetection {
-  if (typeof detection !== 'object' || detection === null) throw new Error('detection is missing');
-  const { condition, timeframe, ...selections } = detection as Record<string, unknown>;
-  if (timeframe !== undefined) throw new UnsupportedError('detection.timeframe (old aggregation syntax) is not supported; use a correlation rule');
-  const names = Object.keys(selections);
-  const fields = new Set<string>();
+/**
+ * `keyPrefix` keeps the per-event lower-case memo apart for getters that read a field name from
+ * somewhere else than EventData (Sysmon for Linux's XML in the message).
+ */
+export function compileDetection(det: Detection, fieldGetter: (f: string) => SigmaGetter = sigmaGetter, keyPrefix = ''): CompiledDetection {
   const preds = new Map<string, Pred>();
-  for (const name of names) preds.set(name, selectionPredicate(name, selections[name], fields));
-  const conditions = Array.isArray(condition) ? condition : [condition];
-  if (!conditions.length || conditions.some((c) => typeof c !== 'string')) throw new Error('detection.condition must be a string or a list of strings');
-  const compiled = conditions.map((c) => compileCondition(parseCondition(c as string, names), preds));
+  for (const [name, sel] of det.selections) preds.set(name, selectionPredicate(sel, fieldGetter, keyPrefix));
+  const compiled = det.conditions.map((c) => compileCondition(c, preds));
   const match: Pred = compiled.length === 1 ? compiled[0]! : (e) => compiled.some((f) => f(e));
-  return { match, fields: [...fields] };
+  return { match, fields: allFields(det) };
 }

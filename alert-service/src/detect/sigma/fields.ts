@@ -7,7 +7,7 @@
  * Linux events (User → fields.user). Web server rules use the W3C names of Sigma's webserver
  * taxonomy (c-ip, cs-uri-query, sc-status, ...).
  */
-import type { LogEvent, SourceKind } from '../../generated/schema-types.js';
+import type { LogEvent } from '../../generated/schema-types.js';
 
 export type SigmaGetter = (e: LogEvent) => string | number | undefined;
 
@@ -111,55 +111,37 @@ export function sigmaGetter(field: string): SigmaGetter {
   };
 }
 
-export interface LogsourceScope {
-  kinds?: SourceKind[];
-  programs?: string[];
-  channels?: string[];
+/**
+ * Lower-cased text of a field value, computed once per event and field however many rules test
+ * it (a process-creation event meets ~1,400 SigmaHQ rules, most reading CommandLine or Image).
+ * The memo holds one event: the engine evaluates every rule on an event before the next one.
+ */
+let memoEvent: LogEvent | undefined;
+const memo = new Map<string, string>();
+
+export function lowerOf(e: LogEvent, key: string, v: string | number): string {
+  if (typeof v === 'number') return String(v);
+  if (e !== memoEvent) {
+    memoEvent = e;
+    memo.clear();
+  }
+  let l = memo.get(key);
+  if (l === undefined) {
+    l = v.toLowerCase();
+    memo.set(key, l);
+  }
+  return l;
 }
 
-const WINDOWS_SERVICES: Record<string, string> = {
-  security: 'Security',
-  system: 'System',
-  application: 'Application',
-  sysmon: 'Microsoft-Windows-Sysmon/Operational',
-  powershell: 'Microsoft-Windows-PowerShell/Operational',
-  windefend: 'Microsoft-Windows-Windows Defender/Operational',
-  'taskscheduler': 'Microsoft-Windows-TaskScheduler/Operational',
-};
-
-const LINUX_SERVICES: Record<string, LogsourceScope> = {
-  auth: { kinds: ['auth'] },
-  sshd: { kinds: ['auth'], programs: ['sshd'] },
-  sudo: { kinds: ['auth'], programs: ['sudo'] },
-  su: { kinds: ['auth'], programs: ['su'] },
-  cron: { kinds: ['auth', 'syslog'], programs: ['cron', 'crond'] },
-  syslog: { kinds: ['syslog', 'auth'] },
-  useradd: { kinds: ['auth'], programs: ['useradd', 'usermod', 'groupadd', 'gpasswd', 'userdel'] },
-};
-
-/** Maps a Sigma logsource; throws with the reason when it is outside what Logward collects. */
-export function mapLogsource(ls: unknown): LogsourceScope {
-  if (typeof ls !== 'object' || ls === null) throw new Error('logsource is missing');
-  const { product, service, category } = ls as Record<string, unknown>;
-  const p = typeof product === 'string' ? product.toLowerCase() : undefined;
-  const s = typeof service === 'string' ? service.toLowerCase() : undefined;
-  const c = typeof category === 'string' ? category.toLowerCase() : undefined;
-  if (c === 'webserver') {
-    if (s) throw new Error(`logsource service ${s} with category webserver is not supported`);
-    return { kinds: ['web_access'] };
+/** Texts keyword selections search: the message and every EventData string value (lower-cased unless `cased`). */
+export function keywordTexts(e: LogEvent, lower: boolean): string[] {
+  const out: string[] = [lower ? lowerOf(e, '\u0000message', e.message) : e.message];
+  const data = e.fields.event_data;
+  if (data) {
+    for (const k in data) {
+      const v = data[k];
+      if (typeof v === 'string' && v) out.push(lower ? lowerOf(e, '\u0000' + k, v) : v);
+    }
   }
-  if (c) throw new Error(`logsource category ${c} is not supported (Logward has no ${c} events)`);
-  if (p === 'windows') {
-    if (!s) return { kinds: ['windows'] };
-    const channel = WINDOWS_SERVICES[s];
-    if (!channel) throw new Error(`logsource windows service ${s} is not supported`);
-    return { kinds: ['windows'], channels: [channel] };
-  }
-  if (p === 'linux') {
-    if (!s) return { kinds: ['auth', 'syslog'] };
-    const scope = LINUX_SERVICES[s];
-    if (!scope) throw new Error(`logsource linux service ${s} is not supported`);
-    return scope;
-  }
-  throw new Error(`logsource product ${String(product)} is not supported`);
+  return out;
 }

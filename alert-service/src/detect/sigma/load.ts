@@ -6,7 +6,7 @@
  * spec). A rule using anything unsupported is returned in `skipped` with the reason; a file that
  * is not valid YAML stops start-up (it is broken, not merely unsupported).
  */
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { LogEvent, RuleOverride, SourceKind } from '../../generated/schema-types.js';
@@ -14,12 +14,24 @@ import { groupFns, lowerSet, resolveFire, type CompiledRule, type Evaluation, ty
 import type { Extracted, FireSpec } from '../rule.js';
 import { RuleLoadError } from '../loader.js';
 import { compileDetection } from './detection.js';
-import { mapLogsource, sigmaGetter, type LogsourceScope } from './fields.js';
+import { sigmaGetter, type SigmaGetter } from './fields.js';
+import { necessaryAtoms, type PrefilterSpec, type PrefilterTarget } from './prefilter.js';
+import { sysmonLinuxEventId, sysmonLinuxGetter } from './sysmon-linux.js';
+import { distinguishingFields, resolveLogsource, type LogsourceTarget } from './logsources.js';
+import { allFields, LEVELS, mapFields, parseSigmaRule, positiveFields, requiredEventIds, type SigmaLevel, type SigmaRuleTree, type SigmaStatus } from './tree.js';
 
 export interface SkippedRule {
   file: string;
   title: string;
   reason: string;
+  /** `unsupported`: uses something Logward cannot run; `filtered`: left out by rules.sigma_status / sigma_min_level. */
+  kind: 'unsupported' | 'filtered';
+}
+
+/** Which community rules to load (rules.sigma_dirs); files given explicitly are not filtered. */
+export interface SigmaFilter {
+  statuses: readonly SigmaStatus[];
+  minLevel: SigmaLevel;
 }
 
 export interface SigmaLoadOptions {
@@ -29,21 +41,35 @@ export interface SigmaLoadOptions {
   root?: string;
 }
 
-interface SigmaDoc {
+export interface SigmaDoc {
   file: string;
   doc: Record<string, unknown>;
+  filter?: SigmaFilter;
+}
+
+interface Scope {
+  kinds?: SourceKind[];
+  programs?: string[];
+  channels?: string[];
+  eventIds?: number[];
 }
 
 interface BaseRule {
   key: string;
   names: string[];
   doc: SigmaDoc;
-  scope: LogsourceScope;
+  scope: Scope;
+  /** Scope and detection both checked (correlations call it without the engine's index). */
   matches: (e: LogEvent) => boolean;
+  /** Detection only: the engine's index has already checked kind, channel and EventID. */
+  detect: (e: LogEvent) => Evaluation | null;
   fields: string[];
+  /** Values of the rule's fields (Sigma names) read through the matching target's field mapping. */
+  extract: (e: LogEvent, into?: Extracted) => Extracted;
+  groupBy: string[];
+  /** Windows rules: channel/EventID/field-value index entries (see prefilter.ts). */
+  prefilter?: PrefilterSpec;
 }
-
-const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
 
 export function parseTimespan(v: unknown): number {
   const m = typeof v === 'string' ? /^(\d{1,7})([smhd])$/.exec(v.trim()) : null;
@@ -51,18 +77,28 @@ export function parseTimespan(v: unknown): number {
   return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
 }
 
-function scopeCheck(scope: LogsourceScope): (e: LogEvent) => boolean {
+function scopeCheck(scope: Scope): (e: LogEvent) => boolean {
   const kinds = scope.kinds ? new Set<string>(scope.kinds) : undefined;
   const programs = lowerSet(scope.programs);
   const channels = lowerSet(scope.channels);
+  const ids = scope.eventIds ? new Set(scope.eventIds) : undefined;
   return (e) =>
     (!kinds || kinds.has(e.source.kind)) &&
     (!programs || (e.program !== undefined && programs.has(e.program.toLowerCase()))) &&
-    (!channels || (e.source.channel !== undefined && channels.has(e.source.channel.toLowerCase())));
+    (!channels || (e.source.channel !== undefined && channels.has(e.source.channel.toLowerCase()))) &&
+    (!ids || (e.fields.event_id !== undefined && ids.has(e.fields.event_id)));
 }
 
-function extractFields(fields: readonly string[]): (e: LogEvent, into?: Extracted) => Extracted {
-  const getters = fields.slice(0, 12).map((f) => [f, sigmaGetter(f)] as const);
+/** Getters for Sigma field names, through a target's field mapping and event source. */
+function mappedGetter(map: Readonly<Record<string, string>> | undefined, source?: LogsourceTarget['eventSource']): (f: string) => SigmaGetter {
+  const base = source === 'sysmon-linux' ? sysmonLinuxGetter : sigmaGetter;
+  return (f) => base(map?.[f] ?? f);
+}
+
+const eventIdField = (e: LogEvent) => e.fields.event_id;
+
+function extractFields(fields: readonly string[], getterFor: (f: string) => SigmaGetter = sigmaGetter): (e: LogEvent, into?: Extracted) => Extracted {
+  const getters = fields.map((f) => [f, getterFor(f)] as const);
   return (e, into = {}) => {
     for (const [name, get] of getters) {
       const v = get(e);
@@ -74,7 +110,8 @@ function extractFields(fields: readonly string[]): (e: LogEvent, into?: Extracte
 
 function meta(d: SigmaDoc, key: string, override: RuleOverride | undefined) {
   const { doc } = d;
-  const level = typeof doc.level === 'string' && LEVELS.has(doc.level) ? (doc.level as CompiledRule['severity']) : 'medium';
+  // Sigma levels are Logward's severities, name for name.
+  const level = typeof doc.level === 'string' && (LEVELS as readonly string[]).includes(doc.level) ? (doc.level as CompiledRule['severity']) : 'medium';
   return {
     id: key,
     title: typeof doc.title === 'string' ? doc.title : key,
@@ -87,11 +124,12 @@ function meta(d: SigmaDoc, key: string, override: RuleOverride | undefined) {
   };
 }
 
-function scopeFields(scope: LogsourceScope) {
+function scopeFields(scope: Scope) {
   return {
     ...(scope.kinds ? { kinds: new Set<SourceKind>(scope.kinds) } : {}),
     ...(scope.programs ? { programs: lowerSet(scope.programs)! } : {}),
     ...(scope.channels ? { channels: lowerSet(scope.channels)! } : {}),
+    ...(scope.eventIds ? { eventIds: new Set(scope.eventIds) } : {}),
   };
 }
 
@@ -102,13 +140,23 @@ function groupKeyOf(groupBy: readonly string[]): Pick<CompiledRule, 'groupKey' |
   }));
 }
 
+/** Group values of plain rules: what the matching target extracted (field-mapped), the host from the event. */
+function extractedGroupKey(groupBy: readonly string[]): Pick<CompiledRule, 'groupKey' | 'key'> {
+  return groupFns(groupBy.map((f) => {
+    if (f === 'host') return (e: LogEvent) => e.host;
+    const get = sigmaGetter(f);
+    return (e: LogEvent, values: Extracted) => values[f] ?? get(e);
+  }));
+}
+
 /** The union of several scopes (a correlation sees what any of its rules sees). */
-function unionScope(scopes: LogsourceScope[]): LogsourceScope {
-  const union = (pick: (s: LogsourceScope) => string[] | undefined) => (scopes.some((s) => !pick(s)) ? undefined : [...new Set(scopes.flatMap((s) => pick(s)!))]);
-  const kinds = union((s) => s.kinds) as SourceKind[] | undefined;
+function unionScope(scopes: Scope[]): Scope {
+  const union = <T>(pick: (s: Scope) => T[] | undefined) => (scopes.some((s) => !pick(s)) ? undefined : [...new Set(scopes.flatMap((s) => pick(s)!))]);
+  const kinds = union((s) => s.kinds);
   const programs = union((s) => s.programs);
   const channels = union((s) => s.channels);
-  return { ...(kinds ? { kinds } : {}), ...(programs ? { programs } : {}), ...(channels ? { channels } : {}) };
+  const eventIds = union((s) => s.eventIds);
+  return { ...(kinds ? { kinds } : {}), ...(programs ? { programs } : {}), ...(channels ? { channels } : {}), ...(eventIds ? { eventIds } : {}) };
 }
 
 function ruleKey(d: SigmaDoc, index: number): string {
@@ -119,6 +167,98 @@ function ruleKey(d: SigmaDoc, index: number): string {
 function overrideFor(opts: SigmaLoadOptions, d: SigmaDoc, key: string): RuleOverride | undefined {
   const name = typeof d.doc.name === 'string' ? d.doc.name : undefined;
   return opts.overrides?.[key] ?? (name ? opts.overrides?.[name] : undefined);
+}
+
+/**
+ * Never grouped by: names that say which events a rule reads rather than which detection it made,
+ * and free text (a group per log line would make the quiet period meaningless).
+ */
+const NOT_GROUPED = new Set(['eventid', 'channel', 'provider_name', 'provider', 'computer', 'computername', 'hostname', 'host', 'keywords', 'level', 'task', 'opcode', 'version', 'message', 'msg', 'program', 'processname', 'process.name', 'deviceprocessname']);
+/** Most selection fields a plain rule groups by (beyond host and the channel's distinguishing fields). */
+const MAX_GROUP_FIELDS = 8;
+
+interface CompiledTarget {
+  target: LogsourceTarget;
+  eventIds?: ReadonlySet<number>;
+  /** Where the EventID is read (the message for Sysmon for Linux). */
+  eventIdOf: (e: LogEvent) => number | undefined;
+  match: (e: LogEvent) => boolean;
+  extract: (e: LogEvent, into?: Extracted) => Extracted;
+}
+
+/**
+ * A plain rule compiled once per logsource target: the detection with the target's field
+ * mapping applied (processing step), its EventIDs narrowed to those the detection requires.
+ */
+function compileBase(d: SigmaDoc, key: string): BaseRule {
+  const tree: SigmaRuleTree = parseSigmaRule(d.doc);
+  const required = requiredEventIds(tree.detection);
+  const selected = positiveFields(tree.detection).filter((f) => !NOT_GROUPED.has(f.toLowerCase())).slice(0, MAX_GROUP_FIELDS);
+  const targets: CompiledTarget[] = [];
+  const prefilterTargets: PrefilterTarget[] = [];
+  const groupExtra = new Set<string>();
+  for (const target of resolveLogsource(tree.logsource)) {
+    let ids = target.eventIds ? new Set(target.eventIds) : required;
+    if (target.eventIds && required) ids = new Set(target.eventIds.filter((id) => required.has(id)));
+    if (ids && ids.size === 0) continue; // the rule's own EventID excludes this target (e.g. EventID 1 on Security 4688)
+    const mapped = mapFields(tree.detection, target.fieldMap);
+    const det = compileDetection(mapped, mappedGetter(undefined, target.eventSource), target.eventSource ? `\u0001${target.eventSource}:` : '');
+    if (target.channels) prefilterTargets.push({ channels: target.channels.map((c) => c.toLowerCase()), ...(ids ? { eventIds: [...ids] } : {}), atoms: necessaryAtoms(mapped) });
+    for (const f of distinguishingFields(target)) groupExtra.add(f);
+    const eventIdOf = target.eventSource === 'sysmon-linux' ? sysmonLinuxEventId : eventIdField;
+    targets.push({ target, ...(ids ? { eventIds: ids } : {}), eventIdOf, match: det.match, extract: extractFields([], mappedGetter(target.fieldMap, target.eventSource)) });
+  }
+  if (!targets.length) throw new Error(`the rule's EventIDs (${[...(required ?? [])].join(', ')}) are outside its logsource`);
+  const fields = [...new Set([...allFields(tree.detection).slice(0, 24), ...groupExtra])];
+  const groupBy = ['host', ...new Set([...selected, ...groupExtra])];
+  for (const t of targets) t.extract = extractFields(fields, mappedGetter(t.target.fieldMap, t.target.eventSource));
+  // EventIDs read from the message are checked by the target, not indexed (the event has no fields.event_id).
+  const scope = unionScope(targets.map((t) => ({ kinds: t.target.kinds, ...(t.target.channels ? { channels: t.target.channels } : {}), ...(t.target.programs ? { programs: t.target.programs } : {}), ...(t.eventIds && !t.target.eventSource ? { eventIds: [...t.eventIds] } : {}) })));
+  const pick = targetPicker(targets);
+  const inScope = scopeCheck(scope);
+  const detect = (e: LogEvent): Evaluation | null => {
+    const t = pick(e);
+    return t && t.match(e) ? { values: t.extract(e) } : null;
+  };
+  const base: BaseRule = {
+    key,
+    names: [key],
+    doc: d,
+    scope,
+    matches: (e) => inScope(e) && detect(e) !== null,
+    detect,
+    fields,
+    extract: (e, into) => (pick(e)?.extract ?? targets[0]!.extract)(e, into),
+    groupBy,
+    ...(prefilterTargets.length === targets.length ? { prefilter: { targets: prefilterTargets } } : {}),
+  };
+  if (tree.name) base.names.push(tree.name);
+  if (tree.id) base.names.push(tree.id);
+  return base;
+}
+
+/** The target an event belongs to: by channel, then EventID (one channel can carry several targets). */
+function targetPicker(targets: CompiledTarget[]): (e: LogEvent) => CompiledTarget | undefined {
+  if (targets.length === 1) {
+    const t = targets[0]!;
+    const ids = t.eventIds;
+    return ids ? (e) => {
+      const id = t.eventIdOf(e);
+      return id !== undefined && ids.has(id) ? t : undefined;
+    } : () => t;
+  }
+  return (e) => {
+    const ch = e.source.channel?.toLowerCase();
+    for (const t of targets) {
+      if (t.target.channels && (ch === undefined || !t.target.channels.some((c) => c.toLowerCase() === ch))) continue;
+      if (t.eventIds) {
+        const id = t.eventIdOf(e);
+        if (id === undefined || !t.eventIds.has(id)) continue;
+      }
+      return t;
+    }
+    return undefined;
+  };
 }
 
 /** `bases[i]` is the rule `refs[i]` names; steps of temporal correlations carry those names. */
@@ -167,7 +307,7 @@ function compileCorrelation(d: SigmaDoc, key: string, bases: BaseRule[], refs: s
   }
   const override = overrideFor(opts, d, key);
   const fire = resolveFire(spec, opts.defaultQuietSec, override, opts.global);
-  const tests = bases.map((b, i) => ({ key: refs[i]!, test: b.matches, extract: extractFields(b.fields) }));
+  const tests = bases.map((b, i) => ({ key: refs[i]!, test: b.matches, extract: b.extract }));
   const isSequence = fire.mode === 'sequence';
   const groupFields = extractFields(fire.groupBy);
   const evaluate = (e: LogEvent): Evaluation | null => {
@@ -198,16 +338,29 @@ function compileCorrelation(d: SigmaDoc, key: string, bases: BaseRule[], refs: s
 
 function compileBaseAsRule(b: BaseRule, opts: SigmaLoadOptions): CompiledRule {
   const override = overrideFor(opts, b.doc, b.key);
-  const fire = resolveFire({ mode: 'single', groupBy: ['host'] }, opts.defaultQuietSec, override, undefined);
-  const extract = extractFields(b.fields);
-  const matches = b.matches;
+  // Host plus the values the selections tested: five different threats on one host are five alerts.
+  const fire = resolveFire({ mode: 'single', groupBy: b.groupBy }, opts.defaultQuietSec, override, undefined);
   return {
     ...meta(b.doc, b.key, override),
     ...scopeFields(b.scope),
-    evaluate: (e) => (matches(e) ? { values: extract(e) } : null),
+    evaluate: b.detect,
+    ...(b.prefilter ? { prefilter: b.prefilter } : {}),
     fire,
-    ...groupKeyOf(fire.groupBy),
+    ...(override?.group_by ? groupKeyOf(fire.groupBy) : extractedGroupKey(fire.groupBy)),
   };
+}
+
+const LEVEL_RANK = new Map(LEVELS.map((l, i) => [l, i]));
+
+/** Why a community rule is left out by the status / level filter, or null when it is kept. */
+function filteredOut(doc: Record<string, unknown>, filter: SigmaFilter | undefined): string | null {
+  if (!filter) return null;
+  const status = typeof doc.status === 'string' ? doc.status.toLowerCase() : '(none)';
+  if (!(filter.statuses as readonly string[]).includes(status)) return `status ${status} not in rules.sigma_status`;
+  const level = typeof doc.level === 'string' ? doc.level.toLowerCase() : '(none)';
+  const rank = LEVEL_RANK.get(level as SigmaLevel);
+  if (rank === undefined || rank < LEVEL_RANK.get(filter.minLevel)!) return `level ${level} below rules.sigma_min_level`;
+  return null;
 }
 
 /** Compiles parsed Sigma documents (exported for tests and test-rule). */
@@ -215,22 +368,19 @@ export function compileSigmaDocuments(docs: SigmaDoc[], opts: SigmaLoadOptions):
   const skipped: SkippedRule[] = [];
   const bases = new Map<string, BaseRule>();
   const correlations: Array<{ d: SigmaDoc; key: string }> = [];
-  const skip = (d: SigmaDoc, reason: string) => skipped.push({ file: d.file, title: String(d.doc.title ?? '(untitled)'), reason });
+  const skip = (d: SigmaDoc, reason: string, kind: SkippedRule['kind'] = 'unsupported') =>
+    skipped.push({ file: d.file, title: String(d.doc.title ?? '(untitled)'), reason, kind });
 
   docs.forEach((d, i) => {
     const key = ruleKey(d, i);
+    const filtered = filteredOut(d.doc, d.filter);
+    if (filtered) return skip(d, filtered, 'filtered');
     try {
       if (d.doc.correlation !== undefined) {
         correlations.push({ d, key });
         return;
       }
-      if (typeof d.doc.title !== 'string') throw new Error('title is missing');
-      const scope = mapLogsource(d.doc.logsource);
-      const det = compileDetection(d.doc.detection);
-      const inScope = scopeCheck(scope);
-      const base: BaseRule = { key, names: [key], doc: d, scope, fields: det.fields, matches: (e) => inScope(e) && det.match(e) };
-      if (typeof d.doc.name === 'string') base.names.push(d.doc.name);
-      if (typeof d.doc.id === 'string') base.names.push(d.doc.id);
+      const base = compileBase(d, key);
       for (const n of base.names) bases.set(n, base);
     } catch (err) {
       skip(d, (err as Error).message);
@@ -261,23 +411,96 @@ export function compileSigmaDocuments(docs: SigmaDoc[], opts: SigmaLoadOptions):
   return { rules, skipped };
 }
 
+/** The Sigma files of one directory (rules.sigma_dir: not recursive). */
 export function listSigmaFiles(dir: string): string[] {
   if (!dir || !existsSync(dir)) return [];
   return readdirSync(dir).filter((f) => /\.ya?ml$/i.test(f)).sort().map((f) => join(dir, f));
 }
 
-/** Reads and compiles every Sigma file of a directory. */
-export function loadSigmaFiles(files: readonly string[], opts: SigmaLoadOptions): { rules: CompiledRule[]; skipped: SkippedRule[] } {
+/** Most files one rules.sigma_dirs tree may hold: a checkout is ~3,000; this bounds a wrong path like /. */
+const MAX_TREE_FILES = 50_000;
+
+/**
+ * Every Sigma file under a directory, recursively (a SigmaHQ checkout: rules/, rules-emerging-threats/, ...).
+ * Hidden directories (.git, .github) are skipped; symlinks are not followed.
+ */
+export function listSigmaTree(dir: string): string[] {
+  if (!existsSync(dir)) throw new RuleLoadError(`rules: sigma_dirs entry ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new RuleLoadError(`rules: sigma_dirs entry ${dir} is not a directory`);
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const ent of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (ent.name.startsWith('.')) continue;
+      const p = join(d, ent.name);
+      if (ent.isDirectory()) walk(p);
+      else if (ent.isFile() && /\.ya?ml$/i.test(ent.name)) {
+        if (out.length >= MAX_TREE_FILES) throw new RuleLoadError(`rules: sigma_dirs entry ${dir} holds more than ${MAX_TREE_FILES} YAML files`);
+        out.push(p);
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Reads Sigma files into documents (several per file allowed); a file that is not valid YAML stops start-up. */
+export function readSigmaFiles(files: readonly string[], root: string | undefined, filter?: SigmaFilter): SigmaDoc[] {
   const docs: SigmaDoc[] = [];
   for (const path of files) {
-    const file = relative(opts.root ?? process.cwd(), path) || path;
+    const file = relative(root ?? process.cwd(), path) || path;
     for (const yamlDoc of parseAllDocuments(readFileSync(path, 'utf8'))) {
       if (yamlDoc.errors.length) throw new RuleLoadError(`rules: ${file} is not valid YAML: ${yamlDoc.errors[0]!.message}`);
       const doc = yamlDoc.toJS() as unknown;
       if (doc === null || doc === undefined) continue;
       if (typeof doc !== 'object' || Array.isArray(doc)) throw new RuleLoadError(`rules: ${file} holds a YAML document that is not a Sigma rule map`);
-      docs.push({ file, doc: doc as Record<string, unknown> });
+      docs.push({ file, doc: doc as Record<string, unknown>, ...(filter ? { filter } : {}) });
     }
   }
-  return compileSigmaDocuments(docs, opts);
+  return docs;
+}
+
+/** Reads and compiles Sigma files. */
+export function loadSigmaFiles(files: readonly string[], opts: SigmaLoadOptions, filter?: SigmaFilter): { rules: CompiledRule[]; skipped: SkippedRule[] } {
+  return compileSigmaDocuments(readSigmaFiles(files, opts.root, filter), opts);
+}
+
+/**
+ * Skip reasons folded into classes for counting: the rule-specific parts (field names, patterns,
+ * values) dropped, so 40 rules refused for the same modifier count as one reason.
+ */
+export function reasonClass(reason: string): string {
+  return reason
+    .replace(/^field [^:]+: /, '')
+    .replace(/regex \/.*\/ rejected: /s, 'regex rejected: ')
+    .replace(/^regex rejected: \/.*\/l?: /s, 'regex rejected: ')
+    .replace(/nested quantifier at offset \d+/, 'nested quantifier')
+    .replace(/^selection \S+/, 'selection')
+    .replace(/referenced rule \S+/, 'referenced rule')
+    .replace(/\(\d+(, \d+)*\)/g, '(…)')
+    .replace(/"[^"]*"/g, '"…"')
+    .slice(0, 200);
+}
+
+/** Reason class → how many rules, most frequent first. */
+export function skipSummary(skipped: readonly SkippedRule[]): Array<{ reason: string; kind: SkippedRule['kind']; count: number }> {
+  const counts = new Map<string, { reason: string; kind: SkippedRule['kind']; count: number }>();
+  for (const s of skipped) {
+    const reason = reasonClass(s.reason);
+    const k = `${s.kind}\u0000${reason}`;
+    const c = counts.get(k);
+    if (c) c.count++;
+    else counts.set(k, { reason, kind: s.kind, count: 1 });
+  }
+  return [...counts.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+}
+
+/** The start-up summary: "N Sigma rules skipped (12× reason; 7× reason; ...), M filtered out by status/level". */
+export function skippedLine(skipped: readonly SkippedRule[], top = 6): string {
+  const unsupported = skipped.filter((s) => s.kind === 'unsupported');
+  const filtered = skipped.length - unsupported.length;
+  const reasons = skipSummary(unsupported);
+  const shown = reasons.slice(0, top).map((r) => `${r.count}× ${r.reason}`);
+  if (reasons.length > top) shown.push(`${reasons.length - top} more reasons`);
+  const head = `${unsupported.length} Sigma rules skipped${shown.length ? ` (${shown.join('; ')})` : ''}`;
+  return filtered ? `${head}, ${filtered} filtered out by rules.sigma_status / sigma_min_level` : head;
 }
