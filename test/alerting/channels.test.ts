@@ -189,7 +189,7 @@ describe('Slack (@slack/webhook → local HTTP server)', () => {
     await notifier.send(msg);
   });
 
-  it('through the outbox: 429 waits Retry-After, 500 backs off, then delivers exactly once', async () => {
+  it('through the outbox: 429 pauses the channel for Retry-After, 500 for the backoff, then delivers exactly once', async () => {
     slack.requests.length = 0;
     const clock = new ManualClock();
     const mod = createAlertingModule({
@@ -206,12 +206,16 @@ describe('Slack (@slack/webhook → local HTTP server)', () => {
     await mod.flush();
     const [row] = mod.listOutbox({ limit: 1 });
     assert.equal(row!.status, 'pending');
-    assert.equal(Date.parse(row!.next_attempt_at) - clock.now(), 30_000);
-    clock.advance(30_000);
+    clock.advance(29_999);
+    await mod.flush();
+    assert.equal(slack.requests.length, 1, 'Retry-After: 30 is honoured');
+    clock.advance(1);
     await mod.flush();
     assert.equal(slack.requests.length, 2);
-    assert.equal(Date.parse(mod.listOutbox({ limit: 1 })[0]!.next_attempt_at) - clock.now(), 4000, 'second attempt: 2 s × 2, full jitter at random()=1');
-    clock.advance(4000);
+    clock.advance(3999);
+    await mod.flush();
+    assert.equal(slack.requests.length, 2, 'second failure: 2 s × 2, full jitter at random()=1');
+    clock.advance(1);
     await mod.flush();
     assert.equal(slack.requests.length, 3);
     assert.equal(mod.listOutbox({ limit: 1 })[0]!.status, 'sent');
@@ -238,7 +242,8 @@ describe('Fluent forward (@fluent-org/logger → msgpack receiver)', () => {
       mod.emit(signal({ severity: 'critical', group: { src_ip: '203.0.113.7' } }));
       mod.emit(signal({ severity: 'critical', group: { src_ip: '10.0.0.5' } }));
       await mod.flush();
-      assert.equal(mod.listOutbox({ status: 'sent', limit: 5 }).length, 1, JSON.stringify(mod.listOutbox({ limit: 5 })));
+      // Two source IPs: two alerts, each notified on its own (first_notify), one record each.
+      assert.equal(mod.listOutbox({ status: 'sent', limit: 5 }).length, 2, JSON.stringify(mod.listOutbox({ limit: 5 })));
       assert.equal(fwd.events.length, 2);
       const e = fwd.events[0]!;
       assert.equal(e.tag, 'logward.alert');

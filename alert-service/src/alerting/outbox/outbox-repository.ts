@@ -18,7 +18,10 @@ export interface OutboxRow {
   payload: ChannelMessage;
   alert_ids: number[];
   status: OutboxStatus;
+  /** Attempts made while the channel was up (probes of a channel that is down are not counted). */
   attempts: number;
+  /** Sends that may have reached the receiver: counted before each send, taken back when it certainly did not. */
+  sends: number;
   next_attempt_ms: number;
   last_error: string | null;
   created_ms: number;
@@ -71,6 +74,9 @@ export class OutboxRepository {
       );
       CREATE INDEX IF NOT EXISTS outbox_messages_due ON outbox_messages(channel, status, next_attempt_ms);
     `);
+    // Databases from before the copy bound: add the counter (0: the old rows' sends are unknown).
+    const cols = db.prepare("SELECT name FROM pragma_table_info('outbox_messages')").all() as { name: string }[];
+    if (!cols.some((c) => c.name === 'sends')) db.exec('ALTER TABLE outbox_messages ADD COLUMN sends INTEGER NOT NULL DEFAULT 0');
   }
 
   /** Returns the new id, or undefined when dedupKey was already used (e.g. the day's digest). */
@@ -88,35 +94,45 @@ export class OutboxRepository {
     return (this.db.prepare("SELECT COUNT(*) AS n FROM outbox_messages WHERE channel = ? AND status IN ('pending','sending')").get(channel) as { n: number }).n;
   }
 
+  /** The oldest due message: a channel delivers in the order messages were written. */
   nextDue(channel: ChannelName, nowMs: number): OutboxRow | undefined {
     const r = this.db
-      .prepare("SELECT * FROM outbox_messages WHERE channel = ? AND status = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT 1")
+      .prepare("SELECT * FROM outbox_messages WHERE channel = ? AND status = 'pending' AND next_attempt_ms <= ? ORDER BY id LIMIT 1")
       .get(channel, nowMs) as RawRow | undefined;
     return r && fromDb(r);
   }
 
-  markSending(id: number): void {
-    this.db.prepare("UPDATE outbox_messages SET status = 'sending', attempts = attempts + 1 WHERE id = ?").run(id);
+  /**
+   * Marks the row in flight before its send starts, counting the send as one that may reach the
+   * receiver: a process killed during the send comes back with the copy already counted.
+   */
+  markSending(id: number, countAttempt: boolean): void {
+    this.db.prepare("UPDATE outbox_messages SET status = 'sending', sends = sends + 1, attempts = attempts + ? WHERE id = ?").run(countAttempt ? 1 : 0, id);
   }
 
   markSent(id: number, nowMs: number): void {
     this.db.prepare("UPDATE outbox_messages SET status = 'sent', sent_ms = ?, last_error = NULL WHERE id = ?").run(nowMs, id);
   }
 
-  markRetry(id: number, nextAttemptMs: number, error: string): void {
-    this.db.prepare("UPDATE outbox_messages SET status = 'pending', next_attempt_ms = ?, last_error = ? WHERE id = ?").run(nextAttemptMs, error, id);
+  /** Back to pending, keeping its place in the queue; `delivered: 'no'` takes back the send counted by markSending. */
+  markRetry(id: number, error: string, delivered: 'no' | 'maybe'): void {
+    this.db
+      .prepare("UPDATE outbox_messages SET status = 'pending', last_error = ?, sends = MAX(0, sends - ?) WHERE id = ?")
+      .run(error, delivered === 'no' ? 1 : 0, id);
   }
 
-  markFailed(id: number, error: string): void {
-    this.db.prepare("UPDATE outbox_messages SET status = 'failed', last_error = ? WHERE id = ?").run(error, id);
+
+  /** Failed for good; `delivered: 'no'` takes back the send counted by markSending (none was made, or it was refused). */
+  markFailed(id: number, error: string, delivered: 'no' | 'maybe' = 'maybe'): void {
+    this.db.prepare("UPDATE outbox_messages SET status = 'failed', last_error = ?, sends = MAX(0, sends - ?) WHERE id = ?").run(error, delivered === 'no' ? 1 : 0, id);
   }
 
   /** Manual retry from the API: a failed row goes back to pending with a fresh attempt budget. */
   retry(id: number, nowMs: number): boolean {
-    return this.db.prepare("UPDATE outbox_messages SET status = 'pending', attempts = 0, next_attempt_ms = ? WHERE id = ? AND status = 'failed'").run(nowMs, id).changes > 0;
+    return this.db.prepare("UPDATE outbox_messages SET status = 'pending', attempts = 0, sends = 0, next_attempt_ms = ? WHERE id = ? AND status = 'failed'").run(nowMs, id).changes > 0;
   }
 
-  /** A process that died mid-send left rows in 'sending': send them again (at-least-once). */
+  /** A process that died mid-send left rows in 'sending': send them again (at-least-once; the interrupted send stays counted in `sends`). */
   recoverInterrupted(): number {
     return this.db.prepare("UPDATE outbox_messages SET status = 'pending' WHERE status = 'sending'").run().changes;
   }
