@@ -140,6 +140,8 @@ export class ChannelWorker {
     let t: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       t = setTimeout(() => reject(new Error(`send timed out after ${this.opts.sendTimeoutMs} ms`)), this.opts.sendTimeoutMs);
+      // A send in flight does not hold the process open on its own (stop() bounds the wait for it).
+      t.unref();
     });
     try {
       await Promise.race([this.notifier.send(row.payload), timeout]);
