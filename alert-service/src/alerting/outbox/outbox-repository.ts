@@ -5,6 +5,7 @@
  * (the alert is already marked) nor forgets (the row is pending).
  */
 import type { Db } from '../../store/database.js';
+import type { Statement } from 'better-sqlite3';
 import type { OutboxItem } from '../../generated/schema-types.js';
 import type { ChannelMessage, ChannelName } from '../notify/notifier.js';
 
@@ -56,6 +57,14 @@ export function toOutboxItem(r: OutboxRow): OutboxItem {
 }
 
 export class OutboxRepository {
+  /** Prepared once per SQL text: better-sqlite3's prepare() costs more than most of these queries. */
+  private readonly prepared = new Map<string, Statement>();
+  private stmt(sql: string): Statement {
+    let st = this.prepared.get(sql);
+    if (!st) this.prepared.set(sql, (st = this.db.prepare(sql)));
+    return st;
+  }
+
   constructor(private readonly db: Db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS outbox_messages (
@@ -91,7 +100,7 @@ export class OutboxRepository {
   }
 
   pendingCount(channel: ChannelName): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM outbox_messages WHERE channel = ? AND status IN ('pending','sending')").get(channel) as { n: number }).n;
+    return (this.stmt("SELECT COUNT(*) AS n FROM outbox_messages WHERE channel = ? AND status IN ('pending','sending')").get(channel) as { n: number }).n;
   }
 
   /** The oldest due message: a channel delivers in the order messages were written. */
@@ -107,11 +116,11 @@ export class OutboxRepository {
    * receiver: a process killed during the send comes back with the copy already counted.
    */
   markSending(id: number, countAttempt: boolean): void {
-    this.db.prepare("UPDATE outbox_messages SET status = 'sending', sends = sends + 1, attempts = attempts + ? WHERE id = ?").run(countAttempt ? 1 : 0, id);
+    this.stmt("UPDATE outbox_messages SET status = 'sending', sends = sends + 1, attempts = attempts + ? WHERE id = ?").run(countAttempt ? 1 : 0, id);
   }
 
   markSent(id: number, nowMs: number): void {
-    this.db.prepare("UPDATE outbox_messages SET status = 'sent', sent_ms = ?, last_error = NULL WHERE id = ?").run(nowMs, id);
+    this.stmt("UPDATE outbox_messages SET status = 'sent', sent_ms = ?, last_error = NULL WHERE id = ?").run(nowMs, id);
   }
 
   /** Back to pending, keeping its place in the queue; `delivered: 'no'` takes back the send counted by markSending. */
@@ -124,17 +133,17 @@ export class OutboxRepository {
 
   /** Failed for good; `delivered: 'no'` takes back the send counted by markSending (none was made, or it was refused). */
   markFailed(id: number, error: string, delivered: 'no' | 'maybe' = 'maybe'): void {
-    this.db.prepare("UPDATE outbox_messages SET status = 'failed', last_error = ?, sends = MAX(0, sends - ?) WHERE id = ?").run(error, delivered === 'no' ? 1 : 0, id);
+    this.stmt("UPDATE outbox_messages SET status = 'failed', last_error = ?, sends = MAX(0, sends - ?) WHERE id = ?").run(error, delivered === 'no' ? 1 : 0, id);
   }
 
   /** Manual retry from the API: a failed row goes back to pending with a fresh attempt budget. */
   retry(id: number, nowMs: number): boolean {
-    return this.db.prepare("UPDATE outbox_messages SET status = 'pending', attempts = 0, sends = 0, next_attempt_ms = ? WHERE id = ? AND status = 'failed'").run(nowMs, id).changes > 0;
+    return this.stmt("UPDATE outbox_messages SET status = 'pending', attempts = 0, sends = 0, next_attempt_ms = ? WHERE id = ? AND status = 'failed'").run(nowMs, id).changes > 0;
   }
 
   /** A process that died mid-send left rows in 'sending': send them again (at-least-once; the interrupted send stays counted in `sends`). */
   recoverInterrupted(): number {
-    return this.db.prepare("UPDATE outbox_messages SET status = 'pending' WHERE status = 'sending'").run().changes;
+    return this.stmt("UPDATE outbox_messages SET status = 'pending' WHERE status = 'sending'").run().changes;
   }
 
   list(filter: { status?: OutboxStatus; channel?: ChannelName; limit: number }): OutboxRow[] {
@@ -143,18 +152,18 @@ export class OutboxRepository {
     if (filter.status) where.push('status = ?'), params.push(filter.status);
     if (filter.channel) where.push('channel = ?'), params.push(filter.channel);
     const sql = `SELECT * FROM outbox_messages ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, filter.limit) as RawRow[]).map(fromDb);
+    return (this.stmt(sql).all(...params, filter.limit) as RawRow[]).map(fromDb);
   }
 
   /** Delivery log of one alert. */
   forAlert(alertId: number): OutboxRow[] {
     return (
-      this.db.prepare("SELECT o.* FROM outbox_messages o, json_each(o.alert_ids_json) j WHERE j.value = ? ORDER BY o.id").all(alertId) as RawRow[]
+      this.stmt("SELECT o.* FROM outbox_messages o, json_each(o.alert_ids_json) j WHERE j.value = ? ORDER BY o.id").all(alertId) as RawRow[]
     ).map(fromDb);
   }
 
   countsByChannelStatus(): { channel: ChannelName; status: OutboxStatus; n: number }[] {
-    return this.db.prepare('SELECT channel, status, COUNT(*) AS n FROM outbox_messages GROUP BY channel, status').all() as {
+    return this.stmt('SELECT channel, status, COUNT(*) AS n FROM outbox_messages GROUP BY channel, status').all() as {
       channel: ChannelName;
       status: OutboxStatus;
       n: number;
@@ -162,6 +171,6 @@ export class OutboxRepository {
   }
 
   pruneFinishedBefore(cutoffMs: number): void {
-    this.db.prepare("DELETE FROM outbox_messages WHERE status IN ('sent','failed') AND created_ms < ?").run(cutoffMs);
+    this.stmt("DELETE FROM outbox_messages WHERE status IN ('sent','failed') AND created_ms < ?").run(cutoffMs);
   }
 }

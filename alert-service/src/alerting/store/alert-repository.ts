@@ -4,6 +4,7 @@
  * group_wait/group_interval/repeat_interval where they were.
  */
 import type { Db } from '../../store/database.js';
+import type { Statement } from 'better-sqlite3';
 import type { AlertRecord, AlertSeverity, AlertSignal } from '../../generated/schema-types.js';
 
 export type AlertState = AlertRecord['state'];
@@ -69,6 +70,14 @@ function fromDb(raw: Record<string, unknown>): AlertRow {
 }
 
 export class AlertRepository {
+  /** Prepared once per SQL text: better-sqlite3's prepare() costs more than most of these queries. */
+  private readonly prepared = new Map<string, Statement>();
+  private stmt(sql: string): Statement {
+    let st = this.prepared.get(sql);
+    if (!st) this.prepared.set(sql, (st = this.db.prepare(sql)));
+    return st;
+  }
+
   constructor(private readonly db: Db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS alert_records (
@@ -164,11 +173,11 @@ export class AlertRepository {
   }
 
   setState(id: number, state: AlertState, silencedBy: number[]): void {
-    this.db.prepare('UPDATE alert_records SET state = ?, silenced_by_json = ? WHERE id = ?').run(state, JSON.stringify(silencedBy), id);
+    this.stmt('UPDATE alert_records SET state = ?, silenced_by_json = ? WHERE id = ?').run(state, JSON.stringify(silencedBy), id);
   }
 
   resolve(id: number, nowMs: number): void {
-    this.db.prepare("UPDATE alert_records SET state = 'resolved', resolved_ms = ?, silenced_by_json = '[]' WHERE id = ?").run(nowMs, id);
+    this.stmt("UPDATE alert_records SET state = 'resolved', resolved_ms = ?, silenced_by_json = '[]' WHERE id = ?").run(nowMs, id);
   }
 
   acknowledge(id: number, by: string, comment: string | null, nowMs: number): void {
@@ -178,25 +187,25 @@ export class AlertRepository {
   }
 
   markNotified(ids: number[], notified: NotifiedState, nowMs: number): void {
-    const stmt = this.db.prepare('UPDATE alert_records SET notified = ?, last_notified_ms = ? WHERE id = ?');
+    const stmt = this.stmt('UPDATE alert_records SET notified = ?, last_notified_ms = ? WHERE id = ?');
     for (const id of ids) stmt.run(notified, nowMs, id);
   }
 
   /** Alerts that are not resolved: firing, silenced, acknowledged. */
   listUnresolved(): AlertRow[] {
-    return (this.db.prepare("SELECT * FROM alert_records WHERE state != 'resolved'").all() as Record<string, unknown>[]).map(fromDb);
+    return (this.stmt("SELECT * FROM alert_records WHERE state != 'resolved'").all() as Record<string, unknown>[]).map(fromDb);
   }
 
   listUnresolvedQuietSince(cutoffMs: number): AlertRow[] {
     return (
-      this.db.prepare("SELECT * FROM alert_records WHERE state != 'resolved' AND updated_ms <= ?").all(cutoffMs) as Record<string, unknown>[]
+      this.stmt("SELECT * FROM alert_records WHERE state != 'resolved' AND updated_ms <= ?").all(cutoffMs) as Record<string, unknown>[]
     ).map(fromDb);
   }
 
   /** Firing or acknowledged alerts of one host raised by one kind of detector (inhibition looks these up). */
   listActiveOnHost(host: string, source: string): AlertRow[] {
     return (
-      this.db.prepare("SELECT * FROM alert_records WHERE host = ? AND source = ? AND state IN ('firing', 'acknowledged')").all(host, source) as Record<string, unknown>[]
+      this.stmt("SELECT * FROM alert_records WHERE host = ? AND source = ? AND state IN ('firing', 'acknowledged')").all(host, source) as Record<string, unknown>[]
     ).map(fromDb);
   }
 
@@ -218,39 +227,39 @@ export class AlertRepository {
     if (q.host) where.push('host = ?'), params.push(q.host);
     if (q.activeSinceMs !== undefined) where.push('updated_ms >= ?'), params.push(q.activeSinceMs);
     const sql = `SELECT * FROM alert_records ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY updated_ms DESC, id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, q.limit) as Record<string, unknown>[]).map(fromDb);
+    return (this.stmt(sql).all(...params, q.limit) as Record<string, unknown>[]).map(fromDb);
   }
 
   countByState(): Record<string, number> {
-    const rows = this.db.prepare('SELECT state, COUNT(*) AS n FROM alert_records GROUP BY state').all() as { state: string; n: number }[];
+    const rows = this.stmt('SELECT state, COUNT(*) AS n FROM alert_records GROUP BY state').all() as { state: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 
   pruneResolvedBefore(cutoffMs: number): number {
-    return this.db.prepare("DELETE FROM alert_records WHERE state = 'resolved' AND resolved_ms < ?").run(cutoffMs).changes;
+    return this.stmt("DELETE FROM alert_records WHERE state = 'resolved' AND resolved_ms < ?").run(cutoffMs).changes;
   }
 
   // ---- aggregation group timers ----
 
   getGroup(key: string): GroupRow | undefined {
-    return this.db.prepare('SELECT * FROM alert_groups WHERE group_key = ?').get(key) as GroupRow | undefined;
+    return this.stmt('SELECT * FROM alert_groups WHERE group_key = ?').get(key) as GroupRow | undefined;
   }
 
   /** Creates the group timer if absent (first alert: group_wait); an existing timer is left as it is. */
   ensureGroup(key: string, nextFlushMs: number): GroupRow {
-    this.db.prepare('INSERT OR IGNORE INTO alert_groups (group_key, next_flush_ms, last_sent_ms) VALUES (?, ?, NULL)').run(key, nextFlushMs);
+    this.stmt('INSERT OR IGNORE INTO alert_groups (group_key, next_flush_ms, last_sent_ms) VALUES (?, ?, NULL)').run(key, nextFlushMs);
     return this.getGroup(key)!;
   }
 
   dueGroups(nowMs: number): GroupRow[] {
-    return this.db.prepare('SELECT * FROM alert_groups WHERE next_flush_ms <= ? ORDER BY next_flush_ms').all(nowMs) as GroupRow[];
+    return this.stmt('SELECT * FROM alert_groups WHERE next_flush_ms <= ? ORDER BY next_flush_ms').all(nowMs) as GroupRow[];
   }
 
   updateGroup(key: string, nextFlushMs: number, lastSentMs: number | null): void {
-    this.db.prepare('UPDATE alert_groups SET next_flush_ms = ?, last_sent_ms = ? WHERE group_key = ?').run(nextFlushMs, lastSentMs, key);
+    this.stmt('UPDATE alert_groups SET next_flush_ms = ?, last_sent_ms = ? WHERE group_key = ?').run(nextFlushMs, lastSentMs, key);
   }
 
   deleteGroup(key: string): void {
-    this.db.prepare('DELETE FROM alert_groups WHERE group_key = ?').run(key);
+    this.stmt('DELETE FROM alert_groups WHERE group_key = ?').run(key);
   }
 }
