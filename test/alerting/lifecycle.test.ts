@@ -536,6 +536,38 @@ describe('daily digest', () => {
     assert.throws(() => setup({ digest: { enabled: true, timezone: 'Europe/Pariss' } }, { channels: ['email'] }), /digest\.timezone: unknown time zone "Europe\/Pariss"/);
   });
 
+  it('is sent at its scheduled time only: a start later in the day sends nothing until the next day; a start just after the hour catches up', async () => {
+    const cfg = { digest: { enabled: true, hour: 7, timezone: 'UTC', recipients: ['soc@example.com'] } };
+    const late = setup(cfg, { clock: new ManualClock(Date.parse('2026-11-20T15:00:00Z')), channels: ['email'] });
+    await late.mod.flush();
+    late.clock.advance(3600 * S);
+    await late.mod.flush();
+    assert.equal(late.notifiers.email.sent.length, 0, 'the first start after 07:00 does not send at once');
+    late.clock.t = Date.parse('2026-11-21T06:59:59Z');
+    await late.mod.flush();
+    assert.equal(late.notifiers.email.sent.length, 0);
+    late.clock.advance(1 * S);
+    await late.mod.flush();
+    assert.equal(late.notifiers.email.sent.length, 1, 'sent when 07:00 passes');
+    assert.match((late.notifiers.email.sent[0] as EmailMessage).subject, /2026-11-21: no alerts/);
+
+    const restart = setup(cfg, { clock: new ManualClock(Date.parse('2026-11-20T07:05:00Z')), channels: ['email'] });
+    await restart.mod.flush();
+    assert.equal(restart.notifiers.email.sent.length, 1, 'a restart across 07:00 (within 15 min) still sends it');
+  });
+
+  it('send_empty: false skips the digest of a quiet day, and sends the next one that has alerts', async () => {
+    const { mod, clock, notifiers } = setup({ digest: { enabled: true, hour: 7, timezone: 'UTC', send_empty: false } }, { clock: new ManualClock(Date.parse('2026-11-20T06:59:00Z')), channels: ['email'] });
+    await mod.flush();
+    clock.advance(60 * S);
+    await mod.flush();
+    assert.equal(notifiers.email.sent.filter((m) => (m as EmailMessage).subject.includes('digest')).length, 0);
+    mod.emit(signal({ severity: 'low' }));
+    clock.t = Date.parse('2026-11-21T07:00:00Z');
+    await mod.flush();
+    assert.deepEqual(notifiers.email.sent.map((m) => (m as EmailMessage).subject).filter((s) => s.includes('digest')), ['[Logward] Daily digest 2026-11-21: 1 alerts']);
+  });
+
   it('is sent at the configured local hour even without alerts, once per day across restarts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'logward-digest-'));
     try {
