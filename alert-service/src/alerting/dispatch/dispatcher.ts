@@ -240,8 +240,9 @@ export class Dispatcher {
    */
   private restatesRule(a: AlertRow): boolean {
     if (a.source !== 'sigma' || !a.event_ids.length) return false;
+    // Only alerts that carry the first event can carry them all.
     return this.d.alerts
-      .listActiveOnHost(a.host, 'rule')
+      .listActiveOnHostWithEvent(a.host, 'rule', a.event_ids[0]!)
       .some((b) => severityRank(b.severity) >= severityRank(a.severity) && a.event_ids.every((id) => b.event_ids.includes(id)));
   }
 

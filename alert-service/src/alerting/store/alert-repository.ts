@@ -113,6 +113,7 @@ export class AlertRepository {
       CREATE INDEX IF NOT EXISTS alert_records_state ON alert_records(state, updated_ms);
       CREATE INDEX IF NOT EXISTS alert_records_group ON alert_records(group_key);
       CREATE INDEX IF NOT EXISTS alert_records_updated ON alert_records(updated_ms);
+      CREATE INDEX IF NOT EXISTS alert_records_host_active ON alert_records(host, source, state);
       CREATE TABLE IF NOT EXISTS alert_groups (
         group_key TEXT PRIMARY KEY,
         next_flush_ms INTEGER NOT NULL,
@@ -125,7 +126,8 @@ export class AlertRepository {
   private readonly stmts = (db: Db) => ({
     byFingerprint: db.prepare('SELECT * FROM alert_records WHERE fingerprint = ?'),
     byId: db.prepare('SELECT * FROM alert_records WHERE id = ?'),
-    countActive: db.prepare("SELECT COUNT(*) AS n FROM alert_records WHERE state != 'resolved'"),
+    // IN, not !=: counted on the (state, updated_ms) index instead of a scan of every record.
+    countActive: db.prepare("SELECT COUNT(*) AS n FROM alert_records WHERE state IN ('firing', 'silenced', 'acknowledged')"),
     insert: db.prepare(`
     INSERT INTO alert_records (fingerprint, group_key, rule_id, title, severity, source, host, group_json, labels_json, tags_json, fields_json,
       summary, first_seen, last_seen, count, samples_json, event_ids_json, state, silenced_by_json, created_ms, updated_ms)
@@ -202,11 +204,18 @@ export class AlertRepository {
     ).map(fromDb);
   }
 
-  /** Firing or acknowledged alerts of one host raised by one kind of detector (inhibition looks these up). */
-  listActiveOnHost(host: string, source: string): AlertRow[] {
-    return (
-      this.stmt("SELECT * FROM alert_records WHERE host = ? AND source = ? AND state IN ('firing', 'acknowledged')").all(host, source) as Record<string, unknown>[]
-    ).map(fromDb);
+  /**
+   * Firing or acknowledged alerts of one host, raised by one kind of detector, whose evidence
+   * includes `eventId` (the inhibition check). Runs once per Sigma alert per group flush, so it
+   * is indexed (host, source, state), filters on the event id inside SQLite (a substring test of
+   * the JSON array, confirmed by the caller) and reads only the two columns the check needs: it
+   * used to parse every open alert of the host in full, ~0.8 s per Sigma alert with 5,000 open.
+   */
+  listActiveOnHostWithEvent(host: string, source: string, eventId: string): Pick<AlertRow, 'severity' | 'event_ids'>[] {
+    const rows = this.stmt(
+      "SELECT severity, event_ids_json FROM alert_records WHERE host = ? AND source = ? AND state IN ('firing', 'acknowledged') AND instr(event_ids_json, ?) > 0",
+    ).all(host, source, JSON.stringify(eventId)) as { severity: AlertRow['severity']; event_ids_json: string }[];
+    return rows.map((r) => ({ severity: r.severity, event_ids: JSON.parse(r.event_ids_json) as string[] }));
   }
 
   /** Alerts a group flush looks at: everything not resolved, plus resolutions receivers have not heard of. */
