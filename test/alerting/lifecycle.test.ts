@@ -180,21 +180,40 @@ describe('first notification and storms', () => {
     const N = 1000;
     for (let i = 0; i < N; i++) mod.emit(signal({ group: { src_ip: `198.51.${i >> 8}.${i & 255}` } }));
     await mod.flush();
-    assert.equal(slack.sent.length, 3, 'first_notify.storm_threshold (3) alerts notified on their own');
+    assert.equal(slack.sent.length, 10, 'first_notify.storm_threshold (10 per storm_window_s) alerts notified on their own');
     clock.advance(30 * S);
     await mod.flush();
-    assert.equal(slack.sent.length, 4, 'the rest in one storm message after group_wait');
-    const storm = JSON.stringify(slack.sent[3]);
-    assert.match(storm, new RegExp(`and ${N - 3 - 10} more alerts`), 'the storm message counts what it leaves out');
-    // The storm goes on: newcomers join the open storm group, one update per group_interval.
+    assert.equal(slack.sent.length, 11, 'the rest in one storm message after group_wait');
+    const storm = JSON.stringify(slack.sent[10]);
+    assert.match(storm, new RegExp(`and ${N - 10 - 10} more alerts`), 'the storm message counts what it leaves out');
+    // The storm goes on past the window: newcomers join the open storm group, one update per group_interval.
+    clock.advance(120 * S);
     for (let i = 0; i < N; i++) mod.emit(signal({ group: { src_ip: `192.0.2.${i % 250}`, user: `u${i}` } }));
-    clock.advance(299 * S);
+    clock.advance(179 * S);
     await mod.flush();
-    assert.equal(slack.sent.length, 4);
+    assert.equal(slack.sent.length, 11);
     clock.advance(1 * S);
     await mod.flush();
-    assert.equal(slack.sent.length, 5, `${2 * N} alerts of one rule: 5 messages`);
+    assert.equal(slack.sent.length, 12, `${2 * N} alerts of one rule: 12 messages`);
     assert.equal(mod.listAlerts({ limit: 5000 }).length, 2 * N, 'every alert is stored');
+  });
+
+  it('a new fingerprint after the storm has ended is notified at once again', async () => {
+    const { mod, clock, slack } = setup({ ...fast, default_policy: { resolve_after_s: 60, group_interval_s: 10 } });
+    for (let i = 0; i < 12; i++) mod.emit(signal({ group: { src_ip: `198.51.100.${i}` } }));
+    await mod.flush();
+    clock.advance(30 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 11);
+    clock.advance(3600 * S); // everything resolves; the storm group closes once its resolution is sent
+    await mod.flush();
+    clock.advance(60 * S);
+    await mod.flush();
+    const before = slack.sent.length;
+    mod.emit(signal({ group: { src_ip: '203.0.113.99' } }));
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(slack.sent.length, before + 1);
+    assert.match((slack.sent.at(-1) as SlackMessage).text, /^FIRING/);
   });
 
   it('a storm message leads with the newest, most severe alert and counts the rest', async () => {

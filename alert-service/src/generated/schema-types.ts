@@ -759,7 +759,7 @@ export interface AlertingConfig {
    */
   policies: Policy[];
   /**
-   * How fast a new alert (a new fingerprint: rule + group values, e.g. a new source IP) is first notified, and when a rule's alerts are batched as a storm instead. A new fingerprint gets a group of its own, notified after delay_s[severity] (not group_wait). Once more than storm_threshold new fingerprints of one rule (and policy) were notified on their own within that policy's group_interval, further new fingerprints join the rule's storm group, which follows group_wait / group_interval (Alertmanager grouping) for as long as it has open alerts. storm_threshold 0: every alert goes to the rule's group (plain Alertmanager behaviour).
+   * How fast a new alert (a new fingerprint: rule + group values, e.g. a new source IP) is first notified, and when a rule's alerts are batched as a storm instead. A new fingerprint gets a group of its own, notified after delay_s[severity] (not group_wait). Once storm_threshold new fingerprints of one rule (and policy) were notified on their own within storm_window_s, further new fingerprints join the rule's storm group, which follows group_wait / group_interval (Alertmanager grouping) for as long as it has open alerts. storm_threshold 0: every alert goes to the rule's group (plain Alertmanager behaviour).
    */
   first_notify: {
     /**
@@ -773,9 +773,13 @@ export interface AlertingConfig {
       informational: number;
     };
     /**
-     * New fingerprints of one rule notified on their own within its group_interval before the rest of them are grouped as a storm.
+     * New fingerprints of one rule notified on their own within storm_window_s before the rest are grouped as a storm.
      */
     storm_threshold: number;
+    /**
+     * Sliding window for storm_threshold.
+     */
+    storm_window_s: number;
   };
   channels: {
     /**

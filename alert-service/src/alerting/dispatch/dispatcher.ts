@@ -60,7 +60,6 @@ export function leadFirst(rows: AlertRow[]): AlertRow[] {
 export class Dispatcher {
   readonly policies: PolicyResolver;
   private readonly storms: StormGuard;
-  private readonly maxGroupIntervalMs: number;
   private readonly buckets = new Map<ChannelName, TokenBucket>();
   private activeSilenceKey = '';
   readonly counters = { signals: 0, notifications: 0, held_back: 0, overflow: 0 };
@@ -68,7 +67,6 @@ export class Dispatcher {
   constructor(private readonly d: DispatcherDeps) {
     this.policies = new PolicyResolver(d.config);
     this.storms = new StormGuard(d.config.first_notify.storm_threshold);
-    this.maxGroupIntervalMs = Math.max(d.config.default_policy.group_interval_s, ...d.config.policies.map((p) => p.group_interval_s ?? 0)) * 1000;
     const now = d.clock.now();
     for (const ch of d.channels) {
       const rl = d.config.channels[ch].rate_limit;
@@ -94,7 +92,7 @@ export class Dispatcher {
     const ruleKey = this.policies.ruleGroupKey(a);
     if (a.group._overflow === 'true') return ruleKey; // the overflow alert exists only in a storm
     if (this.d.alerts.getGroup(ruleKey)) return ruleKey;
-    return this.storms.admit(ruleKey, now, this.policies.resolve(a).groupIntervalMs) ? this.policies.ownGroupKey(a, fp) : ruleKey;
+    return this.storms.admit(ruleKey, now, this.d.config.first_notify.storm_window_s * 1000) ? this.policies.ownGroupKey(a, fp) : ruleKey;
   }
 
   record(signal: AlertSignal): RecordResult {
@@ -192,7 +190,7 @@ export class Dispatcher {
     this.applySilences(now);
     this.resolveQuiet(now);
     for (const g of this.d.alerts.dueGroups(now)) this.flushGroup(g.group_key, g.last_sent_ms, now);
-    this.storms.prune(now, () => this.maxGroupIntervalMs);
+    this.storms.prune(now, this.d.config.first_notify.storm_window_s * 1000);
     for (const ch of this.d.channels) this.flushHeldBack(ch, now);
   }
 

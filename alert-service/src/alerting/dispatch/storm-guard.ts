@@ -1,7 +1,7 @@
 /**
  * Decides whether a new fingerprint gets a group (and so a first notification) of its own or
- * joins its rule's storm group. A rule may start `threshold` own groups per window (its policy's
- * group_interval); past that, and for as long as the rule's storm group stays open, its new
+ * joins its rule's storm group. A rule may start `threshold` own groups per sliding window
+ * (first_notify.storm_window_s); past that, and for as long as the rule's storm group stays open, its new
  * fingerprints are batched Alertmanager-style. The window is in memory: a restart in the middle
  * of a storm allows at most `threshold` more own notifications (the open storm group itself is
  * persisted in alert_groups and keeps absorbing them).
@@ -26,7 +26,7 @@ export class StormGuard {
   }
 
   /** Forgets windows that have passed (called on tick: the map stays as small as the set of storming rules). */
-  prune(nowMs: number, windowMs: (ruleKey: string) => number): void {
-    for (const [key, times] of this.recent) if (!times.some((t) => t > nowMs - windowMs(key))) this.recent.delete(key);
+  prune(nowMs: number, windowMs: number): void {
+    for (const [key, times] of this.recent) if (!times.some((t) => t > nowMs - windowMs)) this.recent.delete(key);
   }
 }
