@@ -225,7 +225,14 @@ export interface OutboxItem {
   channel: 'email' | 'slack' | 'forward';
   kind: 'alerts' | 'held_back' | 'digest';
   status: 'pending' | 'sending' | 'sent' | 'failed';
+  /**
+   * Attempts made while the channel was up (probes of a channel that is down are not counted).
+   */
   attempts: number;
+  /**
+   * Sends that may have reached the receiver (timed out, interrupted, or delivered): at most outbox.max_copies.
+   */
+  sends?: number;
   next_attempt_at: string;
   last_error?: string | null;
   created_at: string;

@@ -48,6 +48,7 @@ export function toOutboxItem(r: OutboxRow): OutboxItem {
     kind: r.kind,
     status: r.status,
     attempts: r.attempts,
+    sends: r.sends,
     next_attempt_at: iso(r.next_attempt_ms),
     last_error: r.last_error,
     created_at: iso(r.created_ms),
@@ -82,6 +83,8 @@ export class OutboxRepository {
         dedup_key TEXT UNIQUE
       );
       CREATE INDEX IF NOT EXISTS outbox_messages_due ON outbox_messages(channel, status, next_attempt_ms);
+      -- nextDue: the oldest pending row of a channel, without sorting the whole backlog on every send.
+      CREATE INDEX IF NOT EXISTS outbox_messages_queue ON outbox_messages(channel, status, id);
     `);
     // Databases from before the copy bound: add the counter (0: the old rows' sends are unknown).
     const cols = db.prepare("SELECT name FROM pragma_table_info('outbox_messages')").all() as { name: string }[];
@@ -103,10 +106,10 @@ export class OutboxRepository {
     return (this.stmt("SELECT COUNT(*) AS n FROM outbox_messages WHERE channel = ? AND status IN ('pending','sending')").get(channel) as { n: number }).n;
   }
 
-  /** The oldest due message: a channel delivers in the order messages were written. */
+  /** The oldest due message: a channel delivers in the order messages were written (walks the queue index in id order). */
   nextDue(channel: ChannelName, nowMs: number): OutboxRow | undefined {
     const r = this.db
-      .prepare("SELECT * FROM outbox_messages WHERE channel = ? AND status = 'pending' AND next_attempt_ms <= ? ORDER BY id LIMIT 1")
+      .prepare("SELECT * FROM outbox_messages INDEXED BY outbox_messages_queue WHERE channel = ? AND status = 'pending' AND next_attempt_ms <= ? ORDER BY id LIMIT 1")
       .get(channel, nowMs) as RawRow | undefined;
     return r && fromDb(r);
   }
