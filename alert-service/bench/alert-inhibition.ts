@@ -13,11 +13,24 @@ import type { AlertSignal } from '../src/generated/schema-types.js';
 const { values } = parseArgs({ options: { open: { type: 'string', default: '5000' }, sigma: { type: 'string', default: '200' }, runs: { type: 'string', default: '3' } } });
 const OPEN = Number(values.open);
 const SIGMA = Number(values.sigma);
-console.log(`cores ${cpus().length}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `cores ${cpus().length}, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 
 const base = (over: Partial<AlertSignal>): AlertSignal => ({
-  rule_id: 'ssh-brute-force', title: 'SSH brute force', severity: 'high', source: 'rule', host: 'web-1', group: {},
-  first_seen: '2026-11-20T09:59:00Z', last_seen: '2026-11-20T09:59:30Z', count: 10, summary: 's', ...over,
+  rule_id: 'ssh-brute-force',
+  title: 'SSH brute force',
+  severity: 'high',
+  source: 'rule',
+  host: 'web-1',
+  group: {},
+  first_seen: '2026-11-20T09:59:00Z',
+  last_seen: '2026-11-20T09:59:30Z',
+  count: 10,
+  summary: 's',
+  ...over,
 });
 
 for (let run = 1; run <= Number(values.runs); run++) {
@@ -26,14 +39,20 @@ for (let run = 1; run <= Number(values.runs); run++) {
   const slack: Notifier = { name: 'slack', send: async () => void sent.n++ };
   const mod = createAlertingModule({
     db: openDatabase({ path: ':memory:' }),
-    config: alertingConfig({ digest: { enabled: false }, max_active_alerts: OPEN + SIGMA + 10, first_notify: { storm_threshold: 0 }, channels: { slack: { rate_limit: { burst: 100000, per_minute: 100000 } } } }),
+    config: alertingConfig({
+      digest: { enabled: false },
+      max_active_alerts: OPEN + SIGMA + 10,
+      first_notify: { storm_threshold: 0 },
+      channels: { slack: { rate_limit: { burst: 100000, per_minute: 100000 } } },
+    }),
     publicUrl: 'https://logward.example',
     clock: { now: () => now },
     geo: null,
     log: () => undefined,
     notifiers: { slack },
   });
-  for (let i = 0; i < OPEN; i++) mod.emit(base({ group: { src_ip: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}` }, event_ids: Array.from({ length: 50 }, (_, k) => `ev-${i}-${k}`) }));
+  for (let i = 0; i < OPEN; i++)
+    mod.emit(base({ group: { src_ip: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}` }, event_ids: Array.from({ length: 50 }, (_, k) => `ev-${i}-${k}`) }));
   now += 60_000;
   mod.tick(); // the built-in alerts' group flushes: not measured
   await mod.flush();
@@ -48,6 +67,8 @@ for (let run = 1; run <= Number(values.runs); run++) {
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   await mod.flush();
-  console.log(`run ${run}: ${OPEN} open built-in alerts on one host, ${SIGMA} Sigma groups flushed in ${ms.toFixed(1)} ms (${((cpu.user + cpu.system) / 1000).toFixed(1)} ms CPU), ${(ms / SIGMA).toFixed(2)} ms per Sigma alert`);
+  console.log(
+    `run ${run}: ${OPEN} open built-in alerts on one host, ${SIGMA} Sigma groups flushed in ${ms.toFixed(1)} ms (${((cpu.user + cpu.system) / 1000).toFixed(1)} ms CPU), ${(ms / SIGMA).toFixed(2)} ms per Sigma alert`,
+  );
   await mod.stop();
 }

@@ -257,7 +257,7 @@ describe('Slack (@slack/webhook → local HTTP server)', () => {
     const clock = new ManualClock();
     const mod = createAlertingModule({
       db: memoryDb(),
-      config: alertingConfig({ digest: { enabled: false }, outbox: { backoff_initial_ms: 2000 }, channels: { slack: { enabled: true, webhook_url: slack.url } } }),
+      config: alertingConfig({ digest: { enabled: false }, outbox: { backoff_initial_ms: 2000, probe_interval_max_ms: 5000 }, channels: { slack: { enabled: true, webhook_url: slack.url } } }),
       publicUrl: 'https://logward.example',
       clock,
       geo: null,
