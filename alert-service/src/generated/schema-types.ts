@@ -741,11 +741,11 @@ export interface AlertingConfig {
    */
   default_policy: {
     /**
-     * Wait after the first alert of a rule before notifying, to batch alerts that arrive together.
+     * Wait after the first alert of a rule's storm group before notifying, to batch alerts that arrive together. A new fingerprint outside a storm waits first_notify.delay_s instead.
      */
     group_wait_s: number;
     /**
-     * Minimum time between two notifications for the same rule when alerts are added or resolved.
+     * Minimum time between two notifications of one group (an alert's own group, or a rule's storm group) when alerts are added or resolved.
      */
     group_interval_s: number;
     /**
