@@ -12,6 +12,9 @@ import { ForwardNotifier } from '../../alert-service/src/alerting/notify/forward
 import { DeliveryError, type EmailMessage } from '../../alert-service/src/alerting/notify/notifier.js';
 import { ManualClock, closedPort, memoryDb, parseMail, signal, startFakeForward, startFakeSlack, startFakeSmtp, type FakeSlack } from './helpers.js';
 
+/** Log text an attacker writes to be rendered: formatting, mentions, links of every kind, markup. */
+const HOSTILE = ['*BOLD*_it_~st~', '<!channel>', '<https://evil.example|click>', 'https://evil.example/login', 'www.evil.example', '> quote', '<script>alert(1)</script>', '<a href="https://evil.example/x">x</a>'];
+
 const ATTACKER = {
   user: '<script>alert(1)</script> <!channel> <@U123> <http://evil.example|click me> @here',
   title: 'Login failed for admin\r\nBcc: victim@evil.example\r\nX-Injected: yes',
@@ -66,7 +69,7 @@ describe('email over SMTP (nodemailer → smtp-server)', () => {
       const { headers, parts } = parseMail(m.raw);
       assert.doesNotMatch(headers, /^(Bcc|X-Injected):/im, 'CR/LF in the title cannot add headers');
       const subject = /^Subject: (.*)$/im.exec(headers)?.[1] ?? '';
-      assert.match(subject, /^\[FIRING\] Login failed for admin Bcc: victim@evil\.example X-Injected: yes on web-1$/);
+      assert.match(subject, /^\[FIRING\] Login failed for admin Bcc: victim@evil\[\.\]example X-Injected: yes on web-1$/);
       assert.match(headers, /^Auto-Submitted: auto-generated/im);
       assert.match(headers, /multipart\/alternative/i);
       const text = parts.find((p) => p.type === 'text/plain')!.body;
@@ -78,6 +81,38 @@ describe('email over SMTP (nodemailer → smtp-server)', () => {
       assert.match(html, /Failed password for &lt;b&gt;root&lt;\/b&gt; &amp; friends/);
       assert.match(html, /<a href="https:\/\/logward\.example\/alerts\/1">/);
       assert.match(text, /source IP: 203\.0\.113\.7 \(documentation/);
+      await mod.stop();
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('hostile log text in email: HTML escaped, no clickable attacker links in HTML or text, our own link intact', async () => {
+    const smtp = await startFakeSmtp();
+    try {
+      const mod = createAlertingModule({
+        db: memoryDb(),
+        config: alertingConfig({ digest: { enabled: false }, channels: { email: emailCfg(smtp.port) } }),
+        publicUrl: 'https://logward.example',
+        clock: new ManualClock(),
+        geo: null,
+        log: () => undefined,
+      });
+      const text = HOSTILE.join(' ');
+      mod.emit(signal({ severity: 'critical', title: 'Visit https://evil.example/login', summary: text, fields: { user: text }, samples: HOSTILE as never }));
+      await mod.flush();
+      const { headers, parts } = parseMail(smtp.mails[0]!.raw);
+      const plain = parts.find((p) => p.type === 'text/plain')!.body;
+      const html = parts.find((p) => p.type === 'text/html')!.body;
+      for (const [name, body] of [['subject', headers], ['text', plain], ['html', html]] as const) {
+        for (const bad of ['https://evil', 'evil.example', 'www.evil']) assert.ok(!body.includes(bad), `${name}: raw ${bad}`);
+        assert.ok(body.includes('hxxps://evil[.]example/login'), `${name} keeps what was written, defanged`);
+      }
+      assert.doesNotMatch(html, /<script>|<a href="https:\/\/evil/);
+      assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+      assert.equal((html.match(/<a href="/g) ?? []).length, 1, 'the only link is our own');
+      assert.match(html, /<a href="https:\/\/logward\.example\/alerts\/1">/);
+      assert.match(plain, /https:\/\/logward\.example\/alerts\/1/);
       await mod.stop();
     } finally {
       await smtp.close();
@@ -154,15 +189,43 @@ describe('Slack (@slack/webhook → local HTTP server)', () => {
     const section = body.blocks.find((b) => b.fields)!;
     const fields = section.fields!.map((f) => f.text);
     assert.ok(fields.includes('*Severity*\n:red_circle: critical'));
-    assert.ok(fields.includes('*Host*\nweb-&lt;!here&gt;'));
-    assert.ok(fields.includes('*Rule*\nssh-bruteforce'));
+    assert.ok(fields.includes('*Host*\n`web-&lt;!here&gt;`'), fields.join(' | '));
+    assert.ok(fields.includes('*Rule*\n`ssh-bruteforce`'));
     assert.ok(fields.includes('*Count*\n5 events (firing)'));
-    assert.ok(fields.includes('*user*\n&lt;script&gt;alert(1)&lt;/script&gt; &lt;!channel&gt; &lt;@U123&gt; &lt;http://evil.example|click me&gt; @\u200dhere'));
+    assert.ok(fields.includes('*user*\n`&lt;script&gt;alert(1)&lt;/script&gt; &lt;!channel&gt; &lt;@U123&gt; &lt;hxxp://evil[.]example|click me&gt; @\u200dhere`'), fields.join(' | '));
     const all = JSON.stringify(body);
     for (const bad of ['<!channel>', '<!here>', '<!everyone>', '<@U123>', '<http://evil']) assert.ok(!all.includes(bad), `no raw ${bad}`);
     assert.ok(!/```boom```/.test(all), 'samples cannot close the code block');
     assert.ok(all.includes('<https://logward.example/alerts/1|Open alert #1>'));
     assert.ok(!body.text.includes('<!channel>'));
+    await mod.stop();
+  });
+
+  it('hostile log text in every part of the message stays inert: no formatting, mentions or clickable attacker links', async () => {
+    slack.requests.length = 0;
+    const mod = createAlertingModule({
+      db: memoryDb(),
+      config: alertingConfig({ digest: { enabled: false }, channels: { slack: { enabled: true, webhook_url: slack.url } } }),
+      publicUrl: 'https://logward.example',
+      clock: new ManualClock(),
+      geo: null,
+      log: () => undefined,
+    });
+    const text = HOSTILE.join(' ');
+    mod.emit(signal({ severity: 'critical', host: 'h-*x*', summary: text, group: { src_ip: '203.0.113.7', user: text }, fields: { user: text, url: 'https://evil.example/login' }, samples: HOSTILE as never }));
+    await mod.flush();
+    const body = JSON.parse(slack.requests[0]!.body) as { text: string; blocks: unknown[] };
+    const all = JSON.stringify(body);
+    for (const bad of ['<!channel>', '<https://evil', 'https://evil', 'evil.example', 'www.evil', '<script>', '<a href']) assert.ok(!all.includes(bad), `no raw ${bad}`);
+    // Every mrkdwn text: attacker formatting only inside code spans/blocks, or swapped for look-alikes.
+    const texts = (JSON.stringify(body.blocks).match(/"type":"mrkdwn","text":"((?:[^"\\]|\\.)*)"/g) ?? []).map((m) => JSON.parse(m.slice(m.indexOf('"text":') + 7)) as string);
+    for (const t of texts) {
+      const outsideCode = t.split('```').filter((_, i) => i % 2 === 0).join('').split('`').filter((_, i) => i % 2 === 0).join('');
+      assert.ok(!outsideCode.includes('*BOLD*') && !outsideCode.includes('_it_') && !outsideCode.includes('~st~'), `formatting outside code: ${t}`);
+      assert.ok(!/^>/m.test(t), `a line starting a quote: ${t}`);
+    }
+    assert.ok(all.includes('`*BOLD*_it_~st~ &lt;!channel&gt; &lt;hxxps://evil[.]example|click&gt; hxxps://evil[.]example/login'), 'shown as written inside code');
+    assert.ok(all.includes('<https://logward.example/alerts/1|Open alert #1>'), 'our own link still works');
     await mod.stop();
   });
 
@@ -189,12 +252,12 @@ describe('Slack (@slack/webhook → local HTTP server)', () => {
     await notifier.send(msg);
   });
 
-  it('through the outbox: 429 waits Retry-After, 500 backs off, then delivers exactly once', async () => {
+  it('through the outbox: 429 pauses the channel for Retry-After, 500 for the backoff, then delivers exactly once', async () => {
     slack.requests.length = 0;
     const clock = new ManualClock();
     const mod = createAlertingModule({
       db: memoryDb(),
-      config: alertingConfig({ digest: { enabled: false }, outbox: { backoff_initial_ms: 2000 }, channels: { slack: { enabled: true, webhook_url: slack.url } } }),
+      config: alertingConfig({ digest: { enabled: false }, outbox: { backoff_initial_ms: 2000, probe_interval_max_ms: 5000 }, channels: { slack: { enabled: true, webhook_url: slack.url } } }),
       publicUrl: 'https://logward.example',
       clock,
       geo: null,
@@ -206,12 +269,16 @@ describe('Slack (@slack/webhook → local HTTP server)', () => {
     await mod.flush();
     const [row] = mod.listOutbox({ limit: 1 });
     assert.equal(row!.status, 'pending');
-    assert.equal(Date.parse(row!.next_attempt_at) - clock.now(), 30_000);
-    clock.advance(30_000);
+    clock.advance(29_999);
+    await mod.flush();
+    assert.equal(slack.requests.length, 1, 'Retry-After: 30 is honoured');
+    clock.advance(1);
     await mod.flush();
     assert.equal(slack.requests.length, 2);
-    assert.equal(Date.parse(mod.listOutbox({ limit: 1 })[0]!.next_attempt_at) - clock.now(), 4000, 'second attempt: 2 s × 2, full jitter at random()=1');
-    clock.advance(4000);
+    clock.advance(3999);
+    await mod.flush();
+    assert.equal(slack.requests.length, 2, 'second failure: 2 s × 2, full jitter at random()=1');
+    clock.advance(1);
     await mod.flush();
     assert.equal(slack.requests.length, 3);
     assert.equal(mod.listOutbox({ limit: 1 })[0]!.status, 'sent');
@@ -238,7 +305,8 @@ describe('Fluent forward (@fluent-org/logger → msgpack receiver)', () => {
       mod.emit(signal({ severity: 'critical', group: { src_ip: '203.0.113.7' } }));
       mod.emit(signal({ severity: 'critical', group: { src_ip: '10.0.0.5' } }));
       await mod.flush();
-      assert.equal(mod.listOutbox({ status: 'sent', limit: 5 }).length, 1, JSON.stringify(mod.listOutbox({ limit: 5 })));
+      // Two source IPs: two alerts, each notified on its own (first_notify), one record each.
+      assert.equal(mod.listOutbox({ status: 'sent', limit: 5 }).length, 2, JSON.stringify(mod.listOutbox({ limit: 5 })));
       assert.equal(fwd.events.length, 2);
       const e = fwd.events[0]!;
       assert.equal(e.tag, 'logward.alert');

@@ -70,32 +70,41 @@ export interface FakeSlack {
   requests: RecordedRequest[];
   /** Responses to give, in order; when empty: 200 "ok". */
   responses: { status: number; body?: string; headers?: Record<string, string>; delayMs?: number }[];
+  /** The response once `responses` is used up (default: 200 "ok" at once). */
+  setDefault(r: { status: number; body?: string; delayMs?: number }): void;
   close(): Promise<void>;
 }
 
-export async function startFakeSlack(): Promise<FakeSlack> {
+/** `port`: listen on a given port (a receiver coming back after an outage). */
+export async function startFakeSlack(port = 0): Promise<FakeSlack> {
   const requests: RecordedRequest[] = [];
   const responses: FakeSlack['responses'] = [];
+  const defaults: { next?: FakeSlack['responses'][number] } = {};
+  const pending = new Set<NodeJS.Timeout>();
   const server: Server = createHttpServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const r = responses.shift() ?? { status: 200, body: 'ok' };
-      setTimeout(() => {
+      const r = responses.shift() ?? defaults.next ?? { status: 200, body: 'ok' };
+      const t = setTimeout(() => {
+        pending.delete(t);
         res.writeHead(r.status, { 'content-type': 'text/plain', ...(r.headers ?? {}) });
         res.end(r.body ?? (r.status === 200 ? 'ok' : 'error'));
       }, r.delayMs ?? 0);
+      pending.add(t);
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/services/T000/B000/XXXX`,
+    url: `http://127.0.0.1:${bound}/services/T000/B000/XXXX`,
     requests,
     responses,
+    setDefault: (r) => (defaults.next = r),
     close: () =>
       new Promise<void>((r) => {
+        for (const t of pending) clearTimeout(t);
         server.closeAllConnections();
         server.close(() => r());
       }),
@@ -120,7 +129,7 @@ export interface FakeSmtp {
   close(): Promise<void>;
 }
 
-export async function startFakeSmtp(opts: { secure?: boolean; auth?: { user: string; pass: string } } = {}): Promise<FakeSmtp> {
+export async function startFakeSmtp(opts: { secure?: boolean; auth?: { user: string; pass: string }; port?: number } = {}): Promise<FakeSmtp> {
   const mails: ReceivedMail[] = [];
   const rejectWith: FakeSmtp['rejectWith'] = [];
   const server = new SMTPServer({
@@ -153,7 +162,7 @@ export async function startFakeSmtp(opts: { secure?: boolean; auth?: { user: str
   });
   // TLS handshakes the test makes fail on purpose surface here; they are not test failures.
   server.on('error', () => undefined);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', r));
   const port = (server.server.address() as AddressInfo).port;
   return { port, mails, rejectWith, close: () => new Promise<void>((r) => server.close(() => r())) };
 }

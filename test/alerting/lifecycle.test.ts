@@ -68,8 +68,8 @@ describe('alert records', () => {
 });
 
 describe('grouping and repeat timings (Alertmanager semantics)', () => {
-  it('waits group_wait, batches within group_interval, reminds after repeat_interval', async () => {
-    const { mod, clock, slack } = setup({ default_policy: { resolve_after_s: 86400 } });
+  it('waits group_wait, batches within group_interval, reminds after repeat_interval (storm_threshold 0: plain Alertmanager grouping)', async () => {
+    const { mod, clock, slack } = setup({ default_policy: { resolve_after_s: 86400 }, first_notify: { storm_threshold: 0 } });
     mod.emit(signal({ group: { src_ip: '203.0.113.1' } }));
     await mod.flush();
     clock.advance(29 * S);
@@ -144,11 +144,97 @@ describe('grouping and repeat timings (Alertmanager semantics)', () => {
   });
 });
 
+describe('first notification and storms', () => {
+  const fast = { channels: { slack: { rate_limit: { burst: 1000, per_minute: 1000 } } } };
+
+  it('notifies a new fingerprint at once (high): a new source IP of the same rule is a new group, not a group_interval wait', async () => {
+    const { mod, slack } = setup(fast);
+    mod.emit(signal({ group: { src_ip: '203.0.113.1' } }));
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(slack.sent.length, 1, 'high: first notification from emit, without waiting group_wait');
+    mod.emit(signal({ group: { src_ip: '203.0.113.2' } }));
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(slack.sent.length, 2, 'a new source IP does not wait for the group_interval of the first');
+    assert.deepEqual(firingIds(slack.sent[1] as SlackMessage), ['alerts/2'], 'its own message lists only the new alert');
+    mod.emit(signal({ group: { src_ip: '203.0.113.1' } }));
+    await mod.flush();
+    assert.equal(slack.sent.length, 2, 'the same fingerprint again is no news');
+  });
+
+  it('waits the short per-severity delay for lower severities, so signals arriving together still make one message', async () => {
+    const { mod, clock, slack } = setup(fast);
+    mod.emit(signal({ severity: 'medium', group: { src_ip: '203.0.113.9' } }));
+    await mod.flush();
+    clock.advance(4 * S);
+    mod.emit(signal({ severity: 'medium', group: { src_ip: '203.0.113.9' } }));
+    await mod.flush();
+    assert.equal(slack.sent.length, 0, 'medium: first_notify.delay_s.medium is 5 s');
+    clock.advance(1 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 1);
+    assert.match(JSON.stringify(slack.sent[0]), /10 events/);
+  });
+
+  it('a storm of one rule makes a bounded number of messages: storm_threshold own ones, then the rule group on group_wait/group_interval', async () => {
+    const { mod, clock, slack } = setup(fast);
+    const N = 1000;
+    for (let i = 0; i < N; i++) mod.emit(signal({ group: { src_ip: `198.51.${i >> 8}.${i & 255}` } }));
+    await mod.flush();
+    assert.equal(slack.sent.length, 10, 'first_notify.storm_threshold (10 per storm_window_s) alerts notified on their own');
+    clock.advance(30 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 11, 'the rest in one storm message after group_wait');
+    const storm = JSON.stringify(slack.sent[10]);
+    assert.match(storm, new RegExp(`and ${N - 10 - 10} more alerts`), 'the storm message counts what it leaves out');
+    // The storm goes on past the window: newcomers join the open storm group, one update per group_interval.
+    clock.advance(120 * S);
+    for (let i = 0; i < N; i++) mod.emit(signal({ group: { src_ip: `192.0.2.${i % 250}`, user: `u${i}` } }));
+    clock.advance(179 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 11);
+    clock.advance(1 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 12, `${2 * N} alerts of one rule: 12 messages`);
+    assert.equal(mod.listAlerts({ limit: 5000 }).length, 2 * N, 'every alert is stored');
+  });
+
+  it('a new fingerprint after the storm has ended is notified at once again', async () => {
+    const { mod, clock, slack } = setup({ ...fast, default_policy: { resolve_after_s: 60, group_interval_s: 10 } });
+    for (let i = 0; i < 12; i++) mod.emit(signal({ group: { src_ip: `198.51.100.${i}` } }));
+    await mod.flush();
+    clock.advance(30 * S);
+    await mod.flush();
+    assert.equal(slack.sent.length, 11);
+    clock.advance(3600 * S); // everything resolves; the storm group closes once its resolution is sent
+    await mod.flush();
+    clock.advance(60 * S);
+    await mod.flush();
+    const before = slack.sent.length;
+    mod.emit(signal({ group: { src_ip: '203.0.113.99' } }));
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(slack.sent.length, before + 1);
+    assert.match((slack.sent.at(-1) as SlackMessage).text, /^FIRING/);
+  });
+
+  it('a storm message leads with the newest, most severe alert and counts the rest', async () => {
+    const { mod, clock, slack } = setup({ ...fast, first_notify: { storm_threshold: 0 }, max_alerts_per_message: 5 });
+    for (let i = 0; i < 30; i++) mod.emit(signal({ group: { src_ip: `198.51.100.${i}` }, title: `Attack ${i}`, severity: i === 7 ? 'critical' : 'high' }));
+    clock.advance(30 * S);
+    await mod.flush();
+    // Critical goes to the critical policy (its own rule group); the high ones lead with the newest.
+    const high = slack.sent.map((m) => m as SlackMessage).find((m) => m.text.includes('Attack 29'))!;
+    assert.ok(high, slack.sent.map((m) => (m as SlackMessage).text).join(' | '));
+    const ids = firingIds(high);
+    assert.deepEqual(ids.slice(0, 3), ['alerts/30', 'alerts/29', 'alerts/28'], 'newest first');
+    assert.match(JSON.stringify(high), /and 24 more alerts/);
+  });
+});
+
 describe('inhibition of Sigma alerts that restate a built-in rule', () => {
   const titles = (m: { text: string }) => m.text;
 
   it('notifies a scanner seen by a built-in rule and a Sigma rule once, under the built-in rule', async () => {
-    const { mod, clock, slack } = setup({ default_policy: { group_wait_s: 0 }, channels: { slack: { rate_limit: { burst: 50, per_minute: 50 } } } });
+    const { mod, clock, slack } = setup({ default_policy: { group_wait_s: 0 }, first_notify: { delay_s: { medium: 0 } }, channels: { slack: { rate_limit: { burst: 50, per_minute: 50 } } } });
     mod.emit(signal({ rule_id: 'web-scanner-paths', title: 'Web vulnerability scanner', severity: 'medium', event_ids: ['a1', 'a2'] }));
     mod.emit(signal({ rule_id: '5e3f7a4b', title: 'Web Scanner (Sigma)', source: 'sigma', severity: 'medium', event_ids: ['a1'] }));
     await mod.flush();
@@ -160,7 +246,7 @@ describe('inhibition of Sigma alerts that restate a built-in rule', () => {
   });
 
   it('still notifies a Sigma alert with evidence of its own, or one more severe than the built-in alert', async () => {
-    const { mod, clock, slack } = setup({ default_policy: { group_wait_s: 0 }, channels: { slack: { rate_limit: { burst: 50, per_minute: 50 } } } });
+    const { mod, clock, slack } = setup({ default_policy: { group_wait_s: 0 }, first_notify: { delay_s: { medium: 0 } }, channels: { slack: { rate_limit: { burst: 50, per_minute: 50 } } } });
     mod.emit(signal({ rule_id: 'oom-kill', title: 'OOM kill', severity: 'medium', event_ids: ['k1'] }));
     mod.emit(signal({ rule_id: 'sigma-other', title: 'Sigma own evidence', source: 'sigma', severity: 'medium', event_ids: ['k1', 'k2'] }));
     mod.emit(signal({ rule_id: 'sigma-severe', title: 'Sigma more severe', source: 'sigma', severity: 'high', event_ids: ['k1'] }));
@@ -320,40 +406,58 @@ describe('rate limits', () => {
 });
 
 describe('durable outbox', () => {
-  it('retries transient failures with exponential backoff, honours retry-after, marks failed after max_attempts', async () => {
-    const { mod, clock, slack } = setup({ outbox: { max_attempts: 3, backoff_initial_ms: 10_000 } });
+  it('a failing channel pauses as a whole (doubling up to probe_interval_max_ms), probes do not use up attempts, the backlog then goes out in order', async () => {
+    const { mod, clock, slack, logs } = setup({ outbox: { backoff_initial_ms: 1000, probe_interval_max_ms: 4000 }, channels: { slack: { rate_limit: { burst: 100, per_minute: 100 } } } });
     slack.fail = () => new DeliveryError('HTTP 503', true);
-    mod.emit(signal({ severity: 'critical' }));
+    for (let i = 0; i < 5; i++) mod.emit(signal({ severity: 'critical', rule_id: `r${i}` }));
     await mod.flush();
-    assert.equal(slack.calls, 1);
-    // random() = 0 → half the exponential delay: 5 s after attempt 1, 10 s after attempt 2.
-    clock.advance(4_999);
-    await mod.flush();
-    assert.equal(slack.calls, 1);
-    clock.advance(1);
-    await mod.flush();
-    assert.equal(slack.calls, 2);
-    clock.advance(10_000);
-    await mod.flush();
-    assert.equal(slack.calls, 3);
-    clock.advance(1800 * S);
-    await mod.flush();
-    assert.equal(slack.calls, 3, 'no attempt after max_attempts');
-    const failed = mod.listOutbox({ status: 'failed', limit: 10 });
-    assert.equal(failed.length, 1);
-    assert.equal(failed[0]!.attempts, 3);
-    assert.match(failed[0]!.last_error!, /503/);
-    assert.equal(mod.collectMetrics().outbox.slack!.failed, 1);
-
-    // Manual retry from the API puts it back; now the channel works.
+    assert.equal(slack.calls, 1, 'one failure pauses the channel: the other four are not tried behind it');
+    // random() = 0 → half the exponential pause: 0.5 s, 1 s, 2 s (breaker opens at 3), then probes every 2 s (half of 4 s).
+    for (const pause of [500, 1000, 2000, 2000, 2000, 2000]) {
+      const calls: number = slack.calls;
+      clock.advance(pause - 1);
+      await mod.flush();
+      assert.equal(slack.calls, calls, `nothing before the ${pause} ms pause ends`);
+      clock.advance(1);
+      await mod.flush();
+      assert.equal(slack.calls, calls + 1);
+    }
+    assert.ok(logs.some((l) => /slack circuit breaker open after 3 consecutive failures/.test(l)), logs.join('\n'));
+    assert.equal(mod.collectMetrics().breakers.slack!.open, 1);
+    const head = mod.listOutbox({ limit: 10 }).at(-1)!;
+    assert.equal(head.status, 'pending');
+    assert.equal(head.attempts, 3, 'probes of an open breaker are not counted as attempts');
+    // Recovery: the next probe goes through, the breaker closes, the backlog drains back to back, oldest first.
     slack.fail = undefined;
-    assert.equal(mod.retryOutbox(failed[0]!.id), true);
+    clock.advance(2000);
     await mod.flush();
-    assert.equal(slack.sent.length, 1);
-    assert.equal(mod.listOutbox({ status: 'sent', limit: 10 }).length, 1);
+    assert.deepEqual(slack.sent.map((m) => (m as SlackMessage).text.replace(/^FIRING: /, '')), Array(5).fill('SSH brute force'));
+    assert.deepEqual(mod.listOutbox({ limit: 10 }).map((o) => [o.id, o.status]).reverse(), [1, 2, 3, 4, 5].map((id) => [id, 'sent']));
+    assert.ok(logs.some((l) => /slack channel recovered; circuit breaker closed, draining 4 queued/.test(l)));
+    assert.equal(mod.collectMetrics().breakers.slack!.open, 0);
   });
 
-  it('uses Retry-After instead of backoff, and fails permanent errors at once', async () => {
+  it('marks a message failed after max_attempts refusals while the channel is up, and after max_copies unanswered sends', async () => {
+    const { mod, clock, slack } = setup({ outbox: { max_attempts: 2, max_copies: 2, breaker_failure_threshold: 5 }, channels: { slack: { rate_limit: { burst: 100, per_minute: 100 } } } });
+    slack.fail = (_m, call) => (call <= 2 ? new DeliveryError('HTTP 503', true) : call <= 4 ? new DeliveryError('slack: request failed: timeout', true, undefined, true) : undefined);
+    mod.emit(signal({ severity: 'critical', rule_id: 'refused' }));
+    mod.emit(signal({ severity: 'critical', rule_id: 'unanswered' }));
+    for (let i = 0; i < 6; i++) {
+      await mod.flush();
+      clock.advance(10_000);
+    }
+    const rows = mod.listOutbox({ limit: 10 }).reverse();
+    assert.deepEqual(rows.map((r) => r.status), ['failed', 'failed']);
+    assert.match(rows[0]!.last_error!, /503 \(after 2 attempt/);
+    assert.match(rows[1]!.last_error!, /gave up after 2 unanswered send\(s\): the receiver may have up to 2 copies/);
+    assert.equal(slack.calls, 4);
+    // Manual retry from the API gives it a fresh budget; now the channel works.
+    assert.equal(mod.retryOutbox(rows[1]!.id), true);
+    await mod.flush();
+    assert.equal(slack.sent.length, 1);
+  });
+
+  it('uses Retry-After for the channel pause, and fails permanent errors at once without pausing', async () => {
     const { mod, clock, slack } = setup();
     slack.fail = (_m, call) => (call === 1 ? new DeliveryError('HTTP 429', true, 42_000) : call === 2 ? undefined : new DeliveryError('HTTP 400 invalid_blocks', false));
     mod.emit(signal({ severity: 'critical', rule_id: 'a' }));
@@ -365,26 +469,29 @@ describe('durable outbox', () => {
     await mod.flush();
     assert.equal(slack.sent.length, 1);
     mod.emit(signal({ severity: 'critical', rule_id: 'b' }));
+    mod.emit(signal({ severity: 'critical', rule_id: 'c' }));
     await mod.flush();
-    assert.equal(slack.calls, 3);
+    assert.equal(slack.calls, 4, 'a permanent refusal does not pause the channel');
     const failed = mod.listOutbox({ status: 'failed', limit: 10 });
-    assert.equal(failed.length, 1);
+    assert.equal(failed.length, 2);
     assert.equal(failed[0]!.attempts, 1);
   });
 
-  it('keeps Retry-After within the backoff bounds: 0 is no tight loop, a huge value does not park the message', async () => {
-    const { mod, clock, slack } = setup({ outbox: { max_attempts: 3, backoff_initial_ms: 10_000, backoff_max_ms: 600_000 } });
+  it('keeps Retry-After within bounds: 0 is no tight loop, a huge value does not park the channel', async () => {
+    const { mod, clock, slack } = setup({ outbox: { backoff_initial_ms: 10_000, probe_interval_max_ms: 10_000, backoff_max_ms: 600_000 } });
     slack.fail = (_m, call) => new DeliveryError('HTTP 429', true, call === 1 ? 0 : 1e12);
     mod.emit(signal({ severity: 'critical' }));
     await mod.flush();
-    assert.equal(slack.calls, 1, 'Retry-After: 0 still waits the backoff');
+    assert.equal(slack.calls, 1, 'Retry-After: 0 still waits the pause');
     clock.advance(5_000);
     await mod.flush();
     assert.equal(slack.calls, 2);
-    clock.advance(600_000);
+    clock.advance(599_999);
+    await mod.flush();
+    assert.equal(slack.calls, 2);
+    clock.advance(1);
     await mod.flush();
     assert.equal(slack.calls, 3, 'a huge Retry-After is capped at backoff_max_ms');
-    assert.equal(mod.listOutbox({ status: 'failed', limit: 10 }).length, 1);
   });
 
   it('a restart in the middle of an outage delivers every pending alert exactly once', async () => {
@@ -399,7 +506,7 @@ describe('durable outbox', () => {
       a.notifiers.forward.fail = () => new DeliveryError('connect ECONNREFUSED', true);
       a.mod.start();
       for (let i = 0; i < 3; i++) a.mod.emit(signal({ severity: 'critical', rule_id: `crit-${i}` }));
-      a.mod.emit(signal({ severity: 'high', rule_id: 'waiting' })); // still in group_wait when A stops
+      a.mod.emit(signal({ severity: 'low', rule_id: 'waiting' })); // still in its first-notify delay (low: 15 s) when A stops
       await a.mod.flush();
       assert.equal(a.notifiers.slack.sent.length, 0);
       assert.equal(a.mod.listOutbox({ status: 'pending', limit: 100 }).length, 6);
@@ -446,6 +553,38 @@ describe('durable outbox', () => {
 describe('daily digest', () => {
   it('refuses an unknown time zone at start-up instead of failing every tick', () => {
     assert.throws(() => setup({ digest: { enabled: true, timezone: 'Europe/Pariss' } }, { channels: ['email'] }), /digest\.timezone: unknown time zone "Europe\/Pariss"/);
+  });
+
+  it('is sent at its scheduled time only: a start later in the day sends nothing until the next day; a start just after the hour catches up', async () => {
+    const cfg = { digest: { enabled: true, hour: 7, timezone: 'UTC', recipients: ['soc@example.com'] } };
+    const late = setup(cfg, { clock: new ManualClock(Date.parse('2026-11-20T15:00:00Z')), channels: ['email'] });
+    await late.mod.flush();
+    late.clock.advance(3600 * S);
+    await late.mod.flush();
+    assert.equal(late.notifiers.email.sent.length, 0, 'the first start after 07:00 does not send at once');
+    late.clock.t = Date.parse('2026-11-21T06:59:59Z');
+    await late.mod.flush();
+    assert.equal(late.notifiers.email.sent.length, 0);
+    late.clock.advance(1 * S);
+    await late.mod.flush();
+    assert.equal(late.notifiers.email.sent.length, 1, 'sent when 07:00 passes');
+    assert.match((late.notifiers.email.sent[0] as EmailMessage).subject, /2026-11-21: no alerts/);
+
+    const restart = setup(cfg, { clock: new ManualClock(Date.parse('2026-11-20T07:05:00Z')), channels: ['email'] });
+    await restart.mod.flush();
+    assert.equal(restart.notifiers.email.sent.length, 1, 'a restart across 07:00 (within 15 min) still sends it');
+  });
+
+  it('send_empty: false skips the digest of a quiet day, and sends the next one that has alerts', async () => {
+    const { mod, clock, notifiers } = setup({ digest: { enabled: true, hour: 7, timezone: 'UTC', send_empty: false } }, { clock: new ManualClock(Date.parse('2026-11-20T06:59:00Z')), channels: ['email'] });
+    await mod.flush();
+    clock.advance(60 * S);
+    await mod.flush();
+    assert.equal(notifiers.email.sent.filter((m) => (m as EmailMessage).subject.includes('digest')).length, 0);
+    mod.emit(signal({ severity: 'low' }));
+    clock.t = Date.parse('2026-11-21T07:00:00Z');
+    await mod.flush();
+    assert.deepEqual(notifiers.email.sent.map((m) => (m as EmailMessage).subject).filter((s) => s.includes('digest')), ['[Logward] Daily digest 2026-11-21: 1 alerts']);
   });
 
   it('is sent at the configured local hour even without alerts, once per day across restarts', async () => {

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { template, TemplateError } from '../../alert-service/src/alerting/template/render.js';
-import { escapeHtml, escapeMrkdwn, sanitizeHeader } from '../../alert-service/src/alerting/template/escape.js';
+import { codeSpan, defangLinks, escapeHtml, escapeMrkdwn, sanitizeHeader } from '../../alert-service/src/alerting/template/escape.js';
 import { loadTemplates } from '../../alert-service/src/alerting/template/templates.js';
 import { buildContext, type AlertView } from '../../alert-service/src/alerting/template/context.js';
 import { renderSlack } from '../../alert-service/src/alerting/template/messages.js';
@@ -19,7 +19,7 @@ describe('template renderer', () => {
 
   it('never evaluates code and treats template syntax inside values as text', () => {
     const t = template('{{a}}', 'text');
-    assert.equal(t.render({ a: '{{b}} ${process.exit()}' , b: 'secret' }), '{{b}} ${process.exit()}');
+    assert.equal(t.render({ a: '{{b}} ${process.exit()}', b: 'secret' }), '{{b}} ${process.exit()}');
     assert.equal(template('{{constructor.name}}{{__proto__}}', 'text').render({}), '');
     assert.throws(() => template('{{a + b}}', 'text'), TemplateError);
     assert.throws(() => template('{{#each a}}x', 'text'), /unclosed/);
@@ -28,7 +28,33 @@ describe('template renderer', () => {
   });
 
   it('escapes Slack mrkdwn: no mentions, no links, no code-block breakout', () => {
-    assert.equal(escapeMrkdwn('<!channel> <@U1> <http://x|y> & `a` @here'), '&lt;!channel&gt; &lt;@U1&gt; &lt;http://x|y&gt; &amp; ˋaˋ @\u200dhere');
+    assert.equal(escapeMrkdwn('<!channel> <@U1> <http://x|y> & `a` @here'), '&lt;!channel&gt; &lt;@U1&gt; &lt;hxxp://x|y&gt; &amp; ˋaˋ @\u200dhere');
+  });
+
+  it('makes formatting characters inert in Slack mrkdwn and inside code spans', () => {
+    assert.equal(escapeMrkdwn('*BOLD*_it_~st~'), '∗BOLD∗ˍitˍ∼st∼');
+    assert.equal(escapeMrkdwn('> quoted'), '&gt; quoted');
+    assert.equal(codeSpan('*BOLD*_it_~st~'), '`*BOLD*_it_~st~`', 'code shows the value exactly, unformatted');
+    assert.equal(codeSpan('a` *b* `c'), '`aˋ *b* ˋc`', 'a backtick cannot close the span');
+    assert.equal(codeSpan('<!channel> <https://evil.example|click>'), '`&lt;!channel&gt; &lt;hxxps://evil[.]example|click&gt;`');
+    assert.equal(codeSpan('line1\nline2'), '`line1 line2`');
+  });
+
+  it('defangs attacker links so no client makes them clickable, and leaves other dotted words alone', () => {
+    assert.equal(defangLinks('https://evil.example/login'), 'hxxps://evil[.]example/login');
+    assert.equal(defangLinks('HTTP://x.ru and www.evil.co.uk/a, mail admin@evil.com'), 'HxxP://x[.]ru and www[.]evil[.]co[.]uk/a, mail admin@evil[.]com');
+    assert.equal(defangLinks('ftp://files.evil.net/x'), 'ftp[:]//files[.]evil[.]net/x');
+    assert.equal(defangLinks('203.0.113.7 v1.2.3 process.exit() auth.log java.lang.Error'), '203.0.113.7 v1.2.3 process.exit() auth.log java.lang.Error');
+  });
+
+  it('defangs log-derived values in every target but keeps our own links (url, *_url) working', () => {
+    const ctx = { summary: 'see https://evil.example/login', url: 'https://logward.example/alerts/1', dashboard_url: 'https://logward.example/alerts' };
+    for (const target of ['html', 'text', 'header', 'mrkdwn'] as const) {
+      const out = template('{{summary}} | {{url}} | {{dashboard_url}}', target).render(ctx);
+      assert.ok(!out.includes('https://evil'), `${target}: ${out}`);
+      assert.ok(out.includes('hxxps://evil[.]example/login'), `${target}: ${out}`);
+      assert.ok(out.includes('https://logward.example/alerts/1 | https://logward.example/alerts'), `${target}: ${out}`);
+    }
   });
 
   it('keeps CR/LF and controls out of headers and bounds them', () => {

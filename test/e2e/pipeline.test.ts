@@ -73,12 +73,12 @@ test('an SSH brute force sent by Fluent Bit ends up as one Slack alert', async (
   assert.equal(alerts.length, 1, JSON.stringify(alerts));
   assert.deepEqual(alerts[0]!.group, { src_ip: '198.51.100.77' });
 
-  // high severity: the default policy waits group_wait before the first notification.
+  // high severity: a new fingerprint is notified at once (first_notify.delay_s.high 0), not after group_wait.
   // The captures fire other rules too (scanner, injection, sudo, OOM...): the burst allowance here
   // lets each through as its own message (the held-back summaries are tested in test/alerting).
   const posts = () => slackPosts.map((p) => JSON.stringify(p));
   await alerting().flush();
-  assert.ok(!posts().some((p) => p.includes('198.51.100.77')), 'not before group_wait');
+  assert.ok(posts().some((p) => p.includes('198.51.100.77')), 'first notification without waiting for group_wait');
   clock.t += 60_000;
   await alerting().flush();
   const ssh = posts().filter((p) => p.includes('SSH brute force') && p.includes('198.51.100.77'));

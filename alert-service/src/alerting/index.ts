@@ -106,9 +106,13 @@ export function createAlertingModule(deps: AlertingDeps): AlertingModule {
       ch,
       new ChannelWorker(notifier, outbox, {
         maxAttempts: config.outbox.max_attempts,
+        maxCopies: config.outbox.max_copies,
         backoffInitialMs: config.outbox.backoff_initial_ms,
-        backoffMaxMs: config.outbox.backoff_max_ms,
-        sendTimeoutMs: config.channels[ch].timeout_ms * 3 + 1000,
+        probeIntervalMaxMs: config.outbox.probe_interval_max_ms,
+        breakerThreshold: config.outbox.breaker_failure_threshold,
+        retryAfterMaxMs: config.outbox.backoff_max_ms,
+        // Email: connection + greeting + socket timeouts may add up; the others have one answer timeout.
+        sendTimeoutMs: config.channels[ch].timeout_ms * (ch === 'email' ? 3 : 1) + 1000,
         random: deps.random ?? Math.random,
         clock,
         log,
@@ -226,6 +230,7 @@ export function createAlertingModule(deps: AlertingDeps): AlertingModule {
       overflow_total: dispatcher.counters.overflow + emitErrors,
       outbox: ob,
       deliveries: Object.fromEntries([...workers].map(([ch, w]) => [ch, { ...w.counters }])),
+      breakers: Object.fromEntries([...workers].map(([ch, w]) => [ch, { open: w.breaker.open ? 1 : 0, consecutive_failures: w.breaker.consecutiveFailures }])),
     };
   }
   if (deps.registry) registerAlertingMetrics(deps.registry, collectMetrics);

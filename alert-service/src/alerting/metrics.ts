@@ -12,7 +12,9 @@ export interface AlertingMetrics {
   held_back_pending: Record<string, number>;
   overflow_total: number;
   outbox: Record<string, Record<'pending' | 'sending' | 'sent' | 'failed', number>>;
-  deliveries: Record<string, { sent: number; failed: number; retried: number }>;
+  deliveries: Record<string, { sent: number; failed: number; retried: number; probes: number }>;
+  /** Per channel: circuit breaker open (1) or closed (0), and its consecutive failures. */
+  breakers: Record<string, { open: number; consecutive_failures: number }>;
 }
 
 export function registerAlertingMetrics(registry: Registry, collect: () => AlertingMetrics): void {
@@ -35,6 +37,9 @@ export function registerAlertingMetrics(registry: Registry, collect: () => Alert
   gauge('logward_alert_held_back_total', 'Alerts held back by rate limits since start', [], (g, m) => g.set(m.held_back_total));
   gauge('logward_outbox_messages', 'Outbox rows by channel and status', ['channel', 'status'], (g, m) => {
     for (const [channel, byStatus] of Object.entries(m.outbox)) for (const [status, n] of Object.entries(byStatus)) g.set({ channel, status }, n);
+  });
+  gauge('logward_outbox_breaker_open', 'Circuit breaker of a channel open (1: the channel is down and probed) or closed (0)', ['channel'], (g, m) => {
+    for (const [channel, b] of Object.entries(m.breakers)) g.set({ channel }, b.open);
   });
   gauge('logward_outbox_deliveries_total', 'Delivery outcomes since start', ['channel', 'outcome'], (g, m) => {
     for (const [channel, c] of Object.entries(m.deliveries)) for (const [outcome, n] of Object.entries(c)) g.set({ channel, outcome }, n);

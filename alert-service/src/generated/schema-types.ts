@@ -237,7 +237,14 @@ export interface OutboxItem {
   channel: 'email' | 'slack' | 'forward';
   kind: 'alerts' | 'held_back' | 'digest';
   status: 'pending' | 'sending' | 'sent' | 'failed';
+  /**
+   * Attempts made while the channel was up (probes of a channel that is down are not counted).
+   */
   attempts: number;
+  /**
+   * Sends that may have reached the receiver (timed out, interrupted, or delivered): at most outbox.max_copies.
+   */
+  sends?: number;
   next_attempt_at: string;
   last_error?: string | null;
   created_at: string;
@@ -808,11 +815,11 @@ export interface AlertingConfig {
    */
   default_policy: {
     /**
-     * Wait after the first alert of a rule before notifying, to batch alerts that arrive together.
+     * Wait after the first alert of a rule's storm group before notifying, to batch alerts that arrive together. A new fingerprint outside a storm waits first_notify.delay_s instead.
      */
     group_wait_s: number;
     /**
-     * Minimum time between two notifications for the same rule when alerts are added or resolved.
+     * Minimum time between two notifications of one group (an alert's own group, or a rule's storm group) when alerts are added or resolved.
      */
     group_interval_s: number;
     /**
@@ -832,6 +839,29 @@ export interface AlertingConfig {
    * Per rule / severity / source overrides; the first entry whose match fits wins, missing keys come from default_policy. The default sends new critical alerts at once.
    */
   policies: Policy[];
+  /**
+   * How fast a new alert (a new fingerprint: rule + group values, e.g. a new source IP) is first notified, and when a rule's alerts are batched as a storm instead. A new fingerprint gets a group of its own, notified after delay_s[severity] (not group_wait). Once storm_threshold new fingerprints of one rule (and policy) were notified on their own within storm_window_s, further new fingerprints join the rule's storm group, which follows group_wait / group_interval (Alertmanager grouping) for as long as it has open alerts. storm_threshold 0: every alert goes to the rule's group (plain Alertmanager behaviour).
+   */
+  first_notify: {
+    /**
+     * First-notification delay of a new fingerprint, per severity (seconds). Short, so that a few signals of one attack arriving together still make one message.
+     */
+    delay_s: {
+      critical: number;
+      high: number;
+      medium: number;
+      low: number;
+      informational: number;
+    };
+    /**
+     * New fingerprints of one rule notified on their own within storm_window_s before the rest are grouped as a storm.
+     */
+    storm_threshold: number;
+    /**
+     * Sliding window for storm_threshold.
+     */
+    storm_window_s: number;
+  };
   channels: {
     /**
      * SMTP through nodemailer. Gmail: host smtp.gmail.com, port 465 + secure, or 587 + require_tls; auth with an app password or OAuth2.
@@ -910,6 +940,9 @@ export interface AlertingConfig {
        */
       webhook_url?: string;
       min_severity: AlertSeverity2;
+      /**
+       * Answer timeout of one webhook request. Well above Slack's usual answer time (under a second, seconds when degraded): a request that times out may still have been posted, so each timeout can mean a copy (bounded by outbox.max_copies).
+       */
       timeout_ms: number;
       /**
        * Token bucket: `burst` messages at once, refilled at `per_minute`. Alerts held back are summarized in the next message.
@@ -947,13 +980,28 @@ export interface AlertingConfig {
   };
   outbox: {
     /**
-     * Deliveries are marked failed after this many attempts.
+     * Attempts of one message while its channel is up (the circuit breaker closed); probes of a channel that is down do not use them up. A message refused this often (e.g. 429 or 5xx answers to it while others go through) is marked failed.
      */
     max_attempts: number;
     /**
-     * First retry delay; doubles per attempt, with jitter.
+     * Sends of one message whose outcome is unknown (timed out, connection lost after the request was written, process killed mid-send) that may each have reached the receiver. Once this many went unanswered the message is marked failed instead of sent again: the receiver has at most this many copies.
+     */
+    max_copies: number;
+    /**
+     * Pause of a channel after a failed send; doubles with every consecutive failure (with jitter) up to probe_interval_max_ms.
      */
     backoff_initial_ms: number;
+    /**
+     * Longest pause between two attempts on a channel that keeps failing: an open circuit breaker probes (with the oldest queued message) this often, so a recovered channel starts draining its backlog within this time.
+     */
+    probe_interval_max_ms: number;
+    /**
+     * Consecutive failed sends after which a channel's circuit breaker opens (logged, metric logward_outbox_breaker_open).
+     */
+    breaker_failure_threshold: number;
+    /**
+     * Upper bound on a Retry-After (e.g. Slack 429) the channel honours.
+     */
     backoff_max_ms: number;
     /**
      * Bound on queued messages per channel; past it alerts are held back and summarized in the next message.
@@ -966,7 +1014,7 @@ export interface AlertingConfig {
      */
     enabled: boolean;
     /**
-     * Local hour at which the digest for the previous 24 hours is sent.
+     * Local hour at which the digest for the previous 24 hours is sent. Sent when that time passes while the service runs, or on a start within 15 minutes after it; never on a later start.
      */
     hour: number;
     /**
@@ -978,6 +1026,10 @@ export interface AlertingConfig {
      */
     recipients: string[];
     top_ips: number;
+    /**
+     * Send the digest on a day without alerts too ("no alerts"): its arrival shows that detection and delivery work.
+     */
+    send_empty: boolean;
   };
   /**
    * Message templates ({{path}}, {{#each list}}…{{/each}}, {{#if path}}…{{else}}…{{/if}}); values are escaped for the target (HTML, Slack mrkdwn, plain text, header). Unset: built-in templates. `dir` may hold files named <channel>.<part>.tmpl (e.g. email.subject.tmpl) that override them.

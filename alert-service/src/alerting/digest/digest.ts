@@ -1,8 +1,11 @@
 /**
  * Daily digest email: the alerts of the last 24 hours by rule, the top source IPs (with geo) and
- * the anomalous hours (alerts from the anomaly detector), sent even when the day was quiet. It is
- * due once per local day (digest.timezone) from digest.hour on; alert_digest_runs records the day
- * in the same transaction as the outbox row, so a restart never sends it twice.
+ * the anomalous hours (alerts from the anomaly detector). Sent at its scheduled time only: when
+ * the local time (digest.timezone) passes digest.hour:00 while the service runs, or on a start
+ * within CATCH_UP_MS after it (a restart across 07:00 still sends it); a start later in the day
+ * waits for the next day. A quiet day is sent too ("no alerts", digest.send_empty): its arrival
+ * shows that detection and delivery work. alert_digest_runs records the day in the same
+ * transaction as the outbox row, so a restart never sends it twice.
  */
 import type { Db } from '../../store/database.js';
 import type { AlertingConfig } from '../../generated/schema-types.js';
@@ -30,11 +33,14 @@ export interface DigestData extends Record<string, unknown> {
   dashboard_url: string;
 }
 
-/** Local calendar date and hour of `ms` in `timeZone`. */
-export function localDayHour(ms: number, timeZone: string): { day: string; hour: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms));
+/** A start this soon after the scheduled time still sends the day's digest. */
+export const CATCH_UP_MS = 15 * 60 * 1000;
+
+/** Local calendar date, hour and minute of `ms` in `timeZone`. */
+export function localDayHour(ms: number, timeZone: string): { day: string; hour: number; minute: number } {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms));
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return { day: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
+  return { day: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')), minute: Number(get('minute')) };
 }
 
 function isTimeZone(timeZone: string): boolean {
@@ -154,14 +160,33 @@ export class DigestScheduler {
     if (enabled && !isTimeZone(timezone)) throw new RangeError(`alerting.digest.timezone: unknown time zone ${JSON.stringify(timezone)}`);
   }
 
-  /** Enqueues today's digest if its hour has come and it was not enqueued yet. Returns the outbox id when it did. */
+  /** The local day whose digest time has passed at this instant (undefined before digest.hour). */
+  private dueDay(ms: number): string | undefined {
+    const { day, hour } = localDayHour(ms, this.deps.config.digest.timezone);
+    return hour >= this.deps.config.digest.hour ? day : undefined;
+  }
+
+  /** When the scheduler last looked (in memory: a start has not seen the scheduled time pass). */
+  private lastCheckMs: number | undefined;
+
+  /**
+   * Enqueues today's digest when its scheduled time has just passed: since the last check, or, on
+   * the first check after a start, at most CATCH_UP_MS ago. Returns the outbox id when it did.
+   */
   maybeEnqueue(nowMs: number): number | undefined {
     const cfg = this.deps.config.digest;
     if (!cfg.enabled) return undefined;
-    const { day, hour } = localDayHour(nowMs, cfg.timezone);
-    if (hour < cfg.hour) return undefined;
+    const last = this.lastCheckMs;
+    this.lastCheckMs = nowMs;
+    const day = this.dueDay(nowMs);
+    if (!day) return undefined;
+    if (last !== undefined ? this.dueDay(last) === day : !this.justPassed(nowMs)) return undefined;
     if (this.db.prepare('SELECT 1 FROM alert_digest_runs WHERE day = ?').get(day)) return undefined;
     const alerts = this.deps.alerts.query({ activeSinceMs: nowMs - DAY_MS, limit: 100_000 });
+    if (!alerts.length && !cfg.send_empty) {
+      this.db.prepare('INSERT OR IGNORE INTO alert_digest_runs (day, created_ms, outbox_id) VALUES (?, ?, NULL)').run(day, nowMs);
+      return undefined;
+    }
     const data = buildDigest(alerts, { day, timezone: cfg.timezone, startMs: nowMs - DAY_MS, endMs: nowMs, topIps: cfg.top_ips, enricher: this.deps.enricher, publicUrl: this.deps.publicUrl });
     const msg = renderDigest(data, cfg.recipients);
     return this.db.transaction(() => {
@@ -169,6 +194,12 @@ export class DigestScheduler {
       this.db.prepare('INSERT OR IGNORE INTO alert_digest_runs (day, created_ms, outbox_id) VALUES (?, ?, ?)').run(day, nowMs, id ?? null);
       return id;
     })();
+  }
+
+  /** The scheduled time (digest.hour:00 local) of the current local day passed at most CATCH_UP_MS ago. */
+  private justPassed(nowMs: number): boolean {
+    const { hour, minute } = localDayHour(nowMs, this.deps.config.digest.timezone);
+    return hour === this.deps.config.digest.hour && minute * 60_000 < CATCH_UP_MS;
   }
 
   pruneBefore(cutoffMs: number): void {

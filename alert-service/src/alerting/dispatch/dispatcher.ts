@@ -25,7 +25,8 @@ import type { IpEnricher } from '../enrich/enricher.js';
 import { buildContext, severityRank, toAlertView, type AlertView, type NotificationContext, type NotificationStatus } from '../template/context.js';
 import { renderEmail, renderForward, renderSlack } from '../template/messages.js';
 import type { TemplateSet } from '../template/templates.js';
-import { PolicyResolver } from './policy.js';
+import { PolicyResolver, type PolicySubject } from './policy.js';
+import { StormGuard } from './storm-guard.js';
 
 export interface DispatcherDeps {
   db: Db;
@@ -51,14 +52,21 @@ export interface RecordResult {
 
 const unique = <T>(xs: T[]) => [...new Set(xs)];
 
+/** Highest severity first, then the most recently updated (the newest evidence), then the newest record. */
+export function leadFirst(rows: AlertRow[]): AlertRow[] {
+  return [...rows].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.updated_ms - a.updated_ms || b.id - a.id);
+}
+
 export class Dispatcher {
   readonly policies: PolicyResolver;
+  private readonly storms: StormGuard;
   private readonly buckets = new Map<ChannelName, TokenBucket>();
   private activeSilenceKey = '';
   readonly counters = { signals: 0, notifications: 0, held_back: 0, overflow: 0 };
 
   constructor(private readonly d: DispatcherDeps) {
     this.policies = new PolicyResolver(d.config);
+    this.storms = new StormGuard(d.config.first_notify.storm_threshold);
     const now = d.clock.now();
     for (const ch of d.channels) {
       const rl = d.config.channels[ch].rate_limit;
@@ -73,6 +81,18 @@ export class Dispatcher {
     const silencedBy = this.d.silences.matching(a);
     if (silencedBy.length) return { state: 'silenced', silencedBy };
     return { state: a.acked_ms ? 'acknowledged' : 'firing', silencedBy: [] };
+  }
+
+  /**
+   * The group of a new occurrence (a new fingerprint, a resolved alert firing again, an alert
+   * moving to another policy): its own group while its rule is not storming, else the rule's
+   * group. The rule's group is open while a storm's alerts are: newcomers join it.
+   */
+  private assignGroup(a: PolicySubject & { group: Record<string, string> }, fp: string, now: number): string {
+    const ruleKey = this.policies.ruleGroupKey(a);
+    if (a.group._overflow === 'true') return ruleKey; // the overflow alert exists only in a storm
+    if (this.d.alerts.getGroup(ruleKey)) return ruleKey;
+    return this.storms.admit(ruleKey, now, this.d.config.first_notify.storm_window_s * 1000) ? this.policies.ownGroupKey(a, fp) : ruleKey;
   }
 
   record(signal: AlertSignal): RecordResult {
@@ -96,7 +116,7 @@ export class Dispatcher {
       if (!existing) {
         const base = {
           fingerprint: fp,
-          group_key: this.policies.groupKey(signal),
+          group_key: this.assignGroup({ ...signal, group }, fp, now),
           rule_id: signal.rule_id,
           title: signal.title,
           severity: signal.severity,
@@ -138,15 +158,17 @@ export class Dispatcher {
           event_ids: unique([...existing.event_ids, ...eventIds]).slice(-cfg.max_event_ids),
           updated_ms: now,
         };
+        let regroup = this.policies.ruleGroupKey(row) !== this.policies.ruleGroupKey(existing);
         if (refire) {
           // A resolved alert that fires again is a new occurrence: notified again, ack cleared.
           Object.assign(row, { resolved_ms: null, acked_ms: null, acked_by: null, ack_comment: null, notified: 'none' });
+          regroup = true;
         } else if (severityRank(row.severity) > severityRank(existing.severity) && existing.notified === 'firing') {
           // Escalation (e.g. high → critical) is news: announce it again under the policy of the new severity.
           row.notified = 'none';
         }
-        // The policy (and so the group) follows the alert's current severity.
-        row.group_key = this.policies.groupKey(row);
+        // The policy (and so the group) follows the alert's current severity; a new occurrence is grouped anew.
+        if (regroup) row.group_key = this.assignGroup(row, fp, now);
         const { state, silencedBy } = this.stateFor(row);
         row.state = state;
         row.silenced_by = silencedBy;
@@ -154,7 +176,7 @@ export class Dispatcher {
       }
       let dueNow = false;
       if (row.state === 'firing' && row.notified !== 'firing') {
-        const g = this.d.alerts.ensureGroup(row.group_key, now + this.policies.resolve(row).groupWaitMs);
+        const g = this.d.alerts.ensureGroup(row.group_key, now + this.policies.firstFlushMs(row.group_key, row));
         dueNow = g.next_flush_ms <= now;
       }
       return { alertId: row.id, dueNow };
@@ -168,6 +190,7 @@ export class Dispatcher {
     this.applySilences(now);
     this.resolveQuiet(now);
     for (const g of this.d.alerts.dueGroups(now)) this.flushGroup(g.group_key, g.last_sent_ms, now);
+    this.storms.prune(now, this.d.config.first_notify.storm_window_s * 1000);
     for (const ch of this.d.channels) this.flushHeldBack(ch, now);
   }
 
@@ -183,8 +206,7 @@ export class Dispatcher {
         if (state === a.state && silencedBy.join(',') === a.silenced_by.join(',')) continue;
         this.d.alerts.setState(a.id, state, silencedBy);
         if (state === 'firing' && a.notified !== 'firing') {
-          const policy = this.policies.resolve(a);
-          this.d.alerts.ensureGroup(a.group_key, now + policy.groupWaitMs);
+          this.d.alerts.ensureGroup(a.group_key, now + this.policies.firstFlushMs(a.group_key, a));
         }
       }
     })();
@@ -216,8 +238,9 @@ export class Dispatcher {
    */
   private restatesRule(a: AlertRow): boolean {
     if (a.source !== 'sigma' || !a.event_ids.length) return false;
+    // Only alerts that carry the first event can carry them all.
     return this.d.alerts
-      .listActiveOnHost(a.host, 'rule')
+      .listActiveOnHostWithEvent(a.host, 'rule', a.event_ids[0]!)
       .some((b) => severityRank(b.severity) >= severityRank(a.severity) && a.event_ids.every((id) => b.event_ids.includes(id)));
   }
 
@@ -238,7 +261,10 @@ export class Dispatcher {
       if (policy && (newFiring.length || newlyResolved.length || reminder)) {
         const status: NotificationStatus = newFiring.length ? 'FIRING' : newlyResolved.length ? 'RESOLVED' : 'REMINDER';
         // Firing notifications list every alert of the group still firing (as Alertmanager), resolutions only the new ones.
-        const listed = [...firing, ...newlyResolved];
+        // What triggered the message leads: the new alerts, then the others, then the resolved; each part highest severity
+        // and newest first, so the alerts cut off by max_alerts_per_message (counted in the message) are the old, mild ones.
+        const fresh = new Set(newFiring.map((a) => a.id));
+        const listed = [...leadFirst(firing.filter((a) => fresh.has(a.id))), ...leadFirst(firing.filter((a) => !fresh.has(a.id))), ...leadFirst(newlyResolved)];
         const views = this.views(listed);
         for (const ch of policy.channels) {
           if (!this.d.channels.includes(ch)) continue;

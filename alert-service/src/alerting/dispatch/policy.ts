@@ -2,6 +2,12 @@
  * Which notification policy applies to an alert: the first configured policy whose match fits,
  * with every key it leaves out taken from default_policy. The policy index is part of the group
  * key, so alerts of one rule routed differently (e.g. critical vs low) keep separate timers.
+ *
+ * Two kinds of group (see the alerting README, "First notification and storms"):
+ *  - an alert's own group `f:<fingerprint>:<policy>|<rule>`: a new fingerprint is notified after
+ *    first_notify.delay_s[severity] (0 for high and critical), not after group_wait;
+ *  - the rule's group `<policy>|<rule>` (Alertmanager grouping): where new fingerprints of a rule
+ *    go once it storms, with group_wait / group_interval.
  */
 import type { AlertingConfig, AlertSeverity } from '../../generated/schema-types.js';
 import type { ChannelName } from '../notify/notifier.js';
@@ -22,7 +28,7 @@ export interface PolicySubject {
 }
 
 export class PolicyResolver {
-  constructor(private readonly cfg: Pick<AlertingConfig, 'policies' | 'default_policy'>) {}
+  constructor(private readonly cfg: Pick<AlertingConfig, 'policies' | 'default_policy' | 'first_notify'>) {}
 
   resolve(a: PolicySubject): EffectivePolicy {
     const d = this.cfg.default_policy;
@@ -48,7 +54,39 @@ export class PolicyResolver {
     return Math.min(this.cfg.default_policy.resolve_after_s, ...this.cfg.policies.map((p) => p.resolve_after_s ?? Infinity)) * 1000;
   }
 
-  groupKey(a: PolicySubject): string {
+  /** First-notification delay of a new fingerprint in a group of its own. */
+  firstNotifyMs(severity: AlertSeverity): number {
+    return this.cfg.first_notify.delay_s[severity] * 1000;
+  }
+
+  /** The rule's (storm) group: every alert of the rule routed by the same policy. */
+  ruleGroupKey(a: PolicySubject): string {
     return `${this.resolve(a).index}|${a.rule_id}`;
   }
+
+  /** A group of the alert's own (its fingerprint: rule + group values). */
+  ownGroupKey(a: PolicySubject, fingerprint: string): string {
+    return `${OWN_PREFIX}${fingerprint}:${this.ruleGroupKey(a)}`;
+  }
+
+  /** Delay from a group's creation to its first flush: first_notify for an own group, group_wait for a rule group. */
+  firstFlushMs(groupKey: string, a: PolicySubject): number {
+    return isOwnGroupKey(groupKey) ? this.firstNotifyMs(a.severity) : this.resolve(a).groupWaitMs;
+  }
+}
+
+/**
+ * Own group keys start with `f:` + the 32-hex fingerprint + `:`; rule group keys start with the
+ * policy index (a number), so the two never collide whatever characters a rule id holds.
+ */
+const OWN_PREFIX = 'f:';
+const OWN_HEAD = OWN_PREFIX.length + 32 + 1;
+
+export function isOwnGroupKey(groupKey: string): boolean {
+  return groupKey.startsWith(OWN_PREFIX);
+}
+
+/** The key of the rule group an own group belongs to (a rule group key is its own). */
+export function ruleGroupOf(groupKey: string): string {
+  return isOwnGroupKey(groupKey) ? groupKey.slice(OWN_HEAD) : groupKey;
 }

@@ -7,7 +7,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { AlertingConfig } from '../../generated/schema-types.js';
-import { DeliveryError, wrongChannel, type ChannelMessage, type Notifier } from './notifier.js';
+import { DeliveryError, neverConnected, wrongChannel, type ChannelMessage, type Notifier } from './notifier.js';
 import { sanitizeHeader } from '../template/escape.js';
 
 export type EmailChannelConfig = AlertingConfig['channels']['email'];
@@ -42,12 +42,16 @@ export function smtpOptions(cfg: EmailChannelConfig): SMTPTransport.Options {
 }
 
 export function classifySmtpError(err: unknown): DeliveryError {
-  const e = err as { message?: string; responseCode?: number; code?: string };
+  const e = err as { message?: string; responseCode?: number; code?: string; command?: string };
   const message = `smtp: ${e.code ?? 'error'}${e.responseCode ? ` ${e.responseCode}` : ''}: ${sanitizeHeader(e.message ?? String(err), 300)}`;
+  // A reply code is the server's answer: the message was not accepted.
   if (typeof e.responseCode === 'number') return new DeliveryError(message, e.responseCode < 500);
   // EAUTH without a reply code: the server refused the mechanism; not going to improve by retrying.
   if (e.code === 'EAUTH' || e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return new DeliveryError(message, false);
-  return new DeliveryError(message, true);
+  // No connection, or lost before the message was written (connect/greeting/TLS phase): certainly not delivered.
+  // Lost or timed out later (after DATA the server may have queued it without our seeing the 250): uncertain.
+  const beforeData = neverConnected(err) || e.code === 'ECONNECTION' || e.code === 'EDNS' || e.code === 'ETLS' || e.command === 'CONN' || e.command === 'EHLO' || e.command === 'STARTTLS';
+  return new DeliveryError(message, true, undefined, !beforeData);
 }
 
 export class EmailNotifier implements Notifier {

@@ -8,7 +8,7 @@
  * (and lose it on restart). Alert volume is rate limited, so a connection per message is cheap.
  */
 import { FluentClient, FluentSocketEvent } from '@fluent-org/logger';
-import { DeliveryError, wrongChannel, type ChannelMessage, type Notifier } from './notifier.js';
+import { DeliveryError, neverConnected, wrongChannel, type ChannelMessage, type Notifier } from './notifier.js';
 
 export interface ForwardNotifierOptions {
   host: string;
@@ -37,7 +37,11 @@ export class ForwardNotifier implements Notifier {
     client.socketOn(FluentSocketEvent.ERROR, (e: Error) => (socketError = e));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DeliveryError(`forward: no ack within ${this.opts.timeoutMs} ms${socketError ? ` (${socketError.message})` : ''}`, true)), this.opts.timeoutMs);
+      // No ack in time: the receiver may have the records (uncertain) unless we never got connected.
+      timer = setTimeout(
+        () => reject(new DeliveryError(`forward: no ack within ${this.opts.timeoutMs} ms${socketError ? ` (${socketError.message})` : ''}`, true, undefined, !neverConnected(socketError))),
+        this.opts.timeoutMs,
+      );
     });
     try {
       const sends = (async () => {
@@ -48,7 +52,7 @@ export class ForwardNotifier implements Notifier {
       await Promise.race([sends, timeout]);
     } catch (err) {
       if (err instanceof DeliveryError) throw err;
-      throw new DeliveryError(`forward: ${socketError?.message ?? (err as Error).message ?? String(err)}`, true);
+      throw new DeliveryError(`forward: ${socketError?.message ?? (err as Error).message ?? String(err)}`, true, undefined, !neverConnected(socketError ?? err));
     } finally {
       clearTimeout(timer);
       // shutdown rejects whatever is still queued, so nothing is re-sent behind the outbox's back.

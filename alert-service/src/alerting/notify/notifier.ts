@@ -36,8 +36,11 @@ export interface Notifier {
 }
 
 /**
- * A delivery failure the outbox can act on: retryable ones are tried again with backoff
- * (or after retryAfterMs when the server said so), permanent ones are marked failed at once.
+ * A delivery failure the outbox can act on: retryable ones are tried again once the channel's
+ * pause is over (or after retryAfterMs when the server said so), permanent ones are marked failed
+ * at once. `uncertain`: the request may have reached the receiver (a timeout or a connection lost
+ * after it was written), so trying again may make a copy; the outbox bounds those (max_copies).
+ * A refusal the receiver answered (HTTP status, SMTP reply) or a connection never made is certain.
  */
 export class DeliveryError extends Error {
   override name = 'DeliveryError';
@@ -45,15 +48,26 @@ export class DeliveryError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
+    readonly uncertain = false,
   ) {
     super(message);
   }
 }
 
-/** Anything thrown that is not a DeliveryError is treated as transient (network, timeout). */
+/** Anything thrown that is not a DeliveryError is transient, and may have been delivered. */
 export function asDeliveryError(err: unknown): DeliveryError {
   if (err instanceof DeliveryError) return err;
-  return new DeliveryError(err instanceof Error ? err.message : String(err), true);
+  return new DeliveryError(err instanceof Error ? err.message : String(err), true, undefined, true);
+}
+
+/** Network errors that mean no connection was made: nothing reached the receiver. */
+const NOT_CONNECTED = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|UND_ERR_CONNECT_TIMEOUT)\b/;
+
+export function neverConnected(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (NOT_CONNECTED.test(String(e.code ?? '')) || NOT_CONNECTED.test(String(e.message ?? ''))) return true;
+  }
+  return false;
 }
 
 export function wrongChannel(expected: ChannelName, msg: ChannelMessage): DeliveryError {

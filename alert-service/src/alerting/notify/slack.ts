@@ -1,10 +1,11 @@
 /**
  * Slack through @slack/webhook (Incoming Webhooks, Block Kit). The library's own retries are off:
  * the durable outbox retries. HTTP status classifies failures: 429 honours Retry-After, 5xx and
- * network errors are transient, other 4xx (bad payload, revoked webhook) permanent.
+ * network errors are transient, other 4xx (bad payload, revoked webhook) permanent. A timeout
+ * is uncertain (Slack may have posted it): the outbox caps how often that is repeated.
  */
 import { IncomingWebhook, IncomingWebhookHTTPError, type FetchFunction } from '@slack/webhook';
-import { DeliveryError, wrongChannel, type ChannelMessage, type Notifier } from './notifier.js';
+import { DeliveryError, neverConnected, wrongChannel, type ChannelMessage, type Notifier } from './notifier.js';
 
 export interface SlackNotifierOptions {
   webhookUrl: string;
@@ -47,8 +48,10 @@ export class SlackNotifier implements Notifier {
       }
       const cause = (err as { original?: Error }).original ?? (err as Error);
       // fetch quotes a URL it cannot parse ("Failed to parse URL from …"): never let the secret reach logs or GET /outbox.
-      const reason = (cause?.message ?? String(err)).split(this.opts.webhookUrl).join('<webhook url>');
-      throw new DeliveryError(`slack: request failed: ${reason}`, true);
+      const detail = (e: unknown) => String((e as Error | undefined)?.message ?? e).split(this.opts.webhookUrl).join('<webhook url>');
+      const reason = detail(cause) + (cause?.cause ? ` (${detail(cause.cause)})` : '');
+      // A timeout or a connection lost mid-request may still have posted the message; a connection never made did not.
+      throw new DeliveryError(`slack: request failed: ${reason}`, true, undefined, !neverConnected(cause));
     }
   }
 }

@@ -5,6 +5,7 @@
  * (the alert is already marked) nor forgets (the row is pending).
  */
 import type { Db } from '../../store/database.js';
+import type { Statement } from 'better-sqlite3';
 import type { OutboxItem } from '../../generated/schema-types.js';
 import type { ChannelMessage, ChannelName } from '../notify/notifier.js';
 
@@ -18,7 +19,10 @@ export interface OutboxRow {
   payload: ChannelMessage;
   alert_ids: number[];
   status: OutboxStatus;
+  /** Attempts made while the channel was up (probes of a channel that is down are not counted). */
   attempts: number;
+  /** Sends that may have reached the receiver: counted before each send, taken back when it certainly did not. */
+  sends: number;
   next_attempt_ms: number;
   last_error: string | null;
   created_ms: number;
@@ -44,6 +48,7 @@ export function toOutboxItem(r: OutboxRow): OutboxItem {
     kind: r.kind,
     status: r.status,
     attempts: r.attempts,
+    sends: r.sends,
     next_attempt_at: iso(r.next_attempt_ms),
     last_error: r.last_error,
     created_at: iso(r.created_ms),
@@ -53,6 +58,14 @@ export function toOutboxItem(r: OutboxRow): OutboxItem {
 }
 
 export class OutboxRepository {
+  /** Prepared once per SQL text: better-sqlite3's prepare() costs more than most of these queries. */
+  private readonly prepared = new Map<string, Statement>();
+  private stmt(sql: string): Statement {
+    let st = this.prepared.get(sql);
+    if (!st) this.prepared.set(sql, (st = this.db.prepare(sql)));
+    return st;
+  }
+
   constructor(private readonly db: Db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS outbox_messages (
@@ -70,7 +83,12 @@ export class OutboxRepository {
         dedup_key TEXT UNIQUE
       );
       CREATE INDEX IF NOT EXISTS outbox_messages_due ON outbox_messages(channel, status, next_attempt_ms);
+      -- nextDue: the oldest pending row of a channel, without sorting the whole backlog on every send.
+      CREATE INDEX IF NOT EXISTS outbox_messages_queue ON outbox_messages(channel, status, id);
     `);
+    // Databases from before the copy bound: add the counter (0: the old rows' sends are unknown).
+    const cols = db.prepare("SELECT name FROM pragma_table_info('outbox_messages')").all() as { name: string }[];
+    if (!cols.some((c) => c.name === 'sends')) db.exec('ALTER TABLE outbox_messages ADD COLUMN sends INTEGER NOT NULL DEFAULT 0');
   }
 
   /** Returns the new id, or undefined when dedupKey was already used (e.g. the day's digest). */
@@ -85,40 +103,50 @@ export class OutboxRepository {
   }
 
   pendingCount(channel: ChannelName): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM outbox_messages WHERE channel = ? AND status IN ('pending','sending')").get(channel) as { n: number }).n;
+    return (this.stmt("SELECT COUNT(*) AS n FROM outbox_messages WHERE channel = ? AND status IN ('pending','sending')").get(channel) as { n: number }).n;
   }
 
+  /** The oldest due message: a channel delivers in the order messages were written (walks the queue index in id order). */
   nextDue(channel: ChannelName, nowMs: number): OutboxRow | undefined {
     const r = this.db
-      .prepare("SELECT * FROM outbox_messages WHERE channel = ? AND status = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT 1")
+      .prepare("SELECT * FROM outbox_messages INDEXED BY outbox_messages_queue WHERE channel = ? AND status = 'pending' AND next_attempt_ms <= ? ORDER BY id LIMIT 1")
       .get(channel, nowMs) as RawRow | undefined;
     return r && fromDb(r);
   }
 
-  markSending(id: number): void {
-    this.db.prepare("UPDATE outbox_messages SET status = 'sending', attempts = attempts + 1 WHERE id = ?").run(id);
+  /**
+   * Marks the row in flight before its send starts, counting the send as one that may reach the
+   * receiver: a process killed during the send comes back with the copy already counted.
+   */
+  markSending(id: number, countAttempt: boolean): void {
+    this.stmt("UPDATE outbox_messages SET status = 'sending', sends = sends + 1, attempts = attempts + ? WHERE id = ?").run(countAttempt ? 1 : 0, id);
   }
 
   markSent(id: number, nowMs: number): void {
-    this.db.prepare("UPDATE outbox_messages SET status = 'sent', sent_ms = ?, last_error = NULL WHERE id = ?").run(nowMs, id);
+    this.stmt("UPDATE outbox_messages SET status = 'sent', sent_ms = ?, last_error = NULL WHERE id = ?").run(nowMs, id);
   }
 
-  markRetry(id: number, nextAttemptMs: number, error: string): void {
-    this.db.prepare("UPDATE outbox_messages SET status = 'pending', next_attempt_ms = ?, last_error = ? WHERE id = ?").run(nextAttemptMs, error, id);
+  /** Back to pending, keeping its place in the queue; `delivered: 'no'` takes back the send counted by markSending. */
+  markRetry(id: number, error: string, delivered: 'no' | 'maybe'): void {
+    this.db
+      .prepare("UPDATE outbox_messages SET status = 'pending', last_error = ?, sends = MAX(0, sends - ?) WHERE id = ?")
+      .run(error, delivered === 'no' ? 1 : 0, id);
   }
 
-  markFailed(id: number, error: string): void {
-    this.db.prepare("UPDATE outbox_messages SET status = 'failed', last_error = ? WHERE id = ?").run(error, id);
+
+  /** Failed for good; `delivered: 'no'` takes back the send counted by markSending (none was made, or it was refused). */
+  markFailed(id: number, error: string, delivered: 'no' | 'maybe' = 'maybe'): void {
+    this.stmt("UPDATE outbox_messages SET status = 'failed', last_error = ?, sends = MAX(0, sends - ?) WHERE id = ?").run(error, delivered === 'no' ? 1 : 0, id);
   }
 
   /** Manual retry from the API: a failed row goes back to pending with a fresh attempt budget. */
   retry(id: number, nowMs: number): boolean {
-    return this.db.prepare("UPDATE outbox_messages SET status = 'pending', attempts = 0, next_attempt_ms = ? WHERE id = ? AND status = 'failed'").run(nowMs, id).changes > 0;
+    return this.stmt("UPDATE outbox_messages SET status = 'pending', attempts = 0, sends = 0, next_attempt_ms = ? WHERE id = ? AND status = 'failed'").run(nowMs, id).changes > 0;
   }
 
-  /** A process that died mid-send left rows in 'sending': send them again (at-least-once). */
+  /** A process that died mid-send left rows in 'sending': send them again (at-least-once; the interrupted send stays counted in `sends`). */
   recoverInterrupted(): number {
-    return this.db.prepare("UPDATE outbox_messages SET status = 'pending' WHERE status = 'sending'").run().changes;
+    return this.stmt("UPDATE outbox_messages SET status = 'pending' WHERE status = 'sending'").run().changes;
   }
 
   list(filter: { status?: OutboxStatus; channel?: ChannelName; limit: number }): OutboxRow[] {
@@ -127,18 +155,18 @@ export class OutboxRepository {
     if (filter.status) where.push('status = ?'), params.push(filter.status);
     if (filter.channel) where.push('channel = ?'), params.push(filter.channel);
     const sql = `SELECT * FROM outbox_messages ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, filter.limit) as RawRow[]).map(fromDb);
+    return (this.stmt(sql).all(...params, filter.limit) as RawRow[]).map(fromDb);
   }
 
   /** Delivery log of one alert. */
   forAlert(alertId: number): OutboxRow[] {
     return (
-      this.db.prepare("SELECT o.* FROM outbox_messages o, json_each(o.alert_ids_json) j WHERE j.value = ? ORDER BY o.id").all(alertId) as RawRow[]
+      this.stmt("SELECT o.* FROM outbox_messages o, json_each(o.alert_ids_json) j WHERE j.value = ? ORDER BY o.id").all(alertId) as RawRow[]
     ).map(fromDb);
   }
 
   countsByChannelStatus(): { channel: ChannelName; status: OutboxStatus; n: number }[] {
-    return this.db.prepare('SELECT channel, status, COUNT(*) AS n FROM outbox_messages GROUP BY channel, status').all() as {
+    return this.stmt('SELECT channel, status, COUNT(*) AS n FROM outbox_messages GROUP BY channel, status').all() as {
       channel: ChannelName;
       status: OutboxStatus;
       n: number;
@@ -146,6 +174,6 @@ export class OutboxRepository {
   }
 
   pruneFinishedBefore(cutoffMs: number): void {
-    this.db.prepare("DELETE FROM outbox_messages WHERE status IN ('sent','failed') AND created_ms < ?").run(cutoffMs);
+    this.stmt("DELETE FROM outbox_messages WHERE status IN ('sent','failed') AND created_ms < ?").run(cutoffMs);
   }
 }

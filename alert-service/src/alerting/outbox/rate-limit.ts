@@ -5,6 +5,7 @@
  * The ledger is in SQLite so a restart does not forget it; the bucket itself starts full.
  */
 import type { Db } from '../../store/database.js';
+import type { Statement } from 'better-sqlite3';
 import type { ChannelName } from '../notify/notifier.js';
 import { SEVERITY_ORDER } from '../template/context.js';
 
@@ -53,6 +54,14 @@ export interface HeldBackEntry {
 }
 
 export class HeldBackLedger {
+  /** Prepared once per SQL text: better-sqlite3's prepare() costs more than most of these queries. */
+  private readonly prepared = new Map<string, Statement>();
+  private stmt(sql: string): Statement {
+    let st = this.prepared.get(sql);
+    if (!st) this.prepared.set(sql, (st = this.db.prepare(sql)));
+    return st;
+  }
+
   constructor(private readonly db: Db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS outbox_held_back (
@@ -70,7 +79,7 @@ export class HeldBackLedger {
 
   /** One row per (channel, rule): bounded by the number of rules, whatever the attack volume. */
   add(channel: ChannelName, entries: { rule_id: string; title: string; severity: string }[], nowMs: number): void {
-    const stmt = this.db.prepare(`
+    const stmt = this.stmt(`
       INSERT INTO outbox_held_back (channel, rule_id, title, severity, alerts, first_ms, last_ms) VALUES (?, ?, ?, ?, 1, ?, ?)
       ON CONFLICT (channel, rule_id) DO UPDATE SET alerts = alerts + 1, last_ms = excluded.last_ms, title = excluded.title,
         -- The summary names the worst of what was held back, not the first.
@@ -79,16 +88,16 @@ export class HeldBackLedger {
   }
 
   peek(channel: ChannelName): HeldBackEntry[] {
-    return this.db.prepare('SELECT rule_id, title, severity, alerts, first_ms, last_ms FROM outbox_held_back WHERE channel = ? ORDER BY alerts DESC').all(channel) as HeldBackEntry[];
+    return this.stmt('SELECT rule_id, title, severity, alerts, first_ms, last_ms FROM outbox_held_back WHERE channel = ? ORDER BY alerts DESC').all(channel) as HeldBackEntry[];
   }
 
   /** Call inside the transaction that enqueues the message carrying the summary. */
   clear(channel: ChannelName): void {
-    this.db.prepare('DELETE FROM outbox_held_back WHERE channel = ?').run(channel);
+    this.stmt('DELETE FROM outbox_held_back WHERE channel = ?').run(channel);
   }
 
   totals(): Record<string, number> {
-    const rows = this.db.prepare('SELECT channel, SUM(alerts) AS n FROM outbox_held_back GROUP BY channel').all() as { channel: string; n: number }[];
+    const rows = this.stmt('SELECT channel, SUM(alerts) AS n FROM outbox_held_back GROUP BY channel').all() as { channel: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.channel, r.n]));
   }
 }

@@ -4,7 +4,7 @@
  * record per alert, no template: it is data for a SIEM, not prose).
  */
 import type { EmailMessage, ForwardMessage, SlackMessage } from '../notify/notifier.js';
-import { escapeMrkdwn, sanitizeHeader } from './escape.js';
+import { codeBlockInner, codeSpan, escapeMrkdwn, sanitizeHeader } from './escape.js';
 import type { NotificationContext } from './context.js';
 import type { TemplateSet } from './templates.js';
 
@@ -19,6 +19,8 @@ const SEVERITY_EMOJI: Record<string, string> = {
 const clip = (s: string, max: number) => (s.length > max ? s.slice(0, max - 1) + '…' : s);
 
 const FENCE = '```';
+/** Alert sections per Slack message (a message has at most 50 blocks; each alert takes up to 4). */
+const SLACK_MAX_ALERTS = 10;
 
 /**
  * Clips already escaped mrkdwn to Slack's block limits. A plain cut could split an entity
@@ -67,30 +69,35 @@ export function renderSlack(t: TemplateSet, ctx: NotificationContext): SlackMess
     { type: 'header', text: { type: 'plain_text', text: title || 'Logward alert', emoji: false } },
     { type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(t.slack_body.render(ctx), 3000) || ' ' } },
   ];
-  for (const a of ctx.alerts.slice(0, 10)) {
+  // Log-derived values (host, fields, group, IPs, summary, samples) go into code spans and blocks: Slack shows them
+  // exactly as written, with no formatting, mentions or links; titles (from rule definitions) are escaped.
+  for (const a of ctx.alerts.slice(0, SLACK_MAX_ALERTS)) {
     const fields = [
       `*Severity*\n${SEVERITY_EMOJI[a.severity] ?? ''} ${escapeMrkdwn(a.severity)}`,
-      `*Host*\n${escapeMrkdwn(a.host)}`,
-      `*Rule*\n${escapeMrkdwn(a.rule_id)}`,
+      `*Host*\n${codeSpan(a.host)}`,
+      `*Rule*\n${codeSpan(a.rule_id)}`,
       `*Count*\n${a.count} events (${escapeMrkdwn(a.state)})`,
-      ...a.key_fields.slice(0, 4).map((f) => `*${escapeMrkdwn(f.key)}*\n${escapeMrkdwn(f.value)}`),
-      ...a.ips.slice(0, 2).map((ip) => `*Source IP*\n${escapeMrkdwn(ip.text)}`),
+      ...a.key_fields.slice(0, 4).map((f) => `*${escapeMrkdwn(f.key)}*\n${codeSpan(f.value)}`),
+      ...a.ips.slice(0, 2).map((ip) => `*Source IP*\n${codeSpan(ip.text)}`),
     ].slice(0, 10);
     blocks.push({ type: 'divider' });
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: clipMrkdwn(`*${escapeMrkdwn(a.title)}*${a.summary ? '\n' + escapeMrkdwn(a.summary) : ''}`, 3000) },
+      text: { type: 'mrkdwn', text: clipMrkdwn(`*${escapeMrkdwn(a.title)}*${a.summary ? '\n' + codeSpan(a.summary) : ''}`, 3000) },
       fields: fields.map((f) => ({ type: 'mrkdwn', text: clipMrkdwn(f, 2000) })),
     });
     if (a.samples.length) {
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(FENCE + a.samples.slice(-3).map(escapeMrkdwn).join('\n') + FENCE, 3000) } });
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(FENCE + a.samples.slice(-3).map(codeBlockInner).join('\n') + FENCE, 3000) } });
     }
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${slackLink(a.url, `Open alert #${a.id}`)} · first ${escapeMrkdwn(a.first_seen)} · last ${escapeMrkdwn(a.last_seen)}` }] });
   }
-  const more = ctx.more_count + Math.max(0, ctx.alerts.length - 10);
-  if (more > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `… and ${more} more alerts` }] });
+  const more = ctx.more_count + Math.max(0, ctx.alerts.length - SLACK_MAX_ALERTS);
+  if (more > 0) {
+    const list = slackLink(`${ctx.public_url.replace(/\/+$/, '')}/alerts`, 'all alerts');
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `… and ${more} more alerts (older or less severe than those above): ${list}` }] });
+  }
   if (ctx.held_back_count > 0) {
-    const lines = ctx.held_back.slice(0, 10).map((h) => `• ${escapeMrkdwn(h.title)} (\`${escapeMrkdwn(h.rule_id)}\`): ${h.alerts}`);
+    const lines = ctx.held_back.slice(0, 10).map((h) => `• ${escapeMrkdwn(h.title)} (${codeSpan(h.rule_id)}): ${h.alerts}`);
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(`*+${ctx.held_back_count} more alerts held back by the rate limit:*\n${lines.join('\n')}`, 3000) } });
   }
   // Fallback text (notifications, old clients) is parsed as mrkdwn too: escape it.

@@ -104,10 +104,20 @@ function stringify(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/**
+ * Variables named `url` or `*_url` are our own links (alert URL, dashboard URL, public_url): the
+ * contexts built in context.ts and digest.ts define those names, log-derived values never get them,
+ * so they are escaped but not defanged.
+ */
+function isOwnLink(path: string[]): boolean {
+  const last = path[path.length - 1] ?? '';
+  return last === 'url' || last.endsWith('_url');
+}
+
 function renderNodes(nodes: Node[], scope: Scope, target: EscapeTarget, out: string[]): void {
   for (const n of nodes) {
     if (n.t === 'text') out.push(n.v);
-    else if (n.t === 'var') out.push(escapeFor(target, stringify(lookup(scope, n.path))));
+    else if (n.t === 'var') out.push(escapeFor(target, stringify(lookup(scope, n.path)), isOwnLink(n.path)));
     else if (n.t === 'if') renderNodes(truthy(lookup(scope, n.path)) ? n.then : n.else, scope, target, out);
     else {
       const list = lookup(scope, n.path);
