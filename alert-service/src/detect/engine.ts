@@ -18,8 +18,11 @@
  *   evicted, groups_evicted_total), at most maxEventsPerGroup entries per group (oldest dropped,
  *   entries_truncated_total); groups whose newest event is older than the watermark minus
  *   max(window, quiet) + lateness are expired (groups_expired_total).
- * - Warm mode (restart): events are run through the same code without emitting, so windows near
- *   their threshold and quiet periods of bursts that already fired are rebuilt.
+ * - Restart: the detection module saves the groups changed since its last checkpoint
+ *   (exportChanges) with its pump cursor and loads them back at start-up (restore), so every
+ *   open window, quiet period and sequence step survives, whatever the event times.
+ * - Warm mode: events are run through the same code without emitting (used by tests and tools
+ *   that rebuild state from events).
  */
 import type { AlertSignal, LogEvent } from '../generated/schema-types.js';
 import type { AlertSink, Clock } from '../pipeline/contracts.js';
@@ -75,6 +78,28 @@ interface GroupState {
   /** Time of the last event of the last fired burst; NaN before the first fire. */
   lastFire: number;
   suppressed: number;
+  /** Engine-wide touch ordinal: restores the LRU order after a restart. */
+  touched: number;
+}
+
+/** One group as saved in a checkpoint (JSON-safe: NaN and -Infinity become null). */
+export interface SavedGroup {
+  rule: string;
+  key: string;
+  touched: number;
+  values: string[];
+  newest: number;
+  entries: WindowEntry[];
+  lastFire: number | null;
+  suppressed: number;
+}
+
+/** What changed since the last exportChanges(): groups to write, keys (per rule id) to delete. */
+export interface StateChanges {
+  upserts: SavedGroup[];
+  deletes: Array<{ rule: string; key: string }>;
+  watermark: number | null;
+  touchCounter: number;
 }
 
 /** Called for every rule match (test-rule shows them); cheap no-op by default. */
@@ -99,6 +124,11 @@ export class DetectionEngine {
   onMatch: MatchObserver | undefined;
   private readonly lowerProgram = new LowerCache();
   private readonly lowerChannel = new LowerCache();
+  private touchCounter = 0;
+  /** Groups created or changed since the last exportChanges(). */
+  private dirty = new Map<GroupState, CompiledRule>();
+  /** Groups dropped since then, by rule: their saved rows are deleted. */
+  private removed = new Map<CompiledRule, Set<string>>();
 
   constructor(
     readonly rules: readonly CompiledRule[],
@@ -188,7 +218,7 @@ export class DetectionEngine {
     for (const [rule, groups] of this.state) {
       const cutoff = this.watermark - Math.max(rule.fire.windowMs, rule.fire.quietMs) - this.limits.allowedLatenessMs;
       for (let g = groups.head; g && g.newest < cutoff; g = groups.head) {
-        groups.remove(g);
+        this.drop(rule, groups, g);
         this.metrics.groups_expired_total++;
       }
     }
@@ -200,15 +230,84 @@ export class DetectionEngine {
     let g = groups.map.get(key);
     if (g) {
       groups.touch(g);
+      g.touched = ++this.touchCounter;
+      this.dirty.set(g, rule);
       return g;
     }
-    g = { key, prev: undefined, next: undefined, values: rule.groupKey(e, ev.values), newest: -Infinity, entries: [], lastFire: NaN, suppressed: 0 };
+    g = { key, prev: undefined, next: undefined, values: rule.groupKey(e, ev.values), newest: -Infinity, entries: [], lastFire: NaN, suppressed: 0, touched: ++this.touchCounter };
     groups.add(g);
+    this.dirty.set(g, rule);
+    this.removed.get(rule)?.delete(key);
     if (groups.map.size > this.limits.maxGroupsPerRule) {
-      groups.remove(groups.head!);
+      this.drop(rule, groups, groups.head!);
       this.metrics.groups_evicted_total++;
     }
     return g;
+  }
+
+  private drop(rule: CompiledRule, groups: GroupTable, g: GroupState): void {
+    groups.remove(g);
+    this.dirty.delete(g);
+    let keys = this.removed.get(rule);
+    if (!keys) this.removed.set(rule, (keys = new Set()));
+    keys.add(g.key);
+  }
+
+  /**
+   * The groups changed or dropped since the previous call, to be saved with the consumer's
+   * cursor. Call takeChanges() once the save committed; until then the same changes (and any
+   * newer ones) are exported again.
+   */
+  exportChanges(): StateChanges {
+    const upserts: SavedGroup[] = [];
+    for (const [g, rule] of this.dirty) {
+      if (this.state.get(rule)!.map.get(g.key) !== g) continue; // dropped since (its key is in `removed`)
+      upserts.push({
+        rule: rule.id,
+        key: g.key,
+        touched: g.touched,
+        values: g.values,
+        newest: g.newest,
+        entries: g.entries,
+        lastFire: Number.isNaN(g.lastFire) ? null : g.lastFire,
+        suppressed: g.suppressed,
+      });
+    }
+    const deletes: Array<{ rule: string; key: string }> = [];
+    for (const [rule, keys] of this.removed) for (const key of keys) deletes.push({ rule: rule.id, key });
+    return { upserts, deletes, watermark: Number.isFinite(this.watermark) ? this.watermark : null, touchCounter: this.touchCounter };
+  }
+
+  /** The changes last exported are saved: start collecting afresh. */
+  takeChanges(): void {
+    this.dirty = new Map();
+    this.removed = new Map();
+  }
+
+  /**
+   * Loads saved groups (any order; restored in touch order) into an engine that has processed
+   * nothing yet. Groups of rules that no longer exist are ignored; returns how many were loaded.
+   */
+  restore(groups: readonly SavedGroup[], watermark: number | null, touchCounter: number): number {
+    const byId = new Map<string, CompiledRule>();
+    for (const r of this.rules) byId.set(r.id, r);
+    const sorted = [...groups].sort((a, b) => a.touched - b.touched);
+    let n = 0;
+    for (const sg of sorted) {
+      const rule = byId.get(sg.rule);
+      if (!rule) continue;
+      const table = this.state.get(rule)!;
+      const old = table.map.get(sg.key);
+      if (old) table.remove(old);
+      table.add({
+        key: sg.key, prev: undefined, next: undefined, values: sg.values, newest: sg.newest, entries: sg.entries,
+        lastFire: sg.lastFire ?? NaN, suppressed: sg.suppressed, touched: sg.touched,
+      });
+      n++;
+    }
+    if (watermark !== null && watermark > this.watermark) this.watermark = watermark;
+    this.touchCounter = Math.max(this.touchCounter, touchCounter);
+    return n;
   }
 
   private apply(rule: CompiledRule, e: LogEvent, t: number, ev: Evaluation): void {

@@ -2,21 +2,26 @@
  * The detection stage as a service module: loads the rules at start-up (refusing to start on a
  * broken rule module), consumes stored events from the pump, emits AlertSignals.
  *
- * Restart: rather than persisting window state, start() rebuilds it. It replays the stored events
- * of the last max(window, quiet) + lateness (by event time) that the consumer had ALREADY
- * processed before the restart (events up to its persisted cursor) in warm mode: windows fill
- * up, bursts that fired before re-enter their quiet period, nothing is emitted. Events after the
- * cursor are then delivered by the pump as usual and fire normally, so a burst split across a
- * restart alerts exactly once.
+ * No alert is lost to a failing sink: the engine's signals are collected per batch and handed to
+ * the alert sink after it; a sink that throws (the database is full) makes consume() throw, so
+ * the pump keeps the cursor and retries. The retry first re-sends the signals still pending and
+ * skips the events (by seq) already run through the engine, so each burst is recorded once.
+ *
+ * Restart: the window state (open windows' entries, quiet periods, sequence steps) is saved
+ * incrementally as a checkpoint in the transaction that commits the consumer's cursor
+ * (EventConsumer.checkpoint), and loaded in start(): after a graceful stop or a crash the engine
+ * holds exactly the state after the events up to the saved cursor, and the pump delivers the
+ * events after it as usual. Nothing is replayed, so start-up does not grow with the store.
  */
 import type { Registry } from 'prom-client';
 import { Counter, Gauge } from 'prom-client';
-import type { LogEvent, RulesConfig } from '../generated/schema-types.js';
+import type { AlertSignal, LogEvent, RulesConfig } from '../generated/schema-types.js';
 import type { AlertSink, Clock, EventConsumer, ServiceModule } from '../pipeline/contracts.js';
-import type { EventStore } from '../store/event-store.js';
+import type { Db } from '../store/database.js';
 import { DetectionEngine, type DetectMetrics } from './engine.js';
 import { limitsFrom, loadRuleSet, type RuleSet } from './ruleset.js';
 import { createRulesRouter } from './router.js';
+import { DetectStateRepository } from './state-repository.js';
 
 export const DETECT_CONSUMER = 'detect';
 
@@ -24,7 +29,8 @@ export interface DetectionDeps {
   config: RulesConfig;
   sink: AlertSink;
   clock: Clock;
-  store?: EventStore;
+  /** Where the window checkpoint lives (the service's database); without it state lives in memory only. */
+  db?: Db;
   log?: (m: string) => void;
   /** When given, the detect counters are exported as logward_detect_* metrics. */
   registry?: Registry;
@@ -35,12 +41,9 @@ export interface DetectionModule extends ServiceModule {
   rules: RuleSet;
   metrics: DetectMetrics;
   consumer: EventConsumer;
-  /** The warm-up replay (start() runs it); exposed for tests. */
-  warmUp(): number;
+  /** Loads the saved window state (start() runs it); returns the number of groups restored. */
+  restore(): number;
 }
-
-/** Most not-yet-consumed events whose ids are read to keep them out of the warm-up. */
-const PENDING_ID_CAP = 200_000;
 
 export async function createDetectionModule(deps: DetectionDeps): Promise<DetectionModule> {
   const log = deps.log ?? (() => {});
@@ -50,44 +53,59 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
   for (const w of ruleSet.warnings) log(`rules: warning: ${w}`);
   log(`rules: ${ruleSet.rules.length} rules active (${ruleSet.rules.filter((r) => r.source === 'sigma').length} Sigma), ${ruleSet.disabled.length} disabled, ${ruleSet.skipped.length} Sigma rules skipped`);
 
-  const engine = new DetectionEngine(ruleSet.rules, deps.sink, deps.clock, limitsFrom(deps.config), log);
-  // Only set when warm-up had to include possibly-unconsumed events (pending cap exceeded).
-  let warmedIds: Set<string> | undefined;
+  // Signals fired by the batch being consumed and not yet accepted by the sink, oldest first.
+  // Bounded: consume() hands them on before it takes new events.
+  let pending: AlertSignal[] = [];
+  const collect: AlertSink = { emit: (s) => void pending.push(s) };
+  const engine = new DetectionEngine(ruleSet.rules, collect, deps.clock, limitsFrom(deps.config), log);
+  const repo = deps.db ? new DetectStateRepository(deps.db) : undefined;
+  /** Highest store seq run through the engine: a retried batch skips up to here. */
+  let processedThrough = 0;
 
-  const warmUp = (): number => {
-    const store = deps.store;
-    if (!store || deps.config.warmup === false) return 0;
-    const from = deps.clock.now() - engine.maxLookbackMs();
-    const cursor = store.getCursor(DETECT_CONSUMER);
-    const pending = store.readAfter(cursor, PENDING_ID_CAP);
-    const pendingIds = new Set(pending.map((p) => p.event.id));
-    const max = deps.config.warmup_max_events ?? 500_000;
-    const stored = store.query({ fromMs: from, limit: max });
-    if (stored.length >= max) log(`rules: warm-up stopped at rules.warmup_max_events (${max}); windows after ${stored[stored.length - 1]?.time} start empty`);
-    const replay = stored.filter((e) => !pendingIds.has(e.id));
-    if (pending.length >= PENDING_ID_CAP) {
-      warmedIds = new Set(replay.map((e) => e.id));
-      log(`rules: more than ${PENDING_ID_CAP} events await detection; warm-up may include some of them (their alerts, if any, are not emitted)`);
+  const handOn = () => {
+    let i = 0;
+    try {
+      for (; i < pending.length; i++) deps.sink.emit(pending[i]!);
+    } finally {
+      pending = i ? pending.slice(i) : pending;
     }
-    engine.warm(replay);
-    log(`rules: warm-up replayed ${replay.length} stored events since ${new Date(from).toISOString()}`);
-    return replay.length;
   };
 
-  let quietBatches = 0;
+  const restore = (): number => {
+    if (!repo || deps.config.warmup === false) return 0;
+    const t0 = Date.now();
+    const saved = repo.load();
+    if (!saved.found) {
+      log('rules: no saved window state (first start with checkpoints): windows start empty');
+      return 0;
+    }
+    const n = engine.restore(saved.groups, saved.watermark, saved.touchCounter);
+    log(`rules: restored ${n} open rule groups from the checkpoint in ${Date.now() - t0} ms`);
+    return n;
+  };
+
   const consumer: EventConsumer = {
     name: DETECT_CONSUMER,
-    consume(events: readonly LogEvent[]) {
-      if (!warmedIds) return engine.process(events);
-      let dup = 0;
-      for (const e of events) {
-        if (warmedIds.has(e.id)) {
-          dup++;
-          engine.metrics.duplicates_skipped_total++;
-        } else engine.processOne(e);
+    consume(events: readonly LogEvent[], seqs?: readonly number[]) {
+      handOn(); // what a failed attempt could not record goes first (throws while the sink still fails)
+      if (!seqs) engine.process(events);
+      else {
+        for (let i = 0; i < events.length; i++) {
+          const seq = seqs[i]!;
+          if (seq <= processedThrough) {
+            engine.metrics.duplicates_skipped_total++;
+            continue;
+          }
+          engine.processOne(events[i]!);
+          processedThrough = seq;
+        }
       }
-      // Pending events come first in store order: once batches stop containing warmed ids, drop the set.
-      if (dup === 0 && ++quietBatches >= 10) warmedIds = undefined;
+      handOn();
+    },
+    checkpoint() {
+      if (!repo) return;
+      repo.save(engine.exportChanges());
+      return () => engine.takeChanges();
     },
   };
 
@@ -100,9 +118,9 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
     engine,
     rules: ruleSet,
     metrics: engine.metrics,
-    warmUp,
+    restore,
     start() {
-      warmUp();
+      restore();
     },
     stop() {
       engine.sweep();
@@ -123,7 +141,7 @@ export function registerDetectMetrics(registry: Registry, engine: DetectionEngin
     ['groups_expired_total', 'Rule groups dropped once no event could affect them'],
     ['entries_truncated_total', 'Window entries dropped because a group hit max_events_per_group'],
     ['rule_errors_total', 'Exceptions thrown by rule code'],
-    ['warmup_events_total', 'Stored events replayed at start-up'],
+    ['duplicates_skipped_total', 'Events delivered again (a retried batch) and skipped because the engine had them'],
   ];
   for (const [key, help] of counters) {
     new Counter({
