@@ -116,9 +116,11 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
   let pruning: Promise<void> | undefined;
   let stopping = false;
 
-  // Retention in steps of at most 5,000 rows, yielding between them (never one long DELETE).
+  // Retention in steps of at most 5,000 rows sized to ~25 ms each, yielding between them (never one long DELETE).
   const prune = () => {
     pruning ??= pruneInSteps(store, {
+      batchRows: 5000,
+      targetStepMs: 25,
       now: () => clock.now(),
       consumedThrough: () => pump.persistedThrough(),
       onStep: (n) => pipelineMetrics.pruned.inc(n),

@@ -285,15 +285,14 @@ export class DetectionEngine {
   }
 
   /**
-   * Loads saved groups (any order; restored in touch order) into an engine that has processed
-   * nothing yet. Groups of rules that no longer exist are ignored; returns how many were loaded.
+   * Loads saved groups, in touch order (least recently touched first), into an engine that has
+   * processed nothing yet. Groups of rules that no longer exist are ignored; returns how many were loaded.
    */
   restore(groups: readonly SavedGroup[], watermark: number | null, touchCounter: number): number {
     const byId = new Map<string, CompiledRule>();
     for (const r of this.rules) byId.set(r.id, r);
-    const sorted = [...groups].sort((a, b) => a.touched - b.touched);
     let n = 0;
-    for (const sg of sorted) {
+    for (const sg of groups) {
       const rule = byId.get(sg.rule);
       if (!rule) continue;
       const table = this.state.get(rule)!;

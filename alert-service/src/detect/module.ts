@@ -41,8 +41,8 @@ export interface DetectionModule extends ServiceModule {
   rules: RuleSet;
   metrics: DetectMetrics;
   consumer: EventConsumer;
-  /** Loads the saved window state (start() runs it); returns the number of groups restored. */
-  restore(): number;
+  /** Loads the saved window state (start() runs it); resolves with the number of groups restored. */
+  restore(): Promise<number>;
 }
 
 export async function createDetectionModule(deps: DetectionDeps): Promise<DetectionModule> {
@@ -71,10 +71,10 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
     }
   };
 
-  const restore = (): number => {
+  const restore = async (): Promise<number> => {
     if (!repo || deps.config.warmup === false) return 0;
     const t0 = Date.now();
-    const saved = repo.load();
+    const saved = await repo.load();
     if (!saved.found) {
       log('rules: no saved window state (first start with checkpoints): windows start empty');
       return 0;
@@ -119,8 +119,8 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
     rules: ruleSet,
     metrics: engine.metrics,
     restore,
-    start() {
-      restore();
+    async start() {
+      await restore();
     },
     stop() {
       engine.sweep();

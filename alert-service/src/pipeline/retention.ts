@@ -10,6 +10,11 @@ import type { EventStore } from '../store/event-store.js';
 export interface RetentionOptions {
   /** Most rows deleted per step. */
   batchRows?: number;
+  /**
+   * When set, the step size adapts so a step takes about this long (ms), never above batchRows:
+   * a slow or busy disk makes steps smaller instead of longer.
+   */
+  targetStepMs?: number;
   /** Highest seq every consumer has durably passed. */
   consumedThrough: () => number;
   now: () => number;
@@ -20,19 +25,26 @@ export interface RetentionOptions {
 }
 
 export const DEFAULT_PRUNE_BATCH_ROWS = 5000;
+const MIN_ADAPTIVE_ROWS = 100;
 
 /** Runs prune steps until nothing expired is left; resolves with the rows removed. */
 export async function pruneInSteps(store: EventStore, opts: RetentionOptions): Promise<number> {
   const batchRows = opts.batchRows ?? DEFAULT_PRUNE_BATCH_ROWS;
+  const target = opts.targetStepMs;
+  let rows = target === undefined ? batchRows : Math.min(batchRows, 1000);
   let total = 0;
   for (;;) {
     if (opts.stopped?.()) break;
-    const n = store.prune(opts.now(), { limit: batchRows, maxSeq: opts.consumedThrough() });
+    const t0 = performance.now();
+    const n = store.prune(opts.now(), { limit: rows, maxSeq: opts.consumedThrough() });
+    const ms = performance.now() - t0;
     total += n;
     opts.onStep?.(n);
-    if (n < batchRows) break;
-    // setImmediate runs after pending I/O callbacks: requests that arrived during the step go first.
-    await new Promise<void>((r) => setImmediate(r));
+    if (n < rows) break;
+    if (target !== undefined) rows = Math.max(MIN_ADAPTIVE_ROWS, Math.min(batchRows, Math.round((rows * target) / Math.max(ms, 1))));
+    // A timer, not setImmediate: the whole event loop turns (timers, I/O, immediates) before the
+    // next step, so requests that arrived during a step go first. ~1 ms per step is nothing here.
+    await new Promise<void>((r) => setTimeout(r, 0));
   }
   return total;
 }
