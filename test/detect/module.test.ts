@@ -84,6 +84,23 @@ test('with rules.warmup: false the saved windows are not loaded: documented trad
   await second.stop();
 });
 
+test('a restored group nobody touched keeps its saved window through later checkpoints and restarts', async () => {
+  const path = tmpDb();
+  const first = await start(path);
+  await first.pump.offer(first.store.insertEvents([...failures(0, 6), ...failures(0, 6, '192.0.2.50')]).stored);
+  await first.stop();
+
+  const second = await start(path); // only 203.0.113.7 is touched after this restart
+  await second.pump.offer(second.store.insertEvents(failures(6, 4)).stored);
+  assert.deepEqual(brute(second.sink).map((s) => [s.group.src_ip, s.count]), [['203.0.113.7', 10]]);
+  await second.stop();
+
+  const third = await start(path); // 192.0.2.50's window was never loaded in between, and is still whole
+  await third.pump.offer(third.store.insertEvents(failures(6, 4, '192.0.2.50')).stored);
+  assert.deepEqual(brute(third.sink).map((s) => [s.group.src_ip, s.count]), [['192.0.2.50', 10]]);
+  await third.stop();
+});
+
 /** Alerting's emit when the database is full: throws until space is freed. */
 class FullSink implements AlertSink {
   full = true;

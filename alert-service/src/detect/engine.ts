@@ -80,19 +80,27 @@ interface GroupState {
   suppressed: number;
   /** Engine-wide touch ordinal: restores the LRU order after a restart. */
   touched: number;
+  /** Restored from a checkpoint and not yet needed: values, entries, lastFire, suppressed are still in the store. */
+  unloaded?: true;
 }
 
-/** One group as saved in a checkpoint (JSON-safe: NaN and -Infinity become null). */
-export interface SavedGroup {
+/** What identifies a saved group and orders it (loaded for every group at start-up). */
+export interface SavedGroupHead {
   rule: string;
   key: string;
   touched: number;
-  values: string[];
   newest: number;
+}
+
+/** The rest of a saved group, loaded when an event first touches it after a restart (JSON-safe: NaN becomes null). */
+export interface SavedGroupBody {
+  values: string[];
   entries: WindowEntry[];
   lastFire: number | null;
   suppressed: number;
 }
+
+export type SavedGroup = SavedGroupHead & SavedGroupBody;
 
 /** What changed since the last exportChanges(): groups to write, keys (per rule id) to delete. */
 export interface StateChanges {
@@ -125,6 +133,8 @@ export class DetectionEngine {
   private readonly lowerProgram = new LowerCache();
   private readonly lowerChannel = new LowerCache();
   private touchCounter = 0;
+  /** Reads a restored group's body from the checkpoint (see restore()). */
+  private loadBody: ((rule: string, key: string) => SavedGroupBody | undefined) | undefined;
   /** Groups created or changed since the last exportChanges(). */
   private dirty = new Map<GroupState, CompiledRule>();
   /** Groups dropped since then, by rule: their saved rows are deleted. */
@@ -229,6 +239,7 @@ export class DetectionEngine {
     const key = rule.key(e, ev.values);
     let g = groups.map.get(key);
     if (g) {
+      if (g.unloaded) this.load(rule, g);
       groups.touch(g);
       g.touched = ++this.touchCounter;
       this.dirty.set(g, rule);
@@ -243,6 +254,22 @@ export class DetectionEngine {
       this.metrics.groups_evicted_total++;
     }
     return g;
+  }
+
+  private load(rule: CompiledRule, g: GroupState): void {
+    delete g.unloaded;
+    let body: SavedGroupBody | undefined;
+    try {
+      body = this.loadBody?.(rule.id, g.key);
+    } catch (err) {
+      // An unreadable row must not stop detection: the group starts empty, and says so.
+      this.log(`detect: saved window of rule ${rule.id} unreadable, starting it empty: ${(err as Error).message}`);
+    }
+    if (!body) return; // gone from the checkpoint: an empty group
+    g.values = body.values;
+    g.entries = body.entries;
+    g.lastFire = body.lastFire ?? NaN;
+    g.suppressed = body.suppressed;
   }
 
   private drop(rule: CompiledRule, groups: GroupTable, g: GroupState): void {
@@ -285,23 +312,29 @@ export class DetectionEngine {
   }
 
   /**
-   * Loads saved groups, in touch order (least recently touched first), into an engine that has
-   * processed nothing yet. Groups of rules that no longer exist are ignored; returns how many were loaded.
+   * Loads the heads of saved groups, in touch order (least recently touched first), into an
+   * engine that has processed nothing yet; each group's body (window entries, quiet period) is
+   * read through `loadBody` when an event first touches it, so start-up costs a few µs per
+   * group, not a parse of every window. Groups of rules that no longer exist are ignored;
+   * returns how many were loaded.
    */
-  restore(groups: readonly SavedGroup[], watermark: number | null, touchCounter: number): number {
+  restore(
+    heads: readonly SavedGroupHead[],
+    watermark: number | null,
+    touchCounter: number,
+    loadBody: (rule: string, key: string) => SavedGroupBody | undefined,
+  ): number {
+    this.loadBody = loadBody;
     const byId = new Map<string, CompiledRule>();
     for (const r of this.rules) byId.set(r.id, r);
     let n = 0;
-    for (const sg of groups) {
-      const rule = byId.get(sg.rule);
+    for (const h of heads) {
+      const rule = byId.get(h.rule);
       if (!rule) continue;
       const table = this.state.get(rule)!;
-      const old = table.map.get(sg.key);
+      const old = table.map.get(h.key);
       if (old) table.remove(old);
-      table.add({
-        key: sg.key, prev: undefined, next: undefined, values: sg.values, newest: sg.newest, entries: sg.entries,
-        lastFire: sg.lastFire ?? NaN, suppressed: sg.suppressed, touched: sg.touched,
-      });
+      table.add({ key: h.key, prev: undefined, next: undefined, values: [], newest: h.newest, entries: [], lastFire: NaN, suppressed: 0, touched: h.touched, unloaded: true });
       n++;
     }
     if (watermark !== null && watermark > this.watermark) this.watermark = watermark;

@@ -72,14 +72,18 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
   };
 
   const restore = async (): Promise<number> => {
-    if (!repo || deps.config.warmup === false) return 0;
+    if (!repo) return 0;
+    if (deps.config.warmup === false) {
+      repo.clear(); // what is saved from now on must not mix with older, unloaded groups
+      return 0;
+    }
     const t0 = Date.now();
-    const saved = await repo.load();
+    const saved = repo.load();
     if (!saved.found) {
       log('rules: no saved window state (first start with checkpoints): windows start empty');
       return 0;
     }
-    const n = engine.restore(saved.groups, saved.watermark, saved.touchCounter);
+    const n = engine.restore(saved.heads, saved.watermark, saved.touchCounter, (rule, key) => repo.body(rule, key));
     log(`rules: restored ${n} open rule groups from the checkpoint in ${Date.now() - t0} ms`);
     return n;
   };

@@ -2,29 +2,31 @@
  * Detection window state in SQLite: one row per open rule group (its window entries, quiet
  * period, suppressed count), written incrementally (only groups changed since the last save)
  * inside the transaction that commits the detection consumer's pump cursor. What is loaded at
- * start-up is therefore exactly the state after the events up to that cursor.
+ * start-up is therefore exactly the state after the events up to that cursor. Start-up reads
+ * only each group's head (rule, key, touch order, newest time); a body is read by primary key
+ * when an event first touches its group.
  */
 import type { Db } from '../store/database.js';
-import type { SavedGroup, StateChanges } from './engine.js';
+import type { SavedGroupBody, SavedGroupHead, StateChanges } from './engine.js';
 
 /** Bumped when the saved row layout changes; rows of another format are not loaded. */
-const FORMAT = '1';
+const FORMAT = '2';
 
 export interface LoadedState {
-  groups: SavedGroup[];
+  /** In touch order, least recently touched first. */
+  heads: SavedGroupHead[];
   watermark: number | null;
   touchCounter: number;
   /** False on a database that never saved a checkpoint (first start). */
   found: boolean;
 }
 
-type GroupBody = Omit<SavedGroup, 'rule' | 'key' | 'touched'>;
-
 export class DetectStateRepository {
   private readonly upsert;
   private readonly remove;
   private readonly setMeta;
   private readonly getMeta;
+  private readonly getBody;
 
   constructor(private readonly db: Db) {
     db.exec(`
@@ -32,12 +34,16 @@ export class DetectStateRepository {
         rule TEXT NOT NULL,
         key TEXT NOT NULL,
         touched INTEGER NOT NULL,
+        newest INTEGER NOT NULL,
         body TEXT NOT NULL,
         PRIMARY KEY (rule, key)
       ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS detect_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
-    this.upsert = db.prepare('INSERT INTO detect_groups (rule, key, touched, body) VALUES (?, ?, ?, ?) ON CONFLICT(rule, key) DO UPDATE SET touched = excluded.touched, body = excluded.body');
+    this.upsert = db.prepare(
+      'INSERT INTO detect_groups (rule, key, touched, newest, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT(rule, key) DO UPDATE SET touched = excluded.touched, newest = excluded.newest, body = excluded.body',
+    );
+    this.getBody = db.prepare('SELECT body FROM detect_groups WHERE rule = ? AND key = ?').pluck();
     this.remove = db.prepare('DELETE FROM detect_groups WHERE rule = ? AND key = ?');
     this.setMeta = db.prepare('INSERT INTO detect_meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value');
     this.getMeta = db.prepare('SELECT value FROM detect_meta WHERE name = ?');
@@ -47,34 +53,30 @@ export class DetectStateRepository {
   save(ch: StateChanges): void {
     for (const d of ch.deletes) this.remove.run(d.rule, d.key);
     for (const g of ch.upserts) {
-      const body: GroupBody = { values: g.values, newest: g.newest, entries: g.entries, lastFire: g.lastFire, suppressed: g.suppressed };
-      this.upsert.run(g.rule, g.key, g.touched, JSON.stringify(body));
+      const body: SavedGroupBody = { values: g.values, entries: g.entries, lastFire: g.lastFire, suppressed: g.suppressed };
+      this.upsert.run(g.rule, g.key, g.touched, g.newest, JSON.stringify(body));
     }
     this.setMeta.run('format', FORMAT);
     this.setMeta.run('watermark', ch.watermark === null ? '' : String(ch.watermark));
     this.setMeta.run('touch_counter', String(ch.touchCounter));
   }
 
-  /**
-   * The saved state, parsed in slices of `sliceRows` groups with a yield to the event loop in
-   * between, so /healthz answers while a large state loads. Groups come sorted by touch order.
-   */
-  async load(sliceRows = 5000): Promise<LoadedState> {
+  /** The saved groups' heads and the engine's watermark (bodies stay in the table until needed). */
+  load(): LoadedState {
     const format = this.meta('format');
-    if (format !== FORMAT) return { groups: [], watermark: null, touchCounter: 0, found: false };
-    // No ORDER BY: sorting the bodies inside SQLite costs more than sorting numbers here.
-    const rows = this.db.prepare('SELECT rule, key, touched, body FROM detect_groups').raw().all() as Array<[string, string, number, string]>;
-    const groups: SavedGroup[] = [];
-    for (let i = 0; i < rows.length; i += sliceRows) {
-      for (const [rule, key, touched, body] of rows.slice(i, i + sliceRows)) {
-        const b = JSON.parse(body) as GroupBody;
-        groups.push({ rule, key, touched, values: b.values, newest: b.newest, entries: b.entries, lastFire: b.lastFire, suppressed: b.suppressed });
-      }
-      if (i + sliceRows < rows.length) await new Promise<void>((r) => setImmediate(r));
-    }
-    groups.sort((a, b) => a.touched - b.touched);
+    if (format !== FORMAT) return { heads: [], watermark: null, touchCounter: 0, found: false };
+    // No ORDER BY: sorting inside SQLite (no index on touched) costs more than sorting numbers here.
+    const rows = this.db.prepare('SELECT rule, key, touched, newest FROM detect_groups').raw().all() as Array<[string, string, number, number]>;
+    const heads: SavedGroupHead[] = rows.map(([rule, key, touched, newest]) => ({ rule, key, touched, newest }));
+    heads.sort((a, b) => a.touched - b.touched);
     const wm = this.meta('watermark');
-    return { groups, watermark: wm ? Number(wm) : null, touchCounter: Number(this.meta('touch_counter') ?? 0), found: true };
+    return { heads, watermark: wm ? Number(wm) : null, touchCounter: Number(this.meta('touch_counter') ?? 0), found: true };
+  }
+
+  /** One group's body, when an event first touches it after a restart. */
+  body(rule: string, key: string): SavedGroupBody | undefined {
+    const raw = this.getBody.get(rule, key) as string | undefined;
+    return raw === undefined ? undefined : (JSON.parse(raw) as SavedGroupBody);
   }
 
   /** Forgets every saved group (rules.warmup: false starts with empty windows). */

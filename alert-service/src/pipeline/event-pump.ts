@@ -154,7 +154,8 @@ export class EventPump {
       }
       if (progressed) this.commit();
       this.updateGauges();
-      if (!progressed) break; // every consumer due failed: the retry timer comes back
+      // No endless loop: the slowest consumer due has events in every batch, so each pass either
+      // moves a cursor or puts a failing consumer into backoff (no longer due); none due → break.
       // Let ingest requests in between batches.
       await new Promise<void>((r) => setImmediate(r));
     }
