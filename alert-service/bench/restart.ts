@@ -1,5 +1,5 @@
 /**
- * Restart and retention benchmark: `npm run bench:restart [-- --events 1000000]`.
+ * Restart and retention benchmark: `npm run bench:restart [-- --events 1000000] [--parts startup,retention,pump]`.
  *
  * 1. Start-up: builds (once, cached in bench-out/) a database of N stored events that the
  *    service has consumed (SSH failures from many addresses, so detection holds open windows, and
@@ -16,7 +16,7 @@
  * Timings depend on the machine and on what else runs on it.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
@@ -74,20 +74,35 @@ async function buildDatabase(): Promise<void> {
   await service.stop();
 }
 
-async function startUp(): Promise<void> {
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, LOGWARD_STORAGE_PATH: DB, LOGWARD_SERVER_PORT: '18931', LOGWARD_ALERTING_GEOIP_ENABLED: 'false' };
+/** CPU seconds (user + system) a child has used so far (Linux /proc; undefined elsewhere). */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts `bin serve` on `db` and polls it; `label` names the build measured. */
+async function startUp(bin = BIN, db = DB, label = 'this build'): Promise<void> {
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, LOGWARD_STORAGE_PATH: db, LOGWARD_SERVER_PORT: '18931', LOGWARD_ALERTING_GEOIP_ENABLED: 'false' };
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: OUT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'serve'], { cwd: OUT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   let healthAt: number | undefined;
   let readyAt: number | undefined;
   let starting = 0;
-  while (readyAt === undefined && performance.now() - t0 < 120_000) {
+  let cpuAtReady: number | undefined;
+  while (readyAt === undefined && performance.now() - t0 < 180_000) {
     try {
       if (healthAt === undefined && (await fetch('http://127.0.0.1:18931/healthz')).ok) healthAt = performance.now() - t0;
       const r = await fetch('http://127.0.0.1:18931/readyz');
-      if (r.ok) readyAt = performance.now() - t0;
+      if (r.ok) {
+        readyAt = performance.now() - t0;
+        cpuAtReady = cpuSeconds(child.pid);
+      }
       else if (/starting/.test(await r.text())) starting++;
     } catch {
       /* not listening yet */
@@ -96,8 +111,11 @@ async function startUp(): Promise<void> {
   }
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
-  const restored = /restored .*/.exec(err)?.[0] ?? 'no restore line';
-  console.log(`start-up on ${TOTAL} stored events: /healthz after ${healthAt?.toFixed(0)} ms, ready after ${readyAt?.toFixed(0)} ms ("starting" seen ${starting}x); ${restored}`);
+  const restored = /rules: (restored|warm-up).*/.exec(err)?.[0] ?? 'no restore line';
+  console.log(
+    `start-up of ${label} on ${TOTAL} stored events: /healthz after ${healthAt?.toFixed(0)} ms, ready after ${readyAt?.toFixed(0)} ms ` +
+      `(${cpuAtReady ?? '?'} CPU s by then; "starting" seen ${starting}x); ${restored}`,
+  );
 }
 
 async function retention(): Promise<void> {
@@ -185,7 +203,21 @@ async function pumpCpu(): Promise<void> {
   port1.close();
 }
 
+// --parts startup,retention,pump (default: all)
+const partsIndex = process.argv.indexOf('--parts');
+const parts = new Set((partsIndex > 0 ? process.argv[partsIndex + 1]! : 'startup,retention,pump').split(','));
 await buildDatabase();
-await startUp();
-await retention();
-await pumpCpu();
+if (parts.has('startup')) await startUp();
+// --compare-bin other/alert-service/bin/logward.js: the same start-up for another build, on a copy of the database.
+const compareIndex = process.argv.indexOf('--compare-bin');
+if (compareIndex > 0) {
+  const copy = join(OUT, 'restart-compare.db');
+  const db0 = openDatabase({ path: DB, synchronous: 'NORMAL' });
+  db0.pragma('wal_checkpoint(TRUNCATE)');
+  db0.close();
+  copyFileSync(DB, copy);
+  await startUp(process.argv[compareIndex + 1]!, copy, process.argv[compareIndex + 1]!);
+  for (const ext of ['', '-wal', '-shm']) rmSync(copy + ext, { force: true });
+}
+if (parts.has('retention')) await retention();
+if (parts.has('pump')) await pumpCpu();

@@ -312,8 +312,8 @@ export class DetectionEngine {
   }
 
   /**
-   * Loads the heads of saved groups, in touch order (least recently touched first), into an
-   * engine that has processed nothing yet; each group's body (window entries, quiet period) is
+   * Loads the heads of saved groups, in touch order (least recently touched first; pages may come
+   * in several calls, in order), into an engine that has processed nothing yet; each group's body (window entries, quiet period) is
    * read through `loadBody` when an event first touches it, so start-up costs a few µs per
    * group, not a parse of every window. Groups of rules that no longer exist are ignored;
    * returns how many were loaded.

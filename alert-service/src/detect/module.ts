@@ -24,6 +24,8 @@ import { createRulesRouter } from './router.js';
 import { DetectStateRepository } from './state-repository.js';
 
 export const DETECT_CONSUMER = 'detect';
+/** Saved group heads read per step at start-up. */
+const RESTORE_PAGE = 10_000;
 
 export interface DetectionDeps {
   config: RulesConfig;
@@ -78,12 +80,20 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
       return 0;
     }
     const t0 = Date.now();
-    const saved = repo.load();
-    if (!saved.found) {
+    const meta = repo.meta();
+    if (!meta) {
       log('rules: no saved window state (first start with checkpoints): windows start empty');
       return 0;
     }
-    const n = engine.restore(saved.heads, saved.watermark, saved.touchCounter, (rule, key) => repo.body(rule, key));
+    const loadBody = (rule: string, key: string) => repo.body(rule, key);
+    let n = 0;
+    for (let after = 0; ; ) {
+      const page = repo.heads(after, RESTORE_PAGE);
+      n += engine.restore(page, meta.watermark, meta.touchCounter, loadBody);
+      if (page.length < RESTORE_PAGE) break;
+      after = page[page.length - 1]!.touched;
+      await new Promise<void>((r) => setImmediate(r)); // let /healthz and ingest in
+    }
     log(`rules: restored ${n} open rule groups from the checkpoint in ${Date.now() - t0} ms`);
     return n;
   };

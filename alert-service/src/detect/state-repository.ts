@@ -12,13 +12,9 @@ import type { SavedGroupBody, SavedGroupHead, StateChanges } from './engine.js';
 /** Bumped when the saved row layout changes; rows of another format are not loaded. */
 const FORMAT = '2';
 
-export interface LoadedState {
-  /** In touch order, least recently touched first. */
-  heads: SavedGroupHead[];
+export interface SavedMeta {
   watermark: number | null;
   touchCounter: number;
-  /** False on a database that never saved a checkpoint (first start). */
-  found: boolean;
 }
 
 export class DetectStateRepository {
@@ -27,6 +23,7 @@ export class DetectStateRepository {
   private readonly setMeta;
   private readonly getMeta;
   private readonly getBody;
+  private readonly selectHeads;
 
   constructor(private readonly db: Db) {
     db.exec(`
@@ -38,12 +35,15 @@ export class DetectStateRepository {
         body TEXT NOT NULL,
         PRIMARY KEY (rule, key)
       ) WITHOUT ROWID;
+      -- Covering index for start-up: heads are read in touch order without reading any body.
+      CREATE INDEX IF NOT EXISTS detect_groups_heads ON detect_groups(touched, newest);
       CREATE TABLE IF NOT EXISTS detect_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
     this.upsert = db.prepare(
       'INSERT INTO detect_groups (rule, key, touched, newest, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT(rule, key) DO UPDATE SET touched = excluded.touched, newest = excluded.newest, body = excluded.body',
     );
     this.getBody = db.prepare('SELECT body FROM detect_groups WHERE rule = ? AND key = ?').pluck();
+    this.selectHeads = db.prepare('SELECT rule, key, touched, newest FROM detect_groups WHERE touched > ? ORDER BY touched LIMIT ?').raw();
     this.remove = db.prepare('DELETE FROM detect_groups WHERE rule = ? AND key = ?');
     this.setMeta = db.prepare('INSERT INTO detect_meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value');
     this.getMeta = db.prepare('SELECT value FROM detect_meta WHERE name = ?');
@@ -61,16 +61,20 @@ export class DetectStateRepository {
     this.setMeta.run('touch_counter', String(ch.touchCounter));
   }
 
-  /** The saved groups' heads and the engine's watermark (bodies stay in the table until needed). */
-  load(): LoadedState {
-    const format = this.meta('format');
-    if (format !== FORMAT) return { heads: [], watermark: null, touchCounter: 0, found: false };
-    // No ORDER BY: sorting inside SQLite (no index on touched) costs more than sorting numbers here.
-    const rows = this.db.prepare('SELECT rule, key, touched, newest FROM detect_groups').raw().all() as Array<[string, string, number, number]>;
-    const heads: SavedGroupHead[] = rows.map(([rule, key, touched, newest]) => ({ rule, key, touched, newest }));
-    heads.sort((a, b) => a.touched - b.touched);
-    const wm = this.meta('watermark');
-    return { heads, watermark: wm ? Number(wm) : null, touchCounter: Number(this.meta('touch_counter') ?? 0), found: true };
+  /** The engine's saved watermark and touch counter; undefined on a database that never saved a checkpoint. */
+  meta(): SavedMeta | undefined {
+    if (this.metaValue('format') !== FORMAT) return undefined;
+    const wm = this.metaValue('watermark');
+    return { watermark: wm ? Number(wm) : null, touchCounter: Number(this.metaValue('touch_counter') ?? 0) };
+  }
+
+  /**
+   * Saved group heads in touch order (least recently touched first), `limit` at a time after the
+   * touch ordinal `after` (keyset paging over the covering index: the caller yields between
+   * pages, so /healthz and ingest run while a large state loads).
+   */
+  heads(after: number, limit: number): SavedGroupHead[] {
+    return (this.selectHeads.all(after, limit) as Array<[string, string, number, number]>).map(([rule, key, touched, newest]) => ({ rule, key, touched, newest }));
   }
 
   /** One group's body, when an event first touches it after a restart. */
@@ -84,7 +88,7 @@ export class DetectStateRepository {
     this.db.exec('DELETE FROM detect_groups; DELETE FROM detect_meta;');
   }
 
-  private meta(name: string): string | undefined {
+  private metaValue(name: string): string | undefined {
     return (this.getMeta.get(name) as { value: string } | undefined)?.value;
   }
 }
