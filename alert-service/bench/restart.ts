@@ -9,6 +9,7 @@
  * 2. Retention: the same N events, all expired, pruned in steps (pipeline/retention.ts) while
  *    the event loop's delay is sampled: longest step, longest event-loop stall, total time; and
  *    the old single DELETE on a copy, for comparison.
+ * 4. Detection CPU per event with and without the window checkpoint saved after each batch.
  * 3. Event pump CPU per event handed to a consumer that does nothing: fed the decoded objects
  *    (now), fed JSON it parses per event (the old hand-off), and what receiving the objects from
  *    a worker thread by structured clone would cost the main thread instead.
@@ -29,6 +30,7 @@ import { decodeStored, encodeEvent, SqliteEventStore } from '../src/store/sqlite
 import type { StoredEncoded, StoredEvent } from '../src/store/event-store.js';
 import { EventPump } from '../src/pipeline/event-pump.js';
 import { pruneInSteps } from '../src/pipeline/retention.js';
+import { createDetectionModule } from '../src/detect/module.js';
 
 const argIndex = process.argv.indexOf('--events');
 const TOTAL = argIndex > 0 ? Number(process.argv[argIndex + 1]) : 1_000_000;
@@ -203,9 +205,37 @@ async function pumpCpu(): Promise<void> {
   port1.close();
 }
 
-// --parts startup,retention,pump (default: all)
+/** Detection CPU per event with and without the window checkpoint (offered after each 5,000-event batch, saved when due). */
+async function checkpointCost(): Promise<void> {
+  const N = 200_000;
+  const events = makeEvents(0, N);
+  for (const withDb of [false, true]) {
+    const path = join(OUT, 'restart-checkpoint.db');
+    for (const ext of ['', '-wal', '-shm']) rmSync(path + ext, { force: true });
+    const db = openDatabase({ path, synchronous: 'NORMAL' });
+    const mod = await createDetectionModule({ config: config.rules, sink: { emit() {} }, clock: { now: () => Date.now() }, ...(withDb ? { db } : {}) });
+    let saveMs = 0;
+    const cpu0 = process.cpuUsage();
+    for (let i = 0; i < N; i += 5000) {
+      const batch = events.slice(i, i + 5000);
+      mod.consumer.consume(batch, batch.map((_, k) => i + k + 1));
+      const t = performance.now();
+      if (mod.consumer.checkpointDue?.(false) !== false) db.transaction(() => mod.consumer.checkpoint?.())();
+      saveMs += performance.now() - t;
+    }
+    const cpu = process.cpuUsage(cpu0);
+    console.log(
+      `detection ${withDb ? 'with' : 'without'} the window checkpoint: ${((cpu.user + cpu.system) / N).toFixed(1)} µs CPU per event` +
+        (withDb ? ` (saving: ${((saveMs * 1000) / N).toFixed(1)} µs per event, ${mod.engine.groupCount()} open groups)` : ''),
+    );
+    db.close();
+    for (const ext of ['', '-wal', '-shm']) rmSync(path + ext, { force: true });
+  }
+}
+
+// --parts startup,retention,pump,checkpoint (default: all)
 const partsIndex = process.argv.indexOf('--parts');
-const parts = new Set((partsIndex > 0 ? process.argv[partsIndex + 1]! : 'startup,retention,pump').split(','));
+const parts = new Set((partsIndex > 0 ? process.argv[partsIndex + 1]! : 'startup,retention,pump,checkpoint').split(','));
 await buildDatabase();
 if (parts.has('startup')) await startUp();
 // --compare-bin other/alert-service/bin/logward.js: the same start-up for another build, on a copy of the database.
@@ -221,3 +251,4 @@ if (compareIndex > 0) {
 }
 if (parts.has('retention')) await retention();
 if (parts.has('pump')) await pumpCpu();
+if (parts.has('checkpoint')) await checkpointCost();

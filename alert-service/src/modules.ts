@@ -34,7 +34,7 @@ export async function buildModules(deps: ModuleDeps): Promise<ServiceModule[]> {
     modules.push(alerting);
     sink = alerting;
   }
-  if (config.rules.enabled) modules.push(await createDetectionModule({ config: config.rules, sink, clock, db, log, registry }));
+  if (config.rules.enabled) modules.push(await createDetectionModule({ config: config.rules, sink, clock, db, store: deps.store, log, registry }));
   if (config.anomaly.enabled) modules.push(createAnomalyModule({ db, config: config.anomaly, clock, sink, log }));
   return modules;
 }

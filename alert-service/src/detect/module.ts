@@ -8,22 +8,32 @@
  * skips the events (by seq) already run through the engine, so each burst is recorded once.
  *
  * Restart: the window state (open windows' entries, quiet periods, sequence steps) is saved
- * incrementally as a checkpoint in the transaction that commits the consumer's cursor
- * (EventConsumer.checkpoint), and loaded in start(): after a graceful stop or a crash the engine
- * holds exactly the state after the events up to the saved cursor, and the pump delivers the
- * events after it as usual. Nothing is replayed, so start-up does not grow with the store.
+ * incrementally (changed groups only) as a checkpoint, with the seq it is as of, in the
+ * transaction that commits the consumer's cursor (EventConsumer.checkpoint): every 5 s or
+ * 100,000 events, and on a graceful stop. start() loads it and replays, without emitting, the
+ * events consumed after it (up to the cursor; their alerts were recorded before the cursor
+ * moved); the pump then delivers the events after the cursor as usual. So after a graceful stop
+ * or a crash every open window, quiet period and sequence step is back, whatever the event times,
+ * and start-up is bounded by the open groups plus at most 100,000 events, not by the store.
  */
 import type { Registry } from 'prom-client';
 import { Counter, Gauge } from 'prom-client';
 import type { AlertSignal, LogEvent, RulesConfig } from '../generated/schema-types.js';
 import type { AlertSink, Clock, EventConsumer, ServiceModule } from '../pipeline/contracts.js';
 import type { Db } from '../store/database.js';
+import type { EventStore } from '../store/event-store.js';
 import { DetectionEngine, type DetectMetrics } from './engine.js';
 import { limitsFrom, loadRuleSet, type RuleSet } from './ruleset.js';
 import { createRulesRouter } from './router.js';
 import { DetectStateRepository } from './state-repository.js';
 
 export const DETECT_CONSUMER = 'detect';
+/** Window state is saved at least this often while events flow... */
+const CHECKPOINT_EVERY_MS = 5000;
+/** ...and after at most this many events, which bounds the replay at start-up. */
+const CHECKPOINT_EVERY_EVENTS = 100_000;
+/** Events read per step of that replay. */
+const REPLAY_PAGE = 5000;
 /** Saved group heads read per step at start-up. */
 const RESTORE_PAGE = 10_000;
 
@@ -33,6 +43,8 @@ export interface DetectionDeps {
   clock: Clock;
   /** Where the window checkpoint lives (the service's database); without it state lives in memory only. */
   db?: Db;
+  /** The event store: start-up replays the events consumed after the last checkpoint from it. */
+  store?: EventStore;
   log?: (m: string) => void;
   /** When given, the detect counters are exported as logward_detect_* metrics. */
   registry?: Registry;
@@ -63,6 +75,9 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
   const repo = deps.db ? new DetectStateRepository(deps.db) : undefined;
   /** Highest store seq run through the engine: a retried batch skips up to here. */
   let processedThrough = 0;
+  /** The seq the saved window state is as of, and when it was saved. */
+  let savedThrough = 0;
+  let lastSave = Date.now();
 
   const handOn = () => {
     let i = 0;
@@ -81,8 +96,14 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
     }
     const t0 = Date.now();
     const meta = repo.meta();
+    const cursor = deps.store?.getCursor(DETECT_CONSUMER) ?? 0;
+    processedThrough = cursor;
     if (!meta) {
       log('rules: no saved window state (first start with checkpoints): windows start empty');
+      // An empty state as of the cursor, so a crash before the first checkpoint replays from here.
+      repo.save(engine.exportChanges(), cursor);
+      engine.takeChanges();
+      savedThrough = cursor;
       return 0;
     }
     const loadBody = (rule: string, key: string) => repo.body(rule, key);
@@ -94,7 +115,19 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
       after = page[page.length - 1]!.touched;
       await new Promise<void>((r) => setImmediate(r)); // let /healthz and ingest in
     }
-    log(`rules: restored ${n} open rule groups from the checkpoint in ${Date.now() - t0} ms`);
+    // The events consumed after the last checkpoint (at most CHECKPOINT_EVERY_EVENTS): their
+    // alerts were recorded before the cursor moved, so they rebuild state without emitting.
+    let replayed = 0;
+    savedThrough = meta.stateSeq;
+    for (let from = meta.stateSeq; deps.store && from < cursor; ) {
+      const batch = deps.store.readAfter(from, Math.min(REPLAY_PAGE, cursor - from)).filter((s) => s.seq <= cursor);
+      if (!batch.length) break;
+      engine.warm(batch.map((s) => s.event));
+      replayed += batch.length;
+      from = batch[batch.length - 1]!.seq;
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    log(`rules: restored ${n} open rule groups from the checkpoint and replayed the ${replayed} events consumed after it in ${Date.now() - t0} ms`);
     return n;
   };
 
@@ -116,10 +149,23 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
       }
       handOn();
     },
+    checkpointDue(force: boolean) {
+      // Every changed group is rewritten whole, so saving after every batch would cost more than
+      // detection itself under a flood of new groups. The cursor is still written every batch;
+      // what a crash loses since the last save is rebuilt by the warm replay in restore().
+      if (!repo) return false;
+      return force || processedThrough - savedThrough >= CHECKPOINT_EVERY_EVENTS || Date.now() - lastSave >= CHECKPOINT_EVERY_MS;
+    },
     checkpoint() {
       if (!repo) return;
-      repo.save(engine.exportChanges());
-      return () => engine.takeChanges();
+      // Called only while the consumer is healthy: the engine then holds exactly the events up to processedThrough.
+      const through = processedThrough;
+      repo.save(engine.exportChanges(), through);
+      return () => {
+        engine.takeChanges();
+        savedThrough = through;
+        lastSave = Date.now();
+      };
     },
   };
 

@@ -27,6 +27,12 @@ export interface EventConsumer {
    * succeeded (e.g. forget what was saved). If the commit fails, the next checkpoint saves again.
    */
   checkpoint?(): (() => void) | void;
+  /**
+   * Whether to checkpoint at this commit (default: always). When false the cursor is written
+   * without a checkpoint: the consumer must rebuild, after a restart, what it consumed after its
+   * last checkpoint (detection replays those events). `force` is set for a graceful stop.
+   */
+  checkpointDue?(force: boolean): boolean;
 }
 
 /** Where detectors (rules, Sigma, anomaly, LLM review) send what fired. Alerting implements it. */

@@ -9,8 +9,9 @@
  * alert) keeps its cursor and gets the same events again after a backoff (doubling, capped), for
  * as long as it keeps failing; meanwhile the failure is in /readyz (PipelineHealth), in
  * logward_pipeline_consumer_errors_total / _consumer_failing and in the log. The other consumers
- * go on. A consumer with a checkpoint() has its cursor written only together with its checkpoint,
- * in one transaction, so the two never disagree after a crash.
+ * go on. A consumer's checkpoint() is written in the same transaction as its cursor; it may skip
+ * commits (checkpointDue: it then rebuilds what came after its last checkpoint itself), and a
+ * graceful stop always writes it. A failing consumer with a checkpoint has neither written.
  */
 import type { EventConsumer } from './contracts.js';
 import type { EventStore, StoredEvent } from '../store/event-store.js';
@@ -167,7 +168,7 @@ export class EventPump {
    * A failing consumer with a checkpoint is left out: its in-memory state may be ahead of its
    * cursor (what it could not record), so neither is written until it succeeds again.
    */
-  private commit(): void {
+  private commit(force = false): void {
     const cursors: Array<[string, number]> = [];
     const written: Array<[Slot, number]> = [];
     const checkpointed: EventConsumer[] = [];
@@ -175,7 +176,7 @@ export class EventPump {
       if (s.consumer.checkpoint && s.failures) continue;
       cursors.push([s.consumer.name, s.cursor]);
       written.push([s, s.cursor]);
-      if (s.consumer.checkpoint) checkpointed.push(s.consumer);
+      if (s.consumer.checkpoint && s.consumer.checkpointDue?.(force) !== false) checkpointed.push(s.consumer);
     }
     const after: Array<() => void> = [];
     try {
@@ -284,10 +285,16 @@ export class EventPump {
     for (const s of this.slots) this.metrics.backlog.set({ consumer: s.consumer.name }, last - s.cursor);
   }
 
-  /** Finishes the batch in progress and stops (a failing consumer is not retried any more). */
+  /** Finishes the batch in progress, saves every checkpoint due, and stops (a failing consumer is not retried any more). */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.running;
+    if (!this.started) return;
+    try {
+      this.commit(true);
+    } catch (err) {
+      this.opts.log?.(`event pump: final cursor commit failed (the events since the last one are delivered again after the restart): ${(err as Error).message}`);
+    }
   }
 }
