@@ -231,3 +231,36 @@ test('a failed cursor commit is retried on its own and shows in readyz until a w
   assert.equal(health.notReady(), undefined);
   await pump.stop();
 });
+
+test('a consumer may defer its checkpoint: its cursor is written every batch, the checkpoint when due and on a graceful stop', async () => {
+  const store = storeAt(':memory:');
+  const saves: number[] = [];
+  let due = false;
+  const forced: boolean[] = [];
+  let seen = 0;
+  const consumer: EventConsumer = {
+    name: 'detect',
+    consume(events) {
+      seen += events.length;
+    },
+    checkpointDue(force) {
+      forced.push(force);
+      return due || force;
+    },
+    checkpoint() {
+      saves.push(seen);
+    },
+  };
+  const pump = new EventPump(store, [consumer]);
+  await pump.offer(store.insertEvents(range(0, 3)).stored);
+  assert.equal(store.getCursor('detect'), 3, 'cursor written without the checkpoint');
+  assert.deepEqual(saves, []);
+  due = true;
+  await pump.offer(store.insertEvents(range(3, 5)).stored);
+  assert.deepEqual(saves, [5]);
+  due = false;
+  await pump.offer(store.insertEvents(range(5, 6)).stored);
+  await pump.stop();
+  assert.deepEqual(saves, [5, 6], 'the graceful stop forces it');
+  assert.equal(forced.at(-1), true);
+});

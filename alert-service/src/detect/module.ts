@@ -201,6 +201,7 @@ export function registerDetectMetrics(registry: Registry, engine: DetectionEngin
     ['groups_expired_total', 'Rule groups dropped once no event could affect them'],
     ['entries_truncated_total', 'Window entries dropped because a group hit max_events_per_group'],
     ['rule_errors_total', 'Exceptions thrown by rule code'],
+    ['warmup_events_total', 'Events replayed without emitting at start-up (consumed after the last window checkpoint)'],
     ['duplicates_skipped_total', 'Events delivered again (a retried batch) and skipped because the engine had them'],
   ];
   for (const [key, help] of counters) {
