@@ -262,5 +262,8 @@ test('a consumer may defer its checkpoint: its cursor is written every batch, th
   await pump.offer(store.insertEvents(range(5, 6)).stored);
   await pump.stop();
   assert.deepEqual(saves, [5, 6], 'the graceful stop forces it');
+  assert.equal(pump.persistedThrough(), 6);
+  consumer.replaysAfter = () => 5;
+  assert.equal(pump.persistedThrough(), 5, 'retention keeps what the consumer replays after a restart');
   assert.equal(forced.at(-1), true);
 });

@@ -156,6 +156,7 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
       if (!repo) return false;
       return force || processedThrough - savedThrough >= CHECKPOINT_EVERY_EVENTS || Date.now() - lastSave >= CHECKPOINT_EVERY_MS;
     },
+    replaysAfter: () => savedThrough,
     checkpoint() {
       if (!repo) return;
       // Called only while the consumer is healthy: the engine then holds exactly the events up to processedThrough.

@@ -33,6 +33,8 @@ export interface EventConsumer {
    * last checkpoint (detection replays those events). `force` is set for a graceful stop.
    */
   checkpointDue?(force: boolean): boolean;
+  /** The seq after which this consumer may read events again after a restart (its last checkpoint); retention keeps them. */
+  replaysAfter?(): number;
 }
 
 /** Where detectors (rules, Sigma, anomaly, LLM review) send what fired. Alerting implements it. */

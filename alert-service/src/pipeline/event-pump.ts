@@ -245,7 +245,7 @@ export class EventPump {
   /** Highest seq every consumer has passed durably (retention keeps everything after it). */
   persistedThrough(): number {
     let m = Infinity;
-    for (const s of this.slots) if (s.saved < m) m = s.saved;
+    for (const s of this.slots) m = Math.min(m, s.saved, s.consumer.replaysAfter?.() ?? Infinity);
     return m === Infinity ? this.store.lastSeq() : m;
   }
 
