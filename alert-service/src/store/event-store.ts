@@ -69,8 +69,8 @@ export interface EventStore {
   deadLetters(limit: number): Array<DeadLetter & { id: number }>;
   /**
    * Deletes events and dead letters older than the retention; returns rows removed. With `limit`,
-   * at most that many rows per table in this call (retention runs in steps, see
-   * pipeline/retention.ts); `maxSeq` keeps events every consumer has not yet passed.
+   * at most that many rows in all in this call, events first (retention runs in steps, see
+   * pipeline/retention.ts); `maxSeq` keeps the events after it (not yet passed by every consumer).
    */
   prune(nowMs: number, opts?: PruneOptions): number;
   /** Persisted position of a named consumer, so a restart resumes where it stopped. */
