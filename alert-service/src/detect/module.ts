@@ -9,8 +9,8 @@
  *
  * Restart: the window state (open windows' entries, quiet periods, sequence steps) is saved
  * incrementally (changed groups only) as a checkpoint, with the seq it is as of, in the
- * transaction that commits the consumer's cursor (EventConsumer.checkpoint): every 5 s or
- * 100,000 events, and on a graceful stop. start() loads it and replays, without emitting, the
+ * transaction that commits the consumer's cursor (EventConsumer.checkpoint): every 100,000
+ * events (or 60 s when events trickle), and on a graceful stop. start() loads it and replays, without emitting, the
  * events consumed after it (up to the cursor; their alerts were recorded before the cursor
  * moved); the pump then delivers the events after the cursor as usual. So after a graceful stop
  * or a crash every open window, quiet period and sequence step is back, whatever the event times,
@@ -28,10 +28,14 @@ import { createRulesRouter } from './router.js';
 import { DetectStateRepository } from './state-repository.js';
 
 export const DETECT_CONSUMER = 'detect';
-/** Window state is saved at least this often while events flow... */
-const CHECKPOINT_EVERY_MS = 5000;
-/** ...and after at most this many events, which bounds the replay at start-up. */
+/**
+ * Window state is saved after this many events, which bounds the replay at start-up. A save
+ * rewrites every group changed since the last one (a flood of 80,000 groups: seconds of CPU),
+ * so it is bounded by events, not made more frequent by time...
+ */
 const CHECKPOINT_EVERY_EVENTS = 100_000;
+/** ...except that a trickle of events is saved at least this often. */
+const CHECKPOINT_EVERY_MS = 60_000;
 /** Events read per step of that replay. */
 const REPLAY_PAGE = 5000;
 /** Saved group heads read per step at start-up. */
@@ -154,7 +158,8 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
       // detection itself under a flood of new groups. The cursor is still written every batch;
       // what a crash loses since the last save is rebuilt by the warm replay in restore().
       if (!repo) return false;
-      return force || processedThrough - savedThrough >= CHECKPOINT_EVERY_EVENTS || Date.now() - lastSave >= CHECKPOINT_EVERY_MS;
+      const behind = processedThrough - savedThrough;
+      return force || behind >= CHECKPOINT_EVERY_EVENTS || (behind > 0 && Date.now() - lastSave >= CHECKPOINT_EVERY_MS);
     },
     replaysAfter: () => savedThrough,
     checkpoint() {
