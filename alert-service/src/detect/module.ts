@@ -9,12 +9,12 @@
  *
  * Restart: the window state (open windows' entries, quiet periods, sequence steps) is saved
  * incrementally (changed groups only) as a checkpoint, with the seq it is as of, in the
- * transaction that commits the consumer's cursor (EventConsumer.checkpoint): every 100,000
+ * transaction that commits the consumer's cursor (EventConsumer.checkpoint): every 20,000
  * events (or 60 s when events trickle), and on a graceful stop. start() loads it and replays, without emitting, the
  * events consumed after it (up to the cursor; their alerts were recorded before the cursor
  * moved); the pump then delivers the events after the cursor as usual. So after a graceful stop
  * or a crash every open window, quiet period and sequence step is back, whatever the event times,
- * and start-up is bounded by the open groups plus at most 100,000 events, not by the store.
+ * and start-up is bounded by the open groups plus at most 20,000 events, not by the store.
  */
 import type { Registry } from 'prom-client';
 import { Counter, Gauge } from 'prom-client';
@@ -33,7 +33,7 @@ export const DETECT_CONSUMER = 'detect';
  * rewrites every group changed since the last one (a flood of 80,000 groups: seconds of CPU),
  * so it is bounded by events, not made more frequent by time...
  */
-const CHECKPOINT_EVERY_EVENTS = 100_000;
+const CHECKPOINT_EVERY_EVENTS = 20_000;
 /** ...except that a trickle of events is saved at least this often. */
 const CHECKPOINT_EVERY_MS = 60_000;
 /** Events read per step of that replay. */
