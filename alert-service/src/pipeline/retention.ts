@@ -18,8 +18,8 @@ export interface RetentionOptions {
   /** Highest seq every consumer has durably passed. */
   consumedThrough: () => number;
   now: () => number;
-  /** Called after each step with the rows it removed (metrics). */
-  onStep?: (rows: number) => void;
+  /** Called after each step with the rows it removed and how long it held the thread (metrics). */
+  onStep?: (rows: number, ms: number) => void;
   /** Checked between steps: stop early on shutdown. */
   stopped?: () => boolean;
 }
@@ -39,7 +39,7 @@ export async function pruneInSteps(store: EventStore, opts: RetentionOptions): P
     const n = store.prune(opts.now(), { limit: rows, maxSeq: opts.consumedThrough() });
     const ms = performance.now() - t0;
     total += n;
-    opts.onStep?.(n);
+    opts.onStep?.(n, ms);
     if (n < rows) break;
     if (target !== undefined) rows = Math.max(MIN_ADAPTIVE_ROWS, Math.min(batchRows, Math.round((rows * target) / Math.max(ms, 1))));
     // A timer, not setImmediate: the whole event loop turns (timers, I/O, immediates) before the
