@@ -37,7 +37,7 @@ export async function buildModules(deps: ModuleDeps): Promise<ServiceModule[]> {
     modules.push(alerting);
     sink = alerting;
   }
-  if (config.rules.enabled) modules.push(await createDetectionModule({ config: config.rules, sink, clock, store: deps.store, log, registry }));
+  if (config.rules.enabled) modules.push(await createDetectionModule({ config: config.rules, sink, clock, db, store: deps.store, log, registry }));
   let anomaly: AnomalyModule | undefined;
   if (config.anomaly.enabled) modules.push((anomaly = createAnomalyModule({ db, config: config.anomaly, clock, sink, log, store: deps.store })));
   if (config.llm.enabled) {

@@ -7,12 +7,14 @@ import type { AddressInfo } from 'node:net';
 import type { LogwardConfig } from './generated/schema-types.js';
 import { systemClock, type Clock, type ServiceModule } from './pipeline/contracts.js';
 import { openDatabase, type Db } from './store/database.js';
-import { SqliteEventStore } from './store/sqlite-event-store.js';
+import { decodeStored, SqliteEventStore } from './store/sqlite-event-store.js';
 import { createIngestHandler } from './ingest/route.js';
 import { createDecodePool } from './ingest/decode-pool.js';
 import { createIngestMetrics, createPipelineMetrics, createRegistry } from './server/metrics.js';
 import { createApp } from './server/app.js';
 import { EventPump } from './pipeline/event-pump.js';
+import { PipelineHealth, reportingIngestCommits } from './pipeline/health.js';
+import { pruneInSteps } from './pipeline/retention.js';
 import { buildModules } from './modules.js';
 
 export interface ServiceOptions {
@@ -84,17 +86,20 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
 
   const modules = await buildModules({ config, db, store, clock, log, registry });
   const consumers = modules.flatMap((m) => (m.consumer ? [m.consumer] : []));
-  const pump = new EventPump(store, consumers, pipelineMetrics, { log });
+  const health = new PipelineHealth(clock);
+  // Not fed until the modules have started (detection restores its windows first).
+  const pump = new EventPump(store, consumers, pipelineMetrics, { log, health }, false);
 
   let started = false;
   const decoder = createDecodePool({ ingest: config.ingest, normalize: config.normalize }, config.ingest.decode_workers, log);
   const ingest = createIngestHandler({
     config: config.ingest,
-    store,
+    store: reportingIngestCommits(store, health, () => pipelineMetrics.storeWriteErrors.inc({ write: 'ingest_commit' })),
     decoder,
     metrics: createIngestMetrics(registry),
     backlog: () => pump.backlog(),
-    onStored: (stored) => void pump.offer(stored),
+    // The consumers get objects: decoded once here, never again by the pump.
+    onStored: (stored) => void pump.offer(stored.map(decodeStored)),
     log,
   });
   const app = createApp({
@@ -105,6 +110,8 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
     apiTokens: { read: config.server.api_read_token, write: config.server.api_write_token ?? config.server.api_token },
     notReady: () => {
       if (!started) return 'starting';
+      const unhealthy = health.notReady();
+      if (unhealthy) return unhealthy;
       const backlog = pump.backlog();
       return backlog > config.ingest.max_backlog ? `detection backlog of ${backlog} events` : undefined;
     },
@@ -112,13 +119,24 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
 
   let server: Server | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
+  let pruning: Promise<void> | undefined;
+  let stopping = false;
 
+  // Retention in steps of at most 5,000 rows sized to ~25 ms each, yielding between them (never one long DELETE).
   const prune = () => {
-    try {
-      pipelineMetrics.pruned.inc(store.prune(clock.now()));
-    } catch (err) {
-      log(`retention prune failed: ${(err as Error).message}`);
-    }
+    pruning ??= pruneInSteps(store, {
+      batchRows: 5000,
+      targetStepMs: 25,
+      now: () => clock.now(),
+      consumedThrough: () => pump.persistedThrough(),
+      onStep: (n) => pipelineMetrics.pruned.inc(n),
+      stopped: () => stopping,
+    })
+      .then(
+        () => undefined,
+        (err: unknown) => log(`retention prune failed: ${(err as Error).message}`),
+      )
+      .finally(() => (pruning = undefined));
   };
 
   return {
@@ -129,11 +147,7 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
     modules,
     app,
     async listen() {
-      for (const m of modules) await m.start?.();
-      started = true;
-      void pump.notify(); // whatever was stored before a restart and not yet analysed
-      prune();
-      pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS).unref();
+      // Listen first: /healthz answers and /readyz says "starting" while the modules start.
       // Node checks the header and request timeouts only every connectionsCheckingInterval (30 s
       // by default): check every second, so a stalled client is cut when its time is up.
       server = createServer({ connectionsCheckingInterval: 1000 }, app);
@@ -148,12 +162,19 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
         server!.once('error', reject);
         server!.listen(config.server.port, config.server.host, () => resolve());
       });
+      for (const m of modules) await m.start?.();
+      started = true;
+      void pump.start(); // whatever was stored before a restart (or during start-up) and not yet analysed
+      prune();
+      pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS).unref();
       return (server.address() as AddressInfo).port;
     },
     async stop() {
+      stopping = true;
       if (pruneTimer) clearInterval(pruneTimer);
       if (server) await closeServer(server);
       await decoder.close();
+      await pruning;
       await pump.stop();
       for (const m of [...modules].reverse()) await m.stop?.();
       db.close();

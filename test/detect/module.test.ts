@@ -1,99 +1,147 @@
-/** The detection service module: consumer, metrics, and what survives a restart (warm-up from the store). */
+/** The detection service module: consumer, metrics, and what survives a restart (the window checkpoint). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import type { LogEvent } from '../../alert-service/src/generated/schema-types.js';
-import type { EventQuery, EventStore, StoredEvent } from '../../alert-service/src/store/event-store.js';
-import { createDetectionModule, DETECT_CONSUMER } from '../../alert-service/src/detect/module.js';
+import type { AlertSignal } from '../../alert-service/src/generated/schema-types.js';
+import { openDatabase, type Db } from '../../alert-service/src/store/database.js';
+import { SqliteEventStore } from '../../alert-service/src/store/sqlite-event-store.js';
+import { EventPump } from '../../alert-service/src/pipeline/event-pump.js';
+import type { AlertSink } from '../../alert-service/src/pipeline/contracts.js';
+import { createDetectionModule } from '../../alert-service/src/detect/module.js';
 import { CollectSink, ManualClock, lines, rulesConfig, T0 } from './helpers.js';
 
-/** In-memory EventStore: what the module uses of it (query by event time, readAfter, cursors). */
-class MemoryStore implements Partial<EventStore> {
-  rows: StoredEvent[] = [];
-  cursors = new Map<string, number>();
-  add(events: LogEvent[]): void {
-    for (const event of events) this.rows.push({ seq: this.rows.length + 1, event });
-  }
-  query(q: EventQuery): LogEvent[] {
-    return this.rows
-      .map((r) => r.event)
-      .filter((e) => Date.parse(e.time) >= (q.fromMs ?? -Infinity) && Date.parse(e.time) < (q.toMs ?? Infinity))
-      .sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
-      .slice(0, q.limit ?? Infinity);
-  }
-  readAfter(seq: number, limit: number): StoredEvent[] {
-    return this.rows.filter((r) => r.seq > seq).slice(0, limit);
-  }
-  getCursor(name: string): number {
-    return this.cursors.get(name) ?? 0;
-  }
-  setCursors(cursors: Iterable<[string, number]>): void {
-    for (const [name, seq] of cursors) this.cursors.set(name, seq);
-  }
-}
-
 const failures = (from: number, n: number, ip = '203.0.113.7') =>
-  lines('auth', Array.from({ length: n }, (_, i) => `Nov 21 10:00:${String(from + i).padStart(2, '0')} web1 sshd[${100 + from + i}]: Failed password for root from ${ip} port ${4000 + i} ssh2`));
+  lines('auth', Array.from({ length: n }, (_, i) => `Nov 21 10:00:${String(from + i).padStart(2, '0')} web1 sshd[${100 + from + i}]: Failed password for root from ${ip} port ${4000 + i} ssh2`)).map((e, i) => ({
+    ...e,
+    id: `${ip}-${from + i}`.padEnd(32, '0'),
+    source: { ...e.source, offset: (from + i) * 1000 + (ip === '203.0.113.7' ? 0 : 500) },
+  }));
 
-async function start(store: MemoryStore) {
-  const sink = new CollectSink();
-  const mod = await createDetectionModule({ config: rulesConfig({ disabled: [] }), sink, clock: new ManualClock(T0 + 120_000), store: store as unknown as EventStore, log: () => {} });
+/** One "process": database, store, detection module and pump on the same file. */
+async function start(path: string, sink: AlertSink = new CollectSink(), over = {}) {
+  const db: Db = openDatabase({ path, synchronous: 'NORMAL' });
+  const store = new SqliteEventStore(db, { retentionDays: 3650, deadLetterRetentionDays: 30 });
+  const mod = await createDetectionModule({ config: rulesConfig({ disabled: [], ...over }), sink, clock: new ManualClock(T0 + 120_000), db, store, log: () => {} });
   await mod.start?.();
-  return { sink, mod };
+  const pump = new EventPump(store, [mod.consumer], undefined, { retryInitialMs: 10, retryMaxMs: 20 });
+  const stop = async () => {
+    await pump.stop();
+    await mod.stop?.();
+    db.close();
+  };
+  return { db, store, mod, pump, sink, stop };
 }
 
-/** Delivers stored events after the consumer's cursor, as the lead's event pump does. */
-async function pump(store: MemoryStore, mod: Awaited<ReturnType<typeof start>>['mod']) {
-  const batch = store.readAfter(store.getCursor(DETECT_CONSUMER), 10_000);
-  if (!batch.length) return;
-  await mod.consumer.consume(batch.map((b) => b.event));
-  store.setCursors([[DETECT_CONSUMER, batch[batch.length - 1]!.seq]]);
-}
+const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'logward-detect-')), 'd.db');
+const brute = (sink: AlertSink) => (sink as CollectSink).signals.filter((s) => s.rule_id === 'ssh-brute-force');
 
 test('a window near its threshold survives a restart: 6 failures before, 4 after → one SSH brute-force alert', async () => {
-  const store = new MemoryStore();
-  const first = await start(store);
-  store.add(failures(0, 6));
-  await pump(store, first.mod);
-  assert.equal(first.sink.signals.filter((s) => s.rule_id === 'ssh-brute-force').length, 0);
-  await first.mod.stop?.();
+  const path = tmpDb();
+  const first = await start(path);
+  await first.pump.offer(first.store.insertEvents(failures(0, 6)).stored);
+  assert.equal(brute(first.sink).length, 0);
+  await first.stop();
 
-  const second = await start(store); // restart: warm-up replays the 6 consumed events silently
-  assert.equal(second.mod.metrics.warmup_events_total, 6);
-  store.add(failures(6, 4));
-  await pump(store, second.mod);
-  const alerts = second.sink.signals.filter((s) => s.rule_id === 'ssh-brute-force');
+  const second = await start(path); // restart: the checkpoint saved with the cursor is loaded
+  assert.ok(second.mod.engine.groupCount() >= 1);
+  await second.pump.offer(second.store.insertEvents(failures(6, 4)).stored);
+  const alerts = brute(second.sink);
   assert.equal(alerts.length, 1);
   assert.equal(alerts[0]!.count, 10);
+  await second.stop();
 });
 
 test('a burst that already fired does not fire again after a restart; stored but unconsumed events still fire', async () => {
-  const store = new MemoryStore();
-  const first = await start(store);
-  store.add(failures(0, 10));
-  await pump(store, first.mod);
-  assert.equal(first.sink.signals.filter((s) => s.rule_id === 'ssh-brute-force').length, 1);
+  const path = tmpDb();
+  const first = await start(path);
+  await first.pump.offer(first.store.insertEvents(failures(0, 10)).stored);
+  assert.equal(brute(first.sink).length, 1);
+  await first.stop();
 
-  store.add(failures(10, 5)); // same burst continues, stored while the service was down
-  store.add(failures(10, 10, '192.0.2.1')); // a new burst, also stored but not yet consumed
-  const second = await start(store);
-  assert.equal(second.mod.metrics.warmup_events_total, 10, 'only events up to the cursor are replayed');
-  await pump(store, second.mod);
-  const alerts = second.sink.signals.filter((s) => s.rule_id === 'ssh-brute-force');
-  assert.deepEqual(alerts.map((s) => s.group.src_ip), ['192.0.2.1']);
+  const db = openDatabase({ path, synchronous: 'NORMAL' });
+  const store = new SqliteEventStore(db, { retentionDays: 3650, deadLetterRetentionDays: 30 });
+  store.insertEvents(failures(10, 5)); // same burst continues, stored while detection was down
+  store.insertEvents(failures(10, 10, '192.0.2.1')); // a new burst, also stored but not yet consumed
+  db.close();
+  const second = await start(path);
+  await second.pump.notify();
+  assert.deepEqual(brute(second.sink).map((s) => s.group.src_ip), ['192.0.2.1']);
+  assert.ok(second.mod.metrics.suppressed_total >= 5, 'the quiet period came back from the checkpoint');
+  await second.stop();
 });
 
-test('without warm-up (rules.warmup: false) the window is lost across a restart: documented trade-off', async () => {
-  const store = new MemoryStore();
-  const first = await start(store);
-  store.add(failures(0, 6));
-  await pump(store, first.mod);
-  const sink = new CollectSink();
-  const mod = await createDetectionModule({ config: rulesConfig({ warmup: false }), sink, clock: new ManualClock(T0 + 120_000), store: store as unknown as EventStore });
-  await mod.start?.();
-  store.add(failures(6, 4));
-  await pump(store, mod);
-  assert.equal(sink.signals.filter((s) => s.rule_id === 'ssh-brute-force').length, 0);
+test('with rules.warmup: false the saved windows are not loaded: documented trade-off', async () => {
+  const path = tmpDb();
+  const first = await start(path);
+  await first.pump.offer(first.store.insertEvents(failures(0, 6)).stored);
+  await first.stop();
+  const second = await start(path, new CollectSink(), { warmup: false });
+  await second.pump.offer(second.store.insertEvents(failures(6, 4)).stored);
+  assert.equal(brute(second.sink).length, 0);
+  await second.stop();
+});
+
+test('a restored group nobody touched keeps its saved window through later checkpoints and restarts', async () => {
+  const path = tmpDb();
+  const first = await start(path);
+  await first.pump.offer(first.store.insertEvents([...failures(0, 6), ...failures(0, 6, '192.0.2.50')]).stored);
+  await first.stop();
+
+  const second = await start(path); // only 203.0.113.7 is touched after this restart
+  await second.pump.offer(second.store.insertEvents(failures(6, 4)).stored);
+  assert.deepEqual(brute(second.sink).map((s) => [s.group.src_ip, s.count]), [['203.0.113.7', 10]]);
+  await second.stop();
+
+  const third = await start(path); // 192.0.2.50's window was never loaded in between, and is still whole
+  await third.pump.offer(third.store.insertEvents(failures(6, 4, '192.0.2.50')).stored);
+  assert.deepEqual(brute(third.sink).map((s) => [s.group.src_ip, s.count]), [['192.0.2.50', 10]]);
+  await third.stop();
+});
+
+/** Alerting's emit when the database is full: throws until space is freed. */
+class FullSink implements AlertSink {
+  full = true;
+  signals: AlertSignal[] = [];
+  attempts = 0;
+  emit(s: AlertSignal): void {
+    this.attempts++;
+    if (this.full) throw new Error('database or disk is full');
+    this.signals.push(s);
+  }
+}
+
+test('a sink that throws keeps the signal pending and the cursor in place; once it accepts, the alert is recorded exactly once', async () => {
+  const path = tmpDb();
+  const sink = new FullSink();
+  const p = await start(path, sink);
+  await p.pump.offer(p.store.insertEvents(failures(0, 10)).stored);
+  assert.equal(p.store.getCursor('detect'), 0, 'not past the events whose alert is unrecorded');
+  while (sink.attempts < 3) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(sink.signals.length, 0);
+  sink.full = false;
+  while (p.store.getCursor('detect') !== 10) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(sink.signals.filter((s) => s.rule_id === 'ssh-brute-force').length, 1);
+  assert.equal(p.mod.metrics.signals_total, sink.signals.length, 'each signal recorded once, none fired twice');
+  await p.stop();
+});
+
+test('a crash while the sink fails (state ahead of the saved cursor) replays from the checkpoint and fires once', async () => {
+  const path = tmpDb();
+  const sink = new FullSink();
+  const p = await start(path, sink);
+  await p.pump.offer(p.store.insertEvents(failures(0, 6)).stored); // saved: 6 in the window
+  await p.pump.offer(p.store.insertEvents(failures(6, 4)).stored); // fires, the sink throws
+  assert.equal(p.store.getCursor('detect'), 6);
+  p.db.close(); // a crash: no final commit, the pending signal is gone with the process
+  await p.pump.stop(); // (its final commit fails on the closed database and is only logged)
+  const again = await start(path);
+  await again.pump.notify();
+  assert.equal(brute(again.sink).length, 1);
+  assert.equal(brute(again.sink)[0]!.count, 10);
+  await again.stop();
 });
 
 test('metrics are exported to a Prometheus registry', async () => {

@@ -15,14 +15,14 @@ export interface TestService {
 
 type Overrides = { [K in keyof LogwardConfig]?: Partial<LogwardConfig[K]> };
 
-export async function startTestService(overrides: Overrides = {}, opts: { clock?: Clock; dir?: string } = {}): Promise<TestService> {
+export async function startTestService(overrides: Overrides = {}, opts: { clock?: Clock; dir?: string; log?: (m: string) => void } = {}): Promise<TestService> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'logward-test-'));
   const config = loadConfig({
     env: {},
     overrides: { ...overrides, storage: { path: join(dir, 'logward.db'), synchronous: 'NORMAL', ...overrides.storage }, server: { port: 0, ...overrides.server } },
   });
   const logs: string[] = [];
-  const service = await createService(config, { defaultMetrics: false, log: (m) => logs.push(m), ...(opts.clock ? { clock: opts.clock } : {}) });
+  const service = await createService(config, { defaultMetrics: false, log: opts.log ?? ((m) => logs.push(m)), ...(opts.clock ? { clock: opts.clock } : {}) });
   return {
     service,
     config,

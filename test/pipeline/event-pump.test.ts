@@ -4,8 +4,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../alert-service/src/store/database.js';
-import { encodeEvent, SqliteEventStore } from '../../alert-service/src/store/sqlite-event-store.js';
+import { SqliteEventStore } from '../../alert-service/src/store/sqlite-event-store.js';
 import { EventPump } from '../../alert-service/src/pipeline/event-pump.js';
+import { PipelineHealth } from '../../alert-service/src/pipeline/health.js';
+import { createPipelineMetrics, createRegistry } from '../../alert-service/src/server/metrics.js';
 import type { EventConsumer } from '../../alert-service/src/pipeline/contracts.js';
 import type { LogEvent } from '../../alert-service/src/generated/schema-types.js';
 
@@ -36,9 +38,9 @@ test('consumers see every stored event once, in store order, from memory or from
   const store = storeAt(':memory:');
   const a = new Recorder('a');
   const pump = new EventPump(store, [a], undefined, { batchSize: 7, maxHandoff: 10 });
-  await pump.offer(store.insertEncoded(range(0, 5).map(encodeEvent)).stored); // fits the handoff
-  await pump.offer(store.insertEncoded(range(5, 30).map(encodeEvent)).stored); // over maxHandoff: read back
-  const dup = store.insertEncoded([...range(25, 30), ...range(30, 33)].map(encodeEvent)); // duplicates skipped
+  await pump.offer(store.insertEvents(range(0, 5)).stored); // fits the handoff
+  await pump.offer(store.insertEvents(range(5, 30)).stored); // over maxHandoff: read back
+  const dup = store.insertEvents([...range(25, 30), ...range(30, 33)]); // duplicates skipped
   await pump.offer(dup.stored);
   assert.deepEqual(a.seen, range(0, 33).map((e) => e.message));
   assert.equal(pump.backlog(), 0);
@@ -49,7 +51,7 @@ test('a restart resumes from the persisted cursor (at-least-once, nothing skippe
   const s1 = storeAt(path);
   const first = new Recorder('detect');
   const p1 = new EventPump(s1, [first]);
-  await p1.offer(s1.insertEncoded(range(0, 10).map(encodeEvent)).stored);
+  await p1.offer(s1.insertEvents(range(0, 10)).stored);
   await p1.stop();
   s1.insertEvents(range(10, 15)); // stored while the consumer was not running
   const s2 = storeAt(path);
@@ -58,17 +60,6 @@ test('a restart resumes from the persisted cursor (at-least-once, nothing skippe
   assert.equal(p2.backlog(), 5);
   await p2.notify();
   assert.deepEqual(second.seen, range(10, 15).map((e) => e.message));
-});
-
-test('a consumer that throws does not stall the others or itself', async () => {
-  const store = storeAt(':memory:');
-  const bad = new Recorder('bad', 'm3');
-  const good = new Recorder('good');
-  const pump = new EventPump(store, [bad, good], undefined, { batchSize: 2 });
-  await pump.offer(store.insertEncoded(range(0, 8).map(encodeEvent)).stored);
-  assert.deepEqual(good.seen, range(0, 8).map((e) => e.message));
-  assert.deepEqual(bad.seen, ['m0', 'm1', 'm4', 'm5', 'm6', 'm7']); // the batch holding m3 is skipped, counted and logged
-  assert.equal(pump.backlog(), 0);
 });
 
 test('a lagging consumer gets only what it has not seen', async () => {
@@ -104,10 +95,175 @@ test('a store failure while pumping is logged, never an unhandled rejection, and
   store.setCursors = () => {
     throw new Error('SQLITE_FULL: database or disk is full');
   };
-  await pump.offer(store.insertEncoded(range(0, 3).map(encodeEvent)).stored); // ingest calls this as `void pump.offer(...)`
+  await pump.offer(store.insertEvents(range(0, 3)).stored); // ingest calls this as `void pump.offer(...)`
   assert.match(logged.join('\n'), /disk is full/);
   store.setCursors = setCursors;
-  await pump.offer(store.insertEncoded(range(3, 5).map(encodeEvent)).stored);
+  await pump.offer(store.insertEvents(range(3, 5)).stored);
   assert.deepEqual(a.seen, range(0, 5).map((e) => e.message));
   assert.equal(store.getCursor('a'), store.lastSeq());
+});
+
+const until = async (cond: () => boolean, what: string, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+/** Throws "database or disk is full" while `full` is set, like alerting's emit on SQLITE_FULL. */
+class Flaky implements EventConsumer {
+  seen: string[] = [];
+  attempts = 0;
+  full = true;
+  constructor(readonly name: string) {}
+  consume(events: readonly LogEvent[]) {
+    this.attempts++;
+    if (this.full) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    for (const e of events) this.seen.push(e.message);
+  }
+}
+
+test('a consumer that throws keeps its cursor and is retried with backoff until it succeeds; the others go on; readyz shows it meanwhile', async () => {
+  const store = storeAt(':memory:');
+  const flaky = new Flaky('detect');
+  const good = new Recorder('anomaly');
+  const health = new PipelineHealth();
+  const logged: string[] = [];
+  const registry = createRegistry(false);
+  const metrics = createPipelineMetrics(registry);
+  const pump = new EventPump(store, [flaky, good], metrics, { batchSize: 3, health, log: (m) => logged.push(m), retryInitialMs: 20, retryMaxMs: 40 });
+  await pump.offer(store.insertEvents(range(0, 8)).stored);
+  assert.deepEqual(good.seen, range(0, 8).map((e) => e.message), 'the healthy consumer is not held back');
+  assert.equal(store.getCursor('detect'), 0, 'the failing consumer keeps its cursor');
+  assert.equal(store.getCursor('anomaly'), 8);
+  assert.match(health.notReady() ?? '', /consumer detect failing since .*: database or disk is full/);
+  assert.match(logged.join('\n'), /consumer detect failed on 3 events after seq 0 \(attempt 1\); its cursor stays/);
+  await until(() => flaky.attempts >= 3, 'retries');
+  assert.match(await registry.metrics(), /logward_pipeline_consumer_failing\{consumer="detect"\} 1/);
+  assert.deepEqual(pump.failing(), ['detect']);
+
+  flaky.full = false; // space freed
+  await until(() => flaky.seen.length === 8, 'the retried consumer to catch up');
+  await pump.notify();
+  assert.deepEqual(flaky.seen, range(0, 8).map((e) => e.message), 'every event, once, in order');
+  assert.equal(store.getCursor('detect'), 8);
+  assert.equal(health.notReady(), undefined);
+  assert.match(logged.join('\n'), /consumer detect recovered after \d+ failed attempts/);
+  const text = await registry.metrics();
+  assert.match(text, /logward_pipeline_consumer_failing\{consumer="detect"\} 0/);
+  assert.match(text, /logward_pipeline_consumer_errors_total\{consumer="detect"\} [3-9]/);
+  await pump.stop();
+});
+
+test('the backoff doubles up to its cap', async () => {
+  const store = storeAt(':memory:');
+  const flaky = new Flaky('a');
+  const logged: string[] = [];
+  const pump = new EventPump(store, [flaky], undefined, { log: (m) => logged.push(m), retryInitialMs: 5, retryMaxMs: 20 });
+  await pump.offer(store.insertEvents(range(0, 1)).stored);
+  await until(() => flaky.attempts >= 5, 'attempts');
+  await pump.stop();
+  const delays = logged.map((l) => Number(/retry in (\d+) ms/.exec(l)?.[1]));
+  assert.deepEqual(delays.slice(0, 5), [5, 10, 20, 20, 20]);
+});
+
+test('a consumer with a checkpoint has its cursor written only with its checkpoint, in the same transaction', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'logward-pump-')), 'p.db');
+  const db = openDatabase({ path, synchronous: 'NORMAL' });
+  const store = new SqliteEventStore(db, { retentionDays: 30, deadLetterRetentionDays: 30 });
+  db.exec('CREATE TABLE state (n INTEGER)');
+  const seen: number[] = [];
+  let full = false;
+  let committed = 0;
+  const consumer: EventConsumer = {
+    name: 'detect',
+    consume(events) {
+      if (full) throw new Error('database or disk is full');
+      seen.push(...events.map((e) => Number(e.message.slice(1))));
+    },
+    checkpoint() {
+      db.prepare('INSERT INTO state (n) VALUES (?)').run(seen.length);
+      return () => committed++;
+    },
+  };
+  const pump = new EventPump(store, [consumer, new Recorder('other')], undefined, { retryInitialMs: 10_000 });
+  await pump.offer(store.insertEvents(range(0, 4)).stored);
+  assert.equal(committed, 1);
+  assert.deepEqual(db.prepare('SELECT n FROM state').pluck().all(), [4]);
+
+  // The cursor commit fails: the checkpoint rolls back with it and "committed" is not called.
+  const setCursors = store.setCursors.bind(store);
+  store.setCursors = (c, also) => setCursors(c, () => (also?.(), assert.fail('SQLITE_FULL: database or disk is full')));
+  await pump.offer(store.insertEvents(range(4, 6)).stored);
+  assert.equal(committed, 1);
+  assert.deepEqual(db.prepare('SELECT n FROM state').pluck().all(), [4], 'rolled back with the cursor');
+  assert.equal(store.getCursor('detect'), 4);
+  store.setCursors = setCursors;
+
+  // Now the consumer fails: the pending commit goes first (cursor 6 with its checkpoint), then the
+  // others' cursors are written while its own stays with its last checkpoint (its state may be ahead).
+  full = true;
+  await pump.offer(store.insertEvents(range(6, 8)).stored);
+  assert.equal(store.getCursor('other'), 8);
+  assert.equal(store.getCursor('detect'), 6);
+  assert.deepEqual(db.prepare('SELECT n FROM state').pluck().all(), [4, 6], 'cursor and checkpoint agree');
+  assert.equal(committed, 2);
+  await pump.stop();
+  db.close();
+});
+
+test('a failed cursor commit is retried on its own and shows in readyz until a write succeeds', async () => {
+  const store = storeAt(':memory:');
+  const a = new Recorder('a');
+  const health = new PipelineHealth();
+  const pump = new EventPump(store, [a], undefined, { health, retryInitialMs: 10 });
+  const setCursors = store.setCursors.bind(store);
+  let fail = true;
+  store.setCursors = (c, also) => {
+    if (fail) throw new Error('SQLITE_FULL: database or disk is full');
+    setCursors(c, also);
+  };
+  await pump.offer(store.insertEvents(range(0, 3)).stored);
+  assert.match(health.notReady() ?? '', /storage: consumer cursor commit failing .*disk is full/);
+  fail = false;
+  await until(() => store.getCursor('a') === 3, 'the retried commit (no new event needed)');
+  assert.equal(health.notReady(), undefined);
+  await pump.stop();
+});
+
+test('a consumer may defer its checkpoint: its cursor is written every batch, the checkpoint when due and on a graceful stop', async () => {
+  const store = storeAt(':memory:');
+  const saves: number[] = [];
+  let due = false;
+  const forced: boolean[] = [];
+  let seen = 0;
+  const consumer: EventConsumer = {
+    name: 'detect',
+    consume(events) {
+      seen += events.length;
+    },
+    checkpointDue(force) {
+      forced.push(force);
+      return due || force;
+    },
+    checkpoint() {
+      saves.push(seen);
+    },
+  };
+  const pump = new EventPump(store, [consumer]);
+  await pump.offer(store.insertEvents(range(0, 3)).stored);
+  assert.equal(store.getCursor('detect'), 3, 'cursor written without the checkpoint');
+  assert.deepEqual(saves, []);
+  due = true;
+  await pump.offer(store.insertEvents(range(3, 5)).stored);
+  assert.deepEqual(saves, [5]);
+  due = false;
+  await pump.offer(store.insertEvents(range(5, 6)).stored);
+  await pump.stop();
+  assert.deepEqual(saves, [5, 6], 'the graceful stop forces it');
+  assert.equal(pump.persistedThrough(), 6);
+  consumer.replaysAfter = () => 5;
+  assert.equal(pump.persistedThrough(), 5, 'retention keeps what the consumer replays after a restart');
+  assert.equal(forced.at(-1), true);
 });

@@ -254,6 +254,8 @@ export function createAlertingModule(deps: AlertingDeps): AlertingModule {
       } catch (err) {
         emitErrors++;
         log(`alerting: could not record alert ${JSON.stringify(signal.rule_id)}: ${(err as Error).message}`);
+        // Not swallowed: the detector's consumer fails, its pump cursor stays and the signal is sent again.
+        throw err;
       }
     },
 

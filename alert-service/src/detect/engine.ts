@@ -18,8 +18,11 @@
  *   evicted, groups_evicted_total), at most maxEventsPerGroup entries per group (oldest dropped,
  *   entries_truncated_total); groups whose newest event is older than the watermark minus
  *   max(window, quiet) + lateness are expired (groups_expired_total).
- * - Warm mode (restart): events are run through the same code without emitting, so windows near
- *   their threshold and quiet periods of bursts that already fired are rebuilt.
+ * - Restart: the detection module saves the groups changed since its last checkpoint
+ *   (exportChanges) with its pump cursor and loads them back at start-up (restore), so every
+ *   open window, quiet period and sequence step survives, whatever the event times.
+ * - Warm mode: events are run through the same code without emitting (used by tests and tools
+ *   that rebuild state from events).
  */
 import type { AlertSignal, LogEvent } from '../generated/schema-types.js';
 import type { AlertSink, Clock } from '../pipeline/contracts.js';
@@ -76,6 +79,36 @@ interface GroupState {
   /** Time of the last event of the last fired burst; NaN before the first fire. */
   lastFire: number;
   suppressed: number;
+  /** Engine-wide touch ordinal: restores the LRU order after a restart. */
+  touched: number;
+  /** Restored from a checkpoint and not yet needed: values, entries, lastFire, suppressed are still in the store. */
+  unloaded?: true;
+}
+
+/** What identifies a saved group and orders it (loaded for every group at start-up). */
+export interface SavedGroupHead {
+  rule: string;
+  key: string;
+  touched: number;
+  newest: number;
+}
+
+/** The rest of a saved group, loaded when an event first touches it after a restart (JSON-safe: NaN becomes null). */
+export interface SavedGroupBody {
+  values: string[];
+  entries: WindowEntry[];
+  lastFire: number | null;
+  suppressed: number;
+}
+
+export type SavedGroup = SavedGroupHead & SavedGroupBody;
+
+/** What changed since the last exportChanges(): groups to write, keys (per rule id) to delete. */
+export interface StateChanges {
+  upserts: SavedGroup[];
+  deletes: Array<{ rule: string; key: string }>;
+  watermark: number | null;
+  touchCounter: number;
 }
 
 /** Called for every rule match (test-rule shows them); cheap no-op by default. */
@@ -102,6 +135,13 @@ export class DetectionEngine {
   onMatch: MatchObserver | undefined;
   private readonly lowerProgram = new LowerCache();
   private readonly lowerChannel = new LowerCache();
+  private touchCounter = 0;
+  /** Reads a restored group's body from the checkpoint (see restore()). */
+  private loadBody: ((rule: string, key: string) => SavedGroupBody | undefined) | undefined;
+  /** Groups created or changed since the last exportChanges(). */
+  private dirty = new Map<GroupState, CompiledRule>();
+  /** Groups dropped since then, by rule: their saved rows are deleted. */
+  private removed = new Map<CompiledRule, Set<string>>();
 
   constructor(
     readonly rules: readonly CompiledRule[],
@@ -198,7 +238,7 @@ export class DetectionEngine {
     for (const [rule, groups] of this.state) {
       const cutoff = this.watermark - Math.max(rule.fire.windowMs, rule.fire.quietMs) - this.limits.allowedLatenessMs;
       for (let g = groups.head; g && g.newest < cutoff; g = groups.head) {
-        groups.remove(g);
+        this.drop(rule, groups, g);
         this.metrics.groups_expired_total++;
       }
     }
@@ -209,16 +249,107 @@ export class DetectionEngine {
     const key = rule.key(e, ev.values);
     let g = groups.map.get(key);
     if (g) {
+      if (g.unloaded) this.load(rule, g);
       groups.touch(g);
+      g.touched = ++this.touchCounter;
+      this.dirty.set(g, rule);
       return g;
     }
-    g = { key, prev: undefined, next: undefined, values: rule.groupKey(e, ev.values), newest: -Infinity, entries: [], lastFire: NaN, suppressed: 0 };
+    g = { key, prev: undefined, next: undefined, values: rule.groupKey(e, ev.values), newest: -Infinity, entries: [], lastFire: NaN, suppressed: 0, touched: ++this.touchCounter };
     groups.add(g);
+    this.dirty.set(g, rule);
+    this.removed.get(rule)?.delete(key);
     if (groups.map.size > this.limits.maxGroupsPerRule) {
-      groups.remove(groups.head!);
+      this.drop(rule, groups, groups.head!);
       this.metrics.groups_evicted_total++;
     }
     return g;
+  }
+
+  private load(rule: CompiledRule, g: GroupState): void {
+    delete g.unloaded;
+    let body: SavedGroupBody | undefined;
+    try {
+      body = this.loadBody?.(rule.id, g.key);
+    } catch (err) {
+      // An unreadable row must not stop detection: the group starts empty, and says so.
+      this.log(`detect: saved window of rule ${rule.id} unreadable, starting it empty: ${(err as Error).message}`);
+    }
+    if (!body) return; // gone from the checkpoint: an empty group
+    g.values = body.values;
+    g.entries = body.entries;
+    g.lastFire = body.lastFire ?? NaN;
+    g.suppressed = body.suppressed;
+  }
+
+  private drop(rule: CompiledRule, groups: GroupTable, g: GroupState): void {
+    groups.remove(g);
+    this.dirty.delete(g);
+    let keys = this.removed.get(rule);
+    if (!keys) this.removed.set(rule, (keys = new Set()));
+    keys.add(g.key);
+  }
+
+  /**
+   * The groups changed or dropped since the previous call, to be saved with the consumer's
+   * cursor. Call takeChanges() once the save committed; until then the same changes (and any
+   * newer ones) are exported again.
+   */
+  exportChanges(): StateChanges {
+    const upserts: SavedGroup[] = [];
+    for (const [g, rule] of this.dirty) {
+      if (this.state.get(rule)!.map.get(g.key) !== g) continue; // dropped since (its key is in `removed`)
+      upserts.push({
+        rule: rule.id,
+        key: g.key,
+        touched: g.touched,
+        values: g.values,
+        newest: g.newest,
+        entries: g.entries,
+        lastFire: Number.isNaN(g.lastFire) ? null : g.lastFire,
+        suppressed: g.suppressed,
+      });
+    }
+    const deletes: Array<{ rule: string; key: string }> = [];
+    for (const [rule, keys] of this.removed) for (const key of keys) deletes.push({ rule: rule.id, key });
+    return { upserts, deletes, watermark: Number.isFinite(this.watermark) ? this.watermark : null, touchCounter: this.touchCounter };
+  }
+
+  /** The changes last exported are saved: start collecting afresh. */
+  takeChanges(): void {
+    this.dirty = new Map();
+    this.removed = new Map();
+  }
+
+  /**
+   * Loads the heads of saved groups, in touch order (least recently touched first; pages may come
+   * in several calls, in order), into an engine that has processed nothing yet; each group's body (window entries, quiet period) is
+   * read through `loadBody` when an event first touches it, so start-up costs a few µs per
+   * group, not a parse of every window. Groups of rules that no longer exist are ignored;
+   * returns how many were loaded.
+   */
+  restore(
+    heads: readonly SavedGroupHead[],
+    watermark: number | null,
+    touchCounter: number,
+    loadBody: (rule: string, key: string) => SavedGroupBody | undefined,
+  ): number {
+    this.loadBody = loadBody;
+    const byId = new Map<string, CompiledRule>();
+    for (const r of this.rules) byId.set(r.id, r);
+    let n = 0;
+    for (const h of heads) {
+      const rule = byId.get(h.rule);
+      if (!rule) continue;
+      const table = this.state.get(rule)!;
+      const old = table.map.get(h.key);
+      if (old) table.remove(old);
+      table.add({ key: h.key, prev: undefined, next: undefined, values: [], newest: h.newest, entries: [], lastFire: NaN, suppressed: 0, touched: h.touched, unloaded: true });
+      n++;
+    }
+    if (watermark !== null && watermark > this.watermark) this.watermark = watermark;
+    this.touchCounter = Math.max(this.touchCounter, touchCounter);
+    return n;
   }
 
   private apply(rule: CompiledRule, e: LogEvent, t: number, ev: Evaluation): void {

@@ -2,29 +2,53 @@
  * The detection stage as a service module: loads the rules at start-up (refusing to start on a
  * broken rule module), consumes stored events from the pump, emits AlertSignals.
  *
- * Restart: rather than persisting window state, start() rebuilds it. It replays the stored events
- * of the last max(window, quiet) + lateness (by event time) that the consumer had ALREADY
- * processed before the restart (events up to its persisted cursor) in warm mode: windows fill
- * up, bursts that fired before re-enter their quiet period, nothing is emitted. Events after the
- * cursor are then delivered by the pump as usual and fire normally, so a burst split across a
- * restart alerts exactly once.
+ * No alert is lost to a failing sink: the engine's signals are collected per batch and handed to
+ * the alert sink after it; a sink that throws (the database is full) makes consume() throw, so
+ * the pump keeps the cursor and retries. The retry first re-sends the signals still pending and
+ * skips the events (by seq) already run through the engine, so each burst is recorded once.
+ *
+ * Restart: the window state (open windows' entries, quiet periods, sequence steps) is saved
+ * incrementally (changed groups only) as a checkpoint, with the seq it is as of, in the
+ * transaction that commits the consumer's cursor (EventConsumer.checkpoint): every 20,000
+ * events (or 60 s when events trickle), and on a graceful stop. start() loads it and replays, without emitting, the
+ * events consumed after it (up to the cursor; their alerts were recorded before the cursor
+ * moved); the pump then delivers the events after the cursor as usual. So after a graceful stop
+ * or a crash every open window, quiet period and sequence step is back, whatever the event times,
+ * and start-up is bounded by the open groups plus at most 20,000 events, not by the store.
  */
 import type { Registry } from 'prom-client';
 import { Counter, Gauge } from 'prom-client';
-import type { LogEvent, RulesConfig } from '../generated/schema-types.js';
+import type { AlertSignal, LogEvent, RulesConfig } from '../generated/schema-types.js';
 import type { AlertSink, Clock, EventConsumer, ServiceModule } from '../pipeline/contracts.js';
+import type { Db } from '../store/database.js';
 import type { EventStore } from '../store/event-store.js';
 import { DetectionEngine, type DetectMetrics } from './engine.js';
 import { limitsFrom, loadRuleSet, type RuleSet } from './ruleset.js';
 import { createRulesRouter } from './router.js';
 import { skippedLine } from './sigma/load.js';
+import { DetectStateRepository } from './state-repository.js';
 
 export const DETECT_CONSUMER = 'detect';
+/**
+ * Window state is saved after this many events, which bounds the replay at start-up. A save
+ * rewrites every group changed since the last one (a flood of 80,000 groups: seconds of CPU),
+ * so it is bounded by events, not made more frequent by time...
+ */
+const CHECKPOINT_EVERY_EVENTS = 20_000;
+/** ...except that a trickle of events is saved at least this often. */
+const CHECKPOINT_EVERY_MS = 60_000;
+/** Events read per step of that replay. */
+const REPLAY_PAGE = 5000;
+/** Saved group heads read per step at start-up. */
+const RESTORE_PAGE = 10_000;
 
 export interface DetectionDeps {
   config: RulesConfig;
   sink: AlertSink;
   clock: Clock;
+  /** Where the window checkpoint lives (the service's database); without it state lives in memory only. */
+  db?: Db;
+  /** The event store: start-up replays the events consumed after the last checkpoint from it. */
   store?: EventStore;
   log?: (m: string) => void;
   /** When given, the detect counters are exported as logward_detect_* metrics. */
@@ -36,12 +60,9 @@ export interface DetectionModule extends ServiceModule {
   rules: RuleSet;
   metrics: DetectMetrics;
   consumer: EventConsumer;
-  /** The warm-up replay (start() runs it); exposed for tests. */
-  warmUp(): number;
+  /** Loads the saved window state (start() runs it); resolves with the number of groups restored. */
+  restore(): Promise<number>;
 }
-
-/** Most not-yet-consumed events whose ids are read to keep them out of the warm-up. */
-const PENDING_ID_CAP = 200_000;
 
 export async function createDetectionModule(deps: DetectionDeps): Promise<DetectionModule> {
   const log = deps.log ?? (() => {});
@@ -51,44 +72,107 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
   // One line, not one per rule: a SigmaHQ checkout skips hundreds (`logward rules` and GET /api/rules list them).
   log(`rules: ${ruleSet.rules.length} rules active (${ruleSet.rules.filter((r) => r.source === 'sigma').length} Sigma), ${ruleSet.disabled.length} disabled, ${skippedLine(ruleSet.skipped)}`);
 
-  const engine = new DetectionEngine(ruleSet.rules, deps.sink, deps.clock, limitsFrom(deps.config), log);
-  // Only set when warm-up had to include possibly-unconsumed events (pending cap exceeded).
-  let warmedIds: Set<string> | undefined;
+  // Signals fired by the batch being consumed and not yet accepted by the sink, oldest first.
+  // Bounded: consume() hands them on before it takes new events.
+  let pending: AlertSignal[] = [];
+  const collect: AlertSink = { emit: (s) => void pending.push(s) };
+  const engine = new DetectionEngine(ruleSet.rules, collect, deps.clock, limitsFrom(deps.config), log);
+  const repo = deps.db ? new DetectStateRepository(deps.db) : undefined;
+  /** Highest store seq run through the engine: a retried batch skips up to here. */
+  let processedThrough = 0;
+  /** The seq the saved window state is as of, and when it was saved. */
+  let savedThrough = 0;
+  let lastSave = Date.now();
 
-  const warmUp = (): number => {
-    const store = deps.store;
-    if (!store || deps.config.warmup === false) return 0;
-    const from = deps.clock.now() - engine.maxLookbackMs();
-    const cursor = store.getCursor(DETECT_CONSUMER);
-    const pending = store.readAfter(cursor, PENDING_ID_CAP);
-    const pendingIds = new Set(pending.map((p) => p.event.id));
-    const max = deps.config.warmup_max_events ?? 500_000;
-    const stored = store.query({ fromMs: from, limit: max });
-    if (stored.length >= max) log(`rules: warm-up stopped at rules.warmup_max_events (${max}); windows after ${stored[stored.length - 1]?.time} start empty`);
-    const replay = stored.filter((e) => !pendingIds.has(e.id));
-    if (pending.length >= PENDING_ID_CAP) {
-      warmedIds = new Set(replay.map((e) => e.id));
-      log(`rules: more than ${PENDING_ID_CAP} events await detection; warm-up may include some of them (their alerts, if any, are not emitted)`);
+  const handOn = () => {
+    let i = 0;
+    try {
+      for (; i < pending.length; i++) deps.sink.emit(pending[i]!);
+    } finally {
+      pending = i ? pending.slice(i) : pending;
     }
-    engine.warm(replay);
-    log(`rules: warm-up replayed ${replay.length} stored events since ${new Date(from).toISOString()}`);
-    return replay.length;
   };
 
-  let quietBatches = 0;
+  const restore = async (): Promise<number> => {
+    if (!repo) return 0;
+    if (deps.config.warmup === false) {
+      repo.clear(); // what is saved from now on must not mix with older, unloaded groups
+      return 0;
+    }
+    const t0 = Date.now();
+    const meta = repo.meta();
+    const cursor = deps.store?.getCursor(DETECT_CONSUMER) ?? 0;
+    processedThrough = cursor;
+    if (!meta) {
+      log('rules: no saved window state (first start with checkpoints): windows start empty');
+      // An empty state as of the cursor, so a crash before the first checkpoint replays from here.
+      repo.save(engine.exportChanges(), cursor);
+      engine.takeChanges();
+      savedThrough = cursor;
+      return 0;
+    }
+    const loadBody = (rule: string, key: string) => repo.body(rule, key);
+    let n = 0;
+    for (let after = 0; ; ) {
+      const page = repo.heads(after, RESTORE_PAGE);
+      n += engine.restore(page, meta.watermark, meta.touchCounter, loadBody);
+      if (page.length < RESTORE_PAGE) break;
+      after = page[page.length - 1]!.touched;
+      await new Promise<void>((r) => setImmediate(r)); // let /healthz and ingest in
+    }
+    // The events consumed after the last checkpoint (at most CHECKPOINT_EVERY_EVENTS): their
+    // alerts were recorded before the cursor moved, so they rebuild state without emitting.
+    let replayed = 0;
+    savedThrough = meta.stateSeq;
+    for (let from = meta.stateSeq; deps.store && from < cursor; ) {
+      const batch = deps.store.readAfter(from, Math.min(REPLAY_PAGE, cursor - from)).filter((s) => s.seq <= cursor);
+      if (!batch.length) break;
+      engine.warm(batch.map((s) => s.event));
+      replayed += batch.length;
+      from = batch[batch.length - 1]!.seq;
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    log(`rules: restored ${n} open rule groups from the checkpoint and replayed the ${replayed} events consumed after it in ${Date.now() - t0} ms`);
+    return n;
+  };
+
   const consumer: EventConsumer = {
     name: DETECT_CONSUMER,
-    consume(events: readonly LogEvent[]) {
-      if (!warmedIds) return engine.process(events);
-      let dup = 0;
-      for (const e of events) {
-        if (warmedIds.has(e.id)) {
-          dup++;
-          engine.metrics.duplicates_skipped_total++;
-        } else engine.processOne(e);
+    consume(events: readonly LogEvent[], seqs?: readonly number[]) {
+      handOn(); // what a failed attempt could not record goes first (throws while the sink still fails)
+      if (!seqs) engine.process(events);
+      else {
+        for (let i = 0; i < events.length; i++) {
+          const seq = seqs[i]!;
+          if (seq <= processedThrough) {
+            engine.metrics.duplicates_skipped_total++;
+            continue;
+          }
+          engine.processOne(events[i]!);
+          processedThrough = seq;
+        }
       }
-      // Pending events come first in store order: once batches stop containing warmed ids, drop the set.
-      if (dup === 0 && ++quietBatches >= 10) warmedIds = undefined;
+      handOn();
+    },
+    checkpointDue(force: boolean) {
+      // Every changed group is rewritten whole, so saving after every batch would cost more than
+      // detection itself under a flood of new groups. The cursor is still written every batch;
+      // what a crash loses since the last save is rebuilt by the warm replay in restore().
+      if (!repo) return false;
+      const behind = processedThrough - savedThrough;
+      return force || behind >= CHECKPOINT_EVERY_EVENTS || (behind > 0 && Date.now() - lastSave >= CHECKPOINT_EVERY_MS);
+    },
+    replaysAfter: () => savedThrough,
+    checkpoint() {
+      if (!repo) return;
+      // Called only while the consumer is healthy: the engine then holds exactly the events up to processedThrough.
+      const through = processedThrough;
+      repo.save(engine.exportChanges(), through);
+      return () => {
+        engine.takeChanges();
+        savedThrough = through;
+        lastSave = Date.now();
+      };
     },
   };
 
@@ -101,9 +185,9 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
     engine,
     rules: ruleSet,
     metrics: engine.metrics,
-    warmUp,
-    start() {
-      warmUp();
+    restore,
+    async start() {
+      await restore();
     },
     stop() {
       engine.sweep();
@@ -124,7 +208,8 @@ export function registerDetectMetrics(registry: Registry, engine: DetectionEngin
     ['groups_expired_total', 'Rule groups dropped once no event could affect them'],
     ['entries_truncated_total', 'Window entries dropped because a group hit max_events_per_group'],
     ['rule_errors_total', 'Exceptions thrown by rule code'],
-    ['warmup_events_total', 'Stored events replayed at start-up'],
+    ['warmup_events_total', 'Events replayed without emitting at start-up (consumed after the last window checkpoint)'],
+    ['duplicates_skipped_total', 'Events delivered again (a retried batch) and skipped because the engine had them'],
   ];
   for (const [key, help] of counters) {
     new Counter({

@@ -641,11 +641,11 @@ export interface RulesConfig {
    */
   default_quiet_s: number;
   /**
-   * On start, replay stored events of the last longest window (plus lateness and quiet) through the rules without emitting, so windows near their threshold survive a restart.
+   * On start, load the window state (open windows, quiet periods, sequence steps) saved with the detection cursor, so windows survive a restart. false: windows start empty.
    */
   warmup: boolean;
   /**
-   * Upper bound on events replayed at start-up.
+   * Unused since window state is saved with the detection cursor (nothing is replayed at start-up); kept so existing configs stay valid.
    */
   warmup_max_events: number;
   /**

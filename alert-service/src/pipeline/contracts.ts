@@ -15,11 +15,31 @@ export type { AlertSignal, LogEvent };
  */
 export interface EventConsumer {
   readonly name: string;
+  /**
+   * Throwing leaves this consumer's cursor where it was: the pump retries the same events (with
+   * backoff) until consume() returns, so a consumer must throw rather than drop what it could
+   * not record (a full disk, a locked database) and must tolerate seeing events again.
+   */
   consume(events: readonly LogEvent[], seqs?: readonly number[]): void | Promise<void>;
+  /**
+   * State to save atomically with this consumer's cursor. Called after a successful consume(),
+   * inside the transaction that commits the cursor; returns what to run once that commit
+   * succeeded (e.g. forget what was saved). If the commit fails, the next checkpoint saves again.
+   */
+  checkpoint?(): (() => void) | void;
+  /**
+   * Whether to checkpoint at this commit (default: always). When false the cursor is written
+   * without a checkpoint: the consumer must rebuild, after a restart, what it consumed after its
+   * last checkpoint (detection replays those events). `force` is set for a graceful stop.
+   */
+  checkpointDue?(force: boolean): boolean;
+  /** The seq after which this consumer may read events again after a restart (its last checkpoint); retention keeps them. */
+  replaysAfter?(): number;
 }
 
 /** Where detectors (rules, Sigma, anomaly, LLM review) send what fired. Alerting implements it. */
 export interface AlertSink {
+  /** Throws when the signal could not be recorded (e.g. the database is full): callers retry or surface it. */
   emit(signal: AlertSignal): void;
 }
 

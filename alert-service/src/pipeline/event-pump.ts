@@ -2,103 +2,161 @@
  * Feeds stored events to the consumers (detection, anomaly features) in store order, each from
  * its own persisted cursor. Ingest only writes to the store and pokes the pump, so a slow
  * consumer delays detection, never the 2xx Fluent Bit waits for; and a restart resumes from the
- * cursors instead of losing what was stored but not yet analysed (at-least-once delivery).
+ * cursors instead of losing what was stored but not yet analysed.
+ *
+ * Delivery is at-least-once and nothing is skipped: a consumer's cursor moves only past events
+ * its consume() returned for. A consumer that throws (the disk is full while it records an
+ * alert) keeps its cursor and gets the same events again after a backoff (doubling, capped), for
+ * as long as it keeps failing; meanwhile the failure is in /readyz (PipelineHealth), in
+ * logward_pipeline_consumer_errors_total / _consumer_failing and in the log. The other consumers
+ * go on. A consumer's checkpoint() is written in the same transaction as its cursor; it may skip
+ * commits (checkpointDue: it then rebuilds what came after its last checkpoint itself), and a
+ * graceful stop always writes it. A failing consumer with a checkpoint has neither written.
  */
-import type { EventConsumer, LogEvent } from './contracts.js';
-import type { EventStore, StoredEncoded, StoredEvent } from '../store/event-store.js';
+import type { EventConsumer } from './contracts.js';
+import type { EventStore, StoredEvent } from '../store/event-store.js';
 import type { PipelineMetrics } from '../server/metrics.js';
+import type { PipelineHealth } from './health.js';
 
 export interface EventPumpOptions {
   batchSize?: number;
   /** Most just-stored events kept in memory for the consumers; past it they are read back from the store. */
   maxHandoff?: number;
   log?: (msg: string) => void;
+  health?: PipelineHealth;
+  /** First retry delay after a failure; doubles per attempt up to retryMaxMs. */
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+}
+
+interface Slot {
+  readonly consumer: EventConsumer;
+  /** Everything up to here was consumed (in memory; persisted by the next commit). */
+  cursor: number;
+  /** The cursor as last committed to the store. */
+  saved: number;
+  /** Consecutive failed consume() calls; 0 when healthy. */
+  failures: number;
+  /** Not fed before this time (ms, Date.now()) while failing. */
+  retryAt: number;
 }
 
 export class EventPump {
-  private readonly cursors = new Map<string, number>();
+  private readonly slots: Slot[];
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private started: boolean;
   private readonly batchSize: number;
   private readonly maxHandoff: number;
+  private readonly retryInitialMs: number;
+  private readonly retryMaxMs: number;
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** A cursor commit failed: the next drain commits first, even with nothing new to feed. */
+  private commitPending = false;
+  private commitFailures = 0;
+  private commitRetryAt = 0;
   /**
-   * Events ingest just stored, in seq order, still as their stored JSON. While the consumers keep
-   * up they are fed from here (parsed once, on the way out) instead of read back from the store.
+   * Events ingest just stored, in seq order, as the decoded objects ingest already has. While the
+   * consumers keep up they are fed from here instead of read back (and decoded again) from the store.
    */
-  private handoff: StoredEncoded[] = [];
+  private handoff: StoredEvent[] = [];
 
   constructor(
     private readonly store: EventStore,
-    private readonly consumers: readonly EventConsumer[],
+    consumers: readonly EventConsumer[],
     private readonly metrics?: PipelineMetrics,
     private readonly opts: EventPumpOptions = {},
+    /** False: offers are kept but nothing is fed until start() (the service starts its modules first). */
+    autoStart = true,
   ) {
     this.batchSize = opts.batchSize ?? 5000;
     this.maxHandoff = opts.maxHandoff ?? 50_000;
-    for (const c of consumers) this.cursors.set(c.name, store.getCursor(c.name));
+    this.retryInitialMs = opts.retryInitialMs ?? 250;
+    this.retryMaxMs = opts.retryMaxMs ?? 30_000;
+    this.started = autoStart;
+    this.slots = consumers.map((consumer) => {
+      const cursor = store.getCursor(consumer.name);
+      return { consumer, cursor, saved: cursor, failures: 0, retryAt: 0 };
+    });
   }
 
   /** Events stored but not yet seen by the slowest consumer. */
   backlog(): number {
-    if (!this.consumers.length) return 0;
-    const last = this.store.lastSeq();
-    return last - Math.min(...this.cursors.values());
+    if (!this.slots.length) return 0;
+    return this.store.lastSeq() - this.minCursor(this.slots);
   }
 
-  /** Ingest stored these (ascending seq): keep them for the consumers, then wake the pump. */
-  offer(stored: readonly StoredEncoded[]): Promise<void> {
-    if (stored.length && this.consumers.length) {
+  /** Ingest stored these (ascending seq, decoded): keep them for the consumers, then wake the pump. */
+  offer(stored: readonly StoredEvent[]): Promise<void> {
+    if (stored.length && this.slots.length) {
       if (this.handoff.length + stored.length > this.maxHandoff) this.handoff = []; // fall behind → read back from the store
       else for (const s of stored) this.handoff.push(s);
     }
     return this.notify();
   }
 
-  /** Wake the pump; returns a promise that settles when the store is drained. */
+  /** Begins feeding (after the consumers restored their state). */
+  start(): Promise<void> {
+    this.started = true;
+    return this.notify();
+  }
+
+  /** Wake the pump; returns a promise that settles when the store is drained (or every consumer left waits for a retry). */
   notify(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+    if (this.stopped || !this.started) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;
     }
     // Ingest calls this without awaiting it: a store failure (disk full) is logged here rather than
-    // left as an unhandled rejection that would end the process; the next wake-up tries again.
-    this.running = this.drain().catch((err: unknown) => this.opts.log?.(`event pump stopped on a store error: ${(err as Error).message}`)).finally(() => {
-      this.running = undefined;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        void this.notify();
-      }
-    });
+    // left as an unhandled rejection that would end the process; a retry is scheduled.
+    this.running = this.drain()
+      .catch((err: unknown) => this.opts.log?.(`event pump: store error, retrying: ${(err as Error).message}`))
+      .finally(() => {
+        this.running = undefined;
+        if (this.stopped) return;
+        if (this.again) {
+          this.again = false;
+          void this.notify();
+        } else this.scheduleRetry();
+      });
     return this.running;
   }
 
   private async drain(): Promise<void> {
     for (;;) {
-      if (this.stopped || !this.consumers.length) return;
-      const from = Math.min(...this.cursors.values());
+      if (this.stopped || !this.slots.length) return;
+      if (this.commitPending) this.commit();
+      const now = Date.now();
+      const due = this.slots.filter((s) => s.retryAt <= now);
+      if (!due.length) break;
+      const from = this.minCursor(due);
       const batch = this.nextBatch(from);
       if (!batch.length) break;
       const lastSeq = batch[batch.length - 1]!.seq;
-      for (const consumer of this.consumers) {
-        const cursor = this.cursors.get(consumer.name)!;
-        const mine = cursor === from ? batch : batch.filter((s) => s.seq > cursor);
+      let progressed = false;
+      for (const slot of due) {
+        const mine = slot.cursor === from ? batch : batch.filter((s) => s.seq > slot.cursor);
         if (mine.length) {
-          const events = mine.map((s) => s.event);
           try {
-            await consumer.consume(events, mine.map((s) => s.seq));
+            await slot.consumer.consume(mine.map((s) => s.event), mine.map((s) => s.seq));
           } catch (err) {
-            // A poison batch must not stall the pipeline forever: count it, log it, move on.
-            this.metrics?.consumerErrors.inc({ consumer: consumer.name });
-            this.opts.log?.(`consumer ${consumer.name} failed on ${events.length} events: ${(err as Error).stack ?? err}`);
+            this.failed(slot, err, mine.length);
+            continue;
           }
+          if (slot.failures) this.recovered(slot);
         }
         // A consumer already past this batch (it lagged less) keeps its own, later cursor.
-        if (cursor < lastSeq) this.cursors.set(consumer.name, lastSeq);
+        if (slot.cursor < lastSeq) {
+          slot.cursor = lastSeq;
+          progressed = true;
+        }
       }
-      this.store.setCursors(this.cursors);
+      if (progressed) this.commit();
       this.updateGauges();
+      // No endless loop: the slowest consumer due has events in every batch, so each pass either
+      // moves a cursor or puts a failing consumer into backoff (no longer due); none due → break.
       // Let ingest requests in between batches.
       await new Promise<void>((r) => setImmediate(r));
     }
@@ -106,19 +164,116 @@ export class EventPump {
   }
 
   /**
+   * Writes the cursors, with the checkpoints of the consumers that have one, in one transaction.
+   * A failing consumer with a checkpoint is left out: its in-memory state may be ahead of its
+   * cursor (what it could not record), so neither is written until it succeeds again.
+   */
+  private commit(force = false): void {
+    const cursors: Array<[string, number]> = [];
+    const written: Array<[Slot, number]> = [];
+    const checkpointed: EventConsumer[] = [];
+    for (const s of this.slots) {
+      if (s.consumer.checkpoint && s.failures) continue;
+      cursors.push([s.consumer.name, s.cursor]);
+      written.push([s, s.cursor]);
+      if (s.consumer.checkpoint && s.consumer.checkpointDue?.(force) !== false) checkpointed.push(s.consumer);
+    }
+    const after: Array<() => void> = [];
+    try {
+      this.store.setCursors(cursors, () => {
+        for (const c of checkpointed) {
+          const done = c.checkpoint!();
+          if (done) after.push(done);
+        }
+      });
+    } catch (err) {
+      this.commitPending = true;
+      this.commitFailures++;
+      this.commitRetryAt = Date.now() + this.backoff(this.commitFailures);
+      this.opts.health?.storageFailed('consumer cursor commit', err);
+      this.metrics?.storeWriteErrors.inc({ write: 'cursor_commit' });
+      throw err;
+    }
+    for (const [slot, cursor] of written) slot.saved = cursor;
+    this.commitPending = false;
+    this.commitFailures = 0;
+    this.opts.health?.storageOk();
+    for (const f of after) f();
+  }
+
+  private failed(slot: Slot, err: unknown, events: number): void {
+    slot.failures++;
+    const delay = this.backoff(slot.failures);
+    slot.retryAt = Date.now() + delay;
+    this.metrics?.consumerErrors.inc({ consumer: slot.consumer.name });
+    this.metrics?.consumerFailing.set({ consumer: slot.consumer.name }, 1);
+    this.opts.health?.consumerFailed(slot.consumer.name, err, slot.retryAt);
+    const what = slot.failures === 1 ? ((err as Error)?.stack ?? String(err)) : String((err as Error)?.message ?? err);
+    this.opts.log?.(
+      `event pump: consumer ${slot.consumer.name} failed on ${events} events after seq ${slot.cursor} (attempt ${slot.failures}); ` +
+        `its cursor stays, retry in ${delay} ms: ${what}`,
+    );
+  }
+
+  private recovered(slot: Slot): void {
+    this.opts.log?.(`event pump: consumer ${slot.consumer.name} recovered after ${slot.failures} failed attempts`);
+    slot.failures = 0;
+    slot.retryAt = 0;
+    this.metrics?.consumerFailing.set({ consumer: slot.consumer.name }, 0);
+    this.opts.health?.consumerOk(slot.consumer.name);
+  }
+
+  private backoff(attempt: number): number {
+    return Math.min(this.retryMaxMs, this.retryInitialMs * 2 ** Math.min(attempt - 1, 20));
+  }
+
+  /** Comes back when the earliest failing consumer (or the failed commit) is due again. */
+  private scheduleRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    let at = Infinity;
+    for (const s of this.slots) if (s.failures) at = Math.min(at, s.retryAt);
+    if (this.commitPending) at = Math.min(at, this.commitRetryAt);
+    if (at === Infinity) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.notify();
+    }, Math.max(0, at - Date.now()));
+    this.retryTimer.unref();
+  }
+
+  /** Highest seq every consumer has passed durably (retention keeps everything after it). */
+  persistedThrough(): number {
+    let m = Infinity;
+    for (const s of this.slots) m = Math.min(m, s.saved, s.consumer.replaysAfter?.() ?? Infinity);
+    return m === Infinity ? this.store.lastSeq() : m;
+  }
+
+  /** Consumers currently failing (each being retried). */
+  failing(): string[] {
+    return this.slots.filter((s) => s.failures).map((s) => s.consumer.name);
+  }
+
+  private minCursor(slots: readonly Slot[]): number {
+    let m = Infinity;
+    for (const s of slots) if (s.cursor < m) m = s.cursor;
+    return m;
+  }
+
+  /**
    * The events after `from`: from memory when the handoff continues exactly where the slowest
    * cursor is (seqs are contiguous unless a concurrent insert was a duplicate, so check both ends),
-   * else from the store.
+   * else from the store (whose read path decodes them).
    */
   private nextBatch(from: number): StoredEvent[] {
-    while (this.handoff.length && this.handoff[0]!.seq <= from) this.handoff.shift();
+    let drop = 0;
+    while (drop < this.handoff.length && this.handoff[drop]!.seq <= from) drop++;
+    if (drop) this.handoff = this.handoff.slice(drop);
     const n = Math.min(this.handoff.length, this.batchSize);
-    if (n && this.handoff[0]!.seq === from + 1) {
+    if (n && this.handoff[0]!.seq === from + 1 && this.handoff[n - 1]!.seq === from + n) {
       const batch = this.handoff.slice(0, n);
-      if (batch[n - 1]!.seq === from + n) {
-        this.handoff = this.handoff.slice(n);
-        return batch.map((s) => ({ seq: s.seq, event: JSON.parse(s.json) as LogEvent }));
-      }
+      this.handoff = this.handoff.slice(n);
+      return batch;
     }
     this.handoff = [];
     return this.store.readAfter(from, this.batchSize);
@@ -127,12 +282,19 @@ export class EventPump {
   private updateGauges(): void {
     if (!this.metrics) return;
     const last = this.store.lastSeq();
-    for (const [name, cursor] of this.cursors) this.metrics.backlog.set({ consumer: name }, last - cursor);
+    for (const s of this.slots) this.metrics.backlog.set({ consumer: s.consumer.name }, last - s.cursor);
   }
 
-  /** Finishes the batch in progress and stops. */
+  /** Finishes the batch in progress, saves every checkpoint due, and stops (a failing consumer is not retried any more). */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.running;
+    if (!this.started) return;
+    try {
+      this.commit(true);
+    } catch (err) {
+      this.opts.log?.(`event pump: final cursor commit failed (the events since the last one are delivered again after the restart): ${(err as Error).message}`);
+    }
   }
 }

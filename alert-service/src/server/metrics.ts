@@ -40,7 +40,9 @@ export type IngestMetrics = ReturnType<typeof createIngestMetrics>;
 export function createPipelineMetrics(registry: Registry) {
   return {
     backlog: new Gauge({ name: 'logward_pipeline_backlog_events', help: 'Stored events not yet processed, per consumer', labelNames: ['consumer'] as const, registers: [registry] }),
-    consumerErrors: new Counter({ name: 'logward_pipeline_consumer_errors_total', help: 'Batches a consumer threw on', labelNames: ['consumer'] as const, registers: [registry] }),
+    consumerErrors: new Counter({ name: 'logward_pipeline_consumer_errors_total', help: 'Batches a consumer threw on (each is retried; the cursor stays)', labelNames: ['consumer'] as const, registers: [registry] }),
+    consumerFailing: new Gauge({ name: 'logward_pipeline_consumer_failing', help: '1 while a consumer is failing and being retried', labelNames: ['consumer'] as const, registers: [registry] }),
+    storeWriteErrors: new Counter({ name: 'logward_store_write_errors_total', help: 'Failed writes to the database, by write (ingest_commit, cursor_commit)', labelNames: ['write'] as const, registers: [registry] }),
     pruned: new Counter({ name: 'logward_store_pruned_rows_total', help: 'Rows removed by retention', registers: [registry] }),
   };
 }

@@ -46,6 +46,11 @@ export interface EventQuery {
   limit?: number;
 }
 
+export interface PruneOptions {
+  limit?: number;
+  maxSeq?: number;
+}
+
 export interface EventStore {
   /**
    * Stores a batch atomically; events whose id is already stored are skipped (idempotent replays).
@@ -62,10 +67,18 @@ export interface EventStore {
   query(q: EventQuery): LogEvent[];
   countEvents(): number;
   deadLetters(limit: number): Array<DeadLetter & { id: number }>;
-  /** Deletes events and dead letters older than the retention; returns rows removed. */
-  prune(nowMs: number): number;
+  /**
+   * Deletes events and dead letters older than the retention; returns rows removed. With `limit`,
+   * at most that many rows in all in this call, events first (retention runs in steps, see
+   * pipeline/retention.ts); `maxSeq` keeps the events after it (not yet passed by every consumer).
+   */
+  prune(nowMs: number, opts?: PruneOptions): number;
   /** Persisted position of a named consumer, so a restart resumes where it stopped. */
   getCursor(consumer: string): number;
-  /** Saves consumers' positions in one write (one commit per pump batch, not one per consumer). */
-  setCursors(cursors: Iterable<[string, number]>): void;
+  /**
+   * Saves consumers' positions in one write (one commit per pump batch, not one per consumer).
+   * `alsoInTransaction` runs inside the same transaction, so state a consumer saves beside its
+   * cursor (detection's window checkpoint) commits or rolls back with it.
+   */
+  setCursors(cursors: Iterable<[string, number]>, alsoInTransaction?: () => void): void;
 }

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from './database.js';
-import type { DeadLetter, EncodedEvent, EventQuery, EventStore, StoredEncoded, StoredEvent } from './event-store.js';
+import type { DeadLetter, EncodedEvent, EventQuery, EventStore, PruneOptions, StoredEncoded, StoredEvent } from './event-store.js';
 import type { LogEvent } from '../generated/schema-types.js';
 
 const DAY_MS = 86_400_000;
@@ -46,6 +46,14 @@ export function dedupeKey(e: LogEvent): Buffer {
 /** Everything the insert needs, computed off the writing thread when the caller can. */
 export function encodeEvent(e: LogEvent): EncodedEvent {
   return { key: dedupeKey(e).toString('hex'), timeMs: Date.parse(e.time), host: e.host, kind: e.source.kind, json: JSON.stringify(e) };
+}
+
+/**
+ * The inverse of encodeEvent for a just-stored row: how the event pump gets the objects of what
+ * ingest stored without reading them back (kept beside the encoder so the two change together).
+ */
+export function decodeStored(s: StoredEncoded): StoredEvent {
+  return { seq: s.seq, event: JSON.parse(s.json) as LogEvent };
 }
 
 export interface SqliteEventStoreOptions {
@@ -165,22 +173,38 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** Retention is by event time: events are looked at by when they happened. */
-  prune(nowMs: number): number {
-    const events = this.db.prepare('DELETE FROM events WHERE time_ms < ?').run(nowMs - this.opts.retentionDays * DAY_MS).changes;
-    let dead = this.db.prepare('DELETE FROM dead_letters WHERE received_ms < ?').run(nowMs - this.opts.deadLetterRetentionDays * DAY_MS).changes;
-    if (this.opts.maxDeadLetters !== undefined) {
-      dead += this.db.prepare('DELETE FROM dead_letters WHERE id <= (SELECT MAX(id) FROM dead_letters) - ?').run(this.opts.maxDeadLetters).changes;
+  prune(nowMs: number, opts: PruneOptions = {}): number {
+    // One budget for the whole call, events first. SQLite: a negative LIMIT is no limit.
+    let budget = opts.limit ?? Infinity;
+    const lim = () => (budget === Infinity ? -1 : budget);
+    const maxSeq = opts.maxSeq ?? Number.MAX_SAFE_INTEGER;
+    let removed = this.db
+      .prepare('DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE time_ms < ? AND seq <= ? ORDER BY time_ms LIMIT ?)')
+      .run(nowMs - this.opts.retentionDays * DAY_MS, maxSeq, lim()).changes;
+    budget -= removed;
+    if (budget > 0) {
+      const n = this.db
+        .prepare('DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters WHERE received_ms < ? ORDER BY received_ms LIMIT ?)')
+        .run(nowMs - this.opts.deadLetterRetentionDays * DAY_MS, lim()).changes;
+      removed += n;
+      budget -= n;
     }
-    return events + dead;
+    if (budget > 0 && this.opts.maxDeadLetters !== undefined) {
+      removed += this.db
+        .prepare('DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters WHERE id <= (SELECT MAX(id) FROM dead_letters) - ? ORDER BY id LIMIT ?)')
+        .run(this.opts.maxDeadLetters, lim()).changes;
+    }
+    return removed;
   }
 
   getCursor(consumer: string): number {
     return (this.selectCursor.get(consumer) as { seq: number } | undefined)?.seq ?? 0;
   }
 
-  setCursors(cursors: Iterable<[string, number]>): void {
+  setCursors(cursors: Iterable<[string, number]>, alsoInTransaction?: () => void): void {
     this.db.transaction(() => {
       for (const [consumer, seq] of cursors) this.upsertCursor.run(consumer, seq);
+      alsoInTransaction?.();
     })();
   }
 }
