@@ -7,11 +7,11 @@ import type { AlertSignal, LogwardConfig } from './generated/schema-types.js';
 import type { AlertSink, Clock, ServiceModule } from './pipeline/contracts.js';
 import type { Db } from './store/database.js';
 import type { EventStore } from './store/event-store.js';
-import { createAlertingModule } from './alerting/index.js';
+import { createAlertingModule, type AlertingModule } from './alerting/index.js';
 import { createDetectionModule } from './detect/module.js';
 import { createAnomalyModule, type AnomalyModule } from './anomaly/index.js';
 import { createLlmModule } from './llm/index.js';
-import type { HostContext } from './llm/summarizer.js';
+import type { FollowUpSink, HostContext } from './llm/summarizer.js';
 import { sharedLocalGeoDatabase } from './alerting/enrich/geoip.js';
 
 export interface ModuleDeps {
@@ -32,8 +32,9 @@ export async function buildModules(deps: ModuleDeps): Promise<ServiceModule[]> {
   const { config, db, clock, log, registry } = deps;
   const modules: ServiceModule[] = [];
   let sink: AlertSink = logOnlySink(log);
+  let alerting: AlertingModule | undefined;
   if (config.alerting.enabled) {
-    const alerting = createAlertingModule({ db, config: config.alerting, publicUrl: config.server.public_url, clock, log, registry });
+    alerting = createAlertingModule({ db, config: config.alerting, publicUrl: config.server.public_url, clock, log, registry });
     modules.push(alerting);
     sink = alerting;
   }
@@ -53,6 +54,7 @@ export async function buildModules(deps: ModuleDeps): Promise<ServiceModule[]> {
         // The same process-wide database alerting loads at start; lookups before that give the address class only.
         ...(config.alerting.geoip.enabled ? { geo: sharedLocalGeoDatabase() } : {}),
         ...(anomaly ? { hostContext: anomalyContext(anomaly), anomalyLines: anomalyLines(anomaly) } : {}),
+        ...(alerting ? { followUp: summaryFollowUp(alerting) } : {}),
       }),
     );
   }
@@ -81,4 +83,15 @@ function anomalyLines(anomaly: AnomalyModule): (host: string) => string[] {
       .hours.filter((h) => h.score !== null)
       .slice(-24)
       .map((h) => `${h.hour} ${h.source}: score ${h.score!.toFixed(3)}${h.is_anomaly ? ' ANOMALOUS' : ''}${h.explanation.length ? ' — ' + h.explanation.join('; ') : ''}`);
+}
+
+/** A finished LLM summary as a follow-up note on the channels its alert went out on. */
+function summaryFollowUp(alerting: AlertingModule): FollowUpSink {
+  return (alertId, summary, model) =>
+    alerting.followUp(alertId, {
+      label: `Summary (${model})`,
+      text: summary.summary,
+      items: summary.next_steps,
+      facts: [{ key: "Model's severity estimate", value: summary.assessed_severity }],
+    });
 }

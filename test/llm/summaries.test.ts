@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { FakeOllama } from '../helpers/fake-ollama.js';
+import { parseMail, startFakeSmtp } from '../alerting/helpers.js';
 import type { AlertingModule } from '../../alert-service/src/alerting/index.js';
 import type { LlmModule } from '../../alert-service/src/llm/index.js';
 import type { AlertSignal } from '../../alert-service/src/generated/schema-types.js';
@@ -295,3 +296,72 @@ test('hostile log text and a hostile answer cannot hide, downgrade or resolve an
     await t.close();
   }
 });
+
+test('a summary done after the alert went out follows it: a Slack message and an email reply, with hostile model text inert', async () => {
+  const smtp = await startFakeSmtp();
+  const dir = mkdtempSync(join(tmpdir(), 'logward-llm-'));
+  dirs.push(dir);
+  const clock = new TestClock(Date.parse('2026-11-21T10:06:00Z'));
+  const t = await startTestService(
+    {
+      alerting: {
+        channels: {
+          slack: { enabled: true, webhook_url: webhook },
+          email: { enabled: true, host: '127.0.0.1', port: smtp.port, secure: false, require_tls: false, tls_reject_unauthorized: false, to: ['soc@example.com'] },
+        },
+        geoip: { enabled: false },
+      } as never,
+      llm: { enabled: true, host: ollama.url, request_timeout_s: 5, poll_interval_s: 3600, health_interval_s: 3600, review_interval_s: 0 },
+    },
+    { clock, dir },
+  );
+  try {
+    const alerting = t.service.modules.find((m) => m.name === 'alerting') as AlertingModule;
+    const llm = t.service.modules.find((m) => m.name === 'llm') as LlmModule;
+    for (const m of t.service.modules) await m.start?.();
+    const sig = sshSignal();
+    alerting.emit(sig);
+    clock.t += 120_000;
+    await alerting.flush();
+    const ip = sig.group.src_ip!;
+    await waitFor(() => smtp.mails.some((m) => m.raw.includes(ip)));
+    const first = smtp.mails.find((m) => m.raw.includes(ip))!;
+    const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(first.raw)![1]!;
+    ollama.behaviour = {
+      kind: 'answer',
+      content: JSON.stringify({
+        summary: 'Brute force from *BOLD* <!channel> see https://evil.example/login <script>alert(1)</script>',
+        assessed_severity: 'high',
+        next_steps: ['Block it at <https://evil.example|the firewall>'],
+      }),
+    };
+    const slackBefore = slackPosts.length;
+    await llm.runOnce();
+    await alerting.flush();
+    await waitFor(() => slackPosts.length > slackBefore && smtp.mails.some((m) => /^In-Reply-To:/im.test(m.raw)));
+    const follow = slackPosts.slice(slackBefore).find((p) => p.includes('Summary'))!;
+    assert.ok(follow, 'a Slack follow-up');
+    assert.ok(!follow.includes('<!channel>') && !follow.includes('*BOLD*'), 'no mention, no formatting from model text');
+    assert.ok(!follow.includes('https://evil.example'), 'attacker link broken');
+    assert.match(follow, /hxxps:\/\/evil\[\.\]example/);
+    const reply = smtp.mails.find((m) => /^In-Reply-To:/im.test(m.raw))!;
+    assert.equal(/^In-Reply-To:\s*(<[^>]+>)/im.exec(reply.raw)![1], messageId, 'threaded under the alert email');
+    assert.match(reply.raw, /^Subject: Re: \[Logward\]/im);
+    const html = parseMail(reply.raw).parts.find((p) => p.type.startsWith('text/html'))!.body;
+    assert.ok(!html.includes('<script>') && html.includes('&lt;script&gt;'), 'HTML escaped');
+    for (const part of parseMail(reply.raw).parts) assert.ok(!part.body.includes('https://evil.example'), `link broken in ${part.type}`);
+    // The alert itself is untouched.
+    assert.equal(alerting.listAlerts({ rule: 'ssh-brute-force', limit: 100 }).find((a) => a.group.src_ip === ip)!.severity, 'high');
+  } finally {
+    await t.close();
+    await smtp.close();
+  }
+});
+
+async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -20,6 +20,7 @@ import { IpEnricher } from './enrich/enricher.js';
 import { sharedLocalGeoDatabase, type GeoLookup } from './enrich/geoip.js';
 import { loadTemplates } from './template/templates.js';
 import { alertUrl } from './template/context.js';
+import { renderFollowUp, type FollowUpNote } from './template/follow-up.js';
 import { CHANNELS, type ChannelName, type Notifier } from './notify/notifier.js';
 import { EmailNotifier } from './notify/email.js';
 import { SlackNotifier } from './notify/slack.js';
@@ -30,6 +31,7 @@ import { registerAlertingMetrics, type AlertingMetrics } from './metrics.js';
 export { alertingConfig } from './config.js';
 export type { Notifier, ChannelName } from './notify/notifier.js';
 export { DeliveryError } from './notify/notifier.js';
+export type { FollowUpNote } from './template/follow-up.js';
 
 export interface AlertingDeps {
   db: Db;
@@ -61,6 +63,12 @@ export interface AlertingModule extends ServiceModule, AlertSink, AlertingApi {
   collectMetrics(): AlertingMetrics;
   /** Resolves once the geo database is loaded (or failed to: lookups then give the address class only). */
   geoReady(): Promise<void>;
+  /**
+   * Sends a note that arrived after the alert (an LLM summary) on every channel the alert went
+   * out on; email replies to the alert's message. 'not_sent_yet' when the alert has not been
+   * notified (the caller tries again later), 'unknown' when there is no such alert.
+   */
+  followUp(alertId: number, note: FollowUpNote): 'sent' | 'not_sent_yet' | 'unknown';
 }
 
 const HOUR_MS = 3600_000;
@@ -260,6 +268,20 @@ export function createAlertingModule(deps: AlertingDeps): AlertingModule {
     },
 
     tick,
+
+    followUp(alertId, note) {
+      const alert = alerts.get(alertId);
+      if (!alert) return 'unknown';
+      const sentOn = outbox.sentChannelsOf(alertId).filter((s) => workers.has(s.channel));
+      if (!sentOn.length) return 'not_sent_yet';
+      const now = clock.now();
+      for (const { channel, payload } of sentOn) {
+        const inReplyTo = payload.channel === 'email' ? payload.messageId : undefined;
+        outbox.enqueue(channel, 'follow_up', renderFollowUp(channel, alert, note, publicUrl, now, inReplyTo), [alertId], now, `follow_up:${channel}:${alertId}:${note.label}`);
+      }
+      void kickWorkers();
+      return 'sent';
+    },
 
     async flush() {
       tick();

@@ -235,7 +235,7 @@ export interface IpEnrichment {
 export interface OutboxItem {
   id: number;
   channel: 'email' | 'slack' | 'forward';
-  kind: 'alerts' | 'held_back' | 'digest';
+  kind: 'alerts' | 'held_back' | 'digest' | 'follow_up';
   status: 'pending' | 'sending' | 'sent' | 'failed';
   /**
    * Attempts made while the channel was up (probes of a channel that is down are not counted).

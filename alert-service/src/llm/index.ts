@@ -19,7 +19,7 @@ import { LlmError, OllamaGateway, type LlmHealth } from './ollama-gateway.js';
 import { InvalidAnswerError } from './answer.js';
 import { Investigator } from './investigate/investigator.js';
 import { SummaryRepository } from './summary-repository.js';
-import { Summarizer, type HostContext } from './summarizer.js';
+import { Summarizer, type FollowUpSink, type HostContext } from './summarizer.js';
 import { createLlmMetrics } from './metrics.js';
 import { Reviewer, type ReviewRun } from './review/reviewer.js';
 
@@ -33,6 +33,8 @@ export interface LlmModuleDeps {
   registry: Registry;
   geo?: GeoLookup;
   hostContext?: HostContext;
+  /** Where finished summaries go out as follow-up messages (alerting). */
+  followUp?: FollowUpSink;
   /** Anomaly lines for a host's recent hours, for the review. */
   anomalyLines?: (host: string) => string[];
   log?: (m: string) => void;
@@ -78,6 +80,7 @@ export function createLlmModule(deps: LlmModuleDeps): LlmModule {
     enricher: new IpEnricher(deps.geo),
     metrics,
     ...(deps.hostContext ? { hostContext: deps.hostContext } : {}),
+    ...(deps.followUp ? { followUp: deps.followUp } : {}),
     now: () => deps.clock.now(),
     log,
   });

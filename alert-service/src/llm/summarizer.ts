@@ -21,6 +21,13 @@ import type { LlmMetrics } from './metrics.js';
 /** What the host looked like around the alert, from the anomaly module (optional). */
 export type HostContext = (host: string, atMs: number) => Pick<SummaryInput, 'errorTemplates' | 'anomalyExplanation'>;
 
+/** Hands a finished summary to alerting as a follow-up message (alerting.followUp). */
+export type FollowUpSink = (alertId: number, summary: LlmSummary, model: string) => 'sent' | 'not_sent_yet' | 'unknown';
+
+/** A summary done before its alert went out waits this long for it, then stays in the API only. */
+const FOLLOW_UP_WAIT_MS = 15 * 60_000;
+const MAX_WAITING_FOLLOW_UPS = 1_000;
+
 export interface SummarizerDeps {
   config: LlmConfig;
   gateway: OllamaGateway;
@@ -29,6 +36,7 @@ export interface SummarizerDeps {
   enricher: IpEnricher;
   metrics: LlmMetrics;
   hostContext?: HostContext;
+  followUp?: FollowUpSink;
   now: () => number;
   log: (m: string) => void;
 }
@@ -42,6 +50,8 @@ export class Summarizer {
   private running: Promise<void> | undefined;
   private current: AbortController | undefined;
   private stopped = false;
+  /** Summaries whose alert had not been notified yet when they were done. */
+  private readonly waitingFollowUps = new Map<number, { summary: LlmSummary; since: number }>();
 
   constructor(private readonly deps: SummarizerDeps) {
     this.queue = new WorkQueue(deps.config.queue_max);
@@ -83,6 +93,7 @@ export class Summarizer {
   drain(): Promise<void> {
     this.running ??= (async () => {
       try {
+        this.retryFollowUps();
         for (let item = this.queue.shift(); item && !this.stopped; item = this.queue.shift()) {
           this.deps.metrics.queueDepth.set(this.queue.size);
           const alert = this.deps.alerts.get(item.alertId);
@@ -114,6 +125,7 @@ export class Summarizer {
       const summary = this.answer.parse(answer.content);
       summaries.finish(alert.id, { status: 'ok', model: gateway.model, summary, durationMs: answer.durationMs, droppedLines: prompt.droppedLines }, this.deps.now());
       metrics.requests.inc({ kind: 'summary', outcome: 'ok' });
+      this.sendFollowUp(alert.id, summary, this.deps.now());
     } catch (err) {
       const kind = err instanceof LlmError ? err.kind : 'invalid_answer';
       // Cancelled by stop(): the row stays queued, so the next start asks again.
@@ -123,6 +135,20 @@ export class Summarizer {
       this.deps.log(`llm: no summary for alert ${alert.id} (${kind}): ${(err as Error).message.slice(0, 200)}`);
     } finally {
       this.current = undefined;
+    }
+  }
+
+  private sendFollowUp(alertId: number, summary: LlmSummary, since: number): void {
+    const outcome = this.deps.followUp?.(alertId, summary, this.deps.gateway.model) ?? 'unknown';
+    if (outcome === 'not_sent_yet' && this.waitingFollowUps.size < MAX_WAITING_FOLLOW_UPS) this.waitingFollowUps.set(alertId, { summary, since });
+    else this.waitingFollowUps.delete(alertId);
+  }
+
+  private retryFollowUps(): void {
+    const now = this.deps.now();
+    for (const [id, w] of [...this.waitingFollowUps]) {
+      if (now - w.since > FOLLOW_UP_WAIT_MS) this.waitingFollowUps.delete(id);
+      else this.sendFollowUp(id, w.summary, w.since);
     }
   }
 

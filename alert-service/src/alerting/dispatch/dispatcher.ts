@@ -12,6 +12,7 @@
  *    transaction that marks the alerts notified; the rate limit may hold it back instead, and
  *    the held-back ledger makes the next message on that channel say so.
  */
+import { randomBytes } from 'node:crypto';
 import type { Db } from '../../store/database.js';
 import type { AlertingConfig, AlertSignal } from '../../generated/schema-types.js';
 import type { Clock } from '../../pipeline/contracts.js';
@@ -307,7 +308,10 @@ export class Dispatcher {
       heldBack,
       publicUrl: this.d.publicUrl,
     });
-    this.d.outbox.enqueue(ch, 'alerts', this.render(ch, ctx, now), alerts.map((a) => a.id), now);
+    const msg = this.render(ch, ctx, now);
+    // Our own Message-ID, kept in the outbox payload, so a follow-up can be threaded under it.
+    if (msg.channel === 'email') msg.messageId = `<logward.${alerts[0]!.id}.${now}.${randomBytes(4).toString('hex')}@logward.invalid>`;
+    this.d.outbox.enqueue(ch, 'alerts', msg, alerts.map((a) => a.id), now);
     if (heldBack.length) this.d.heldBack.clear(ch);
     this.counters.notifications++;
   }

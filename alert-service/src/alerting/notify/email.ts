@@ -75,6 +75,8 @@ export class EmailNotifier implements Notifier {
         subject: sanitizeHeader(msg.subject),
         text: msg.text,
         html: msg.html,
+        ...(msg.messageId ? { messageId: msg.messageId } : {}),
+        ...(msg.inReplyTo ? { inReplyTo: msg.inReplyTo, references: [msg.inReplyTo] } : {}),
         // Our own messages must not trigger auto-replies or be threaded with attacker mail.
         headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
         disableFileAccess: true,

@@ -12,6 +12,10 @@ export interface EmailMessage {
   html: string;
   /** Overrides the configured recipients (the digest may go elsewhere). */
   to?: string[];
+  /** Our Message-ID for an alert message, so a later follow-up can reply to it. */
+  messageId?: string;
+  /** A follow-up: the Message-ID of the alert message it answers (In-Reply-To and References). */
+  inReplyTo?: string;
 }
 
 export interface SlackMessage {

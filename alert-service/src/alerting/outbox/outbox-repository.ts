@@ -102,6 +102,17 @@ export class OutboxRepository {
     return info.changes ? Number(info.lastInsertRowid) : undefined;
   }
 
+  /** The channels an alert was sent on (kind 'alerts'), with the latest payload per channel: where its follow-ups go. */
+  sentChannelsOf(alertId: number): Array<{ channel: ChannelName; payload: ChannelMessage }> {
+    const rows = this.stmt(
+      `SELECT o.channel AS channel, o.payload_json AS payload FROM outbox_messages o, json_each(o.alert_ids_json) j
+       WHERE o.kind = 'alerts' AND j.value = ? ORDER BY o.id DESC`,
+    ).all(alertId) as Array<{ channel: ChannelName; payload: string }>;
+    const seen = new Map<ChannelName, ChannelMessage>();
+    for (const r of rows) if (!seen.has(r.channel)) seen.set(r.channel, JSON.parse(r.payload) as ChannelMessage);
+    return [...seen].map(([channel, payload]) => ({ channel, payload }));
+  }
+
   pendingCount(channel: ChannelName): number {
     return (this.stmt("SELECT COUNT(*) AS n FROM outbox_messages WHERE channel = ? AND status IN ('pending','sending')").get(channel) as { n: number }).n;
   }
