@@ -1,0 +1,143 @@
+/**
+ * Interned strings of the event store: hosts (their own table, so retention can drop a host with
+ * no events left: attackers choose syslog host names) and the strings that repeat across a
+ * stream's events (source kind, stream, program). Events refer to them by integer id; ids are
+ * never reused (AUTOINCREMENT), so a reader's cache of id → string never goes stale.
+ *
+ * Both sides keep bounded in-memory caches in front of the tables: a miss costs one indexed read.
+ */
+import type Database from 'better-sqlite3';
+
+type Db = Database.Database;
+
+/** Most entries of each in-memory cache; past it the cache starts over (the tables are the truth). */
+const MAX_CACHED = 50_000;
+/**
+ * Most interned strings. Past it, new streams and programs are written into the event body
+ * instead (a little bigger, same meaning): a stream of attacker-chosen program names cannot grow
+ * the dictionary, which retention does not prune, without bound.
+ */
+export const MAX_STRINGS = 1_000_000;
+
+export const DICTIONARY_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS event_hosts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE
+  );
+  CREATE TABLE IF NOT EXISTS event_strings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    value TEXT NOT NULL UNIQUE
+  );
+`;
+
+function boundedSet<K, V>(m: Map<K, V>, k: K, v: V): void {
+  if (m.size >= MAX_CACHED) m.clear();
+  m.set(k, v);
+}
+
+/** The writer's side: string → id, inserting what is new (inside the caller's transaction). */
+export class DictionaryWriter {
+  private readonly hostIds = new Map<string, number>();
+  private readonly stringIds = new Map<string, number>();
+  private readonly selectHost;
+  private readonly insertHost;
+  private readonly selectString;
+  private readonly insertString;
+  private readonly countStrings;
+  private full: boolean;
+
+  constructor(db: Db, private readonly maxStrings = MAX_STRINGS) {
+    this.selectHost = db.prepare('SELECT id FROM event_hosts WHERE name = ?').pluck();
+    this.insertHost = db.prepare('INSERT INTO event_hosts (name) VALUES (?)');
+    this.selectString = db.prepare('SELECT id FROM event_strings WHERE value = ?').pluck();
+    this.insertString = db.prepare('INSERT INTO event_strings (value) VALUES (?)');
+    this.countStrings = db.prepare('SELECT count(*) FROM event_strings').pluck();
+    this.full = (this.countStrings.get() as number) >= maxStrings;
+  }
+
+  hostId(name: string): number {
+    let id = this.hostIds.get(name);
+    if (id === undefined) {
+      id = (this.selectHost.get(name) as number | undefined) ?? Number(this.insertHost.run(name).lastInsertRowid);
+      boundedSet(this.hostIds, name, id);
+    }
+    return id;
+  }
+
+  /** The id of `value`; undefined when it is new and the dictionary is full (unless `always`). */
+  stringId(value: string, always = false): number | undefined {
+    let id = this.stringIds.get(value);
+    if (id !== undefined) return id;
+    id = this.selectString.get(value) as number | undefined;
+    if (id === undefined) {
+      if (this.full && !always) return undefined;
+      id = Number(this.insertString.run(value).lastInsertRowid);
+      if (id % 1024 === 0 || id >= this.maxStrings) this.full = (this.countStrings.get() as number) >= this.maxStrings;
+    }
+    boundedSet(this.stringIds, value, id);
+    return id;
+  }
+
+  /** After a rolled-back transaction: ids cached during it may not exist. */
+  forget(): void {
+    this.hostIds.clear();
+    this.stringIds.clear();
+  }
+}
+
+/** The reader's side: id → string, for decoding. */
+export class DictionaryReader {
+  private readonly hosts = new Map<number, string>();
+  private readonly strings = new Map<number, string>();
+  private readonly streams = new Map<number, unknown>();
+  private readonly selectHost;
+  private readonly selectString;
+  private readonly selectHostId;
+  private readonly selectStringId;
+
+  constructor(db: Db) {
+    this.selectHost = db.prepare('SELECT name FROM event_hosts WHERE id = ?').pluck();
+    this.selectString = db.prepare('SELECT value FROM event_strings WHERE id = ?').pluck();
+    this.selectHostId = db.prepare('SELECT id FROM event_hosts WHERE name = ?').pluck();
+    this.selectStringId = db.prepare('SELECT id FROM event_strings WHERE value = ?').pluck();
+  }
+
+  host(id: number): string {
+    let s = this.hosts.get(id);
+    if (s === undefined) {
+      s = this.selectHost.get(id) as string | undefined;
+      if (s === undefined) throw new Error(`event store: host ${id} is missing from event_hosts`);
+      boundedSet(this.hosts, id, s);
+    }
+    return s;
+  }
+
+  string(id: number): string {
+    let s = this.strings.get(id);
+    if (s === undefined) {
+      s = this.selectString.get(id) as string | undefined;
+      if (s === undefined) throw new Error(`event store: string ${id} is missing from event_strings`);
+      boundedSet(this.strings, id, s);
+    }
+    return s;
+  }
+
+  /** A stream id's parsed parts, cached parsed (every event of a stream shares them, read-only). */
+  parsed<T>(id: number): T {
+    let p = this.streams.get(id);
+    if (p === undefined) {
+      p = JSON.parse(this.string(id));
+      boundedSet(this.streams, id, p);
+    }
+    return p as T;
+  }
+
+  /** For filters: the id of a host / string, or undefined when it was never stored. */
+  findHost(name: string): number | undefined {
+    return this.selectHostId.get(name) as number | undefined;
+  }
+
+  findString(value: string): number | undefined {
+    return this.selectStringId.get(value) as number | undefined;
+  }
+}
