@@ -72,6 +72,7 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
     deadLetterRetentionDays: config.storage.dead_letter_retention_days,
     maxDeadLetters: config.storage.max_dead_letters,
     durableIngest: config.storage.synchronous === 'FULL',
+    log,
   });
   const registry = createRegistry(opts.defaultMetrics ?? true);
   const pipelineMetrics = createPipelineMetrics(registry);
@@ -145,6 +146,7 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
       await decoder.close();
       await pump.stop();
       for (const m of [...modules].reverse()) await m.stop?.();
+      await store.close();
       db.close();
     },
   };
