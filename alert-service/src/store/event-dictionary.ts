@@ -1,7 +1,8 @@
 /**
  * Interned strings of the event store: hosts (their own table, so retention can drop a host with
- * no events left: attackers choose syslog host names) and the strings that repeat across a
- * stream's events (source kind, stream, program). Events refer to them by integer id; ids are
+ * no events left: attackers choose syslog host names), source kinds (their own table: a query by
+ * time alone reads the kind index once per kind, so it must list them) and the strings that
+ * repeat across a stream's events (stream, program). Events refer to them by integer id; ids are
  * never reused (AUTOINCREMENT), so a reader's cache of id → string never goes stale.
  *
  * Both sides keep bounded in-memory caches in front of the tables: a miss costs one indexed read.
@@ -24,6 +25,10 @@ export const DICTIONARY_SCHEMA = `
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL UNIQUE
   );
+  CREATE TABLE IF NOT EXISTS event_kinds (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE
+  );
   CREATE TABLE IF NOT EXISTS event_strings (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     value TEXT NOT NULL UNIQUE
@@ -38,9 +43,12 @@ function boundedSet<K, V>(m: Map<K, V>, k: K, v: V): void {
 /** The writer's side: string → id, inserting what is new (inside the caller's transaction). */
 export class DictionaryWriter {
   private readonly hostIds = new Map<string, number>();
+  private readonly kindIds = new Map<string, number>();
   private readonly stringIds = new Map<string, number>();
   private readonly selectHost;
   private readonly insertHost;
+  private readonly selectKind;
+  private readonly insertKind;
   private readonly selectString;
   private readonly insertString;
   private readonly countStrings;
@@ -49,6 +57,8 @@ export class DictionaryWriter {
   constructor(db: Db, private readonly maxStrings = MAX_STRINGS) {
     this.selectHost = db.prepare('SELECT id FROM event_hosts WHERE name = ?').pluck();
     this.insertHost = db.prepare('INSERT INTO event_hosts (name) VALUES (?)');
+    this.selectKind = db.prepare('SELECT id FROM event_kinds WHERE name = ?').pluck();
+    this.insertKind = db.prepare('INSERT INTO event_kinds (name) VALUES (?)');
     this.selectString = db.prepare('SELECT id FROM event_strings WHERE value = ?').pluck();
     this.insertString = db.prepare('INSERT INTO event_strings (value) VALUES (?)');
     this.countStrings = db.prepare('SELECT count(*) FROM event_strings').pluck();
@@ -64,13 +74,23 @@ export class DictionaryWriter {
     return id;
   }
 
-  /** The id of `value`; undefined when it is new and the dictionary is full (unless `always`). */
-  stringId(value: string, always = false): number | undefined {
+  /** Source kinds are a schema enum: a handful, never full. */
+  kindId(name: string): number {
+    let id = this.kindIds.get(name);
+    if (id === undefined) {
+      id = (this.selectKind.get(name) as number | undefined) ?? Number(this.insertKind.run(name).lastInsertRowid);
+      this.kindIds.set(name, id);
+    }
+    return id;
+  }
+
+  /** The id of `value`; undefined when it is new and the dictionary is full. */
+  stringId(value: string): number | undefined {
     let id = this.stringIds.get(value);
     if (id !== undefined) return id;
     id = this.selectString.get(value) as number | undefined;
     if (id === undefined) {
-      if (this.full && !always) return undefined;
+      if (this.full) return undefined;
       id = Number(this.insertString.run(value).lastInsertRowid);
       if (id % 1024 === 0 || id >= this.maxStrings) this.full = (this.countStrings.get() as number) >= this.maxStrings;
     }
@@ -81,6 +101,7 @@ export class DictionaryWriter {
   /** After a rolled-back transaction: ids cached during it may not exist. */
   forget(): void {
     this.hostIds.clear();
+    this.kindIds.clear();
     this.stringIds.clear();
   }
 }
@@ -88,16 +109,23 @@ export class DictionaryWriter {
 /** The reader's side: id → string, for decoding. */
 export class DictionaryReader {
   private readonly hosts = new Map<number, string>();
+  private readonly kinds = new Map<number, string>();
   private readonly strings = new Map<number, string>();
   private readonly streams = new Map<number, unknown>();
   private readonly selectHost;
   private readonly selectString;
   private readonly selectHostId;
   private readonly selectStringId;
+  private readonly selectKind;
+  private readonly selectKindId;
+  private readonly selectKindIds;
 
   constructor(db: Db) {
     this.selectHost = db.prepare('SELECT name FROM event_hosts WHERE id = ?').pluck();
     this.selectString = db.prepare('SELECT value FROM event_strings WHERE id = ?').pluck();
+    this.selectKind = db.prepare('SELECT name FROM event_kinds WHERE id = ?').pluck();
+    this.selectKindId = db.prepare('SELECT id FROM event_kinds WHERE name = ?').pluck();
+    this.selectKindIds = db.prepare('SELECT id FROM event_kinds ORDER BY id').pluck();
     this.selectHostId = db.prepare('SELECT id FROM event_hosts WHERE name = ?').pluck();
     this.selectStringId = db.prepare('SELECT id FROM event_strings WHERE value = ?').pluck();
   }
@@ -108,6 +136,16 @@ export class DictionaryReader {
       s = this.selectHost.get(id) as string | undefined;
       if (s === undefined) throw new Error(`event store: host ${id} is missing from event_hosts`);
       boundedSet(this.hosts, id, s);
+    }
+    return s;
+  }
+
+  kind(id: number): string {
+    let s = this.kinds.get(id);
+    if (s === undefined) {
+      s = this.selectKind.get(id) as string | undefined;
+      if (s === undefined) throw new Error(`event store: kind ${id} is missing from event_kinds`);
+      this.kinds.set(id, s);
     }
     return s;
   }
@@ -137,7 +175,12 @@ export class DictionaryReader {
     return this.selectHostId.get(name) as number | undefined;
   }
 
-  findString(value: string): number | undefined {
-    return this.selectStringId.get(value) as number | undefined;
+  findKind(name: string): number | undefined {
+    return this.selectKindId.get(name) as number | undefined;
+  }
+
+  /** Every kind ever stored (read each time: a new kind may have arrived since). */
+  kindIds(): number[] {
+    return this.selectKindIds.all() as number[];
   }
 }

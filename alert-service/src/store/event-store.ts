@@ -61,10 +61,10 @@ export interface EventCursor {
   seq: number;
 }
 
-/** A page of query results, already serialized: the API sends it as it is. */
+/** A page of query results, already serialized: the API sends the bytes as they are. */
 export interface EventPage {
-  /** JSON array of LogEvent. */
-  eventsJson: string;
+  /** JSON array of LogEvent, UTF-8 (moved, not copied, from the read worker). */
+  eventsJson: Uint8Array;
   count: number;
   /** Set when the page is full: pass as `after` for the next one. */
   next?: EventCursor;

@@ -18,7 +18,8 @@ const statements = new StatementCache(db);
 
 parentPort!.on('message', (msg: { id: number; q: EventQuery }) => {
   try {
-    parentPort!.postMessage({ id: msg.id, page: readPage(statements, dict, msg.q) });
+    const page = readPage(statements, dict, msg.q);
+    parentPort!.postMessage({ id: msg.id, page }, [page.eventsJson.buffer as ArrayBuffer]);
   } catch (err) {
     parentPort!.postMessage({ id: msg.id, error: (err as Error).message });
   }

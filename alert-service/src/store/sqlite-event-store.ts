@@ -4,16 +4,16 @@
  * program, and the rest of the event as a compact binary body (event-codec.ts): about 200 bytes
  * per event with its indexes, where the event's JSON alone is about 450.
  *
- * Indexes: the unique key (idempotent replays), time (time-range queries, retention), host + time
- * and kind + time (the API's filters, in the time order it returns). seq is the rowid: the pump
- * tails the store by it.
+ * Indexes: the unique key (idempotent replays), host + time and kind + time (the API's filters,
+ * in the time order it returns; time ranges and retention read the kind index once per kind).
+ * seq is the rowid: the pump tails the store by it.
  */
 import type { Db } from './database.js';
 import type { DeadLetter, EncodedEvent, EventPage, EventQuery, EventStore, StoredEncoded, StoredEvent } from './event-store.js';
 import type { LogEvent } from '../generated/schema-types.js';
 import { encodeBody, encodeEvent } from './event-codec.js';
 import { DICTIONARY_SCHEMA, DictionaryReader, DictionaryWriter } from './event-dictionary.js';
-import { decodeRow, eventQuerySql, readPage, ROW_COLUMNS, StatementCache, type EventRow } from './event-rows.js';
+import { decodeRow, eventQueryPlan, planRows, readPage, ROW_COLUMNS, StatementCache, type EventRow } from './event-rows.js';
 import { EventReadWorker } from './event-read-worker.js';
 import { migrateJsonEvents, EVENTS_SCHEMA } from './event-schema.js';
 
@@ -105,7 +105,7 @@ export class SqliteEventStore implements EventStore {
     const stored: StoredEncoded[] = [];
     for (const e of rows) {
       const hostId = dict.hostId(e.host);
-      const kindId = dict.stringId(e.kind, true)!;
+      const kindId = dict.kindId(e.kind);
       const streamId = dict.stringId(e.stream);
       const programId = e.program === undefined ? null : dict.stringId(e.program);
       let body = e.body;
@@ -155,9 +155,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   query(q: EventQuery): LogEvent[] {
-    const plan = eventQuerySql(q, this.dictReader);
+    const plan = eventQueryPlan(q, this.dictReader);
     if (!plan) return [];
-    return (this.statements.get(plan.sql).all(...plan.args) as EventRow[]).map((r) => decodeRow(r, this.dictReader));
+    return planRows(plan, this.statements).map((r) => decodeRow(r, this.dictReader));
   }
 
   /** On the read worker for a database file; in this thread for :memory: (a worker cannot open it). */
@@ -196,7 +196,11 @@ export class SqliteEventStore implements EventStore {
    * events go too (their names are attacker-chosen); ids are never reused, so readers' caches stay right.
    */
   prune(nowMs: number): number {
-    const events = this.db.prepare('DELETE FROM events WHERE time_ms < ?').run(nowMs - this.opts.retentionDays * DAY_MS).changes;
+    // One range of the kind index per kind (there is no index on time alone).
+    const cutoff = nowMs - this.opts.retentionDays * DAY_MS;
+    const deleteKind = this.db.prepare('DELETE FROM events WHERE kind_id = ? AND time_ms < ?');
+    let events = 0;
+    for (const kind of this.dictReader.kindIds()) events += deleteKind.run(kind, cutoff).changes;
     if (events) {
       const hosts = this.db.prepare('DELETE FROM event_hosts WHERE NOT EXISTS (SELECT 1 FROM events WHERE host_id = event_hosts.id)').run().changes;
       if (hosts) this.dictWriter.forget();
