@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import type { LogEvent } from '../generated/schema-types.js';
 import { decodeBody, type StreamParts } from './event-codec.js';
 import type { DictionaryReader } from './event-dictionary.js';
-import type { EventPage, EventQuery } from './event-store.js';
+import type { EventCursor, EventPage, EventQuery } from './event-store.js';
 
 export interface EventRow {
   seq: number;
@@ -36,18 +36,25 @@ export function decodeRow(r: EventRow, dict: DictionaryReader): LogEvent {
 }
 
 export interface QueryPlan {
-  /** Statements whose results, merged in (time_ms, seq) order, are the answer (more than one: one per kind). */
-  statements: Array<{ sql: string; args: unknown[] }>;
+  /** The statement and its arguments; for a plan per kind, without the leading kind id and the trailing cursor and page size. */
+  sql: string;
+  args: unknown[];
+  /** Set for a query by time alone: `sql` runs once per kind, paged by (time_ms, seq), and the pages are merged. */
+  kinds?: number[];
   limit: number;
 }
+
+/** Rows read per kind and statement when a plan merges kinds: memory stays bounded whatever the limit. */
+const MERGE_PAGE = 1000;
+const START = Number.MIN_SAFE_INTEGER;
 
 /**
  * The statements for `q`, or undefined when nothing can match (a host or kind never stored).
  * Every filter is served by an index, in event-time order: host → events_host_time, source kind
  * → events_kind_time. There is no index on time alone (one index less to maintain on every
  * insert, 17 bytes less per event): a time range, or no filter, reads events_kind_time once per
- * kind (a handful: the source-kind enum), each range in order and bounded by the limit, and
- * merges them. `after` continues a page from the (time_ms, seq) of its last event.
+ * kind (a handful: the source-kind enum), each range in order, a page at a time, and merges
+ * them. `after` continues a page from the (time_ms, seq) of its last event.
  */
 export function eventQueryPlan(q: EventQuery, dict: DictionaryReader): QueryPlan | undefined {
   const where: string[] = [];
@@ -69,27 +76,55 @@ export function eventQueryPlan(q: EventQuery, dict: DictionaryReader): QueryPlan
   } else if (q.host === undefined) {
     kinds = dict.kindIds();
     if (!kinds.length) return undefined;
+    where.push('kind_id = ?');
   }
   if (q.fromMs !== undefined) (where.push('time_ms >= ?'), args.push(q.fromMs));
   if (q.toMs !== undefined) (where.push('time_ms < ?'), args.push(q.toMs));
-  if (q.after !== undefined) (where.push('(time_ms, seq) > (?, ?)'), args.push(q.after.timeMs, q.after.seq));
   const limit = Math.min(Math.max(Math.floor(q.limit ?? 1000), 1), MAX_QUERY_LIMIT);
-  const statement = (pre: string[], preArgs: unknown[]) => {
-    const all = [...pre, ...where];
-    return { sql: `SELECT ${ROW_COLUMNS} FROM events ${all.length ? 'WHERE ' + all.join(' AND ') : ''} ORDER BY time_ms, seq LIMIT ?`, args: [...preArgs, ...args, limit] };
-  };
-  if (!kinds) return { statements: [statement([], [])], limit };
-  return { statements: kinds.map((k) => statement(['kind_id = ?'], [k])), limit };
+  if (kinds) {
+    // The merge pages each kind from a cursor (the caller's `after`, else the start).
+    where.push('(time_ms, seq) > (?, ?)');
+    return { sql: `SELECT ${ROW_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY time_ms, seq LIMIT ?`, args, kinds, limit };
+  }
+  if (q.after !== undefined) (where.push('(time_ms, seq) > (?, ?)'), args.push(q.after.timeMs, q.after.seq));
+  return { sql: `SELECT ${ROW_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY time_ms, seq LIMIT ?`, args: [...args, limit], limit };
 }
 
-/** The rows of a plan, merged in (time_ms, seq) order, at most its limit. */
-export function planRows(plan: QueryPlan, statements: StatementCache): EventRow[] {
-  const parts = plan.statements.map((st) => statements.get(st.sql).all(...st.args) as EventRow[]).filter((r) => r.length);
-  if (parts.length <= 1) return parts[0] ?? [];
-  const merged = parts.flat();
-  merged.sort((a, b) => a.time_ms - b.time_ms || a.seq - b.seq);
-  if (merged.length > plan.limit) merged.length = plan.limit;
-  return merged;
+/** The first statement(s) a plan runs, with their arguments (one per kind when it merges kinds). */
+export function planStatements(plan: QueryPlan, after?: EventCursor): Array<{ sql: string; args: unknown[] }> {
+  if (!plan.kinds) return [{ sql: plan.sql, args: plan.args }];
+  const page = Math.min(plan.limit, MERGE_PAGE);
+  return plan.kinds.map((k) => ({ sql: plan.sql, args: [k, ...plan.args, after?.timeMs ?? START, after?.seq ?? START, page] }));
+}
+
+/** The rows of a plan in (time_ms, seq) order, at most its limit; per kind a page at a time, merged. */
+export function planRows(plan: QueryPlan, statements: StatementCache, after?: EventCursor): EventRow[] {
+  const stmt = statements.get(plan.sql);
+  if (!plan.kinds) return stmt.all(...plan.args) as EventRow[];
+  const page = Math.min(plan.limit, MERGE_PAGE);
+  const heads = plan.kinds.map((k) => {
+    const rows = stmt.all(k, ...plan.args, after?.timeMs ?? START, after?.seq ?? START, page) as EventRow[];
+    return { k, rows, i: 0 };
+  });
+  const out: EventRow[] = [];
+  while (out.length < plan.limit) {
+    let best: (typeof heads)[number] | undefined;
+    for (const h of heads) {
+      if (h.i === h.rows.length) {
+        if (h.rows.length < page) continue; // this kind has no more
+        const last = h.rows[h.rows.length - 1]!;
+        h.rows = stmt.all(h.k, ...plan.args, last.time_ms, last.seq, page) as EventRow[];
+        h.i = 0;
+        if (!h.rows.length) continue;
+      }
+      const r = h.rows[h.i]!;
+      const b = best?.rows[best.i];
+      if (!b || r.time_ms < b.time_ms || (r.time_ms === b.time_ms && r.seq < b.seq)) best = h;
+    }
+    if (!best) break;
+    out.push(best.rows[best.i++]!);
+  }
+  return out;
 }
 
 /** Prepared statements by SQL text: an API client varies only a handful of filter shapes. */
@@ -111,7 +146,7 @@ export class StatementCache {
 export function readPage(statements: StatementCache, dict: DictionaryReader, q: EventQuery): EventPage {
   const plan = eventQueryPlan(q, dict);
   if (!plan) return { eventsJson: Buffer.from('[]'), count: 0 };
-  const rows = planRows(plan, statements);
+  const rows = planRows(plan, statements, q.after);
   const text = JSON.stringify(rows.map((r) => decodeRow(r, dict)));
   // Its own ArrayBuffer (never a slice of Buffer's shared pool), so the worker can transfer it.
   const bytes = new Uint8Array(Buffer.byteLength(text));

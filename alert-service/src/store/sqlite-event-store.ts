@@ -157,7 +157,7 @@ export class SqliteEventStore implements EventStore {
   query(q: EventQuery): LogEvent[] {
     const plan = eventQueryPlan(q, this.dictReader);
     if (!plan) return [];
-    return planRows(plan, this.statements).map((r) => decodeRow(r, this.dictReader));
+    return planRows(plan, this.statements, q.after).map((r) => decodeRow(r, this.dictReader));
   }
 
   /** On the read worker for a database file; in this thread for :memory: (a worker cannot open it). */
