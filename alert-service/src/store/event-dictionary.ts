@@ -65,7 +65,24 @@ export class DictionaryWriter {
     this.full = (this.countStrings.get() as number) >= maxStrings;
   }
 
+  // The last answer of each lookup: a chunk's events mostly share host, stream and program, and
+  // comparing a string is cheaper than hashing it (strings from the decode worker arrive unhashed).
+  private lastHost = '';
+  private lastHostId = 0;
+  private lastString = '';
+  private lastStringId = 0;
+  private lastString2 = '';
+  private lastString2Id = 0;
+
   hostId(name: string): number {
+    if (name === this.lastHost) return this.lastHostId;
+    const id = this.lookupHost(name);
+    this.lastHost = name;
+    this.lastHostId = id;
+    return id;
+  }
+
+  private lookupHost(name: string): number {
     let id = this.hostIds.get(name);
     if (id === undefined) {
       id = (this.selectHost.get(name) as number | undefined) ?? Number(this.insertHost.run(name).lastInsertRowid);
@@ -86,6 +103,20 @@ export class DictionaryWriter {
 
   /** The id of `value`; undefined when it is new and the dictionary is full. */
   stringId(value: string): number | undefined {
+    // Two remembered: the stream and the program alternate.
+    if (value === this.lastString) return this.lastStringId;
+    if (value === this.lastString2) return this.lastString2Id;
+    const id = this.lookupString(value);
+    if (id !== undefined) {
+      this.lastString2 = this.lastString;
+      this.lastString2Id = this.lastStringId;
+      this.lastString = value;
+      this.lastStringId = id;
+    }
+    return id;
+  }
+
+  private lookupString(value: string): number | undefined {
     let id = this.stringIds.get(value);
     if (id !== undefined) return id;
     id = this.selectString.get(value) as number | undefined;
@@ -100,6 +131,7 @@ export class DictionaryWriter {
 
   /** After a rolled-back transaction: ids cached during it may not exist. */
   forget(): void {
+    this.lastHost = this.lastString = this.lastString2 = '';
     this.hostIds.clear();
     this.kindIds.clear();
     this.stringIds.clear();
