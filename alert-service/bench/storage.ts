@@ -147,8 +147,13 @@ const prober = new Worker(
   (async () => {
     while (!stop) {
       const t = performance.timeOrigin + performance.now();
-      await (await fetch(workerData.base + '/healthz')).text();
-      samples.push([t, performance.timeOrigin + performance.now() - t]);
+      let ok = 1;
+      try {
+        await (await fetch(workerData.base + '/healthz')).text();
+      } catch {
+        ok = 0; // a connection the blocked server reset: counted, and probing goes on
+      }
+      samples.push([t, performance.timeOrigin + performance.now() - t, ok]);
       await new Promise((r) => setTimeout(r, 5));
     }
     parentPort.postMessage(samples);
@@ -197,18 +202,20 @@ const results = (await new Promise((resolve, reject) => {
   | Array<{ name: string; count: number; runs: Array<[number, number]> }>
   | { error: string };
 prober.postMessage('stop');
-const samples = (await new Promise((resolve) => prober.once('message', resolve))) as Array<[number, number]>;
+const samples = (await new Promise((resolve) => prober.once('message', resolve))) as Array<[number, number, number]>;
 if (!Array.isArray(results)) throw new Error(results.error);
 let worstHealthz = 0;
 for (const r of results) {
   const ms = r.runs.map(([a, b]) => b - a).sort((a, b) => a - b);
   // Probes that were waiting at any time during one of this filter's requests.
-  const during = samples.filter(([t, d]) => r.runs.some(([a, b]) => t < b && t + d > a)).map(([, d]) => d);
+  const overlapping = samples.filter(([t, d]) => r.runs.some(([a, b]) => t < b && t + d > a));
+  const failed = overlapping.filter(([, , ok]) => !ok).length;
+  const during = overlapping.map(([, d]) => d);
   const healthzMax = during.length ? Math.max(...during) : 0;
   worstHealthz = Math.max(worstHealthz, healthzMax);
   during.sort((a, b) => a - b);
   const p50 = during[Math.floor(during.length / 2)] ?? 0;
-  console.log(`GET /api/events?${r.name.padEnd(26)} ${r.count.toString().padStart(5)} events: median ${ms[2]!.toFixed(1).padStart(7)} ms, max ${ms[4]!.toFixed(1).padStart(7)} ms; /healthz p50 ${p50.toFixed(1)} max ${healthzMax.toFixed(1)} ms (${during.length} probes); server event-loop delay max ${(loopMaxMs.get(r.name) ?? NaN).toFixed(1)} ms`);
+  console.log(`GET /api/events?${r.name.padEnd(26)} ${r.count.toString().padStart(5)} events: median ${ms[2]!.toFixed(1).padStart(7)} ms, max ${ms[4]!.toFixed(1).padStart(7)} ms; /healthz p50 ${p50.toFixed(1)} max ${healthzMax.toFixed(1)} ms (${during.length} probes${failed ? `, ${failed} failed` : ''}); server event-loop delay max ${(loopMaxMs.get(r.name) ?? NaN).toFixed(1)} ms`);
 }
 console.log(`worst /healthz wait during events queries: ${worstHealthz.toFixed(1)} ms; load average now ${load()}`);
 await prober.terminate();
