@@ -1,8 +1,8 @@
 /**
  * SQLite implementation of EventStore. An event is one row: the idempotency key, the columns the
  * API filters on (event time, host and source kind as interned ids), the interned stream and
- * program, and the rest of the event as a compact binary body (event-codec.ts): about 200 bytes
- * per event with its indexes, where the event's JSON alone is about 450.
+ * program, and the rest of the event as a compact binary body (event-codec.ts): about 215 bytes
+ * per event with its indexes on the benchmark mix, where the event's JSON alone is about 450.
  *
  * Indexes: the unique key (idempotent replays), host + time and kind + time (the API's filters,
  * in the time order it returns; time ranges and retention read the kind index once per kind).
