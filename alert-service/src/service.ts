@@ -63,7 +63,7 @@ async function closeServer(s: Server): Promise<void> {
 }
 
 /** The SQLite file and the event store on it, as the service and the offline commands open them. */
-export function openStore(config: LogwardConfig): { db: Db; store: SqliteEventStore } {
+export function openStore(config: LogwardConfig, log: (msg: string) => void): { db: Db; store: SqliteEventStore } {
   // NORMAL for the connection; the event store raises it to FULL around ingest commits when configured.
   const db = openDatabase({ path: config.storage.path, synchronous: 'NORMAL' });
   const store = new SqliteEventStore(db, {
@@ -71,6 +71,7 @@ export function openStore(config: LogwardConfig): { db: Db; store: SqliteEventSt
     deadLetterRetentionDays: config.storage.dead_letter_retention_days,
     maxDeadLetters: config.storage.max_dead_letters,
     durableIngest: config.storage.synchronous === 'FULL',
+    log,
   });
   return { db, store };
 }
@@ -80,7 +81,7 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
   const log = opts.log ?? ((m: string) => console.error(m));
   checkExposure(config);
 
-  const { db, store } = openStore(config);
+  const { db, store } = openStore(config, log);
   const registry = createRegistry(opts.defaultMetrics ?? true);
   const pipelineMetrics = createPipelineMetrics(registry);
 
@@ -177,6 +178,7 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
       await pruning;
       await pump.stop();
       for (const m of [...modules].reverse()) await m.stop?.();
+      await store.close();
       db.close();
     },
   };

@@ -108,7 +108,8 @@ describe('grouping and repeat timings (Alertmanager semantics)', () => {
     const { mod, slack } = setup();
     const t0 = performance.now();
     mod.emit(signal({ severity: 'critical', rule_id: 'ransomware', title: 'Ransomware note written' }));
-    assert.ok(performance.now() - t0 < 50, 'emit is synchronous and cheap');
+    // Only catches a send made inline (a Slack timeout is 30 s); a tight bound would measure the machine, not emit.
+    assert.ok(performance.now() - t0 < 500, 'emit is synchronous: it returns without waiting for a send');
     assert.equal(slack.sent.length, 0, 'emit never sends inline');
     await new Promise((r) => setTimeout(r, 30));
     assert.equal(slack.sent.length, 1);

@@ -73,9 +73,14 @@ test('worst-case time per crafted line through every rule stays small', async (t
   let worst = 0;
   let worstLine = '';
   for (const e of events) {
-    const started = performance.now();
-    for (let i = 0; i < 5; i++) engine.processOne({ ...e, id: `${e.id.slice(0, 31)}${i}` });
-    const per = (performance.now() - started) / 5;
+    // The fastest of 5 runs: a line that backtracks is slow every time, while a busy machine
+    // (other processes on the 2 cores) only slows some runs; the bound checks the line, not the machine.
+    let per = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      engine.processOne({ ...e, id: `${e.id.slice(0, 31)}${i}` });
+      per = Math.min(per, performance.now() - started);
+    }
     if (per > worst) {
       worst = per;
       worstLine = e.message.slice(0, 60);

@@ -21,14 +21,15 @@ test('a worker decodes a chunk, passes bad input on as its 4xx, and refuses with
 
 test('rows packed for the hand-off come back identical: empty, non-Latin-1 and long fields included', async () => {
   const { packRows, unpackRows } = await import('../../alert-service/src/ingest/packed-rows.js');
+  const bytes = (...b: number[]) => Uint8Array.from(b);
   const rows = [
-    { key: 'a1', timeMs: 1795304879123, host: '', kind: 'auth', json: '{"m":"café ☃ \\u0000"}' },
-    { key: 'ff'.repeat(16), timeMs: -1, host: 'wéb1', kind: 'app', json: 'x'.repeat(70_000) },
-    { key: '', timeMs: 0, host: 'h', kind: '', json: '' },
+    { key: bytes(0xa1), timeMs: 1795304879123, host: '', kind: 'auth', stream: 'web1\u0000/var/log/auth.log', program: 'sshd', body: bytes(1, 2, 3), json: '{"m":"café ☃ \\u0000"}' },
+    { key: new Uint8Array(16).fill(0xff), timeMs: -1, host: 'wéb1', kind: 'app', stream: '', program: '', body: new Uint8Array(70_000).fill(7), json: 'x'.repeat(70_000) },
+    { key: bytes(), timeMs: 0, host: 'h', kind: '', stream: 's', body: bytes(), json: '' },
   ];
   assert.deepEqual(unpackRows(packRows(rows)), rows);
   assert.deepEqual(unpackRows(packRows([])), []);
   const bad = packRows(rows);
-  bad.lengths[3]! += 1;
+  bad.lengths[4]! += 1;
   assert.throws(() => unpackRows(bad), /do not add up/);
 });

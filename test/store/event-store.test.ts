@@ -97,3 +97,21 @@ test('durable ingest commits with synchronous=FULL and leaves the connection at 
   assert.equal(pragma('synchronous', { simple: true }), 1); // NORMAL for every other commit
   assert.equal(s.countEvents(), 1);
 });
+
+test('a query by time alone merges the kinds in (time, seq) order, a page at a time, across page ends', () => {
+  const s = store();
+  const now = Date.parse('2026-11-21T10:00:00Z');
+  const kinds = ['auth', 'syslog', 'web_access', 'app'] as const;
+  // Uneven kinds and many equal times: the merge must break ties by seq, and refill each kind's page.
+  const events = Array.from({ length: 2600 }, (_, i) => ({ ...ev(i + 1, now + Math.floor((i * 7919) % 3000 / 3)), source: { kind: kinds[i % 7 === 0 ? 0 : i % 4]! } }));
+  const seqs = new Map(s.insertEvents(events).stored.map((x) => [x.event.id, x.seq]));
+  const expected = [...events].sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || seqs.get(a.id)! - seqs.get(b.id)!).map((e) => e.id);
+  assert.deepEqual(s.query({ limit: 5000 }).map((e) => e.id), expected);
+  assert.deepEqual(s.query({ limit: 1500 }).map((e) => e.id), expected.slice(0, 1500));
+  const from = now + 400;
+  assert.deepEqual(s.query({ fromMs: from, limit: 5000 }).map((e) => e.id), expected.filter((id) => Date.parse(events.find((e) => e.id === id)!.time) >= from));
+  // Continuing after an event gives the rest.
+  const first = s.query({ limit: 1200 });
+  const last = first[first.length - 1]!;
+  assert.deepEqual(s.query({ limit: 5000, after: { timeMs: Date.parse(last.time), seq: seqs.get(last.id)! } }).map((e) => e.id), expected.slice(1200));
+});

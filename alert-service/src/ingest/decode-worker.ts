@@ -19,7 +19,7 @@ async function handle(msg: { id: number; req: DecodeRequest }): Promise<void> {
   try {
     const { rows, ...rest } = await decodeChunk(msg.req, settings);
     const packed = packRows(rows);
-    parentPort!.postMessage({ id: msg.id, result: { ...rest, packed } }, [packed.lengths.buffer as ArrayBuffer, packed.timesMs.buffer as ArrayBuffer]);
+    parentPort!.postMessage({ id: msg.id, result: { ...rest, packed } }, [packed.lengths.buffer as ArrayBuffer, packed.bytes.buffer as ArrayBuffer, packed.byteLengths.buffer as ArrayBuffer, packed.timesMs.buffer as ArrayBuffer]);
   } catch (err) {
     const e = err as Error;
     parentPort!.postMessage({

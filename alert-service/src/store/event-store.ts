@@ -20,14 +20,21 @@ export interface StoredEvent {
 
 /**
  * An event serialized for storage by the store's encoder (encodeEvent in sqlite-event-store.ts).
- * Ingest encodes on its decode worker, so the thread that writes only binds values.
+ * Ingest encodes on its decode worker, so the thread that writes only looks up interned strings
+ * and binds values.
  */
 export interface EncodedEvent {
-  /** Idempotency key, hex. */
-  key: string;
+  /** Idempotency key (dedupeKey), 16 bytes or the id's. */
+  key: Uint8Array;
   timeMs: number;
   host: string;
   kind: string;
+  /** The strings every event of its stream repeats (agent host, tag, path, channel), interned by the writer. */
+  stream: string;
+  program?: string;
+  /** The compact stored form (event-codec.ts). */
+  body: Uint8Array;
+  /** The event's JSON, handed to the pump (StoredEncoded) so it never decodes what it was just given. */
   json: string;
 }
 
@@ -44,6 +51,23 @@ export interface EventQuery {
   fromMs?: number;
   toMs?: number;
   limit?: number;
+  /** Continue after this event (the `next` of the previous page): (time, seq) order. */
+  after?: EventCursor;
+}
+
+/** Where a page of events ended, in the (event time, seq) order queries return. */
+export interface EventCursor {
+  timeMs: number;
+  seq: number;
+}
+
+/** A page of query results, already serialized: the API sends the bytes as they are. */
+export interface EventPage {
+  /** JSON array of LogEvent, UTF-8 (moved, not copied, from the read worker). */
+  eventsJson: Uint8Array;
+  count: number;
+  /** Set when the page is full: pass as `after` for the next one. */
+  next?: EventCursor;
 }
 
 export interface PruneOptions {
@@ -65,6 +89,11 @@ export interface EventStore {
   lastSeq(): number;
   /** Events by event time, oldest first (rule warm-up after restart, API). */
   query(q: EventQuery): LogEvent[];
+  /**
+   * query() for the API: runs off the thread that commits ingest where the backend can (a read
+   * worker on its own connection), so a large read never stalls ingest or /healthz.
+   */
+  queryPage(q: EventQuery): Promise<EventPage>;
   countEvents(): number;
   deadLetters(limit: number): Array<DeadLetter & { id: number }>;
   /**

@@ -12,7 +12,7 @@ import { createAnomalyModule, type AnomalyModule, type DetectResult } from '../.
 import { systemClock } from '../../pipeline/contracts.js';
 
 function withModule<T>(config: LogwardConfig, fn: (mod: AnomalyModule, held: AlertSignal[]) => T): T {
-  const { db, store } = openStore(config);
+  const { db, store } = openStore(config, (m) => console.error(m));
   const held: AlertSignal[] = [];
   try {
     // Alerts are the service's business: anomalies found while closing hours here are reported, not sent.
