@@ -6,14 +6,12 @@
  */
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { FakeOllama } from '../helpers/fake-ollama.js';
-import { parseMail, startFakeSmtp } from '../alerting/helpers.js';
+import { closedPort, parseMail, startFakeSlack, startFakeSmtp, type FakeSlack } from '../alerting/helpers.js';
 import type { AlertingModule } from '../../alert-service/src/alerting/index.js';
 import type { LlmModule } from '../../alert-service/src/llm/index.js';
 import type { AlertSignal } from '../../alert-service/src/generated/schema-types.js';
@@ -23,27 +21,20 @@ class TestClock {
   now = () => this.t;
 }
 
-let slack: Server;
+let slack: FakeSlack;
 let webhook: string;
-const slackPosts: string[] = [];
+/** What the local Slack webhook received, as request bodies. */
+const slackPosts = () => slack.requests.map((r) => r.body);
 let ollama: FakeOllama;
 const dirs: string[] = [];
 
 before(async () => {
-  slack = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d));
-    req.on('end', () => {
-      slackPosts.push(body);
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => slack.listen(0, '127.0.0.1', r));
-  webhook = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/services/T0/B0/X`;
+  slack = await startFakeSlack();
+  webhook = slack.url;
   ollama = await new FakeOllama().start();
 });
 after(async () => {
-  slack.close();
+  await slack.close();
   await ollama.close();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
@@ -185,7 +176,7 @@ test('a hanging model: the alert goes out on time without a summary, and the req
     // While the model is still "thinking", alerting delivers as usual.
     clock.t += 120_000;
     await alerting.flush();
-    assert.ok(slackPosts.some((p) => p.includes(sig.group.src_ip!)), 'alert delivered without waiting for the model');
+    assert.ok(slackPosts().some((p) => p.includes(sig.group.src_ip!)), 'alert delivered without waiting for the model');
     const started = Date.now();
     await asking;
     assert.ok(Date.now() - started < 3000);
@@ -219,12 +210,7 @@ test('health: reachable and model present, model missing, Ollama down', async ()
   } finally {
     await t.close();
   }
-  // A port nothing listens on.
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const deadPort = (probe.address() as AddressInfo).port;
-  probe.close();
-  const down = await service({ host: `http://127.0.0.1:${deadPort}` });
+  const down = await service({ host: `http://127.0.0.1:${await closedPort()}` });
   try {
     const h = await down.llm.checkHealth();
     assert.equal(h.reachable, false);
@@ -289,7 +275,7 @@ test('hostile log text and a hostile answer cannot hide, downgrade or resolve an
     assert.equal(after.state, 'firing');
     clock.t += 120_000;
     await alerting.flush();
-    const post = slackPosts.find((p) => p.includes(sig.group.src_ip!));
+    const post = slackPosts().find((p) => p.includes(sig.group.src_ip!));
     assert.ok(post, 'notified');
     assert.ok(!post.includes('<script>'), 'model output is not in the message unescaped');
   } finally {
@@ -335,11 +321,11 @@ test('a summary done after the alert went out follows it: a Slack message and an
         next_steps: ['Block it at <https://evil.example|the firewall>'],
       }),
     };
-    const slackBefore = slackPosts.length;
+    const slackBefore = slackPosts().length;
     await llm.runOnce();
     await alerting.flush();
-    await waitFor(() => slackPosts.length > slackBefore && smtp.mails.some((m) => /^In-Reply-To:/im.test(m.raw)));
-    const follow = slackPosts.slice(slackBefore).find((p) => p.includes('Summary'))!;
+    await waitFor(() => slackPosts().length > slackBefore && smtp.mails.some((m) => /^In-Reply-To:/im.test(m.raw)));
+    const follow = slackPosts().slice(slackBefore).find((p) => p.includes('Summary'))!;
     assert.ok(follow, 'a Slack follow-up');
     assert.ok(!follow.includes('<!channel>') && !follow.includes('*BOLD*'), 'no mention, no formatting from model text');
     assert.ok(!follow.includes('https://evil.example'), 'attacker link broken');

@@ -5,9 +5,8 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { startFakeSlack, type FakeSlack } from '../alerting/helpers.js';
 import type { AlertingModule } from '../../alert-service/src/alerting/index.js';
 import type { LogEvent } from '../../alert-service/src/generated/schema-types.js';
 import { normalizeRawLine } from '../../alert-service/src/normalize/index.js';
@@ -19,22 +18,14 @@ class TestClock {
 
 let t: TestService;
 let base: string;
-let slack: Server;
-const slackPosts: string[] = [];
+let slack: FakeSlack;
+const slackPosts = () => slack.requests.map((r) => r.body);
 const clock = new TestClock(Date.parse('2026-11-21T10:06:00Z'));
 const logs: string[] = [];
 
 before(async () => {
-  slack = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d));
-    req.on('end', () => {
-      slackPosts.push(body);
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => slack.listen(0, '127.0.0.1', r));
-  const webhook = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/services/T000/B000/XXXX`;
+  slack = await startFakeSlack();
+  const webhook = slack.url;
   t = await startTestService(
     { alerting: { channels: { slack: { enabled: true, webhook_url: webhook } }, geoip: { enabled: false } } as never, anomaly: { enabled: false } },
     { clock, log: (m) => logs.push(m) },
@@ -43,7 +34,7 @@ before(async () => {
 });
 after(async () => {
   await t.close();
-  slack.close();
+  await slack.close();
 });
 
 /** SSH failures with long lines, so the alert's samples need new database pages. */
@@ -106,8 +97,8 @@ test('disk full while recording an alert: nothing is lost, readyz says why, and 
 
   clock.t += 60_000; // past group_wait (high severity)
   await alerting.flush();
-  const posts = slackPosts.filter((p) => p.includes('198.51.100.9'));
-  assert.equal(posts.length, 1, slackPosts.join('\n'));
+  const posts = slackPosts().filter((p) => p.includes('198.51.100.9'));
+  assert.equal(posts.length, 1, slackPosts().join('\n'));
   assert.match(posts[0]!, /SSH brute force/);
 });
 
