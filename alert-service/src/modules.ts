@@ -11,7 +11,7 @@ import { createAlertingModule, type AlertingModule } from './alerting/index.js';
 import { createDetectionModule } from './detect/module.js';
 import { createAnomalyModule, type AnomalyModule } from './anomaly/index.js';
 import { createLlmModule } from './llm/index.js';
-import type { FollowUpSink, HostContext } from './llm/summarizer.js';
+import { anomalyContext, anomalyLines, summaryFollowUp } from './llm/context-sources.js';
 import { sharedLocalGeoDatabase } from './alerting/enrich/geoip.js';
 
 export interface ModuleDeps {
@@ -59,39 +59,4 @@ export async function buildModules(deps: ModuleDeps): Promise<ServiceModule[]> {
     );
   }
   return modules;
-}
-
-/** The host's error templates over the alert's last 6 hours and the anomaly explanation of its hour, for summaries. */
-function anomalyContext(anomaly: AnomalyModule): HostContext {
-  const HOUR = 3_600_000;
-  return (host, atMs) => {
-    const errors = anomaly.errorSummary({ host, fromMs: atMs - 6 * HOUR, toMs: atMs + HOUR });
-    const hour = Math.floor(atMs / HOUR) * HOUR;
-    const flagged = anomaly.detect({ host, hours: 24 }).hours.filter((h) => h.is_anomaly && Date.parse(h.hour) >= hour - 2 * HOUR);
-    return {
-      errorTemplates: errors.templates.slice(0, 10).map((t) => ({ template: t.template, total: t.total })),
-      anomalyExplanation: flagged.flatMap((h) => h.explanation.map((e) => `${h.hour} ${h.source}: ${e}`)).slice(0, 10),
-    };
-  };
-}
-
-/** The host's scored hours of the last day, for the periodic review ("hour source: score, anomaly, explanation"). */
-function anomalyLines(anomaly: AnomalyModule): (host: string) => string[] {
-  return (host) =>
-    anomaly
-      .detect({ host, hours: 24 })
-      .hours.filter((h) => h.score !== null)
-      .slice(-24)
-      .map((h) => `${h.hour} ${h.source}: score ${h.score!.toFixed(3)}${h.is_anomaly ? ' ANOMALOUS' : ''}${h.explanation.length ? ' — ' + h.explanation.join('; ') : ''}`);
-}
-
-/** A finished LLM summary as a follow-up note on the channels its alert went out on. */
-function summaryFollowUp(alerting: AlertingModule): FollowUpSink {
-  return (alertId, summary, model) =>
-    alerting.followUp(alertId, {
-      label: `Summary (${model})`,
-      text: summary.summary,
-      items: summary.next_steps,
-      facts: [{ key: "Model's severity estimate", value: summary.assessed_severity }],
-    });
 }
