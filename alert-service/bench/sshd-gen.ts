@@ -9,18 +9,8 @@
  * for a seed. Sessions are interleaved (concurrent pids) as on a real server.
  */
 import { createWriteStream } from 'node:fs';
+import { mulberry32 } from '../src/anomaly/forest/rng.js';
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const USERS = ['admin', 'test', 'oracle', 'postgres', 'ubuntu', 'git', 'user', 'guest', 'ftpuser', 'webmaster', 'pi', 'support', 'deploy', 'mysql', 'hadoop', 'jenkins', 'nagios', 'test9', 'chen', 'pgadmin', 'utsims', 'inspur'];
@@ -49,7 +39,7 @@ function syslogTime(ms: number): string {
  * without a year as syslog does).
  */
 export async function generateAuthLog(path: string, targetLines: number, seed = 42, startMs = Date.UTC(2026, 10, 2, 0, 0, 0)): Promise<GenStats> {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed).next;
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const host = 'LabSZ';

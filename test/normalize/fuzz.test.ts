@@ -9,17 +9,10 @@ import type { SourceKind } from '../../alert-service/src/generated/schema-types.
 import { classifyRecord, normalizeRawLine, normalizeRecord, NormalizeError, recordSchemaFile } from '../../alert-service/src/normalize/index.js';
 import { validatorFor } from '../../alert-service/src/schema/registry.js';
 import { assertValidEvent, cfg } from './helpers.js';
+import { mulberry32 as seeded } from '../../alert-service/src/anomaly/forest/rng.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = (seed: number) => seeded(seed).next;
+
 
 const FRAGMENTS = [
   'Nov 21 10:00:01 ', 'Feb 29 23:59:60 ', '2026-11-21T10:10:01.482311+00:00 ', '<34>', '<999>', '1 ', 'web1 ', 'FS01.corp.example.com ', 'sshd[3101]: ', 'sudo: ', 'su[1]: ', 'useradd[2]: ', 'kernel: ',
