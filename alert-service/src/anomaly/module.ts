@@ -403,7 +403,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
       repo.setState('closed_through', String(boundary));
     }
     if (dirtyHours.size) {
-      const rebuilt = rebuildHours([...dirtyHours], performance.now() + REBUILD_BUDGET_MS);
+      const rebuilt = rebuildHours([...dirtyHours], { deadline: performance.now() + REBUILD_BUDGET_MS, score: true });
       result.rebuiltHours = rebuilt.hours;
       result.rows += rebuilt.rows;
       // A late burst can make a recent hour anomalous; history is scored but not alerted on.
@@ -520,8 +520,12 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
    * template counts) of every series with events are replaced, not added to, so a rebuild never
    * counts an event twice; series without events keep their rows (the zero rows of silence).
    * "New template" means not seen for the host in an earlier hour, as it does live.
+   * `score`: score the rebuilt hours with the current model (late events: a recent hour may turn
+   * anomalous). A day-one rebuild does not: its model is about to be retrained on these very
+   * hours, and `detect` scores closed hours with the model of the moment anyway.
    */
-  function rebuildHours(hours: readonly number[], deadline = Infinity): { hours: number; rows: number; events: number; anomalies: ScoredRow[] } {
+  function rebuildHours(hours: readonly number[], opts: { deadline?: number; score: boolean }): { hours: number; rows: number; events: number; anomalies: ScoredRow[] } {
+    const deadline = opts.deadline ?? Infinity;
     const store = deps.store;
     const out = { hours: 0, rows: 0, events: 0, anomalies: [] as ScoredRow[] };
     if (!store || !hours.length) return out;
@@ -566,7 +570,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
         }
         for (const d of deltas.values()) repo.addTemplateHour(d.host, d.source, d.hour, d.id, d.count);
         for (const c of miner.takeDirty()) repo.saveTemplate(c);
-        if (model && local.size) anomalies = scoreHour(hour);
+        if (opts.score && model && local.size) anomalies = scoreHour(hour);
         dirtyHours.delete(hour);
         repo.setState('dirty_hours', JSON.stringify([...dirtyHours]));
       });
@@ -589,7 +593,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     for (let h = hourOf(from); h < to; h += HOUR_MS) hours.push(h);
     // Closing first: hours the clock has passed but that are still open would be skipped otherwise.
     if (closedThrough === undefined) closeDueHours();
-    const r = rebuildHours(hours);
+    const r = rebuildHours(hours, { score: false });
     return { from: new Date(hourOf(from)).toISOString(), to: new Date(to).toISOString(), hours: hours.length, rows: r.rows, events: r.events, ms: Math.round(performance.now() - started) };
   }
 

@@ -82,9 +82,10 @@ export class AnomalyRepository {
   private insertHourStmt = this.lazy(() =>
     this.db.prepare(
       `INSERT INTO anomaly_hours (host, source, hour, ${FEATURE_COLUMNS}) VALUES (?, ?, ?, ${FEATURES.map(() => '?').join(', ')})
-       ON CONFLICT (host, source, hour) DO UPDATE SET ${FEATURES.map((f) => `${f} = excluded.${f}`).join(', ')}`,
+       ON CONFLICT (host, source, hour) DO UPDATE SET ${FEATURES.map((f) => `${f} = excluded.${f}`).join(', ')}, score = NULL, is_anomaly = NULL, explanation = NULL`,
     ),
   );
+  /** Writes an hour's features; a rewritten hour loses its old score (it was for other features). */
   insertHour(host: string, source: string, hour: number, f: FeatureVector): void {
     this.insertHourStmt().run(host, source, hour, ...FEATURES.map((k) => f[k]));
   }
