@@ -8,7 +8,7 @@ import type { ChannelName, ChannelMessage } from '../notify/notifier.js';
 import type { AlertRow } from '../store/alert-repository.js';
 import { alertUrl } from './context.js';
 import { escapeHtml, escapeHtmlTrusted, escapeMrkdwn, escapeText, sanitizeHeader } from './escape.js';
-import { clipMrkdwn } from './messages.js';
+import { clip, clipMrkdwn, plainTextSafe, slackLink } from './messages.js';
 
 export interface FollowUpNote {
   /** What the note is, e.g. "Summary (llama3.1:8b)"; ours, not model text. */
@@ -18,8 +18,6 @@ export interface FollowUpNote {
   /** Extra labelled values, e.g. the model's own severity opinion. */
   facts: ReadonlyArray<{ key: string; value: string }>;
 }
-
-const clip = (s: string, max: number) => (s.length > max ? s.slice(0, max - 1) + '…' : s);
 
 export function renderFollowUp(ch: ChannelName, alert: AlertRow, note: FollowUpNote, publicUrl: string, nowMs: number, inReplyTo?: string): ChannelMessage {
   const url = alertUrl(publicUrl, alert.id);
@@ -31,9 +29,9 @@ export function renderFollowUp(ch: ChannelName, alert: AlertRow, note: FollowUpN
       channel: 'slack',
       text: escapeMrkdwn(clip(heading, 150)),
       blocks: [
-        { type: 'header', text: { type: 'plain_text', text: clip(heading.replace(/</g, '‹').replace(/>/g, '›'), 150), emoji: false } },
+        { type: 'header', text: { type: 'plain_text', text: clip(plainTextSafe(heading), 150), emoji: false } },
         { type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(body, 3000) || ' ' } },
-        { type: 'context', elements: [{ type: 'mrkdwn', text: `${facts ? facts + ' · ' : ''}<${encodeURI(url).replace(/[|<>]/g, encodeURIComponent)}|Open alert #${alert.id}> · advisory, the alert itself is unchanged` }] },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: `${facts ? facts + ' · ' : ''}${slackLink(url, `Open alert #${alert.id}`)} · advisory, the alert itself is unchanged` }] },
       ],
     };
   }

@@ -16,7 +16,7 @@ const SEVERITY_EMOJI: Record<string, string> = {
   informational: ':white_circle:',
 };
 
-const clip = (s: string, max: number) => (s.length > max ? s.slice(0, max - 1) + '…' : s);
+export const clip = (s: string, max: number) => (s.length > max ? s.slice(0, max - 1) + '…' : s);
 
 const FENCE = '```';
 /** Alert sections per Slack message (a message has at most 50 blocks; each alert takes up to 4). */
@@ -46,7 +46,7 @@ export function clipMrkdwn(s: string, max: number): string {
  * plain_text objects have no escaping at all; Slack documents no mention parsing there, but angle
  * brackets are swapped for look-alikes anyway so `<!channel>` from a log line stays text everywhere.
  */
-const plainTextSafe = (s: string) => s.replace(/</g, '‹').replace(/>/g, '›');
+export const plainTextSafe = (s: string) => s.replace(/</g, '‹').replace(/>/g, '›');
 
 export function renderEmail(t: TemplateSet, ctx: NotificationContext): EmailMessage {
   return {
@@ -58,7 +58,7 @@ export function renderEmail(t: TemplateSet, ctx: NotificationContext): EmailMess
 }
 
 /** A Slack link whose URL is ours (public_url + id); still encoded so it cannot break the <url|text> syntax. */
-function slackLink(url: string, text: string): string {
+export function slackLink(url: string, text: string): string {
   return `<${encodeURI(url).replace(/[|<>]/g, encodeURIComponent)}|${escapeMrkdwn(text)}>`;
 }
 
