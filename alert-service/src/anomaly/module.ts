@@ -574,7 +574,8 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
         dirtyHours.delete(hour);
         repo.setState('dirty_hours', JSON.stringify([...dirtyHours]));
       });
-      for (const k of known) if (hostTemplates.size < MAX_HOST_TEMPLATES) hostTemplates.add(k);
+      // What live consumption will treat as seen: the pairs this hour added (earlier ones are already in).
+      for (const d of deltas.values()) if (d.id !== OVERFLOW_TEMPLATE_ID && hostTemplates.size < MAX_HOST_TEMPLATES) hostTemplates.add(`${d.host}\u0000${d.id}`);
       out.hours++;
       out.rows += local.size;
       out.anomalies.push(...anomalies);
@@ -587,12 +588,12 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
   function rebuild(opts: { days?: number } = {}): RebuildResult {
     const started = performance.now();
     const days = opts.days ?? cfg.training_days;
+    // Closing first: hours the clock has passed but that are still open would be skipped otherwise.
+    if (closedThrough === undefined) closeDueHours();
     const to = closedThrough ?? hourOf(clock.now() - cfg.grace_period_minutes * 60_000);
     const from = Math.max(to - days * 24 * HOUR_MS, hourOf(clock.now() - cfg.retention_days * 24 * HOUR_MS));
     const hours: number[] = [];
     for (let h = hourOf(from); h < to; h += HOUR_MS) hours.push(h);
-    // Closing first: hours the clock has passed but that are still open would be skipped otherwise.
-    if (closedThrough === undefined) closeDueHours();
     const r = rebuildHours(hours, { score: false });
     return { from: new Date(hourOf(from)).toISOString(), to: new Date(to).toISOString(), hours: hours.length, rows: r.rows, events: r.events, ms: Math.round(performance.now() - started) };
   }
