@@ -5,6 +5,7 @@
  */
 import type { Db } from '../store/database.js';
 import type { LlmSummary, LlmSummaryRecord } from '../generated/schema-types.js';
+import { LlmState } from './llm-state.js';
 
 export type SummaryStatus = LlmSummaryRecord['status'];
 
@@ -21,7 +22,10 @@ interface Row {
 }
 
 export class SummaryRepository {
+  private readonly state: LlmState;
+
   constructor(private readonly db: Db) {
+    this.state = new LlmState(db);
     db.exec(`
       CREATE TABLE IF NOT EXISTS llm_summaries (
         alert_id INTEGER PRIMARY KEY,
@@ -35,13 +39,11 @@ export class SummaryRepository {
         updated_ms INTEGER NOT NULL
       );
       CREATE INDEX IF NOT EXISTS llm_summaries_status ON llm_summaries(status) WHERE status = 'queued';
-      CREATE TABLE IF NOT EXISTS llm_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
     `);
   }
 
   scanCursor(): number {
-    const r = this.db.prepare("SELECT value FROM llm_state WHERE key = 'scan_cursor'").get() as { value: number } | undefined;
-    return r?.value ?? 0;
+    return this.state.get('scan_cursor') ?? 0;
   }
 
   /** Marks alerts queued and moves the scan cursor past them in one transaction. */
@@ -49,10 +51,9 @@ export class SummaryRepository {
     const ins = this.db.prepare(
       "INSERT INTO llm_summaries (alert_id, status, severity, model, updated_ms) VALUES (?, 'queued', ?, ?, ?) ON CONFLICT(alert_id) DO NOTHING",
     );
-    const cur = this.db.prepare("INSERT INTO llm_state (key, value) VALUES ('scan_cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     this.db.transaction(() => {
       for (const i of items) ins.run(i.alertId, i.severity, model, nowMs);
-      cur.run(cursor);
+      this.state.set('scan_cursor', cursor);
     })();
   }
 

@@ -20,6 +20,7 @@ import { answerSchema } from '../answer.js';
 import type { LlmMetrics } from '../metrics.js';
 import { condenseHost } from './condense.js';
 import { buildReviewPrompt } from './review-prompt.js';
+import { LlmState } from '../llm-state.js';
 
 export interface ReviewerDeps {
   db: Db;
@@ -57,22 +58,20 @@ export class Reviewer {
   private running: Promise<ReviewRun> | undefined;
   private current: AbortController | undefined;
   private stopped = false;
+  private readonly state: LlmState;
 
   constructor(private readonly deps: ReviewerDeps) {
-    deps.db.exec(`
-      CREATE TABLE IF NOT EXISTS llm_review_hosts (host TEXT PRIMARY KEY, seq INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS llm_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-    `);
+    deps.db.exec('CREATE TABLE IF NOT EXISTS llm_review_hosts (host TEXT PRIMARY KEY, seq INTEGER NOT NULL)');
+    this.state = new LlmState(deps.db);
   }
 
   position(): number {
-    const r = this.deps.db.prepare("SELECT value FROM llm_state WHERE key = 'review_seq'").get() as { value: number } | undefined;
-    return r?.value ?? 0;
+    return this.state.get('review_seq') ?? 0;
   }
 
   /** Starts where the store is now on a first start: a fresh install does not review its whole history at once. */
   initPosition(): void {
-    this.deps.db.prepare("INSERT INTO llm_state (key, value) VALUES ('review_seq', ?) ON CONFLICT(key) DO NOTHING").run(this.deps.store.lastSeq());
+    this.state.init('review_seq', this.deps.store.lastSeq());
   }
 
   run(): Promise<ReviewRun> {
@@ -116,7 +115,7 @@ export class Reviewer {
     }
     if (!result.failed && !this.stopped && byHost.size < MAX_HOSTS_PER_RUN) {
       db.transaction(() => {
-        db.prepare("INSERT INTO llm_state (key, value) VALUES ('review_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(to);
+        this.state.set('review_seq', to);
         db.prepare('DELETE FROM llm_review_hosts WHERE seq <= ?').run(to);
       })();
     }
