@@ -220,7 +220,9 @@ export class SqliteEventStore implements EventStore {
       events += n;
       budget -= n;
     }
-    if (events) {
+    // Once the events are done for this run (budget left), not after every step of it: the
+    // check probes every host.
+    if (budget > 0) {
       const hosts = this.db.prepare('DELETE FROM event_hosts WHERE NOT EXISTS (SELECT 1 FROM events WHERE host_id = event_hosts.id)').run().changes;
       if (hosts) this.dictWriter.forget();
     }
