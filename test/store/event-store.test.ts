@@ -115,3 +115,15 @@ test('a query by time alone merges the kinds in (time, seq) order, a page at a t
   const last = first[first.length - 1]!;
   assert.deepEqual(s.query({ limit: 5000, after: { timeMs: Date.parse(last.time), seq: seqs.get(last.id)! } }).map((e) => e.id), expected.slice(1200));
 });
+
+test('retention in steps drops hosts left without events once the run has no events left to delete', () => {
+  const db = openDatabase({ path: ':memory:' });
+  const s = new SqliteEventStore(db, { retentionDays: 2, deadLetterRetentionDays: 1 });
+  const now = Date.parse('2026-11-21T10:00:00Z');
+  s.insertEvents([ev(1, now - 5 * DAY, 'old-host'), ev(2, now - 5 * DAY, 'old-host'), ev(3, now - 5 * DAY, 'old-host'), ev(4, now, 'web1')]);
+  const hosts = () => (db.prepare('SELECT name FROM event_hosts ORDER BY name').pluck().all() as string[]);
+  assert.equal(s.prune(now, { limit: 2 }), 2, 'a full step');
+  assert.deepEqual(hosts(), ['old-host', 'web1'], 'old-host still has an event');
+  assert.equal(s.prune(now, { limit: 2 }), 1);
+  assert.deepEqual(hosts(), ['web1'], 'the step with budget left drops the emptied host');
+});
