@@ -4,9 +4,15 @@
  */
 import type { ValidateFunction } from 'ajv';
 import { describeErrors, schemaDocuments, validatorFor } from '../schema/registry.js';
+import { LlmError } from './ollama-gateway.js';
 
 export class InvalidAnswerError extends Error {
   override name = 'InvalidAnswerError';
+}
+
+/** The metrics label of a failed model call: the gateway's kind, `invalid_answer`, or `error` for anything else (ours). */
+export function failureKind(err: unknown): string {
+  return err instanceof LlmError ? err.kind : err instanceof InvalidAnswerError ? 'invalid_answer' : 'error';
 }
 
 export interface AnswerSchema<T> {

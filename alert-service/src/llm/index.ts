@@ -16,7 +16,7 @@ import { AlertRepository } from '../alerting/store/alert-repository.js';
 import { IpEnricher } from '../alerting/enrich/enricher.js';
 import type { GeoLookup } from '../alerting/enrich/geoip.js';
 import { LlmError, OllamaGateway, type LlmHealth } from './ollama-gateway.js';
-import { InvalidAnswerError } from './answer.js';
+import { failureKind, InvalidAnswerError } from './answer.js';
 import { Investigator } from './investigate/investigator.js';
 import { SummaryRepository } from './summary-repository.js';
 import { Summarizer, type FollowUpSink, type HostContext } from './summarizer.js';
@@ -156,7 +156,7 @@ export function createLlmModule(deps: LlmModuleDeps): LlmModule {
       metrics.requests.inc({ kind: 'investigate', outcome: 'ok' });
       res.json(out);
     } catch (err) {
-      const kind = err instanceof LlmError ? err.kind : err instanceof InvalidAnswerError ? 'invalid_answer' : 'error';
+      const kind = failureKind(err);
       metrics.requests.inc({ kind: 'investigate', outcome: kind });
       if (!(err instanceof LlmError || err instanceof InvalidAnswerError)) throw err;
       const status = kind === 'invalid_answer' || kind === 'bad_response' ? 502 : kind === 'aborted' || kind === 'timeout' ? 504 : 503;

@@ -11,8 +11,8 @@ import { randomBytes } from 'node:crypto';
 import type { LlmConfig, LlmSummary } from '../generated/schema-types.js';
 import type { AlertRepository, AlertRow } from '../alerting/store/alert-repository.js';
 import type { IpEnricher } from '../alerting/enrich/enricher.js';
-import { answerSchema } from './answer.js';
-import { LlmError, type OllamaGateway } from './ollama-gateway.js';
+import { answerSchema, failureKind } from './answer.js';
+import type { OllamaGateway } from './ollama-gateway.js';
 import { buildSummaryPrompt, type SummaryInput } from './prompt.js';
 import type { SummaryRepository } from './summary-repository.js';
 import { WorkQueue } from './work-queue.js';
@@ -127,7 +127,7 @@ export class Summarizer {
       metrics.requests.inc({ kind: 'summary', outcome: 'ok' });
       this.sendFollowUp(alert.id, summary, this.deps.now());
     } catch (err) {
-      const kind = err instanceof LlmError ? err.kind : 'invalid_answer';
+      const kind = failureKind(err);
       // Cancelled by stop(): the row stays queued, so the next start asks again.
       if (kind === 'aborted' && this.stopped) return;
       metrics.requests.inc({ kind: 'summary', outcome: kind });

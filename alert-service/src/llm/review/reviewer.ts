@@ -15,8 +15,7 @@ import type { AlertSink } from '../../pipeline/contracts.js';
 import type { EventStore } from '../../store/event-store.js';
 import type { Db } from '../../store/database.js';
 import type { OllamaGateway } from '../ollama-gateway.js';
-import { LlmError } from '../ollama-gateway.js';
-import { answerSchema } from '../answer.js';
+import { answerSchema, failureKind } from '../answer.js';
 import type { LlmMetrics } from '../metrics.js';
 import { condenseHost } from './condense.js';
 import { buildReviewPrompt } from './review-prompt.js';
@@ -137,7 +136,7 @@ export class Reviewer {
       review = this.answer.parse(answer.content);
       metrics.requests.inc({ kind: 'review', outcome: 'ok' });
     } catch (err) {
-      const kind = err instanceof LlmError ? err.kind : 'invalid_answer';
+      const kind = failureKind(err);
       metrics.requests.inc({ kind: 'review', outcome: kind });
       this.deps.log(`llm: review of ${host} failed (${kind}): ${(err as Error).message.slice(0, 200)}`);
       return false;
