@@ -25,6 +25,7 @@ import { CHANNELS, type ChannelName, type Notifier } from './notify/notifier.js'
 import { EmailNotifier } from './notify/email.js';
 import { SlackNotifier } from './notify/slack.js';
 import { ForwardNotifier } from './notify/forward.js';
+import { WebhookNotifier } from './notify/webhook.js';
 import { createAlertingRouter, type AlertingApi } from './api/router.js';
 import { registerAlertingMetrics, type AlertingMetrics } from './metrics.js';
 
@@ -89,6 +90,12 @@ function buildNotifiers(cfg: AlertingConfig, overrides: Partial<Record<ChannelNa
       else out.set(ch, new SlackNotifier({ webhookUrl: c.slack.webhook_url, timeoutMs: c.slack.timeout_ms }));
     } else if (ch === 'forward' && c.forward.enabled) {
       out.set(ch, new ForwardNotifier({ host: c.forward.host, port: c.forward.port, tagPrefix: c.forward.tag_prefix, tag: c.forward.tag, timeoutMs: c.forward.timeout_ms }));
+    } else if (ch === 'webhook' && c.webhook.enabled) {
+      if (!c.webhook.url) log('alerting: webhook channel enabled without url; disabled');
+      else {
+        if (!c.webhook.secret) log('alerting: webhook channel has no secret: requests go unsigned (alerting.channels.webhook.secret)');
+        out.set(ch, new WebhookNotifier({ url: c.webhook.url, ...(c.webhook.secret ? { secret: c.webhook.secret } : {}), timeoutMs: c.webhook.timeout_ms }));
+      }
     }
   }
   return out;

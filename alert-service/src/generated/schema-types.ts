@@ -17,6 +17,10 @@ export type AlertSeverity2 = 'informational' | 'low' | 'medium' | 'high' | 'crit
  */
 export type AlertSeverity3 = 'informational' | 'low' | 'medium' | 'high' | 'critical';
 /**
+ * Alert levels, as Sigma's `level`.
+ */
+export type AlertSeverity4 = 'informational' | 'low' | 'medium' | 'high' | 'critical';
+/**
  * What kind of log an event came from. Decides which line parser applies.
  */
 export type SourceKind = 'auth' | 'syslog' | 'web_access' | 'web_error' | 'app' | 'windows';
@@ -234,7 +238,7 @@ export interface IpEnrichment {
  */
 export interface OutboxItem {
   id: number;
-  channel: 'email' | 'slack' | 'forward';
+  channel: 'email' | 'slack' | 'forward' | 'webhook';
   kind: 'alerts' | 'held_back' | 'digest' | 'follow_up';
   status: 'pending' | 'sending' | 'sent' | 'failed';
   /**
@@ -833,7 +837,7 @@ export interface AlertingConfig {
     /**
      * Channels that receive these alerts (each must also be enabled).
      */
-    channels: ('email' | 'slack' | 'forward')[];
+    channels: ('email' | 'slack' | 'forward' | 'webhook')[];
   };
   /**
    * Per rule / severity / source overrides; the first entry whose match fits wins, missing keys come from default_policy. The default sends new critical alerts at once.
@@ -977,6 +981,32 @@ export interface AlertingConfig {
         per_minute: number;
       };
     };
+    /**
+     * A generic HTTP webhook: each notification is one JSON POST (version, id, status, alerts) signed with HMAC-SHA256 over "<timestamp>.<body>" in X-Logward-Signature. The id stays the same across retries, so a receiver can drop copies.
+     */
+    webhook: {
+      enabled: boolean;
+      /**
+       * Receiver URL (http or https). Treated as a secret, since such URLs often carry a token: set it through LOGWARD_ALERTING_CHANNELS_WEBHOOK_URL. Never logged.
+       */
+      url?: string;
+      /**
+       * HMAC-SHA256 key for X-Logward-Signature (at least 16 characters). Without it requests go unsigned. Secret: set it through LOGWARD_ALERTING_CHANNELS_WEBHOOK_SECRET. Never logged.
+       */
+      secret?: string;
+      min_severity: AlertSeverity4;
+      /**
+       * Answer timeout of one request. A request that times out may have been received, so each timeout can mean a copy (bounded by outbox.max_copies; receivers drop copies by id).
+       */
+      timeout_ms: number;
+      /**
+       * Token bucket: `burst` messages at once, refilled at `per_minute`. Alerts held back are summarized in the next message.
+       */
+      rate_limit: {
+        burst: number;
+        per_minute: number;
+      };
+    };
   };
   outbox: {
     /**
@@ -1065,7 +1095,7 @@ export interface Policy {
   group_interval_s?: number;
   repeat_interval_s?: number;
   resolve_after_s?: number;
-  channels?: ('email' | 'slack' | 'forward')[];
+  channels?: ('email' | 'slack' | 'forward' | 'webhook')[];
 }
 /**
  * Incident summaries from a local Ollama model. Advisory only: alerts are recorded and sent whether or not a summary arrives, and the model can never change, silence or resolve them.

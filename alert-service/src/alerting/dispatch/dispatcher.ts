@@ -24,7 +24,7 @@ import { HeldBackLedger, TokenBucket } from '../outbox/rate-limit.js';
 import type { ChannelMessage, ChannelName } from '../notify/notifier.js';
 import type { IpEnricher } from '../enrich/enricher.js';
 import { buildContext, severityRank, toAlertView, type AlertView, type NotificationContext, type NotificationStatus } from '../template/context.js';
-import { renderEmail, renderForward, renderSlack } from '../template/messages.js';
+import { renderEmail, renderForward, renderSlack, renderWebhook } from '../template/messages.js';
 import type { TemplateSet } from '../template/templates.js';
 import { PolicyResolver, type PolicySubject } from './policy.js';
 import { StormGuard } from './storm-guard.js';
@@ -287,6 +287,7 @@ export class Dispatcher {
   private render(ch: ChannelName, ctx: NotificationContext, now: number): ChannelMessage {
     if (ch === 'email') return renderEmail(this.d.templates, ctx);
     if (ch === 'slack') return renderSlack(this.d.templates, ctx);
+    if (ch === 'webhook') return renderWebhook(ctx, now);
     return renderForward(ctx, now);
   }
 

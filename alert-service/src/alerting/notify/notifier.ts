@@ -2,8 +2,8 @@
  * One small interface per delivery channel (as Alertmanager's notify/ package). A notifier only
  * delivers an already rendered message; retries, backoff and bookkeeping belong to the outbox.
  */
-export type ChannelName = 'email' | 'slack' | 'forward';
-export const CHANNELS: readonly ChannelName[] = ['email', 'slack', 'forward'];
+export type ChannelName = 'email' | 'slack' | 'forward' | 'webhook';
+export const CHANNELS: readonly ChannelName[] = ['email', 'slack', 'forward', 'webhook'];
 
 export interface EmailMessage {
   channel: 'email';
@@ -31,7 +31,13 @@ export interface ForwardMessage {
   records: { time_ms: number; record: Record<string, unknown> }[];
 }
 
-export type ChannelMessage = EmailMessage | SlackMessage | ForwardMessage;
+export interface WebhookMessage {
+  channel: 'webhook';
+  /** The JSON body as posted; its `id` is fixed when rendered, so every retry carries the same one. */
+  body: { version: '1'; id: string; kind: 'alert' | 'follow_up'; [key: string]: unknown };
+}
+
+export type ChannelMessage = EmailMessage | SlackMessage | ForwardMessage | WebhookMessage;
 
 export interface Notifier {
   readonly name: ChannelName;

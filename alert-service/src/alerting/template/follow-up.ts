@@ -4,6 +4,7 @@
  * log text: mrkdwn-escaped and defanged in Slack, HTML-escaped in email, links broken everywhere.
  * Only the alert link is ours. Email replies thread under the alert's own message (In-Reply-To).
  */
+import { randomUUID } from 'node:crypto';
 import type { ChannelName, ChannelMessage } from '../notify/notifier.js';
 import type { AlertRow } from '../store/alert-repository.js';
 import { alertUrl } from './context.js';
@@ -51,8 +52,7 @@ export function renderFollowUp(ch: ChannelName, alert: AlertRow, note: FollowUpN
       ...(inReplyTo ? { inReplyTo } : {}),
     };
   }
-  return {
-    channel: 'forward',
-    records: [{ time_ms: nowMs, record: { type: 'follow_up', alert_id: alert.id, rule_id: alert.rule_id, host: alert.host, label: note.label, text: note.text, items: [...note.items], facts: Object.fromEntries(note.facts.map((f) => [f.key, f.value])), url } }],
-  };
+  const record = { type: 'follow_up', alert_id: alert.id, rule_id: alert.rule_id, host: alert.host, label: note.label, text: note.text, items: [...note.items], facts: Object.fromEntries(note.facts.map((f) => [f.key, f.value])), url };
+  if (ch === 'webhook') return { channel: 'webhook', body: { version: '1', id: randomUUID(), kind: 'follow_up', sent_at: new Date(nowMs).toISOString(), ...record } };
+  return { channel: 'forward', records: [{ time_ms: nowMs, record }] };
 }

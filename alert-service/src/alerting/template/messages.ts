@@ -3,7 +3,8 @@
  * Slack (Block Kit assembled here, texts from templates in mrkdwn), forward (one structured
  * record per alert, no template: it is data for a SIEM, not prose).
  */
-import type { EmailMessage, ForwardMessage, SlackMessage } from '../notify/notifier.js';
+import { randomUUID } from 'node:crypto';
+import type { EmailMessage, ForwardMessage, SlackMessage, WebhookMessage } from '../notify/notifier.js';
 import { codeBlockInner, codeSpan, escapeMrkdwn, sanitizeHeader } from './escape.js';
 import type { NotificationContext } from './context.js';
 import type { TemplateSet } from './templates.js';
@@ -104,35 +105,60 @@ export function renderSlack(t: TemplateSet, ctx: NotificationContext): SlackMess
   return { channel: 'slack', text: escapeMrkdwn(title), blocks: blocks.slice(0, 50) };
 }
 
+/** One alert as structured data, for the channels that carry data rather than prose (forward, webhook). */
+function alertRecord(a: NotificationContext['alerts'][number], status: string): Record<string, unknown> {
+  return {
+    type: 'alert',
+    status,
+    alert_id: a.id,
+    rule_id: a.rule_id,
+    title: a.title,
+    severity: a.severity,
+    state: a.state,
+    source: a.source,
+    host: a.host,
+    count: a.count,
+    first_seen: a.first_seen,
+    last_seen: a.last_seen,
+    summary: a.summary,
+    group: a.group_text,
+    fields: Object.fromEntries(a.key_fields.map((f) => [f.key, f.value])),
+    ips: a.enrichment,
+    samples: a.samples,
+    url: a.url,
+  };
+}
+
+const heldBackRecord = (ctx: NotificationContext) => ({
+  type: 'held_back',
+  held_back: ctx.held_back_count,
+  rules: ctx.held_back.map((h) => ({ rule_id: h.rule_id, title: h.title, alerts: h.alerts })),
+});
+
 export function renderForward(ctx: NotificationContext, nowMs: number): ForwardMessage {
-  const records = ctx.alerts.map((a) => ({
-    time_ms: nowMs,
-    record: {
-      type: 'alert',
-      status: ctx.status.toLowerCase(),
-      alert_id: a.id,
-      rule_id: a.rule_id,
-      title: a.title,
-      severity: a.severity,
-      state: a.state,
-      source: a.source,
-      host: a.host,
-      count: a.count,
-      first_seen: a.first_seen,
-      last_seen: a.last_seen,
-      summary: a.summary,
-      group: a.group_text,
-      fields: Object.fromEntries(a.key_fields.map((f) => [f.key, f.value])),
-      ips: a.enrichment,
-      samples: a.samples,
-      url: a.url,
-    },
-  }));
-  if (ctx.held_back_count > 0) {
-    records.push({
-      time_ms: nowMs,
-      record: { type: 'held_back', held_back: ctx.held_back_count, rules: ctx.held_back.map((h) => ({ rule_id: h.rule_id, title: h.title, alerts: h.alerts })) } as never,
-    });
-  }
+  const status = ctx.status.toLowerCase();
+  const records = ctx.alerts.map((a) => ({ time_ms: nowMs, record: alertRecord(a, status) }));
+  if (ctx.held_back_count > 0) records.push({ time_ms: nowMs, record: heldBackRecord(ctx) });
   return { channel: 'forward', records };
+}
+
+/**
+ * The webhook body (as Alertmanager's webhook payload: one document per notification). Values
+ * are data, not markup: JSON encoding keeps them inert here, and a receiver that renders them
+ * must escape them as it would any log text. The id is fixed now so retries can be recognised.
+ */
+export function renderWebhook(ctx: NotificationContext, nowMs: number): WebhookMessage {
+  const status = ctx.status.toLowerCase();
+  return {
+    channel: 'webhook',
+    body: {
+      version: '1',
+      id: randomUUID(),
+      kind: 'alert',
+      status,
+      sent_at: new Date(nowMs).toISOString(),
+      alerts: ctx.alerts.map((a) => alertRecord(a, status)),
+      held_back: ctx.held_back_count > 0 ? heldBackRecord(ctx) : null,
+    },
+  };
 }

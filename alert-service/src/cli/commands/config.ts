@@ -8,12 +8,15 @@ import type { LogwardConfig } from '../../generated/schema-types.js';
 /** Keys whose values are credentials: shown as "***" (set) so they never reach a terminal or a ticket. */
 const SECRET_KEY = /(^|_)(token|tokens|pass|password|secret|webhook_url|refresh_token|access_token|client_secret)$/;
 
-export function maskSecrets(value: unknown, key = ''): unknown {
-  if (SECRET_KEY.test(key) && value !== undefined && value !== null && value !== '') {
+/** Settings secret by where they are, not by their name: a generic webhook's URL often carries a token. */
+const SECRET_PATHS = new Set(['alerting.channels.webhook.url']);
+
+export function maskSecrets(value: unknown, key = '', path = key): unknown {
+  if ((SECRET_KEY.test(key) || SECRET_PATHS.has(path)) && value !== undefined && value !== null && value !== '') {
     return Array.isArray(value) ? value.map(() => '***') : '***';
   }
-  if (Array.isArray(value)) return value.map((v) => maskSecrets(v));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, k)]));
+  if (Array.isArray(value)) return value.map((v) => maskSecrets(v, '', path));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, k, path ? `${path}.${k}` : k)]));
   return value;
 }
 
