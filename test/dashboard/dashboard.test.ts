@@ -300,6 +300,39 @@ test('events search: host, source, severity, text, IP, user and time narrow the 
   await b.screenshot('events');
 });
 
+test('a default install (no API token) works from a local browser: list, detail, acknowledge', { skip }, async () => {
+  const open = await startTestService({ alerting: { geoip: { enabled: false } } as never }, { clock: new TestClock(NOW) });
+  try {
+    const url = `http://127.0.0.1:${await open.service.listen()}`;
+    const lines = Array.from({ length: 12 }, (_, i) => ({
+      file: '/var/log/auth.log',
+      offset: i * 100,
+      log: `Nov 21 10:05:${String(i * 2).padStart(2, '0')} web2 sshd[${900 + i}]: Failed password for root from 198.51.100.9 port ${41000 + i} ssh2`,
+      hostname: 'web2',
+      source_kind: 'auth',
+    }));
+    const res = await fetch(`${url}/v1/ingest`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(lines) });
+    assert.equal(res.status, 204);
+    await open.service.pump.notify();
+    const { page } = b;
+    // Another origin (port): this tab holds no token for it.
+    await page.goto(`${url}/alerts`);
+    await page.locator('#alert-count', { hasText: '1 alert' }).waitFor();
+    await page.click('#alert-results tbody tr td:nth-child(5) a');
+    await page.waitForURL(/\/alerts\/\d+$/);
+    await page.fill('#ack-form input[name=by]', 'carol');
+    await page.click('#ack-form button[type=submit]');
+    await page.locator('#alert-detail dd .badge', { hasText: 'acknowledged' }).waitFor();
+    const id = Number(new URL(page.url()).pathname.split('/').pop());
+    const a = (await (await fetch(`${url}/api/alerts/${id}`)).json()) as AlertRecord;
+    assert.equal(a.state, 'acknowledged');
+    assert.equal(a.acknowledged_by, 'carol');
+    assert.equal(await page.locator('#notice').isHidden(), true, 'no token asked for');
+  } finally {
+    await open.close();
+  }
+});
+
 test('no page opened a dialog, threw, broke the CSP or failed a request', { skip }, () => {
   assert.deepEqual(b.dialogs, []);
   assert.deepEqual(b.pageErrors, []);
