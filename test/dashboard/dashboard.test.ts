@@ -114,6 +114,8 @@ test('without a token the dashboard says what to do; with one the overview draws
   const { page } = b;
   await page.goto(`${base}/`);
   await page.locator('#notice', { hasText: 'needs a token' }).waitFor();
+  await page.locator('#alerts-by-rule p.error', { hasText: 'Loading alerts failed: unauthorized' }).waitFor();
+  assert.equal(await page.locator('#alerts-by-rule h2').textContent(), 'Alerts by rule over time', 'the section keeps its title');
   await b.screenshot('no-token');
   await page.fill('#token-form input[name=token]', WRITE_TOKEN);
   await Promise.all([page.waitForEvent('load'), page.click('#token-form button[type=submit]')]);

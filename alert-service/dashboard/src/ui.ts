@@ -1,6 +1,6 @@
 /** Page-level helpers shared by the pages: the notice line, errors, query-string state. */
 import { ApiError } from './api.js';
-import { clear, el } from './dom.js';
+import { el } from './dom.js';
 
 export function notice(text: string, kind: 'info' | 'error' = 'info'): void {
   const n = document.getElementById('notice');
@@ -10,10 +10,10 @@ export function notice(text: string, kind: 'info' | 'error' = 'info'): void {
   n.hidden = !text;
 }
 
-/** An error as a line of text in `where` (and the auth hint in the notice line). */
+/** An error as a line of text in place of `where`'s content, its heading kept (and the auth hint in the notice line). */
 export function showError(where: HTMLElement, err: unknown, what: string): void {
   const msg = err instanceof Error ? err.message : String(err);
-  clear(where);
+  for (const c of [...where.childNodes]) if (!(c instanceof HTMLHeadingElement)) where.removeChild(c);
   where.appendChild(el('p', { class: 'error' }, `${what} failed: ${msg}`));
   if (err instanceof ApiError && err.hint) notice(err.hint, 'error');
 }
