@@ -8,6 +8,7 @@ import type { EventStore } from '../store/event-store.js';
 import { INGEST_PATH } from '../ingest/constants.js';
 import { apiAuth, refuseSimpleBodies, securityHeaders, type ApiTokens } from './api-auth.js';
 import { eventsRouter } from './events-api.js';
+import { dashboardRouter } from './dashboard.js';
 
 export interface AppDeps {
   ingest: (req: Request, res: Response) => Promise<void>;
@@ -48,6 +49,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(eventsRouter(deps.store));
   for (const m of deps.modules) if (m.router) api.use(m.router);
   app.use('/api', api);
+  // The dashboard's pages and assets (its API calls go to /api like any client's).
+  app.use(dashboardRouter());
 
   app.use((_req, res) => void res.status(404).json({ error: 'not_found' }));
   // Express error handler: a malformed API body is the client's fault, anything else is ours.
