@@ -63,6 +63,8 @@ export interface AlertingModule extends ServiceModule, AlertSink, AlertingApi {
   collectMetrics(): AlertingMetrics;
   /** Resolves once the geo database is loaded (or failed to: lookups then give the address class only). */
   geoReady(): Promise<void>;
+  /** Adds members to GET /alerts/:id from another module (the LLM summary), merged in the order added. */
+  addAlertDetail(part: (alertId: number) => Record<string, unknown>): void;
   /**
    * Sends a note that arrived after the alert (an LLM summary) on every channel the alert went
    * out on; email replies to the alert's message. 'not_sent_yet' when the alert has not been
@@ -191,11 +193,12 @@ export function createAlertingModule(deps: AlertingDeps): AlertingModule {
     };
   }
 
+  const detailParts: Array<(alertId: number) => Record<string, unknown>> = [];
   const api: AlertingApi = {
     listAlerts: (q: AlertQuery) => alerts.query(q).map(toRecord),
     getAlert(id) {
       const a = alerts.get(id);
-      return a && { ...toRecord(a), notifications: outbox.forAlert(id).map(toOutboxItem) };
+      return a && Object.assign({ ...toRecord(a), notifications: outbox.forAlert(id).map(toOutboxItem) }, ...detailParts.map((p) => p(id)));
     },
     acknowledge(id, req: AlertAckRequest) {
       const a = alerts.get(id);
@@ -291,6 +294,8 @@ export function createAlertingModule(deps: AlertingDeps): AlertingModule {
     collectMetrics,
 
     geoReady: () => geoLoad,
+
+    addAlertDetail: (part) => void detailParts.push(part),
 
     start() {
       stopped = false;

@@ -110,6 +110,8 @@ export interface AllSchemas {
   'records/winevtlog.schema.json'?: WinEvtLogRecord;
   'records/winlog.schema.json'?: WinLogRecord;
   'rule-override.schema.json'?: RuleOverride;
+  'rule-runtime-override.schema.json'?: RuleRuntimeOverride;
+  'rule-test-request.schema.json'?: RuleTestRequest;
   'severity.schema.json'?: Severity;
   'silence-matcher.schema.json'?: SilenceMatcher;
   'silence-request.schema.json'?: SilenceRequest;
@@ -196,6 +198,10 @@ export interface AlertRecord {
    * Delivery log of this alert (GET /api/alerts/:id only)
    */
   notifications?: OutboxItem[];
+  /**
+   * The LLM summary of this alert, null when there is none yet (GET /api/alerts/:id only, when the LLM module runs)
+   */
+  llm_summary?: LlmSummaryRecord | null;
 }
 /**
  * What is known about one IP address from local data: its address class (private and reserved ranges labelled) and, for public addresses, country, city and ASN.
@@ -250,6 +256,54 @@ export interface OutboxItem {
   created_at: string;
   sent_at?: string | null;
   alert_ids: number[];
+}
+/**
+ * The summary state of one alert, as GET /api/llm/summaries/:alertId returns it
+ */
+export interface LlmSummaryRecord {
+  alert_id: number;
+  /**
+   * dropped: the queue was full and this alert's severity was the lowest waiting
+   */
+  status: 'queued' | 'ok' | 'failed' | 'dropped';
+  model: string;
+  summary?: LlmSummary;
+  /**
+   * Why there is no summary (timeout, unreachable, schema-invalid answer, ...)
+   */
+  error?: string;
+  duration_ms?: number;
+  /**
+   * Evidence lines left out of the prompt by the context budget
+   */
+  prompt_dropped_lines?: number;
+  updated_at: string;
+}
+/**
+ * What the model must answer for an incident summary (sent to Ollama as the structured-output `format`, and validated on return). Untrusted text: escaped wherever it is rendered.
+ */
+export interface LlmSummary {
+  /**
+   * What happened, in plain language
+   */
+  summary: string;
+  /**
+   * The model's opinion only; the alert's severity never changes
+   */
+  assessed_severity: 'informational' | 'low' | 'medium' | 'high' | 'critical';
+  /**
+   * What to check or do next
+   *
+   * @maxItems 6
+   */
+  next_steps:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string];
 }
 /**
  * What a detector (rule, Sigma rule, anomaly detector, LLM review) emits when it fires. The alerting stage turns signals with the same fingerprint into one alert record.
@@ -9941,54 +9995,6 @@ export interface LlmReview {
     | [string, string, string, string, string, string];
 }
 /**
- * The summary state of one alert, as GET /api/llm/summaries/:alertId returns it
- */
-export interface LlmSummaryRecord {
-  alert_id: number;
-  /**
-   * dropped: the queue was full and this alert's severity was the lowest waiting
-   */
-  status: 'queued' | 'ok' | 'failed' | 'dropped';
-  model: string;
-  summary?: LlmSummary;
-  /**
-   * Why there is no summary (timeout, unreachable, schema-invalid answer, ...)
-   */
-  error?: string;
-  duration_ms?: number;
-  /**
-   * Evidence lines left out of the prompt by the context budget
-   */
-  prompt_dropped_lines?: number;
-  updated_at: string;
-}
-/**
- * What the model must answer for an incident summary (sent to Ollama as the structured-output `format`, and validated on return). Untrusted text: escaped wherever it is rendered.
- */
-export interface LlmSummary {
-  /**
-   * What happened, in plain language
-   */
-  summary: string;
-  /**
-   * The model's opinion only; the alert's severity never changes
-   */
-  assessed_severity: 'informational' | 'low' | 'medium' | 'high' | 'critical';
-  /**
-   * What to check or do next
-   *
-   * @maxItems 6
-   */
-  next_steps:
-    | []
-    | [string]
-    | [string, string]
-    | [string, string, string]
-    | [string, string, string, string]
-    | [string, string, string, string, string]
-    | [string, string, string, string, string, string];
-}
-/**
  * A systemd journal entry as Fluent Bit's systemd input sends it (plugins/in_systemd/systemd.c, strip_underscores and lowercase off): every data field of the entry under its journal name, each value a string, a field repeated in one entry as an array of strings. The entry's realtime timestamp is the record timestamp (the out_http date key); __CURSOR and __REALTIME_TIMESTAMP are not data fields and Fluent Bit does not send them, other shippers (journalctl -o json) do. Fields clients choose (MESSAGE, SYSLOG_*, PRIORITY) are bounded only loosely, as in tail-raw: a tighter limit would let a local user turn their own line into a dead letter.
  */
 export interface JournaldRecord {
@@ -10134,6 +10140,47 @@ export interface WinLogRecord {
   StringInserts?: string[];
   hostname?: string;
   [k: string]: unknown;
+}
+/**
+ * Body of PATCH /api/v1/rules/:id: settings the running engine applies at once, stored in SQLite and applied again after a restart, on top of the rule's definition and rules.overrides in the config. Only what can change without rebuilding a rule's groups (group_by and rule settings stay config-only). A key left out keeps its current runtime value; null removes it (back to the configured value).
+ */
+export interface RuleRuntimeOverride {
+  /**
+   * false: the rule stops matching (its open groups expire as usual).
+   */
+  enabled?: boolean | null;
+  /**
+   * Events (count), distinct values (distinct) or failures before the final step (sequence) needed to fire. Not for single-event rules.
+   */
+  threshold?: number | null;
+  /**
+   * Sliding window in seconds of event time. Not for single-event rules.
+   */
+  window_s?: number | null;
+  /**
+   * Quiet period per group after the rule fires, in seconds.
+   */
+  quiet_s?: number | null;
+  severity?: AlertSeverity | null;
+}
+/**
+ * Body of POST /api/v1/rules/:id/test: log lines to run the rule over, as `logward test-rule` does with a file (raw lines, Fluent Bit JSON lines). Nothing is stored and no alert is sent.
+ */
+export interface RuleTestRequest {
+  /**
+   * @minItems 1
+   * @maxItems 10000
+   */
+  lines: [string, ...string[]];
+  kind?: SourceKind;
+  /**
+   * Host for lines that do not name one
+   */
+  host?: string;
+  /**
+   * Matched lines listed per rule (all are counted)
+   */
+  max_lines?: number;
 }
 /**
  * Matches one alert attribute: rule_id, host, severity, source, or any group/label key. A key the alert lacks matches as the empty string (as in Alertmanager).
