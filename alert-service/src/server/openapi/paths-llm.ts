@@ -37,7 +37,17 @@ export const llmPaths: Paths = {
       [pathParam('id', { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER }, 'Alert id')],
       undefined,
       '200',
-      jsonResponse(schemaRef('llm-investigation.schema.json'), 'The investigation'),
+      jsonResponse(
+        openObject(['alert_id', 'model', 'stopped', 'steps', 'report', 'duration_ms'], {
+          alert_id: int,
+          model: str,
+          stopped: { type: 'string', description: 'Why the investigation ended (answered, max_steps, ...)' },
+          steps: arrayOf(openObject(['tool', 'arguments'], { tool: str, arguments: { type: 'object' }, rows: int })),
+          report: schemaRef('llm-investigation.schema.json'),
+          duration_ms: int,
+        }),
+        'The investigation: the tool calls the model made and its report',
+      ),
       [404, 502, 503, 504],
     ),
   },
