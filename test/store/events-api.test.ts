@@ -81,6 +81,12 @@ test('every events API filter is an index search in the order returned (no full 
       assert.match(detail, new RegExp(`^SEARCH events USING INDEX ${index}$`), `${JSON.stringify(q)}: ${detail}`);
     }
   }
+  // Newest first (the API's order) walks the same indexes backwards: still one search each, no sort.
+  for (const [q, , n] of cases) {
+    const details = plans(db, { ...q, newestFirst: true });
+    assert.equal(details.length, n, `newest first ${JSON.stringify(q)}: ${details.join(' ; ')}`);
+    for (const detail of details) assert.match(detail, /^SEARCH events USING INDEX events_(?:host|kind)_time \(.+\)$/, `newest first ${JSON.stringify(q)}: ${detail}`);
+  }
   // Merged, the answer is in (time, seq) order, whatever the limit.
   const all = s.query({ limit: 1000 });
   assert.equal(all.length, 40);

@@ -20,22 +20,23 @@ import { EVENT_PAGE_MAX, EVENT_SKIP_MAX } from './openapi/paths-events.js';
 
 const SEVERITIES = new Set(['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug']);
 
+// An empty value (?host=) means "not given", as everywhere in the API.
 function parseTime(v: unknown, name: string): number | undefined {
-  if (v === undefined) return undefined;
+  if (v === undefined || v === '') return undefined;
   const ms = typeof v === 'string' ? parseTimeParam(v) : NaN;
   if (!Number.isFinite(ms)) throw badRequest(`${name} must be an ISO 8601 date-time or epoch milliseconds`);
   return ms;
 }
 
 function parseInt(v: unknown, name: string, min: number, max: number, dflt: number): number {
-  if (v === undefined) return dflt;
+  if (v === undefined || v === '') return dflt;
   const n = Number(v);
   if (!Number.isInteger(n) || n < min || n > max) throw badRequest(`${name} must be an integer from ${min} to ${max}`);
   return n;
 }
 
 function parseString(v: unknown, name: string, maxLength: number): string | undefined {
-  if (v === undefined) return undefined;
+  if (v === undefined || v === '') return undefined;
   if (typeof v !== 'string' || v.length < 1 || v.length > maxLength) throw badRequest(`${name} must be one string of 1 to ${maxLength} characters`);
   return v;
 }
@@ -43,7 +44,7 @@ function parseString(v: unknown, name: string, maxLength: number): string | unde
 /** The page cursor: "<event time ms>.<seq>", as `next` gave it. */
 const formatCursor = (c: EventCursor) => `${c.timeMs}.${c.seq}`;
 function parseCursor(v: unknown): EventCursor | undefined {
-  if (v === undefined) return undefined;
+  if (v === undefined || v === '') return undefined;
   const m = typeof v === 'string' ? /^(-?\d{1,16})\.(\d{1,16})$/.exec(v) : null;
   if (!m) throw badRequest('after must be the `next` value of a previous page');
   return { timeMs: Number(m[1]), seq: Number(m[2]) };

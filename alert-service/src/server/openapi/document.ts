@@ -47,7 +47,7 @@ export function buildOpenApiDocument(moduleNames: readonly string[]): OpenApiDoc
       title: 'Logward API',
       version: `${API_VERSION} (service ${serviceVersion()})`,
       description:
-        'Events, alerts, rules, silences, anomaly detection and status of a Logward service. Every error is {error, message}; unknown query parameters are refused (400); a wrong method on a known path gets 405 with Allow. /api/... answers the same as /api/v1/... (an alias kept for older clients).',
+        'Events, alerts, rules, silences, anomaly detection and status of a Logward service. Every error is {error, message}; unknown query parameters are refused (400), and an empty value (?host=) counts as not given; a wrong method on a known path gets 405 with Allow. /api/... answers the same as /api/v1/... (an alias kept for older clients).',
     },
     servers: [{ url: API_BASE }],
     security: [{ bearer: [] }, {}],

@@ -2,7 +2,7 @@
  * Checks every API request against the OpenAPI document before a route sees it, so what the
  * document says is what the service enforces: a known path with a method it does not list gets
  * 405 with Allow; query parameters the operation does not declare, or given more than once, get
- * 400; path parameters, query values and JSON bodies are validated with Ajv against the
+ * 400 (an empty value counts as not given); path parameters, query values and JSON bodies are validated with Ajv against the
  * operation's schemas (which come from schemas/). Paths the document does not know fall through
  * (to the API's 404). The routes keep their own parsing: this is the gate, not the parser.
  */
@@ -113,8 +113,7 @@ function compilePath(template: string, item: PathItem, coercing: Ajv2020, exact:
       body: bodySchema ? { validate: compileDocumentSchema(exact, bodySchema), required: body?.required === true } : undefined,
     };
   }
-  const methods = Object.keys(ops).map((m) => m.toUpperCase());
-  if (methods.includes('GET')) methods.push('HEAD');
+  const methods = Object.keys(ops).flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()]));
   return { template, regex: new RegExp(`^${source}$`), names, allow: methods.join(', '), ops };
 }
 
@@ -154,7 +153,9 @@ export function requestValidator(doc: OpenApiDocument) {
         if (!op.queryNames.has(k)) throw badRequest(`unknown query parameter '${k.slice(0, 60)}'${op.queryNames.size ? ` (allowed: ${[...op.queryNames].join(', ')})` : ' (this operation takes none)'}`);
         if (typeof v !== 'string') throw badRequest(`query parameter '${k}' must be given once, as a plain value`);
       }
-      if (!op.query({ ...raw })) throw badRequest(paramError(op.query, op.params, 'query'));
+      // An empty value (?state=&host=, what a form sends for a filter left blank) means "not given".
+      const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
+      if (!op.query(given)) throw badRequest(paramError(op.query, op.params, 'query'));
       if (op.path) {
         const params: Record<string, string> = {};
         matcher.names.forEach((n, i) => (params[n] = decodeURIComponent(m![i + 1]!)));
