@@ -7,9 +7,8 @@
  * (to the API's 404). The routes keep their own parsing: this is the gate, not the parser.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import { describeErrors } from '../../schema/registry.js';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
+import { createAjv, describeErrors } from '../../schema/registry.js';
 import { ApiError, badRequest, sendError } from '../http-error.js';
 import type { Json, Operation, PathItem } from './builders.js';
 import type { OpenApiDocument } from './document.js';
@@ -17,8 +16,6 @@ import type { OpenApiDocument } from './document.js';
 const DOC_ID = 'urn:logward:openapi';
 const METHODS = ['get', 'post', 'patch', 'put', 'delete'] as const;
 type Method = (typeof METHODS)[number];
-
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => Ajv2020;
 
 /** Rewrites the document's local references so a schema compiled on its own resolves them in the document. */
 function absolutize(node: unknown): unknown {
@@ -29,8 +26,7 @@ function absolutize(node: unknown): unknown {
 
 /** An Ajv (2020-12) holding the document's components; `coerce` for query and path strings. */
 export function documentAjv(doc: OpenApiDocument, coerce: boolean): Ajv2020 {
-  const ajv = new Ajv2020({ strict: false, allErrors: false, coerceTypes: coerce });
-  addFormats(ajv);
+  const ajv = createAjv({ coerceTypes: coerce });
   ajv.addSchema({ $id: DOC_ID, components: doc.components });
   return ajv;
 }
