@@ -22,7 +22,7 @@ import { FIXTURES } from '../helpers/service.js';
 import { compileDocumentSchema, documentAjv } from '../../alert-service/src/server/openapi/request-validator.js';
 import type { OpenApiDocument } from '../../alert-service/src/server/openapi/document.js';
 import type { ChatRequestSeen } from '../helpers/fake-ollama.js';
-import { ATTACKER, bruteForceLines, eventually, ingestLines, NOW, startHarness, syslogTime, type Harness } from './harness.js';
+import { ATTACKER, bruteForceLines, eventually, ingestLines, INGEST_TOKEN, NOW, startHarness, syslogTime, type Harness } from './harness.js';
 
 type Json = Record<string, unknown>;
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => Ajv2020;
@@ -54,6 +54,9 @@ before(async () => {
     history.push(`${syslogTime(at + 60_000)} web1 sshd[${100 + hr}]: pam_unix(sshd:session): session opened for user deploy(uid=1000) by (uid=0)`);
   }
   await ingestLines(h.base, 'web1', '/var/log/auth.log', 'auth', history);
+  // A record nothing recognises: a dead letter.
+  const dead = await request(h.base).post('/v1/ingest').set('Content-Type', 'application/json').set('Authorization', `Bearer ${INGEST_TOKEN}`).send(JSON.stringify([{ nothing: 'recognisable' }]));
+  assert.equal(dead.status, 204, dead.text);
   // The first Slack post is refused (400): its outbox item fails, and can be retried.
   h.slack.responses.push({ status: 400, body: 'invalid_payload' });
   await ingestLines(h.base, 'web1', '/var/log/auth.log', 'auth', bruteForceLines());
@@ -247,7 +250,9 @@ test('every operation answers as documented, with real data', { timeout: 120_000
   await call('GET', '/events', '/events?limit=0', 400);
   await call('GET', '/events', '/events?severity=loud', 400);
   await call('GET', '/events', '/events?hostname=web1', 400);
-  await call('GET', '/dead-letters', '/dead-letters?limit=10', 200);
+  const dead = await call('GET', '/dead-letters', '/dead-letters?limit=10', 200);
+  assert.equal(dead.body.dead_letters.length, 1);
+  assert.match(dead.body.dead_letters[0].record, /recognisable/);
 
   // Alerts
   const list = await call('GET', '/alerts', `/alerts?rule=ssh-brute-force&severity=high&host=web1&from=${new Date(NOW - HOUR).toISOString()}&limit=10`, 200);
