@@ -15,7 +15,8 @@ import type { DetectionModule } from '../../alert-service/src/detect/module.js';
 import { csvCell } from '../../alert-service/src/alerting/api/csv.js';
 import { FakeOllama } from '../helpers/fake-ollama.js';
 import { startFakeSlack } from '../alerting/helpers.js';
-import { bruteForceLines, eventually, ingestLines, NOW, startHarness, syslogTime, type Harness } from './harness.js';
+import { startTestService } from '../helpers/service.js';
+import { bruteForceLines, eventually, ingestLines, INGEST_TOKEN, NOW, startHarness, syslogTime, type Harness } from './harness.js';
 
 const API = '/api/v1';
 const json = { 'Content-Type': 'application/json' };
@@ -254,5 +255,34 @@ test('one error shape, 405 with Allow, unknown parameters refused, the /api alia
     assert.equal(docRes.headers['cache-control'], 'no-store');
   } finally {
     await h.close();
+  }
+});
+
+test('a body filter reads a bounded number of rows per page: a rare match comes as short pages with next, none lost', { timeout: 120_000 }, async () => {
+  const t = await startTestService({ ingest: { tokens: [INGEST_TOKEN] }, rules: { enabled: false }, anomaly: { enabled: false }, alerting: { enabled: false } } as never, { log: () => {} });
+  try {
+    const base = `http://127.0.0.1:${await t.service.listen()}`;
+    await ingestLines(base, 'db1', '/var/log/syslog', 'syslog', [`${syslogTime(NOW - 24 * 3_600_000)} db1 kernel: Out of memory: Killed process 4242 (postgres)`]);
+    await ingestLines(base, 'db1', '/var/log/syslog', 'syslog', [`${syslogTime(NOW - 3_600_000)} db1 CRON[77]: (root) CMD (run-parts /etc/cron.hourly)`]);
+    // 120,000 more copies of the cron line, all newer than the kernel line (direct inserts of its stored row).
+    const db = t.service.db;
+    const row = db.prepare('SELECT host_id, kind_id, stream_id, program_id, body, time_ms FROM events ORDER BY seq DESC LIMIT 1').get() as Record<string, unknown>;
+    db.prepare(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120000)
+      INSERT INTO events (key, time_ms, host_id, kind_id, stream_id, program_id, body) SELECT randomblob(16), ? + i, ?, ?, ?, ?, ? FROM n`).run(row.time_ms, row.host_id, row.kind_id, row.stream_id, row.program_id, row.body);
+    const pages: number[] = [];
+    const found: LogEvent[] = [];
+    let after = '';
+    for (let i = 0; i < 5; i++) {
+      const body = (await request(base).get(`${API}/events?text=out%20of%20memory${after ? `&after=${after}` : ''}`).expect(200)).body as { events: LogEvent[]; next?: string };
+      pages.push(body.events.length);
+      found.push(...body.events);
+      if (!body.next) break;
+      after = body.next;
+    }
+    // The first page stops after 100,000 rows without a match; the next one reaches the kernel line.
+    assert.deepEqual(pages, [0, 1]);
+    assert.match(found[0]!.message, /Out of memory/);
+  } finally {
+    await t.close();
   }
 });
