@@ -3,7 +3,7 @@
  *
  * /events is newest first, filtered by host, source kind and event time (each served by an
  * index) and by severity, message text, source IP (address or CIDR) and user (applied to rows as
- * the read worker decodes them, reading at most 100,000 per page), a bounded page at a time:
+ * the read worker decodes them, reading at most 50,000 per page), a bounded page at a time:
  * `limit` (default 100, at most 10,000) and, when more may follow, `next`, to pass as `after`
  * for the following page; `skip` passes over matching events first (at most 10,000). The store
  * reads on its read worker, off the thread that commits ingest; the page arrives as JSON bytes,

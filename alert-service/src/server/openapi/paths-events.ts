@@ -24,7 +24,7 @@ export const eventPaths: Paths = {
         query('from', TIME_PARAM_SCHEMA, 'Events at or after this event time'),
         query('to', TIME_PARAM_SCHEMA, 'Events before this event time'),
         query('after', { type: 'string', pattern: CURSOR_PATTERN }, 'The `next` of the previous page'),
-        query('skip', { type: 'integer', minimum: 0, maximum: EVENT_SKIP_MAX }, `Matching events to pass over first (at most ${EVENT_SKIP_MAX}; prefer \`after\`)`),
+        query('skip', { type: 'integer', minimum: 0, maximum: EVENT_SKIP_MAX }, `Matching events to pass over first, counted from \`after\` when given (at most ${EVENT_SKIP_MAX}; prefer \`after\`)`),
         limitParam(100, EVENT_PAGE_MAX),
       ],
       jsonResponse(
@@ -37,7 +37,7 @@ export const eventPaths: Paths = {
             next: {
               type: 'string',
               pattern: CURSOR_PATTERN,
-              description: 'Set when more events may follow: pass as `after`. With body filters (severity, text, ip, user) a page that read 100,000 events without filling up comes back short, with `next`.',
+              description: 'Set when more events may follow: pass as `after`. With body filters (severity, text, ip, user) a page that read 50,000 events without filling up comes back short, with `next`.',
             },
           },
         },
