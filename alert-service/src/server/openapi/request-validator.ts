@@ -60,12 +60,24 @@ function paramError(v: ValidateFunction, params: Map<string, { schema: Json; des
   return `invalid ${where}: ${describeErrors(v.errors, where)}`;
 }
 
-interface CompiledOperation {
-  params: Map<string, { schema: Json; description: string }>;
-  queryNames: Set<string>;
+interface Validators {
   query: ValidateFunction;
   path: ValidateFunction | undefined;
   body: { validate: ValidateFunction; required: boolean } | undefined;
+}
+
+interface CompiledOperation {
+  params: Map<string, { schema: Json; description: string }>;
+  queryNames: Set<string>;
+  /** Compiled on first use: compiling all of them costs a service start ~200 ms of CPU. */
+  validators(): Validators;
+}
+
+/** Ajv instances holding the document, made once per document and only when a request needs them. */
+function lazyAjv(doc: OpenApiDocument) {
+  let coercing: Ajv2020 | undefined;
+  let exact: Ajv2020 | undefined;
+  return { coercing: () => (coercing ??= documentAjv(doc, true)), exact: () => (exact ??= documentAjv(doc, false)) };
 }
 
 interface PathMatcher {
@@ -89,7 +101,7 @@ function paramsSchema(params: Json[], where: 'query' | 'path'): { names: string[
   };
 }
 
-function compilePath(template: string, item: PathItem, coercing: Ajv2020, exact: Ajv2020): PathMatcher {
+function compilePath(template: string, item: PathItem, ajv: ReturnType<typeof lazyAjv>): PathMatcher {
   const names: string[] = [];
   const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_m, n: string) => (names.push(n), '([^/]+)'));
   const ops: PathMatcher['ops'] = {};
@@ -101,12 +113,16 @@ function compilePath(template: string, item: PathItem, coercing: Ajv2020, exact:
     const p = paramsSchema(params, 'path');
     const body = op.requestBody as { required?: boolean; content?: Record<string, { schema: Json }> } | undefined;
     const bodySchema = body?.content?.['application/json']?.schema;
+    let compiled: Validators | undefined;
     ops[m] = {
       params: new Map(params.map((x) => [String(x.name), { schema: x.schema as Json, description: String(x.description ?? '') }])),
       queryNames: new Set(q.names),
-      query: compileDocumentSchema(coercing, q.schema),
-      path: p.names.length ? compileDocumentSchema(coercing, p.schema) : undefined,
-      body: bodySchema ? { validate: compileDocumentSchema(exact, bodySchema), required: body?.required === true } : undefined,
+      validators: () =>
+        (compiled ??= {
+          query: compileDocumentSchema(ajv.coercing(), q.schema),
+          path: p.names.length ? compileDocumentSchema(ajv.coercing(), p.schema) : undefined,
+          body: bodySchema ? { validate: compileDocumentSchema(ajv.exact(), bodySchema), required: body?.required === true } : undefined,
+        }),
     };
   }
   const methods = Object.keys(ops).flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()]));
@@ -116,11 +132,10 @@ function compilePath(template: string, item: PathItem, coercing: Ajv2020, exact:
 const isEmptyBody = (b: unknown) => b === undefined || (typeof b === 'object' && b !== null && !Array.isArray(b) && Object.keys(b).length === 0);
 
 export function requestValidator(doc: OpenApiDocument) {
-  const coercing = documentAjv(doc, true);
-  const exact = documentAjv(doc, false);
+  const ajv = lazyAjv(doc);
   // Literal paths first: /alerts/export before /alerts/{id}.
   const matchers = Object.entries(doc.paths)
-    .map(([t, item]) => compilePath(t, item, coercing, exact))
+    .map(([t, item]) => compilePath(t, item, ajv))
     .sort((a, b) => a.names.length - b.names.length);
 
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -144,6 +159,7 @@ export function requestValidator(doc: OpenApiDocument) {
       return sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed on ${matcher.template}; allowed: ${matcher.allow}`);
     }
     try {
+      const v = op.validators();
       const raw = req.query as Record<string, unknown>;
       for (const [k, v] of Object.entries(raw)) {
         if (!op.queryNames.has(k)) throw badRequest(`unknown query parameter '${k.slice(0, 60)}'${op.queryNames.size ? ` (allowed: ${[...op.queryNames].join(', ')})` : ' (this operation takes none)'}`);
@@ -151,16 +167,16 @@ export function requestValidator(doc: OpenApiDocument) {
       }
       // An empty value (?state=&host=, what a form sends for a filter left blank) means "not given".
       const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
-      if (!op.query(given)) throw badRequest(paramError(op.query, op.params, 'query'));
-      if (op.path) {
+      if (!v.query(given)) throw badRequest(paramError(v.query, op.params, 'query'));
+      if (v.path) {
         const params: Record<string, string> = {};
         matcher.names.forEach((n, i) => (params[n] = decodeURIComponent(m![i + 1]!)));
-        if (!op.path(params)) throw badRequest(paramError(op.path, op.params, 'path'));
+        if (!v.path(params)) throw badRequest(paramError(v.path, op.params, 'path'));
       }
-      if (op.body) {
-        if (req.body === undefined && op.body.required) throw badRequest('this request needs a JSON body');
+      if (v.body) {
+        if (req.body === undefined && v.body.required) throw badRequest('this request needs a JSON body');
         const body = req.body ?? {};
-        if (!op.body.validate(body)) throw badRequest(`invalid body: ${describeErrors(op.body.validate.errors)}`);
+        if (!v.body.validate(body)) throw badRequest(`invalid body: ${describeErrors(v.body.validate.errors)}`);
       } else if (!isEmptyBody(req.body)) {
         throw badRequest('this request takes no body (send {} or nothing)');
       }
