@@ -250,7 +250,7 @@ test('one error shape, 405 with Allow, unknown parameters refused, the /api alia
       assert.deepEqual(old.body, v1.body, p);
     }
     shape(await request(h.base).get('/api/alerts?colour=red').set(R), 400, 'bad_request');
-    // The document is served under v1 only, behind the read token, never cached.
+    // The document is served behind the read token, never cached, naming /api/v1 as its base.
     const docRes = await request(h.base).get(`${API}/openapi.json`).set(R).expect(200);
     assert.equal(docRes.body.servers[0].url, '/api/v1');
     assert.equal(docRes.headers['cache-control'], 'no-store');

@@ -1,5 +1,5 @@
 /**
- * HTTP API, mounted by the server under /api:
+ * HTTP API, mounted by the server under /api/v1 (and its alias /api):
  *   GET  /anomaly/status                         model and history state
  *   POST /anomaly/train     body {days?}         train now (the seeds' /setup)
  *   POST /anomaly/rebuild   body {days?}         recompute closed hours of the window from stored events (day one)
