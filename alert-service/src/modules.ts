@@ -14,6 +14,7 @@ import { createLlmModule } from './llm/index.js';
 import { anomalyContext, anomalyLines, summaryFollowUp } from './llm/context-sources.js';
 import { sharedLocalGeoDatabase } from './alerting/enrich/geoip.js';
 import { runTestRule, type TestRuleOptions } from './cli/commands/test-rule.js';
+import { alertEvidence } from './alerting/api/evidence.js';
 
 export interface ModuleDeps {
   config: LogwardConfig;
@@ -38,6 +39,8 @@ export async function buildModules(deps: ModuleDeps): Promise<ServiceModule[]> {
     alerting = createAlertingModule({ db, config: config.alerting, publicUrl: config.server.public_url, clock, log, registry });
     modules.push(alerting);
     sink = alerting;
+    // GET /api/v1/alerts/:id: the stored events the alert names.
+    alerting.addAlertDetail(alertEvidence(deps.store));
   }
   if (config.rules.enabled) {
     // POST /api/v1/rules/:id/test runs the offline `test-rule` code with this service's config.
@@ -62,7 +65,7 @@ export async function buildModules(deps: ModuleDeps): Promise<ServiceModule[]> {
     });
     modules.push(llm);
     // GET /api/v1/alerts/:id: the alert with its LLM summary (null until there is one).
-    alerting?.addAlertDetail((id) => ({ llm_summary: llm.summaryOf(id) ?? null }));
+    alerting?.addAlertDetail((a) => ({ llm_summary: llm.summaryOf(a.id) ?? null }));
   }
   return modules;
 }

@@ -264,6 +264,9 @@ test('every operation answers as documented, with real data', { timeout: 120_000
   assert.equal(one.body.llm_summary.status, 'ok');
   assert.ok(one.body.notifications.length >= 1);
   assert.ok(one.body.samples.length > 0 && one.body.event_ids.length > 0);
+  // Evidence: the stored events the alert names, whole.
+  assert.deepEqual(one.body.evidence.map((e: { id: string }) => e.id).sort(), [...one.body.event_ids].slice(-50).sort());
+  assert.ok(one.body.evidence.every((e: { message: string }) => e.message.includes(ATTACKER)));
   assert.equal(one.body.enrichment[0].ip, ATTACKER);
   await call('GET', '/alerts/{id}', '/alerts/99999', 404);
   await call('GET', '/alerts/{id}', '/alerts/abc', 400);

@@ -5,6 +5,14 @@
  */
 export type AlertSeverity = 'informational' | 'low' | 'medium' | 'high' | 'critical';
 /**
+ * What kind of log an event came from. Decides which line parser applies.
+ */
+export type SourceKind = 'auth' | 'syslog' | 'web_access' | 'web_error' | 'app' | 'windows';
+/**
+ * One severity scale for every source: the syslog (RFC 5424) keywords. HTTP 5xx is error, 4xx warning; Windows audit failures are warning.
+ */
+export type Severity = 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'notice' | 'info' | 'debug';
+/**
  * Alert levels, as Sigma's `level`.
  */
 export type AlertSeverity1 = 'informational' | 'low' | 'medium' | 'high' | 'critical';
@@ -16,14 +24,6 @@ export type AlertSeverity2 = 'informational' | 'low' | 'medium' | 'high' | 'crit
  * Alert levels, as Sigma's `level`.
  */
 export type AlertSeverity3 = 'informational' | 'low' | 'medium' | 'high' | 'critical';
-/**
- * What kind of log an event came from. Decides which line parser applies.
- */
-export type SourceKind = 'auth' | 'syslog' | 'web_access' | 'web_error' | 'app' | 'windows';
-/**
- * One severity scale for every source: the syslog (RFC 5424) keywords. HTTP 5xx is error, 4xx warning; Windows audit failures are warning.
- */
-export type Severity = 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'notice' | 'info' | 'debug';
 /**
  * A structured application log line already decoded into fields by a Fluent Bit json parser (pino, bunyan, winston, zap, logrus, python-json-logger style). It needs at least a message. Fields a client or log writer chooses are bounded only loosely (2 MiB, like tail-raw's `log`) and truncated by the service: a tighter limit would let an attacker turn their own request or log line into a dead letter that detection never sees.
  */
@@ -199,6 +199,10 @@ export interface AlertRecord {
    */
   notifications?: OutboxItem[];
   /**
+   * The stored events of event_ids (the latest 50 of them still stored), newest first (GET /api/alerts/:id only)
+   */
+  evidence?: LogEvent[];
+  /**
    * The LLM summary of this alert, null when there is none yet (GET /api/alerts/:id only, when the LLM module runs)
    */
   llm_summary?: LlmSummaryRecord | null;
@@ -256,6 +260,100 @@ export interface OutboxItem {
   created_at: string;
   sent_at?: string | null;
   alert_ids: number[];
+}
+/**
+ * The one normalized event shape every source is turned into. Detection, anomaly features and alerts read only this.
+ */
+export interface LogEvent {
+  /**
+   * Idempotency key derived from what identifies the record at its origin (host+file+inode+offset+line, channel+EventRecordID+computer+content, or the journal entry), so a replayed chunk maps onto the same ids.
+   */
+  id: string;
+  /**
+   * When the event happened (from the line or TimeCreated), UTC, falling back to collection time when the line has no timestamp.
+   */
+  time: string;
+  /**
+   * Where `time` came from, so a consumer can tell an event timestamp from a fallback.
+   */
+  time_source?: 'line' | 'collector' | 'received';
+  received_at: string;
+  /**
+   * The host the event is about: the syslog header host or Windows Computer when present, else the collecting agent's hostname.
+   */
+  host: string;
+  /**
+   * The host whose Fluent Bit sent the record (record_modifier hostname).
+   */
+  agent_host?: string;
+  source: {
+    kind: SourceKind;
+    tag?: string;
+    path?: string;
+    offset?: number;
+    channel?: string;
+    record_id?: number;
+    /**
+     * Set when the record was read from the systemd journal (kind is then auth or syslog by facility and program); files have path/offset, Windows events channel/record_id
+     */
+    origin?: 'journald';
+    /**
+     * journald: the systemd unit that wrote the entry (_SYSTEMD_UNIT)
+     */
+    unit?: string;
+  };
+  /**
+   * syslog ident / Windows provider / web server name
+   */
+  program?: string;
+  pid?: number;
+  severity: Severity;
+  message: string;
+  fields: EventFields;
+}
+/**
+ * Fields extracted from an event. Named keys have fixed meanings across sources; anything else a source carries (JSON log keys) is kept under `extra`.
+ */
+export interface EventFields {
+  /**
+   * Client / remote address, IPv4 or IPv6, canonical text form
+   */
+  src_ip?: string;
+  src_port?: number;
+  /**
+   * The account acted upon or attempted (target user)
+   */
+  user?: string;
+  /**
+   * The account that acted (sudo invoker, Windows subject)
+   */
+  actor?: string;
+  http_method?: string;
+  http_path?: string;
+  http_status?: number;
+  http_bytes?: number;
+  http_referer?: string;
+  user_agent?: string;
+  /**
+   * Windows EventID
+   */
+  event_id?: number;
+  provider?: string;
+  /**
+   * Windows Security audit outcome from Keywords / EventType
+   */
+  audit?: 'success' | 'failure';
+  logon_type?: number;
+  /**
+   * Windows EventData as a name → value map
+   */
+  event_data?: {
+    [k: string]: string | number | boolean | null;
+  };
+  /**
+   * Remaining structured fields of JSON application logs
+   */
+  extra?: {};
 }
 /**
  * The summary state of one alert, as GET /api/llm/summaries/:alertId returns it
@@ -1186,100 +1284,6 @@ export interface LlmConfig {
    * POST /api/alerts/:id/investigate: the whole investigation's deadline
    */
   investigate_timeout_s: number;
-}
-/**
- * Fields extracted from an event. Named keys have fixed meanings across sources; anything else a source carries (JSON log keys) is kept under `extra`.
- */
-export interface EventFields {
-  /**
-   * Client / remote address, IPv4 or IPv6, canonical text form
-   */
-  src_ip?: string;
-  src_port?: number;
-  /**
-   * The account acted upon or attempted (target user)
-   */
-  user?: string;
-  /**
-   * The account that acted (sudo invoker, Windows subject)
-   */
-  actor?: string;
-  http_method?: string;
-  http_path?: string;
-  http_status?: number;
-  http_bytes?: number;
-  http_referer?: string;
-  user_agent?: string;
-  /**
-   * Windows EventID
-   */
-  event_id?: number;
-  provider?: string;
-  /**
-   * Windows Security audit outcome from Keywords / EventType
-   */
-  audit?: 'success' | 'failure';
-  logon_type?: number;
-  /**
-   * Windows EventData as a name → value map
-   */
-  event_data?: {
-    [k: string]: string | number | boolean | null;
-  };
-  /**
-   * Remaining structured fields of JSON application logs
-   */
-  extra?: {};
-}
-/**
- * The one normalized event shape every source is turned into. Detection, anomaly features and alerts read only this.
- */
-export interface LogEvent {
-  /**
-   * Idempotency key derived from what identifies the record at its origin (host+file+inode+offset+line, channel+EventRecordID+computer+content, or the journal entry), so a replayed chunk maps onto the same ids.
-   */
-  id: string;
-  /**
-   * When the event happened (from the line or TimeCreated), UTC, falling back to collection time when the line has no timestamp.
-   */
-  time: string;
-  /**
-   * Where `time` came from, so a consumer can tell an event timestamp from a fallback.
-   */
-  time_source?: 'line' | 'collector' | 'received';
-  received_at: string;
-  /**
-   * The host the event is about: the syslog header host or Windows Computer when present, else the collecting agent's hostname.
-   */
-  host: string;
-  /**
-   * The host whose Fluent Bit sent the record (record_modifier hostname).
-   */
-  agent_host?: string;
-  source: {
-    kind: SourceKind;
-    tag?: string;
-    path?: string;
-    offset?: number;
-    channel?: string;
-    record_id?: number;
-    /**
-     * Set when the record was read from the systemd journal (kind is then auth or syslog by facility and program); files have path/offset, Windows events channel/record_id
-     */
-    origin?: 'journald';
-    /**
-     * journald: the systemd unit that wrote the entry (_SYSTEMD_UNIT)
-     */
-    unit?: string;
-  };
-  /**
-   * syslog ident / Windows provider / web server name
-   */
-  program?: string;
-  pid?: number;
-  severity: Severity;
-  message: string;
-  fields: EventFields;
 }
 /**
  * The model's final report of an on-demand investigation (Ollama structured output; validated on return). Untrusted text.

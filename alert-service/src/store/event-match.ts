@@ -15,6 +15,8 @@ export interface EventMatch {
   ip?: string;
   /** fields.user or fields.actor equal to this (case-sensitive: accounts are). */
   user?: string;
+  /** Any of these event ids (an alert's evidence). */
+  ids?: string[];
 }
 
 export function compileEventMatch(m: EventMatch): (e: LogEvent) => boolean {
@@ -35,6 +37,10 @@ export function compileEventMatch(m: EventMatch): (e: LogEvent) => boolean {
     const user = m.user;
     tests.push((e) => e.fields?.user === user || e.fields?.actor === user);
   }
+  if (m.ids?.length) {
+    const ids = new Set(m.ids);
+    tests.push((e) => ids.has(e.id));
+  }
   return (e) => {
     for (const t of tests) if (!t(e)) return false;
     return true;
@@ -42,4 +48,4 @@ export function compileEventMatch(m: EventMatch): (e: LogEvent) => boolean {
 }
 
 export const hasEventMatch = (m: EventMatch | undefined): m is EventMatch =>
-  !!m && (!!m.severities?.length || !!m.text || m.ip !== undefined || m.user !== undefined);
+  !!m && (!!m.severities?.length || !!m.text || m.ip !== undefined || m.user !== undefined || !!m.ids?.length);

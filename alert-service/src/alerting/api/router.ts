@@ -17,9 +17,13 @@ import { toOutboxItem, type OutboxStatus } from '../outbox/outbox-repository.js'
 import type { AlertQuery, AlertState } from '../store/alert-repository.js';
 import { alertsCsv } from './csv.js';
 
+/** Members another part of the service adds to an alert's detail (its LLM summary, its evidence events). */
+export type AlertDetailPart = (alert: AlertRecord) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
 export interface AlertingApi {
   listAlerts(q: AlertQuery): AlertRecord[];
-  getAlert(id: number): (AlertRecord & { notifications: ReturnType<typeof toOutboxItem>[] }) | undefined;
+  /** One alert with its delivery log and every detail part. */
+  getAlert(id: number): Promise<(AlertRecord & { notifications: ReturnType<typeof toOutboxItem>[] }) | undefined>;
   acknowledge(id: number, req: AlertAckRequest): AlertRecord | undefined;
   listSilences(includeExpired: boolean): unknown[];
   createSilence(req: SilenceRequest): unknown;
@@ -104,9 +108,9 @@ export function createAlertingRouter(api: AlertingApi): Router {
     res.send(alertsCsv(alerts));
   });
 
-  r.get('/alerts/:id', (req, res) => {
+  r.get('/alerts/:id', async (req, res) => {
     const id = idOf(req);
-    const alert = api.getAlert(id);
+    const alert = await api.getAlert(id);
     if (!alert) throw notFound(`no alert ${id}`);
     res.json(alert);
   });

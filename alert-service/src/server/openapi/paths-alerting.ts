@@ -51,10 +51,10 @@ export const alertingPaths: Paths = {
     get: get(
       'getAlert',
       'alerts',
-      'One alert with everything: evidence (samples, event ids, fields), enrichment, delivery log (notifications) and the LLM summary',
+      'One alert with everything: evidence (the stored events it names, its samples and fields), enrichment, delivery log (notifications) and the LLM summary',
       [idParam('Alert')],
       jsonResponse(schemaRef('alert-record.schema.json'), 'The alert'),
-      [404],
+      [404, 503],
     ),
   },
   '/alerts/{id}/ack': {
