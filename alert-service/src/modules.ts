@@ -13,6 +13,8 @@ import { createAnomalyModule, type AnomalyModule } from './anomaly/index.js';
 import { createLlmModule } from './llm/index.js';
 import { anomalyContext, anomalyLines, summaryFollowUp } from './llm/context-sources.js';
 import { sharedLocalGeoDatabase } from './alerting/enrich/geoip.js';
+import { runTestRule, type TestRuleOptions } from './cli/commands/test-rule.js';
+import { alertEvidence } from './alerting/api/evidence.js';
 
 export interface ModuleDeps {
   config: LogwardConfig;
@@ -37,26 +39,33 @@ export async function buildModules(deps: ModuleDeps): Promise<ServiceModule[]> {
     alerting = createAlertingModule({ db, config: config.alerting, publicUrl: config.server.public_url, clock, log, registry });
     modules.push(alerting);
     sink = alerting;
+    // GET /api/v1/alerts/:id: the stored events the alert names.
+    alerting.addAlertDetail(alertEvidence(deps.store));
   }
-  if (config.rules.enabled) modules.push(await createDetectionModule({ config: config.rules, sink, clock, db, store: deps.store, log, registry }));
+  if (config.rules.enabled) {
+    // POST /api/v1/rules/:id/test runs the offline `test-rule` code with this service's config.
+    const testRule = (o: TestRuleOptions) => runTestRule(config, o);
+    modules.push(await createDetectionModule({ config: config.rules, sink, clock, db, store: deps.store, log, registry, testRule }));
+  }
   let anomaly: AnomalyModule | undefined;
   if (config.anomaly.enabled) modules.push((anomaly = createAnomalyModule({ db, config: config.anomaly, clock, sink, log, store: deps.store })));
   if (config.llm.enabled) {
-    modules.push(
-      createLlmModule({
-        db,
-        store: deps.store,
-        sink,
-        config: config.llm,
-        clock,
-        registry,
-        log,
-        // The same process-wide database alerting loads at start; lookups before that give the address class only.
-        ...(config.alerting.geoip.enabled ? { geo: sharedLocalGeoDatabase() } : {}),
-        ...(anomaly ? { hostContext: anomalyContext(anomaly), anomalyLines: anomalyLines(anomaly) } : {}),
-        ...(alerting ? { followUp: summaryFollowUp(alerting) } : {}),
-      }),
-    );
+    const llm = createLlmModule({
+      db,
+      store: deps.store,
+      sink,
+      config: config.llm,
+      clock,
+      registry,
+      log,
+      // The same process-wide database alerting loads at start; lookups before that give the address class only.
+      ...(config.alerting.geoip.enabled ? { geo: sharedLocalGeoDatabase() } : {}),
+      ...(anomaly ? { hostContext: anomalyContext(anomaly), anomalyLines: anomalyLines(anomaly) } : {}),
+      ...(alerting ? { followUp: summaryFollowUp(alerting) } : {}),
+    });
+    modules.push(llm);
+    // GET /api/v1/alerts/:id: the alert with its LLM summary (null until there is one).
+    alerting?.addAlertDetail((a) => ({ llm_summary: llm.summaryOf(a.id) ?? null }));
   }
   return modules;
 }

@@ -109,6 +109,8 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
     store,
     modules,
     apiTokens: { read: config.server.api_read_token, write: config.server.api_write_token ?? config.server.api_token },
+    db,
+    log,
     notReady: () => {
       if (!started) return 'starting';
       const unhealthy = health.notReady();

@@ -38,7 +38,7 @@ describe('alerting API', () => {
     assert.equal(crit.body.alerts[0].rule_id, 'ssh-bruteforce');
     assert.equal((await request(app).get('/api/alerts?host=db-1&rule=other&limit=5').expect(200)).body.alerts.length, 1);
     const bad = await request(app).get('/api/alerts?state=burning').expect(400);
-    assert.match(bad.body.error, /state must be one of firing, silenced, acknowledged, resolved/);
+    assert.match(bad.body.message, /state must be one of firing, silenced, acknowledged, resolved/);
     await request(app).get('/api/alerts?limit=0').expect(400);
 
     const id = crit.body.alerts[0].id as number;
@@ -61,7 +61,7 @@ describe('alerting API', () => {
     mod.emit(signal());
     const id = mod.listAlerts({ limit: 1 })[0]!.id;
     const missing = await request(app).post(`/api/alerts/${id}/ack`).send({}).expect(400);
-    assert.match(missing.body.error, /missing "by"/);
+    assert.match(missing.body.message, /missing "by"/);
     await request(app).post(`/api/alerts/${id}/ack`).set('content-type', 'application/json').send('{"by":').expect(400);
     const ok = await request(app).post(`/api/alerts/${id}/ack`).send({ by: 'dave', comment: 'on it' }).expect(200);
     assert.equal(ok.body.state, 'acknowledged');
@@ -73,33 +73,33 @@ describe('alerting API', () => {
     const { mod, clock, app } = setup();
     const ends = new Date(clock.now() + 3600_000).toISOString();
     const bad = await request(app).post('/api/silences').send({ matchers: [{ name: 'host', value: 'web-1' }], ends_at: ends }).expect(400);
-    assert.match(bad.body.error, /missing "comment"/);
+    assert.match(bad.body.message, /missing "comment"/);
     const badRe = await request(app)
       .post('/api/silences')
       .send({ matchers: [{ name: 'host', value: '(web', is_regex: true }], ends_at: ends, comment: 'x', created_by: 'y' })
       .expect(400);
-    assert.match(badRe.body.error, /invalid silence/);
+    assert.match(badRe.body.message, /invalid silence/);
     const redos = await request(app)
       .post('/api/silences')
       .send({ matchers: [{ name: 'user', value: '(a+)+$', is_regex: true }], ends_at: ends, comment: 'x', created_by: 'y' })
       .expect(400);
-    assert.match(redos.body.error, /regex for user/);
+    assert.match(redos.body.message, /regex for user/);
     // Unbalanced: would close the anchoring group and smuggle in `(?:a+)+`.
     const breakout = await request(app)
       .post('/api/silences')
       .send({ matchers: [{ name: 'host', value: 'web-1' }, { name: 'user', value: 'a+)+(b', is_regex: true }], ends_at: ends, comment: 'x', created_by: 'y' })
       .expect(400);
-    assert.match(breakout.body.error, /invalid silence/);
+    assert.match(breakout.body.message, /invalid silence/);
     const backwards = await request(app)
       .post('/api/silences')
       .send({ matchers: [{ name: 'host', value: 'web-1' }], starts_at: ends, ends_at: new Date(clock.now()).toISOString(), comment: 'x', created_by: 'y' })
       .expect(400);
-    assert.match(backwards.body.error, /ends_at must be after starts_at/);
+    assert.match(backwards.body.message, /ends_at must be after starts_at/);
     await request(app).post('/api/silences').send({ matchers: [{ name: 'host', value: 'web-1', extra: 1 }], ends_at: ends, comment: 'x', created_by: 'y' }).expect(400);
     // Would silence every alert (Alertmanager refuses these too).
     for (const matchers of [[{ name: 'src_ip', value: '' }], [{ name: 'host', value: '.*', is_regex: true }], [{ name: 'hots', value: 'web-1', is_equal: false }]]) {
       const all = await request(app).post('/api/silences').send({ matchers, ends_at: ends, comment: 'x', created_by: 'y' }).expect(400);
-      assert.match(all.body.error, /at least one matcher must not match the empty string/);
+      assert.match(all.body.message, /at least one matcher must not match the empty string/);
     }
 
     const created = await request(app)

@@ -36,7 +36,7 @@ test('status and detect say clearly that no model exists yet; train refuses with
   assert.equal(detect.body.trained, false);
   assert.match(detect.body.message, /^no model trained yet/);
   const train = await request(server).post('/api/anomaly/train').expect(409);
-  assert.deepEqual(train.body, { error: 'no model trained yet (0 hours of history, need 48)', hours: 0, needed: 48 });
+  assert.deepEqual(train.body, { error: 'not_enough_history', message: 'no model trained yet (0 hours of history, need 48)', hours: 0, needed: 48 });
 });
 
 test('train (optional {days}), then status and detect report the model and hourly summaries', async () => {
@@ -105,7 +105,7 @@ test('invalid parameters get a 400 with a JSON error naming the parameter', asyn
   ];
   for (const [url, msg] of cases) {
     const res = await request(server).get(url).expect(400);
-    assert.match(res.body.error, msg, url);
+    assert.match(res.body.message, msg, url);
   }
   for (const body of [{ days: 0 }, { days: 1.5 }, { days: '7' }, { weeks: 1 }, [1]]) {
     const res = await request(server).post('/api/anomaly/train').send(body).expect(400);
@@ -128,5 +128,5 @@ test('error summary times: an ISO time without offset is UTC whatever the server
     else process.env.TZ = tz;
   }
   const bad = await request(server).get('/api/anomaly/errors?from=2026-02-30&to=2026-03-02').expect(400);
-  assert.match(bad.body.error, /'from' must be an ISO 8601 time/);
+  assert.match(bad.body.message, /'from' must be an ISO 8601 time/);
 });

@@ -184,5 +184,6 @@ test('GET /api/rules lists active rules with effective settings and counters, di
   assert.deepEqual(list.body.skipped, []);
   const one = await request(app).get('/api/rules/win-user-created').expect(200);
   assert.equal(one.body.source, 'rule');
-  await request(app).get('/api/rules/oom-kill').expect(404);
+  // Disabled in the config: known, but not loaded (409, not 404).
+  await request(app).get('/api/rules/oom-kill').expect(409);
 });

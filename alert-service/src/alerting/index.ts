@@ -26,7 +26,7 @@ import { EmailNotifier } from './notify/email.js';
 import { SlackNotifier } from './notify/slack.js';
 import { ForwardNotifier } from './notify/forward.js';
 import { WebhookNotifier } from './notify/webhook.js';
-import { createAlertingRouter, type AlertingApi } from './api/router.js';
+import { createAlertingRouter, type AlertDetailPart, type AlertingApi } from './api/router.js';
 import { registerAlertingMetrics, type AlertingMetrics } from './metrics.js';
 
 export { alertingConfig } from './config.js';
@@ -64,6 +64,8 @@ export interface AlertingModule extends ServiceModule, AlertSink, AlertingApi {
   collectMetrics(): AlertingMetrics;
   /** Resolves once the geo database is loaded (or failed to: lookups then give the address class only). */
   geoReady(): Promise<void>;
+  /** Adds members to GET /alerts/:id from elsewhere (the LLM summary, the evidence events), merged in the order added. */
+  addAlertDetail(part: AlertDetailPart): void;
   /**
    * Sends a note that arrived after the alert (an LLM summary) on every channel the alert went
    * out on; email replies to the alert's message. 'not_sent_yet' when the alert has not been
@@ -198,11 +200,15 @@ export function createAlertingModule(deps: AlertingDeps): AlertingModule {
     };
   }
 
+  const detailParts: AlertDetailPart[] = [];
   const api: AlertingApi = {
     listAlerts: (q: AlertQuery) => alerts.query(q).map(toRecord),
-    getAlert(id) {
+    async getAlert(id) {
       const a = alerts.get(id);
-      return a && { ...toRecord(a), notifications: outbox.forAlert(id).map(toOutboxItem) };
+      if (!a) return undefined;
+      const record = toRecord(a);
+      const parts = await Promise.all(detailParts.map((p) => p(record)));
+      return Object.assign({ ...record, notifications: outbox.forAlert(id).map(toOutboxItem) }, ...parts);
     },
     acknowledge(id, req: AlertAckRequest) {
       const a = alerts.get(id);
@@ -298,6 +304,8 @@ export function createAlertingModule(deps: AlertingDeps): AlertingModule {
     collectMetrics,
 
     geoReady: () => geoLoad,
+
+    addAlertDetail: (part) => void detailParts.push(part),
 
     start() {
       stopped = false;

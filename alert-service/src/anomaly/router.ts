@@ -1,16 +1,18 @@
 /**
- * HTTP API, mounted by the server under /api:
+ * HTTP API, mounted by the server under /api/v1 (and its alias /api):
  *   GET  /anomaly/status                         model and history state
  *   POST /anomaly/train     body {days?}         train now (the seeds' /setup)
  *   POST /anomaly/rebuild   body {days?}         recompute closed hours of the window from stored events (day one)
  *   GET  /anomaly/detect?host=&hours=24&limit=   latest closed hours with is_anomaly, score, explanation
  *   GET  /anomaly/errors?host=&from=&to=         error templates with counts by host over a period
  * Query parameters are validated strictly: unknown, repeated or malformed ones get a 400 with
- * {error} naming the parameter.
+ * {error, message} naming the parameter.
  */
 import express, { Router, type Request, type Response } from 'express';
 import type { AnomalyModule } from './module.js';
 import { NotEnoughHistoryError } from './model.js';
+import { parseTimeParam } from '../server/time-param.js';
+import { sendError } from '../server/http-error.js';
 
 class BadRequest extends Error {}
 
@@ -43,26 +45,11 @@ function hostParam(q: Query): string | undefined {
   return raw;
 }
 
-const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-/**
- * ISO 8601 date or date-time; without an offset it is UTC (Date.parse would use the server's zone
- * for a date-time but UTC for a date), and an impossible day (02-30) is NaN, not rolled over.
- */
-function parseIsoTime(raw: string): number {
-  const m = ISO_TIME.exec(raw);
-  if (!m) return NaN;
-  const [, y, mo, d, time, zone] = m;
-  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  if (day.getUTCFullYear() !== Number(y) || day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d)) return NaN;
-  return time === undefined ? day.getTime() : Date.parse(`${y}-${mo}-${d}T${time}${zone ?? 'Z'}`);
-}
-
 /** ISO 8601 date-time (or date) or epoch milliseconds. */
 function timeParam(q: Query, name: string): number | undefined {
   const raw = single(q, name);
   if (raw === undefined) return undefined;
-  const ms = /^\d{10,14}$/.test(raw) ? Number(raw) : parseIsoTime(raw);
+  const ms = parseTimeParam(raw);
   if (!Number.isFinite(ms)) throw new BadRequest(`'${name}' must be an ISO 8601 time (2026-01-31T10:00:00Z) or epoch milliseconds, got "${raw.slice(0, 40)}"`);
   return ms;
 }
@@ -86,9 +73,9 @@ export function createAnomalyRouter(mod: AnomalyModule, now: () => number = Date
     try {
       await fn(req, res);
     } catch (err) {
-      if (err instanceof BadRequest) res.status(400).json({ error: err.message });
-      else if (err instanceof NotEnoughHistoryError) res.status(409).json({ error: err.message, hours: err.hours, needed: err.needed });
-      else res.status(500).json({ error: `anomaly: ${(err as Error).message}` });
+      if (err instanceof BadRequest) sendError(res, 400, 'bad_request', err.message);
+      else if (err instanceof NotEnoughHistoryError) sendError(res, 409, 'not_enough_history', err.message, { hours: err.hours, needed: err.needed });
+      else sendError(res, 500, 'internal', `anomaly: ${(err as Error).message}`);
     }
   };
 

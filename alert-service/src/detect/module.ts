@@ -24,7 +24,8 @@ import type { Db } from '../store/database.js';
 import type { EventStore } from '../store/event-store.js';
 import { DetectionEngine, type DetectMetrics } from './engine.js';
 import { limitsFrom, loadRuleSet, type RuleSet } from './ruleset.js';
-import { createRulesRouter } from './router.js';
+import { createRulesRouter, type RuleTester } from './router.js';
+import { RuleOverrideRepository, RuntimeRuleSettings } from './runtime-overrides.js';
 import { skippedLine } from './sigma/load.js';
 import { DetectStateRepository } from './state-repository.js';
 
@@ -53,11 +54,15 @@ export interface DetectionDeps {
   log?: (m: string) => void;
   /** When given, the detect counters are exported as logward_detect_* metrics. */
   registry?: Registry;
+  /** Runs `test-rule` for POST /rules/:id/test (the CLI's code, given the service's config). */
+  testRule?: RuleTester;
 }
 
 export interface DetectionModule extends ServiceModule {
   engine: DetectionEngine;
   rules: RuleSet;
+  /** Settings changed through the API (stored with the database; in memory without one). */
+  runtime: RuntimeRuleSettings;
   metrics: DetectMetrics;
   consumer: EventConsumer;
   /** Loads the saved window state (start() runs it); resolves with the number of groups restored. */
@@ -78,6 +83,11 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
   const collect: AlertSink = { emit: (s) => void pending.push(s) };
   const engine = new DetectionEngine(ruleSet.rules, collect, deps.clock, limitsFrom(deps.config), log);
   const repo = deps.db ? new DetectStateRepository(deps.db) : undefined;
+  const runtime = new RuntimeRuleSettings(ruleSet.rules, deps.db ? new RuleOverrideRepository(deps.db) : undefined, {
+    maxEventsPerGroup: limitsFrom(deps.config).maxEventsPerGroup,
+    now: () => deps.clock.now(),
+    log,
+  });
   /** Highest store seq run through the engine: a retried batch skips up to here. */
   let processedThrough = 0;
   /** The seq the saved window state is as of, and when it was saved. */
@@ -180,10 +190,11 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
 
   return {
     name: 'detect',
-    router: createRulesRouter(engine, ruleSet),
+    router: createRulesRouter(engine, ruleSet, runtime, deps.testRule),
     consumer,
     engine,
     rules: ruleSet,
+    runtime,
     metrics: engine.metrics,
     restore,
     async start() {

@@ -5,6 +5,14 @@
  */
 export type AlertSeverity = 'informational' | 'low' | 'medium' | 'high' | 'critical';
 /**
+ * What kind of log an event came from. Decides which line parser applies.
+ */
+export type SourceKind = 'auth' | 'syslog' | 'web_access' | 'web_error' | 'app' | 'windows';
+/**
+ * One severity scale for every source: the syslog (RFC 5424) keywords. HTTP 5xx is error, 4xx warning; Windows audit failures are warning.
+ */
+export type Severity = 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'notice' | 'info' | 'debug';
+/**
  * Alert levels, as Sigma's `level`.
  */
 export type AlertSeverity1 = 'informational' | 'low' | 'medium' | 'high' | 'critical';
@@ -20,14 +28,6 @@ export type AlertSeverity3 = 'informational' | 'low' | 'medium' | 'high' | 'crit
  * Alert levels, as Sigma's `level`.
  */
 export type AlertSeverity4 = 'informational' | 'low' | 'medium' | 'high' | 'critical';
-/**
- * What kind of log an event came from. Decides which line parser applies.
- */
-export type SourceKind = 'auth' | 'syslog' | 'web_access' | 'web_error' | 'app' | 'windows';
-/**
- * One severity scale for every source: the syslog (RFC 5424) keywords. HTTP 5xx is error, 4xx warning; Windows audit failures are warning.
- */
-export type Severity = 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'notice' | 'info' | 'debug';
 /**
  * A structured application log line already decoded into fields by a Fluent Bit json parser (pino, bunyan, winston, zap, logrus, python-json-logger style). It needs at least a message. Fields a client or log writer chooses are bounded only loosely (2 MiB, like tail-raw's `log`) and truncated by the service: a tighter limit would let an attacker turn their own request or log line into a dead letter that detection never sees.
  */
@@ -114,6 +114,8 @@ export interface AllSchemas {
   'records/winevtlog.schema.json'?: WinEvtLogRecord;
   'records/winlog.schema.json'?: WinLogRecord;
   'rule-override.schema.json'?: RuleOverride;
+  'rule-runtime-override.schema.json'?: RuleRuntimeOverride;
+  'rule-test-request.schema.json'?: RuleTestRequest;
   'severity.schema.json'?: Severity;
   'silence-matcher.schema.json'?: SilenceMatcher;
   'silence-request.schema.json'?: SilenceRequest;
@@ -200,6 +202,14 @@ export interface AlertRecord {
    * Delivery log of this alert (GET /api/alerts/:id only)
    */
   notifications?: OutboxItem[];
+  /**
+   * The stored events of event_ids (the latest 50 of them still stored), newest first (GET /api/alerts/:id only)
+   */
+  evidence?: LogEvent[];
+  /**
+   * The LLM summary of this alert, null when there is none yet (GET /api/alerts/:id only, when the LLM module runs)
+   */
+  llm_summary?: LlmSummaryRecord | null;
 }
 /**
  * What is known about one IP address from local data: its address class (private and reserved ranges labelled) and, for public addresses, country, city and ASN.
@@ -254,6 +264,148 @@ export interface OutboxItem {
   created_at: string;
   sent_at?: string | null;
   alert_ids: number[];
+}
+/**
+ * The one normalized event shape every source is turned into. Detection, anomaly features and alerts read only this.
+ */
+export interface LogEvent {
+  /**
+   * Idempotency key derived from what identifies the record at its origin (host+file+inode+offset+line, channel+EventRecordID+computer+content, or the journal entry), so a replayed chunk maps onto the same ids.
+   */
+  id: string;
+  /**
+   * When the event happened (from the line or TimeCreated), UTC, falling back to collection time when the line has no timestamp.
+   */
+  time: string;
+  /**
+   * Where `time` came from, so a consumer can tell an event timestamp from a fallback.
+   */
+  time_source?: 'line' | 'collector' | 'received';
+  received_at: string;
+  /**
+   * The host the event is about: the syslog header host or Windows Computer when present, else the collecting agent's hostname.
+   */
+  host: string;
+  /**
+   * The host whose Fluent Bit sent the record (record_modifier hostname).
+   */
+  agent_host?: string;
+  source: {
+    kind: SourceKind;
+    tag?: string;
+    path?: string;
+    offset?: number;
+    channel?: string;
+    record_id?: number;
+    /**
+     * Set when the record was read from the systemd journal (kind is then auth or syslog by facility and program); files have path/offset, Windows events channel/record_id
+     */
+    origin?: 'journald';
+    /**
+     * journald: the systemd unit that wrote the entry (_SYSTEMD_UNIT)
+     */
+    unit?: string;
+  };
+  /**
+   * syslog ident / Windows provider / web server name
+   */
+  program?: string;
+  pid?: number;
+  severity: Severity;
+  message: string;
+  fields: EventFields;
+}
+/**
+ * Fields extracted from an event. Named keys have fixed meanings across sources; anything else a source carries (JSON log keys) is kept under `extra`.
+ */
+export interface EventFields {
+  /**
+   * Client / remote address, IPv4 or IPv6, canonical text form
+   */
+  src_ip?: string;
+  src_port?: number;
+  /**
+   * The account acted upon or attempted (target user)
+   */
+  user?: string;
+  /**
+   * The account that acted (sudo invoker, Windows subject)
+   */
+  actor?: string;
+  http_method?: string;
+  http_path?: string;
+  http_status?: number;
+  http_bytes?: number;
+  http_referer?: string;
+  user_agent?: string;
+  /**
+   * Windows EventID
+   */
+  event_id?: number;
+  provider?: string;
+  /**
+   * Windows Security audit outcome from Keywords / EventType
+   */
+  audit?: 'success' | 'failure';
+  logon_type?: number;
+  /**
+   * Windows EventData as a name → value map
+   */
+  event_data?: {
+    [k: string]: string | number | boolean | null;
+  };
+  /**
+   * Remaining structured fields of JSON application logs
+   */
+  extra?: {};
+}
+/**
+ * The summary state of one alert, as GET /api/llm/summaries/:alertId returns it
+ */
+export interface LlmSummaryRecord {
+  alert_id: number;
+  /**
+   * dropped: the queue was full and this alert's severity was the lowest waiting
+   */
+  status: 'queued' | 'ok' | 'failed' | 'dropped';
+  model: string;
+  summary?: LlmSummary;
+  /**
+   * Why there is no summary (timeout, unreachable, schema-invalid answer, ...)
+   */
+  error?: string;
+  duration_ms?: number;
+  /**
+   * Evidence lines left out of the prompt by the context budget
+   */
+  prompt_dropped_lines?: number;
+  updated_at: string;
+}
+/**
+ * What the model must answer for an incident summary (sent to Ollama as the structured-output `format`, and validated on return). Untrusted text: escaped wherever it is rendered.
+ */
+export interface LlmSummary {
+  /**
+   * What happened, in plain language
+   */
+  summary: string;
+  /**
+   * The model's opinion only; the alert's severity never changes
+   */
+  assessed_severity: 'informational' | 'low' | 'medium' | 'high' | 'critical';
+  /**
+   * What to check or do next
+   *
+   * @maxItems 6
+   */
+  next_steps:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string];
 }
 /**
  * What a detector (rule, Sigma rule, anomaly detector, LLM review) emits when it fires. The alerting stage turns signals with the same fingerprint into one alert record.
@@ -1162,100 +1314,6 @@ export interface LlmConfig {
    * POST /api/alerts/:id/investigate: the whole investigation's deadline
    */
   investigate_timeout_s: number;
-}
-/**
- * Fields extracted from an event. Named keys have fixed meanings across sources; anything else a source carries (JSON log keys) is kept under `extra`.
- */
-export interface EventFields {
-  /**
-   * Client / remote address, IPv4 or IPv6, canonical text form
-   */
-  src_ip?: string;
-  src_port?: number;
-  /**
-   * The account acted upon or attempted (target user)
-   */
-  user?: string;
-  /**
-   * The account that acted (sudo invoker, Windows subject)
-   */
-  actor?: string;
-  http_method?: string;
-  http_path?: string;
-  http_status?: number;
-  http_bytes?: number;
-  http_referer?: string;
-  user_agent?: string;
-  /**
-   * Windows EventID
-   */
-  event_id?: number;
-  provider?: string;
-  /**
-   * Windows Security audit outcome from Keywords / EventType
-   */
-  audit?: 'success' | 'failure';
-  logon_type?: number;
-  /**
-   * Windows EventData as a name → value map
-   */
-  event_data?: {
-    [k: string]: string | number | boolean | null;
-  };
-  /**
-   * Remaining structured fields of JSON application logs
-   */
-  extra?: {};
-}
-/**
- * The one normalized event shape every source is turned into. Detection, anomaly features and alerts read only this.
- */
-export interface LogEvent {
-  /**
-   * Idempotency key derived from what identifies the record at its origin (host+file+inode+offset+line, channel+EventRecordID+computer+content, or the journal entry), so a replayed chunk maps onto the same ids.
-   */
-  id: string;
-  /**
-   * When the event happened (from the line or TimeCreated), UTC, falling back to collection time when the line has no timestamp.
-   */
-  time: string;
-  /**
-   * Where `time` came from, so a consumer can tell an event timestamp from a fallback.
-   */
-  time_source?: 'line' | 'collector' | 'received';
-  received_at: string;
-  /**
-   * The host the event is about: the syslog header host or Windows Computer when present, else the collecting agent's hostname.
-   */
-  host: string;
-  /**
-   * The host whose Fluent Bit sent the record (record_modifier hostname).
-   */
-  agent_host?: string;
-  source: {
-    kind: SourceKind;
-    tag?: string;
-    path?: string;
-    offset?: number;
-    channel?: string;
-    record_id?: number;
-    /**
-     * Set when the record was read from the systemd journal (kind is then auth or syslog by facility and program); files have path/offset, Windows events channel/record_id
-     */
-    origin?: 'journald';
-    /**
-     * journald: the systemd unit that wrote the entry (_SYSTEMD_UNIT)
-     */
-    unit?: string;
-  };
-  /**
-   * syslog ident / Windows provider / web server name
-   */
-  program?: string;
-  pid?: number;
-  severity: Severity;
-  message: string;
-  fields: EventFields;
 }
 /**
  * The model's final report of an on-demand investigation (Ollama structured output; validated on return). Untrusted text.
@@ -9971,54 +10029,6 @@ export interface LlmReview {
     | [string, string, string, string, string, string];
 }
 /**
- * The summary state of one alert, as GET /api/llm/summaries/:alertId returns it
- */
-export interface LlmSummaryRecord {
-  alert_id: number;
-  /**
-   * dropped: the queue was full and this alert's severity was the lowest waiting
-   */
-  status: 'queued' | 'ok' | 'failed' | 'dropped';
-  model: string;
-  summary?: LlmSummary;
-  /**
-   * Why there is no summary (timeout, unreachable, schema-invalid answer, ...)
-   */
-  error?: string;
-  duration_ms?: number;
-  /**
-   * Evidence lines left out of the prompt by the context budget
-   */
-  prompt_dropped_lines?: number;
-  updated_at: string;
-}
-/**
- * What the model must answer for an incident summary (sent to Ollama as the structured-output `format`, and validated on return). Untrusted text: escaped wherever it is rendered.
- */
-export interface LlmSummary {
-  /**
-   * What happened, in plain language
-   */
-  summary: string;
-  /**
-   * The model's opinion only; the alert's severity never changes
-   */
-  assessed_severity: 'informational' | 'low' | 'medium' | 'high' | 'critical';
-  /**
-   * What to check or do next
-   *
-   * @maxItems 6
-   */
-  next_steps:
-    | []
-    | [string]
-    | [string, string]
-    | [string, string, string]
-    | [string, string, string, string]
-    | [string, string, string, string, string]
-    | [string, string, string, string, string, string];
-}
-/**
  * A systemd journal entry as Fluent Bit's systemd input sends it (plugins/in_systemd/systemd.c, strip_underscores and lowercase off): every data field of the entry under its journal name, each value a string, a field repeated in one entry as an array of strings. The entry's realtime timestamp is the record timestamp (the out_http date key); __CURSOR and __REALTIME_TIMESTAMP are not data fields and Fluent Bit does not send them, other shippers (journalctl -o json) do. Fields clients choose (MESSAGE, SYSLOG_*, PRIORITY) are bounded only loosely, as in tail-raw: a tighter limit would let a local user turn their own line into a dead letter.
  */
 export interface JournaldRecord {
@@ -10164,6 +10174,47 @@ export interface WinLogRecord {
   StringInserts?: string[];
   hostname?: string;
   [k: string]: unknown;
+}
+/**
+ * Body of PATCH /api/v1/rules/:id: settings the running engine applies at once, stored in SQLite and applied again after a restart, on top of the rule's definition and rules.overrides in the config. Only what can change without rebuilding a rule's groups (group_by and rule settings stay config-only). A key left out keeps its current runtime value; null removes it (back to the configured value).
+ */
+export interface RuleRuntimeOverride {
+  /**
+   * false: the rule stops matching (its open groups expire as usual).
+   */
+  enabled?: boolean | null;
+  /**
+   * Events (count), distinct values (distinct) or failures before the final step (sequence) needed to fire. Not for single-event rules.
+   */
+  threshold?: number | null;
+  /**
+   * Sliding window in seconds of event time. Not for single-event rules.
+   */
+  window_s?: number | null;
+  /**
+   * Quiet period per group after the rule fires, in seconds.
+   */
+  quiet_s?: number | null;
+  severity?: AlertSeverity | null;
+}
+/**
+ * Body of POST /api/v1/rules/:id/test: log lines to run the rule over, as `logward test-rule` does with a file (raw lines, Fluent Bit JSON lines). Nothing is stored and no alert is sent.
+ */
+export interface RuleTestRequest {
+  /**
+   * @minItems 1
+   * @maxItems 10000
+   */
+  lines: [string, ...string[]];
+  kind?: SourceKind;
+  /**
+   * Host for lines that do not name one
+   */
+  host?: string;
+  /**
+   * Matched lines listed per rule (all are counted)
+   */
+  max_lines?: number;
 }
 /**
  * Matches one alert attribute: rule_id, host, severity, source, or any group/label key. A key the alert lacks matches as the empty string (as in Alertmanager).

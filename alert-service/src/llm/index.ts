@@ -8,7 +8,7 @@
  */
 import { Router } from 'express';
 import type { Registry } from 'prom-client';
-import type { LlmConfig } from '../generated/schema-types.js';
+import type { LlmConfig, LlmSummaryRecord } from '../generated/schema-types.js';
 import type { AlertSink, Clock, ServiceModule } from '../pipeline/contracts.js';
 import type { EventStore } from '../store/event-store.js';
 import type { Db } from '../store/database.js';
@@ -56,6 +56,8 @@ export interface LlmModule extends ServiceModule {
   /** One periodic review now (what the review timer does). */
   review(): Promise<ReviewRun>;
   status(): LlmStatus;
+  /** The summary record of one alert (GET /alerts/:id shows it). */
+  summaryOf(alertId: number): LlmSummaryRecord | undefined;
 }
 
 export function createLlmModule(deps: LlmModuleDeps): LlmModule {
@@ -171,6 +173,7 @@ export function createLlmModule(deps: LlmModuleDeps): LlmModule {
     checkHealth,
     review,
     status,
+    summaryOf: (alertId) => summaries.get(alertId),
     start() {
       if (!config.enabled) return;
       reviewer.initPosition();

@@ -3,6 +3,7 @@
  * read. SQLite implements it (sqlite-event-store.ts); another backend only has to implement this.
  */
 import type { LogEvent } from '../generated/schema-types.js';
+import type { EventMatch } from './event-match.js';
 
 export interface DeadLetter {
   receivedAt: Date;
@@ -53,6 +54,12 @@ export interface EventQuery {
   limit?: number;
   /** Continue after this event (the `next` of the previous page): (time, seq) order. */
   after?: EventCursor;
+  /** Newest first: (time, seq) descending, and `after` continues towards older events. */
+  newestFirst?: boolean;
+  /** Filters on the event body (severity, text, IP, user), applied as rows are read (queryPage only). */
+  match?: EventMatch;
+  /** Matching events to pass over before the page starts (queryPage only). */
+  skip?: number;
 }
 
 /** Where a page of events ended, in the (event time, seq) order queries return. */
@@ -66,7 +73,12 @@ export interface EventPage {
   /** JSON array of LogEvent, UTF-8 (moved, not copied, from the read worker). */
   eventsJson: Uint8Array;
   count: number;
-  /** Set when the page is full: pass as `after` for the next one. */
+  /** Rows read to fill the page (more than count when `match` filtered some out). */
+  scanned?: number;
+  /**
+   * Set when the page is full, or when `match` read its scan budget before filling it: pass as
+   * `after` for the next one.
+   */
   next?: EventCursor;
 }
 

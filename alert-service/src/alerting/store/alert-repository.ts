@@ -56,6 +56,9 @@ export interface AlertQuery {
   limit: number;
   /** Only alerts touched (created or updated) since this service time. */
   activeSinceMs?: number;
+  /** Event-time overlap: alerts whose last event is at or after fromMs, and whose first is before toMs. */
+  fromMs?: number;
+  toMs?: number;
 }
 
 const JSON_COLUMNS = ['group', 'labels', 'tags', 'fields', 'samples', 'event_ids', 'silenced_by'] as const;
@@ -240,6 +243,9 @@ export class AlertRepository {
     if (q.rule) where.push('rule_id = ?'), params.push(q.rule);
     if (q.host) where.push('host = ?'), params.push(q.host);
     if (q.activeSinceMs !== undefined) where.push('updated_ms >= ?'), params.push(q.activeSinceMs);
+    // first_seen/last_seen are ISO text as events gave them: compared as times, not as strings.
+    if (q.fromMs !== undefined) where.push('julianday(last_seen) >= julianday(?)'), params.push(new Date(q.fromMs).toISOString());
+    if (q.toMs !== undefined) where.push('julianday(first_seen) < julianday(?)'), params.push(new Date(q.toMs).toISOString());
     const sql = `SELECT * FROM alert_records ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY updated_ms DESC, id DESC LIMIT ?`;
     return (this.stmt(sql).all(...params, q.limit) as Record<string, unknown>[]).map(fromDb);
   }
