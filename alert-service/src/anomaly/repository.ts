@@ -187,6 +187,13 @@ export class AnomalyRepository {
     return this.db.prepare('SELECT DISTINCT host, template_id FROM anomaly_template_hours WHERE hour >= ? AND hour < ?').all(fromMs, toMs) as Array<{ host: string; template_id: number }>;
   }
 
+  private firstTemplateHourAfterStmt = this.lazy(() => this.db.prepare('SELECT MIN(hour) AS hour FROM anomaly_template_hours WHERE host = ? AND template_id = ? AND hour > ?'));
+  /** The first hour after `afterMs` with counts of the host's template (in any of its sources): the hour that counted it as new. */
+  firstTemplateHourAfter(host: string, templateId: number, afterMs: number): number | undefined {
+    const r = this.firstTemplateHourAfterStmt().get(host, templateId, afterMs) as { hour: number | null } | undefined;
+    return r?.hour ?? undefined;
+  }
+
   private deleteTemplateHoursStmt = this.lazy(() => this.db.prepare('DELETE FROM anomaly_template_hours WHERE host = ? AND source = ? AND hour = ?'));
   deleteTemplateHours(host: string, source: string, hour: number): void {
     this.deleteTemplateHoursStmt().run(host, source, hour);
