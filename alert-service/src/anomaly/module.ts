@@ -559,6 +559,10 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
    * carrying a template first seen after it): that later closed hour is rebuilt too, in this pass
    * (or, past the deadline, at the next), and an open bucket that counted it drops it, so the
    * counts are those of the events read in time order.
+   * Silence: an hour without events of a series that had events within silence_window_hours
+   * before it (in this pass) gets the all-zero row live closing would have written, unless it has
+   * a row already. Without them a history replayed on day one would hold only its busy hours, and
+   * a sparse host's baseline would call every quiet hour after it a silence.
    * `score`: score the rebuilt hours with the current model (late events: a recent hour may turn
    * anomalous). A day-one rebuild does not: its model is about to be retrained on these very
    * hours, and `detect` scores closed hours with the model of the moment anyway.
@@ -577,6 +581,9 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     };
     let seenThrough = cutoff;
     const paging = { skipped: 0 };
+    /** Series with events in this pass, and the last hour they had some: who is silent in a later hour. */
+    const lastActive = new Map<string, { host: string; source: string; hour: number }>();
+    const silenceWindow = cfg.silence_window_hours * HOUR_MS;
     for (let i = 0; i < todo.length; i++) {
       const hour = todo[i]!;
       pending.delete(hour);
@@ -606,6 +613,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
       }
       const stale = staleAfter(hour, local.values(), todo, i, pending);
       let anomalies: ScoredRow[] = [];
+      let silent = 0;
       repo.transaction(() => {
         for (const b of stale.openBuckets) repo.saveOpenBucket(b.host, b.source, b.hour, b.toState());
         for (const b of local.values()) {
@@ -614,15 +622,20 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
         }
         for (const d of deltas.values()) repo.addTemplateHour(d.host, d.source, d.hour, d.id, d.count);
         for (const c of miner.takeDirty()) repo.saveTemplate(c);
-        if (opts.score && model && local.size) anomalies = scoreHour(hour);
+        for (const [key, a] of lastActive) {
+          if (hour - a.hour > silenceWindow) lastActive.delete(key);
+          else if (!local.has(bucketKey(a.host, a.source, hour)) && repo.insertSilentHour(a.host, a.source, hour)) silent++;
+        }
+        if (opts.score && model && (local.size || silent)) anomalies = scoreHour(hour);
         dirtyHours.delete(hour);
         repo.setState('dirty_hours', JSON.stringify([...dirtyHours]));
         saveHostOffsets();
       });
       // What live consumption will treat as seen: the pairs this hour added (earlier ones are already in).
       for (const d of deltas.values()) if (d.id !== OVERFLOW_TEMPLATE_ID && hostTemplates.size < MAX_HOST_TEMPLATES) hostTemplates.add(`${d.host}\u0000${d.id}`);
+      for (const b of local.values()) lastActive.set(seriesKey(b.host, b.source), { host: b.host, source: b.source, hour });
       out.hours++;
-      out.rows += local.size;
+      out.rows += local.size + silent;
       out.anomalies.push(...anomalies);
       seenThrough = hour + HOUR_MS;
     }

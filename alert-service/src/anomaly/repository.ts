@@ -90,6 +90,14 @@ export class AnomalyRepository {
     this.insertHourStmt().run(host, source, hour, ...FEATURES.map((k) => f[k]));
   }
 
+  private insertSilentHourStmt = this.lazy(() =>
+    this.db.prepare(`INSERT OR IGNORE INTO anomaly_hours (host, source, hour, ${FEATURE_COLUMNS}) VALUES (?, ?, ?, ${FEATURES.map(() => '0').join(', ')})`),
+  );
+  /** An all-zero row for an hour without events, unless the hour already has one (live closing may have written it). */
+  insertSilentHour(host: string, source: string, hour: number): boolean {
+    return this.insertSilentHourStmt().run(host, source, hour).changes > 0;
+  }
+
   private scoreStmt = this.lazy(() => this.db.prepare('UPDATE anomaly_hours SET score = ?, is_anomaly = ?, explanation = ? WHERE host = ? AND source = ? AND hour = ?'));
   saveScore(host: string, source: string, hour: number, score: number | null, isAnomaly: boolean, explanation: string): void {
     this.scoreStmt().run(score, isAnomaly ? 1 : 0, explanation, host, source, hour);
