@@ -48,16 +48,26 @@ const DATASETS: Dataset[] = [
   },
   {
     name: 'bgl',
-    file: 'BGL_2k.log',
-    about: 'LogHub BGL: BlueGene/L RAS log, per-line alert labels (first column "-" = not an alert)',
-    clockAt: '2006-01-04T00:00:00Z',
+    // The first 688 lines (96,000 characters) of BGL_2k.log, 2005-06-03 to 2005-07-09: see the fixture README.
+    file: 'BGL_2k.head.log',
+    about: 'LogHub BGL (first 688 lines of the 2k sample): BlueGene/L RAS log, per-line alert labels (first column "-" = not an alert)',
+    clockAt: '2005-07-10T00:00:00Z',
     // "- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 RAS KERNEL INFO message"
     // The whole machine is one host: its ~2,000 lines are spread over hundreds of nodes, far too
     // few per node for an hourly series. Sent as a JSON application log (time, level, message).
+    // Each line carries the epoch and the local wall time (Livermore, PDT): their difference is
+    // the machine's UTC offset, so the time is sent as local time with that offset, as an
+    // application logging in local time would write it (the per-host slots then use it).
     record: (line, offset, collectedAt) => {
-      const m = /^(\S+) (\d+) \S+ (\S+) \S+ \S+ (\S+) (\S+) (\S+) (.*)$/.exec(line);
+      const m = /^(\S+) (\d+) \S+ (\S+) (\d{4})-(\d{2})-(\d{2})-(\d{2})\.(\d{2})\.(\d{2})\.(\d{6}) \S+ (\S+) (\S+) (\S+) (.*)$/.exec(line);
       if (!m) return undefined;
-      const log = JSON.stringify({ time: Number(m[2]), level: bglLevel(m[6]!), msg: `${m[5]} ${m[3]} ${m[7]}` });
+      const epochMs = Number(m[2]) * 1000;
+      const wall = Date.UTC(Number(m[4]), Number(m[5]) - 1, Number(m[6]), Number(m[7]), Number(m[8]), Number(m[9]));
+      const offMin = Math.round((wall - epochMs) / 900_000) * 15;
+      const sign = offMin < 0 ? '-' : '+';
+      const a = Math.abs(offMin);
+      const time = `${m[4]}-${m[5]}-${m[6]}T${m[7]}:${m[8]}:${m[9]}.${m[10]!.slice(0, 3)}${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+      const log = JSON.stringify({ time, level: bglLevel(m[13]!), msg: `${m[12]} ${m[3]} ${m[14]}` });
       return { fb_time: collectedAt, file: '/var/log/bgl/ras.log', offset, log, hostname: 'bgl', source_kind: 'app' };
     },
     label: (line) => {
@@ -176,7 +186,7 @@ async function evaluate(ds: Dataset): Promise<void> {
       hours_with_events: hoursWithEvents,
       hourly_rows: rebuilt.rows,
       trained,
-      ...(trained ? { model: { series: info!.series, series_skipped: info!.series_skipped, history_rows: info!.history_rows, threshold: info!.threshold, time_zone: info!.time_zone } } : { not_trained: why }),
+      ...(trained ? { model: { series: info!.series, series_skipped: info!.series_skipped, history_rows: info!.history_rows, threshold: info!.threshold, time_zone: info!.time_zone, host_offset_series: info!.host_offset_series } } : { not_trained: why }),
       anomalous_hours: flagged.length,
       scored_hours: detect.hours.filter((h) => h.score !== null).length,
     };
