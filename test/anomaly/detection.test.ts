@@ -9,7 +9,8 @@
  * overall, ≥ 0.9 for the three kinds that move a feature far from its baseline (error storm,
  * silence, auth spike: these are what the service must never miss), ≥ 0.6 for traffic surges (a 5-10×
  * surge on a busy, noisy series is within 4σ of its own variation; the forest catches most).
- * Measured with the defaults here: faithful ≈ 0.90 precision / 0.94 recall.
+ * Measured with the defaults here: faithful 0.904 precision (47 of 52) / 0.940 recall (47 of 50),
+ * asserted at issue 13's target of 0.9 each.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -62,8 +63,10 @@ test('faithful forest + robust z: precision and recall on injected anomalies', (
   const r = evaluate(model);
   const detail = JSON.stringify({ tp: r.tp, fp: r.fp, fn: r.fn, byKind: Object.fromEntries(r.byKind) });
   assert.ok(r.tp + r.fn >= 40, `enough anomalies in the test week: ${detail}`);
-  assert.ok(r.precision >= 0.8, `precision ${r.precision.toFixed(3)} ${detail}`);
-  assert.ok(r.recall >= 0.85, `recall ${r.recall.toFixed(3)} ${detail}`);
+  // Issue 13's target for these held-out weeks (deterministic: same seed, same scores; other
+  // seeds in npm run eval:anomaly range 0.885-0.979 / 0.885-0.940).
+  assert.ok(r.precision >= 0.9, `precision ${r.precision.toFixed(3)} ${detail}`);
+  assert.ok(r.recall >= 0.9, `recall ${r.recall.toFixed(3)} ${detail}`);
   for (const kind of ANOMALY_KINDS) {
     const k = r.byKind.get(kind)!;
     const min = kind === 'traffic_surge' ? 0.6 : 0.9;

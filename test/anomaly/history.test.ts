@@ -95,3 +95,28 @@ test('a late event for a closed hour is counted through a rebuild of that hour, 
   mod.closeDueHours();
   assert.equal(repo.hoursAt(T0)[0]!.features.total, 4);
 });
+
+test('a rebuilt history gets the zero rows of silence live closing would have written, within silence_window_hours of the last events', async () => {
+  // The service starts long after the history: none of these hours were closed live.
+  const clock = new ManualClock(T0 + 4 * 24 * HOUR);
+  const { store, mod, repo } = setup(clock);
+  // A sparse host: events at 10:00 on day 0 and at 10:00 on day 3, nothing in between.
+  const { stored } = store.insertEvents([ev({ host: 'quiet', time: T0 + MIN }), ev({ host: 'quiet', time: T0 + 3 * 24 * HOUR + MIN })]);
+  await mod.consumer.consume(stored.map((s) => s.event), stored.map((s) => s.seq));
+  clock.advance(2 * MIN); // the replay is over: closing no longer waits for the stream
+  mod.closeDueHours();
+  mod.rebuild({ days: 4 });
+  const rowAt = (h: number) => repo.hoursAt(T0 + h * HOUR).find((r) => r.host === 'quiet');
+  assert.equal(rowAt(0)!.features.total, 1);
+  // The 24 hours after an hour with events are silent hours of a series still alive...
+  for (const h of [1, 12, 24]) assert.equal(rowAt(h)?.features.total, 0, `zero row ${h} h after`);
+  // ...after that the series is gone until it logs again (as live, silence_window_hours = 24).
+  for (const h of [25, 48, 71]) assert.equal(rowAt(h), undefined, `no row ${h} h after`);
+  assert.equal(rowAt(72)!.features.total, 1);
+  // A rebuild again writes no second row and keeps the counted ones.
+  const rows = (from: number, to: number) => repo.historyExtent(T0 + from * HOUR, T0 + to * HOUR).rows;
+  const before = rows(0, 96);
+  mod.rebuild({ days: 4 });
+  assert.equal(rows(0, 96), before);
+  assert.equal(rowAt(72)!.features.total, 1);
+});

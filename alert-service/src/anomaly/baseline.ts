@@ -34,6 +34,11 @@ export function untransform(f: FeatureName, t: number): number {
 
 export interface SeriesBaseline {
   hours: number;
+  /**
+   * The host's UTC offset (minutes) the slots were computed at, when the host's records carried
+   * one (per-host zone); absent: the model's zone. Scoring uses the same slots as training.
+   */
+  offsetMin?: number;
   /** [slot * F + feature] */
   median: Float64Array;
   scale: Float64Array;
@@ -177,13 +182,17 @@ export function suspiciousZ(d: Deviation): number {
 
 /** Full precision: a restored model must score exactly like the one that was trained. */
 export function serializeBaseline(b: SeriesBaseline): string {
-  return JSON.stringify({ hours: b.hours, median: Array.from(b.median), scale: Array.from(b.scale) });
+  const o: Record<string, unknown> = { hours: b.hours, median: Array.from(b.median), scale: Array.from(b.scale) };
+  if (b.offsetMin !== undefined) o.offset_minutes = b.offsetMin;
+  return JSON.stringify(o);
 }
 
 export function parseBaseline(json: string): SeriesBaseline {
-  const o = JSON.parse(json) as { hours: number; median: number[]; scale: number[] };
+  const o = JSON.parse(json) as { hours: number; median: number[]; scale: number[]; offset_minutes?: number };
   if (o.median.length !== SLOTS * F || o.scale.length !== SLOTS * F) throw new Error('baseline has the wrong shape (features changed since training?)');
-  return { hours: o.hours, median: Float64Array.from(o.median), scale: Float64Array.from(o.scale) };
+  const b: SeriesBaseline = { hours: o.hours, median: Float64Array.from(o.median), scale: Float64Array.from(o.scale) };
+  if (Number.isInteger(o.offset_minutes)) b.offsetMin = o.offset_minutes;
+  return b;
 }
 
 export { HOUR_MS };

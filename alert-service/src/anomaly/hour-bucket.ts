@@ -62,6 +62,11 @@ export class HourBucket {
     if (this.newTemplates.size < MAX_NEW_TEMPLATE_IDS) this.newTemplates.add(id);
   }
 
+  /** The template turned out to be seen for the host in an earlier hour: not new here after all. */
+  dropNewTemplate(id: number): boolean {
+    return this.newTemplates.delete(id);
+  }
+
   features(): FeatureVector {
     return {
       total: this.total,

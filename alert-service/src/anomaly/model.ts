@@ -14,7 +14,8 @@
 import type { AlertSignal, AnomalyConfig } from '../generated/schema-types.js';
 import { createDetector, restoreDetector, thresholdFromContamination, type AnomalyDetector, type SerializedForest } from './forest/index.js';
 import { mulberry32, sampleWithoutReplacement } from './forest/rng.js';
-import { resolveTimeZone, slotter, type SlotOf } from './time-slot.js';
+import { isPerHostZone, offsetSlotter, resolveTimeZone, slotter, type SlotOf } from './time-slot.js';
+import { HostOffsets } from './host-offsets.js';
 import { buildBaseline, deviations, forestVector, forestVectorFromRaw, MIN_SERIES_HOURS, parseBaseline, serializeBaseline, suspiciousZ, type Deviation, type SeriesBaseline } from './baseline.js';
 import { FEATURES, type FeatureVector } from './features.js';
 import type { AnomalyRepository } from './repository.js';
@@ -47,8 +48,13 @@ export interface ModelInfo {
   max_samples: number;
   random_state: number;
   features: string[];
-  /** IANA zone of the hour-of-day/weekday slots; models trained before zones were configurable have none (UTC). */
+  /**
+   * IANA zone of the hour-of-day/weekday slots (for the hosts without an offset of their own when
+   * host_offsets is set); models trained before zones were configurable have none (UTC).
+   */
   time_zone?: string;
+  /** Per-host zone ('' or 'host'): how many series' slots are at their host's own UTC offset. */
+  host_offset_series?: number;
   training_ms: number;
   /** Where training time went: reading history + baselines + pool vectors, forest fit, threshold scoring. */
   phases_ms: { read_and_baselines: number; fit: number; threshold: number };
@@ -102,7 +108,7 @@ export class TrainedModel {
     if (!baseline) {
       return { score: null, isAnomaly: false, explanation: [], deviations: [], severity: 'informational', note: 'series not in the model (new since training, or under 24 hours of history): scored after the next training' };
     }
-    const devs = deviations(baseline, hourMs, features, this.slotOf);
+    const devs = deviations(baseline, hourMs, features, baseline.offsetMin === undefined ? this.slotOf : offsetSlotter(baseline.offsetMin));
     const score = this.detector.score(forestVector(devs));
     const notable = devs.filter((d) => suspiciousZ(d) >= cfg.explain_z).sort((a, b) => suspiciousZ(b) - suspiciousZ(a));
     const maxZ = notable.length ? suspiciousZ(notable[0]!) : 0;
@@ -123,6 +129,9 @@ export function describe(d: Deviation): string {
   const fmt = (x: number) => (d.feature === 'error_rate' ? x.toFixed(3) : Math.abs(x) >= 10 ? String(Math.round(x)) : String(Math.round(x * 10) / 10));
   return `${d.feature} ${fmt(d.value)} vs median ${fmt(d.median)} (z=${d.z.toFixed(1)})`;
 }
+
+/** anomaly_state key of the hosts' offsets (HostOffsets JSON), written by the module, read by training. */
+export const HOST_OFFSETS_STATE = 'host_offsets';
 
 export function seriesKey(host: string, source: string): string {
   return `${host}\u0000${source}`;
@@ -160,7 +169,10 @@ export function fitModel(repo: AnomalyRepository, cfg: AnomalyConfig, range: { f
   for (const i of sampleWithoutReplacement(extent.rows, Math.min(extent.rows, TRAINING_POOL), rng)) picked[i] = 1;
 
   const timeZone = resolveTimeZone(cfg.time_zone);
-  const slotOf = slotter(timeZone);
+  const zoneSlot = slotter(timeZone);
+  const perHost = isPerHostZone(cfg.time_zone);
+  const offsets = perHost ? HostOffsets.parse(repo.getState(HOST_OFFSETS_STATE)) : new HostOffsets();
+  let offsetSeries = 0;
   const pool: Float64Array[] = [];
   const baselines = new Map<string, SeriesBaseline>();
   const serialized: Array<{ host: string; source: string; baseline: string }> = [];
@@ -180,7 +192,13 @@ export function fitModel(repo: AnomalyRepository, cfg: AnomalyConfig, range: { f
       hours[i] = r[0]!;
       for (let j = 0; j < F; j++) values[i * F + j] = r[j + 1]!;
     });
+    const off = offsets.get(host);
+    const slotOf = off === undefined ? zoneSlot : offsetSlotter(off);
     const b = buildBaseline(hours, values, slotOf);
+    if (off !== undefined) {
+      b.offsetMin = off;
+      offsetSeries++;
+    }
     baselines.set(seriesKey(host, source), b);
     serialized.push({ host, source, baseline: serializeBaseline(b) });
     for (let k = 0; k < rows.length; k++) if (picked[first + k]) pool.push(forestVectorFromRaw(b, hours[k]!, values, k * F, slotOf));
@@ -212,6 +230,7 @@ export function fitModel(repo: AnomalyRepository, cfg: AnomalyConfig, range: { f
     random_state: cfg.random_state,
     features: [...FEATURES],
     time_zone: timeZone,
+    ...(perHost ? { host_offset_series: offsetSeries } : {}),
     training_ms: 0,
     phases_ms: { read_and_baselines: Math.round(readDone - started), fit: Math.round(fitDone - readDone), threshold: Math.round(performance.now() - fitDone) },
   };

@@ -31,7 +31,8 @@ import { AnomalyRepository, type HourRow } from './repository.js';
 import { HourBucket, HOUR_MS, hourOf } from './hour-bucket.js';
 import { emptyFeatures, severityClass, sourceKey, type FeatureVector } from './features.js';
 import { DrainMiner, OVERFLOW_TEMPLATE_ID } from './templates/drain.js';
-import { NotEnoughHistoryError, saveFitted, seriesKey, trainModel, TrainedModel, type Assessment, type ModelInfo } from './model.js';
+import { HOST_OFFSETS_STATE, NotEnoughHistoryError, saveFitted, seriesKey, trainModel, TrainedModel, type Assessment, type ModelInfo } from './model.js';
+import { HostOffsets } from './host-offsets.js';
 import { fitInBackground } from './background-training.js';
 import { createAnomalyRouter } from './router.js';
 import { eventsBetween } from './rebuild.js';
@@ -186,6 +187,14 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
   /** Highest store seq whose event is counted in the persisted buckets (saved in the same transaction). */
   let consumedThrough = 0;
   let hostTemplates = new Set<string>();
+  /**
+   * host \0 template pairs counted as new in a still-open bucket, and that bucket: an event of an
+   * earlier open hour (the previous hour during grace) with the same template moves the "new" there,
+   * so the counts do not depend on the order events arrive in (a rebuild reads them in time order).
+   */
+  let newInOpen = new Map<string, HourBucket>();
+  /** Each host's UTC offset as its records last carried it: the slots of its series (per-host zone). */
+  let hostOffsets = new HostOffsets();
   let miner = newMiner();
   let closedThrough: number | undefined;
   let counters: Counters = { ...NO_COUNTS };
@@ -214,11 +223,20 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     counters = { ...NO_COUNTS, ...(JSON.parse(repo.getState('counters') ?? '{}') as Partial<Counters>) };
     dirtyHours = new Set(JSON.parse(repo.getState('dirty_hours') ?? '[]') as number[]);
     consumedThrough = Number(repo.getState('consumed_through_seq') ?? 0);
+    hostOffsets = HostOffsets.parse(repo.getState(HOST_OFFSETS_STATE));
     const now = clock.now();
     const since = hourOf(now) - seriesMemoryMs();
     series = new Map();
     for (const s of repo.seriesLastSeen(since)) series.set(seriesKey(s.host, s.source), { host: s.host, source: s.source, firstHour: s.hour - HOUR_MS, lastHour: s.hour });
     for (const b of buckets.values()) touchSeries(b.host, b.source, b.hour);
+    newInOpen = new Map();
+    for (const b of buckets.values()) {
+      for (const id of b.newTemplates) {
+        const key = `${b.host}\u0000${id}`;
+        const had = newInOpen.get(key);
+        if (!had || b.hour < had.hour) newInOpen.set(key, b);
+      }
+    }
     hostTemplates = new Set();
     for (const r of repo.hostTemplates(now - cfg.retention_days * 24 * HOUR_MS)) {
       if (hostTemplates.size >= MAX_HOST_TEMPLATES) break;
@@ -237,6 +255,11 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
       s.firstHour = Math.min(s.firstHour, hour);
       s.lastHour = Math.max(s.lastHour, hour);
     } else series.set(key, { host, source, firstHour: hour, lastHour: hour });
+  }
+
+  /** Inside the transaction that counted the events: only when a host's offset changed (not per event). */
+  function saveHostOffsets(): void {
+    if (hostOffsets.takeChanged()) repo.setState(HOST_OFFSETS_STATE, JSON.stringify(hostOffsets));
   }
 
   loadState();
@@ -283,7 +306,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
    * Counts one event into its hour bucket and mines its template: the one path that live
    * consumption and rebuilds share, so both give the same summaries for the same events.
    */
-  function countEvent(e: LogEvent, t: number, hour: number, target: CountTarget, templateDeltas: TemplateDeltas): HourBucket | undefined {
+  function countEvent(e: LogEvent, t: number, hour: number, target: CountTarget, templateDeltas: TemplateDeltas, touched?: Set<HourBucket>): HourBucket | undefined {
     let host = e.host.toLowerCase();
     let source = sourceKey(e);
     if (!series.has(seriesKey(host, source)) && series.size >= cfg.max_series) {
@@ -295,6 +318,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     const bucket = target.bucketFor(host, source, hour);
     if (!bucket) return undefined;
     touchSeries(host, source, hour);
+    if (host !== OTHER_HOST) hostOffsets.note(host, e, t);
     bucket.add(e);
     if (severityClass(e) !== 'info') {
       const m = miner.add(e.message, t);
@@ -306,6 +330,15 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
       if (m.id !== OVERFLOW_TEMPLATE_ID && !target.known.has(ht)) {
         bucket.addNewTemplate(m.id);
         if (target.known.size < MAX_HOST_TEMPLATES) target.known.add(ht);
+        if (target.live) newInOpen.set(ht, bucket);
+      } else if (target.live) {
+        // Counted as new in a later open hour: it is new in this earlier one instead.
+        const later = newInOpen.get(ht);
+        if (later && later.hour > hour && later.dropNewTemplate(m.id)) {
+          touched?.add(later);
+          bucket.addNewTemplate(m.id);
+          newInOpen.set(ht, bucket);
+        }
       }
     }
     return bucket;
@@ -353,7 +386,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
           } else counters.late++;
           continue;
         }
-        const bucket = countEvent(e, t, hour, liveTarget, templateDeltas);
+        const bucket = countEvent(e, t, hour, liveTarget, templateDeltas, touched);
         if (bucket) touched.add(bucket);
       }
       repo.transaction(() => {
@@ -363,6 +396,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
         if (lastSeq !== consumedThrough) repo.setState('consumed_through_seq', String(lastSeq));
         repo.setState('counters', JSON.stringify(counters));
         repo.setState('dirty_hours', JSON.stringify([...dirtyHours]));
+        saveHostOffsets();
       });
       consumedThrough = lastSeq;
       if (maxEventTime > -Infinity) lastBatch = { at: now, maxEventTime };
@@ -448,6 +482,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     });
     // Only once committed: a failed transaction must leave the buckets open in memory, as in the store.
     for (const key of closing) buckets.delete(key);
+    for (const [key, b] of newInOpen) if (b.hour === hour) newInOpen.delete(key);
     closedThrough = Math.max(closedThrough ?? hour + HOUR_MS, hour + HOUR_MS);
     return { rows, anomalies };
   }
@@ -519,7 +554,15 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
    * Recomputes closed hours from the stored events, in ascending order. Each hour's rows (and
    * template counts) of every series with events are replaced, not added to, so a rebuild never
    * counts an event twice; series without events keep their rows (the zero rows of silence).
-   * "New template" means not seen for the host in an earlier hour, as it does live.
+   * "New template" means not seen for the host in an earlier hour, as it does live. A template
+   * a rebuilt hour finds new may already have been counted as new by a later hour (a late event
+   * carrying a template first seen after it): that later closed hour is rebuilt too, in this pass
+   * (or, past the deadline, at the next), and an open bucket that counted it drops it, so the
+   * counts are those of the events read in time order.
+   * Silence: an hour without events of a series that had events within silence_window_hours
+   * before it (in this pass) gets the all-zero row live closing would have written, unless it has
+   * a row already. Without them a history replayed on day one would hold only its busy hours, and
+   * a sparse host's baseline would call every quiet hour after it a silence.
    * `score`: score the rebuilt hours with the current model (late events: a recent hour may turn
    * anomalous). A day-one rebuild does not: its model is about to be retrained on these very
    * hours, and `detect` scores closed hours with the model of the moment anyway.
@@ -529,7 +572,8 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     const store = deps.store;
     const out = { hours: 0, rows: 0, events: 0, anomalies: [] as ScoredRow[] };
     if (!store || !hours.length) return out;
-    const sorted = [...new Set(hours)].sort((a, b) => a - b);
+    const todo = [...new Set(hours)].sort((a, b) => a - b);
+    const pending = new Set(todo);
     const cutoff = clock.now() - cfg.retention_days * 24 * HOUR_MS;
     const known = new Set<string>();
     const learn = (from: number, to: number) => {
@@ -537,7 +581,12 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     };
     let seenThrough = cutoff;
     const paging = { skipped: 0 };
-    for (const hour of sorted) {
+    /** Series with events in this pass, and the last hour they had some: who is silent in a later hour. */
+    const lastActive = new Map<string, { host: string; source: string; hour: number }>();
+    const silenceWindow = cfg.silence_window_hours * HOUR_MS;
+    for (let i = 0; i < todo.length; i++) {
+      const hour = todo[i]!;
+      pending.delete(hour);
       if (out.hours && performance.now() > deadline) break; // the rest at the next tick, still in order
       if (hour < cutoff || (closedThrough !== undefined && hour >= closedThrough)) {
         dirtyHours.delete(hour);
@@ -562,27 +611,71 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
         countEvent(e, t, hour, target, deltas);
         out.events++;
       }
+      const stale = staleAfter(hour, local.values(), todo, i, pending);
       let anomalies: ScoredRow[] = [];
+      let silent = 0;
       repo.transaction(() => {
+        for (const b of stale.openBuckets) repo.saveOpenBucket(b.host, b.source, b.hour, b.toState());
         for (const b of local.values()) {
           repo.insertHour(b.host, b.source, hour, b.features());
           repo.deleteTemplateHours(b.host, b.source, hour);
         }
         for (const d of deltas.values()) repo.addTemplateHour(d.host, d.source, d.hour, d.id, d.count);
         for (const c of miner.takeDirty()) repo.saveTemplate(c);
-        if (opts.score && model && local.size) anomalies = scoreHour(hour);
+        for (const [key, a] of lastActive) {
+          if (hour - a.hour > silenceWindow) lastActive.delete(key);
+          else if (!local.has(bucketKey(a.host, a.source, hour)) && repo.insertSilentHour(a.host, a.source, hour)) silent++;
+        }
+        if (opts.score && model && (local.size || silent)) anomalies = scoreHour(hour);
         dirtyHours.delete(hour);
         repo.setState('dirty_hours', JSON.stringify([...dirtyHours]));
+        saveHostOffsets();
       });
       // What live consumption will treat as seen: the pairs this hour added (earlier ones are already in).
       for (const d of deltas.values()) if (d.id !== OVERFLOW_TEMPLATE_ID && hostTemplates.size < MAX_HOST_TEMPLATES) hostTemplates.add(`${d.host}\u0000${d.id}`);
+      for (const b of local.values()) lastActive.set(seriesKey(b.host, b.source), { host: b.host, source: b.source, hour });
       out.hours++;
-      out.rows += local.size;
+      out.rows += local.size + silent;
       out.anomalies.push(...anomalies);
       seenThrough = hour + HOUR_MS;
     }
     if (paging.skipped) log(`anomaly: rebuild skipped events in ${paging.skipped} millisecond(s) holding more than a page of events`);
     return out;
+  }
+
+  /**
+   * What the templates a rebuilt hour found new make stale: the later closed hour that first had
+   * each of them (it counted it as new) is queued for a rebuild, in time order, and marked dirty in
+   * case the deadline stops this pass; an open bucket that counted one as new drops it (returned,
+   * to be saved with the hour). Nothing is looked up when every later closed hour is queued anyway
+   * (a day-one rebuild of the whole window).
+   */
+  function staleAfter(hour: number, rebuilt: Iterable<HourBucket>, todo: number[], at: number, pending: Set<number>): { openBuckets: HourBucket[] } {
+    const openBuckets: HourBucket[] = [];
+    const end = closedThrough ?? hour + HOUR_MS;
+    let queuedLater = 0;
+    for (let k = at + 1; k < todo.length && todo[k]! < end; k++) queuedLater++;
+    const allQueued = queuedLater >= (end - hour) / HOUR_MS - 1;
+    for (const b of rebuilt) {
+      for (const id of b.newTemplates) {
+        const ht = `${b.host}\u0000${id}`;
+        const open = newInOpen.get(ht);
+        if (open && open.hour > hour && open.dropNewTemplate(id)) {
+          newInOpen.delete(ht);
+          openBuckets.push(open);
+        }
+        if (allQueued) continue;
+        const later = repo.firstTemplateHourAfter(b.host, id, hour);
+        if (later === undefined || later >= end || pending.has(later)) continue;
+        if (!dirtyHours.has(later) && dirtyHours.size >= MAX_DIRTY_HOURS) continue;
+        dirtyHours.add(later);
+        pending.add(later);
+        let k = at + 1;
+        while (k < todo.length && todo[k]! < later) k++;
+        todo.splice(k, 0, later);
+      }
+    }
+    return { openBuckets };
   }
 
   function rebuild(opts: { days?: number } = {}): RebuildResult {

@@ -90,6 +90,14 @@ export class AnomalyRepository {
     this.insertHourStmt().run(host, source, hour, ...FEATURES.map((k) => f[k]));
   }
 
+  private insertSilentHourStmt = this.lazy(() =>
+    this.db.prepare(`INSERT OR IGNORE INTO anomaly_hours (host, source, hour, ${FEATURE_COLUMNS}) VALUES (?, ?, ?, ${FEATURES.map(() => '0').join(', ')})`),
+  );
+  /** An all-zero row for an hour without events, unless the hour already has one (live closing may have written it). */
+  insertSilentHour(host: string, source: string, hour: number): boolean {
+    return this.insertSilentHourStmt().run(host, source, hour).changes > 0;
+  }
+
   private scoreStmt = this.lazy(() => this.db.prepare('UPDATE anomaly_hours SET score = ?, is_anomaly = ?, explanation = ? WHERE host = ? AND source = ? AND hour = ?'));
   saveScore(host: string, source: string, hour: number, score: number | null, isAnomaly: boolean, explanation: string): void {
     this.scoreStmt().run(score, isAnomaly ? 1 : 0, explanation, host, source, hour);
@@ -185,6 +193,13 @@ export class AnomalyRepository {
   hostTemplatesBetween(fromMs: number, toMs: number): Array<{ host: string; template_id: number }> {
     if (toMs <= fromMs) return [];
     return this.db.prepare('SELECT DISTINCT host, template_id FROM anomaly_template_hours WHERE hour >= ? AND hour < ?').all(fromMs, toMs) as Array<{ host: string; template_id: number }>;
+  }
+
+  private firstTemplateHourAfterStmt = this.lazy(() => this.db.prepare('SELECT MIN(hour) AS hour FROM anomaly_template_hours WHERE host = ? AND template_id = ? AND hour > ?'));
+  /** The first hour after `afterMs` with counts of the host's template (in any of its sources): the hour that counted it as new. */
+  firstTemplateHourAfter(host: string, templateId: number, afterMs: number): number | undefined {
+    const r = this.firstTemplateHourAfterStmt().get(host, templateId, afterMs) as { hour: number | null } | undefined;
+    return r?.hour ?? undefined;
   }
 
   private deleteTemplateHoursStmt = this.lazy(() => this.db.prepare('DELETE FROM anomaly_template_hours WHERE host = ? AND source = ? AND hour = ?'));

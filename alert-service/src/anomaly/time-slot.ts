@@ -15,9 +15,21 @@ export function serviceTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-/** `zone` '' means the service's zone. Throws RangeError for a name Intl does not know. */
+/**
+ * `anomaly.time_zone` '' (the default) or 'host': each host's slots in its own UTC offset, the
+ * one its records last carried (host-offsets.ts), and in the service's zone for a host whose
+ * records carry none. Any other value: that zone for every host.
+ */
+export function isPerHostZone(zone: string): boolean {
+  return zone === '' || zone === 'host';
+}
+
+/**
+ * The zone for hosts without an offset of their own: the configured one, or the service's for
+ * ''/'host'. Throws RangeError for a name Intl does not know.
+ */
 export function resolveTimeZone(zone: string): string {
-  const z = zone || serviceTimeZone();
+  const z = isPerHostZone(zone) ? serviceTimeZone() : zone;
   new Intl.DateTimeFormat('en-US', { timeZone: z });
   return z;
 }
@@ -51,4 +63,21 @@ export function slotter(timeZone: string): SlotOf {
     }
     return s;
   };
+}
+
+const byOffset = new Map<number, SlotOf>();
+
+/**
+ * Slots at a fixed UTC offset (minutes east): a host's local time as its records state it. With a
+ * half-hour offset (+05:30) the local hour of 10:00Z is 15 (15:30 local).
+ */
+export function offsetSlotter(offsetMin: number): SlotOf {
+  if (offsetMin === 0) return UTC_SLOT;
+  let s = byOffset.get(offsetMin);
+  if (!s) {
+    const shift = offsetMin * 60_000;
+    s = (hourMs) => UTC_SLOT(hourMs + shift);
+    if (byOffset.size < 256) byOffset.set(offsetMin, s);
+  }
+  return s;
 }

@@ -281,6 +281,10 @@ export interface LogEvent {
    * Where `time` came from, so a consumer can tell an event timestamp from a fallback.
    */
   time_source?: 'line' | 'collector' | 'received';
+  /**
+   * The UTC offset the record's own timestamp was written with, in minutes (+05:30 → 330), when it carried a numeric one; absent for 'Z', for wall-clock times without an offset and for fallback times. `time` is UTC either way; this only tells a consumer the host's local time (anomaly slots).
+   */
+  time_offset_minutes?: number;
   received_at: string;
   /**
    * The host the event is about: the syslog header host or Windows Computer when present, else the collecting agent's hostname.
@@ -930,7 +934,7 @@ export interface AnomalyConfig {
    */
   max_clock_skew_minutes: number;
   /**
-   * IANA time zone of the hour-of-day and weekday slots the baselines are kept by (a host's daily rhythm is in local time). Empty: the service's zone (TZ or the system's). Stored with each model, which keeps scoring in the zone it was trained in.
+   * Time zone of the hour-of-day and weekday slots the baselines are kept by (a host's daily rhythm is in local time). Empty (default) or 'host': each host's own UTC offset, the one its records last carried (RFC 3339/RFC 5424/ISO timestamps with a numeric offset; 'Z' does not count), else the service's zone (TZ or the system's). An IANA name: that zone for every host. Stored with each model (per series for host offsets), which keeps scoring in the slots it was trained in.
    */
   time_zone: string;
 }

@@ -8,6 +8,8 @@ import type { Zone } from './zone.js';
 export interface Draft {
   /** Event time from the content, UTC ms. */
   timeMs?: number;
+  /** UTC offset (minutes) the content's timestamp was written with, when it carried a numeric one. */
+  timeOffsetMin?: number;
   /** Canonical host named by the content (syslog header, Windows Computer). */
   host?: string;
   program?: string;

@@ -57,7 +57,7 @@ export function fromJsonObject(obj: Record<string, unknown>, env: LineEnv, raw?:
   }
 
   for (const k of TIME_KEYS) {
-    const ms = parseJsonTime(obj[k], env.zoneFor(undefined));
+    const ms = parseJsonTime(obj[k], env.zoneFor(undefined), d);
     if (ms !== undefined) {
       d.timeMs = ms;
       used.push(k);

@@ -83,7 +83,10 @@ export function parseSyslogLine(line: string, env: LineEnv): Draft | undefined {
   } else if ((t = exec(RFC3339_TIME, line, at))) {
     const w = wallClock(Number(t[1]), Number(t[2]), Number(t[3]), Number(t[4]), Number(t[5]), Number(t[6]), fractionMs(t[7]));
     const off = t[8] === 'Z' ? 0 : parseOffset(t[8]!);
-    if (w !== undefined && off !== undefined && inRange(w - off)) d.timeMs = w - off;
+    if (w !== undefined && off !== undefined && inRange(w - off)) {
+      d.timeMs = w - off;
+      if (t[8] !== 'Z') d.timeOffsetMin = off / 60_000;
+    }
     at += t[0].length;
   } else return undefined;
 
@@ -115,7 +118,7 @@ function parseRfc5424(line: string, at: number, pri: number, env: LineEnv): Draf
   if (!m) return undefined;
   const d: Draft = { message: '', fields: {}, severity: fromSyslogPri(pri) };
   if (m[1] !== '-') {
-    const ms = parseIsoLike(m[1]!, env.zoneFor(undefined));
+    const ms = parseIsoLike(m[1]!, env.zoneFor(undefined), d);
     if (ms !== undefined) d.timeMs = ms;
   }
   if (env.trustLineHost && m[2] !== '-') {

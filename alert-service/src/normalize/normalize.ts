@@ -236,6 +236,7 @@ function assemble(d: Draft, p: Provenance, ctx: RecordContext, c: Compiled): Log
     fields: d.fields,
   };
   if (p.agentHost !== undefined) ev.agent_host = p.agentHost;
+  if (timeSource === 'line' && d.timeOffsetMin !== undefined) ev.time_offset_minutes = d.timeOffsetMin;
   if (d.program !== undefined && d.program !== '') ev.program = truncate(d.program, LIMITS.program);
   if (d.pid !== undefined) ev.pid = d.pid;
   return ev;
@@ -331,7 +332,7 @@ function parsedSyslog(rec: Record<string, unknown>, env: LineEnv): Draft {
   const pid = toUint(rec.pid);
   if (pid !== undefined) d.pid = pid;
   if (typeof rec.time === 'string') {
-    const ms = syslogTimestamp(rec.time, d.host, env) ?? parseJsonTime(rec.time, env.zoneFor(d.host));
+    const ms = syslogTimestamp(rec.time, d.host, env) ?? parseJsonTime(rec.time, env.zoneFor(d.host), d);
     if (ms !== undefined) d.timeMs = ms;
   } else if (typeof rec.time === 'number') {
     const ms = parseJsonTime(rec.time, env.zoneFor(d.host));

@@ -59,7 +59,7 @@ const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](
  * ISO 8601 / RFC 3339 and the space-separated variants (Windows TimeCreated, java_sql_timestamp,
  * python asctime). A string without an offset is wall-clock time in `zone`.
  */
-export function parseIsoLike(text: string, zone: Zone): number | undefined {
+export function parseIsoLike(text: string, zone: Zone, offsetOut?: OffsetOut): number | undefined {
   if (text.length > 40) return undefined;
   const m = ISO_LIKE.exec(text);
   if (!m) return undefined;
@@ -73,8 +73,18 @@ export function parseIsoLike(text: string, zone: Zone): number | undefined {
     const off = parseOffset(tz.length === 3 ? tz + '00' : tz);
     if (off === undefined) return undefined;
     ms = wall - off;
+    if (offsetOut && inRange(ms)) offsetOut.timeOffsetMin = off / 60_000;
   }
   return inRange(ms) ? ms : undefined;
+}
+
+/**
+ * Where a parser reports the numeric UTC offset a timestamp was written with (a Draft is one):
+ * the host's local offset, which the anomaly slots use. "Z" is not reported: loggers that
+ * normalise to UTC write it whatever zone their host lives in.
+ */
+export interface OffsetOut {
+  timeOffsetMin?: number;
 }
 
 const NUMERIC = /^\d{1,20}(?:\.\d{1,9})?$/;
@@ -95,11 +105,11 @@ export function parseCollectorTime(value: unknown): Date | undefined {
 }
 
 /** Anything a JSON log may hold in `time`/`ts`/`@timestamp`: epoch number or ISO string. */
-export function parseJsonTime(value: unknown, zone: Zone): number | undefined {
+export function parseJsonTime(value: unknown, zone: Zone, offsetOut?: OffsetOut): number | undefined {
   if (typeof value === 'number') return epochToMs(value);
   if (typeof value !== 'string' || value.length > 40) return undefined;
   if (NUMERIC.test(value)) return epochToMs(Number(value));
-  return parseIsoLike(value, zone);
+  return parseIsoLike(value, zone, offsetOut);
 }
 
 /**

@@ -68,7 +68,7 @@ export function register(program: Command, deps: { loadConfig: () => LogwardConf
           const rebuilt = mod.rebuild({ days: d });
           console.log(`rebuilt ${rebuilt.rows} hourly summaries over ${rebuilt.hours} hours (${rebuilt.events} events) from ${rebuilt.from} to ${rebuilt.to} in ${rebuilt.ms} ms`);
           const info = mod.train({ days: d });
-          console.log(`trained ${info.detector} on ${info.history_rows} rows (${info.history_hours} hours, ${info.series} series) in ${info.training_ms} ms; threshold ${info.threshold.toFixed(4)}, zone ${info.time_zone}`);
+          console.log(`trained ${info.detector} on ${info.history_rows} rows (${info.history_hours} hours, ${info.series} series) in ${info.training_ms} ms; threshold ${info.threshold.toFixed(4)}, zone ${info.time_zone}${info.host_offset_series ? ` (${info.host_offset_series} series at their host's own UTC offset)` : ''}`);
           if (held.length) console.log(`${held.length} anomalous hour(s) found while closing hours (the service alerts on new ones)`);
         });
       } catch (err) {
