@@ -11,6 +11,7 @@ import { register as registerAnalyze } from './commands/analyze.js';
 import { register as registerConfig } from './commands/config.js';
 import { register as registerAnomaly } from './commands/anomaly.js';
 import { register as registerRules } from './commands/rules.js';
+import { register as registerReplay } from './commands/replay.js';
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -30,7 +31,7 @@ export function buildProgram(): Command {
       return loadConfig({ dotenvPath: '.env', ...(file ? { file } : {}) });
     },
   };
-  for (const register of [registerServe, registerTestRule, registerAnalyze, registerConfig, registerRules, registerAnomaly]) register(program, deps);
+  for (const register of [registerServe, registerTestRule, registerAnalyze, registerConfig, registerRules, registerAnomaly, registerReplay]) register(program, deps);
   return program;
 }
 
