@@ -150,9 +150,20 @@ function poster(target: Target, s: OutHttpSettings, agent: HttpAgent): Post {
 
 /**
  * Sends every chunk as Fluent Bit would, and resolves once each has succeeded or been dropped
- * (a 4xx, or retryLimit retries spent). `onAnswer` sees every answer, retries included.
+ * (a 4xx, or retryLimit retries spent).
  */
-export async function sendChunks(chunks: readonly Chunk[], target: Target, s: OutHttpSettings, onAnswer: (a: Answer) => void = () => {}, random: () => number = Math.random): Promise<SendResult> {
+export interface SendHooks {
+  /** Every answer, retries included. */
+  onAnswer?: (a: Answer) => void;
+  /** A chunk is about to be posted (attempt 0 is its first send). */
+  onPost?: (chunk: Chunk, attempt: number) => void;
+  /** Backoff jitter source (tests pin it). */
+  random?: () => number;
+}
+
+export async function sendChunks(chunks: readonly Chunk[], target: Target, s: OutHttpSettings, hooks: SendHooks = {}): Promise<SendResult> {
+  const onAnswer = hooks.onAnswer ?? (() => {});
+  const random = hooks.random ?? Math.random;
   const isHttps = new URL(target.url).protocol === 'https:';
   const agents = Array.from({ length: Math.max(1, s.workers) }, () => (isHttps ? new HttpsAgent({ keepAlive: true, maxSockets: Infinity }) : new HttpAgent({ keepAlive: true, maxSockets: Infinity })));
   const posts = agents.map((a) => poster(target, s, a));
@@ -172,6 +183,7 @@ export async function sendChunks(chunks: readonly Chunk[], target: Target, s: Ou
 
   /** One flush of one chunk (a coroutine on an output worker); on a retryable failure the scheduler runs it again later. */
   const flush = async (chunk: Chunk, attempt: number): Promise<void> => {
+    hooks.onPost?.(chunk, attempt);
     const r = await posts[rr++ % posts.length]!(chunk.body, chunk.tag, s.responseTimeoutMs);
     const answer: Answer = { chunk, attempt, ...r };
     if (isSuccess(r.status)) {

@@ -40,6 +40,6 @@ export async function replayFiles(files: readonly string[], opts: ReplayOptions)
     return { file, ...readTail(cfg, input, file, { dateKey: settings.jsonDateKey, env, ...(opts.now ? { now: opts.now } : {}) }) };
   });
   const chunks = read.flatMap((r) => chunkRecords(r.tag, r.records, settings.gzip));
-  const sent = await sendChunks(chunks, { url: opts.url, ...(opts.token ? { token: opts.token } : {}) }, settings, opts.onAnswer);
+  const sent = await sendChunks(chunks, { url: opts.url, ...(opts.token ? { token: opts.token } : {}) }, settings, opts.onAnswer ? { onAnswer: opts.onAnswer } : {});
   return { ...sent, files: read.map((r) => ({ file: r.file, tag: r.tag, records: r.records.length, skippedLongLines: r.skippedLongLines })) };
 }
