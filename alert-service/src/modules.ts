@@ -21,6 +21,8 @@ export interface ModuleDeps {
   clock: Clock;
   log: (msg: string) => void;
   registry: Registry;
+  /** Told of each signal once the sink has taken it (the serve command logs alerts as they fire). */
+  onAlert?: (signal: AlertSignal) => void;
 }
 
 /** With alerting off, detectors still run (their metrics and the CLI stay useful); signals are only logged. */
@@ -37,6 +39,11 @@ export async function buildModules(deps: ModuleDeps): Promise<ServiceModule[]> {
     alerting = createAlertingModule({ db, config: config.alerting, publicUrl: config.server.public_url, clock, log, registry });
     modules.push(alerting);
     sink = alerting;
+  }
+  if (deps.onAlert) {
+    const inner = sink;
+    const told = deps.onAlert;
+    sink = { emit: (s: AlertSignal) => (inner.emit(s), told(s)) };
   }
   if (config.rules.enabled) modules.push(await createDetectionModule({ config: config.rules, sink, clock, db, store: deps.store, log, registry }));
   let anomaly: AnomalyModule | undefined;

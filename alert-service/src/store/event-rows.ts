@@ -145,7 +145,8 @@ export class StatementCache {
 /** One page of `q`, serialized for the API; `next` is set when the page is full. */
 export function readPage(statements: StatementCache, dict: DictionaryReader, q: EventQuery): EventPage {
   const plan = eventQueryPlan(q, dict);
-  if (!plan) return { eventsJson: Buffer.from('[]'), count: 0 };
+  // Not Buffer.from('[]'): a slice of Buffer's shared pool, which Node 24 refuses to transfer.
+  if (!plan) return { eventsJson: new Uint8Array([0x5b, 0x5d]), count: 0 };
   const rows = planRows(plan, statements, q.after);
   const text = JSON.stringify(rows.map((r) => decodeRow(r, dict)));
   // Its own ArrayBuffer (never a slice of Buffer's shared pool), so the worker can transfer it.
