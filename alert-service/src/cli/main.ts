@@ -1,10 +1,9 @@
 /**
  * `logward` command line. Each command lives in cli/commands/ and registers itself.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
+import { packageVersion } from '../server/metrics.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerTestRule } from './commands/test-rule.js';
 import { register as registerAnalyze } from './commands/analyze.js';
@@ -12,10 +11,6 @@ import { register as registerConfig } from './commands/config.js';
 import { register as registerAnomaly } from './commands/anomaly.js';
 import { register as registerRules } from './commands/rules.js';
 import { register as registerReplay } from './commands/replay.js';
-
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 export function buildProgram(): Command {
   const program = new Command('logward')

@@ -18,7 +18,9 @@ export type { Logger };
 export type LogFormat = 'auto' | 'json' | 'text';
 
 /** A line reporting something that went wrong (the modules' log lines carry no level of their own). */
-const FAILURE = /\b(fail(ed|s|ing)?|error|cannot|could not|unavailable|refused|rejected|invalid|disabled|timed? ?out|lost|dropp(ed|ing))\b/i;
+const FAILURE = /\b(fail(ed|s|ing|ure)?|errors?|cannot|could not|unavailable|refused|rejected|invalid|timed? ?out|lost|dropp(ed|ing))\b/i;
+/** "0 disabled", "0 errors": counts of nothing are no failure. */
+const ZERO_COUNT = /\b0 [a-z]+( [a-z]+)?/gi;
 const PREFIX = /^([a-z][a-z0-9_-]{1,30}): /;
 
 /** Control characters (ANSI escapes in a log line an attacker wrote) shown escaped on a terminal. */
@@ -74,7 +76,7 @@ export function lineLog(logger: Logger): (m: string) => void {
   return (m: string) => {
     const prefix = PREFIX.exec(m);
     const fields = prefix ? { module: prefix[1] } : {};
-    if (FAILURE.test(m)) logger.warn(fields, m);
+    if (FAILURE.test(m.replace(ZERO_COUNT, ''))) logger.warn(fields, m);
     else logger.info(fields, m);
   };
 }
@@ -94,23 +96,26 @@ export function safeUrl(url: string | undefined): string {
 /** Quiet paths: Fluent Bit posts a chunk every second per host, probes and scrapers poll. */
 const ROUTINE = new Set([INGEST_PATH, '/healthz', '/readyz', '/metrics']);
 
+const pathOf = (req: IncomingMessage & { originalUrl?: string }) => (req.originalUrl ?? req.url ?? '').split('?', 1)[0]!.slice(0, 512);
+
 export function requestLogger(logger: Logger): HttpLogger<IncomingMessage, ServerResponse> {
   return pinoHttp({
     logger,
     // Only what identifies the request: no headers at all (Authorization, cookies, X-Fluent-Tag).
     serializers: {
-      req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: safeUrl(req.url), remoteAddress: req.socket?.remoteAddress }),
+      // originalUrl: Express rewrites req.url inside a mounted router (/api/alerts → /alerts).
+      req: (req: IncomingMessage & { id?: unknown; originalUrl?: string }) => ({ id: req.id, method: req.method, url: safeUrl(req.originalUrl ?? req.url), remoteAddress: req.socket?.remoteAddress }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
     wrapSerializers: false,
     customLogLevel: (req, res, err) => {
       if (err || res.statusCode >= 500) return 'error';
       if (res.statusCode >= 400) return 'warn';
-      const path = (req.url ?? '').split('?', 1)[0]!;
+      const path = pathOf(req);
       return ROUTINE.has(path) ? 'debug' : 'info';
     },
-    customSuccessMessage: (req, res) => `${req.method} ${safeUrl(req.url).split('?', 1)[0]} ${res.statusCode}`,
-    customErrorMessage: (req, res) => `${req.method} ${safeUrl(req.url).split('?', 1)[0]} ${res.statusCode}`,
+    customSuccessMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
+    customErrorMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
     quietReqLogger: true,
   });
 }
