@@ -11,6 +11,7 @@ import { register as registerConfig } from './commands/config.js';
 import { register as registerAnomaly } from './commands/anomaly.js';
 import { register as registerRules } from './commands/rules.js';
 import { register as registerReplay } from './commands/replay.js';
+import { register as registerBackup } from './commands/backup.js';
 
 export function buildProgram(): Command {
   const program = new Command('logward')
@@ -26,7 +27,7 @@ export function buildProgram(): Command {
       return loadConfig({ dotenvPath: '.env', ...(file ? { file } : {}) });
     },
   };
-  for (const register of [registerServe, registerTestRule, registerAnalyze, registerConfig, registerRules, registerAnomaly, registerReplay]) register(program, deps);
+  for (const register of [registerServe, registerTestRule, registerAnalyze, registerConfig, registerRules, registerAnomaly, registerReplay, registerBackup]) register(program, deps);
   return program;
 }
 
