@@ -19,6 +19,7 @@
  *   after the scheduler's backoff: uniform(base, min(cap, base * 2^n)) + 1 s for the n-th retry
  *   (flb_scheduler.c backoff_full_jitter; scheduler.base/cap). Retry-After is ignored. The agent
  *   settings are read from fluent-bit/linux/fluent-bit.yaml, so the run models the repo's agent.
+ *   The sender is src/agent/out-http.ts, the one `logward replay` uses.
  * simple: fixed gzip batches of 1,000 records posted back to back on 2 keep-alive connections.
  * limits: chunks at the default limits (max_records records, ~max_decoded_bytes each), all at
  *   once, plus compressed bombs: reports the service's peak RSS (target < 1 GB).
@@ -30,8 +31,8 @@ import { join } from 'node:path';
 import { Agent, request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import { line } from './record-mix.js';
+import { chunkRecords, sendChunks, settingsFrom, type OutHttpSettings } from '../src/agent/out-http.js';
 
 const { values } = parseArgs({
   options: {
@@ -53,20 +54,17 @@ const { values } = parseArgs({
 const TOKEN = 'bench-token-0123456789abcdef';
 const root = join(import.meta.dirname, '..', '..');
 
-/** The agent settings the sender models, from the repo's own agent config. */
-function agentSettings() {
-  const cfg = parseYaml(readFileSync(join(root, 'fluent-bit/linux/fluent-bit.yaml'), 'utf8')) as {
-    service: Record<string, unknown>;
-    pipeline: { outputs: Array<Record<string, unknown>> };
-  };
-  const out = cfg.pipeline.outputs.find((o) => o.name === 'http') ?? {};
-  const num = (cli: string | undefined, v: unknown, dflt: number) => Number(cli ?? (v === undefined ? dflt : String(v).replace(/s$/, '')));
+/** The agent settings the sender models: the repo's own agent config, unless given on the command line. */
+function agentSettings(): OutHttpSettings {
+  const s = settingsFrom();
+  const opt = (v: string | undefined, dflt: number) => (v === undefined ? dflt : Number(v));
   return {
-    maxChunksUp: num(values['max-chunks'], cfg.service['storage.max_chunks_up'], 128),
-    workers: num(values.workers, out.workers, 2),
-    base: num(values['scheduler-base'], cfg.service['scheduler.base'], 5),
-    cap: num(values['scheduler-cap'], cfg.service['scheduler.cap'], 2000),
-    responseTimeoutS: num(values['response-timeout'], out['http.response_timeout'], 60),
+    ...s,
+    maxChunksUp: opt(values['max-chunks'], s.maxChunksUp),
+    workers: opt(values.workers, s.workers),
+    schedulerBase: opt(values['scheduler-base'], s.schedulerBase),
+    schedulerCap: opt(values['scheduler-cap'], s.schedulerCap),
+    responseTimeoutMs: values['response-timeout'] === undefined ? s.responseTimeoutMs : Number(values['response-timeout']) * 1000,
   };
 }
 
@@ -176,89 +174,42 @@ async function fluentBitSender(): Promise<boolean> {
   const LINES = Number(values.lines);
   const CHUNK_BYTES = Number(values['chunk-kb']) * 1024;
   const agent = agentSettings();
-  const MAX_CHUNKS_UP = agent.maxChunksUp;
-  const WORKERS = agent.workers;
-  const BASE = agent.base;
-  const CAP = agent.cap;
-  const RESPONSE_TIMEOUT_MS = agent.responseTimeoutS * 1000;
-  const FLUSH_MS = 1000;
 
   // in_tail reads the burst into chunks: records appended until the chunk holds ~CHUNK_BYTES of JSON.
   console.log(`fluentbit: tail-reading a burst of ${LINES.toLocaleString('en')} lines into ~${CHUNK_BYTES >> 10} KB chunks...`);
-  const chunks: Array<{ body: Buffer; records: number }> = [];
-  for (let i = 0; i < LINES;) {
-    const recs: string[] = [];
-    let bytes = 2;
-    while (i < LINES && bytes < CHUNK_BYTES) {
-      const s = JSON.stringify(recordOf(i++));
-      recs.push(s);
-      bytes += s.length + 1;
-    }
-    chunks.push({ body: gzipSync('[' + recs.join(',') + ']'), records: recs.length });
-  }
+  const chunks = chunkRecords('bench', (function* () {
+    for (let i = 0; i < LINES; i++) yield JSON.stringify(recordOf(i));
+  })(), agent.gzip, CHUNK_BYTES);
   const avgGz = chunks.reduce((a, c) => a + c.body.length, 0) / chunks.length;
-  console.log(`  ${chunks.length} chunks of ~${chunks[0]!.records} records (${(avgGz / 1024).toFixed(0)} KB gzip each); ${WORKERS} output workers, storage.max_chunks_up ${MAX_CHUNKS_UP}, scheduler.base ${BASE} s, scheduler.cap ${CAP} s, response timeout ${RESPONSE_TIMEOUT_MS / 1000} s`);
+  console.log(`  ${chunks.length} chunks of ~${chunks[0]!.records} records (${(avgGz / 1024).toFixed(0)} KB gzip each); ${agent.workers} output workers, storage.max_chunks_up ${agent.maxChunksUp}, scheduler.base ${agent.schedulerBase} s, scheduler.cap ${agent.schedulerCap} s, response timeout ${agent.responseTimeoutMs / 1000} s`);
 
   const svc = await startService();
-  const agents = Array.from({ length: WORKERS }, () => new Agent({ keepAlive: true, maxSockets: Infinity }));
   const latencies: number[] = [];
   const statuses = new Map<string, number>();
-  let retries = 0;
   let maxAttempt = 0;
   let longestBackoff = 0;
-  let up = 0; // chunks held in memory (being flushed or waiting for a retry)
-  let next = 0;
   let inFlight = 0;
   let peakInFlight = 0;
-  let done = 0;
-  let rr = 0;
-  let finished!: () => void;
-  const allDone = new Promise<void>((r) => (finished = r));
   const cpuBefore = threadCpu(svc.proc.pid!);
   const started = performance.now();
-
-  /** One flush of one chunk (a coroutine on an output worker); on a retryable failure the scheduler runs it again later. */
-  const flush = async (c: { body: Buffer; records: number }, attempt: number): Promise<void> => {
-    inFlight++;
-    peakInFlight = Math.max(peakInFlight, inFlight);
-    const r = await post(agents[rr++ % WORKERS]!, svc.port, c.body, RESPONSE_TIMEOUT_MS);
-    inFlight--;
-    const key = r.status === 0 ? (r.ms >= RESPONSE_TIMEOUT_MS ? 'timeout' : 'conn_error') : String(r.status);
-    statuses.set(key, (statuses.get(key) ?? 0) + 1);
-    if (r.status >= 200 && r.status <= 205) {
-      latencies.push(r.ms);
-      up--;
-      if (++done === chunks.length) finished();
-      return;
-    }
-    if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) throw new Error(`chunk dropped by Fluent Bit: HTTP ${r.status}`);
-    retries++;
-    const n = attempt + 1;
-    maxAttempt = Math.max(maxAttempt, n);
-    const upper = Math.min(CAP, BASE * 2 ** n);
-    const wait = BASE + Math.floor(Math.random() * (upper - BASE + 1)) + 1; // random_uniform(base, upper) + 1, in whole seconds
-    longestBackoff = Math.max(longestBackoff, wait);
-    setTimeout(() => void flush(c, n), wait * 1000);
-  };
-
-  // The engine's flush timer: every chunk read so far (and room for it in memory) is dispatched.
-  const timer = setInterval(() => {
-    while (next < chunks.length && up < MAX_CHUNKS_UP) {
-      up++;
-      void flush(chunks[next++]!, 0).catch((e: Error) => {
-        console.error(e.message);
-        process.exit(1);
-      });
-    }
-  }, FLUSH_MS);
 
   // The stored count over time, for the steady rate (between 10 % and 90 % of the burst stored).
   const samples: Array<{ t: number; n: number }> = [];
   const sampler = setInterval(() => void storedCount(svc.port).then((n) => samples.push({ t: performance.now(), n })).catch(() => {}), 250);
-  await allDone;
+  const sent = await sendChunks(chunks, { url: `http://127.0.0.1:${svc.port}`, token: TOKEN }, agent, {
+    onPost: () => (peakInFlight = Math.max(peakInFlight, ++inFlight)),
+    onAnswer: (a) => {
+      inFlight--;
+      const key = a.status === 0 ? (a.timedOut ? 'timeout' : 'conn_error') : String(a.status);
+      statuses.set(key, (statuses.get(key) ?? 0) + 1);
+      if (a.status >= 200 && a.status <= 205) latencies.push(a.ms);
+      maxAttempt = Math.max(maxAttempt, a.attempt);
+      longestBackoff = Math.max(longestBackoff, a.retryInS ?? 0);
+    },
+  });
   const sentSeconds = (performance.now() - started) / 1000;
-  clearInterval(timer);
   clearInterval(sampler);
+  if (sent.dropped.length) console.error(`  ${sent.dropped.length} chunks dropped by Fluent Bit: HTTP ${[...new Set(sent.dropped.map((d) => d.status))].join(', ')}`);
   const stored = await storedCount(svc.port);
   const storedSeconds = sentSeconds; // a 2xx comes only after the commit: every record is stored by the last 2xx
   for (let i = 0; i < 1200 && (await detectionBacklog(svc.port)) > 0; i++) await new Promise((r) => setTimeout(r, 100));
@@ -272,13 +223,12 @@ async function fluentBitSender(): Promise<boolean> {
   console.log(`  burst of ${LINES.toLocaleString('en')} lines fully stored after ${storedSeconds.toFixed(1)} s (${Math.round(LINES / storedSeconds).toLocaleString('en')} records/s overall); steady ${Math.round(steady).toLocaleString('en')} records/s (10 % → 90 % stored)`);
   console.log(`  all through detection after ${drainedSeconds.toFixed(1)} s`);
   console.log(`  request latency (2xx) p50 ${pct(latencies, 0.5).toFixed(0)} ms, p99 ${pct(latencies, 0.99).toFixed(0)} ms, max ${latencies[latencies.length - 1]!.toFixed(0)} ms; up to ${peakInFlight} requests in flight`);
-  console.log(`  answers: ${[...statuses.entries()].map(([k, v]) => `${k} ×${v}`).join(', ')}; ${retries} retries (highest attempt ${maxAttempt}, longest backoff ${longestBackoff} s)`);
+  console.log(`  answers: ${[...statuses.entries()].map(([k, v]) => `${k} ×${v}`).join(', ')}; ${sent.retries} retries (highest attempt ${maxAttempt}, longest backoff ${longestBackoff} s)`);
   printCpu(svc.proc.pid!, cpu, LINES);
   console.log(`  service peak RSS ${peakRssMb(svc.proc.pid!).toFixed(0)} MiB; ${stored.toLocaleString('en')} stored, ${dup} duplicates (resent chunks)`);
-  for (const a of agents) a.destroy();
   await stopService(svc);
   if (stored !== LINES) console.error(`  expected ${LINES} stored records, got ${stored}`);
-  return stored === LINES;
+  return stored === LINES && !sent.dropped.length;
 }
 
 // ---------------------------------------------------------------------------------------------

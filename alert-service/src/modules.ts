@@ -23,6 +23,8 @@ export interface ModuleDeps {
   clock: Clock;
   log: (msg: string) => void;
   registry: Registry;
+  /** Told of each signal once the sink has taken it (the serve command logs alerts as they fire). */
+  onAlert?: (signal: AlertSignal) => void;
 }
 
 /** With alerting off, detectors still run (their metrics and the CLI stay useful); signals are only logged. */
@@ -41,6 +43,11 @@ export async function buildModules(deps: ModuleDeps): Promise<ServiceModule[]> {
     sink = alerting;
     // GET /api/v1/alerts/:id: the stored events the alert names.
     alerting.addAlertDetail(alertEvidence(deps.store));
+  }
+  if (deps.onAlert) {
+    const inner = sink;
+    const told = deps.onAlert;
+    sink = { emit: (s: AlertSignal) => (inner.emit(s), told(s)) };
   }
   if (config.rules.enabled) {
     // POST /api/v1/rules/:id/test runs the offline `test-rule` code with this service's config.

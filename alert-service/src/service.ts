@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LogwardConfig } from './generated/schema-types.js';
+import type { AlertSignal, LogwardConfig } from './generated/schema-types.js';
 import { systemClock, type Clock, type ServiceModule } from './pipeline/contracts.js';
 import { openDatabase, type Db } from './store/database.js';
 import { decodeStored, SqliteEventStore } from './store/sqlite-event-store.js';
@@ -16,10 +16,16 @@ import { EventPump } from './pipeline/event-pump.js';
 import { PipelineHealth, reportingIngestCommits } from './pipeline/health.js';
 import { pruneInSteps } from './pipeline/retention.js';
 import { buildModules } from './modules.js';
+import { createLogger, lineLog, requestLogger, type Logger } from './server/logger.js';
 
 export interface ServiceOptions {
   clock?: Clock;
+  /** The service's structured log (and the request log); default: a pino logger on stderr at server.log_level. */
+  logger?: Logger;
+  /** Plain-line log for tests; replaces the logger (and turns the request log off). */
   log?: (msg: string) => void;
+  /** Called with each alert signal once alerting has recorded it (serve logs them). */
+  onAlert?: (signal: AlertSignal) => void;
   /** Skip Node's default process metrics (tests that build many services). */
   defaultMetrics?: boolean;
 }
@@ -31,6 +37,8 @@ export interface Service {
   readonly pump: EventPump;
   readonly modules: readonly ServiceModule[];
   readonly app: ReturnType<typeof createApp>;
+  /** undefined when the service logs through `log` (tests). */
+  readonly logger: Logger | undefined;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<number>;
   stop(): Promise<void>;
@@ -78,14 +86,15 @@ export function openStore(config: LogwardConfig, log: (msg: string) => void): { 
 
 export async function createService(config: LogwardConfig, opts: ServiceOptions = {}): Promise<Service> {
   const clock = opts.clock ?? systemClock;
-  const log = opts.log ?? ((m: string) => console.error(m));
+  const logger = opts.log ? undefined : (opts.logger ?? createLogger({ level: config.server.log_level, format: config.server.log_format }));
+  const log = opts.log ?? lineLog(logger!);
   checkExposure(config);
 
   const { db, store } = openStore(config, log);
   const registry = createRegistry(opts.defaultMetrics ?? true);
   const pipelineMetrics = createPipelineMetrics(registry);
 
-  const modules = await buildModules({ config, db, store, clock, log, registry });
+  const modules = await buildModules({ config, db, store, clock, log, registry, ...(opts.onAlert ? { onAlert: opts.onAlert } : {}) });
   const consumers = modules.flatMap((m) => (m.consumer ? [m.consumer] : []));
   const health = new PipelineHealth(clock);
   // Not fed until the modules have started (detection restores its windows first).
@@ -149,11 +158,13 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
     pump,
     modules,
     app,
+    logger,
     async listen() {
       // Listen first: /healthz answers and /readyz says "starting" while the modules start.
       // Node checks the header and request timeouts only every connectionsCheckingInterval (30 s
       // by default): check every second, so a stalled client is cut when its time is up.
-      server = createServer({ connectionsCheckingInterval: 1000 }, app);
+      const httpLog = logger ? requestLogger(logger) : undefined;
+      server = createServer({ connectionsCheckingInterval: 1000 }, httpLog ? (req, res) => (httpLog(req, res), app(req, res)) : app);
       // Longer than Fluent Bit's 30 s keep-alive idle timeout, so the agent never writes to a socket we closed.
       server.keepAliveTimeout = config.server.keep_alive_timeout_s * 1000;
       // From a request's first byte (an idle kept-alive connection is not timed by these): the

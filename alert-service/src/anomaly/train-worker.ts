@@ -4,7 +4,7 @@
  * nothing; the service saves what it sends back, so there is still one writer.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import Database from '../store/sqlite-driver.js';
 import type { AnomalyConfig } from '../generated/schema-types.js';
 import { AnomalyRepository } from './repository.js';
 import { fitModel, NotEnoughHistoryError } from './model.js';

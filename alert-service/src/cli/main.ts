@@ -1,20 +1,17 @@
 /**
  * `logward` command line. Each command lives in cli/commands/ and registers itself.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
+import { packageVersion } from '../server/metrics.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerTestRule } from './commands/test-rule.js';
 import { register as registerAnalyze } from './commands/analyze.js';
 import { register as registerConfig } from './commands/config.js';
 import { register as registerAnomaly } from './commands/anomaly.js';
 import { register as registerRules } from './commands/rules.js';
-
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-}
+import { register as registerReplay } from './commands/replay.js';
+import { register as registerBackup } from './commands/backup.js';
 
 export function buildProgram(): Command {
   const program = new Command('logward')
@@ -30,7 +27,7 @@ export function buildProgram(): Command {
       return loadConfig({ dotenvPath: '.env', ...(file ? { file } : {}) });
     },
   };
-  for (const register of [registerServe, registerTestRule, registerAnalyze, registerConfig, registerRules, registerAnomaly]) register(program, deps);
+  for (const register of [registerServe, registerTestRule, registerAnalyze, registerConfig, registerRules, registerAnomaly, registerReplay, registerBackup]) register(program, deps);
   return program;
 }
 

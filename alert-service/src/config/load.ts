@@ -20,8 +20,8 @@ export class ConfigError extends Error {
 
 type Schema = { type?: string | string[]; properties?: Record<string, Schema>; $ref?: string; items?: Schema };
 
-/** Follow a relative $ref between schema files under schemas/. */
-function deref(schema: Schema, fromFile: string): { schema: Schema; file: string } {
+/** Follow a relative $ref between schema files under schemas/ (also used by the config reference generator). */
+export function deref(schema: Schema, fromFile: string): { schema: Schema; file: string } {
   if (!schema.$ref) return { schema, file: fromFile };
   const base = fromFile.includes('/') ? fromFile.slice(0, fromFile.lastIndexOf('/') + 1) : '';
   const parts = (base + schema.$ref.replace(/^\.\//, '')).split('/');

@@ -608,6 +608,14 @@ export interface ServerConfig {
    */
   keep_alive_timeout_s: number;
   /**
+   * Least severe entry the service logs. debug adds the routine requests (ingest chunks, health probes, scrapes) to the request log.
+   */
+  log_level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * json: one pino JSON object a line on stderr. text: short lines for a person. auto: text when stderr is a terminal, else json.
+   */
+  log_format: 'auto' | 'json' | 'text';
+  /**
    * Base URL used in links inside notifications
    */
   public_url: string;

@@ -1,7 +1,10 @@
 /**
  * Prometheus metrics. One Registry per service instance (not prom-client's global one), so
- * tests can run several services in one process without name clashes.
+ * tests can run several services in one process without name clashes. A name ending in _total
+ * is a counter (test/deploy/metrics.test.ts checks every one a running service exposes).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** What ingest flow control holds at a moment (route.ts); read when /metrics is scraped. */
@@ -48,8 +51,22 @@ export function createPipelineMetrics(registry: Registry) {
 }
 export type PipelineMetrics = ReturnType<typeof createPipelineMetrics>;
 
+/** The package version, read once (the build_info gauge and `logward --version` agree). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * Node's standard process metrics (process_cpu_seconds_total, process_resident_memory_bytes,
+ * nodejs_eventloop_lag_seconds, ...) under their usual unprefixed names, so stock dashboards and
+ * alerts for Node processes work; and logward_build_info, 1 with what is running as labels.
+ */
 export function createRegistry(withDefaults = true): Registry {
   const registry = new Registry();
-  if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'logward_' });
+  if (withDefaults) collectDefaultMetrics({ register: registry });
+  new Gauge({ name: 'logward_build_info', help: 'Always 1; the labels say which Logward and which Node run', labelNames: ['version', 'node'] as const, registers: [registry] }).set(
+    { version: packageVersion(), node: process.version },
+    1,
+  );
   return registry;
 }

@@ -2,11 +2,12 @@
  * Opens the embedded SQLite file shared by every module. Each module creates its own tables
  * (CREATE TABLE IF NOT EXISTS) through its own repository class; the event store is only one of them.
  */
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import Database from './sqlite-driver.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export type Db = Database.Database;
+export type Db = BetterSqlite3.Database;
 
 export interface OpenOptions {
   path: string;

@@ -4,7 +4,7 @@
  * stalls neither ingest nor /healthz. It answers one query at a time, with the page serialized.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import Database from './sqlite-driver.js';
 import { DictionaryReader } from './event-dictionary.js';
 import { readPage, StatementCache } from './event-rows.js';
 import type { EventQuery } from './event-store.js';
