@@ -31,7 +31,9 @@ async function runRequests(level: 'info' | 'debug') {
   try {
     const base = `http://127.0.0.1:${await service.listen()}`;
     const auth = { Authorization: `Bearer ${API_TOKEN}` };
-    assert.equal((await fetch(`${base}/api/alerts?limit=5&token=${API_TOKEN}`, { headers: auth })).status, 200);
+    assert.equal((await fetch(`${base}/api/alerts?limit=5`, { headers: auth })).status, 200);
+    // A token pasted into a URL: refused (no such query parameter), and still masked in the log.
+    assert.equal((await fetch(`${base}/api/alerts?limit=5&token=${API_TOKEN}`, { headers: auth })).status, 400);
     assert.equal((await fetch(`${base}/api/alerts`, { headers: { Authorization: 'Bearer wrong-token-0123456789xyz' } })).status, 401);
     const body = gzipSync(JSON.stringify([{ fb_time: new Date().toISOString(), file: '/var/log/auth.log', offset: 0, log: 'Nov 21 10:00:01 web1 sshd[1]: Invalid user admin from 203.0.113.7 port 1', hostname: 'web1', source_kind: 'auth' }]));
     const ingest = await fetch(`${base}/v1/ingest`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', Authorization: `Bearer ${INGEST_TOKEN}`, 'X-Fluent-Tag': 'auth.var.log.auth.log' }, body });
@@ -63,7 +65,9 @@ test('the request log records method, path, status and time, never a token, as J
   assert.ok(ok, JSON.stringify(requests));
   assert.equal(ok.level, 30);
   assert.deepEqual(Object.keys(ok.req as object).sort(), ['id', 'method', 'remoteAddress', 'url']);
-  assert.equal((ok.req as { url: string }).url, '/api/alerts?limit=5&token=%5Bredacted%5D');
+  assert.equal((ok.req as { url: string }).url, '/api/alerts?limit=5');
+  const pasted = requests.find((e) => (e.res as { statusCode: number }).statusCode === 400)!;
+  assert.equal((pasted.req as { url: string }).url, '/api/alerts?limit=5&token=%5Bredacted%5D');
   assert.equal(typeof ok.responseTime, 'number');
   assert.equal(ok.msg, 'GET /api/alerts 200');
   const refused = requests.find((e) => (e.res as { statusCode: number }).statusCode === 401)!;
