@@ -90,6 +90,15 @@ function tailAt(content: string, at: number): RegExpExecArray | null {
   return TAIL_NO_FROM.exec(content);
 }
 
+/** The tail's groups (a fresh object per exec) with the head's method and the user added: no copies. */
+function withUser(tail: RegExpExecArray, head: RegExpExecArray, user: string): Record<string, string | undefined> {
+  const g = tail.groups!;
+  const method = head.groups?.method;
+  if (method !== undefined) g.method = method;
+  g.user = user;
+  return g;
+}
+
 function lazyUser(content: string, head: RegExp): Record<string, string | undefined> | null {
   const h = head.exec(content);
   if (!h) return null;
@@ -97,7 +106,7 @@ function lazyUser(content: string, head: RegExp): Record<string, string | undefi
   const at = content.indexOf(' from ', start);
   if (at < 0) return null;
   const m = tailAt(content, at);
-  return m ? { ...h.groups, ...m.groups, user: content.slice(start, at) } : null;
+  return m ? withUser(m, h, content.slice(start, at)) : null;
 }
 
 function greedyUser(content: string): Record<string, string | undefined> | null {
@@ -111,7 +120,7 @@ function greedyUser(content: string): Record<string, string | undefined> | null 
     if (at < start + 1) return null; // [^:]+ needs one character at least
     if (colon >= 0 && colon < at) continue; // the user would hold a ':'
     const m = tailAt(content, at);
-    if (m) return { ...h.groups, ...m.groups, user: content.slice(start, at) };
+    if (m) return withUser(m, h, content.slice(start, at));
   }
   return null;
 }
@@ -180,16 +189,38 @@ const FOOTER = e('connection-from', ['Connection from '], String.raw`^Connection
 
 const LISTS = new Map<SshdMode, readonly Entry[]>(SSHD_MODES.map((m) => [m, [...CMN_HEAD, ...OTHER[m], ACCEPTED, ...MDRE[m], FOOTER]]));
 
-/** Per mode, the entries by the first character their prefixes start with (in list order): a line only tries the few that can match. */
-const BY_FIRST_CHAR = new Map<SshdMode, Map<number, ReadonlyArray<{ index: number; entry: Entry }>>>(
+/** An entry as the dispatch table holds it: `needs` as an index into the table's distinct needed substrings. */
+interface Candidate {
+  index: number;
+  entry: Entry;
+  /** -1: nothing needed. */
+  need: number;
+}
+
+interface Dispatch {
+  /** The entries by the first character their prefixes start with (in list order): a line only tries the few that can match. */
+  byFirst: Map<number, readonly Candidate[]>;
+  /** The distinct `needs` substrings: each is searched at most once per line, however many entries need it. */
+  needs: readonly string[];
+}
+
+const DISPATCH = new Map<SshdMode, Dispatch>(
   [...LISTS].map(([mode, list]) => {
-    const by = new Map<number, Array<{ index: number; entry: Entry }>>();
+    const byFirst = new Map<number, Candidate[]>();
+    const needs: string[] = [];
     list.forEach((entry, index) => {
-      for (const c of new Set(entry.starts.map((s) => s.charCodeAt(0)))) (by.get(c) ?? by.set(c, []).get(c)!).push({ index, entry });
+      let need = -1;
+      if (entry.needs !== undefined) {
+        need = needs.indexOf(entry.needs);
+        if (need < 0) need = needs.push(entry.needs) - 1;
+      }
+      for (const c of new Set(entry.starts.map((s) => s.charCodeAt(0)))) (byFirst.get(c) ?? byFirst.set(c, []).get(c)!).push({ index, entry, need });
     });
-    return [mode, by];
+    return [mode, { byFirst, needs }];
   }),
 );
+/** Per line, per needed substring: 0 not yet searched, 1 present, 2 absent (reused: matching is synchronous). */
+const needState = new Uint8Array(Math.max(...[...DISPATCH.values()].map((d) => d.needs.length), 1));
 
 // V8 compiles a regex on its first use (milliseconds for the address patterns): do it at load,
 // so the first attacker line is not the one that pays for it.
@@ -232,13 +263,20 @@ export function sshdContent(message: string): string {
 export function matchSshdLine(message: string, mode: SshdMode = 'normal'): SshdLineMatch | null {
   const content = sshdContent(message);
   if (!content) return null;
-  const list = BY_FIRST_CHAR.get(mode)!.get(content.charCodeAt(0));
+  const dispatch = DISPATCH.get(mode)!;
+  const list = dispatch.byFirst.get(content.charCodeAt(0));
   if (!list) return null;
+  needState.fill(0);
   for (let k = 0; k < list.length; k++) {
-    const { index: i, entry } = list[k]!;
-    if (entry.needs !== undefined && !content.includes(entry.needs)) continue;
+    const { index: i, entry, need } = list[k]!;
+    if (need >= 0) {
+      let st = needState[need]!;
+      if (st === 0) st = needState[need] = content.includes(dispatch.needs[need]!) ? 1 : 2;
+      if (st === 2) continue;
+    }
     let starts = false;
-    for (const s of entry.starts) if (content.startsWith(s)) { starts = true; break; }
+    const prefixes = entry.starts;
+    for (let j = 0; j < prefixes.length; j++) if (content.startsWith(prefixes[j]!)) { starts = true; break; }
     if (!starts) continue;
     let g: Record<string, string | undefined> | null;
     if (entry.exec) g = entry.exec(content);

@@ -105,7 +105,7 @@ export function parseSyslogLine(line: string, env: LineEnv): Draft | undefined {
     if (ms !== undefined) d.timeMs = ms;
   }
   if (pri !== undefined) d.severity = fromSyslogPri(pri);
-  extractAuthFields(d.program, d.message, d.fields);
+  if (!env.messageOnly) extractAuthFields(d.program, d.message, d.fields);
   return d;
 }
 
@@ -145,7 +145,7 @@ function parseRfc5424(line: string, at: number, pri: number, env: LineEnv): Draf
   let msg = body(line, i);
   if (msg.charCodeAt(0) === 0xfeff) msg = msg.slice(1);
   d.message = msg;
-  extractAuthFields(d.program, d.message, d.fields);
+  if (!env.messageOnly) extractAuthFields(d.program, d.message, d.fields);
   return d;
 }
 
@@ -459,6 +459,6 @@ export function parseRawLine(line: string, kind: SourceKind, path: string | unde
     }
   }
   d ??= parsePlainLine(line);
-  d.severity ??= fromContent(d.message, d.program);
+  if (!env.messageOnly) d.severity ??= fromContent(d.message, d.program);
   return d;
 }

@@ -8,9 +8,10 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AlertSignal, LogEvent, LogwardConfig, SourceKind } from '../../generated/schema-types.js';
-import { openLogFile, type InputLine } from '../../detect/input.js';
+import { openLogFile, readScope, type InputLine } from '../../detect/input.js';
 import { describeCoverage, RuleCoverage, type FileCoverage } from '../../detect/coverage.js';
 import { limitsFrom, loadRuleSet, type RuleSet } from '../../detect/ruleset.js';
+import { eventTimeMs } from '../../detect/engine.js';
 import { mergeByTime, runDetectionStream } from '../../detect/run.js';
 import { alertsToCsv, countByRule, groupKey, printable, type AlertReport } from '../../detect/report.js';
 
@@ -69,6 +70,7 @@ export async function runAnalyze(config: LogwardConfig, opts: AnalyzeOptions): P
   for (const file of opts.files) if (!existsSync(file)) throw new Error(`log file ${file} does not exist`);
   const readOpts = {
     normalize: config.normalize,
+    ...readScope(ruleSet.rules),
     ...(opts.kind ? { kind: opts.kind } : {}),
     ...(opts.host ? { host: opts.host } : {}),
     ...(opts.receivedAt ? { receivedAt: opts.receivedAt } : {}),
@@ -81,8 +83,9 @@ export async function runAnalyze(config: LogwardConfig, opts: AnalyzeOptions): P
   let current = '';
   function* events(): Generator<LogEvent> {
     const streams = inputs.map((i) => tagged(i.path, i.lines()));
-    for (const { file, line } of mergeByTime(streams, (x) => (x.line.event ? Date.parse(x.line.event.time) : NaN))) {
-      coverage.line(file, line.event !== undefined);
+    for (const { file, line } of mergeByTime(streams, (x) => (x.line.event ? eventTimeMs(x.line.event.time) : NaN))) {
+      coverage.line(file, line.error === undefined);
+      if (line.skipped) coverage.skip(file);
       if (!line.event) continue;
       coverage.event(file, line.event);
       current = file;
@@ -94,7 +97,7 @@ export async function runAnalyze(config: LogwardConfig, opts: AnalyzeOptions): P
   const by_rule = countByRule(signals);
   const written: string[] = [];
   mkdirSync(opts.out, { recursive: true });
-  const reportInputs = files.map((f) => ({ file: f.file, lines: f.lines, events: f.events, unparsed: f.unparsed, kind: f.kind, kind_from: f.kind_from, rules_applied: f.rules_applied, matched: f.matched }));
+  const reportInputs = files.map((f) => ({ file: f.file, lines: f.lines, events: f.events, unparsed: f.unparsed, skipped: f.skipped, kind: f.kind, kind_from: f.kind_from, rules_applied: f.rules_applied, matched: f.matched }));
   if (opts.formats.includes('json')) {
     const report: AlertReport = { generated_at: new Date().toISOString(), inputs: reportInputs, rules: ruleSet.rules.length, alerts: signals, by_rule };
     const path = join(opts.out, 'alerts.json');
