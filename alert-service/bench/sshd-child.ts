@@ -2,14 +2,15 @@
  * One measured run for `npm run bench:sshd`, in its own process so its peak RSS is its own:
  * - `cli <file>`: `logward test-rule ssh-brute-force <file>` (runTestRule, the CLI's code);
  *   prints lines, wall/CPU time, peak RSS and the addresses the rule alerted on.
- * - `verdicts <file> <out>`: the same stream (openLogFile + normalizer + the rule) writing one
+ * - `verdicts <file> <out>`: the same stream (openLogFile + normalizer + the rule, read as
+ *   test-rule reads it) writing one
  *   line per failure ssh-brute-force counts ("epoch seconds<TAB>address<TAB>pid<TAB>line number"), to compare
  *   with fail2ban-regex's failures line for line.
  */
 import { createWriteStream } from 'node:fs';
 import { loadConfig } from '../src/config/load.js';
 import { runTestRule } from '../src/cli/commands/test-rule.js';
-import { openLogFile } from '../src/detect/input.js';
+import { openLogFile, readScope } from '../src/detect/input.js';
 import { loadRuleSet } from '../src/detect/ruleset.js';
 import { runDetectionStream } from '../src/detect/run.js';
 import type { InputLine } from '../src/detect/input.js';
@@ -37,7 +38,8 @@ if (mode === 'cli' && file) {
   let current: InputLine | undefined;
   let n = 0;
   function* events() {
-    for (const l of openLogFile(file!, { normalize: config.normalize, receivedAt }).lines()) {
+    // read as test-rule reads for this rule (readScope: lean events, program prefilter)
+    for (const l of openLogFile(file!, { normalize: config.normalize, receivedAt, ...readScope([rule]) }).lines()) {
       if (!l.event) continue;
       current = l;
       yield l.event;

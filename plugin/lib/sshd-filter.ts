@@ -56,8 +56,73 @@ interface Entry {
   nofailPublickey?: boolean;
   /** A substring the regex cannot match without (checked first: most lines are not failures). */
   needs?: string;
+  /** Where `re`'s (un-named) groups are. */
+  ix: GroupIndex;
   /** Used instead of `re.exec` where the regex alone would rescan the line per candidate (see TAIL_NO_FROM). */
-  exec?: (content: string) => Record<string, string | undefined> | null;
+  exec?: (content: string) => Caps | null;
+}
+
+/** What a failregex captures (fail2ban's tags), one object shape for every regex. */
+interface Caps {
+  ip4: string | undefined;
+  ip6: string | undefined;
+  dns: string | undefined;
+  user: string | undefined;
+  altuser: string | undefined;
+  method: string | undefined;
+}
+
+const CAP_NAMES = ['ip4', 'ip6', 'dns', 'user', 'altuser', 'method'] as const;
+/** Group number of each tag in a regex (0: the regex has no such group). */
+type GroupIndex = Readonly<Record<(typeof CAP_NAMES)[number], number>>;
+
+/**
+ * A regex written with named groups, compiled without the names: V8 builds a `groups` object on
+ * every successful exec of a regex with named groups (half the cost of these short matches), so
+ * the names are turned into plain groups here and their numbers kept in a GroupIndex.
+ */
+function compileNamed(src: string, flags = ''): { re: RegExp; ix: GroupIndex } {
+  let out = '';
+  let group = 0;
+  let inClass = false;
+  const ix: Record<string, number> = Object.fromEntries(CAP_NAMES.map((n) => [n, 0]));
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '\\') {
+      out += c + (src[i + 1] ?? '');
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+    } else if (c === '(' && src[i + 1] !== '?') {
+      group++;
+      out += c;
+    } else if (c === '(') {
+      const named = /^\(\?<([A-Za-z_]\w*)>/.exec(src.slice(i, i + 40));
+      if (named) {
+        group++;
+        if (!(named[1]! in ix)) throw new Error(`sshd-filter: unknown group name ${named[1]}`);
+        ix[named[1]!] = group;
+        out += '(';
+        i += named[0].length - 1;
+      } else out += c;
+    } else out += c;
+  }
+  return { re: new RegExp(out, flags), ix: ix as GroupIndex };
+}
+
+function capsOf(m: RegExpExecArray, ix: GroupIndex): Caps {
+  return {
+    ip4: ix.ip4 ? m[ix.ip4] : undefined,
+    ip6: ix.ip6 ? m[ix.ip6] : undefined,
+    dns: ix.dns ? m[ix.dns] : undefined,
+    user: ix.user ? m[ix.user] : undefined,
+    altuser: ix.altuser ? m[ix.altuser] : undefined,
+    method: ix.method ? m[ix.method] : undefined,
+  };
 }
 
 const IP4 = String.raw`(?:\d{1,3}\.){3}\d{1,3}`;
@@ -80,26 +145,26 @@ const NO_FROM_TO_END = String.raw`(?:(?! from ).)*$`;
  * — the tail (address, up to two "port N"/"on X", "sshN") spans at most 6 words, so a " from "
  * more than 8 occurrences from the end always has another after the tail.
  */
-const TAIL_NO_FROM = new RegExp(String.raw` from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`, 'y');
+const TAIL_NO_FROM = compileNamed(String.raw` from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`, 'y');
 const PUB_INVALID_HEAD = /^Failed publickey for invalid user /;
-const FAILED_INVALID_HEAD = /^Failed (?<method>\S+) for invalid user /;
-const FAILED_HEAD = /^Failed (?<method>\S+) for /;
+/** Group 1: the method. */
+const FAILED_INVALID_HEAD = /^Failed (\S+) for invalid user /;
+const FAILED_HEAD = /^Failed (\S+) for /;
 
 function tailAt(content: string, at: number): RegExpExecArray | null {
-  TAIL_NO_FROM.lastIndex = at;
-  return TAIL_NO_FROM.exec(content);
+  TAIL_NO_FROM.re.lastIndex = at;
+  return TAIL_NO_FROM.re.exec(content);
 }
 
-/** The tail's groups (a fresh object per exec) with the head's method and the user added: no copies. */
-function withUser(tail: RegExpExecArray, head: RegExpExecArray, user: string): Record<string, string | undefined> {
-  const g = tail.groups!;
-  const method = head.groups?.method;
-  if (method !== undefined) g.method = method;
-  g.user = user;
-  return g;
+/** The tail's address with the head's method and the user. */
+function withUser(tail: RegExpExecArray, head: RegExpExecArray, user: string): Caps {
+  const c = capsOf(tail, TAIL_NO_FROM.ix);
+  c.method = head[1];
+  c.user = user;
+  return c;
 }
 
-function lazyUser(content: string, head: RegExp): Record<string, string | undefined> | null {
+function lazyUser(content: string, head: RegExp): Caps | null {
   const h = head.exec(content);
   if (!h) return null;
   const start = h[0].length;
@@ -109,7 +174,7 @@ function lazyUser(content: string, head: RegExp): Record<string, string | undefi
   return m ? withUser(m, h, content.slice(start, at)) : null;
 }
 
-function greedyUser(content: string): Record<string, string | undefined> | null {
+function greedyUser(content: string): Caps | null {
   const h = FAILED_HEAD.exec(content);
   if (!h) return null;
   const start = h[0].length;
@@ -125,7 +190,7 @@ function greedyUser(content: string): Record<string, string | undefined> | null 
   return null;
 }
 
-const e = (name: string, starts: readonly string[], src: string, flags: Omit<Entry, 'name' | 'starts' | 're'> = {}): Entry => ({ name, starts, re: new RegExp(src), ...flags });
+const e = (name: string, starts: readonly string[], src: string, flags: Omit<Entry, 'name' | 'starts' | 're' | 'ix'> = {}): Entry => ({ name, starts, ...compileNamed(src), ...flags });
 
 // cmnfailre, in sshd.conf's order. <mdre-<mode>-other> and the Accepted line follow below.
 const CMN_HEAD: readonly Entry[] = [
@@ -225,8 +290,7 @@ const needState = new Uint8Array(Math.max(...[...DISPATCH.values()].map((d) => d
 // V8 compiles a regex on its first use (milliseconds for the address patterns): do it at load,
 // so the first attacker line is not the one that pays for it.
 for (const list of LISTS.values()) for (const entry of list) entry.re.exec('Failed x for y from 192.0.2.1 port 1 ssh2');
-TAIL_NO_FROM.lastIndex = 0;
-TAIL_NO_FROM.exec(' from 192.0.2.1 port 1 ssh2');
+tailAt(' from 192.0.2.1 port 1 ssh2', 0);
 
 /** `[ID 800047 auth.info] ` (Solaris/illumos syslog message id): part of fail2ban's prefix, not the content. */
 const SOLARIS_ID = /^\[ID \d{1,12} [^\s\]]{1,64}\]\s+/;
@@ -278,11 +342,11 @@ export function matchSshdLine(message: string, mode: SshdMode = 'normal'): SshdL
     const prefixes = entry.starts;
     for (let j = 0; j < prefixes.length; j++) if (content.startsWith(prefixes[j]!)) { starts = true; break; }
     if (!starts) continue;
-    let g: Record<string, string | undefined> | null;
+    let g: Caps | null;
     if (entry.exec) g = entry.exec(content);
     else {
       const m = entry.re.exec(content);
-      g = m ? (m.groups ?? {}) : null;
+      g = m ? capsOf(m, entry.ix) : null;
     }
     if (!g) continue;
     const out: SshdLineMatch = {

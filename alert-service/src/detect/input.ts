@@ -303,7 +303,9 @@ export function openLogFile(path: string, opts: ReadOptions): LogFileInput {
     for (const { text: full, offset } of rawLines(path)) {
       lineNo++;
       const line = full.charCodeAt(full.length - 1) === 13 ? full.slice(0, -1) : full;
-      if (!NON_BLANK.test(line)) continue; // no trim(): it would copy every line
+      const c0 = line.charCodeAt(0);
+      // no trim(): it would copy every line; a line starting with a visible character is not blank
+      if (!(c0 > 32 && c0 < 127) && !NON_BLANK.test(line)) continue;
       if (wanted && line.charCodeAt(0) !== 123 /* { */ && !wanted(line)) {
         yield { line: lineNo, raw: line, skipped: true };
         continue;

@@ -100,6 +100,8 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
   // per rule: group key → its label (built once per group; up to 10,000 groups are counted)
   const groupLabels = new Map<CompiledRule, Map<string, string>>(set.rules.map((r) => [r, new Map()]));
   let labelled = 0;
+  // matches per group label (a Map while counting: an object with thousands of keys is slow to update)
+  const groupCounts = new Map<CompiledRule, Map<string, number>>(set.rules.map((r) => [r, new Map()]));
   const miss = (l: InputLine) => {
     missed.count++;
     if (missed.lines.length < maxLines) missed.lines.push({ line: l.line, text: l.raw });
@@ -145,12 +147,16 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
         labels.set(k, label);
         labelled++;
       }
-      if (label !== undefined) rep.groups[label] = (rep.groups[label] ?? 0) + 1;
+      if (label !== undefined) {
+        const counts = groupCounts.get(rule)!;
+        counts.set(label, (counts.get(label) ?? 0) + 1);
+      }
       if (rep.lines.length < maxLines) {
         rep.lines.push({ line: current?.line ?? 0, time: event.time, extracted: Object.fromEntries(Object.entries(ev.values).filter(([, v]) => v !== undefined)), text: current?.raw ?? event.message });
       }
     },
   });
+  for (const [rule, counts] of groupCounts) reports.get(rule)!.groups = Object.fromEntries(counts);
   for (const s of signals) [...reports.values()].find((r) => r.rule.id === s.rule_id)?.alerts.push(s);
   const [cov] = coverage.report();
 
