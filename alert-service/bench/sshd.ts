@@ -2,7 +2,7 @@
  * `npm run bench:sshd`: Logward's SSH verdicts side by side with fail2ban-regex (when installed;
  * skipped with a message otherwise) on
  *   1. fail2ban's own sample log (test/fixtures/fail2ban-sshd/sshd, normal mode),
- *   2. LogHub's public OpenSSH_2k.log (test/fixtures/loghub/OpenSSH_2k.log),
+ *   2. the first 304 lines of LogHub's public OpenSSH_2k.log (test/fixtures/loghub/OpenSSH_2k.head.log),
  *   3. generated auth logs (bench-out/auth-<N>.log, sshd-gen.ts) of each size in `--lines`
  *      (default 100000,1000000; `--no-generated` skips them),
  *   4. any further files given with `--file <path>`, and ../shared/loghub/OpenSSH_2k.log when present.
@@ -258,7 +258,7 @@ mkdirSync(OUT, { recursive: true });
 const fail2ban = has('fail2ban-regex') && existsSync('/etc/fail2ban/filter.d/sshd.conf');
 if (!fail2ban) console.log('fail2ban-regex or /etc/fail2ban/filter.d/sshd.conf not found: measuring Logward alone (install fail2ban to compare)');
 await bench('fail2ban sample log', join(ROOT, 'test', 'fixtures', 'fail2ban-sshd', 'sshd'), fail2ban);
-const loghub = join(ROOT, 'test', 'fixtures', 'loghub', 'OpenSSH_2k.log');
+const loghub = join(ROOT, 'test', 'fixtures', 'loghub', 'OpenSSH_2k.head.log');
 if (existsSync(loghub)) await bench('LogHub OpenSSH_2k', loghub, fail2ban);
 if (!args.includes('--no-generated')) {
   for (const size of SIZES) {

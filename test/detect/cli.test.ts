@@ -270,3 +270,20 @@ test('program prefilter: only lines that cannot name a tested program are skippe
   assert.equal(a.files[0]!.skipped, 2);
   assert.match(a.summary, /warning: no rule applies: none of the 2 lines of this file names a program the rules read/);
 });
+
+test("LogHub's public OpenSSH log (excerpt): every failure fail2ban-regex reports, per address, and its two bans", async () => {
+  const file = join(FIXTURES, 'loghub', 'OpenSSH_2k.head.log');
+  const r = await runTestRule(config, { rule: 'ssh-brute-force', file, receivedAt: new Date('2025-12-11T00:00:00Z') });
+  assert.equal(r.input.kind, 'auth');
+  assert.equal(r.input.kind_from, 'content');
+  const rep = r.rules[0]!;
+  // fail2ban 1.0.2 sshd.conf (normal) on the same lines: 101 failures (fixture README)
+  assert.equal(rep.matched, 101);
+  assert.deepEqual(rep.groups, {
+    'src_ip=5.188.10.180': 29, 'src_ip=112.95.230.3': 28, 'src_ip=123.235.32.19': 7, 'src_ip=52.80.34.196': 6, 'src_ip=195.154.37.122': 5,
+    'src_ip=103.207.39.212': 5, 'src_ip=185.190.58.151': 4, 'src_ip=173.234.31.186': 4, 'src_ip=5.36.59.76': 2, 'src_ip=202.100.179.208': 2,
+    'src_ip=183.136.162.51': 2, 'src_ip=175.102.13.6': 2, 'src_ip=106.5.5.195': 2, 'src_ip=103.207.39.165': 2, 'src_ip=191.210.223.172': 1,
+  });
+  assert.deepEqual([...new Set(rep.alerts.map((a) => a.group.src_ip))].sort(), ['112.95.230.3', '5.188.10.180']);
+  assert.equal(r.exitCode, 1);
+});

@@ -160,11 +160,22 @@ function receivedIso(d: Date): string {
 let isoSecond = Number.NaN;
 let isoPrefix = '';
 
+let isoMs = Number.NaN;
+let isoText = '';
+
 /**
  * toISOString for an in-range ms value, formatting the "YYYY-MM-DDTHH:MM:SS" part once per second
  * (consecutive events mostly share their second; this is a measurable share of the per-record cost).
  */
 function isoOf(ms: number): string {
+  // lines of one second mostly carry the same ms: the same string object again (the detection
+  // engine's time memo then matches it by identity)
+  if (ms === isoMs) return isoText;
+  isoMs = ms;
+  return (isoText = isoFormat(ms));
+}
+
+function isoFormat(ms: number): string {
   const sec = Math.floor(ms / 1000);
   if (sec !== isoSecond) {
     isoSecond = sec;

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import type { AlertSignal, LogEvent, LogwardConfig, SourceKind } from '../../generated/schema-types.js';
 import { openLogFile, readScope, type InputLine } from '../../detect/input.js';
 import { describeCoverage, RuleCoverage, type FileCoverage } from '../../detect/coverage.js';
-import { limitsFrom, loadRuleSet, type RuleSet } from '../../detect/ruleset.js';
+import { limitsFrom, loadRuleSet, resolveFromRoot, type RuleSet } from '../../detect/ruleset.js';
 import { eventTimeMs } from '../../detect/engine.js';
 import { mergeByTime, runDetectionStream } from '../../detect/run.js';
 import { alertsToCsv, countByRule, groupKey, printable, type AlertReport } from '../../detect/report.js';
@@ -50,6 +50,10 @@ export async function selectRules(config: LogwardConfig, names: readonly string[
   const ids = (names ?? []).filter((n) => !files.includes(n));
   for (const f of files) if (!existsSync(f)) throw new Error(`rule file ${f} does not exist`);
   const opts = { ...(Object.keys(global).length ? { global } : {}) };
+  if (!files.length && ids.length) {
+    const quick = await loadByFileName(config, ids, opts);
+    if (quick) return quick;
+  }
   const fromFiles = files.length ? await loadRuleSet(config.rules, { ...opts, files: files.map((f) => resolve(f)) }) : undefined;
   if (!ids.length) return fromFiles ?? loadRuleSet(config.rules, opts);
   const set = await loadRuleSet(config.rules, opts);
@@ -61,6 +65,28 @@ export async function selectRules(config: LogwardConfig, names: readonly string[
   const clash = picked.find((r) => fromFiles.rules.some((f) => f.id === r.id));
   if (clash) throw new Error(`rule id ${clash.id} is both named and defined in ${fromFiles.rules.find((f) => f.id === clash.id)!.file}`);
   return { ...fromFiles, rules: [...fromFiles.rules, ...picked] };
+}
+
+/**
+ * Rule ids named like their module (plugin/rules/ssh-brute-force.ts): only those modules are
+ * loaded (same loader, overrides and checks), not the other modules and every Sigma file, which
+ * take seconds. Undefined when an id has no such file or the file defines another rule (then
+ * the whole configured set is loaded and searched).
+ */
+async function loadByFileName(config: LogwardConfig, ids: readonly string[], opts: { global?: { window_s?: number; threshold?: number } }): Promise<RuleSet | undefined> {
+  const dir = resolveFromRoot(config.rules.dir ?? 'plugin/rules');
+  const files: string[] = [];
+  for (const id of ids) {
+    if (!/^[a-z0-9][a-z0-9._-]{0,99}$/.test(id) || id.includes('..')) return undefined;
+    const file = ['.ts', '.mts', '.js', '.mjs'].map((ext) => join(dir, id + ext)).find((f) => existsSync(f));
+    if (!file) return undefined;
+    files.push(file);
+  }
+  const set = await loadRuleSet(config.rules, { ...opts, files });
+  const loaded = set.rules.map((r) => r.id);
+  if (loaded.length !== ids.length || !ids.every((id) => loaded.includes(id))) return undefined;
+  // overrides and disabled entries for the rules not loaded here are not mistakes
+  return { ...set, warnings: set.warnings.filter((w) => !/no rule with (?:that )?id/.test(w)) };
 }
 
 export async function runAnalyze(config: LogwardConfig, opts: AnalyzeOptions): Promise<AnalyzeResult> {
