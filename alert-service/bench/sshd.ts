@@ -11,7 +11,9 @@
  * Speed: `--runs N` (default 3) pairs per file, each pair `logward test-rule ssh-brute-force` then
  * fail2ban-regex back to back (each in its own process), so both see the same machine load; per
  * pair the load average, lines/s of both (Logward in-process and whole process, wall) and CPU
- * per line, the ratios, peak RSS; then the range over the pairs.
+ * per line (Logward's whole process and runTestRule alone), the ratios, peak RSS; then the range
+ * over the pairs. Under load the wall figures swing with the share of the cores each process
+ * gets; CPU per line is the steadier comparison.
  * Verdicts (from the first pair): failure agreement (the share of fail2ban's failures that
  * Logward counts with the same address, time and sshd pid; failures Logward counts that fail2ban
  * does not); and the addresses with 10 failures in 5 minutes: Logward's alerts against fail2ban's
@@ -194,6 +196,8 @@ interface CliOut {
   lines: number;
   matched: number;
   wallMs: number;
+  /** CPU of runTestRule alone (no process start-up). */
+  runCpuMs: number;
   cpuMs: number;
   maxRssMb: number;
   ips: string[];
@@ -205,8 +209,8 @@ async function bench(label: string, file: string, fail2ban: boolean): Promise<vo
   const node = process.execPath;
   const child = join(ROOT, 'alert-service', 'bench', 'sshd-child.ts');
   const runs = lines >= 10_000 ? RUNS : 1; // the small samples only for their verdicts
-  const ratios = { inProc: [] as number[], whole: [] as number[], cpu: [] as number[] };
-  const seen = { lw: [] as number[], lwWhole: [] as number[], f2: [] as number[], lwCpu: [] as number[], f2Cpu: [] as number[], lwRss: [] as number[], f2Rss: [] as number[], loads: [] as string[] };
+  const ratios = { inProc: [] as number[], whole: [] as number[], cpu: [] as number[], runCpu: [] as number[] };
+  const seen = { lw: [] as number[], lwWhole: [] as number[], f2: [] as number[], lwCpu: [] as number[], lwRunCpu: [] as number[], f2Cpu: [] as number[], lwRss: [] as number[], f2Rss: [] as number[], loads: [] as string[] };
   let first: { c: CliOut; f2b?: Failure[] } | undefined;
   for (let i = 0; i < runs; i++) {
     const before = load();
@@ -216,8 +220,9 @@ async function bench(label: string, file: string, fail2ban: boolean): Promise<vo
     const lwWhole = (c.lines / cli.wallMs) * 1000;
     const lwCpu = ((cli.cpuMs || c.cpuMs) * 1e3) / c.lines;
     const lwRss = cli.maxRssMb || c.maxRssMb;
-    seen.lw.push(lwRate), seen.lwWhole.push(lwWhole), seen.lwCpu.push(lwCpu), seen.lwRss.push(lwRss);
-    let line = `run ${i + 1}, load ${before}: logward ${fmt(lwRate)} lines/s in-process (${fmt(lwWhole)} whole process, ${(cli.wallMs / 1000).toFixed(1)} s), ${one(lwCpu)} µs CPU/line, peak RSS ${lwRss.toFixed(0)} MB; ${fmt(c.matched)} failures, alerts for ${c.ips.length} addresses`;
+    const lwRunCpu = (c.runCpuMs * 1e3) / c.lines;
+    seen.lw.push(lwRate), seen.lwWhole.push(lwWhole), seen.lwCpu.push(lwCpu), seen.lwRunCpu.push(lwRunCpu), seen.lwRss.push(lwRss);
+    let line = `run ${i + 1}, load ${before}: logward ${fmt(lwRate)} lines/s in-process (${fmt(lwWhole)} whole process, ${(cli.wallMs / 1000).toFixed(1)} s), ${one(lwCpu)} µs CPU/line whole process (${one(lwRunCpu)} in-process), peak RSS ${lwRss.toFixed(0)} MB; ${fmt(c.matched)} failures, alerts for ${c.ips.length} addresses`;
     let f2b: Failure[] | undefined;
     if (fail2ban) {
       const f2 = await run('fail2ban-regex', ['-r', '-o', 'row', '--print-no-missed', '--print-no-ignored', file, '/etc/fail2ban/filter.d/sshd.conf'], { ...process.env, TZ: 'UTC' });
@@ -225,17 +230,17 @@ async function bench(label: string, file: string, fail2ban: boolean): Promise<vo
       const f2Rate = (lines / f2.wallMs) * 1000;
       const f2Cpu = (f2.cpuMs * 1e3) / lines;
       seen.f2.push(f2Rate), seen.f2Cpu.push(f2Cpu), seen.f2Rss.push(f2.maxRssMb);
-      ratios.inProc.push(lwRate / f2Rate), ratios.whole.push(lwWhole / f2Rate), ratios.cpu.push(f2Cpu / lwCpu);
+      ratios.inProc.push(lwRate / f2Rate), ratios.whole.push(lwWhole / f2Rate), ratios.cpu.push(f2Cpu / lwCpu), ratios.runCpu.push(f2Cpu / lwRunCpu);
       line += `\n        fail2ban-regex ${fmt(f2Rate)} lines/s (${(f2.wallMs / 1000).toFixed(1)} s), ${one(f2Cpu)} µs CPU/line, peak RSS ${f2.maxRssMb.toFixed(0)} MB; ${fmt(f2b.length)} failures; load after ${load()}`;
-      line += `\n        ratio ${one(lwRate / f2Rate)}× in-process, ${one(lwWhole / f2Rate)}× whole process, ${one(f2Cpu / lwCpu)}× CPU per line`;
+      line += `\n        ratio ${one(lwRate / f2Rate)}× in-process, ${one(lwWhole / f2Rate)}× whole process, ${one(f2Cpu / lwCpu)}× CPU per line (${one(f2Cpu / lwRunCpu)}× against Logward's in-process CPU)`;
     }
     seen.loads.push(before);
     console.log(line);
     first ??= { c, ...(f2b ? { f2b } : {}) };
   }
   if (runs > 1) {
-    console.log(`over ${runs} runs (load average ${seen.loads.map((l) => l.split(' ')[0]).join(', ')}): logward ${range(seen.lw, fmt)} lines/s in-process, ${range(seen.lwWhole, fmt)} whole process, ${range(seen.lwCpu, one)} µs CPU/line, peak RSS ${range(seen.lwRss, (n) => n.toFixed(0))} MB` +
-      (fail2ban ? `; fail2ban-regex ${range(seen.f2, fmt)} lines/s, ${range(seen.f2Cpu, one)} µs CPU/line, peak RSS ${range(seen.f2Rss, (n) => n.toFixed(0))} MB; ratio ${range(ratios.inProc, one)}× in-process, ${range(ratios.whole, one)}× whole process, ${range(ratios.cpu, one)}× CPU` : ''));
+    console.log(`over ${runs} runs (load average ${seen.loads.map((l) => l.split(' ')[0]).join(', ')}): logward ${range(seen.lw, fmt)} lines/s in-process, ${range(seen.lwWhole, fmt)} whole process, ${range(seen.lwCpu, one)} µs CPU/line whole process (${range(seen.lwRunCpu, one)} in-process), peak RSS ${range(seen.lwRss, (n) => n.toFixed(0))} MB` +
+      (fail2ban ? `; fail2ban-regex ${range(seen.f2, fmt)} lines/s, ${range(seen.f2Cpu, one)} µs CPU/line, peak RSS ${range(seen.f2Rss, (n) => n.toFixed(0))} MB; ratio ${range(ratios.inProc, one)}× in-process, ${range(ratios.whole, one)}× whole process, ${range(ratios.cpu, one)}× CPU (${range(ratios.runCpu, one)}× against the in-process CPU)` : ''));
   }
   const vfile = join(OUT, `verdicts-${label.replace(/\W+/g, '-')}.tsv`);
   await run(node, ['--import', 'tsx', child, 'verdicts', file, vfile]);
