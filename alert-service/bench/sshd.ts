@@ -2,20 +2,24 @@
  * `npm run bench:sshd`: Logward's SSH verdicts side by side with fail2ban-regex (when installed;
  * skipped with a message otherwise) on
  *   1. fail2ban's own sample log (test/fixtures/fail2ban-sshd/sshd, normal mode),
- *   2. a generated 1,000,000-line auth log (bench-out/auth-<N>.log, sshd-gen.ts; `--lines N`,
- *      `--no-generated` to skip it),
- *   3. any further files given with `--file <path>` (e.g. LogHub's OpenSSH_2k.log), and
- *      ../shared/loghub/OpenSSH_2k.log when that exists.
+ *   2. the first 304 lines of LogHub's public OpenSSH_2k.log (test/fixtures/loghub/OpenSSH_2k.head.log),
+ *   3. generated auth logs (bench-out/auth-<N>.log, sshd-gen.ts) of each size in `--lines`
+ *      (default 100000,1000000; `--no-generated` skips them),
+ *   4. any further files given with `--file <path>`, and ../shared/loghub/OpenSSH_2k.log when present.
  * fail2ban-regex runs with --raw (host names sshd logged are kept as written, not resolved: the
  * bench must not depend on DNS, and Logward groups them as written).
- * For each: lines/s of `logward test-rule ssh-brute-force` and of fail2ban-regex (wall and CPU,
- * peak RSS, each in its own process); failure agreement (the share of fail2ban's failures that
+ * Speed: `--runs N` (default 3) pairs per file, each pair `logward test-rule ssh-brute-force` then
+ * fail2ban-regex back to back (each in its own process), so both see the same machine load; per
+ * pair the load average, lines/s of both (Logward in-process and whole process, wall) and CPU
+ * per line (Logward's whole process and runTestRule alone), the ratios, peak RSS; then the range
+ * over the pairs. Under load the wall figures swing with the share of the cores each process
+ * gets; CPU per line is the steadier comparison.
+ * Verdicts (from the first pair): failure agreement (the share of fail2ban's failures that
  * Logward counts with the same address, time and sshd pid; failures Logward counts that fail2ban
  * does not); and the addresses with 10 failures in 5 minutes: Logward's alerts against fail2ban's
  * bans with maxretry 10, findtime 300 simulated on fail2ban-regex's failures with fail2ban's own
  * counting (failmanager.py: adjustTime scaling, ban removes the ticket), and against an exact
  * sliding window over fail2ban's failures.
- * Figures vary with machine load: run it more than once and give ranges.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -29,7 +33,8 @@ const argVal = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const LINES = Number(argVal('--lines') ?? 1_000_000);
+const SIZES = (argVal('--lines') ?? '100000,1000000').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+const RUNS = Math.max(1, Number(argVal('--runs') ?? 3) || 3);
 const extraFiles = args.flatMap((a, i) => (a === '--file' && args[i + 1] ? [args[i + 1]!] : []));
 
 interface Run {
@@ -183,27 +188,70 @@ function slidingWindow(failures: Failure[], n = 10, windowS = 300): Set<string> 
 const diff = (a: Set<string>, b: Set<string>) => [...a].filter((x) => !b.has(x));
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const range = (xs: number[], f: (n: number) => string) => (xs.length ? (Math.min(...xs) === Math.max(...xs) ? f(xs[0]!) : `${f(Math.min(...xs))}–${f(Math.max(...xs))}`) : 'n/a');
+const one = (n: number) => n.toFixed(1);
+
+interface CliOut {
+  lines: number;
+  matched: number;
+  wallMs: number;
+  /** CPU of runTestRule alone (no process start-up). */
+  runCpuMs: number;
+  cpuMs: number;
+  maxRssMb: number;
+  ips: string[];
+}
+
 async function bench(label: string, file: string, fail2ban: boolean): Promise<void> {
   const lines = Number(execFileSync('wc', ['-l', file]).toString().trim().split(/\s+/)[0]);
   console.log(`\n== ${label}: ${file} (${fmt(lines)} lines, ${(statSync(file).size / 1e6).toFixed(1)} MB)`);
   const node = process.execPath;
   const child = join(ROOT, 'alert-service', 'bench', 'sshd-child.ts');
-  const cli = await run(node, ['--import', 'tsx', child, 'cli', file]);
-  const c = JSON.parse(cli.out) as { lines: number; matched: number; wallMs: number; cpuMs: number; maxRssMb: number; ips: string[] };
-  console.log(`logward test-rule ssh-brute-force: ${fmt((c.lines / c.wallMs) * 1000)} lines/s wall (${(c.wallMs / 1000).toFixed(1)} s in-process, ${(cli.wallMs / 1000).toFixed(1)} s with start-up), CPU ${(((cli.cpuMs || c.cpuMs) * 1e6) / c.lines / 1e3).toFixed(1)} µs/line, peak RSS ${(cli.maxRssMb || c.maxRssMb).toFixed(0)} MB; ${fmt(c.matched)} failures, alerts for ${c.ips.length} addresses`);
+  const runs = lines >= 10_000 ? RUNS : 1; // the small samples only for their verdicts
+  const ratios = { inProc: [] as number[], whole: [] as number[], cpu: [] as number[], runCpu: [] as number[] };
+  const seen = { lw: [] as number[], lwWhole: [] as number[], f2: [] as number[], lwCpu: [] as number[], lwRunCpu: [] as number[], f2Cpu: [] as number[], lwRss: [] as number[], f2Rss: [] as number[], loads: [] as string[] };
+  let first: { c: CliOut; f2b?: Failure[] } | undefined;
+  for (let i = 0; i < runs; i++) {
+    const before = load();
+    const cli = await run(node, ['--import', 'tsx', child, 'cli', file]);
+    const c = JSON.parse(cli.out) as CliOut;
+    const lwRate = (c.lines / c.wallMs) * 1000;
+    const lwWhole = (c.lines / cli.wallMs) * 1000;
+    const lwCpu = ((cli.cpuMs || c.cpuMs) * 1e3) / c.lines;
+    const lwRss = cli.maxRssMb || c.maxRssMb;
+    const lwRunCpu = (c.runCpuMs * 1e3) / c.lines;
+    seen.lw.push(lwRate), seen.lwWhole.push(lwWhole), seen.lwCpu.push(lwCpu), seen.lwRunCpu.push(lwRunCpu), seen.lwRss.push(lwRss);
+    let line = `run ${i + 1}, load ${before}: logward ${fmt(lwRate)} lines/s in-process (${fmt(lwWhole)} whole process, ${(cli.wallMs / 1000).toFixed(1)} s), ${one(lwCpu)} µs CPU/line whole process (${one(lwRunCpu)} in-process), peak RSS ${lwRss.toFixed(0)} MB; ${fmt(c.matched)} failures, alerts for ${c.ips.length} addresses`;
+    let f2b: Failure[] | undefined;
+    if (fail2ban) {
+      const f2 = await run('fail2ban-regex', ['-r', '-o', 'row', '--print-no-missed', '--print-no-ignored', file, '/etc/fail2ban/filter.d/sshd.conf'], { ...process.env, TZ: 'UTC' });
+      f2b = parseRows(f2.out);
+      const f2Rate = (lines / f2.wallMs) * 1000;
+      const f2Cpu = (f2.cpuMs * 1e3) / lines;
+      seen.f2.push(f2Rate), seen.f2Cpu.push(f2Cpu), seen.f2Rss.push(f2.maxRssMb);
+      ratios.inProc.push(lwRate / f2Rate), ratios.whole.push(lwWhole / f2Rate), ratios.cpu.push(f2Cpu / lwCpu), ratios.runCpu.push(f2Cpu / lwRunCpu);
+      line += `\n        fail2ban-regex ${fmt(f2Rate)} lines/s (${(f2.wallMs / 1000).toFixed(1)} s), ${one(f2Cpu)} µs CPU/line, peak RSS ${f2.maxRssMb.toFixed(0)} MB; ${fmt(f2b.length)} failures; load after ${load()}`;
+      line += `\n        ratio ${one(lwRate / f2Rate)}× in-process, ${one(lwWhole / f2Rate)}× whole process, ${one(f2Cpu / lwCpu)}× CPU per line (${one(f2Cpu / lwRunCpu)}× against Logward's in-process CPU)`;
+    }
+    seen.loads.push(before);
+    console.log(line);
+    first ??= { c, ...(f2b ? { f2b } : {}) };
+  }
+  if (runs > 1) {
+    console.log(`over ${runs} runs (load average ${seen.loads.map((l) => l.split(' ')[0]).join(', ')}): logward ${range(seen.lw, fmt)} lines/s in-process, ${range(seen.lwWhole, fmt)} whole process, ${range(seen.lwCpu, one)} µs CPU/line whole process (${range(seen.lwRunCpu, one)} in-process), peak RSS ${range(seen.lwRss, (n) => n.toFixed(0))} MB` +
+      (fail2ban ? `; fail2ban-regex ${range(seen.f2, fmt)} lines/s, ${range(seen.f2Cpu, one)} µs CPU/line, peak RSS ${range(seen.f2Rss, (n) => n.toFixed(0))} MB; ratio ${range(ratios.inProc, one)}× in-process, ${range(ratios.whole, one)}× whole process, ${range(ratios.cpu, one)}× CPU (${range(ratios.runCpu, one)}× against the in-process CPU)` : ''));
+  }
   const vfile = join(OUT, `verdicts-${label.replace(/\W+/g, '-')}.tsv`);
   await run(node, ['--import', 'tsx', child, 'verdicts', file, vfile]);
   const ours = parseVerdicts(readFileSync(vfile, 'utf8'));
-  if (!fail2ban) return;
-  const f2 = await run('fail2ban-regex', ['-r', '-o', 'row', '--print-no-missed', '--print-no-ignored', file, '/etc/fail2ban/filter.d/sshd.conf'], { ...process.env, TZ: 'UTC' });
-  const f2b = parseRows(f2.out);
-  console.log(`fail2ban-regex -r (sshd.conf, normal): ${fmt((lines / f2.wallMs) * 1000)} lines/s wall (${(f2.wallMs / 1000).toFixed(1)} s), CPU ${((f2.cpuMs * 1e3) / lines).toFixed(1)} µs/line, peak RSS ${f2.maxRssMb.toFixed(0)} MB; ${fmt(f2b.length)} failures`);
-  console.log(`speed ratio: ${((c.lines / c.wallMs) / (lines / f2.wallMs)).toFixed(1)}× wall (in-process), ${(f2.cpuMs / (cli.cpuMs || c.cpuMs)).toFixed(1)}× CPU (whole process)`);
+  if (!fail2ban || !first?.f2b) return;
+  const f2b = first.f2b;
   const a = agreement(f2b, ours);
   console.log(`failure agreement: ${fmt(a.same)} of fail2ban's ${fmt(f2b.length)} with the same time, address and pid (${((100 * a.same) / Math.max(1, f2b.length)).toFixed(2)} %); ${fmt(a.extra.length)} Logward failures fail2ban does not report`);
   for (const m of a.missing.slice(0, 5)) console.log(`  fail2ban only: ${new Date(m.t * 1000).toISOString()} ${m.ip} pid ${m.pid}`);
   for (const m of a.extra.slice(0, 5)) console.log(`  Logward only:  ${new Date(m.t * 1000).toISOString()} ${m.ip} pid ${m.pid}`);
-  const alerts = new Set(c.ips);
+  const alerts = new Set(first.c.ips);
   const bans = fail2banBans(f2b);
   const sliding = slidingWindow(f2b);
   console.log(`10 in 5 min: Logward alerts ${alerts.size} addresses; fail2ban bans (maxretry 10, findtime 300, its counting) ${bans.size}; exact sliding window over fail2ban's failures ${sliding.size}`);
@@ -215,15 +263,18 @@ mkdirSync(OUT, { recursive: true });
 const fail2ban = has('fail2ban-regex') && existsSync('/etc/fail2ban/filter.d/sshd.conf');
 if (!fail2ban) console.log('fail2ban-regex or /etc/fail2ban/filter.d/sshd.conf not found: measuring Logward alone (install fail2ban to compare)');
 await bench('fail2ban sample log', join(ROOT, 'test', 'fixtures', 'fail2ban-sshd', 'sshd'), fail2ban);
-const gen = join(OUT, `auth-${LINES}.log`);
+const loghub = join(ROOT, 'test', 'fixtures', 'loghub', 'OpenSSH_2k.head.log');
+if (existsSync(loghub)) await bench('LogHub OpenSSH_2k', loghub, fail2ban);
 if (!args.includes('--no-generated')) {
-  if (!existsSync(gen)) {
-    const s = await generateAuthLog(gen, LINES);
-    console.log(`\ngenerated ${gen}: ${fmt(s.lines)} lines, ${fmt(s.sessions)} sshd sessions, ${fmt(s.attackers)} client addresses`);
+  for (const size of SIZES) {
+    const gen = join(OUT, `auth-${size}.log`);
+    if (!existsSync(gen)) {
+      const s = await generateAuthLog(gen, size);
+      console.log(`\ngenerated ${gen}: ${fmt(s.lines)} lines, ${fmt(s.sessions)} sshd sessions, ${fmt(s.attackers)} client addresses`);
+    }
+    await bench(`generated auth log ${size}`, gen, fail2ban);
   }
-  await bench('generated auth log', gen, fail2ban);
 }
 const shared = join(ROOT, '..', 'shared', 'loghub', 'OpenSSH_2k.log');
 if (existsSync(shared)) extraFiles.push(shared);
-else console.log(`\n(${shared} not present: give public logs with --file <path>)`);
 for (const f of extraFiles) await bench('given file', f, fail2ban);

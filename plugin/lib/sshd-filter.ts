@@ -56,8 +56,73 @@ interface Entry {
   nofailPublickey?: boolean;
   /** A substring the regex cannot match without (checked first: most lines are not failures). */
   needs?: string;
+  /** Where `re`'s (un-named) groups are. */
+  ix: GroupIndex;
   /** Used instead of `re.exec` where the regex alone would rescan the line per candidate (see TAIL_NO_FROM). */
-  exec?: (content: string) => Record<string, string | undefined> | null;
+  exec?: (content: string) => Caps | null;
+}
+
+/** What a failregex captures (fail2ban's tags), one object shape for every regex. */
+interface Caps {
+  ip4: string | undefined;
+  ip6: string | undefined;
+  dns: string | undefined;
+  user: string | undefined;
+  altuser: string | undefined;
+  method: string | undefined;
+}
+
+const CAP_NAMES = ['ip4', 'ip6', 'dns', 'user', 'altuser', 'method'] as const;
+/** Group number of each tag in a regex (0: the regex has no such group). */
+type GroupIndex = Readonly<Record<(typeof CAP_NAMES)[number], number>>;
+
+/**
+ * A regex written with named groups, compiled without the names: V8 builds a `groups` object on
+ * every successful exec of a regex with named groups (half the cost of these short matches), so
+ * the names are turned into plain groups here and their numbers kept in a GroupIndex.
+ */
+function compileNamed(src: string, flags = ''): { re: RegExp; ix: GroupIndex } {
+  let out = '';
+  let group = 0;
+  let inClass = false;
+  const ix: Record<string, number> = Object.fromEntries(CAP_NAMES.map((n) => [n, 0]));
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '\\') {
+      out += c + (src[i + 1] ?? '');
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+    } else if (c === '(' && src[i + 1] !== '?') {
+      group++;
+      out += c;
+    } else if (c === '(') {
+      const named = /^\(\?<([A-Za-z_]\w*)>/.exec(src.slice(i, i + 40));
+      if (named) {
+        group++;
+        if (!(named[1]! in ix)) throw new Error(`sshd-filter: unknown group name ${named[1]}`);
+        ix[named[1]!] = group;
+        out += '(';
+        i += named[0].length - 1;
+      } else out += c;
+    } else out += c;
+  }
+  return { re: new RegExp(out, flags), ix: ix as GroupIndex };
+}
+
+function capsOf(m: RegExpExecArray, ix: GroupIndex): Caps {
+  return {
+    ip4: ix.ip4 ? m[ix.ip4] : undefined,
+    ip6: ix.ip6 ? m[ix.ip6] : undefined,
+    dns: ix.dns ? m[ix.dns] : undefined,
+    user: ix.user ? m[ix.user] : undefined,
+    altuser: ix.altuser ? m[ix.altuser] : undefined,
+    method: ix.method ? m[ix.method] : undefined,
+  };
 }
 
 const IP4 = String.raw`(?:\d{1,3}\.){3}\d{1,3}`;
@@ -80,27 +145,36 @@ const NO_FROM_TO_END = String.raw`(?:(?! from ).)*$`;
  * — the tail (address, up to two "port N"/"on X", "sshN") spans at most 6 words, so a " from "
  * more than 8 occurrences from the end always has another after the tail.
  */
-const TAIL_NO_FROM = new RegExp(String.raw` from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`, 'y');
+const TAIL_NO_FROM = compileNamed(String.raw` from ${HOST}${ON_PORT_OPT}(?: ssh\d*)?${NO_FROM_TO_END}`, 'y');
 const PUB_INVALID_HEAD = /^Failed publickey for invalid user /;
-const FAILED_INVALID_HEAD = /^Failed (?<method>\S+) for invalid user /;
-const FAILED_HEAD = /^Failed (?<method>\S+) for /;
+/** Group 1: the method. */
+const FAILED_INVALID_HEAD = /^Failed (\S+) for invalid user /;
+const FAILED_HEAD = /^Failed (\S+) for /;
 
 function tailAt(content: string, at: number): RegExpExecArray | null {
-  TAIL_NO_FROM.lastIndex = at;
-  return TAIL_NO_FROM.exec(content);
+  TAIL_NO_FROM.re.lastIndex = at;
+  return TAIL_NO_FROM.re.exec(content);
 }
 
-function lazyUser(content: string, head: RegExp): Record<string, string | undefined> | null {
+/** The tail's address with the head's method and the user. */
+function withUser(tail: RegExpExecArray, head: RegExpExecArray, user: string): Caps {
+  const c = capsOf(tail, TAIL_NO_FROM.ix);
+  c.method = head[1];
+  c.user = user;
+  return c;
+}
+
+function lazyUser(content: string, head: RegExp): Caps | null {
   const h = head.exec(content);
   if (!h) return null;
   const start = h[0].length;
   const at = content.indexOf(' from ', start);
   if (at < 0) return null;
   const m = tailAt(content, at);
-  return m ? { ...h.groups, ...m.groups, user: content.slice(start, at) } : null;
+  return m ? withUser(m, h, content.slice(start, at)) : null;
 }
 
-function greedyUser(content: string): Record<string, string | undefined> | null {
+function greedyUser(content: string): Caps | null {
   const h = FAILED_HEAD.exec(content);
   if (!h) return null;
   const start = h[0].length;
@@ -111,12 +185,12 @@ function greedyUser(content: string): Record<string, string | undefined> | null 
     if (at < start + 1) return null; // [^:]+ needs one character at least
     if (colon >= 0 && colon < at) continue; // the user would hold a ':'
     const m = tailAt(content, at);
-    if (m) return { ...h.groups, ...m.groups, user: content.slice(start, at) };
+    if (m) return withUser(m, h, content.slice(start, at));
   }
   return null;
 }
 
-const e = (name: string, starts: readonly string[], src: string, flags: Omit<Entry, 'name' | 'starts' | 're'> = {}): Entry => ({ name, starts, re: new RegExp(src), ...flags });
+const e = (name: string, starts: readonly string[], src: string, flags: Omit<Entry, 'name' | 'starts' | 're' | 'ix'> = {}): Entry => ({ name, starts, ...compileNamed(src), ...flags });
 
 // cmnfailre, in sshd.conf's order. <mdre-<mode>-other> and the Accepted line follow below.
 const CMN_HEAD: readonly Entry[] = [
@@ -180,22 +254,43 @@ const FOOTER = e('connection-from', ['Connection from '], String.raw`^Connection
 
 const LISTS = new Map<SshdMode, readonly Entry[]>(SSHD_MODES.map((m) => [m, [...CMN_HEAD, ...OTHER[m], ACCEPTED, ...MDRE[m], FOOTER]]));
 
-/** Per mode, the entries by the first character their prefixes start with (in list order): a line only tries the few that can match. */
-const BY_FIRST_CHAR = new Map<SshdMode, Map<number, ReadonlyArray<{ index: number; entry: Entry }>>>(
+/** An entry as the dispatch table holds it: `needs` as an index into the table's distinct needed substrings. */
+interface Candidate {
+  index: number;
+  entry: Entry;
+  /** -1: nothing needed. */
+  need: number;
+}
+
+interface Dispatch {
+  /** The entries by the first character their prefixes start with (in list order): a line only tries the few that can match. */
+  byFirst: Map<number, readonly Candidate[]>;
+  /** The distinct `needs` substrings: each is searched at most once per line, however many entries need it. */
+  needs: readonly string[];
+}
+
+const DISPATCH = new Map<SshdMode, Dispatch>(
   [...LISTS].map(([mode, list]) => {
-    const by = new Map<number, Array<{ index: number; entry: Entry }>>();
+    const byFirst = new Map<number, Candidate[]>();
+    const needs: string[] = [];
     list.forEach((entry, index) => {
-      for (const c of new Set(entry.starts.map((s) => s.charCodeAt(0)))) (by.get(c) ?? by.set(c, []).get(c)!).push({ index, entry });
+      let need = -1;
+      if (entry.needs !== undefined) {
+        need = needs.indexOf(entry.needs);
+        if (need < 0) need = needs.push(entry.needs) - 1;
+      }
+      for (const c of new Set(entry.starts.map((s) => s.charCodeAt(0)))) (byFirst.get(c) ?? byFirst.set(c, []).get(c)!).push({ index, entry, need });
     });
-    return [mode, by];
+    return [mode, { byFirst, needs }];
   }),
 );
+/** Per line, per needed substring: 0 not yet searched, 1 present, 2 absent (reused: matching is synchronous). */
+const needState = new Uint8Array(Math.max(...[...DISPATCH.values()].map((d) => d.needs.length), 1));
 
 // V8 compiles a regex on its first use (milliseconds for the address patterns): do it at load,
 // so the first attacker line is not the one that pays for it.
 for (const list of LISTS.values()) for (const entry of list) entry.re.exec('Failed x for y from 192.0.2.1 port 1 ssh2');
-TAIL_NO_FROM.lastIndex = 0;
-TAIL_NO_FROM.exec(' from 192.0.2.1 port 1 ssh2');
+tailAt(' from 192.0.2.1 port 1 ssh2', 0);
 
 /** `[ID 800047 auth.info] ` (Solaris/illumos syslog message id): part of fail2ban's prefix, not the content. */
 const SOLARIS_ID = /^\[ID \d{1,12} [^\s\]]{1,64}\]\s+/;
@@ -232,19 +327,26 @@ export function sshdContent(message: string): string {
 export function matchSshdLine(message: string, mode: SshdMode = 'normal'): SshdLineMatch | null {
   const content = sshdContent(message);
   if (!content) return null;
-  const list = BY_FIRST_CHAR.get(mode)!.get(content.charCodeAt(0));
+  const dispatch = DISPATCH.get(mode)!;
+  const list = dispatch.byFirst.get(content.charCodeAt(0));
   if (!list) return null;
+  needState.fill(0);
   for (let k = 0; k < list.length; k++) {
-    const { index: i, entry } = list[k]!;
-    if (entry.needs !== undefined && !content.includes(entry.needs)) continue;
+    const { index: i, entry, need } = list[k]!;
+    if (need >= 0) {
+      let st = needState[need]!;
+      if (st === 0) st = needState[need] = content.includes(dispatch.needs[need]!) ? 1 : 2;
+      if (st === 2) continue;
+    }
     let starts = false;
-    for (const s of entry.starts) if (content.startsWith(s)) { starts = true; break; }
+    const prefixes = entry.starts;
+    for (let j = 0; j < prefixes.length; j++) if (content.startsWith(prefixes[j]!)) { starts = true; break; }
     if (!starts) continue;
-    let g: Record<string, string | undefined> | null;
+    let g: Caps | null;
     if (entry.exec) g = entry.exec(content);
     else {
       const m = entry.re.exec(content);
-      g = m ? (m.groups ?? {}) : null;
+      g = m ? capsOf(m, entry.ix) : null;
     }
     if (!g) continue;
     const out: SshdLineMatch = {

@@ -32,6 +32,9 @@ export interface SessionLimits {
 
 export const DEFAULT_SESSION_LIMITS: SessionLimits = { maxPerHost: 100, maxAgeMs: 300_000, maxTotal: 100_000 };
 
+/** A session within its host: program and pid ("sshd-session[77]"), or the pid alone for plain sshd. */
+export type SessionId = string | number;
+
 /** The outcome of one line after merging it into its session. */
 export interface SshdVerdict {
   /** fail2ban would report a failure for this line (one attempt towards maxretry). */
@@ -72,7 +75,7 @@ function addUser(s: Session, user: string | undefined): Set<string> | undefined 
 
 export class SshdSessions {
   /** host → (session id → session), both in insertion order (hosts re-inserted on use: LRU). */
-  private readonly hosts = new Map<string, Map<string, Session>>();
+  private readonly hosts = new Map<string, Map<SessionId, Session>>();
   private total = 0;
   evicted = 0;
   expired = 0;
@@ -83,7 +86,7 @@ export class SshdSessions {
     return this.total;
   }
 
-  private get(host: string, id: string, now: number): Session | undefined {
+  private get(host: string, id: SessionId, now: number): Session | undefined {
     const sessions = this.hosts.get(host);
     const s = sessions?.get(id);
     if (!s || !sessions) return undefined;
@@ -93,7 +96,7 @@ export class SshdSessions {
     return undefined;
   }
 
-  private unset(host: string, id: string): void {
+  private unset(host: string, id: SessionId): void {
     const sessions = this.hosts.get(host);
     if (sessions?.delete(id)) {
       this.total--;
@@ -101,7 +104,7 @@ export class SshdSessions {
     }
   }
 
-  private set(host: string, id: string, s: Session, now: number): void {
+  private set(host: string, id: SessionId, s: Session, now: number): void {
     let sessions = this.hosts.get(host);
     if (sessions) {
       // keep hosts in least-recently-used order for the global cap
@@ -123,8 +126,8 @@ export class SshdSessions {
       }
     }
     while (this.total >= this.limits.maxTotal) {
-      const [oldHost, oldest] = this.hosts.entries().next().value as [string, Map<string, Session>];
-      const first = oldest.keys().next().value as string;
+      const [oldHost, oldest] = this.hosts.entries().next().value as [string, Map<SessionId, Session>];
+      const first = oldest.keys().next().value as SessionId;
       oldest.delete(first);
       this.total--;
       this.evicted++;
@@ -140,7 +143,7 @@ export class SshdSessions {
    * `now` (ms) and says whether it is a failure. Mirrors filter.py `_mergeFailure` and the
    * checks after it in `findFailure`.
    */
-  merge(host: string, id: string, m: SshdLineMatch, now: number): SshdVerdict {
+  merge(host: string, id: SessionId, m: SshdLineMatch, now: number): SshdVerdict {
     // nfflgs: 1 nofail, 2 forget, 4 the session's previous line was nofail/gained, 8 gained
     let nf = 0;
     let nofail = m.nofail;

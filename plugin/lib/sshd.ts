@@ -10,6 +10,7 @@
  */
 import type { LogEvent } from '../../alert-service/src/generated/schema-types.js';
 import type { Extracted, RuleDefinition, RuleSettings } from '../sdk.js';
+import { eventTimeMs } from '../../alert-service/src/detect/engine.js';
 import { matchSshdLine, SSHD_MODES, type SshdMode } from './sshd-filter.js';
 import { DEFAULT_SESSION_LIMITS, SshdSessions, type SshdVerdict } from './sshd-session.js';
 
@@ -44,16 +45,25 @@ export class SshdTracker {
     this.sessions = new SshdSessions({ ...DEFAULT_SESSION_LIMITS, maxPerHost });
   }
 
+  private lastTime = '';
+  private lastMs = 0;
+
   /** fail2ban's verdict on this event; null when no failregex matches it (fail2ban ignores the line). */
   verdict(e: LogEvent): SshdVerdict | null {
     if (e === this.lastEvent) return this.lastVerdict;
     this.lastEvent = e;
     const m = matchSshdLine(e.message, this.mode);
     if (!m) return (this.lastVerdict = null);
-    const t = Date.parse(e.time);
-    // the session id: fail2ban's F-MLFID is the syslog prefix "host sshd[pid]:"
-    const id = `${e.program ?? ''}[${e.pid ?? ''}]`;
-    return (this.lastVerdict = this.sessions.merge(e.host, id, m, Number.isNaN(t) ? 0 : t));
+    // consecutive lines mostly share their second: parse each time text once
+    if (e.time !== this.lastTime) {
+      const t = eventTimeMs(e.time);
+      this.lastTime = e.time;
+      this.lastMs = Number.isNaN(t) ? 0 : t;
+    }
+    // The session id: fail2ban's F-MLFID is the syslog prefix "host sshd[pid]:". Plain sshd's
+    // pid is the key itself (no string built per line); other idents are spelled out.
+    const id = e.program === 'sshd' && e.pid !== undefined ? e.pid : `${e.program ?? ''}[${e.pid ?? ''}]`;
+    return (this.lastVerdict = this.sessions.merge(e.host, id, m, this.lastMs));
   }
 }
 
@@ -75,9 +85,12 @@ export function sshdTracker(settings: RuleSettings, shared: Map<string, unknown>
  * (auth.log, RHEL /var/log/messages, journald), the fail2ban `mode` setting, and one session
  * table per load; `pick` turns a line's verdict into the rule's values (null: not this rule's).
  */
-export function sshdRule(pick: (v: SshdVerdict) => Extracted | null): Pick<RuleDefinition, 'match' | 'settings' | 'checkSettings' | 'setup'> {
+export function sshdRule(pick: (v: SshdVerdict) => Extracted | null): Pick<RuleDefinition, 'match' | 'settings' | 'checkSettings' | 'setup' | 'reads'> {
   return {
     match: { programs: SSHD_PROGRAMS },
+    // the verdict reads the message, time, host, program and pid only (fail2ban's own regexes,
+    // not the normalizer's fields): offline tools may skip deriving fields for these lines
+    reads: 'message',
     settings: SSHD_SETTINGS,
     checkSettings: checkSshdSettings,
     setup(settings, shared) {

@@ -27,7 +27,10 @@ test('test-rule lists matched lines with extracted values, per-group counts, and
   assert.deepEqual(rep.groups, { 'src_ip=203.0.113.7': 5, 'src_ip=2001:db8::42': 1 });
   assert.deepEqual(rep.lines[0], { line: 2, time: '2026-11-21T10:00:01.000Z', extracted: { src_ip: '203.0.113.7', user: 'admin', failure: 'invalid-user' }, text: 'Nov 21 10:00:01 web1 sshd[3101]: Invalid user admin from 203.0.113.7 port 40112' });
   assert.deepEqual(rep.lines.map((l) => l.line), [2, 3, 4, 5, 7, 13]);
-  assert.match(r.text, /matched 6 of 14 events/);
+  // the CRON, sudo and useradd lines cannot carry sshd in their header: counted, not normalized
+  assert.equal(r.input.skipped, 5);
+  assert.match(r.text, /14 lines, 9 parsed, 0 unparsed, 5 skipped \(no tested rule reads their program\)/);
+  assert.match(r.text, /matched 6 of 9 events/);
   assert.match(r.text, /settings: mode=normal, max_sessions_per_host=100/);
   assert.match(r.text, /0 alert\(s\) would fire/);
   assert.equal(r.missed.count, 8);
@@ -169,7 +172,7 @@ test('analyze and test-rule say which rules apply to each file, and warn when no
   const r = await runAnalyze(config, { files: [AUTH, ACCESS], out: dir, formats: ['json'], rules: ['ssh-brute-force'], receivedAt });
   assert.deepEqual(r.files.map((f) => f.rules_applied), [['ssh-brute-force'], []]);
   assert.deepEqual(r.files[0]!.matched, { 'ssh-brute-force': 6 });
-  assert.match(r.summary, /file .*var-log-auth\.log: 14 lines, 14 events, 0 unparsed; raw lines read as auth \(file name\)\n  rules that apply: ssh-brute-force\n  matches: ssh-brute-force=6/);
+  assert.match(r.summary, /file .*var-log-auth\.log: 14 lines, 9 events, 0 unparsed, 5 skipped \(no rule run reads their program\); raw lines read as auth \(file name\)\n  rules that apply: ssh-brute-force\n  matches: ssh-brute-force=6/);
   assert.match(r.summary, /var-log-nginx-access\.log.*\n  warning: no rule applies to the \d+ events of this file \(programs: nginx \(\d+\)\)/);
   const t = await runTestRule(config, { rule: 'ssh-brute-force', file: ACCESS, receivedAt });
   assert.match(t.text, /warning: no rule applies/);
@@ -207,4 +210,80 @@ test('analyze streams a file it cannot hold: lines longer than the bound are cut
   assert.equal(r.files[0]!.lines, 5001);
   assert.equal(r.files[0]!.events, 5001);
   assert.equal(r.files[0]!.matched['ssh-brute-force'], 1); // the cut long line still holds its failure
+});
+
+test('file reader: lines split on bytes with exact byte offsets (UTF-8 across buffer edges, CRLF, an over-long line, no final newline)', async () => {
+  const { readLogFile } = await import('../../alert-service/src/detect/input.js');
+  const dir = mkdtempSync(join(tmpdir(), 'split-'));
+  const file = join(dir, 'auth.log');
+  const line = (i: number, msg: string) => `Nov 21 10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')} web1 sshd[${1000 + i}]: ${msg}`;
+  const parts: string[] = [];
+  // enough lines to cross several 256 KB buffers, some with multi-byte characters (user names an attacker chose)
+  for (let i = 0; i < 6000; i++) parts.push(line(i, `Invalid user ${i % 7 === 0 ? 'jürgen€😀' : 'admin'}${'x'.repeat(i % 97)} from 192.0.2.${i % 250} port ${i}`) + (i % 5 === 0 ? '\r\n' : '\n'));
+  parts.push(line(6000, 'L'.repeat(300_000)) + '\n'); // longer than the read buffer
+  parts.push('\n   \n');
+  parts.push(line(6001, 'Invalid user last from 192.0.2.9 port 9')); // no final newline
+  const bytes = Buffer.from(parts.join(''), 'utf8');
+  writeFileSync(file, bytes);
+  const read = readLogFile(file, { normalize: config.normalize, receivedAt });
+  assert.equal(read.length, 6002);
+  const starts: number[] = [0];
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 10) starts.push(i + 1);
+  for (let i = 0; i < 6000; i++) {
+    const r = read[i]!;
+    assert.equal(r.line, i + 1);
+    assert.equal(r.raw, parts[i]!.replace(/\r?\n$/, ''));
+    assert.equal(r.event!.source.offset, starts[i], `byte offset of line ${i + 1}`);
+  }
+  const long = read[6000]!;
+  assert.equal(long.raw.length, 65536);
+  assert.equal(long.event!.source.offset, starts[6000]);
+  const last = read[6001]!;
+  assert.equal(last.line, 6004); // two blank lines skipped, still counted
+  assert.equal(last.raw, line(6001, 'Invalid user last from 192.0.2.9 port 9'));
+  assert.equal(last.event!.source.offset, starts[6003]);
+});
+
+test('program prefilter: only lines that cannot name a tested program are skipped (any case); JSON lines are always read', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'prefilter-'));
+  const file = join(dir, 'secure');
+  const fail = (i: number, prog: string) => `Nov 21 10:00:${String(i).padStart(2, '0')} rhel9 ${prog}: Failed password for root from 198.51.100.5 port ${40000 + i} ssh2`;
+  const json = JSON.stringify({ date: 1795255210, log: fail(10, 'sshd[710]'), file: '/var/log/secure', offset: 1 });
+  writeFileSync(file, [
+    ...Array.from({ length: 8 }, (_, i) => fail(i, `sshd[${700 + i}]`)),
+    fail(8, 'SSHD[708]'),
+    'Nov 21 10:00:09 rhel9 CRON[9]: (root) CMD (echo sshd is fine)',
+    'Nov 21 10:00:09 rhel9 systemd[1]: Started Session 12 of User root.',
+    json,
+  ].join('\n') + '\n');
+  const r = await runTestRule(config, { rule: 'ssh-brute-force', file, receivedAt });
+  assert.equal(r.input.kind, 'auth');
+  assert.equal(r.input.lines, 12);
+  assert.equal(r.input.skipped, 1, 'only the systemd line names no sshd at all');
+  assert.equal(r.input.parsed, 11);
+  assert.equal(r.rules[0]!.matched, 10, '8 sshd lines, SSHD in capitals, and the Fluent Bit record');
+  assert.equal(r.exitCode, 1);
+  assert.equal(r.missed.count, 2);
+  const none = join(dir, 'messages');
+  writeFileSync(none, 'Nov 21 10:00:09 rhel9 systemd[1]: Started Session 12 of User root.\nNov 21 10:00:10 rhel9 kernel: eth0 up\n');
+  const a = await runAnalyze(config, { files: [none], out: join(dir, 'out'), formats: ['json'], rules: ['ssh-brute-force'], receivedAt });
+  assert.equal(a.files[0]!.skipped, 2);
+  assert.match(a.summary, /warning: no rule applies: none of the 2 lines of this file names a program the rules read/);
+});
+
+test("LogHub's public OpenSSH log (excerpt): every failure fail2ban-regex reports, per address, and its two bans", async () => {
+  const file = join(FIXTURES, 'loghub', 'OpenSSH_2k.head.log');
+  const r = await runTestRule(config, { rule: 'ssh-brute-force', file, receivedAt: new Date('2025-12-11T00:00:00Z') });
+  assert.equal(r.input.kind, 'auth');
+  assert.equal(r.input.kind_from, 'content');
+  const rep = r.rules[0]!;
+  // fail2ban 1.0.2 sshd.conf (normal) on the same lines: 101 failures (fixture README)
+  assert.equal(rep.matched, 101);
+  assert.deepEqual(rep.groups, {
+    'src_ip=5.188.10.180': 29, 'src_ip=112.95.230.3': 28, 'src_ip=123.235.32.19': 7, 'src_ip=52.80.34.196': 6, 'src_ip=195.154.37.122': 5,
+    'src_ip=103.207.39.212': 5, 'src_ip=185.190.58.151': 4, 'src_ip=173.234.31.186': 4, 'src_ip=5.36.59.76': 2, 'src_ip=202.100.179.208': 2,
+    'src_ip=183.136.162.51': 2, 'src_ip=175.102.13.6': 2, 'src_ip=106.5.5.195': 2, 'src_ip=103.207.39.165': 2, 'src_ip=191.210.223.172': 1,
+  });
+  assert.deepEqual([...new Set(rep.alerts.map((a) => a.group.src_ip))].sort(), ['112.95.230.3', '5.188.10.180']);
+  assert.equal(r.exitCode, 1);
 });

@@ -307,3 +307,86 @@ test('normalized sshd fields take the address sshd wrote, not client text after 
     assert.equal(e!.fields.user, user, msg);
   }
 });
+
+test('offline SSH path: lean events (reads: message, program prefilter) give the same matches, values and alerts as fully normalized events', async () => {
+  const { loadRuleSet } = await import('../../alert-service/src/detect/ruleset.js');
+  const { openLogFile, readScope } = await import('../../alert-service/src/detect/input.js');
+  const { runDetectionStream } = await import('../../alert-service/src/detect/run.js');
+  const { FIXTURES } = await import('../helpers/paths.js');
+  const { join } = await import('node:path');
+  const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { config } = await import('./helpers.js');
+  // fail2ban's annotated sample log plus a burst that fires all three rules, with CRON/sudo noise
+  const dir = mkdtempSync(join(tmpdir(), 'lean-'));
+  const file = join(dir, 'auth-mixed.log');
+  const burst = sshLines('198.51.100.9', 12, (i) => (i < 11 ? `Failed password for invalid user u${i} from IP port ${40000 + i} ssh2` : 'Accepted password for u3 from IP port 41000 ssh2'));
+  const noise = ['Nov 21 10:00:02 web1 CRON[2210]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)', 'Nov 21 10:00:04 web1 sudo:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id', 'Nov 21 10:00:06 web1 SSHD[77]: Failed password for root from 192.0.2.99 port 1 ssh2'];
+  writeFileSync(file, [...readFileSync(join(FIXTURES, 'fail2ban-sshd', 'sshd'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')), ...noise, ...burst].join('\n') + '\n');
+  const set = await loadRuleSet(config.rules);
+  const ssh = set.rules.filter((r) => r.id.startsWith('ssh-') && r.source === 'rule');
+  assert.deepEqual(ssh.map((r) => r.id).sort(), ['ssh-brute-force', 'ssh-password-spraying', 'ssh-success-after-failures']);
+  const scope = readScope(ssh);
+  assert.equal(scope.detail, 'message');
+  assert.deepEqual([...scope.programs!].sort(), ['sshd', 'sshd-auth', 'sshd-session']);
+  const receivedAt = new Date('2026-11-21T12:00:00Z');
+  const runOn = async (lean: boolean) => {
+    // a fresh load per run: the SSH rules share their session table within one load
+    const rules = (await loadRuleSet(config.rules)).rules.filter((r) => ssh.some((s) => s.id === r.id));
+    const input = openLogFile(file, { normalize: config.normalize, receivedAt, ...(lean ? readScope(rules) : {}) });
+    const matches: string[] = [];
+    let skipped = 0;
+    let lineNo = 0;
+    function* events() {
+      for (const l of input.lines()) {
+        if (l.skipped) skipped++;
+        if (!l.event) continue;
+        lineNo = l.line;
+        yield l.event;
+      }
+    }
+    const { signals } = runDetectionStream(events(), rules, { onMatch: (r, e, ev) => matches.push(`${r.id} line ${lineNo} ${e.time} ${e.host} ${JSON.stringify(ev.values)}`) });
+    return { matches, skipped, signals: signals.map(({ event_ids: _ids, ...s }) => s) };
+  };
+  const full = await runOn(false);
+  const lean = await runOn(true);
+  assert.equal(full.skipped, 0);
+  assert.equal(lean.skipped, 2, 'the CRON and sudo lines are not normalized; SSHD[77] (any case) is');
+  assert.ok(full.matches.length > 80, `${full.matches.length} matches`);
+  assert.deepEqual(lean.matches, full.matches);
+  assert.deepEqual(lean.signals, full.signals);
+  assert.deepEqual(new Set(full.signals.map((s) => s.rule_id)), new Set(['ssh-brute-force', 'ssh-password-spraying', 'ssh-success-after-failures']));
+});
+
+test("reads: 'message': a rule's group and distinct names come from its values or the event's top level, never its fields", async () => {
+  const { compileDefinition } = await import('../../alert-service/src/detect/compiled.js');
+  const { validateRuleDefinition } = await import('../../alert-service/src/detect/rule.js');
+  const base = { id: 'x', title: 't', description: 'd', severity: 'low' as const, match: { programs: ['sshd'] }, extract: () => ({ user: 'u' }), fire: { mode: 'count' as const, threshold: 2, windowSec: 60, groupBy: ['src_ip', 'host', 'user'] } };
+  const [e] = lines('auth', 'Nov 21 10:00:00 web1 sshd[1]: Failed password for root from 192.0.2.1 port 1 ssh2');
+  assert.equal(e!.fields.src_ip, '192.0.2.1');
+  const plain = compileDefinition(base, 'x.ts', { defaultQuietSec: 60 });
+  const lean = compileDefinition({ ...base, reads: 'message' }, 'x.ts', { defaultQuietSec: 60 });
+  assert.equal(plain.readsMessageOnly, undefined);
+  assert.equal(lean.readsMessageOnly, true);
+  assert.deepEqual(plain.groupKey(e!, { user: 'u' }), ['192.0.2.1', 'web1', 'u']);
+  assert.deepEqual(lean.groupKey(e!, { user: 'u' }), ['', 'web1', 'u']);
+  assert.deepEqual(validateRuleDefinition({ ...base, reads: 'message' }), []);
+  assert.deepEqual(validateRuleDefinition({ ...base, reads: 'fields' }), [`reads must be 'message' when given (got "fields")`]);
+});
+
+test('sshd sessions: plain sshd is keyed by pid, other idents by ident and pid, never mixed', async () => {
+  const { SshdTracker } = await import('../../plugin/lib/sshd.js');
+  const t = new SshdTracker('normal', 100);
+  const [pam, other, failed] = lines('auth', [
+    'Nov 21 10:00:00 web1 sshd[500]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.1  user=root',
+    'Nov 21 10:00:01 web1 sshd-session[500]: Disconnecting: Too many authentication failures for root [preauth]',
+    'Nov 21 10:00:02 web1 sshd[500]: Failed password for root from 192.0.2.1 port 1 ssh2',
+  ]);
+  assert.deepEqual({ ...t.verdict(pam!) }, { failure: false, accepted: false, regex: 'pam-auth-failure', user: 'root', users: ['root'], ip: '192.0.2.1' });
+  // sshd-session[500] is another session: no address of its own yet, its failure waits
+  assert.equal(t.verdict(other!)!.failure, false);
+  assert.equal(t.verdict(other!)!.ip, undefined);
+  // the PAM line and "Failed password" of sshd[500] are one attempt
+  assert.equal(t.verdict(failed!)!.failure, true);
+  assert.equal(t.sessions.size, 2);
+});

@@ -61,6 +61,8 @@ export interface CompiledRule {
   summary?: (ctx: AlertContext) => string;
   /** The rule's effective settings (defaults with overrides), when it declares any. */
   settings?: RuleSettings;
+  /** `reads: 'message'`: the rule never reads `fields` or `severity` (offline tools may skip deriving them). */
+  readsMessageOnly?: boolean;
 }
 
 /** Settings applied to every windowed rule by the CLI (`analyze --window --threshold`). */
@@ -118,8 +120,8 @@ export function groupFns(getters: readonly Getter[]): Pick<CompiledRule, 'groupK
   };
 }
 
-export function groupKeyFn(groupBy: readonly string[]): Pick<CompiledRule, 'groupKey' | 'key'> {
-  return groupFns(groupBy.map(valueGetter));
+export function groupKeyFn(groupBy: readonly string[], eventFields = true): Pick<CompiledRule, 'groupKey' | 'key'> {
+  return groupFns(groupBy.map((name) => valueGetter(name, eventFields)));
 }
 
 /** Turns a validated plugin RuleDefinition into the engine's form. */
@@ -133,7 +135,8 @@ export function compileDefinition(
   const { settings, errors } = resolveSettings(def, opts.override?.settings);
   if (errors.length) throw new Error(`rule ${def.id} (${file}): ${errors.join('; ')}`);
   const extract = def.setup ? def.setup(settings, opts.shared ?? new Map()) : def.extract;
-  const distinctGet = fire.distinctField ? valueGetter(fire.distinctField) : undefined;
+  const messageOnly = def.reads === 'message';
+  const distinctGet = fire.distinctField ? valueGetter(fire.distinctField, !messageOnly) : undefined;
   const isSequence = fire.mode === 'sequence';
   const noValues: Extracted = {};
   // One result object per rule, overwritten on each call: the engine reads it before evaluating
@@ -169,8 +172,9 @@ export function compileDefinition(
     ...(def.match.eventIds?.length ? { eventIds: new Set(def.match.eventIds) } : {}),
     evaluate,
     fire,
-    ...groupKeyFn(fire.groupBy),
+    ...groupKeyFn(fire.groupBy, !messageOnly),
     ...(def.summary ? { summary: def.summary } : {}),
     ...(def.settings ? { settings } : {}),
+    ...(messageOnly ? { readsMessageOnly: true } : {}),
   };
 }

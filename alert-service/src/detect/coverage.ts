@@ -19,6 +19,8 @@ export interface FileCoverage {
   lines: number;
   events: number;
   unparsed: number;
+  /** Lines not normalized because no rule run reads their program (input.ts ReadOptions.programs). */
+  skipped: number;
   /** Ids of the rules that see at least one of the file's events. */
   rules_applied: string[];
   /** Matches per rule id. */
@@ -38,7 +40,7 @@ export class RuleCoverage {
   }
 
   add(file: string, kind: SourceKind, kindFrom: string): void {
-    this.files.set(file, { cov: { file, kind, kind_from: kindFrom, lines: 0, events: 0, unparsed: 0, rules_applied: [], matched: {}, programs: [] }, shapes: new Set(), applied: new Set(), programs: new Map() });
+    this.files.set(file, { cov: { file, kind, kind_from: kindFrom, lines: 0, events: 0, unparsed: 0, skipped: 0, rules_applied: [], matched: {}, programs: [] }, shapes: new Set(), applied: new Set(), programs: new Map() });
   }
 
   line(file: string, parsed: boolean): void {
@@ -47,13 +49,28 @@ export class RuleCoverage {
     if (!parsed) f.cov.unparsed++;
   }
 
+  /** A line read but not normalized (no rule run reads its program). */
+  skip(file: string): void {
+    this.files.get(file)!.cov.skipped++;
+  }
+
+  // The previous event's shape: consecutive events mostly share it, and then nothing is built.
+  private last: { file: string; kind: string; program: string | undefined; eventId: number | undefined; channel: string | undefined; pkey: string; counted: boolean } | undefined;
+
   event(file: string, e: LogEvent): void {
     const f = this.files.get(file)!;
     f.cov.events++;
+    const l = this.last;
+    if (l && l.file === file && l.program === e.program && l.kind === e.source.kind && l.eventId === e.fields.event_id && l.channel === e.source.channel) {
+      if (l.counted) f.programs.set(l.pkey, f.programs.get(l.pkey)! + 1);
+      return;
+    }
     const program = e.program?.toLowerCase();
     const channel = e.source.channel?.toLowerCase();
     const pkey = program ?? '(none)';
-    if (f.programs.has(pkey) || f.programs.size < MAX_SHAPES) f.programs.set(pkey, (f.programs.get(pkey) ?? 0) + 1);
+    const counted = f.programs.has(pkey) || f.programs.size < MAX_SHAPES;
+    if (counted) f.programs.set(pkey, (f.programs.get(pkey) ?? 0) + 1);
+    this.last = { file, kind: e.source.kind, program: e.program, eventId: e.fields.event_id, channel: e.source.channel, pkey, counted };
     const shape = `${e.source.kind}\u0000${program ?? ''}\u0000${e.fields.event_id ?? ''}\u0000${channel ?? ''}`;
     if (f.shapes.has(shape)) return;
     if (f.shapes.size >= MAX_SHAPES) {
@@ -82,7 +99,8 @@ export class RuleCoverage {
 /** Report lines for one file: its kind and where it came from, the rules that apply and matched, a warning when none applies. */
 export function describeCoverage(c: FileCoverage, printable: (s: string) => string): string[] {
   const from = { option: '--kind', name: 'file name', content: 'content', default: 'nothing recognized, default', records: 'Fluent Bit records' }[c.kind_from] ?? c.kind_from;
-  const out = [`file ${printable(c.file)}: ${c.lines} lines, ${c.events} events, ${c.unparsed} unparsed; raw lines read as ${c.kind} (${from})`];
+  const skipped = c.skipped ? `, ${c.skipped} skipped (no rule run reads their program)` : '';
+  const out = [`file ${printable(c.file)}: ${c.lines} lines, ${c.events} events, ${c.unparsed} unparsed${skipped}; raw lines read as ${c.kind} (${from})`];
   const matched = Object.entries(c.matched).map(([r, n]) => `${r}=${n}`).join(', ');
   if (c.rules_applied.length) {
     out.push(`  rules that apply: ${c.rules_applied.join(', ')}`);
@@ -90,7 +108,8 @@ export function describeCoverage(c: FileCoverage, printable: (s: string) => stri
   } else if (c.events) {
     const progs = c.programs.map((p) => `${printable(p.program)} (${p.events})`).join(', ');
     out.push(`  warning: no rule applies to the ${c.events} events of this file (programs: ${progs || 'none'}); if it is an auth, syslog or web log, give --kind`);
-  } else out.push('  warning: no events read from this file');
+  } else if (c.skipped) out.push(`  warning: no rule applies: none of the ${c.skipped} lines of this file names a program the rules read`);
+  else out.push('  warning: no events read from this file');
   if (c.shapes_truncated) out.push(`  (more than ${MAX_SHAPES} distinct programs/event ids: rules that apply counted over the first ${MAX_SHAPES})`);
   return out;
 }

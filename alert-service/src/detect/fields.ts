@@ -58,9 +58,13 @@ export function fieldGetter(name: string): FieldGetter {
   return () => undefined;
 }
 
-/** Reads `name` from the extracted values first, then from the event. */
-export function valueGetter(name: string): (event: LogEvent, values: Extracted) => string | number | undefined {
-  const fromEvent = fieldGetter(name);
+/**
+ * Reads `name` from the extracted values first, then from the event; with `eventFields` false
+ * only the event's top-level parts (host, program, ...) are read, never `fields` (rules that
+ * declare `reads: 'message'`).
+ */
+export function valueGetter(name: string, eventFields = true): (event: LogEvent, values: Extracted) => string | number | undefined {
+  const fromEvent = eventFields ? fieldGetter(name) : ((name !== 'severity' ? DIRECT[name] : undefined) ?? (() => undefined));
   return (event, values) => {
     const v = values[name];
     return v !== undefined ? v : fromEvent(event);

@@ -14,8 +14,9 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
+import { isAscii } from 'node:buffer';
 import type { LogEvent, NormalizeConfig, SourceKind } from '../generated/schema-types.js';
+import type { CompiledRule } from './compiled.js';
 import { classifyRecord, kindFromPath, normalizeRawLine, normalizeRecord, parseCollectorTime } from '../normalize/index.js';
 
 export interface ReadOptions {
@@ -24,6 +25,18 @@ export interface ReadOptions {
   /** Collection time assumed for the lines (RFC 3164 year inference). Default: now. */
   receivedAt?: Date;
   normalize: NormalizeConfig;
+  /**
+   * 'message' when every rule run reads only time, host, program, pid and message (`reads:
+   * 'message'`): raw lines are normalized without auth fields, content severity or hashed id.
+   */
+  detail?: 'full' | 'message';
+  /**
+   * When every rule run names its programs (lower-cased): a raw auth/syslog line that does not
+   * contain one of them, in any case, cannot carry one in its header, so it is not normalized and
+   * comes out `skipped`. (Raw auth/syslog lines take their program from the header only; JSON
+   * lines, where an escape could spell it, are always normalized.)
+   */
+  programs?: ReadonlySet<string>;
 }
 
 export interface InputLine {
@@ -32,6 +45,8 @@ export interface InputLine {
   raw: string;
   event?: LogEvent;
   error?: string;
+  /** Not normalized: no rule run could read it (see ReadOptions.programs). */
+  skipped?: true;
 }
 
 /** How a file's kind was decided, for the report. */
@@ -48,7 +63,7 @@ export interface LogFileInput {
 
 /** Longest raw line kept; the normalizer bounds messages anyway, this bounds what we hold. */
 const MAX_LINE = 65536;
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 18;
 /** A JSON array is parsed whole: refuse beyond this rather than exhaust memory. */
 const MAX_JSON_ARRAY = 256 * 1024 * 1024;
 /** What content sniffing reads. */
@@ -138,46 +153,62 @@ function fromRecord(rec: Record<string, unknown>, opts: ReadOptions, receivedAt:
   return normalizeRecord(rec, shape, { receivedAt, ...(collectedAt ? { collectedAt } : {}) }, opts.normalize);
 }
 
-/** Raw lines with their byte offsets, read through a fixed buffer. Lines beyond MAX_LINE are cut. */
+/**
+ * Raw lines with their byte offsets, read through a fixed buffer. Lines are found on the bytes
+ * and each is decoded on its own (latin1 when the buffer is ASCII, the common case, else UTF-8):
+ * a flat string per line, so a message an alert keeps as a sample holds its line and not a
+ * whole decoded buffer. Lines beyond MAX_LINE characters are cut.
+ */
 function* rawLines(path: string): Generator<{ text: string; offset: number }> {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
-    const decoder = new StringDecoder('utf8');
-    let pending = '';
-    let pendingBytes = 0;
-    let overflow = false; // the current line passed MAX_LINE: drop the rest up to its newline
-    let offset = 0; // byte offset of the current line's start
+    let have = 0; // bytes in buf
+    let base = 0; // file offset of buf[0]
+    let skipping = false; // inside a line longer than the buffer, already yielded: drop the rest up to its newline
+    let eof = false;
     for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, null);
-      if (n === 0) break;
+      if (!eof && have < CHUNK) {
+        const n = readSync(fd, buf, have, CHUNK - have, null);
+        if (n === 0) eof = true;
+        have += n;
+      }
+      if (have === 0) break;
       let start = 0;
+      if (skipping) {
+        const nl = buf.indexOf(10);
+        if (nl < 0 || nl >= have) {
+          base += have;
+          have = 0;
+          if (eof) break;
+          continue;
+        }
+        skipping = false;
+        start = nl + 1;
+      }
+      const enc = isAscii(buf.subarray(start, have)) ? 'latin1' : 'utf8';
       for (;;) {
         const nl = buf.indexOf(10, start);
-        const end = nl < 0 || nl >= n ? n : nl;
-        const part = end > start ? decoder.write(buf.subarray(start, end)) : '';
-        if (!overflow) {
-          pending += part;
-          if (pending.length > MAX_LINE) {
-            pending = pending.slice(0, MAX_LINE);
-            overflow = true;
-          }
-        }
-        pendingBytes += end - start;
-        if (end === n) break;
-        // a newline: the line is complete
-        pending += decoder.end();
-        yield { text: pending, offset };
-        offset += pendingBytes + 1;
-        pending = '';
-        pendingBytes = 0;
-        overflow = false;
-        start = end + 1;
-        if (start >= n) break;
+        if (nl < 0 || nl >= have) break;
+        const text = buf.toString(enc, start, nl);
+        yield { text: text.length > MAX_LINE ? text.slice(0, MAX_LINE) : text, offset: base + start };
+        start = nl + 1;
       }
+      if (start === 0 && have === CHUNK) {
+        // no newline in a full buffer: a line longer than it (and than MAX_LINE); keep its head
+        yield { text: buf.toString('utf8', 0, Math.min(have, MAX_LINE * 4)).slice(0, MAX_LINE), offset: base };
+        skipping = true;
+        start = have;
+      } else if (eof && start < have) {
+        const text = buf.toString(enc, start, have);
+        yield { text: text.length > MAX_LINE ? text.slice(0, MAX_LINE) : text, offset: base + start };
+        start = have;
+      }
+      buf.copy(buf, 0, start, have);
+      base += start;
+      have -= start;
+      if (eof && have === 0) break;
     }
-    pending += decoder.end();
-    if (pending) yield { text: pending.slice(0, MAX_LINE), offset };
   } finally {
     closeSync(fd);
   }
@@ -209,6 +240,22 @@ function* jsonArrayLines(arr: unknown[], opts: ReadOptions, receivedAt: Date): G
       yield { line: i + 1, raw, error: (err as Error).message };
     }
   }
+}
+
+/**
+ * Whether a line could name one of `programs` (lower-cased): a case-insensitive search for any
+ * of them (conservative: a line that passes may still not carry one). ASCII names only: for
+ * others (whose case mapping a regex may not follow as toLowerCase does) every line passes.
+ */
+function programTest(programs: ReadonlySet<string>): ((line: string) => boolean) | undefined {
+  const names = [...programs];
+  if (!names.length || names.some((p) => !/^[\x21-\x7e]+$/.test(p))) return undefined;
+  // the shortest names first, and names containing another dropped: "sshd" covers "sshd-session"
+  const needles = names.sort((a, b) => a.length - b.length).filter((p, i, all) => !all.slice(0, i).some((q) => p.includes(q)));
+  const re = new RegExp(needles.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+  // The one non-ASCII character toLowerCase() maps to an ASCII letter that /i does not fold: KELVIN SIGN → k.
+  const kelvin = needles.some((p) => p.includes('k'));
+  return (line) => re.test(line) || (kelvin && line.includes('\u212a'));
 }
 
 /** Opens a log file for streaming: decides its kind now, reads its lines when asked. */
@@ -247,13 +294,22 @@ export function openLogFile(path: string, opts: ReadOptions): LogFileInput {
     else if (byContent) [kind, kindFrom] = [byContent, 'content'];
     else [kind, kindFrom] = ['app', 'default'];
   }
-  const where = { path, kind, ...(opts.host ? { host: opts.host } : {}) };
+  const where = { path, offset: 0, kind, ...(opts.host ? { host: opts.host } : {}) };
+  const detail = opts.detail ?? 'full';
+  const wanted = (kind === 'auth' || kind === 'syslog') && opts.programs?.size ? programTest(opts.programs) : undefined;
+  const ctx = { receivedAt };
   function* lines(): Generator<InputLine> {
     let lineNo = 0;
     for (const { text: full, offset } of rawLines(path)) {
       lineNo++;
       const line = full.charCodeAt(full.length - 1) === 13 ? full.slice(0, -1) : full;
-      if (!NON_BLANK.test(line)) continue; // no trim(): it would copy every line
+      const c0 = line.charCodeAt(0);
+      // no trim(): it would copy every line; a line starting with a visible character is not blank
+      if (!(c0 > 32 && c0 < 127) && !NON_BLANK.test(line)) continue;
+      if (wanted && line.charCodeAt(0) !== 123 /* { */ && !wanted(line)) {
+        yield { line: lineNo, raw: line, skipped: true };
+        continue;
+      }
       try {
         if (line.startsWith('{')) {
           let rec: unknown;
@@ -267,13 +323,25 @@ export function openLogFile(path: string, opts: ReadOptions): LogFileInput {
             continue;
           }
         }
-        yield { line: lineNo, raw: line, event: normalizeRawLine(line, { ...where, offset }, { receivedAt }, opts.normalize) };
+        where.offset = offset; // read by normalizeRawLine before it returns: one object for the file
+        yield { line: lineNo, raw: line, event: normalizeRawLine(line, where, ctx, opts.normalize, detail) };
       } catch (err) {
         yield { line: lineNo, raw: line, error: (err as Error).message };
       }
     }
   }
   return { path, kind, kindFrom, lines };
+}
+
+/**
+ * What the rules of a run let the reader leave out: normalization detail 'message' when every
+ * rule declares `reads: 'message'`, and the program prefilter when every rule names its programs.
+ */
+export function readScope(rules: readonly CompiledRule[]): Pick<ReadOptions, 'detail' | 'programs'> {
+  const scope: Pick<ReadOptions, 'detail' | 'programs'> = {};
+  if (rules.length && rules.every((r) => r.readsMessageOnly)) scope.detail = 'message';
+  if (rules.length && rules.every((r) => r.programs?.size)) scope.programs = new Set(rules.flatMap((r) => [...r.programs!]));
+  return scope;
 }
 
 /** Every line of a file at once (small files, tests). */

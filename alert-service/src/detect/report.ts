@@ -41,7 +41,7 @@ export function alertsToCsv(signals: readonly AlertSignal[]): string {
 
 export interface AlertReport {
   generated_at: string;
-  inputs: Array<{ file: string; lines: number; events: number; unparsed: number; kind: string; kind_from: string; rules_applied: string[]; matched: Record<string, number> }>;
+  inputs: Array<{ file: string; lines: number; events: number; unparsed: number; skipped: number; kind: string; kind_from: string; rules_applied: string[]; matched: Record<string, number> }>;
   rules: number;
   alerts: AlertSignal[];
   by_rule: Record<string, number>;

@@ -108,6 +108,14 @@ export interface RuleDefinition {
    */
   setup?: (settings: RuleSettings, shared: Map<string, unknown>) => (event: LogEvent) => Extracted | null;
   fire: FireSpec;
+  /**
+   * `'message'`: match, extract and summary read only the event's time, host, program, pid,
+   * source and message (never `fields` or `severity`), and groupBy / distinct names are read
+   * from the extracted values or those top-level parts only, in the service as offline. The
+   * offline tools then skip deriving fields, content severity and the content-hashed id for the
+   * lines only such rules read (the SSH rules: their own fail2ban regexes read the message).
+   */
+  reads?: 'message';
   /** One-line description of a firing group; a default is built from the group and count. */
   summary?: (ctx: AlertContext) => string;
 }
@@ -177,6 +185,7 @@ export function validateRuleDefinition(value: unknown): string[] {
     if (m.channels !== undefined && !stringArray(m.channels)) errors.push('match.channels must be an array of strings');
     if (m.eventIds !== undefined && !(Array.isArray(m.eventIds) && m.eventIds.every((n) => Number.isInteger(n) && n >= 0 && n <= 65535))) errors.push('match.eventIds must be integers 0-65535');
     if (m.where !== undefined && typeof m.where !== 'function') errors.push('match.where must be a function');
+    if (r.reads !== undefined && r.reads !== 'message') errors.push(`reads must be 'message' when given (got ${JSON.stringify(r.reads)})`);
   }
 
   const f = r.fire as Record<string, unknown> | undefined;

@@ -63,8 +63,12 @@ export async function loadRuleSet(cfg: RulesConfig, opts: RuleSetOptions = {}): 
     communityDirs = (cfg.sigma_dirs ?? []).map(resolveFromRoot);
   }
 
-  const defs: LoadedDefinition[] = [];
-  for (const f of moduleFiles) defs.push(await importRuleFile(resolveFromRoot(f), PROJECT_ROOT));
+  // Imported concurrently (tsx transforms each module through its loader thread: one at a time
+  // is mostly waiting), reported in file order: the first broken file by name stops the load.
+  const settled = await Promise.allSettled(moduleFiles.map((f) => importRuleFile(resolveFromRoot(f), PROJECT_ROOT)));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const defs: LoadedDefinition[] = settled.map((r) => (r as PromiseFulfilledResult<LoadedDefinition>).value);
   // State the rules of this load share (one sshd session table for the three SSH rules).
   const shared = new Map<string, unknown>();
   const all: CompiledRule[] = defs.map(({ def, file }) => {

@@ -33,4 +33,9 @@ export interface LineEnv {
   maxExtraChars: number;
   /** Record keys describing transport, not the event (file, offset, hostname...), kept out of fields.extra. */
   transportKeys: ReadonlySet<string>;
+  /**
+   * Only time, host, program, pid and message are wanted (offline tools running rules that
+   * declare `reads: 'message'`): auth fields and the content severity are not derived.
+   */
+  messageOnly?: boolean;
 }

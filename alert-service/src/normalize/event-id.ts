@@ -91,3 +91,19 @@ export function tailLineId(agentHost: string, path: string, inode: string | unde
   if (offset === undefined) return eventId('tail-nooffset', agentHost, path, collectedMs ?? '', line);
   return inode !== undefined ? eventId('tail-inode', agentHost, path, inode, offset, line) : eventId('tail', agentHost, path, offset, line);
 }
+
+let lastPath: string | undefined;
+let lastPathHex = '';
+
+/**
+ * An id for a line of a file read offline (test-rule, analyze with rules that read only the
+ * message): 16 hex characters of the path's hash, then the byte offset in hex. Unique per line
+ * across the files of a run, and no hash per line.
+ */
+export function positionalId(path: string, offset: number): string {
+  if (path !== lastPath) {
+    lastPath = path;
+    lastPathHex = sha256hex('path;' + path).slice(0, 16);
+  }
+  return lastPathHex + offset.toString(16).padStart(16, '0');
+}

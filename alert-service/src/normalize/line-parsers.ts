@@ -15,7 +15,7 @@ import { extractAuthFields } from './auth-fields.js';
 import { canonicalHost, canonicalIp, cleanText, LIMITS, toUint, truncate } from './fields.js';
 import { fromContent, fromHttpStatus, fromLevelWord, fromSyslogPri } from './severity.js';
 import { fractionMs, inferSyslogYear, MONTHS, parseIsoLike, wallClock, inRange } from './time.js';
-import { parseOffset, wallClockToUtc } from './zone.js';
+import { parseOffset, wallClockToUtc, type Zone } from './zone.js';
 import { fromJsonObject } from './json-log.js';
 import { exceedsDepth } from '../util/json-depth.js';
 
@@ -60,6 +60,39 @@ function body(line: string, at: number): string {
   return line.slice(i);
 }
 
+// One-slot memos for what consecutive lines of a file share (the host, the second): the same
+// results as calling through each time, without the address check and the zone arithmetic.
+let memoHostToken: string | undefined;
+let memoHostForm = '';
+let memoHost: string | undefined;
+
+function lineHost(token: string, form: 'short' | 'full'): string | undefined {
+  if (token !== memoHostToken || form !== memoHostForm) {
+    memoHostToken = token;
+    memoHostForm = form;
+    memoHost = canonicalHost(token, form);
+  }
+  return memoHost;
+}
+
+const memoWall = { mo: -1, day: 0, h: 0, mi: 0, s: 0, ms: 0 };
+let memoZone: Zone | undefined;
+let memoRef = 0;
+let memoTolerance = 0;
+let memoMs: number | undefined;
+
+function syslogYearMs(w: { mo: number; day: number; h: number; mi: number; s: number; ms: number }, zone: Zone, env: LineEnv): number | undefined {
+  const m = memoWall;
+  if (w.mo !== m.mo || w.day !== m.day || w.h !== m.h || w.mi !== m.mi || w.s !== m.s || w.ms !== m.ms || zone !== memoZone || env.refMs !== memoRef || env.toleranceMs !== memoTolerance) {
+    memoMs = inferSyslogYear(w.mo, w.day, w.h, w.mi, w.s, w.ms, zone, env.refMs, env.toleranceMs);
+    Object.assign(m, w);
+    memoZone = zone;
+    memoRef = env.refMs;
+    memoTolerance = env.toleranceMs;
+  }
+  return memoMs;
+}
+
 /** A syslog file line; undefined when the line has no syslog header. */
 export function parseSyslogLine(line: string, env: LineEnv): Draft | undefined {
   let at = 0;
@@ -94,7 +127,7 @@ export function parseSyslogLine(line: string, env: LineEnv): Draft | undefined {
   const h = exec(HOST_TOKEN, line, at);
   if (h && !h[1]!.endsWith(':') && !h[1]!.includes('[')) {
     if (env.trustLineHost) {
-      const host = canonicalHost(h[1], env.hostForm);
+      const host = lineHost(h[1]!, env.hostForm);
       if (host !== undefined) d.host = host;
     }
     at += h[0].length;
@@ -103,12 +136,11 @@ export function parseSyslogLine(line: string, env: LineEnv): Draft | undefined {
   d.message = body(line, at);
 
   if (wall) {
-    const zone = env.zoneFor(d.host);
-    const ms = inferSyslogYear(wall.mo, wall.day, wall.h, wall.mi, wall.s, wall.ms, zone, env.refMs, env.toleranceMs);
+    const ms = syslogYearMs(wall, env.zoneFor(d.host), env);
     if (ms !== undefined) d.timeMs = ms;
   }
   if (pri !== undefined) d.severity = fromSyslogPri(pri);
-  extractAuthFields(d.program, d.message, d.fields);
+  if (!env.messageOnly) extractAuthFields(d.program, d.message, d.fields);
   return d;
 }
 
@@ -148,7 +180,7 @@ function parseRfc5424(line: string, at: number, pri: number, env: LineEnv): Draf
   let msg = body(line, i);
   if (msg.charCodeAt(0) === 0xfeff) msg = msg.slice(1);
   d.message = msg;
-  extractAuthFields(d.program, d.message, d.fields);
+  if (!env.messageOnly) extractAuthFields(d.program, d.message, d.fields);
   return d;
 }
 
@@ -462,6 +494,6 @@ export function parseRawLine(line: string, kind: SourceKind, path: string | unde
     }
   }
   d ??= parsePlainLine(line);
-  d.severity ??= fromContent(d.message, d.program);
+  if (!env.messageOnly) d.severity ??= fromContent(d.message, d.program);
   return d;
 }

@@ -8,7 +8,7 @@
 import type { LogEvent, NormalizeConfig, SourceKind } from '../generated/schema-types.js';
 import type { Draft, LineEnv } from './draft.js';
 import type { RecordShape } from './classify.js';
-import { eventId, recordText, tailLineId } from './event-id.js';
+import { eventId, positionalId, recordText, tailLineId } from './event-id.js';
 import { fromJournal, isBlankJournalEntry, journalId, journalKind, journalText } from './journald.js';
 import { canonicalHost, canonicalIp, cleanText, LIMITS, toUint, truncate } from './fields.js';
 import { fromJsonObject } from './json-log.js';
@@ -119,6 +119,7 @@ class RecordEnv implements LineEnv {
     ctx: RecordContext,
     private readonly agentHost: string | undefined,
     readonly trustLineHost: boolean,
+    readonly messageOnly = false,
   ) {
     this.refMs = (ctx.collectedAt ?? ctx.receivedAt).getTime();
     this.toleranceMs = c.toleranceMs;
@@ -137,8 +138,8 @@ class RecordEnv implements LineEnv {
   }
 }
 
-function makeEnv(c: Compiled, ctx: RecordContext, agentHost: string | undefined, trustLineHost: boolean): LineEnv {
-  return new RecordEnv(c, ctx, agentHost, trustLineHost);
+function makeEnv(c: Compiled, ctx: RecordContext, agentHost: string | undefined, trustLineHost: boolean, messageOnly = false): LineEnv {
+  return new RecordEnv(c, ctx, agentHost, trustLineHost, messageOnly);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -159,11 +160,22 @@ function receivedIso(d: Date): string {
 let isoSecond = Number.NaN;
 let isoPrefix = '';
 
+let isoMs = Number.NaN;
+let isoText = '';
+
 /**
  * toISOString for an in-range ms value, formatting the "YYYY-MM-DDTHH:MM:SS" part once per second
  * (consecutive events mostly share their second; this is a measurable share of the per-record cost).
  */
 function isoOf(ms: number): string {
+  // lines of one second mostly carry the same ms: the same string object again (the detection
+  // engine's time memo then matches it by identity)
+  if (ms === isoMs) return isoText;
+  isoMs = ms;
+  return (isoText = isoFormat(ms));
+}
+
+function isoFormat(ms: number): string {
   const sec = Math.floor(ms / 1000);
   if (sec !== isoSecond) {
     isoSecond = sec;
@@ -275,8 +287,8 @@ function programFromPath(path: string | undefined): string | undefined {
   return stem === '' ? undefined : truncate(stem, 128);
 }
 
-function lineEvent(line: string, kind: SourceKind, agentHost: string | undefined, path: string | undefined, inode: string | undefined, offset: number | undefined, ctx: RecordContext, c: Compiled): LogEvent {
-  const env = makeEnv(c, ctx, agentHost, kind === 'auth' || kind === 'syslog');
+function lineEvent(line: string, kind: SourceKind, agentHost: string | undefined, path: string | undefined, inode: string | undefined, offset: number | undefined, ctx: RecordContext, c: Compiled, messageOnly = false): LogEvent {
+  const env = makeEnv(c, ctx, agentHost, kind === 'auth' || kind === 'syslog', messageOnly);
   // A CRLF file (or a collector that keeps the newline) leaves line-end characters: not content.
   // The id below still hashes the line exactly as received.
   let text = line;
@@ -285,7 +297,8 @@ function lineEvent(line: string, kind: SourceKind, agentHost: string | undefined
   if (end !== text.length) text = text.slice(0, end);
   const d = parseRawLine(text, kind, path, env);
   if (kind === 'app') d.program ??= programFromPath(path);
-  const id = tailLineId(agentHost ?? '', path ?? '', inode, offset, ctx.collectedAt?.getTime(), line);
+  // messageOnly (offline files): no store deduplicates them, so the line's place is its identity
+  const id = messageOnly && offset !== undefined ? positionalId(path ?? '', offset) : tailLineId(agentHost ?? '', path ?? '', inode, offset, ctx.collectedAt?.getTime(), line);
   const p: Provenance = { id, kind, agentHost };
   if (path !== undefined) p.path = path;
   if (offset !== undefined) p.offset = offset;
@@ -455,15 +468,21 @@ export function normalizeRecord(rec: Record<string, unknown>, shape: RecordShape
   }
 }
 
+/**
+ * A raw line of a file (the offline tools). `detail: 'message'` leaves out what rules declaring
+ * `reads: 'message'` never read: the auth fields and content severity, and the content hash
+ * of the id (a positional id instead: file and byte offset).
+ */
 export function normalizeRawLine(
   line: string,
   where: { path: string; offset: number; host?: string; kind?: SourceKind },
   ctx: RecordContext,
   cfg: NormalizeConfig,
+  detail: 'full' | 'message' = 'full',
 ): LogEvent {
   const c = compile(cfg);
   const kind = where.kind ?? kindFromPath(where.path);
   const agentHost = canonicalHost(where.host, c.hostForm);
   const offset = toUint(where.offset);
-  return lineEvent(line, kind, agentHost, where.path, undefined, offset, ctx, c);
+  return lineEvent(line, kind, agentHost, where.path, undefined, offset, ctx, c, detail === 'message');
 }

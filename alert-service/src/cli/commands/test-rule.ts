@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { AlertSignal, LogEvent, LogwardConfig, SourceKind } from '../../generated/schema-types.js';
 import type { CompiledRule } from '../../detect/compiled.js';
-import { openLogFile, type InputLine } from '../../detect/input.js';
+import { openLogFile, readScope, type InputLine } from '../../detect/input.js';
 import { describeCoverage, RuleCoverage } from '../../detect/coverage.js';
 import { limitsFrom } from '../../detect/ruleset.js';
 import { runDetectionStream } from '../../detect/run.js';
@@ -40,8 +40,8 @@ export interface RuleTestReport {
 
 export interface TestRuleResult {
   exitCode: 0 | 1 | 2;
-  /** `unparsed` lists the first 1000 unparsed lines; kind is how raw lines were read and kind_from how it was decided. */
-  input: { file: string; lines: number; parsed: number; unparsed: Array<{ line: number; error: string }>; kind: string; kind_from: string; rules_applied: string[] };
+  /** `unparsed` lists the first 1000 unparsed lines; `skipped` counts lines no tested rule reads (their program); kind is how raw lines were read and kind_from how it was decided. */
+  input: { file: string; lines: number; parsed: number; unparsed: Array<{ line: number; error: string }>; skipped: number; kind: string; kind_from: string; rules_applied: string[] };
   rules: RuleTestReport[];
   skipped: Array<{ file: string; title: string; reason: string }>;
   /** Lines no tested rule matched (count, and up to maxLines of them). */
@@ -80,6 +80,7 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
 
   const input = openLogFile(opts.file, {
     normalize: config.normalize,
+    ...readScope(set.rules),
     ...(opts.kind ? { kind: opts.kind } : {}),
     ...(opts.host ? { host: opts.host } : {}),
     ...(opts.receivedAt ? { receivedAt: opts.receivedAt } : {}),
@@ -96,16 +97,26 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
   // line being processed is `current` and only the listed lines are kept (bounded by maxLines).
   let current: InputLine | undefined;
   let currentMatched = false;
-  const groupLabels = new Map<string, string>();
+  // per rule: group key → its label (built once per group; up to 10,000 groups are counted)
+  const groupLabels = new Map<CompiledRule, Map<string, string>>(set.rules.map((r) => [r, new Map()]));
+  let labelled = 0;
+  // matches per group label (a Map while counting: an object with thousands of keys is slow to update)
+  const groupCounts = new Map<CompiledRule, Map<string, number>>(set.rules.map((r) => [r, new Map()]));
+  const miss = (l: InputLine) => {
+    missed.count++;
+    if (missed.lines.length < maxLines) missed.lines.push({ line: l.line, text: l.raw });
+  };
   const finishCurrent = () => {
-    if (current?.event && !currentMatched) {
-      missed.count++;
-      if (missed.lines.length < maxLines) missed.lines.push({ line: current.line, text: current.raw });
-    }
+    if (current?.event && !currentMatched) miss(current);
   };
   function* events(): Generator<LogEvent> {
     for (const l of input.lines()) {
-      coverage.line(opts.file, l.event !== undefined);
+      coverage.line(opts.file, l.error === undefined);
+      if (l.skipped) {
+        coverage.skip(opts.file);
+        miss(l);
+        continue;
+      }
       if (!l.event) {
         unparsedCount++;
         if (unparsed.length < 1000) unparsed.push({ line: l.line, error: l.error ?? 'unparsed' });
@@ -127,26 +138,32 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
       coverage.match(opts.file, rule.id);
       const rep = reports.get(rule)!;
       rep.matched++;
-      // the group's label is built once per group; up to 10,000 groups are counted
-      const k = `${rule.id}\u0000${rule.key(event, ev.values)}`;
-      let label = groupLabels.get(k);
-      if (label === undefined && groupLabels.size < 10_000) {
+      const labels = groupLabels.get(rule)!;
+      const k = rule.key(event, ev.values);
+      let label = labels.get(k);
+      if (label === undefined && labelled < 10_000) {
         const values = rule.groupKey(event, ev.values);
         label = groupKey(Object.fromEntries(rule.fire.groupBy.map((name, i) => [name, values[i] ?? ''])));
-        groupLabels.set(k, label);
+        labels.set(k, label);
+        labelled++;
       }
-      if (label !== undefined) rep.groups[label] = (rep.groups[label] ?? 0) + 1;
+      if (label !== undefined) {
+        const counts = groupCounts.get(rule)!;
+        counts.set(label, (counts.get(label) ?? 0) + 1);
+      }
       if (rep.lines.length < maxLines) {
         rep.lines.push({ line: current?.line ?? 0, time: event.time, extracted: Object.fromEntries(Object.entries(ev.values).filter(([, v]) => v !== undefined)), text: current?.raw ?? event.message });
       }
     },
   });
+  for (const [rule, counts] of groupCounts) reports.get(rule)!.groups = Object.fromEntries(counts);
   for (const s of signals) [...reports.values()].find((r) => r.rule.id === s.rule_id)?.alerts.push(s);
   const [cov] = coverage.report();
 
   const out: string[] = [];
   const [head, ...coverageLines] = describeCoverage(cov!, printable);
-  out.push(`input ${printable(opts.file)}: ${cov!.lines} lines, ${cov!.events} parsed, ${unparsedCount} unparsed;${head!.slice(head!.indexOf(' raw lines read as'))}`, ...coverageLines);
+  const skippedText = cov!.skipped ? `, ${cov!.skipped} skipped (no tested rule reads their program)` : '';
+  out.push(`input ${printable(opts.file)}: ${cov!.lines} lines, ${cov!.events} parsed, ${unparsedCount} unparsed${skippedText};${head!.slice(head!.indexOf(' raw lines read as'))}`, ...coverageLines);
   for (const u of unparsed.slice(0, 5)) out.push(`  line ${u.line} not parsed: ${printable(u.error)}`);
   out.push(...lateWarning(metrics.late_dropped_total, config));
   for (const s of set.skipped) out.push(`skipped Sigma rule "${s.title}" (${s.file}): ${s.reason}`);
@@ -172,7 +189,7 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
   }
   const total = signals.length;
   out.push('', `${total} alert(s) would fire`);
-  return { exitCode: total ? 1 : 0, input: { file: opts.file, lines: cov!.lines, parsed: cov!.events, unparsed, kind: cov!.kind, kind_from: cov!.kind_from, rules_applied: cov!.rules_applied }, rules: [...reports.values()], skipped: set.skipped, missed, text: out.join('\n') };
+  return { exitCode: total ? 1 : 0, input: { file: opts.file, lines: cov!.lines, parsed: cov!.events, unparsed, skipped: cov!.skipped, kind: cov!.kind, kind_from: cov!.kind_from, rules_applied: cov!.rules_applied }, rules: [...reports.values()], skipped: set.skipped, missed, text: out.join('\n') };
 }
 
 /** What events a rule reads, for the "sees none" warning. */
