@@ -7,11 +7,11 @@
  */
 import type { Command } from 'commander';
 import type { AlertSignal, LogwardConfig } from '../../generated/schema-types.js';
-import { openStore } from '../../service.js';
-import { createAnomalyModule, type AnomalyModule, type DetectResult } from '../../anomaly/index.js';
-import { systemClock } from '../../pipeline/contracts.js';
+import type { AnomalyModule, DetectResult } from '../../anomaly/index.js';
 
-function withModule<T>(config: LogwardConfig, fn: (mod: AnomalyModule, held: AlertSignal[]) => T): T {
+/** The service and the anomaly module are imported only when an anomaly command runs: every other `logward` command would pay for loading them. */
+async function withModule(config: LogwardConfig, fn: (mod: AnomalyModule, held: AlertSignal[]) => void): Promise<void> {
+  const [{ openStore }, { createAnomalyModule }, { systemClock }] = await Promise.all([import('../../service.js'), import('../../anomaly/index.js'), import('../../pipeline/contracts.js')]);
   const { db, store } = openStore(config, (m) => console.error(m));
   const held: AlertSignal[] = [];
   try {
@@ -60,10 +60,10 @@ export function register(program: Command, deps: { loadConfig: () => LogwardConf
     .command('train')
     .description('rebuild the closed hours of the window from stored events, then train the model')
     .option('--days <n>', 'days of history (default anomaly.training_days)')
-    .action((opts: { days?: string }) => {
+    .action(async (opts: { days?: string }) => {
       try {
         const config = deps.loadConfig();
-        withModule(config, (mod, held) => {
+        await withModule(config, (mod, held) => {
           const d = opts.days === undefined ? config.anomaly.training_days : days(opts.days);
           const rebuilt = mod.rebuild({ days: d });
           console.log(`rebuilt ${rebuilt.rows} hourly summaries over ${rebuilt.hours} hours (${rebuilt.events} events) from ${rebuilt.from} to ${rebuilt.to} in ${rebuilt.ms} ms`);
@@ -82,11 +82,11 @@ export function register(program: Command, deps: { loadConfig: () => LogwardConf
     .option('--host <host>', 'one host')
     .option('--hours <n>', 'hours back from the last closed hour', '24')
     .option('--json', 'print the API answer as JSON')
-    .action((opts: { host?: string; hours: string; json?: boolean }) => {
+    .action(async (opts: { host?: string; hours: string; json?: boolean }) => {
       try {
         const hours = Number(opts.hours);
         if (!Number.isInteger(hours) || hours < 1 || hours > 720) throw new Error('--hours must be an integer between 1 and 720');
-        withModule(deps.loadConfig(), (mod) => {
+        await withModule(deps.loadConfig(), (mod) => {
           const r = mod.detect({ hours, ...(opts.host ? { host: opts.host } : {}) });
           process.stdout.write(opts.json ? JSON.stringify(r, null, 2) + '\n' : formatDetect(r));
         });

@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import type { AlertSignal, LogwardConfig } from '../../generated/schema-types.js';
-import { createService } from '../../service.js';
 import { createLogger, type Logger } from '../../server/logger.js';
 import { localServiceUrl } from './replay.js';
 
@@ -61,6 +60,8 @@ export function register(program: Command, deps: { loadConfig: () => LogwardConf
       const logger = createLogger({ level: config.server.log_level, format: config.server.log_format });
       let service;
       try {
+        // Imported here, not at the top: the offline commands (test-rule, analyze) share this program and should not load the whole service.
+        const { createService } = await import('../../service.js');
         service = await createService(config, { logger, onAlert: alertLogger(logger) });
       } catch (err) {
         logger.fatal((err as Error).message);
