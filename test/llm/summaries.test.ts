@@ -233,7 +233,8 @@ test('a restart resumes: what was waiting is asked again, nothing is asked twice
     first.alerting.emit(sig);
     id = onlyAlert(first.alerting, sig.group.src_ip!).id;
     void first.llm.runOnce();
-    await new Promise((r) => setTimeout(r, 100));
+    // Wait for the request to reach the model (a loaded machine may take well over 100 ms), bounded.
+    for (const until = Date.now() + 20_000; ollama.chats.length === 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
     assert.equal(ollama.chats.length, 1);
   } finally {
     await first.t.close(); // cancels the request in flight; its row stays queued
