@@ -48,6 +48,9 @@ const { values } = parseArgs({
     'scheduler-cap': { type: 'string' },
     'response-timeout': { type: 'string' },
     chunks: { type: 'string', default: '16' },
+    // fluentbit mode: lines appended at this rate (lines/s) instead of all at once; a chunk then
+    // holds what tail read in one flush interval (Fluent Bit flushes a chunk that is not full).
+    rate: { type: 'string' },
   },
 });
 const TOKEN = 'bench-token-0123456789abcdef';
@@ -182,19 +185,21 @@ async function fluentBitSender(): Promise<boolean> {
   const CAP = agent.cap;
   const RESPONSE_TIMEOUT_MS = agent.responseTimeoutS * 1000;
   const FLUSH_MS = 1000;
+  const RATE = values.rate ? Number(values.rate) : 0;
+  const perChunk = RATE ? Math.max(1, Math.round((RATE * FLUSH_MS) / 1000)) : Infinity;
 
   // in_tail reads the burst into chunks: records appended until the chunk holds ~CHUNK_BYTES of JSON.
-  console.log(`fluentbit: tail-reading a burst of ${LINES.toLocaleString('en')} lines into ~${CHUNK_BYTES >> 10} KB chunks...`);
-  const chunks: Array<{ body: Buffer; records: number }> = [];
+  console.log(`fluentbit: tail-reading ${RATE ? `${LINES.toLocaleString('en')} lines appended at ${Math.round(RATE).toLocaleString('en')} lines/s` : `a burst of ${LINES.toLocaleString('en')} lines`} into ~${CHUNK_BYTES >> 10} KB chunks...`);
+  const chunks: Array<{ body: Buffer; records: number; readyS: number }> = [];
   for (let i = 0; i < LINES;) {
     const recs: string[] = [];
     let bytes = 2;
-    while (i < LINES && bytes < CHUNK_BYTES) {
+    while (i < LINES && bytes < CHUNK_BYTES && recs.length < perChunk) {
       const s = JSON.stringify(recordOf(i++));
       recs.push(s);
       bytes += s.length + 1;
     }
-    chunks.push({ body: gzipSync('[' + recs.join(',') + ']'), records: recs.length });
+    chunks.push({ body: gzipSync('[' + recs.join(',') + ']'), records: recs.length, readyS: RATE ? i / RATE : 0 });
   }
   const avgGz = chunks.reduce((a, c) => a + c.body.length, 0) / chunks.length;
   console.log(`  ${chunks.length} chunks of ~${chunks[0]!.records} records (${(avgGz / 1024).toFixed(0)} KB gzip each); ${WORKERS} output workers, storage.max_chunks_up ${MAX_CHUNKS_UP}, scheduler.base ${BASE} s, scheduler.cap ${CAP} s, response timeout ${RESPONSE_TIMEOUT_MS / 1000} s`);
@@ -243,7 +248,7 @@ async function fluentBitSender(): Promise<boolean> {
 
   // The engine's flush timer: every chunk read so far (and room for it in memory) is dispatched.
   const timer = setInterval(() => {
-    while (next < chunks.length && up < MAX_CHUNKS_UP) {
+    while (next < chunks.length && up < MAX_CHUNKS_UP && chunks[next]!.readyS <= (performance.now() - started) / 1000) {
       up++;
       void flush(chunks[next++]!, 0).catch((e: Error) => {
         console.error(e.message);
