@@ -140,45 +140,54 @@ export async function metric(base: string, name: string, headers: Record<string,
 export interface Receiver {
   url: string;
   port: number;
-  /** Requests received, in arrival order, with the time each arrived. */
-  received: Array<{ at: number; path: string; headers: IncomingHttpHeaders; body: string }>;
-  /** How the next requests are answered: status and delay, or 'down' (the connection is destroyed). */
-  mode: { status: number; delayMs: number } | 'down';
+  /** Requests received, in arrival order, with the time each arrived and the status it was answered. */
+  received: Array<{ at: number; path: string; headers: IncomingHttpHeaders; body: string; status: number }>;
+  /** How the next requests are answered. */
+  mode: { status: number; delayMs: number };
+  /** Stops listening: connections are refused (what a receiver that is down looks like). */
+  down(): Promise<void>;
+  /** Listens again on the same port. */
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** An HTTP receiver (a Slack webhook, a generic webhook) whose answers a test switches at will. */
 export async function startReceiver(port = 0): Promise<Receiver> {
+  let server: Server | undefined;
   const r: Receiver = {
     url: '',
-    port: 0,
+    port,
     received: [],
     mode: { status: 200, delayMs: 0 },
-    close: async () => {},
+    async up() {
+      if (server) return;
+      const s = createServer((req, res) => {
+        let body = '';
+        req.on('data', (d: Buffer) => (body += d.toString()));
+        req.on('end', () => {
+          const mode = r.mode;
+          r.received.push({ at: Date.now(), path: req.url ?? '', headers: req.headers, body, status: mode.status });
+          setTimeout(() => {
+            res.statusCode = mode.status;
+            res.end(mode.status < 300 ? 'ok' : 'unavailable');
+          }, mode.delayMs);
+        });
+      });
+      await new Promise<void>((resolve) => s.listen(r.port, '127.0.0.1', resolve));
+      r.port = (s.address() as AddressInfo).port;
+      r.url = `http://127.0.0.1:${r.port}/services/T000/B000/XXXX`;
+      server = s;
+    },
+    async down() {
+      const s = server;
+      server = undefined;
+      if (!s) return;
+      s.closeAllConnections();
+      await new Promise((res) => s.close(res));
+    },
+    close: () => r.down(),
   };
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d.toString()));
-    req.on('end', () => {
-      const mode = r.mode;
-      if (mode === 'down') {
-        req.socket.destroy();
-        return;
-      }
-      r.received.push({ at: Date.now(), path: req.url ?? '', headers: req.headers, body });
-      setTimeout(() => {
-        res.statusCode = mode.status;
-        res.end(mode.status < 300 ? 'ok' : 'unavailable');
-      }, mode.delayMs);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  r.port = (server.address() as AddressInfo).port;
-  r.url = `http://127.0.0.1:${r.port}/services/T000/B000/XXXX`;
-  r.close = async () => {
-    server.closeAllConnections();
-    await new Promise((res) => server.close(res));
-  };
+  await r.up();
   return r;
 }
 
