@@ -3,7 +3,7 @@
  * (a refused chunk is kept and resent whole). The technique is the one of
  * test/pipeline/disk-full.test.ts: a real SQLITE_FULL from PRAGMA max_page_count on the service's
  * own database (no mock, no root needed), and PRAGMA query_only for a store that refuses writes.
- * Ingest answers 503 with Retry-After (JSON), /readyz says why, and once room is made, without a
+ * Ingest answers 503 with Retry-After (JSON), and once room is made, without a
  * restart, every chunk is stored exactly once and the brute force among them reaches Slack.
  */
 import { test, before, after } from 'node:test';
@@ -82,9 +82,7 @@ test('disk full while an agent sends: 503 + Retry-After, the agent retries, room
   const sending = Promise.all(chunks.map((c) => sendLikeFluentBit(`${base}/v1/ingest`, HEADERS, c, { onAttempt: (a) => a.status !== 204 && refusals.push(a) })));
   await waitFor('refusals while full', () => refusals.length >= chunks.length);
   for (const r of refusals) assertRefusal(r, 'disk full');
-  const ready = await fetch(`${base}/readyz`);
-  assert.equal(ready.status, 503);
-  assert.match(await ready.text(), /disk is full/);
+  // (/readyz while full is test/pipeline/disk-full.test.ts's: here a write that squeezes in may make it ready again at once.)
 
   makeRoom();
   const results = await sending;

@@ -12,6 +12,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -26,6 +27,7 @@ const hasWebhook = (() => {
 })();
 
 const IP = '198.51.100.99';
+const WEBHOOK_SECRET = 'proof-webhook-secret-0123456789';
 const USER = '<script>alert(1)</script>*BOLD*_it_~st~<!channel><https://evil.example|click>https://evil.example/login{{constructor}}```';
 const TAIL = '\r\nBcc: victim@evil.example\r\nX-Injected: yes\r\nSubject: pwned';
 
@@ -45,7 +47,7 @@ test('hostile log text through ingest reaches email, Slack, forward (and webhook
         slack: { enabled: true, webhook_url: slack.url, ...roomy },
         email: { enabled: true, host: '127.0.0.1', port: smtp.port, secure: false, require_tls: false, tls_reject_unauthorized: false, from: 'Logward <alerts@logward.test>', to: ['soc@example.com'], ...roomy },
         forward: { enabled: true, host: '127.0.0.1', port: fwd.port, timeout_ms: 3000, ...roomy },
-        ...(hasWebhook ? { webhook: { enabled: true, url: hook.url, secret: 'proof-webhook-secret-0123456789', ...roomy } } : {}),
+        ...(hasWebhook ? { webhook: { enabled: true, url: hook.url, secret: WEBHOOK_SECRET, ...roomy } } : {}),
       },
     } as never,
   });
@@ -111,6 +113,9 @@ test('hostile log text through ingest reaches email, Slack, forward (and webhook
         assert.equal(typeof body, 'object');
         for (const [name, value] of Object.entries(r.headers)) assert.ok(!String(value).includes('evil') && !String(value).includes('<script>'), `webhook header ${name}`);
         assert.match(String(r.headers['content-type']), /application\/json/);
+        // Signed over the raw body as sent, whatever bytes the attacker's text became.
+        const ts = String(r.headers['x-logward-timestamp']);
+        assert.equal(r.headers['x-logward-signature'], 'sha256=' + createHmac('sha256', WEBHOOK_SECRET).update(`${ts}.${r.body}`).digest('hex'));
       }
     }
   } finally {
