@@ -16,13 +16,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const seededRandom = (seed: number): (() => number) => mulberry32(seed).next;
 
 /** A port that was free a moment ago (the child binds it; a restart binds it again). */
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+export { closedPort as freePort } from '../alerting/helpers.js';
 
 export interface ChildService {
   child: ChildProcess;
