@@ -49,6 +49,9 @@ const { values } = parseArgs({
     'scheduler-cap': { type: 'string' },
     'response-timeout': { type: 'string' },
     chunks: { type: 'string', default: '16' },
+    // fluentbit mode: lines appended at this rate (lines/s) instead of all at once; a chunk then
+    // holds what tail read in one flush interval (Fluent Bit flushes a chunk that is not full).
+    rate: { type: 'string' },
   },
 });
 const TOKEN = 'bench-token-0123456789abcdef';
@@ -175,11 +178,15 @@ async function fluentBitSender(): Promise<boolean> {
   const CHUNK_BYTES = Number(values['chunk-kb']) * 1024;
   const agent = agentSettings();
 
+  const RATE = values.rate ? Number(values.rate) : 0;
+  const perChunk = RATE ? Math.max(1, Math.round((RATE * agent.flushMs) / 1000)) : Infinity;
   // in_tail reads the burst into chunks: records appended until the chunk holds ~CHUNK_BYTES of JSON.
-  console.log(`fluentbit: tail-reading a burst of ${LINES.toLocaleString('en')} lines into ~${CHUNK_BYTES >> 10} KB chunks...`);
+  console.log(`fluentbit: tail-reading ${RATE ? `${LINES.toLocaleString('en')} lines appended at ${Math.round(RATE).toLocaleString('en')} lines/s` : `a burst of ${LINES.toLocaleString('en')} lines`} into ~${CHUNK_BYTES >> 10} KB chunks...`);
   const chunks = chunkRecords('bench', (function* () {
     for (let i = 0; i < LINES; i++) yield JSON.stringify(recordOf(i));
-  })(), agent.gzip, CHUNK_BYTES);
+  })(), agent.gzip, CHUNK_BYTES, perChunk);
+  // Paced: a chunk is ready once the lines it holds have been appended.
+  if (RATE) for (let i = 0, read = 0; i < chunks.length; i++) chunks[i]!.readyS = (read += chunks[i]!.records) / RATE;
   const avgGz = chunks.reduce((a, c) => a + c.body.length, 0) / chunks.length;
   console.log(`  ${chunks.length} chunks of ~${chunks[0]!.records} records (${(avgGz / 1024).toFixed(0)} KB gzip each); ${agent.workers} output workers, storage.max_chunks_up ${agent.maxChunksUp}, scheduler.base ${agent.schedulerBase} s, scheduler.cap ${agent.schedulerCap} s, response timeout ${agent.responseTimeoutMs / 1000} s`);
 

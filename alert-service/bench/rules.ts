@@ -27,7 +27,14 @@ const TOTAL = argIndex > 0 ? Number(process.argv[argIndex + 1]) : 1_000_000;
 const BATCH = 10_000;
 const T0 = Date.UTC(2026, 10, 21, 0, 0, 0);
 
-const config = loadConfig({ env: {} });
+// --rules N: only the first N rules of the set (how cost grows with the rule count); --sigma-dir D:
+// a community rule set (e.g. a SigmaHQ checkout) loaded beside the shipped rules; --hosts N: run 2's
+// events spread over N hosts (default 1); --flood-only skips run 1; --ips N: run 2's source addresses cycle over N (default: each new).
+const flag = (name: string) => (process.argv.indexOf(name) > 0 ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const RULE_LIMIT = flag('--rules') ? Number(flag('--rules')) : Infinity;
+const HOSTS = Number(flag('--hosts') ?? 1);
+const IPS = flag('--ips') ? Number(flag('--ips')) : Infinity;
+const config = loadConfig({ env: {}, ...(flag('--sigma-dir') ? { overrides: { rules: { sigma_dirs: [flag('--sigma-dir')!] } } } : {}) });
 const receivedAt = new Date('2026-11-21T12:00:00Z');
 const norm = (kind: LogEvent['source']['kind'], path: string, line: string) => normalizeRawLine(line, { path, offset: 0, host: 'web1', kind }, { receivedAt }, config.normalize);
 
@@ -81,7 +88,8 @@ function clone(t: LogEvent, i: number, ms: number, ip: string): LogEvent {
 }
 
 async function run(label: string, make: (i: number) => LogEvent, reportEvery: number): Promise<void> {
-  const set = await loadRuleSet(config.rules);
+  const loaded = await loadRuleSet(config.rules);
+  const set = { ...loaded, rules: loaded.rules.slice(0, RULE_LIMIT) };
   let now = T0;
   let signals = 0;
   const engine = new DetectionEngine(set.rules, { emit: () => void signals++ }, { now: () => now }, limitsFrom(config.rules));
@@ -133,10 +141,14 @@ if (process.argv.includes('--per-rule')) {
 }
 
 // Run 1: mixed traffic; 5,000 attacking/client addresses; one event every 20 ms of event time.
-await run('mixed', mixed, TOTAL);
+// (--flood-only: run 2 alone, for the memory figure at 10 M events.)
+if (!process.argv.includes('--flood-only')) await run('mixed', mixed, TOTAL);
 
 if (process.argv.includes('--mixed-only')) process.exit(0);
 
 // Run 2: every event from a new source address (SSH failures, HTTP 401s, Windows 4625s), 1 ms apart.
 const flood = [TEMPLATES[0]![1], TEMPLATES[14]![1], TEMPLATES[TEMPLATES.length - 4]![1]];
-await run('distinct-ips', (i) => clone(flood[i % 3]!, i, T0 + i, ipv4(i + 1)), TOTAL / 10);
+await run('distinct-ips', (i) => {
+  const e = clone(flood[i % 3]!, i, T0 + i, ipv4((i % IPS) + 1));
+  return HOSTS > 1 ? { ...e, host: `host${i % HOSTS}` } : e;
+}, TOTAL / 10);

@@ -72,10 +72,15 @@ export interface Chunk {
   tag: string;
   body: Buffer;
   records: number;
+  /** Seconds after the send starts when the tail has read this chunk (a paced producer); absent: at once. */
+  readyS?: number;
 }
 
-/** Records (already JSON) of one tag into chunks of about CHUNK_BYTES of JSON each. */
-export function chunkRecords(tag: string, records: Iterable<string>, gzip: boolean, chunkBytes = CHUNK_BYTES): Chunk[] {
+/**
+ * Records (already JSON) of one tag into chunks of about CHUNK_BYTES of JSON each, or at most
+ * `maxRecords` (what a paced tail reads in one flush interval: Fluent Bit flushes a chunk that is not full).
+ */
+export function chunkRecords(tag: string, records: Iterable<string>, gzip: boolean, chunkBytes = CHUNK_BYTES, maxRecords = Infinity): Chunk[] {
   const chunks: Chunk[] = [];
   let recs: string[] = [];
   let size = 2;
@@ -89,7 +94,7 @@ export function chunkRecords(tag: string, records: Iterable<string>, gzip: boole
   for (const r of records) {
     recs.push(r);
     size += r.length + 1;
-    if (size >= chunkBytes) close();
+    if (size >= chunkBytes || recs.length >= maxRecords) close();
   }
   close();
   return chunks;
@@ -208,8 +213,10 @@ export async function sendChunks(chunks: readonly Chunk[], target: Target, s: Ou
   };
 
   // The engine's flush timer: every chunk read so far (and room for it in memory) is dispatched.
+  const started = performance.now();
   const dispatch = () => {
-    while (next < chunks.length && up < s.maxChunksUp) {
+    const elapsedS = (performance.now() - started) / 1000;
+    while (next < chunks.length && up < s.maxChunksUp && (chunks[next]!.readyS ?? 0) <= elapsedS) {
       up++;
       void flush(chunks[next++]!, 0);
     }

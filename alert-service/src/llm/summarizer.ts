@@ -92,6 +92,9 @@ export class Summarizer {
   /** Works the queue until it is empty; one pass at a time. */
   drain(): Promise<void> {
     this.running ??= (async () => {
+      // Yield first: with nothing queued the body would otherwise finish synchronously, its
+      // `finally` clearing `running` before `??=` stores the promise, and no drain would ever run again.
+      await null;
       try {
         this.retryFollowUps();
         for (let item = this.queue.shift(); item && !this.stopped; item = this.queue.shift()) {

@@ -450,7 +450,13 @@ export function readSigmaFiles(files: readonly string[], root: string | undefine
     const file = relative(root ?? process.cwd(), path) || path;
     for (const yamlDoc of parseAllDocuments(readFileSync(path, 'utf8'))) {
       if (yamlDoc.errors.length) throw new RuleLoadError(`rules: ${file} is not valid YAML: ${yamlDoc.errors[0]!.message}`);
-      const doc = yamlDoc.toJS() as unknown;
+      let doc: unknown;
+      try {
+        doc = yamlDoc.toJS();
+      } catch (err) {
+        // toJS() throws for an alias bomb ("Excessive alias count"): name the file like any other broken YAML.
+        throw new RuleLoadError(`rules: ${file} is not valid YAML: ${(err as Error).message}`);
+      }
       if (doc === null || doc === undefined) continue;
       if (typeof doc !== 'object' || Array.isArray(doc)) throw new RuleLoadError(`rules: ${file} holds a YAML document that is not a Sigma rule map`);
       docs.push({ file, doc: doc as Record<string, unknown>, ...(filter ? { filter } : {}) });
