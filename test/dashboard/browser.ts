@@ -1,7 +1,8 @@
 /**
  * Debian's chromium, headless, driven by playwright-core (no downloaded browser), with a fresh
  * profile per run. Records what must never happen on a dashboard page: a JavaScript dialog (an
- * injected alert()), an uncaught page error, a CSP violation, a failed request.
+ * injected alert()), an uncaught page error, a CSP violation, a failed request; and every URL
+ * requested, so tests can check which API calls a page made.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,8 @@ export interface Browser {
   pageErrors: string[];
   cspViolations: string[];
   failedRequests: string[];
+  /** Every URL the page requested, in order (the tests check which API calls a page made). */
+  requests: string[];
   screenshot(name: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -67,6 +70,7 @@ export async function launch(): Promise<Browser> {
     pageErrors: [],
     cspViolations: [],
     failedRequests: [],
+    requests: [],
     async screenshot(name) {
       mkdirSync(SCREENSHOTS, { recursive: true });
       const path = join(SCREENSHOTS, `${name}.png`);
@@ -86,6 +90,7 @@ export async function launch(): Promise<Browser> {
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) b.cspViolations.push(m.text());
   });
+  page.on('request', (r) => void b.requests.push(r.url()));
   page.on('requestfailed', (r) => b.failedRequests.push(`${r.url()}: ${r.failure()?.errorText ?? ''}`));
   // Reported by the page itself as well (not every violation reaches the console).
   await context.addInitScript(() => {

@@ -2,9 +2,10 @@
  * The dashboard in a real browser (Debian's chromium through playwright-core) against a running
  * service: real SQLite in a temp dir, data posted through /v1/ingest, API tokens required, a
  * local Slack webhook and a local Ollama-speaking server for the LLM summary. Pages load, charts
- * draw, filters narrow, acknowledge and silence change the alerts (checked through the API),
- * and attacker-written text (HTML, <script>, mrkdwn) renders as inert text. Screenshots go to
- * test/.screenshots/ (git-ignored).
+ * draw, filters narrow through the API's own filters (the page's requests are checked, and its
+ * rows against the API's answer), acknowledge and silence change the alerts (checked through the
+ * API), every API call is one the OpenAPI document declares, and attacker-written text (HTML,
+ * <script>, mrkdwn) renders as inert text. Screenshots go to test/.screenshots/ (git-ignored).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +14,7 @@ import { FakeOllama } from '../helpers/fake-ollama.js';
 import { startFakeSlack, type FakeSlack } from '../alerting/helpers.js';
 import type { AlertingModule } from '../../alert-service/src/alerting/index.js';
 import type { LlmModule } from '../../alert-service/src/llm/index.js';
-import type { AlertRecord } from '../../alert-service/src/generated/schema-types.js';
+import type { AlertRecord, LogEvent } from '../../alert-service/src/generated/schema-types.js';
 import { buildDashboard } from '../../alert-service/scripts/build-dashboard.js';
 import { chromiumMissing, inkedPixels, launch, type Browser, type PageGlobals } from './browser.js';
 import { BRUTE_IP, HOSTILE, INGEST_TOKEN, NOW, seed, SILENCE_IP, SPIKE_HOUR } from './data.js';
@@ -36,18 +37,28 @@ let ollama: FakeOllama;
 let b: Browser;
 
 async function apiGet<T>(path: string, tokenValue = READ_TOKEN): Promise<T> {
-  const res = await fetch(`${base}/api${path}`, { headers: { Authorization: `Bearer ${tokenValue}` } });
+  const res = await fetch(`${base}/api/v1${path}`, { headers: { Authorization: `Bearer ${tokenValue}` } });
   assert.equal(res.status, 200, `${path}: ${res.status}`);
   return (await res.json()) as T;
 }
 async function apiPost(path: string, body: unknown): Promise<Response> {
-  return fetch(`${base}/api${path}`, { method: 'POST', headers: { Authorization: `Bearer ${WRITE_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(`${base}/api/v1${path}`, { method: 'POST', headers: { Authorization: `Bearer ${WRITE_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 }
 const alertsOf = async (q = '') => (await apiGet<{ alerts: AlertRecord[] }>(`/alerts?limit=1000${q}`)).alerts;
 async function bruteForce(ip: string): Promise<AlertRecord> {
   const found = (await alertsOf('&rule=ssh-brute-force')).filter((a) => a.group.src_ip === ip);
   assert.equal(found.length, 1, `one ssh-brute-force alert for ${ip}`);
   return found[0]!;
+}
+
+/** The API requests the page made while `run` ran, as URLs. */
+async function apiCalls(run: () => Promise<unknown>): Promise<URL[]> {
+  const start = b.requests.length;
+  await run();
+  return b.requests
+    .slice(start)
+    .map((u) => new URL(u))
+    .filter((u) => u.pathname.startsWith('/api/'));
 }
 
 /** The model's answer is untrusted text too: it carries markup that must stay text. */
@@ -105,7 +116,7 @@ test('dashboard pages answer index.html under a closed CSP; the API and unknown 
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
     assert.match(await res.text(), /<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js"><\/script>/);
   }
-  assert.equal((await fetch(`${base}/api/alerts`)).status, 401, 'the API still wants its token');
+  assert.equal((await fetch(`${base}/api/v1/alerts`)).status, 401, 'the API still wants its token');
   assert.equal((await fetch(`${base}/nope`)).status, 404);
   assert.equal((await fetch(`${base}/alerts/1/extra`)).status, 404);
 });
@@ -114,7 +125,7 @@ test('without a token the dashboard says what to do; with one the overview draws
   const { page } = b;
   await page.goto(`${base}/`);
   await page.locator('#notice', { hasText: 'needs a token' }).waitFor();
-  await page.locator('#alerts-by-rule p.error', { hasText: 'Loading alerts failed: unauthorized' }).waitFor();
+  await page.locator('#alerts-by-rule p.error', { hasText: 'Loading alerts failed: missing or wrong Bearer token' }).waitFor();
   assert.equal(await page.locator('#alerts-by-rule h2').textContent(), 'Alerts by rule over time', 'the section keeps its title');
   await b.screenshot('no-token');
   await page.fill('#token-form input[name=token]', WRITE_TOKEN);
@@ -194,14 +205,28 @@ test('filters narrow the alert list, as the API does', { skip }, async () => {
   // Time: only alerts whose events overlap the range (the brute forces are at 10:00-10:02 UTC).
   await submit({ state: '', rule: 'ssh-brute-force', from: '2026-11-21T10:03' });
   assert.equal(await rows.count(), 0);
-  await submit({ from: '2026-11-21T09:59', to: '2026-11-21T10:01' });
+  const calls = await apiCalls(() => submit({ from: '2026-11-21T09:59', to: '2026-11-21T10:01' }));
   assert.deepEqual(await page.locator('#alert-results tbody tr td:nth-child(4)').allTextContents(), ['ssh-brute-force']);
+  // The time range is the API's filter, not the browser's.
+  const q = calls.find((u) => u.pathname === '/api/v1/alerts')?.searchParams;
+  assert.ok(q, calls.join(' '));
+  assert.deepEqual(Object.fromEntries(q), { rule: 'ssh-brute-force', from: '2026-11-21T09:59:00.000Z', to: '2026-11-21T10:01:00.000Z', limit: '1000' });
+  assert.equal((await apiGet<{ alerts: AlertRecord[] }>(`/alerts?${q}`)).alerts.length, 1);
 });
 
 test('an alert page shows hostile log lines, enrichment and the model text as inert text', { skip }, async () => {
   const { page } = b;
   const a = await bruteForce(BRUTE_IP);
-  await page.goto(`${base}/alerts/${a.id}`);
+  const detail = await apiGet<AlertRecord>(`/alerts/${a.id}`);
+  const calls = await apiCalls(async () => {
+    await page.goto(`${base}/alerts/${a.id}`);
+    await page.locator('#llm .llm-summary').waitFor();
+  });
+  // One API call: the detail carries the evidence events and the LLM summary.
+  assert.deepEqual(
+    calls.map((u) => u.pathname),
+    [`/api/v1/alerts/${a.id}`],
+  );
   const samples = page.locator('#evidence pre.samples');
   await samples.waitFor();
   const text = (await samples.textContent()) ?? '';
@@ -209,8 +234,12 @@ test('an alert page shows hostile log lines, enrichment and the model text as in
   assert.ok(text.includes(`invalid user ${HOSTILE.script} from ${BRUTE_IP}`), text);
   // Every event the alert names (alerting keeps the latest alerting.max_event_ids) is found in the store.
   assert.ok(a.event_ids.length >= 5);
-  await page.locator('#evidence', { hasText: `${a.event_ids.length} of ${a.event_ids.length} found` }).waitFor();
-  assert.equal(await page.locator('#evidence table.events tbody tr').count(), a.event_ids.length);
+  assert.equal(detail.evidence?.length, a.event_ids.length, 'the API finds every event the alert names');
+  assert.equal(await page.locator('#evidence-note').textContent(), `${a.event_ids.length} of ${a.event_ids.length} referenced events shown.`);
+  // The rows are the API's evidence, in its order: each the failure line of the brute force.
+  assert.deepEqual(await page.locator('#evidence table.events tbody tr td:nth-child(6)').allTextContents(), detail.evidence!.map((e) => e.message));
+  assert.deepEqual(new Set(await page.locator('#evidence table.events tbody tr td:nth-child(7)').allTextContents()), new Set([BRUTE_IP]));
+  assert.equal(detail.llm_summary?.summary?.summary, JSON.parse(MODEL_ANSWER).summary);
   await page.locator('#llm .llm-summary', { hasText: `user names like ${HOSTILE.img}` }).waitFor();
   await page.locator('#deliveries tbody tr', { hasText: 'slack' }).filter({ hasText: 'sent' }).first().waitFor();
   const enrich = await page.locator('section', { hasText: 'Source IPs' }).locator('tbody tr').first().locator('td').allTextContents();
@@ -275,30 +304,85 @@ test('acknowledge and silence from the alert page change the alerts (checked thr
   await b.screenshot('alert-silenced');
 });
 
-test('events search: host, source, severity, text, IP, user and time narrow the results', { skip }, async () => {
+test('events search: the server applies every filter (IP, CIDR, text, severity list, user, time), rows exactly its answer', { skip }, async () => {
   const { page } = b;
+  const rows = page.locator('#event-results tbody tr');
+  const messages = () => page.locator('#event-results tbody tr td:nth-child(6)').allTextContents();
+  /** The page's search for `q`: its rows, and the /events query it sent (the API's answer to that query is what it must show). */
   const search = async (q: Record<string, string>) => {
-    await page.goto(`${base}/events?${new URLSearchParams(q)}`);
-    await page.locator('#event-count', { hasText: 'read' }).waitFor();
-    return page.locator('#event-results tbody tr');
+    const calls = await apiCalls(async () => {
+      await page.goto(`${base}/events?${new URLSearchParams(q)}`);
+      await page.locator('#event-count', { hasText: 'found' }).waitFor();
+    });
+    const sent = calls.filter((u) => u.pathname === '/api/v1/events');
+    assert.equal(sent.length, 1, calls.join(' '));
+    assert.deepEqual(Object.fromEntries(sent[0]!.searchParams), { ...q, limit: '200' }, 'the filters go to the server as they are');
+    const api = await apiGet<{ events: LogEvent[] }>(`/events?${sent[0]!.searchParams}`);
+    assert.deepEqual(await messages(), api.events.map((e) => e.message), 'the rows are the API page, newest first');
+    return api.events;
   };
-  let rows = await search({ ip: BRUTE_IP });
-  assert.equal(await rows.count(), 12);
+
+  let events = await search({ ip: BRUTE_IP });
+  assert.equal(events.length, 12);
   assert.deepEqual(new Set(await page.locator('#event-results tbody tr td:nth-child(7)').allTextContents()), new Set([BRUTE_IP]));
-  rows = await search({ user: 'admin3' });
-  assert.equal(await rows.count(), 1);
-  rows = await search({ host: 'web1', source: 'app', text: 'upstream timed out' });
-  assert.equal(await rows.count(), 150);
-  rows = await search({ host: 'db1', source: 'app', severity: 'error', from: '2026-11-21T00:00:00.000Z', to: '2026-11-21T06:00:00.000Z' });
-  assert.equal(await rows.count(), 6, 'one error an hour on db1');
+  // A CIDR network: the brute force from 8.8.8.8 and nothing else (exact matching in a browser found none).
+  events = await search({ ip: '8.8.8.0/24' });
+  assert.equal(events.length, 12);
+  assert.ok(events.every((e) => e.fields.src_ip === BRUTE_IP));
+  events = await search({ ip: '1.0.0.0/8' });
+  assert.equal(events.length, 12);
+  assert.ok(events.every((e) => e.fields.src_ip === SILENCE_IP));
+  assert.match((await page.locator('#event-count').textContent()) ?? '', /^12 events found, newest first: all that match\.$/);
+
+  // Text: a case-insensitive substring of the message.
+  events = await search({ host: 'web1', source: 'app', text: 'UPSTREAM Timed Out' });
+  assert.equal(events.length, 150);
+  assert.ok(events.every((e) => e.message.startsWith('upstream timed out')));
+  events = await search({ user: 'admin3' });
+  assert.equal(events.length, 1);
+  // Severity as a list: the form's "error or worse" and a list in a link.
+  events = await search({ host: 'db1', source: 'app', severity: 'emergency,alert,critical,error', from: '2026-11-21T00:00:00.000Z', to: '2026-11-21T06:00:00.000Z' });
+  assert.equal(events.length, 6, 'one error an hour on db1');
+  assert.equal(await page.locator('#event-filters select[name=severity] option:checked').textContent(), 'error or worse');
   assert.deepEqual(new Set(await page.locator('#event-results tbody tr td:nth-child(4)').allTextContents()), new Set(['error']));
+  events = await search({ host: 'web1', severity: 'warning,info', text: 'request served in 17 ms' });
+  assert.ok(events.length > 50 && events.every((e) => e.severity === 'info' && e.host === 'web1'), String(events.length));
+
+  // Paging: newest first, `next` → `after`, Continue appends the next page.
+  const first = await search({ host: 'web1', source: 'app' });
+  assert.equal(first.length, 200);
+  const more = page.locator('#event-more');
+  assert.equal(await more.isVisible(), true, 'Continue is offered while the API says more may follow');
+  const pageOne = await apiGet<{ events: LogEvent[]; next?: string }>('/events?host=web1&source=app&limit=200');
+  assert.ok(pageOne.next);
+  const calls = await apiCalls(async () => {
+    await more.click();
+    await page.locator('#event-count', { hasText: '400 events found' }).waitFor();
+  });
+  assert.deepEqual(
+    calls.map((u) => u.searchParams.get('after')),
+    [pageOne.next],
+  );
+  const pageTwo = await apiGet<{ events: LogEvent[] }>(`/events?host=web1&source=app&limit=200&after=${pageOne.next}`);
+  assert.deepEqual(await messages(), [...pageOne.events, ...pageTwo.events].map((e) => e.message));
+  const times = [...pageOne.events, ...pageTwo.events].map((e) => Date.parse(e.time));
+  assert.ok(times.every((t, i) => i === 0 || t <= times[i - 1]!), 'newest first across pages');
+  assert.equal(await rows.count(), 400);
+
+  // A refused query shows the API's message (not the code).
+  const bad = await fetch(`${base}/api/v1/events?ip=${encodeURIComponent('10.0.0.0/99')}`, { headers: { Authorization: `Bearer ${READ_TOKEN}` } });
+  assert.equal(bad.status, 400);
+  const err = (await bad.json()) as { error: string; message: string };
+  await page.goto(`${base}/events?ip=${encodeURIComponent('10.0.0.0/99')}`);
+  await page.locator('#event-results p.error').waitFor();
+  assert.equal(await page.locator('#event-results p.error').textContent(), `Searching events failed: ${err.message}`);
 
   // The form drives the same search.
   await page.goto(`${base}/events`);
   await page.fill('#event-filters input[name=ip]', SILENCE_IP);
   await page.click('#event-filters button[type=submit]');
   await page.waitForURL(/ip=1\.1\.1\.1/);
-  await page.locator('#event-count', { hasText: '12 events shown' }).waitFor();
+  await page.locator('#event-count', { hasText: '12 events found' }).waitFor();
   await b.screenshot('events');
 });
 
@@ -326,12 +410,30 @@ test('a default install (no API token) works from a local browser: list, detail,
     await page.click('#ack-form button[type=submit]');
     await page.locator('#alert-detail dd .badge', { hasText: 'acknowledged' }).waitFor();
     const id = Number(new URL(page.url()).pathname.split('/').pop());
-    const a = (await (await fetch(`${url}/api/alerts/${id}`)).json()) as AlertRecord;
+    const a = (await (await fetch(`${url}/api/v1/alerts/${id}`)).json()) as AlertRecord;
     assert.equal(a.state, 'acknowledged');
     assert.equal(a.acknowledged_by, 'carol');
     assert.equal(await page.locator('#notice').isHidden(), true, 'no token asked for');
   } finally {
     await open.close();
+  }
+});
+
+test('every API call the pages made is one the OpenAPI document declares, with only declared, non-empty parameters', { skip }, async () => {
+  type Param = { name: string; in: string };
+  const doc = await apiGet<{ paths: Record<string, Record<string, { parameters?: Param[] }>> }>('/openapi.json');
+  const routes = Object.entries(doc.paths).map(([path, ops]) => ({ re: new RegExp(`^/api/v1${path.replace(/\{[^}]+\}/g, '[^/]+')}$`), ops }));
+  const calls = b.requests.map((u) => new URL(u)).filter((u) => u.pathname.startsWith('/api'));
+  assert.ok(calls.length > 20, String(calls.length));
+  for (const u of calls) {
+    assert.ok(u.pathname.startsWith('/api/v1/'), `versioned: ${u.pathname}`);
+    const route = routes.find((r) => r.re.test(u.pathname));
+    assert.ok(route, `declared: ${u.pathname}`);
+    const declared = new Set(Object.values(route.ops).flatMap((op) => (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name)));
+    for (const [k, v] of u.searchParams) {
+      assert.ok(declared.has(k), `${u.pathname} declares ${k}`);
+      assert.notEqual(v, '', `${u.pathname}: ${k} is not empty`);
+    }
   }
 });
 

@@ -1,13 +1,16 @@
 /**
- * The one place the dashboard talks to the service. Every route is built from API_BASE, so moving
- * to the versioned API is a change of this constant. The token (if any) is kept in sessionStorage
- * (gone with the tab, never in a URL) and sent as a Bearer header.
+ * The one place the dashboard talks to the service: the versioned API (/api/v1, described by
+ * /api/v1/openapi.json). The API answers 400 to a query parameter it does not declare, so each
+ * call below sends only the parameters its OpenAPI operation lists, and never an empty one. The
+ * token (if any) is kept in sessionStorage (gone with the tab, never in a URL) and sent as a
+ * Bearer header.
  */
 import type { AlertRecord, IpEnrichment, LlmSummaryRecord, LogEvent, OutboxItem, Silence, SilenceMatcher } from '../../src/generated/schema-types.js';
 
-export const API_BASE = '/api';
+export const API_BASE = '/api/v1';
 
 export type { AlertRecord, IpEnrichment, LlmSummaryRecord, LogEvent, OutboxItem, Silence, SilenceMatcher };
+/** GET /alerts/:id: the record plus its delivery log; `evidence` and `llm_summary` are optional members of AlertRecord (llm_summary absent with the LLM module off, null when this alert has none). */
 export type AlertDetail = AlertRecord & { notifications: OutboxItem[] };
 export type AlertState = AlertRecord['state'];
 export type AlertSeverity = AlertRecord['severity'];
@@ -72,9 +75,11 @@ export const token = {
   },
 };
 
+/** An API failure: every error body is `{error: <code>, message: <sentence>}`; the message is what the user reads. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
+    readonly code: string,
     message: string,
   ) {
     super(message);
@@ -115,8 +120,9 @@ async function call<T>(method: 'GET' | 'POST', path: string, opts: { query?: Que
   }
   if (!res.ok) {
     const b = (parsed ?? {}) as { error?: unknown; message?: unknown };
-    const msg = [b.error, b.message].filter((x) => typeof x === 'string').join(': ') || `HTTP ${res.status}`;
-    throw new ApiError(res.status, msg);
+    const code = typeof b.error === 'string' ? b.error : `http_${res.status}`;
+    const msg = typeof b.message === 'string' && b.message ? b.message : typeof b.error === 'string' ? b.error : `HTTP ${res.status}`;
+    throw new ApiError(res.status, code, msg);
   }
   return parsed as T;
 }
@@ -126,6 +132,24 @@ export interface AlertFilter {
   severity?: AlertSeverity;
   state?: AlertState;
   host?: string;
+  /** Alerts whose events reach this time or later (last_seen ≥ from), ISO 8601. */
+  from?: string;
+  /** Alerts whose events started before this time (first_seen < to). */
+  to?: string;
+  limit?: number;
+}
+
+/** GET /events' filters (all applied by the server); `severity` is a comma list, `ip` an address or CIDR. */
+export interface EventQuery {
+  host?: string;
+  source?: string;
+  severity?: string;
+  text?: string;
+  ip?: string;
+  user?: string;
+  from?: string;
+  to?: string;
+  after?: string;
   limit?: number;
 }
 
@@ -135,15 +159,9 @@ export const api = {
   acknowledge: (id: number, by: string, comment?: string) => call<AlertRecord>('POST', `/alerts/${id}/ack`, { body: comment ? { by, comment } : { by } }),
   createSilence: (req: { matchers: SilenceMatcher[]; ends_at: string; comment: string; created_by: string }) => call<Silence>('POST', '/silences', { body: req }),
   silences: () => call<{ silences: Silence[] }>('GET', '/silences').then((r) => r.silences),
-  /** 404 (no summary for this alert) is an answer, not an error. */
-  summary: (alertId: number) =>
-    call<LlmSummaryRecord>('GET', `/llm/summaries/${alertId}`).catch((err: unknown) => {
-      if (err instanceof ApiError && err.status === 404) return undefined;
-      throw err;
-    }),
   rules: () => call<{ rules: RuleInfo[] }>('GET', '/rules').then((r) => r.rules),
-  /** Server-side filters only: host, source kind, event time; the page cursor is `next`. */
-  events: (q: { host?: string; source?: string; from?: string; to?: string; limit?: number; after?: string }) => call<EventPage>('GET', '/events', { query: q }),
+  /** Newest first; a page with more to come (or a short one where the server hit its row budget) carries `next`, passed back as `after`. */
+  events: (q: EventQuery) => call<EventPage>('GET', '/events', { query: { ...q } }),
   anomalyDetect: (q: { host?: string; hours: number; limit?: number }) => call<DetectResult>('GET', '/anomaly/detect', { query: q }),
   anomalyErrors: (q: { host?: string; from: string; to: string }) => call<ErrorSummary>('GET', '/anomaly/errors', { query: q }),
 };

@@ -73,7 +73,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(apiErrorHandler(deps.log));
   app.use(API_BASE, api);
   app.use('/api', api);
-  // The dashboard's pages and assets (its API calls go to /api like any client's).
+  // The dashboard's pages and assets (its API calls go to /api/v1 like any client's).
   app.use(dashboardRouter());
 
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such route'));

@@ -1,15 +1,13 @@
 /**
  * /alerts/:id — what notifications link to: the alert, its evidence, the IP enrichment, the LLM
- * summary when there is one, the delivery log, and the acknowledge and silence actions.
+ * summary when there is one, the delivery log, and the acknowledge and silence actions. One call:
+ * GET /alerts/:id carries the evidence events and the LLM summary.
  */
-import { api, ApiError, type AlertDetail, type LlmSummaryRecord, type LogEvent, type SilenceMatcher } from '../api.js';
+import { api, ApiError, type AlertDetail, type LlmSummaryRecord, type SilenceMatcher } from '../api.js';
 import { append, badge, clear, clip, el, facts, field, input, select, table, time, type Child } from '../dom.js';
 import { notice, showError } from '../ui.js';
 import { eventsTable } from './events.js';
 
-/** Events read, at most, to find an alert's evidence events by id in its time span. */
-const EVIDENCE_SCAN_MAX = 10_000;
-const EVIDENCE_PAGE = 1000;
 const OPERATOR_KEY = 'logward.operator';
 
 const json = (v: unknown) => el('pre', { class: 'json' }, JSON.stringify(v, null, 2));
@@ -29,29 +27,10 @@ function rememberOperator(name: string): void {
   }
 }
 
-/**
- * The stored events an alert names (event_ids), looked up in the alert's host and time span
- * (GET /events has no lookup by id): a bounded scan, reporting what it found and what it read.
- */
-export async function findEvidence(a: AlertDetail): Promise<{ events: LogEvent[]; scanned: number; complete: boolean }> {
-  const want = new Set(a.event_ids);
-  const found: LogEvent[] = [];
-  if (!want.size) return { events: found, scanned: 0, complete: true };
-  const to = new Date(Date.parse(a.last_seen) + 1).toISOString();
-  let after: string | undefined;
-  let scanned = 0;
-  while (scanned < EVIDENCE_SCAN_MAX) {
-    const page = await api.events({ host: a.host || undefined, from: a.first_seen, to, limit: EVIDENCE_PAGE, after });
-    scanned += page.events.length;
-    for (const e of page.events) if (want.has(e.id)) found.push(e);
-    if (found.length === want.size || !page.next) return { events: found, scanned, complete: true };
-    after = page.next;
-  }
-  return { events: found, scanned, complete: false };
-}
-
-function summaryView(s: LlmSummaryRecord | undefined): Child {
-  if (!s) return el('p', { class: 'muted' }, 'No LLM summary for this alert (LLM analysis off, or its severity does not get one).');
+/** `llm_summary`: absent when the LLM module is off, null when this alert has none (yet, or its severity gets none). */
+function summaryView(s: LlmSummaryRecord | null | undefined): Child {
+  if (s === undefined) return el('p', { class: 'muted' }, 'LLM analysis is off on this service.');
+  if (!s) return el('p', { class: 'muted' }, 'No LLM summary for this alert (not written yet, or its severity does not get one).');
   if (s.status !== 'ok' || !s.summary) return el('p', { class: 'muted' }, `Summary ${s.status}${s.error ? `: ${s.error}` : ''} (model ${s.model}).`);
   return el(
     'div',
@@ -78,6 +57,13 @@ function enrichment(a: AlertDetail): Child {
     ['ip', 'found in', 'scope', 'country', 'city', 'ASN', 'AS organisation'],
     rows.map((r) => [r.ip, r.key ?? '', r.scope_label ?? r.scope, r.country ?? '', r.city ?? '', r.asn ?? '', r.as_org ?? '']),
   );
+}
+
+/** The stored events the alert names, as the API found them (the latest it keeps, within the alert's time span). */
+function evidenceEvents(a: AlertDetail): Child {
+  const events = a.evidence ?? [];
+  const note = `${events.length} of ${a.event_ids.length} referenced event${a.event_ids.length === 1 ? '' : 's'} shown` + (events.length < a.event_ids.length ? ' (the API returns the latest still stored; older ones may be past retention)' : '') + '.';
+  return el('div', {}, el('p', { class: 'muted', id: 'evidence-note' }, note), events.length ? eventsTable(events) : null);
 }
 
 /** Silence matchers offered for this alert: its rule, host and group keys (rule and group on by default). */
@@ -201,27 +187,13 @@ export async function renderAlertDetail(page: HTMLElement, id: number): Promise<
     el('section', {}, el('h2', {}, 'Group and labels'), facts([...Object.entries(a.group), ...Object.entries(a.labels)].map(([k, v]): [string, Child] => [k, v])), a.tags.length ? el('p', { class: 'muted' }, `tags: ${a.tags.join(', ')}`) : null),
     el('section', {}, el('h2', {}, 'Source IPs'), enrichment(a)),
   );
-  const llm = el('section', { id: 'llm' }, el('h2', {}, 'LLM summary'), el('p', { class: 'muted' }, 'Loading…'));
   const evidence = el('section', { id: 'evidence' }, el('h2', {}, 'Evidence'), el('h3', {}, 'Most recent lines'), a.samples.length ? el('pre', { class: 'samples' }, a.samples.join('\n')) : el('p', { class: 'muted' }, 'No sample lines.'));
-  const evEvents = el('div', {}, el('p', { class: 'muted' }, 'Looking up the evidence events…'));
-  append(evidence, el('h3', {}, `Evidence events (${a.event_ids.length} referenced)`), evEvents);
-  append(body, llm, evidence, el('section', { id: 'deliveries' }, el('h2', {}, 'Delivery log'), deliveryLog(a)), el('section', {}, el('h2', {}, 'Fields'), json(a.fields)));
-
-  api.summary(a.id).then(
-    (s) => {
-      clear(llm);
-      append(llm, el('h2', {}, 'LLM summary'), summaryView(s));
-    },
-    (err: unknown) => showError(llm, err, 'Loading the LLM summary'),
-  );
-  findEvidence(a).then(
-    ({ events, scanned, complete }) => {
-      const note = complete
-        ? `${events.length} of ${a.event_ids.length} found in the store (${scanned} events read in the alert's time span)${events.length < a.event_ids.length ? '; the others are past retention' : ''}.`
-        : `${events.length} of ${a.event_ids.length} found in the first ${scanned} events of the alert's time span.`;
-      clear(evEvents);
-      append(evEvents, el('p', { class: 'muted' }, note), events.length ? eventsTable(events) : null);
-    },
-    (err: unknown) => showError(evEvents, err, 'Looking up the evidence events'),
+  append(evidence, el('h3', {}, `Evidence events (${a.event_ids.length} referenced)`), evidenceEvents(a));
+  append(
+    body,
+    el('section', { id: 'llm' }, el('h2', {}, 'LLM summary'), summaryView(a.llm_summary)),
+    evidence,
+    el('section', { id: 'deliveries' }, el('h2', {}, 'Delivery log'), deliveryLog(a)),
+    el('section', {}, el('h2', {}, 'Fields'), json(a.fields)),
   );
 }

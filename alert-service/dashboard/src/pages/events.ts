@@ -1,21 +1,21 @@
 /**
- * /events: search of the stored events. Host, source kind and time are filters of GET /events
- * (index ranges on the server); severity, text, IP and user are not (yet), so they are applied
- * here to the pages the server returns: a bounded scan per search, which says how far it read and
- * continues from there on request.
+ * /events: search of the stored events. Every filter is GET /events' own (host, source kind,
+ * severity list, text, IP or CIDR, user, time); the server returns them newest first, a page at a
+ * time. It reads a bounded number of rows per page, so a rare match can come back as a short (even
+ * empty) page with `next`: "Continue" asks for the next page from there.
  */
-import { api, EVENT_SEVERITIES, SOURCE_KINDS, type EventSeverity, type LogEvent } from '../api.js';
+import { api, EVENT_SEVERITIES, SOURCE_KINDS, type EventQuery, type LogEvent } from '../api.js';
 import { clear, clip, el, field, input, select, table, time } from '../dom.js';
 import { formValues, isoToLocal, localToIso, queryParams, setQuery, showError } from '../ui.js';
 
-const PAGE = 1000;
-/** Events read per search (or per "continue") before the scan stops and asks. */
-const SCAN_BUDGET = 20_000;
-const MAX_SHOWN = 200;
+const PAGE = 200;
+/** Rows kept on the page; past this the search asks to narrow the filters instead of continuing. */
+const MAX_SHOWN = 5000;
 
 export interface EventFilter {
   host: string;
   source: string;
+  /** Comma list of severities, as GET /events takes it. */
   severity: string;
   text: string;
   ip: string;
@@ -24,16 +24,18 @@ export interface EventFilter {
   to: string;
 }
 
-/** The filters GET /events does not apply: severity at least, text in the message, IP, user. */
-export function matches(e: LogEvent, f: EventFilter): boolean {
-  if (f.severity) {
-    const want = EVENT_SEVERITIES.indexOf(f.severity as EventSeverity);
-    if (want >= 0 && EVENT_SEVERITIES.indexOf(e.severity) > want) return false;
-  }
-  if (f.text && !e.message.toLowerCase().includes(f.text.toLowerCase())) return false;
-  if (f.ip && e.fields.src_ip !== f.ip) return false;
-  if (f.user && e.fields.user !== f.user && e.fields.actor !== f.user) return false;
-  return true;
+/** The severity choices: each one "that or worse" (the comma list of it and every more severe one). */
+export function severityChoices(current: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [['', 'any']];
+  EVENT_SEVERITIES.forEach((s, i) => out.push([EVENT_SEVERITIES.slice(0, i + 1).join(','), i === 0 ? s : `${s} or worse`]));
+  // A linked list that is not one of these (say ?severity=error) is offered as it is.
+  if (current && !out.some(([v]) => v === current)) out.push([current, current.split(',').join(', ')]);
+  return out;
+}
+
+/** The query for GET /events: only its declared parameters, and none empty (url() drops those). */
+export function eventQuery(f: EventFilter, after: string | undefined): EventQuery {
+  return { host: f.host, source: f.source, severity: f.severity, text: f.text, ip: f.ip, user: f.user, from: f.from, to: f.to, after, limit: PAGE };
 }
 
 export function eventsTable(events: LogEvent[]): HTMLTableElement {
@@ -61,9 +63,9 @@ export async function renderEvents(page: HTMLElement): Promise<void> {
     { class: 'filters', id: 'event-filters' },
     field('host', input('host', f.host, { placeholder: 'any host', maxLength: 255 })),
     field('source', select('source', [['', 'any'], ...SOURCE_KINDS.map((s): [string, string] => [s, s])], f.source)),
-    field('severity', select('severity', [['', 'any'], ...EVENT_SEVERITIES.map((s): [string, string] => [s, `${s} or worse`])], f.severity)),
-    field('text', input('text', f.text, { placeholder: 'in the message' })),
-    field('IP', input('ip', f.ip, { placeholder: 'source IP', maxLength: 64 })),
+    field('severity', select('severity', severityChoices(f.severity), f.severity)),
+    field('text', input('text', f.text, { placeholder: 'in the message', maxLength: 200 })),
+    field('IP', input('ip', f.ip, { placeholder: 'address or CIDR', maxLength: 64 })),
     field('user', input('user', f.user, { placeholder: 'user', maxLength: 256 })),
     field('from', input('from', f.from ? isoToLocal(f.from) : '', { type: 'datetime-local' })),
     field('to', input('to', f.to ? isoToLocal(f.to) : '', { type: 'datetime-local' })),
@@ -76,46 +78,41 @@ export async function renderEvents(page: HTMLElement): Promise<void> {
   page.append(el('h1', {}, 'Events'), form, status, results, more);
 
   let found: LogEvent[] = [];
-  let scannedTotal = 0;
   let after: string | undefined;
+  let pages = 0;
 
-  const scan = async () => {
+  /** One page from the server, appended to what is shown. */
+  const fetchPage = async () => {
     more.hidden = true;
     status.textContent = 'Searching…';
     try {
-      let scanned = 0;
-      let done = false;
-      while (scanned < SCAN_BUDGET && found.length < MAX_SHOWN) {
-        const p = await api.events({ host: f.host || undefined, source: f.source || undefined, from: f.from || undefined, to: f.to || undefined, limit: PAGE, after });
-        scanned += p.events.length;
-        for (const e of p.events) if (found.length < MAX_SHOWN && matches(e, f)) found.push(e);
-        if (!p.next) {
-          done = true;
-          break;
-        }
-        after = p.next;
-      }
-      scannedTotal += scanned;
+      const p = await api.events(eventQuery(f, after));
+      pages++;
+      found = found.concat(p.events);
+      after = p.next;
       clear(results);
       results.appendChild(found.length ? eventsTable(found) : el('p', { class: 'muted' }, 'No events match.'));
-      status.textContent = `${found.length} event${found.length === 1 ? '' : 's'} shown, ${scannedTotal} read${done ? ' (all that match the host, source and time filters)' : '; more may match further on'}.`;
-      more.hidden = done || found.length >= MAX_SHOWN;
-      if (!done && found.length >= MAX_SHOWN) status.textContent += ` Showing the first ${MAX_SHOWN}: narrow the filters.`;
+      const n = `${found.length} event${found.length === 1 ? '' : 's'} found, newest first`;
+      if (!p.next) status.textContent = `${n}: all that match.`;
+      else if (found.length >= MAX_SHOWN) status.textContent = `${n}; more match: narrow the filters to see them.`;
+      else if (p.events.length < PAGE) status.textContent = `${n}; the server stopped at its per-page read budget (page ${pages}): more may match further back.`;
+      else status.textContent = `${n}; more match further back.`;
+      more.hidden = !p.next || found.length >= MAX_SHOWN;
     } catch (err) {
       status.textContent = '';
       showError(results, err, 'Searching events');
     }
   };
-  more.addEventListener('click', () => void scan());
+  more.addEventListener('click', () => void fetchPage());
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const v = formValues(form);
     Object.assign(f, { ...v, from: localToIso(v.from ?? ''), to: localToIso(v.to ?? '') });
     setQuery({ ...f });
     found = [];
-    scannedTotal = 0;
     after = undefined;
-    void scan();
+    pages = 0;
+    void fetchPage();
   });
-  await scan();
+  await fetchPage();
 }
