@@ -30,6 +30,8 @@ const DIR = resolve(PROJECT_ROOT, arg('--dir', '../shared/sigmahq'));
 const EVENTS = Number(arg('--events', '200000'));
 const RUNS = Number(arg('--runs', '3'));
 const NOISE = Number(arg('--noise', '3'));
+/** `--top N`: also list the N rules evaluated most often and what in the index wakes them. */
+const TOP = Number(arg('--top', '0'));
 
 if (!existsSync(join(DIR, 'rules')) || !existsSync(join(DIR, 'regression', 'index.json'))) {
   console.log(`bench:sigma: no SigmaHQ snapshot at ${DIR} (expected rules/ and regression/ there); nothing to measure.`);
@@ -105,9 +107,10 @@ const rounds = Math.max(1, Math.round(EVENTS / BATCH));
 const load1 = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 /** Rules evaluated per event after the index: every rule's evaluate() counted, in a pass of its own. */
-function rulesTested(rs: readonly CompiledRule[], evs: readonly LogEvent[]): { mean: number; max: number; sysmon: number } {
+function rulesTested(rs: readonly CompiledRule[], evs: readonly LogEvent[]): { mean: number; max: number; sysmon: number; byRule: Map<CompiledRule, number> } {
   let calls = 0;
-  const counted = rs.map((r) => ({ ...r, evaluate: (e: LogEvent) => (calls++, r.evaluate(e)) }));
+  const byRule = new Map<CompiledRule, number>();
+  const counted = rs.map((r) => ({ ...r, evaluate: (e: LogEvent) => (calls++, byRule.set(r, (byRule.get(r) ?? 0) + 1), r.evaluate(e)) }));
   const engine = new DetectionEngine(counted, { emit: () => {} }, { now: () => Date.UTC(2030, 0, 1) }, DEFAULT_LIMITS);
   let max = 0;
   let sysmonCalls = 0;
@@ -122,13 +125,17 @@ function rulesTested(rs: readonly CompiledRule[], evs: readonly LogEvent[]): { m
       sysmonEvents++;
     }
   }
-  return { mean: calls / evs.length, max, sysmon: sysmonEvents ? sysmonCalls / sysmonEvents : 0 };
+  return { mean: calls / evs.length, max, sysmon: sysmonEvents ? sysmonCalls / sysmonEvents : 0, byRule };
 }
 
 const sample = events.slice(0, Math.min(events.length, templates.length * 4));
 const tested = rulesTested(rules, sample);
 console.log(`Mix: ${samples.length} regression records (${windowsSamples.length} Windows) + ${NOISE}× as many non-matching records; ${templates.length} templates`);
 console.log(`Rules evaluated per event after the index: mean ${tested.mean.toFixed(1)}, on Sysmon events ${tested.sysmon.toFixed(1)}, max ${tested.max} (of ${rules.length})`);
+for (const [r, n] of [...tested.byRule].sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
+  const how = r.prefilter ? r.prefilter.targets.map((t) => (t.atoms ? t.atoms.slice(0, 3).map((a) => `${a.field} ${a.how} ${JSON.stringify(a.value)}`).join(' | ') + (t.atoms.length > 3 ? ` (+${t.atoms.length - 3})` : '') : 'scan'))[0] : 'not prefiltered';
+  console.log(`  ${((100 * n) / sample.length).toFixed(0).padStart(3)} % of events: ${r.file} — ${how}`);
+}
 console.log(`Load average before: ${load1()}`);
 
 const results: Array<{ eps: number; cpuUs: number }> = [];

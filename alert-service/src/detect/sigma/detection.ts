@@ -17,7 +17,7 @@ import { compileCondition, UnsupportedError } from './condition.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
 import { allFields, type Detection, type DetectionItem, type Selection } from './tree.js';
 import { boundedTest, compileSafeRegex } from '../safe-regex.js';
-import { AhoCorasick } from './prefilter.js';
+import { AhoCorasick } from './automaton.js';
 import { compileCidr } from '../cidr.js';
 
 type Pred = (e: LogEvent) => boolean;
