@@ -70,8 +70,14 @@ export function literalPieces(v: string): { pieces: string[]; wild: boolean } {
   return { pieces: pieces.map((p) => p.toLowerCase()), wild };
 }
 
+/**
+ * Long enough to be rare in event text: 3+ characters, a non-ASCII one, two punctuation marks
+ * (`^^`, `${`, DOSfuscation and PowerShell escapes) or one of the characters command lines
+ * almost never hold (` ^ ~).
+ */
 function usable(piece: string): boolean {
-  return piece.length >= MIN_CONTAINS || /[^\x00-\x7f]/.test(piece);
+  const n = piece.length;
+  return n >= MIN_CONTAINS || /[^\x00-\x7f]/.test(piece) || (n === 2 && /^[^a-z0-9\s]{2}$/.test(piece)) || (n === 1 && '`^~'.includes(piece));
 }
 
 /** The atom a `contains` match of this value requires: its longest literal piece. */
@@ -85,8 +91,8 @@ function containsAtom(field: string, v: string): Atom | null {
 function regexAtom(field: string, v: unknown): Atom | null {
   if (typeof v !== 'string') return null;
   const source = v.replace(/^\(\?[ims]+\)/, '');
-  const lit = requiredLiteral(source, MIN_CONTAINS);
-  return lit ? { field, how: 'contains', value: lit.toLowerCase() } : null;
+  const lit = requiredLiteral(source, 1)?.toLowerCase();
+  return lit && usable(lit) ? { field, how: 'contains', value: lit } : null;
 }
 
 function itemAtoms(i: DetectionItem): Atom[] | null {
@@ -132,10 +138,10 @@ function itemAtoms(i: DetectionItem): Atom[] | null {
 }
 
 /**
- * Fields with a handful of values on every host (Sysmon's IntegrityLevel is one of four, Company
- * is "Microsoft Corporation" on most processes): an atom on them lets a rule through on most events.
+ * Fields with a handful of values on every host (a channel's Provider_Name, Sysmon's
+ * IntegrityLevel is one of four, Company is "Microsoft Corporation" on most processes): an atom on them lets a rule through on most events.
  */
-const LOW_CARDINALITY = new Set(['integritylevel', 'company', 'product', 'signed', 'signaturestatus', 'initiated', 'protocol', 'eventtype', 'terminalsessionid', 'logonid', 'user', 'parentuser', 'logontype', 'status', 'state']);
+const LOW_CARDINALITY = new Set(['provider_name', 'provider', 'channel', 'eventid', 'logonprocessname', 'authenticationpackagename', 'integritylevel', 'company', 'product', 'signed', 'signaturestatus', 'initiated', 'protocol', 'eventtype', 'terminalsessionid', 'logonid', 'user', 'parentuser', 'logontype', 'status', 'state']);
 
 /**
  * How often one atom lets its rule through, roughly (the index is sound whichever necessary set
