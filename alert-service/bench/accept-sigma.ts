@@ -60,7 +60,7 @@ for (const s of skipped) for (const d of [2, 3]) bump(folderOf(s.file, d), s);
 console.log('\nLoad rate per folder (loaded / rules):');
 const tops = [...byFolder.keys()].filter((k) => k.split('/').length === 2 || !k.startsWith('rules/')).sort();
 for (const top of [...new Set(tops.map((k) => folderOf(k, k.startsWith('rules/') ? 2 : 1)))]) {
-  const t = byFolder.get(top) ?? [...byFolder].filter(([k]) => k.startsWith(top)).reduce((acc, [, v]) => ({ loaded: acc.loaded + v.loaded, skipped: [...acc.skipped, ...v.skipped] }), { loaded: 0, skipped: [] as SkippedRule[] });
+  const t = byFolder.get(top) ?? [...byFolder].filter(([k]) => k.startsWith(top + '/') && k.split('/').length === 2).reduce((acc, [, v]) => ({ loaded: acc.loaded + v.loaded, skipped: [...acc.skipped, ...v.skipped] }), { loaded: 0, skipped: [] as SkippedRule[] });
   const total = t.loaded + t.skipped.length;
   console.log(`  ${top.padEnd(44)} ${String(t.loaded).padStart(5)} / ${String(total).padEnd(5)} ${pct(t.loaded, total)}`);
   if (top.startsWith('rules/')) {

@@ -36,6 +36,10 @@ const ID = {
   amsi: '7dbbcac2-57a0-45ac-b306-ff30a8bd2981',
   bitlocker: '7f2376f9-42ee-4dfc-9360-fecff9a88fc8',
   lnxBase64: 'ba592c6d-6888-43c3-b8c6-689b8fe47337',
+  auditdAudio: 'a7af2487-9c2f-42e4-9bb9-ff961f0561d5',
+  auditdCompressed: 'a3b5e3e9-1b49-4119-8b8e-0344a01f21ee',
+  auditdConfig: '977ef627-4539-4875-adf4-ed8f780c4922',
+  auditdScanning: '3761e026-f259-44e6-8826-719ed8079408',
 };
 
 type Rec = Record<string, unknown>;
@@ -201,28 +205,27 @@ test('rules.sigma_dirs loads a checkout recursively, filters by status and level
   const all = await loadRuleSet(cfg({ sigma_status: ['stable', 'test', 'experimental'], sigma_min_level: 'informational' }));
   assert.deepEqual(sigmaIds(all), Object.values(ID).sort());
   const unsupported = all.skipped.filter((s) => s.kind === 'unsupported');
-  assert.deepEqual(unsupported.map((s) => s.file.split('/').pop()).sort(), ['file_access_win_susp_credhist.yml', 'lnx_auditd_audio_capture.yml']);
-  assert.match(unsupported.find((s) => s.file.includes('auditd'))!.reason, /auditd records .* which the Linux agent does not collect/);
+  // auditd rules load since the agent tails /var/log/audit/audit.log (sigma-auditd.test.ts).
+  assert.deepEqual(unsupported.map((s) => s.file.split('/').pop()).sort(), ['file_access_win_susp_credhist.yml']);
 
   // Defaults: stable + test, medium and above.
   const dflt = await loadRuleSet(cfg({}));
-  assert.deepEqual(sigmaIds(dflt), [ID.base64Iex, ID.defender, ID.exchangeExport, ID.iexServices, ID.lnxBase64].sort());
+  assert.deepEqual(sigmaIds(dflt), [ID.base64Iex, ID.defender, ID.exchangeExport, ID.iexServices, ID.lnxBase64, ID.auditdConfig].sort());
   const counts = skipSummary(dflt.skipped);
   assert.deepEqual(counts.filter((c) => c.kind === 'filtered'), [
+    { reason: 'level low below rules.sigma_min_level', kind: 'filtered', count: 4 },
     { reason: 'status experimental not in rules.sigma_status', kind: 'filtered', count: 4 },
-    { reason: 'level low below rules.sigma_min_level', kind: 'filtered', count: 2 },
   ]);
-  // The auditd rule is level low: filtered before support is checked.
   assert.equal(counts.filter((c) => c.kind === 'unsupported').reduce((n, c) => n + c.count, 0), 1);
-  assert.equal(skippedLine(dflt.skipped), '1 Sigma rules skipped (1× logsource windows category file_access needs the Microsoft-Windows-Kernel-File ETW provider, which is not an event log channel), 6 filtered out by rules.sigma_status / sigma_min_level');
+  assert.equal(skippedLine(dflt.skipped), '1 Sigma rules skipped (1× logsource windows category file_access needs the Microsoft-Windows-Kernel-File ETW provider, which is not an event log channel), 8 filtered out by rules.sigma_status / sigma_min_level');
 
   const report = rulesReport(dflt, true);
   assert.equal(report.skipped_total, 1);
-  assert.equal(report.filtered_total, 6);
-  assert.equal(report.skipped!.length, 7);
+  assert.equal(report.filtered_total, 8);
+  assert.equal(report.skipped!.length, 9);
   const text = rulesText(report);
   assert.match(text, /1 Sigma rules skipped \(unsupported\):\n\s+1 {2}logsource windows category file_access/);
-  assert.match(text, /6 Sigma rules filtered out/);
+  assert.match(text, /8 Sigma rules filtered out/);
 });
 
 test('Linux process_creation runs on Sysmon for Linux events, which arrive in syslog as XML (ident sysmon)', async () => {

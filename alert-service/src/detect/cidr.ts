@@ -49,9 +49,23 @@ export function compileCidr(cidr: string): CidrTest {
   });
   const want = words.map((w, i) => (w & masks[i]!) >>> 0);
   return (ip) => {
-    const got = ipWords(ip);
+    const got = parsedIp(ip);
     if (!got || got.length !== want.length) return false;
     for (let i = 0; i < want.length; i++) if (((got[i]! & masks[i]!) >>> 0) !== want[i]) return false;
     return true;
   };
+}
+
+/**
+ * ipWords with a one-slot memo: SigmaHQ tests one event's address against dozens of private and
+ * reserved ranges (rule after rule), so it is parsed once, not once per range.
+ */
+let lastIp: string | undefined;
+let lastWords: number[] | undefined;
+function parsedIp(ip: string): number[] | undefined {
+  if (ip !== lastIp) {
+    lastIp = ip;
+    lastWords = ipWords(ip);
+  }
+  return lastWords;
 }

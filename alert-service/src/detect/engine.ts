@@ -206,16 +206,19 @@ export class DetectionEngine {
     const program = this.lowerProgram.get(e.program);
     const channel = this.lowerChannel.get(e.source.channel);
     const candidates = this.index.candidates(e, program);
-    for (let i = 0; i < candidates.length; i++) this.tryRule(candidates[i]!, e, t, program, channel);
+    for (let i = 0; i < candidates.length; i++) {
+      const rule = candidates[i]!;
+      if (this.index.passes(rule, e, program, channel)) this.tryRule(rule, e, t);
+    }
     if (this.prefiltered) {
+      // The prefilter's (channel, EventID) bucket already decided what passes() would.
       const more = this.prefiltered.candidates(e, channel);
-      for (let i = 0; i < more.length; i++) this.tryRule(more[i]!, e, t, program, channel);
+      for (let i = 0; i < more.length; i++) this.tryRule(more[i]!, e, t);
     }
     if (++this.sinceSweep >= SWEEP_EVERY) this.sweep();
   }
 
-  private tryRule(rule: CompiledRule, e: LogEvent, t: number, program: string | undefined, channel: string | undefined): void {
-    if (!this.index.passes(rule, e, program, channel)) return;
+  private tryRule(rule: CompiledRule, e: LogEvent, t: number): void {
     let ev: Evaluation | null;
     try {
       ev = rule.evaluate(e);

@@ -17,7 +17,7 @@ import { compileCondition, UnsupportedError } from './condition.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
 import { allFields, type Detection, type DetectionItem, type Selection } from './tree.js';
 import { boundedTest, compileSafeRegex } from '../safe-regex.js';
-import { AhoCorasick } from './prefilter.js';
+import { AhoCorasick } from './automaton.js';
 import { compileCidr } from '../cidr.js';
 
 type Pred = (e: LogEvent) => boolean;
@@ -278,12 +278,20 @@ function keywordPredicate(item: DetectionItem, mods: ReadonlySet<string>): Pred 
   const all = mods.has('all');
   // Any of many plain keywords (SigmaHQ's mimikatz keyword list) over every EventData value: one
   // automaton pass per text instead of one search per keyword and text.
-  if (!all && !cased && groups.flat().every((v) => v !== '' && isPlain(v)) && groups.flat().length > 2) {
+  // Wildcard keywords (few) are globbed; a keyword rule meets every event of its channel, so even two plain ones go through the automaton.
+  if (!all && !cased && groups.flat().every((v) => v !== '')) {
+    const flat = groups.flat();
     const ac = new AhoCorasick<true>();
-    for (const v of groups.flat()) ac.add(v.toLowerCase(), true);
+    for (const v of flat.filter(isPlain)) ac.add(v.toLowerCase(), true);
     ac.build();
+    const globs = flat.filter((v) => !isPlain(v)).map((v) => compileGlob(v, false, { anyPrefix: true, anySuffix: true, preLowered: true }));
     return (e) => {
-      for (const t of keywordTexts(e, true)) if (ac.containsAny(t)) return true;
+      const texts = keywordTexts(e, true);
+      for (let i = 0; i < texts.length; i++) {
+        const t = texts[i]!;
+        if (ac.containsAny(t)) return true;
+        for (let k = 0; k < globs.length; k++) if (globs[k]!(t)) return true;
+      }
       return false;
     };
   }

@@ -118,13 +118,20 @@ export function sigmaGetter(field: string): SigmaGetter {
  */
 let memoEvent: LogEvent | undefined;
 const memo = new Map<string, string>();
+/** The event's lower-cased keyword texts (message + EventData strings), built on first use. */
+let memoKeywords: string[] | undefined;
 
-export function lowerOf(e: LogEvent, key: string, v: string | number): string {
-  if (typeof v === 'number') return String(v);
+function memoFor(e: LogEvent): void {
   if (e !== memoEvent) {
     memoEvent = e;
     memo.clear();
+    memoKeywords = undefined;
   }
+}
+
+export function lowerOf(e: LogEvent, key: string, v: string | number): string {
+  if (typeof v === 'number') return String(v);
+  memoFor(e);
   let l = memo.get(key);
   if (l === undefined) {
     l = v.toLowerCase();
@@ -133,15 +140,24 @@ export function lowerOf(e: LogEvent, key: string, v: string | number): string {
   return l;
 }
 
-/** Texts keyword selections search: the message and every EventData string value (lower-cased unless `cased`). */
-export function keywordTexts(e: LogEvent, lower: boolean): string[] {
-  const out: string[] = [lower ? lowerOf(e, '\u0000message', e.message) : e.message];
+/**
+ * Texts keyword selections search: the message and every EventData string value (lower-cased
+ * unless `cased`). The lower-cased list is built once per event for every keyword rule and the
+ * index: do not modify it.
+ */
+export function keywordTexts(e: LogEvent, lower: boolean): readonly string[] {
+  if (lower) {
+    memoFor(e);
+    if (memoKeywords) return memoKeywords;
+  }
+  const out: string[] = [lower ? e.message.toLowerCase() : e.message];
   const data = e.fields.event_data;
   if (data) {
     for (const k in data) {
       const v = data[k];
-      if (typeof v === 'string' && v) out.push(lower ? lowerOf(e, '\u0000' + k, v) : v);
+      if (typeof v === 'string' && v) out.push(lower ? v.toLowerCase() : v);
     }
   }
+  if (lower) memoKeywords = out;
   return out;
 }

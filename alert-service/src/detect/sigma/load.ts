@@ -17,6 +17,7 @@ import { compileDetection } from './detection.js';
 import { sigmaGetter, type SigmaGetter } from './fields.js';
 import { necessaryAtoms, type PrefilterSpec, type PrefilterTarget } from './prefilter.js';
 import { sysmonLinuxEventId, sysmonLinuxGetter } from './sysmon-linux.js';
+import { auditdGetter } from './auditd.js';
 import { distinguishingFields, resolveLogsource, type LogsourceTarget } from './logsources.js';
 import { allFields, LEVELS, mapFields, parseSigmaRule, positiveFields, requiredEventIds, type SigmaLevel, type SigmaRuleTree, type SigmaStatus } from './tree.js';
 
@@ -91,7 +92,7 @@ function scopeCheck(scope: Scope): (e: LogEvent) => boolean {
 
 /** Getters for Sigma field names, through a target's field mapping and event source. */
 function mappedGetter(map: Readonly<Record<string, string>> | undefined, source?: LogsourceTarget['eventSource']): (f: string) => SigmaGetter {
-  const base = source === 'sysmon-linux' ? sysmonLinuxGetter : sigmaGetter;
+  const base = source === 'sysmon-linux' ? sysmonLinuxGetter : source === 'auditd' ? auditdGetter : sigmaGetter;
   return (f) => base(map?.[f] ?? f);
 }
 
@@ -247,10 +248,13 @@ function targetPicker(targets: CompiledTarget[]): (e: LogEvent) => CompiledTarge
       return id !== undefined && ids.has(id) ? t : undefined;
     } : () => t;
   }
+  const channels = targets.map((t) => lowerSet(t.target.channels));
   return (e) => {
-    const ch = e.source.channel?.toLowerCase();
-    for (const t of targets) {
-      if (t.target.channels && (ch === undefined || !t.target.channels.some((c) => c.toLowerCase() === ch))) continue;
+    const ch = lowerChannel(e.source.channel);
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[i]!;
+      const set = channels[i];
+      if (set && (ch === undefined || !set.has(ch))) continue;
       if (t.eventIds) {
         const id = t.eventIdOf(e);
         if (id === undefined || !t.eventIds.has(id)) continue;
@@ -259,6 +263,17 @@ function targetPicker(targets: CompiledTarget[]): (e: LogEvent) => CompiledTarge
     }
     return undefined;
   };
+}
+
+/** Lower-cased channel with a one-slot memo: an event meets many multi-target rules in a row. */
+let lastChannel: string | undefined;
+let lastLower: string | undefined;
+function lowerChannel(c: string | undefined): string | undefined {
+  if (c !== lastChannel) {
+    lastChannel = c;
+    lastLower = c?.toLowerCase();
+  }
+  return lastLower;
 }
 
 /** `bases[i]` is the rule `refs[i]` names; steps of temporal correlations carry those names. */

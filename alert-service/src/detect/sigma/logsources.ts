@@ -9,6 +9,7 @@
 import type { SourceKind } from '../../generated/schema-types.js';
 import { UnsupportedError } from './condition.js';
 import type { Logsource } from './tree.js';
+import { AUDITD_PROGRAM } from './auditd.js';
 
 export interface LogsourceTarget {
   /** For messages and tests, e.g. "sysmon 1" or "security 4688". */
@@ -22,8 +23,8 @@ export interface LogsourceTarget {
   eventIds?: number[];
   /** Sigma field name → the event's field name. */
   fieldMap?: Readonly<Record<string, string>>;
-  /** Fields and EventID live in the message: Sysmon for Linux's XML event in a syslog line. */
-  eventSource?: 'sysmon-linux';
+  /** Fields (and EventID) live in the message: Sysmon for Linux's XML event in a syslog line, an auditd record's key=value pairs. */
+  eventSource?: 'sysmon-linux' | 'auditd';
 }
 
 /** Linux categories fed by Sysmon for Linux through syslog (ident sysmon), EventIDs as on Windows. */
@@ -171,8 +172,8 @@ const WINDOWS_UNCOLLECTED: Readonly<Record<string, string>> = {
   file_rename: 'needs the Microsoft-Windows-Kernel-File ETW provider, which is not an event log channel',
 };
 
-/** Linux services: what the agent's auth.log and syslog inputs carry, by program. */
-export const LINUX_SERVICES: Readonly<Record<string, { kinds: SourceKind[]; programs?: string[] }>> = {
+/** Linux services: what the agent's auth.log, syslog and audit.log inputs carry, by program. */
+export const LINUX_SERVICES: Readonly<Record<string, { kinds: SourceKind[]; programs?: string[]; eventSource?: LogsourceTarget['eventSource'] }>> = {
   auth: { kinds: ['auth'] },
   sshd: { kinds: ['auth'], programs: ['sshd', 'sshd-session'] },
   sudo: { kinds: ['auth'], programs: ['sudo'] },
@@ -182,12 +183,12 @@ export const LINUX_SERVICES: Readonly<Record<string, { kinds: SourceKind[]; prog
   useradd: { kinds: ['auth'], programs: ['useradd', 'usermod', 'groupadd', 'gpasswd', 'userdel'] },
   vsftpd: { kinds: ['auth', 'syslog'], programs: ['vsftpd'] },
   clamav: { kinds: ['syslog'], programs: ['clamd', 'freshclam', 'clamav'] },
+  // /var/log/audit/audit.log, tailed as an app log (program: its directory, `audit`); fields read from the record (auditd.ts).
+  auditd: { kinds: ['app'], programs: [AUDITD_PROGRAM], eventSource: 'auditd' },
 };
 
 /** Linux categories and services the agent does not ship, with why. */
-const LINUX_UNCOLLECTED: Readonly<Record<string, string>> = {
-  auditd: 'needs auditd records (/var/log/audit/audit.log), which the Linux agent does not collect',
-};
+const LINUX_UNCOLLECTED: Readonly<Record<string, string>> = {};
 
 function windowsService(service: string): string[] {
   const channels = WINDOWS_SERVICES[service];
@@ -235,7 +236,7 @@ export function resolveLogsource(ls: Logsource): LogsourceTarget[] {
     if (LINUX_UNCOLLECTED[s]) throw new UnsupportedError(`logsource linux service ${s} ${LINUX_UNCOLLECTED[s]}`);
     const scope = LINUX_SERVICES[s];
     if (!scope) throw new UnsupportedError(`logsource linux service ${s} is not supported`);
-    return [{ label: s, kinds: scope.kinds, ...(scope.programs ? { programs: scope.programs } : {}) }];
+    return [{ label: s, kinds: scope.kinds, ...(scope.programs ? { programs: scope.programs } : {}), ...(scope.eventSource ? { eventSource: scope.eventSource } : {}) }];
   }
   throw new UnsupportedError(`logsource product ${String(p ?? '(none)')}${s ? ` service ${s}` : ''} is not supported`);
 }

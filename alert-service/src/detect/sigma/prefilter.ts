@@ -11,9 +11,11 @@
  */
 import type { LogEvent } from '../../generated/schema-types.js';
 import type { CondNode } from './condition.js';
-import { lowerOf, sigmaGetter, type SigmaGetter } from './fields.js';
+import { keywordTexts, lowerOf, sigmaGetter, type SigmaGetter } from './fields.js';
 import type { Detection, DetectionItem, Selection } from './tree.js';
-import { windash } from './modifiers.js';
+import { TRANSFORMS, transformValues } from './modifiers.js';
+import { requiredLiteral } from './detection.js';
+import { AffixTrie, AhoCorasick } from './automaton.js';
 
 /** The field's lower-cased value equals / ends with / starts with / contains `value` (lower-cased). */
 export interface Atom {
@@ -35,53 +37,138 @@ export interface PrefilterSpec {
   targets: readonly PrefilterTarget[];
 }
 
-const MAX_ATOMS = 64;
-/** Shorter literals would be found in nearly every value: no use as a key. */
+/**
+ * Most atoms one rule target may index under. The lookups cost per event value, not per atom
+ * (tries and one automaton per field), so SigmaHQ's long lists (100+ tool names, hashes) are
+ * indexed instead of evaluated on every event; the bound only caps index build time.
+ */
+const MAX_ATOMS = 4096;
+/** Shorter ASCII literals would be found in nearly every value: no use as a key (one non-ASCII character is rare enough: homoglyph lists). */
 const MIN_CONTAINS = 3;
+/** The pseudo-field of keyword atoms: found in the message or any EventData value (fields.ts keywordTexts). */
+export const KEYWORDS = '\u0000keywords';
 
-/** A value's plain text, or null when it holds escapes (\\*, \\?, \\\\) whose reading needs the glob parser. */
-function plain(v: unknown): string | null {
-  if (typeof v !== 'string') return null;
-  return /\\[*?\\]/.test(v) ? null : v.toLowerCase();
+/**
+ * A Sigma value read as the glob parser reads it (`\*`, `\?`, `\\` are escapes, any other
+ * backslash is literal), lower-cased: its literal pieces between unescaped wildcards, and whether
+ * it has a wildcard at all.
+ */
+export function literalPieces(v: string): { pieces: string[]; wild: boolean } {
+  const pieces: string[] = [];
+  let lit = '';
+  let wild = false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i]!;
+    if (c === '\\' && (v[i + 1] === '*' || v[i + 1] === '?' || v[i + 1] === '\\')) lit += v[++i];
+    else if (c === '*' || c === '?') {
+      wild = true;
+      pieces.push(lit);
+      lit = '';
+    } else lit += c;
+  }
+  pieces.push(lit);
+  return { pieces: pieces.map((p) => p.toLowerCase()), wild };
 }
 
-/** The longest wildcard-free piece of a value: any match contains it. */
-function longestPiece(v: string): string {
-  let out = '';
-  for (const piece of v.split(/[*?]/)) if (piece.length > out.length) out = piece;
-  return out;
+/**
+ * Long enough to be rare in event text: 3+ characters, a non-ASCII one, two punctuation marks
+ * (`^^`, `${`, DOSfuscation and PowerShell escapes) or one of the characters command lines
+ * almost never hold (` ^ ~).
+ */
+function usable(piece: string): boolean {
+  const n = piece.length;
+  return n >= MIN_CONTAINS || /[^\x00-\x7f]/.test(piece) || (n === 2 && /^[^a-z0-9\s]{2}$/.test(piece)) || (n === 1 && '`^~'.includes(piece));
+}
+
+/** The atom a `contains` match of this value requires: its longest literal piece. */
+function containsAtom(field: string, v: string): Atom | null {
+  let best = '';
+  for (const p of literalPieces(v).pieces) if (p.length > best.length) best = p;
+  return usable(best) ? { field, how: 'contains', value: best } : null;
+}
+
+/** `|re`: the literal the pattern cannot match without (compared lower-cased: a superset of the regex's matches). */
+function regexAtom(field: string, v: unknown): Atom | null {
+  if (typeof v !== 'string') return null;
+  const source = v.replace(/^\(\?[ims]+\)/, '');
+  const lit = requiredLiteral(source, 1)?.toLowerCase();
+  return lit && usable(lit) ? { field, how: 'contains', value: lit } : null;
 }
 
 function itemAtoms(i: DetectionItem): Atom[] | null {
-  if (i.field === null || !i.values.length) return null;
-  const field = i.field;
+  if (!i.values.length) return null;
+  const field = i.field ?? KEYWORDS;
   const mods = new Set(i.modifiers);
   mods.delete('cased'); // the index compares lower-cased text: a superset of cased matches
   const all = mods.delete('all');
-  const dash = mods.delete('windash');
+  const transforms = i.modifiers.filter((m) => TRANSFORMS.has(m));
+  for (const m of transforms) mods.delete(m);
+  if (mods.has('re')) {
+    if (![...mods].every((m) => m === 're' || m === 'i' || m === 'm' || m === 's')) return null;
+    const atoms = i.values.map((v) => regexAtom(field, v));
+    if (all) return best(atoms.map((a) => (a ? [a] : null)));
+    return atoms.every((x): x is Atom => x !== null) && atoms.length <= MAX_ATOMS ? atoms : null;
+  }
   if (mods.size > 1) return null;
   const mod = mods.size ? [...mods][0]! : '';
   if (mod && mod !== 'contains' && mod !== 'endswith' && mod !== 'startswith') return null;
-  const values = all ? i.values.slice(0, 1) : i.values; // with |all, any one value is necessary
-  const atoms: Atom[] = [];
-  for (const v of values) {
-    const text = plain(v);
-    if (text === null || text === '') return null;
-    for (const variant of dash ? windash(text) : [text]) {
-      if (/[*?]/.test(variant) || mod === 'contains') {
-        const piece = longestPiece(variant);
-        if (piece.length < MIN_CONTAINS) return null;
-        atoms.push({ field, how: 'contains', value: piece });
-      } else atoms.push({ field, how: mod === 'endswith' ? 'suffix' : mod === 'startswith' ? 'prefix' : 'eq', value: variant });
-    }
+  if (!i.values.every((v) => typeof v === 'string' && v !== '')) return null;
+  let groups: string[][];
+  try {
+    groups = transforms.length ? transformValues(i.values as string[], i.modifiers, field) : (i.values as string[]).map((v) => [v]);
+  } catch {
+    return null;
   }
-  return atoms.length <= MAX_ATOMS ? atoms : null;
+  // Keywords match anywhere in a text: contains, whatever the modifiers.
+  const how = i.field === null || mod === 'contains' ? 'contains' : mod === 'endswith' ? 'suffix' : mod === 'startswith' ? 'prefix' : 'eq';
+  const groupAtoms = (variants: readonly string[]): Atom[] | null => {
+    const atoms: Atom[] = [];
+    for (const variant of variants) {
+      const { pieces, wild } = literalPieces(variant);
+      if (how === 'contains' || wild) {
+        const atom = containsAtom(field, variant);
+        if (!atom) return null;
+        atoms.push(atom);
+      } else atoms.push({ field, how, value: pieces[0]! });
+    }
+    return atoms;
+  };
+  // With |all every value is necessary: the most selective one will do. Without, any value may match: all of them.
+  return all ? best(groups.map(groupAtoms)) : union(groups.map(groupAtoms));
 }
 
-/** How often an atom set lets its rule through, roughly: short `contains` literals match the most values. */
+/**
+ * Fields with a handful of values on every host (a channel's Provider_Name, Sysmon's
+ * IntegrityLevel is one of four, Company is "Microsoft Corporation" on most processes): an atom on them lets a rule through on most events.
+ */
+const LOW_CARDINALITY = new Set(['provider_name', 'provider', 'channel', 'eventid', 'logonprocessname', 'authenticationpackagename', 'integritylevel', 'company', 'product', 'signed', 'signaturestatus', 'initiated', 'protocol', 'eventtype', 'terminalsessionid', 'logonid', 'user', 'parentuser', 'logontype', 'status', 'state']);
+
+/**
+ * How often one atom lets its rule through, roughly (the index is sound whichever necessary set
+ * it picks; this only picks the one that wakes the rule least): short literals and suffixes like
+ * `.exe` hold on most values, long ones on few.
+ */
+function atomCost(a: Atom): number {
+  const n = a.value.length;
+  let c = a.how === 'eq' ? (n >= 4 ? 1 : 3) : a.how === 'contains' ? (n >= 8 ? 2 : n >= 5 ? 4 : 8) : n >= 8 ? 1 : n >= 5 ? 3 : 10;
+  if (COMMON_TEXT.some((t) => t.includes(a.value))) c = Math.max(c, 12);
+  return LOW_CARDINALITY.has(a.field.toLowerCase()) ? c * 8 : c;
+}
+
+/**
+ * Text found in most Windows process, file and registry events: an atom that is part of one
+ * (`c:\\windows\\`, `\\cmd.exe`, `dword (0x00000001)`) is long but wakes its rule on most events.
+ */
+const COMMON_TEXT = [
+  'c:\\windows\\system32\\', 'c:\\windows\\syswow64\\', 'c:\\windows\\temp\\', 'c:\\windows\\explorer.exe', 'c:\\program files (x86)\\', 'c:\\program files\\',
+  'c:\\programdata\\', 'c:\\users\\', '\\appdata\\local\\temp\\', '\\appdata\\roaming\\', '\\svchost.exe', '\\cmd.exe', '\\conhost.exe', '\\powershell.exe',
+  '\\services.exe', '\\rundll32.exe', 'dword (0x00000000)', 'dword (0x00000001)', 'microsoft corporation', 'microsoft® windows® operating system',
+  'hklm\\software\\microsoft\\windows\\currentversion\\', 'hkcu\\software\\microsoft\\windows\\currentversion\\', 'hklm\\system\\currentcontrolset\\services\\',
+];
+
 function cost(atoms: readonly Atom[]): number {
   let c = 0;
-  for (const a of atoms) c += a.how !== 'contains' ? 1 : a.value.length >= 6 ? 2 : 4;
+  for (const a of atoms) c += atomCost(a);
   return c;
 }
 
@@ -124,57 +211,52 @@ export function necessaryAtoms(det: Detection): Atom[] | null {
   return union(det.conditions.map((c) => nodeAtoms(c, det)));
 }
 
-/** Rules of one (channel, EventID) bucket. */
-interface Bucket<R> {
-  scan: R[];
-  /** field → lookups; `lengths` lists the suffix/prefix lengths present, longest first. */
-  fields: Map<string, FieldIndex<R>>;
+/** Rules of one (channel, EventID) bucket, as slots into the index's rule list. */
+interface Bucket {
+  scan: Int32Array;
+  fields: FieldIndex[];
 }
 
-interface FieldIndex<R> {
+interface FieldIndex {
+  field: string;
   get: SigmaGetter;
-  eq: Map<string, R[]>;
-  suffix: Map<string, R[]>;
-  prefix: Map<string, R[]>;
-  contains: Map<string, R[]>;
-  /** Suffixes of the form `\name`: keyed by the name after the last backslash (one lookup per value). */
-  basename: Map<string, R[]>;
-  suffixLengths: number[];
-  prefixLengths: number[];
-  /** Over the `contains` keys; built once the bucket is complete. */
-  scanner?: AhoCorasick<R[]>;
+  eq: Map<string, Int32Array>;
+  suffix: AffixTrie<Int32Array> | undefined;
+  prefix: AffixTrie<Int32Array> | undefined;
+  contains: AhoCorasick<Int32Array> | undefined;
 }
 
 const EMPTY: readonly never[] = [];
 
 export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
-  private readonly byChannel = new Map<string, { byId: Map<number, Bucket<R>>; any: Bucket<R> | undefined }>();
-  private readonly slot = new Map<R, number>();
+  private readonly byChannel = new Map<string, { byId: Map<number, Bucket>; any: Bucket | undefined }>();
+  private readonly rules: readonly R[];
   private readonly seen: Uint32Array;
   private stamp = 0;
   private readonly out: R[] = [];
+  private readonly addFn = (list: Int32Array) => this.add(list);
 
   constructor(rules: readonly R[]) {
-    rules.forEach((r, i) => this.slot.set(r, i));
+    this.rules = rules;
     this.seen = new Uint32Array(rules.length);
-    const raw = new Map<string, { byId: Map<number, Array<[R, PrefilterTarget]>>; any: Array<[R, PrefilterTarget]> }>();
-    for (const r of rules) {
+    const raw = new Map<string, { byId: Map<number, Array<[number, PrefilterTarget]>>; any: Array<[number, PrefilterTarget]> }>();
+    rules.forEach((r, slot) => {
       for (const t of r.prefilter!.targets) {
         for (const ch of t.channels) {
-          const c = raw.get(ch) ?? { byId: new Map<number, Array<[R, PrefilterTarget]>>(), any: [] as Array<[R, PrefilterTarget]> };
+          const c = raw.get(ch) ?? { byId: new Map<number, Array<[number, PrefilterTarget]>>(), any: [] as Array<[number, PrefilterTarget]> };
           raw.set(ch, c);
-          if (!t.eventIds) c.any.push([r, t]);
+          if (!t.eventIds) c.any.push([slot, t]);
           else
             for (const id of t.eventIds) {
-              const list: Array<[R, PrefilterTarget]> = c.byId.get(id) ?? [];
-              list.push([r, t]);
+              const list: Array<[number, PrefilterTarget]> = c.byId.get(id) ?? [];
+              list.push([slot, t]);
               c.byId.set(id, list);
             }
         }
       }
-    }
+    });
     for (const [ch, c] of raw) {
-      const byId = new Map<number, Bucket<R>>();
+      const byId = new Map<number, Bucket>();
       // Channel-wide rules (no EventID) join every EventID bucket of the channel.
       for (const [id, list] of c.byId) byId.set(id, buildBucket([...list, ...c.any]));
       this.byChannel.set(ch, { byId, any: c.any.length ? buildBucket(c.any) : undefined });
@@ -189,196 +271,77 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
     const id = e.fields.event_id;
     const b = (id !== undefined ? c.byId.get(id) : undefined) ?? c.any;
     if (!b) return EMPTY;
-    if (!b.fields.size) return b.scan;
     const out = this.out;
     out.length = 0;
     if (++this.stamp === 0xffffffff) {
       this.seen.fill(0);
       this.stamp = 1;
     }
-    for (let i = 0; i < b.scan.length; i++) {
-      const r: R = b.scan[i]!;
-      this.seen[this.slot.get(r)!] = this.stamp;
-      out.push(r);
-    }
-    for (const [field, f] of b.fields) {
+    this.add(b.scan);
+    for (let k = 0; k < b.fields.length; k++) {
+      const f = b.fields[k]!;
+      if (f.field === KEYWORDS) {
+        const texts = keywordTexts(e, true);
+        for (let t = 0; t < texts.length; t++) f.contains!.search(texts[t]!, this.addFn);
+        continue;
+      }
       const v = f.get(e);
       if (v === undefined) continue;
-      const lower = lowerOf(e, field, v);
-      this.add(f.eq.get(lower));
-      if (f.basename.size) {
-        const slash = lower.lastIndexOf('\\');
-        if (slash >= 0) this.add(f.basename.get(lower.slice(slash + 1)));
-      }
-      for (const L of f.suffixLengths) if (L <= lower.length) this.add(f.suffix.get(lower.slice(lower.length - L)));
-      for (const L of f.prefixLengths) if (L <= lower.length) this.add(f.prefix.get(lower.slice(0, L)));
-      if (f.scanner) f.scanner.search(lower, this.addFn);
+      const lower = lowerOf(e, f.field, v);
+      const eq = f.eq.get(lower);
+      if (eq) this.add(eq);
+      if (f.suffix) f.suffix.walk(lower, this.addFn);
+      if (f.prefix) f.prefix.walk(lower, this.addFn);
+      if (f.contains) f.contains.search(lower, this.addFn);
     }
     return out;
   }
 
-  private readonly addFn = (list: R[]) => this.add(list);
-
-  private add(list: R[] | undefined): void {
-    if (!list) return;
+  private add(list: Int32Array): void {
+    const { seen, stamp, out, rules } = this;
     for (let i = 0; i < list.length; i++) {
-      const r: R = list[i]!;
-      const s = this.slot.get(r)!;
-      if (this.seen[s] === this.stamp) continue;
-      this.seen[s] = this.stamp;
-      this.out.push(r);
+      const s = list[i]!;
+      if (seen[s] === stamp) continue;
+      seen[s] = stamp;
+      out.push(rules[s]!);
     }
   }
 }
 
-function buildBucket<R>(list: Array<[R, PrefilterTarget]>): Bucket<R> {
-  const b: Bucket<R> = { scan: [], fields: new Map() };
-  const scanSet = new Set<R>();
-  for (const [r, t] of list) {
+function buildBucket(list: Array<[number, PrefilterTarget]>): Bucket {
+  const scan = new Set<number>();
+  const byField = new Map<string, { eq: Map<string, Set<number>>; suffix: Map<string, Set<number>>; prefix: Map<string, Set<number>>; contains: Map<string, Set<number>> }>();
+  for (const [slot, t] of list) {
     if (!t.atoms) {
-      if (!scanSet.has(r)) b.scan.push(r);
-      scanSet.add(r);
+      scan.add(slot);
       continue;
     }
     for (const a of t.atoms) {
-      let f = b.fields.get(a.field);
-      if (!f) {
-        f = { get: sigmaGetter(a.field), eq: new Map(), suffix: new Map(), prefix: new Map(), contains: new Map(), basename: new Map(), suffixLengths: [], prefixLengths: [] };
-        b.fields.set(a.field, f);
-      }
-      const base = a.how === 'suffix' && a.value.lastIndexOf('\\') === 0;
-      const m = base ? f.basename : a.how === 'eq' ? f.eq : a.how === 'suffix' ? f.suffix : a.how === 'prefix' ? f.prefix : f.contains;
-      const key = base ? a.value.slice(1) : a.value;
-      const l = m.get(key) ?? [];
-      if (!l.includes(r)) l.push(r);
-      m.set(key, l);
+      let f = byField.get(a.field);
+      if (!f) byField.set(a.field, (f = { eq: new Map(), suffix: new Map(), prefix: new Map(), contains: new Map() }));
+      const m = a.how === 'eq' ? f.eq : a.how === 'suffix' ? f.suffix : a.how === 'prefix' ? f.prefix : f.contains;
+      const set = m.get(a.value) ?? new Set<number>();
+      set.add(slot);
+      m.set(a.value, set);
     }
   }
-  for (const f of b.fields.values()) {
-    f.suffixLengths = [...new Set([...f.suffix.keys()].map((k) => k.length))].sort((x, y) => y - x);
-    f.prefixLengths = [...new Set([...f.prefix.keys()].map((k) => k.length))].sort((x, y) => y - x);
+  const slots = (m: Map<string, Set<number>>) => [...m].map(([k, set]) => [k, Int32Array.from(set)] as const);
+  const fields: FieldIndex[] = [...byField].map(([field, f]) => {
+    let contains: AhoCorasick<Int32Array> | undefined;
     if (f.contains.size) {
-      const ac = new AhoCorasick<R[]>();
-      for (const [k, rules] of f.contains) ac.add(k, rules);
-      ac.build();
-      f.scanner = ac;
+      contains = new AhoCorasick<Int32Array>();
+      for (const [k, list] of slots(f.contains)) contains.add(k, list);
+      contains.build();
     }
-  }
-  return b;
+    return {
+      field,
+      get: sigmaGetter(field),
+      eq: new Map(slots(f.eq)),
+      suffix: f.suffix.size ? new AffixTrie(slots(f.suffix), 'suffix') : undefined,
+      prefix: f.prefix.size ? new AffixTrie(slots(f.prefix), 'prefix') : undefined,
+      contains,
+    };
+  });
+  return { scan: Int32Array.from(scan), fields };
 }
 
-/**
- * Aho-Corasick over the `contains` literals of one field: one pass over the value finds every
- * literal it holds, however many rules there are. Transitions live in one number-keyed Map
- * (node × 65536 + UTF-16 unit); the root's are a flat table, so the common "no match here" step
- * costs one array read.
- */
-export class AhoCorasick<T> {
-  private readonly edges = new Map<number, number>();
-  private readonly fail: number[] = [0];
-  private readonly out: Array<T | undefined> = [undefined];
-  /** Nearest node on the failure chain that ends a literal (-1: none). */
-  private readonly dict: number[] = [-1];
-  private readonly depthChildren: number[][] = [[]];
-  /** Root transitions for ASCII (the common case), others through the edge map. */
-  private readonly rootNext = new Int32Array(128);
-
-  add(pattern: string, value: T): void {
-    let node = 0;
-    for (let i = 0; i < pattern.length; i++) {
-      const key = node * 65536 + pattern.charCodeAt(i);
-      let next = this.edges.get(key);
-      if (next === undefined) {
-        next = this.fail.length;
-        this.fail.push(0);
-        this.out.push(undefined);
-        this.dict.push(-1);
-        this.depthChildren.push([]);
-        this.depthChildren[node]!.push(next);
-        this.edges.set(key, next);
-      }
-      node = next;
-    }
-    this.out[node] = value;
-  }
-
-  build(): void {
-    for (let c = 0; c < 128; c++) this.rootNext[c] = this.edges.get(c) ?? 0;
-    const queue: number[] = [];
-    for (const child of this.depthChildren[0]!) queue.push(child);
-    // Children know their parent's edge label only through the edge map: walk the keys once.
-    const label = new Map<number, number>();
-    const parent = new Map<number, number>();
-    for (const [key, child] of this.edges) {
-      label.set(child, key % 65536);
-      parent.set(child, Math.floor(key / 65536));
-    }
-    for (let qi = 0; qi < queue.length; qi++) {
-      const node = queue[qi]!;
-      const p = parent.get(node)!;
-      const c = label.get(node)!;
-      if (p !== 0) {
-        let f = this.fail[p]!;
-        for (;;) {
-          const next = f === 0 ? this.root(c) : this.edges.get(f * 65536 + c);
-          if (next !== undefined && next !== node && (f !== 0 || next !== 0)) {
-            this.fail[node] = next;
-            break;
-          }
-          if (f === 0) {
-            this.fail[node] = 0;
-            break;
-          }
-          f = this.fail[f]!;
-        }
-      }
-      const fn = this.fail[node]!;
-      this.dict[node] = this.out[fn] !== undefined ? fn : this.dict[fn]!;
-      for (const child of this.depthChildren[node]!) queue.push(child);
-    }
-    this.depthChildren.length = 0;
-  }
-
-  private root(c: number): number {
-    return c < 128 ? this.rootNext[c]! : this.edges.get(c) ?? 0;
-  }
-
-  /** Does text contain any literal? */
-  containsAny(text: string): boolean {
-    let hit = false;
-    this.search(text, () => {
-      hit = true;
-    }, true);
-    return hit;
-  }
-
-  /** Calls `found` for each literal occurring in text (once per occurrence). */
-  search(text: string, found: (value: T) => void, first = false): void {
-    let node = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      for (;;) {
-        if (node === 0) {
-          node = c < 128 ? this.rootNext[c]! : this.edges.get(c) ?? 0;
-          break;
-        }
-        const next = this.edges.get(node * 65536 + c);
-        if (next !== undefined) {
-          node = next;
-          break;
-        }
-        node = this.fail[node]!;
-      }
-      if (node === 0) continue;
-      const own = this.out[node];
-      if (own !== undefined) {
-        found(own);
-        if (first) return;
-      } else if (first && this.dict[node]! > 0) {
-        found(this.out[this.dict[node]!]!);
-        return;
-      }
-      for (let d = this.dict[node]!; d > 0; d = this.dict[d]!) found(this.out[d]!);
-    }
-  }
-}
