@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../alert-service/src/store/database.js';
-import { SqliteEventStore } from '../../alert-service/src/store/sqlite-event-store.js';
+import { decodeStored, encodeEvent, SqliteEventStore } from '../../alert-service/src/store/sqlite-event-store.js';
 import { EventPump } from '../../alert-service/src/pipeline/event-pump.js';
 import { PipelineHealth } from '../../alert-service/src/pipeline/health.js';
 import { createPipelineMetrics, createRegistry } from '../../alert-service/src/server/metrics.js';
@@ -44,6 +44,20 @@ test('consumers see every stored event once, in store order, from memory or from
   await pump.offer(dup.stored);
   assert.deepEqual(a.seen, range(0, 33).map((e) => e.message));
   assert.equal(pump.backlog(), 0);
+});
+
+test('events handed over encoded are decoded only when fed: none is parsed for a handoff dropped when the consumers fall behind', async () => {
+  const store = storeAt(':memory:');
+  const a = new Recorder('a');
+  let decoded = 0;
+  const pump = new EventPump(store, [a], undefined, { batchSize: 7, maxHandoff: 10, decode: (s) => (decoded++, decodeStored(s)) });
+  await pump.offerEncoded(store.insertEncoded(range(0, 5).map(encodeEvent)).stored); // fits: fed from memory
+  assert.equal(decoded, 5);
+  const behind = store.insertEncoded(range(5, 30).map(encodeEvent)).stored;
+  await pump.offerEncoded(behind); // over maxHandoff: read back from the store, never parsed from the handoff
+  assert.equal(decoded, 5);
+  assert.deepEqual(a.seen, range(0, 30).map((e) => e.message));
+  assert.throws(() => new EventPump(store, [a]).offerEncoded(behind), /decode option/);
 });
 
 test('a restart resumes from the persisted cursor (at-least-once, nothing skipped)', async () => {

@@ -14,7 +14,7 @@
  * graceful stop always writes it. A failing consumer with a checkpoint has neither written.
  */
 import type { EventConsumer } from './contracts.js';
-import type { EventStore, StoredEvent } from '../store/event-store.js';
+import type { EventStore, StoredEncoded, StoredEvent } from '../store/event-store.js';
 import type { PipelineMetrics } from '../server/metrics.js';
 import type { PipelineHealth } from './health.js';
 
@@ -22,6 +22,8 @@ export interface EventPumpOptions {
   batchSize?: number;
   /** Most just-stored events kept in memory for the consumers; past it they are read back from the store. */
   maxHandoff?: number;
+  /** Turns an event ingest handed over encoded (offerEncoded) into its object (the store's decodeStored). */
+  decode?: (s: StoredEncoded) => StoredEvent;
   log?: (msg: string) => void;
   health?: PipelineHealth;
   /** First retry delay after a failure; doubles per attempt up to retryMaxMs. */
@@ -57,10 +59,12 @@ export class EventPump {
   private commitFailures = 0;
   private commitRetryAt = 0;
   /**
-   * Events ingest just stored, in seq order, as the decoded objects ingest already has. While the
-   * consumers keep up they are fed from here instead of read back (and decoded again) from the store.
+   * Events ingest just stored, in seq order: objects, or as ingest encoded them (decoded only
+   * when a batch is fed, so an event dropped from here when the consumers fall behind was never
+   * parsed for nothing, and one waiting here holds its JSON text, not its objects). While the
+   * consumers keep up they are fed from here instead of read back (and decoded) from the store.
    */
-  private handoff: StoredEvent[] = [];
+  private handoff: Array<StoredEvent | StoredEncoded> = [];
 
   constructor(
     private readonly store: EventStore,
@@ -71,7 +75,7 @@ export class EventPump {
     autoStart = true,
   ) {
     this.batchSize = opts.batchSize ?? 5000;
-    this.maxHandoff = opts.maxHandoff ?? 50_000;
+    this.maxHandoff = opts.maxHandoff ?? 100_000;
     this.retryInitialMs = opts.retryInitialMs ?? 250;
     this.retryMaxMs = opts.retryMaxMs ?? 30_000;
     this.started = autoStart;
@@ -89,11 +93,21 @@ export class EventPump {
 
   /** Ingest stored these (ascending seq, decoded): keep them for the consumers, then wake the pump. */
   offer(stored: readonly StoredEvent[]): Promise<void> {
-    if (stored.length && this.slots.length) {
-      if (this.handoff.length + stored.length > this.maxHandoff) this.handoff = []; // fall behind → read back from the store
-      else for (const s of stored) this.handoff.push(s);
-    }
+    this.keep(stored);
     return this.notify();
+  }
+
+  /** offer() for events as ingest encoded them: decoded by opts.decode when fed. */
+  offerEncoded(stored: readonly StoredEncoded[]): Promise<void> {
+    if (!this.opts.decode) throw new Error('event pump: offerEncoded needs the decode option');
+    this.keep(stored);
+    return this.notify();
+  }
+
+  private keep(stored: ReadonlyArray<StoredEvent | StoredEncoded>): void {
+    if (!stored.length || !this.slots.length) return;
+    if (this.handoff.length + stored.length > this.maxHandoff) this.handoff = []; // fall behind → read back from the store
+    else for (const s of stored) this.handoff.push(s);
   }
 
   /** Begins feeding (after the consumers restored their state). */
@@ -271,7 +285,12 @@ export class EventPump {
     if (drop) this.handoff = this.handoff.slice(drop);
     const n = Math.min(this.handoff.length, this.batchSize);
     if (n && this.handoff[0]!.seq === from + 1 && this.handoff[n - 1]!.seq === from + n) {
-      const batch = this.handoff.slice(0, n);
+      const batch = new Array<StoredEvent>(n);
+      const decode = this.opts.decode;
+      for (let i = 0; i < n; i++) {
+        const s = this.handoff[i]!;
+        batch[i] = 'event' in s ? s : decode!(s);
+      }
       this.handoff = this.handoff.slice(n);
       return batch;
     }
