@@ -105,9 +105,12 @@ export class EventPump {
   }
 
   private keep(stored: ReadonlyArray<StoredEvent | StoredEncoded>): void {
-    if (!stored.length || !this.slots.length) return;
-    if (this.handoff.length + stored.length > this.maxHandoff) this.handoff = []; // fall behind → read back from the store
-    else for (const s of stored) this.handoff.push(s);
+    if (!this.slots.length) return;
+    // Full (the consumers are that far behind): the newest are not kept. The pump feeds what is
+    // kept, oldest first, and reads the rest back from the store when it gets there (every event
+    // kept is used; dropping the whole handoff instead left every later batch read back).
+    const room = this.maxHandoff - this.handoff.length;
+    for (let i = 0; i < stored.length && i < room; i++) this.handoff.push(stored[i]!);
   }
 
   /** Begins feeding (after the consumers restored their state). */
@@ -275,16 +278,18 @@ export class EventPump {
   }
 
   /**
-   * The events after `from`: from memory when the handoff continues exactly where the slowest
-   * cursor is (seqs are contiguous unless a concurrent insert was a duplicate, so check both ends),
-   * else from the store (whose read path decodes them).
+   * The events after `from`: from memory while the handoff continues exactly where the slowest
+   * cursor is (seqs checked one by one: a gap means an event the handoff does not hold), else
+   * from the store (whose read path decodes them), up to where the handoff resumes.
    */
   private nextBatch(from: number): StoredEvent[] {
     let drop = 0;
     while (drop < this.handoff.length && this.handoff[drop]!.seq <= from) drop++;
     if (drop) this.handoff = this.handoff.slice(drop);
-    const n = Math.min(this.handoff.length, this.batchSize);
-    if (n && this.handoff[0]!.seq === from + 1 && this.handoff[n - 1]!.seq === from + n) {
+    const max = Math.min(this.handoff.length, this.batchSize);
+    let n = 0;
+    while (n < max && this.handoff[n]!.seq === from + 1 + n) n++;
+    if (n) {
       const batch = new Array<StoredEvent>(n);
       const decode = this.opts.decode;
       for (let i = 0; i < n; i++) {
@@ -294,8 +299,8 @@ export class EventPump {
       this.handoff = this.handoff.slice(n);
       return batch;
     }
-    this.handoff = [];
-    return this.store.readAfter(from, this.batchSize);
+    const until = this.handoff.length ? this.handoff[0]!.seq - 1 - from : this.batchSize;
+    return this.store.readAfter(from, Math.max(1, Math.min(this.batchSize, until)));
   }
 
   private updateGauges(): void {
