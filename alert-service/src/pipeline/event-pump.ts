@@ -75,7 +75,7 @@ export class EventPump {
     autoStart = true,
   ) {
     this.batchSize = opts.batchSize ?? 5000;
-    this.maxHandoff = opts.maxHandoff ?? 100_000;
+    this.maxHandoff = opts.maxHandoff ?? 50_000;
     this.retryInitialMs = opts.retryInitialMs ?? 250;
     this.retryMaxMs = opts.retryMaxMs ?? 30_000;
     this.started = autoStart;
