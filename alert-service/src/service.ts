@@ -98,7 +98,7 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
   const consumers = modules.flatMap((m) => (m.consumer ? [m.consumer] : []));
   const health = new PipelineHealth(clock);
   // Not fed until the modules have started (detection restores its windows first).
-  const pump = new EventPump(store, consumers, pipelineMetrics, { log, health }, false);
+  const pump = new EventPump(store, consumers, pipelineMetrics, { log, health, decode: decodeStored }, false);
 
   let started = false;
   const decoder = createDecodePool({ ingest: config.ingest, normalize: config.normalize }, config.ingest.decode_workers, log);
@@ -108,8 +108,8 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
     decoder,
     metrics: createIngestMetrics(registry),
     backlog: () => pump.backlog(),
-    // The consumers get objects: decoded once here, never again by the pump.
-    onStored: (stored) => void pump.offer(stored.map(decodeStored)),
+    // The consumers get objects, decoded once from what ingest encoded, when the pump feeds them.
+    onStored: (stored) => void pump.offerEncoded(stored),
     log,
   });
   const app = createApp({

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../alert-service/src/store/database.js';
-import { SqliteEventStore } from '../../alert-service/src/store/sqlite-event-store.js';
+import { decodeStored, encodeEvent, SqliteEventStore } from '../../alert-service/src/store/sqlite-event-store.js';
 import { EventPump } from '../../alert-service/src/pipeline/event-pump.js';
 import { PipelineHealth } from '../../alert-service/src/pipeline/health.js';
 import { createPipelineMetrics, createRegistry } from '../../alert-service/src/server/metrics.js';
@@ -44,6 +44,36 @@ test('consumers see every stored event once, in store order, from memory or from
   await pump.offer(dup.stored);
   assert.deepEqual(a.seen, range(0, 33).map((e) => e.message));
   assert.equal(pump.backlog(), 0);
+});
+
+test('events handed over encoded are decoded only when fed; past a full handoff the oldest kept are fed from memory, the rest read back', async () => {
+  const store = storeAt(':memory:');
+  const a = new Recorder('a');
+  let decoded = 0;
+  const pump = new EventPump(store, [a], undefined, { batchSize: 7, maxHandoff: 10, decode: (s) => (decoded++, decodeStored(s)) }, false);
+  await pump.offerEncoded(store.insertEncoded(range(0, 5).map(encodeEvent)).stored); // kept: 1-5
+  await pump.offerEncoded(store.insertEncoded(range(5, 30).map(encodeEvent)).stored); // 6-10 kept (full), 11-30 not
+  await pump.offerEncoded(store.insertEncoded(range(30, 33).map(encodeEvent)).stored); // still full: read back later
+  await pump.start(); // consumers catch up: 1-10 from memory, 11-33 from the store
+  assert.deepEqual(a.seen, range(0, 33).map((e) => e.message));
+  assert.equal(decoded, 10, 'each kept event decoded once, none of those read back');
+  await pump.offerEncoded(store.insertEncoded(range(33, 36).map(encodeEvent)).stored); // caught up: from memory again
+  assert.equal(decoded, 13);
+  assert.deepEqual(a.seen.slice(33), ['m33', 'm34', 'm35']);
+  assert.throws(() => new EventPump(store, [a]).offerEncoded([]), /decode option/);
+});
+
+test('a handoff with a gap (an event stored by another writer) reads just the gap back and goes on from memory', async () => {
+  const store = storeAt(':memory:');
+  const a = new Recorder('a');
+  let decoded = 0;
+  const pump = new EventPump(store, [a], undefined, { batchSize: 50, decode: (s) => (decoded++, decodeStored(s)) }, false);
+  await pump.offerEncoded(store.insertEncoded(range(0, 5).map(encodeEvent)).stored);
+  store.insertEvents(range(5, 7)); // not offered
+  await pump.offerEncoded(store.insertEncoded(range(7, 12).map(encodeEvent)).stored);
+  await pump.start();
+  assert.deepEqual(a.seen, range(0, 12).map((e) => e.message));
+  assert.equal(decoded, 10);
 });
 
 test('a restart resumes from the persisted cursor (at-least-once, nothing skipped)', async () => {

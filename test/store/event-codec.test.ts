@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
 import { loadConfig } from '../../alert-service/src/config/load.js';
 import { decodeChunk } from '../../alert-service/src/ingest/decode.js';
 import { openDatabase } from '../../alert-service/src/store/database.js';
-import { encodeEvent, SqliteEventStore } from '../../alert-service/src/store/sqlite-event-store.js';
+import { decodeStored, encodeEvent, SqliteEventStore } from '../../alert-service/src/store/sqlite-event-store.js';
+import { decodeBody, parseBody } from '../../alert-service/src/ingest/body.js';
+import { processRecords } from '../../alert-service/src/ingest/records.js';
 import type { LogEvent } from '../../alert-service/src/generated/schema-types.js';
 import type { EncodedEvent } from '../../alert-service/src/store/event-store.js';
 import { loadCaptures, windowsSampleBody } from '../helpers/captures.js';
@@ -14,15 +16,21 @@ const cfg = loadConfig({ env: {} });
 const settings = { ingest: cfg.ingest, normalize: cfg.normalize };
 const store = (opts: { maxInternedStrings?: number } = {}) => new SqliteEventStore(openDatabase({ path: ':memory:' }), { retentionDays: 3650, deadLetterRetentionDays: 1, ...opts });
 
-async function fixtureRows(): Promise<EncodedEvent[]> {
+/** The fixtures through ingest's decode: the rows it stores and, normalized separately, the events they hold. */
+async function fixtureRows(): Promise<{ rows: EncodedEvent[]; events: LogEvent[] }> {
   const bodies = [...loadCaptures('raw-gzip-json'), ...loadCaptures('parsed-json-lines')].map((c) => ({ body: c.body, enc: c.headers['Content-Encoding'] ?? c.headers['content-encoding'] }));
   bodies.push({ body: windowsSampleBody(), enc: undefined });
   const rows: EncodedEvent[] = [];
+  const events: LogEvent[] = [];
+  const receivedAt = new Date('2026-11-21T10:00:00.123Z');
   for (const b of bodies) {
-    const chunk = await decodeChunk({ body: b.body, receivedAtMs: Date.parse('2026-11-21T10:00:00.123Z'), tag: 'capture', ...(b.enc ? { contentEncoding: b.enc } : {}) }, settings);
+    const chunk = await decodeChunk({ body: b.body, receivedAtMs: receivedAt.getTime(), tag: 'capture', ...(b.enc ? { contentEncoding: b.enc } : {}) }, settings);
     rows.push(...chunk.rows);
+    const text = await decodeBody(Buffer.from(b.body), b.enc, cfg.ingest.max_decoded_bytes);
+    const { records } = parseBody(text, { maxBodyBytes: cfg.ingest.max_body_bytes, maxDecodedBytes: cfg.ingest.max_decoded_bytes, maxRecords: cfg.ingest.max_records, maxDepth: cfg.ingest.max_depth });
+    events.push(...processRecords(records, { receivedAt, tag: 'capture', dateKeys: cfg.ingest.date_keys, normalize: cfg.normalize }).events);
   }
-  return rows;
+  return { rows, events };
 }
 
 /** Stored, then read back both ways (tailing by seq and by event time): equal objects and equal JSON text. */
@@ -36,14 +44,16 @@ function assertRoundTrip(s: SqliteEventStore, events: LogEvent[]): void {
 }
 
 test('every fixture event (Fluent Bit captures, Windows samples) round-trips exactly', async () => {
-  const rows = await fixtureRows();
+  const { rows, events } = await fixtureRows();
   assert.ok(rows.length > 50, `fixtures give ${rows.length} events`);
-  const events = rows.map((r) => JSON.parse(r.json) as LogEvent);
+  assert.equal(rows.length, events.length);
   const kinds = new Set(events.map((e) => e.source.kind));
   for (const k of ['auth', 'syslog', 'web_access', 'app', 'windows']) assert.ok(kinds.has(k as LogEvent['source']['kind']), `fixtures include ${k}`);
   const s = store();
   // The ingest path: encoded on the decode side, inserted as is.
   const { stored } = s.insertEncoded(rows);
+  // What the pump hands the consumers, decoded from the rows as stored: the events themselves.
+  assert.deepStrictEqual(stored.map((x) => decodeStored(x).event), events.filter((e, i) => events.findIndex((x) => x.id === e.id) === i));
   const byId = new Map(events.map((e) => [e.id, e]));
   const back = s.readAfter(0, rows.length + 1);
   assert.equal(back.length, byId.size);
@@ -115,5 +125,6 @@ test('encodeEvent is pure: the same event gives the same bytes, a retried chunk 
   assert.equal(s.insertEncoded([a]).inserted, 1);
   assert.deepEqual([s.insertEncoded([b]).inserted, s.insertEncoded([b]).duplicates], [0, 1]);
   // The compact form is well under the JSON.
-  assert.ok(a.body.length * 2 < a.json.length, `${a.body.length} body bytes for ${a.json.length} JSON characters`);
+  const json = JSON.stringify(base).length;
+  assert.ok(a.body.length * 2 < json, `${a.body.length} body bytes for ${json} JSON characters`);
 });

@@ -18,9 +18,10 @@
  *   evicted, groups_evicted_total), at most maxEventsPerGroup entries per group (oldest dropped,
  *   entries_truncated_total); groups whose newest event is older than the watermark minus
  *   max(window, quiet) + lateness are expired (groups_expired_total).
- * - Restart: the detection module saves the groups changed since its last checkpoint
- *   (exportChanges) with its pump cursor and loads them back at start-up (restore), so every
- *   open window, quiet period and sequence step survives, whatever the event times.
+ * - Restart: the detection module saves what changed since its last checkpoint (exportChanges:
+ *   the heads of changed groups, the window entries added and removed since, never a whole
+ *   window again) with its pump cursor and loads it back at start-up (restore), so every open
+ *   window, quiet period and sequence step survives, whatever the event times.
  * - Warm mode: events are run through the same code without emitting (used by tests and tools
  *   that rebuild state from events).
  */
@@ -83,6 +84,11 @@ interface GroupState {
   touched: number;
   /** Restored from a checkpoint and not yet needed: values, entries, lastFire, suppressed are still in the store. */
   unloaded?: true;
+  /**
+   * Ords of this group's entries in the last committed checkpoint, ascending; undefined while
+   * this group (this incarnation of its key) was never saved.
+   */
+  saved?: number[];
 }
 
 /** What identifies a saved group and orders it (loaded for every group at start-up). */
@@ -96,19 +102,44 @@ export interface SavedGroupHead {
 /** The rest of a saved group, loaded when an event first touches it after a restart (JSON-safe: NaN becomes null). */
 export interface SavedGroupBody {
   values: string[];
+  /** In time order (equal times in creation order), each with its `ord`. */
   entries: WindowEntry[];
   lastFire: number | null;
   suppressed: number;
 }
 
-export type SavedGroup = SavedGroupHead & SavedGroupBody;
+/**
+ * A changed group as the checkpoint writes it: its head and small state always, of its window
+ * only what changed since the last committed checkpoint (a window of n entries that gained one
+ * is one entry written, not n).
+ */
+export interface SavedGroupChange extends SavedGroupHead {
+  values: string[];
+  lastFire: number | null;
+  suppressed: number;
+  /** Never saved in this incarnation: whatever an older group of the same key left saved goes, `added` is the whole window. */
+  fresh: boolean;
+  /** Entries created since the last committed checkpoint (each with its `ord`). */
+  added: WindowEntry[];
+  /** Ords of saved entries the window no longer holds. */
+  removed: number[];
+}
 
 /** What changed since the last exportChanges(): groups to write, keys (per rule id) to delete. */
 export interface StateChanges {
-  upserts: SavedGroup[];
+  upserts: SavedGroupChange[];
   deletes: Array<{ rule: string; key: string }>;
   watermark: number | null;
   touchCounter: number;
+  /** Last entry ord handed out: restored with the state, so ords stay unique across restarts. */
+  entryCounter: number;
+}
+
+/** The ords of window entries, ascending (entries are in time order, not creation order). */
+function savedOrds(entries: readonly WindowEntry[]): number[] {
+  const ords = new Array<number>(entries.length);
+  for (let i = 0; i < entries.length; i++) ords[i] = entries[i]!.ord!;
+  return ords.sort((a, b) => a - b);
 }
 
 /** Called for every rule match (test-rule shows them); cheap no-op by default. */
@@ -136,6 +167,11 @@ export class DetectionEngine {
   private readonly lowerProgram = new LowerCache();
   private readonly lowerChannel = new LowerCache();
   private touchCounter = 0;
+  /** Last window entry ord handed out, and its value at the last committed checkpoint (entries above it are unsaved). */
+  private entryCounter = 0;
+  private committedEntries = 0;
+  /** The groups of the last exportChanges() with the ords they then held, marked saved by takeChanges(). */
+  private exported: Array<[GroupState, number[]]> = [];
   /** Reads a restored group's body from the checkpoint (see restore()). */
   private loadBody: ((rule: string, key: string) => SavedGroupBody | undefined) | undefined;
   /** Groups created or changed since the last exportChanges(). */
@@ -283,6 +319,7 @@ export class DetectionEngine {
     g.entries = body.entries;
     g.lastFire = body.lastFire ?? NaN;
     g.suppressed = body.suppressed;
+    g.saved = savedOrds(body.entries);
   }
 
   private drop(rule: CompiledRule, groups: GroupTable, g: GroupState): void {
@@ -299,27 +336,87 @@ export class DetectionEngine {
    * newer ones) are exported again.
    */
   exportChanges(): StateChanges {
-    const upserts: SavedGroup[] = [];
+    const upserts: SavedGroupChange[] = [];
+    const exported: Array<[GroupState, number[]]> = [];
+    const committed = this.committedEntries;
     for (const [g, rule] of this.dirty) {
       if (this.state.get(rule)!.map.get(g.key) !== g) continue; // dropped since (its key is in `removed`)
+      const saved = g.saved;
+      let added: WindowEntry[];
+      let removed: number[] = [];
+      if (!saved) added = g.entries;
+      else {
+        // Every entry at or below the committed ord of a group already saved is in the
+        // checkpoint (its group was dirty when it was created); the ones above are new.
+        added = [];
+        let kept = 0;
+        for (const e of g.entries) {
+          if (e.ord! > committed) added.push(e);
+          else kept++;
+        }
+        if (kept < saved.length) {
+          const live = new Set<number>();
+          for (const e of g.entries) if (e.ord! <= committed) live.add(e.ord!);
+          removed = saved.filter((o) => !live.has(o));
+        }
+      }
+      exported.push([g, savedOrds(g.entries)]);
       upserts.push({
         rule: rule.id,
         key: g.key,
         touched: g.touched,
-        values: g.values,
         newest: g.newest,
-        entries: g.entries,
+        values: g.values,
         lastFire: Number.isNaN(g.lastFire) ? null : g.lastFire,
         suppressed: g.suppressed,
+        fresh: !saved,
+        added,
+        removed,
       });
     }
+    this.exported = exported;
     const deletes: Array<{ rule: string; key: string }> = [];
     for (const [rule, keys] of this.removed) for (const key of keys) deletes.push({ rule: rule.id, key });
-    return { upserts, deletes, watermark: Number.isFinite(this.watermark) ? this.watermark : null, touchCounter: this.touchCounter };
+    return { upserts, deletes, watermark: Number.isFinite(this.watermark) ? this.watermark : null, touchCounter: this.touchCounter, entryCounter: this.entryCounter };
+  }
+
+  /**
+   * Every open group whole, as fresh upserts (no deletes: a snapshot replaces everything saved
+   * before it). Groups restored but not yet loaded are loaded for it. takeChanges() after it
+   * committed, as after exportChanges().
+   */
+  exportAll(): StateChanges {
+    const upserts: SavedGroupChange[] = [];
+    const exported: Array<[GroupState, number[]]> = [];
+    for (const [rule, groups] of this.state) {
+      for (let g = groups.head; g; g = g.next) {
+        if (g.unloaded) this.load(rule, g);
+        exported.push([g, savedOrds(g.entries)]);
+        upserts.push({
+          rule: rule.id,
+          key: g.key,
+          touched: g.touched,
+          newest: g.newest,
+          values: g.values,
+          lastFire: Number.isNaN(g.lastFire) ? null : g.lastFire,
+          suppressed: g.suppressed,
+          fresh: true,
+          added: g.entries,
+          removed: [],
+        });
+      }
+    }
+    this.exported = exported;
+    return { upserts, deletes: [], watermark: Number.isFinite(this.watermark) ? this.watermark : null, touchCounter: this.touchCounter, entryCounter: this.entryCounter };
   }
 
   /** The changes last exported are saved: start collecting afresh. */
   takeChanges(): void {
+    // The caller exports, saves and calls this with no event processed in between (the pump's
+    // commit is synchronous), so what was exported is exactly what is now saved.
+    for (const [g, ords] of this.exported) g.saved = ords;
+    this.exported = [];
+    this.committedEntries = this.entryCounter;
     this.dirty = new Map();
     this.removed = new Map();
   }
@@ -336,8 +433,11 @@ export class DetectionEngine {
     watermark: number | null,
     touchCounter: number,
     loadBody: (rule: string, key: string) => SavedGroupBody | undefined,
+    entryCounter = 0,
   ): number {
     this.loadBody = loadBody;
+    this.entryCounter = Math.max(this.entryCounter, entryCounter);
+    this.committedEntries = this.entryCounter;
     const byId = new Map<string, CompiledRule>();
     for (const r of this.rules) byId.set(r.id, r);
     let n = 0;
@@ -371,7 +471,7 @@ export class DetectionEngine {
         return;
       }
     }
-    const entry: WindowEntry = { t, id: e.id, message: retain(e.message, MAX_SAMPLE_CHARS), host: e.host, values: boundValues(ev.values) };
+    const entry: WindowEntry = { t, id: e.id, message: retain(e.message, MAX_SAMPLE_CHARS), host: e.host, values: boundValues(ev.values), ord: ++this.entryCounter };
     if (fire.mode === 'single') {
       this.fire(rule, g, [entry], e);
       return;

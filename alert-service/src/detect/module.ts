@@ -32,15 +32,15 @@ import { DetectStateRepository } from './state-repository.js';
 export const DETECT_CONSUMER = 'detect';
 /**
  * Window state is saved after this many events, which bounds the replay at start-up. A save
- * rewrites every group changed since the last one (a flood of 80,000 groups: seconds of CPU),
- * so it is bounded by events, not made more frequent by time...
+ * upserts the head of every group changed since the last one (a flood of 80,000 groups: many
+ * rows) and writes each new window entry, so it is bounded by events, not made more frequent by time...
  */
 const CHECKPOINT_EVERY_EVENTS = 20_000;
 /** ...except that a trickle of events is saved at least this often. */
 const CHECKPOINT_EVERY_MS = 60_000;
 /** Events read per step of that replay. */
 const REPLAY_PAGE = 5000;
-/** Saved group heads read per step at start-up. */
+/** Saved group heads handed to the engine per step at start-up. */
 const RESTORE_PAGE = 10_000;
 
 export interface DetectionDeps {
@@ -121,14 +121,15 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
       savedThrough = cursor;
       return 0;
     }
+    // The log a row at a time, yielding between rows (/healthz and ingest run meanwhile).
+    for (let at: number | undefined = 0; (at = repo.foldNext(at)) !== undefined; ) await new Promise<void>((r) => setImmediate(r));
     const loadBody = (rule: string, key: string) => repo.body(rule, key);
+    const heads = repo.heads();
     let n = 0;
-    for (let after = 0; ; ) {
-      const page = repo.heads(after, RESTORE_PAGE);
-      n += engine.restore(page, meta.watermark, meta.touchCounter, loadBody);
-      if (page.length < RESTORE_PAGE) break;
-      after = page[page.length - 1]!.touched;
-      await new Promise<void>((r) => setImmediate(r)); // let /healthz and ingest in
+    // At least once: the watermark and counters are restored even without a group.
+    for (let i = 0; i === 0 || i < heads.length; i += RESTORE_PAGE) {
+      n += engine.restore(heads.slice(i, i + RESTORE_PAGE), meta.watermark, meta.touchCounter, loadBody, meta.entryCounter);
+      await new Promise<void>((r) => setImmediate(r));
     }
     // The events consumed after the last checkpoint (at most CHECKPOINT_EVERY_EVENTS): their
     // alerts were recorded before the cursor moved, so they rebuild state without emitting.
@@ -165,8 +166,8 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
       handOn();
     },
     checkpointDue(force: boolean) {
-      // Every changed group is rewritten whole, so saving after every batch would cost more than
-      // detection itself under a flood of new groups. The cursor is still written every batch;
+      // Every changed group's head is rewritten, so saving after every batch would cost more than
+      // detection itself under a flood of groups touched once each. The cursor is still written every batch;
       // what a crash loses since the last save is rebuilt by the warm replay in restore().
       if (!repo) return false;
       const behind = processedThrough - savedThrough;
@@ -177,7 +178,7 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
       if (!repo) return;
       // Called only while the consumer is healthy: the engine then holds exactly the events up to processedThrough.
       const through = processedThrough;
-      repo.save(engine.exportChanges(), through);
+      repo.save(engine.exportChanges(), through, () => engine.exportAll());
       return () => {
         engine.takeChanges();
         savedThrough = through;

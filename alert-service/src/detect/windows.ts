@@ -14,6 +14,8 @@ export interface WindowEntry {
   distinct?: string;
   /** Sequence rules: the steps this event stands for. */
   steps?: readonly string[];
+  /** Engine-wide creation ordinal: identifies the entry in the window checkpoint (set by the engine). */
+  ord?: number;
 }
 
 /** First index whose time is > t (insertion point that keeps equal times in arrival order). */

@@ -10,7 +10,7 @@ import type { EncodedEvent } from '../store/event-store.js';
 
 export interface PackedRows {
   text: string;
-  /** Per row: host, kind, stream, program + 1 (0: none) and json lengths, in UTF-16 units. */
+  /** Per row: host, kind, stream and program + 1 (0: none) lengths, in UTF-16 units. */
   lengths: Uint32Array;
   bytes: Uint8Array;
   /** Per row: key and body lengths in bytes. */
@@ -18,7 +18,7 @@ export interface PackedRows {
   timesMs: Float64Array;
 }
 
-const STRINGS = 5;
+const STRINGS = 4;
 
 export function packRows(rows: readonly EncodedEvent[]): PackedRows {
   const parts = new Array<string>(rows.length * STRINGS);
@@ -34,12 +34,10 @@ export function packRows(rows: readonly EncodedEvent[]): PackedRows {
     parts[j + 1] = r.kind;
     parts[j + 2] = r.stream;
     parts[j + 3] = r.program ?? '';
-    parts[j + 4] = r.json;
     lengths[j] = r.host.length;
     lengths[j + 1] = r.kind.length;
     lengths[j + 2] = r.stream.length;
     lengths[j + 3] = r.program === undefined ? 0 : r.program.length + 1;
-    lengths[j + 4] = r.json.length;
     bytes.set(r.key, at);
     at += r.key.length;
     bytes.set(r.body, at);
@@ -64,10 +62,9 @@ export function unpackRows(p: PackedRows): EncodedEvent[] {
     const stream = text.substring(at, (at += lengths[j + 2]!));
     const programLength = lengths[j + 3]!;
     const program = programLength ? text.substring(at, (at += programLength - 1)) : undefined;
-    const json = text.substring(at, (at += lengths[j + 4]!));
     const key = bytes.subarray(b, (b += byteLengths[2 * i]!));
     const body = bytes.subarray(b, (b += byteLengths[2 * i + 1]!));
-    rows[i] = { key, timeMs: timesMs[i]!, host, kind, stream, ...(program !== undefined ? { program } : {}), body, json };
+    rows[i] = { key, timeMs: timesMs[i]!, host, kind, stream, ...(program !== undefined ? { program } : {}), body };
   }
   if (at !== text.length || b !== bytes.length) throw new Error('packed rows: lengths do not add up');
   return rows;

@@ -14,7 +14,7 @@
  * graceful stop always writes it. A failing consumer with a checkpoint has neither written.
  */
 import type { EventConsumer } from './contracts.js';
-import type { EventStore, StoredEvent } from '../store/event-store.js';
+import type { EventStore, StoredEncoded, StoredEvent } from '../store/event-store.js';
 import type { PipelineMetrics } from '../server/metrics.js';
 import type { PipelineHealth } from './health.js';
 
@@ -22,6 +22,8 @@ export interface EventPumpOptions {
   batchSize?: number;
   /** Most just-stored events kept in memory for the consumers; past it they are read back from the store. */
   maxHandoff?: number;
+  /** Turns an event ingest handed over encoded (offerEncoded) into its object (the store's decodeStored). */
+  decode?: (s: StoredEncoded) => StoredEvent;
   log?: (msg: string) => void;
   health?: PipelineHealth;
   /** First retry delay after a failure; doubles per attempt up to retryMaxMs. */
@@ -57,10 +59,12 @@ export class EventPump {
   private commitFailures = 0;
   private commitRetryAt = 0;
   /**
-   * Events ingest just stored, in seq order, as the decoded objects ingest already has. While the
-   * consumers keep up they are fed from here instead of read back (and decoded again) from the store.
+   * Events ingest just stored, in seq order: objects, or as ingest encoded them (decoded only
+   * when a batch is fed, so an event dropped from here when the consumers fall behind was never
+   * parsed for nothing, and one waiting here holds its JSON text, not its objects). While the
+   * consumers keep up they are fed from here instead of read back (and decoded) from the store.
    */
-  private handoff: StoredEvent[] = [];
+  private handoff: Array<StoredEvent | StoredEncoded> = [];
 
   constructor(
     private readonly store: EventStore,
@@ -89,11 +93,24 @@ export class EventPump {
 
   /** Ingest stored these (ascending seq, decoded): keep them for the consumers, then wake the pump. */
   offer(stored: readonly StoredEvent[]): Promise<void> {
-    if (stored.length && this.slots.length) {
-      if (this.handoff.length + stored.length > this.maxHandoff) this.handoff = []; // fall behind → read back from the store
-      else for (const s of stored) this.handoff.push(s);
-    }
+    this.keep(stored);
     return this.notify();
+  }
+
+  /** offer() for events as ingest encoded them: decoded by opts.decode when fed. */
+  offerEncoded(stored: readonly StoredEncoded[]): Promise<void> {
+    if (!this.opts.decode) throw new Error('event pump: offerEncoded needs the decode option');
+    this.keep(stored);
+    return this.notify();
+  }
+
+  private keep(stored: ReadonlyArray<StoredEvent | StoredEncoded>): void {
+    if (!this.slots.length) return;
+    // Full (the consumers are that far behind): the newest are not kept. The pump feeds what is
+    // kept, oldest first, and reads the rest back from the store when it gets there (every event
+    // kept is used; dropping the whole handoff instead left every later batch read back).
+    const room = this.maxHandoff - this.handoff.length;
+    for (let i = 0; i < stored.length && i < room; i++) this.handoff.push(stored[i]!);
   }
 
   /** Begins feeding (after the consumers restored their state). */
@@ -261,22 +278,29 @@ export class EventPump {
   }
 
   /**
-   * The events after `from`: from memory when the handoff continues exactly where the slowest
-   * cursor is (seqs are contiguous unless a concurrent insert was a duplicate, so check both ends),
-   * else from the store (whose read path decodes them).
+   * The events after `from`: from memory while the handoff continues exactly where the slowest
+   * cursor is (seqs checked one by one: a gap means an event the handoff does not hold), else
+   * from the store (whose read path decodes them), up to where the handoff resumes.
    */
   private nextBatch(from: number): StoredEvent[] {
     let drop = 0;
     while (drop < this.handoff.length && this.handoff[drop]!.seq <= from) drop++;
     if (drop) this.handoff = this.handoff.slice(drop);
-    const n = Math.min(this.handoff.length, this.batchSize);
-    if (n && this.handoff[0]!.seq === from + 1 && this.handoff[n - 1]!.seq === from + n) {
-      const batch = this.handoff.slice(0, n);
+    const max = Math.min(this.handoff.length, this.batchSize);
+    let n = 0;
+    while (n < max && this.handoff[n]!.seq === from + 1 + n) n++;
+    if (n) {
+      const batch = new Array<StoredEvent>(n);
+      const decode = this.opts.decode;
+      for (let i = 0; i < n; i++) {
+        const s = this.handoff[i]!;
+        batch[i] = 'event' in s ? s : decode!(s);
+      }
       this.handoff = this.handoff.slice(n);
       return batch;
     }
-    this.handoff = [];
-    return this.store.readAfter(from, this.batchSize);
+    const until = this.handoff.length ? this.handoff[0]!.seq - 1 - from : this.batchSize;
+    return this.store.readAfter(from, Math.max(1, Math.min(this.batchSize, until)));
   }
 
   private updateGauges(): void {

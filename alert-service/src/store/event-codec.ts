@@ -78,6 +78,23 @@ export type StreamParts = [agentHost: string | null, tag: string | null, path: s
 
 const isUint = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
+/** streamOf's text parsed back, memoized: consecutive events mostly share their stream (bounded: attackers choose paths). */
+const parsedStreams = new Map<string, StreamParts>();
+export function streamParts(stream: string): StreamParts {
+  let p = parsedStreams.get(stream);
+  if (!p) {
+    if (parsedStreams.size >= 10_000) parsedStreams.clear();
+    p = JSON.parse(stream) as StreamParts;
+    parsedStreams.set(stream, p);
+  }
+  return p;
+}
+
+/** The event of an encoded row (encodeEvent's inverse: the body, with the row's strings). */
+export function decodeEncoded(row: EncodedEvent): LogEvent {
+  return decodeBody(row.body, { key: row.key, timeMs: row.timeMs, host: row.host, kind: row.kind, stream: streamParts(row.stream), program: row.program });
+}
+
 export function streamOf(e: LogEvent): string {
   const s = e.source;
   return JSON.stringify([e.agent_host ?? null, s.tag ?? null, s.path ?? null, s.channel ?? null]);
@@ -480,7 +497,7 @@ export function encodeEvent(e: LogEvent): EncodedEvent {
   const id = Buffer.from(e.id, 'hex');
   const key = dedupeKey(e, id);
   const timeMs = Date.parse(e.time);
-  const row: EncodedEvent = { key, timeMs, host: e.host, kind: e.source.kind, stream: streamOf(e), body: encodeBody(e, key, timeMs, undefined, id), json: JSON.stringify(e) };
+  const row: EncodedEvent = { key, timeMs, host: e.host, kind: e.source.kind, stream: streamOf(e), body: encodeBody(e, key, timeMs, undefined, id) };
   if (e.program !== undefined) row.program = e.program;
   return row;
 }

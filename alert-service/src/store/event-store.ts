@@ -22,7 +22,8 @@ export interface StoredEvent {
 /**
  * An event serialized for storage by the store's encoder (encodeEvent in sqlite-event-store.ts).
  * Ingest encodes on its decode worker, so the thread that writes only looks up interned strings
- * and binds values.
+ * and binds values. It is the only form ingest makes: the consumers get the objects back from
+ * the body (decodeStored), not from a second, JSON encoding.
  */
 export interface EncodedEvent {
   /** Idempotency key (dedupeKey), 16 bytes or the id's. */
@@ -35,14 +36,13 @@ export interface EncodedEvent {
   program?: string;
   /** The compact stored form (event-codec.ts). */
   body: Uint8Array;
-  /** The event's JSON, handed to the pump (StoredEncoded) so it never decodes what it was just given. */
-  json: string;
 }
 
-/** A just-stored event as ingest hands it to the pump: parsed only if a consumer needs it. */
+/** A just-stored event as ingest hands it to the pump: decoded only when a consumer is fed it. */
 export interface StoredEncoded {
   seq: number;
-  json: string;
+  /** The row as stored (its body re-encoded when the writer had to put a string inline). */
+  row: EncodedEvent;
 }
 
 export interface EventQuery {

@@ -1,0 +1,118 @@
+/**
+ * The window checkpoint log (detect/state-repository.ts): an engine that saves after every batch
+ * and is rebuilt from the database at many points (a fresh repository and engine each time,
+ * folding the log) emits exactly the signals of an engine that never stopped, through window
+ * trims, fires, distinct-value replacement, late events, evictions, and log compaction.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AlertSignal, LogEvent } from '../../alert-service/src/generated/schema-types.js';
+import { DetectionEngine, DEFAULT_LIMITS, type EngineLimits } from '../../alert-service/src/detect/engine.js';
+import { DetectStateRepository } from '../../alert-service/src/detect/state-repository.js';
+import { defineRule } from '../../alert-service/src/detect/rule.js';
+import { openDatabase } from '../../alert-service/src/store/database.js';
+import { mulberry32 } from '../../alert-service/src/anomaly/forest/rng.js';
+import { CollectSink, compile, ev, ManualClock, T0 } from './helpers.js';
+
+const rules = () => [
+  compile(defineRule({ id: 'cp-count', title: 'count', description: 'd', severity: 'low', match: { kinds: ['auth'], where: (e) => e.message.startsWith('fail') }, extract: (e) => ({ src_ip: e.fields.src_ip, user: e.fields.user }), fire: { mode: 'count', threshold: 6, windowSec: 120, groupBy: ['src_ip'], quietSec: 200 } })),
+  compile(defineRule({ id: 'cp-distinct', title: 'distinct', description: 'd', severity: 'low', match: { kinds: ['auth'], where: (e) => e.message.startsWith('fail') }, extract: (e) => ({ src_ip: e.fields.src_ip, user: e.fields.user }), fire: { mode: 'distinct', field: 'user', threshold: 4, windowSec: 300, groupBy: ['src_ip'], quietSec: 100 } })),
+  compile(defineRule({ id: 'cp-sequence', title: 'sequence', description: 'd', severity: 'high', match: { kinds: ['auth'] }, extract: (e) => ({ src_ip: e.fields.src_ip, step: e.message.startsWith('fail') ? 'failure' : 'success' }), fire: { mode: 'sequence', ordered: true, windowSec: 240, groupBy: ['src_ip'], steps: [{ name: 'failure', min: 3 }, { name: 'success', min: 1 }] } })),
+];
+const LIMITS: EngineLimits = { ...DEFAULT_LIMITS, maxGroupsPerRule: 25, maxEventsPerGroup: 12, allowedLatenessMs: 60_000 };
+
+/** Failures and some successes from 40 addresses over ~2 hours, a few out of order. */
+function events(n: number): LogEvent[] {
+  const rng = mulberry32(7);
+  const rnd = () => rng.next();
+  const out: LogEvent[] = [];
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    t += rnd() * 4;
+    const ip = `192.0.2.${Math.floor(rnd() * rnd() * 40)}`;
+    const late = rnd() < 0.05 ? rnd() * 90 : 0;
+    const ok = rnd() < 0.08;
+    out.push(ev(t - late, { message: ok ? `accepted ${i}` : `fail ${i}`, fields: { src_ip: ip, user: `u${Math.floor(rnd() * 6)}` } }));
+  }
+  return out;
+}
+
+const strip = (s: AlertSignal) => JSON.stringify(s);
+
+function run(minLogChars: number, restartEvery: number) {
+  const evs = events(6000);
+  const BATCH = 50;
+  const clock = new ManualClock(T0 + 10 * 3_600_000);
+  const reference = new CollectSink();
+  const ref = new DetectionEngine(rules(), reference, clock, LIMITS);
+  for (let i = 0; i < evs.length; i += BATCH) ref.process(evs.slice(i, i + BATCH));
+
+  const db = openDatabase({ path: join(mkdtempSync(join(tmpdir(), 'logward-cplog-')), 'd.db'), synchronous: 'NORMAL' });
+  const got = new CollectSink();
+  let restarts = 0;
+  let snapshots = 0;
+  let engine!: DetectionEngine;
+  let repo!: DetectStateRepository;
+  const open = () => {
+    repo = new DetectStateRepository(db, minLogChars);
+    engine = new DetectionEngine(rules(), got, clock, LIMITS);
+    const meta = repo.meta();
+    if (!meta) return;
+    for (let at: number | undefined = 0; (at = repo.foldNext(at)) !== undefined; );
+    engine.restore(repo.heads(), meta.watermark, meta.touchCounter, (r, k) => repo.body(r, k), meta.entryCounter);
+  };
+  open();
+  for (let i = 0, b = 0; i < evs.length; i += BATCH, b++) {
+    engine.process(evs.slice(i, i + BATCH));
+    const before = (db.prepare('SELECT min(id) AS m FROM detect_log').get() as { m: number | null }).m;
+    db.transaction(() => repo.save(engine.exportChanges(), i + BATCH, () => engine.exportAll()))();
+    engine.takeChanges();
+    const after = (db.prepare('SELECT min(id) AS m FROM detect_log').get() as { m: number | null }).m;
+    if (before !== null && after !== before) snapshots++;
+    if (b % restartEvery === restartEvery - 1) {
+      open();
+      restarts++;
+    }
+  }
+  db.close();
+  return { expected: reference.signals.map(strip), got: got.signals.map(strip), restarts, snapshots, evicted: ref.metrics.groups_evicted_total, truncated: ref.metrics.entries_truncated_total, suppressed: ref.metrics.suppressed_total };
+}
+
+test('restarts from the checkpoint log at every 3rd batch emit exactly the signals of an engine that never stopped', () => {
+  const r = run(20_000, 3);
+  assert.ok(r.expected.length > 20, `the stream fires (${r.expected.length} signals)`);
+  assert.ok(r.evicted > 0 && r.truncated > 0 && r.suppressed > 0, 'evictions, truncated windows and quiet periods are exercised');
+  assert.ok(r.snapshots >= 2, `the log was compacted into snapshots (${r.snapshots})`);
+  assert.ok(r.restarts >= 30);
+  assert.deepEqual(r.got, r.expected);
+});
+
+test('the same with a restart after every batch and no compaction (the log folds from its start)', () => {
+  const r = run(Number.MAX_SAFE_INTEGER, 1);
+  assert.equal(r.snapshots, 0);
+  assert.deepEqual(r.got, r.expected);
+});
+
+test('a database of the previous format (a row per group, whole windows) is converted once, its windows kept', () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'logward-cplog-')), 'd.db');
+  const db = openDatabase({ path, synchronous: 'NORMAL' });
+  db.exec(`CREATE TABLE detect_groups (id INTEGER PRIMARY KEY, rule TEXT NOT NULL, key TEXT NOT NULL, touched INTEGER NOT NULL, newest INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (rule, key));
+    CREATE TABLE detect_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);`);
+  const entries = [0, 10, 20, 30, 40].map((s) => ({ t: T0 + s * 1000, id: `id${s}`, message: `fail ${s}`, host: 'web1', values: { src_ip: '192.0.2.9', user: 'root' } }));
+  db.prepare('INSERT INTO detect_groups (rule, key, touched, newest, body) VALUES (?, ?, ?, ?, ?)').run('cp-count', '192.0.2.9', 1, T0 + 40_000, JSON.stringify({ values: ['192.0.2.9'], entries, lastFire: null, suppressed: 0 }));
+  for (const [k, v] of [['format', '3'], ['watermark', String(T0 + 40_000)], ['touch_counter', '1'], ['state_seq', '5']]) db.prepare('INSERT INTO detect_meta VALUES (?, ?)').run(k, v);
+
+  const repo = new DetectStateRepository(db);
+  assert.deepEqual(repo.meta(), { watermark: T0 + 40_000, touchCounter: 1, entryCounter: 5, stateSeq: 5 });
+  for (let at: number | undefined = 0; (at = repo.foldNext(at)) !== undefined; );
+  const sink = new CollectSink();
+  const engine = new DetectionEngine(rules(), sink, new ManualClock(T0 + 3_600_000), LIMITS);
+  assert.equal(engine.restore(repo.heads(), T0 + 40_000, 1, (r, k) => repo.body(r, k), 5), 1);
+  engine.process([ev(50, { message: 'fail 50', fields: { src_ip: '192.0.2.9', user: 'root' } })]); // the 6th in 120 s
+  assert.deepEqual(sink.signals.filter((s) => s.rule_id === 'cp-count').map((s) => [s.count, s.event_ids?.slice(0, 2)]), [[6, ['id0', 'id10']]]);
+  assert.equal((db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'detect_groups'").get() as { n: number }).n, 0);
+  db.close();
+});
