@@ -142,6 +142,22 @@ function savedOrds(entries: readonly WindowEntry[]): number[] {
   return ords.sort((a, b) => a - b);
 }
 
+/** A group as one checkpoint change: its head and small state, and of its window what `added`/`removed` say. */
+function groupChange(rule: string, g: GroupState, fresh: boolean, added: WindowEntry[], removed: number[]): SavedGroupChange {
+  return {
+    rule,
+    key: g.key,
+    touched: g.touched,
+    newest: g.newest,
+    values: g.values,
+    lastFire: Number.isNaN(g.lastFire) ? null : g.lastFire,
+    suppressed: g.suppressed,
+    fresh,
+    added,
+    removed,
+  };
+}
+
 /** Called for every rule match (test-rule shows them); cheap no-op by default. */
 export type MatchObserver = (rule: CompiledRule, event: LogEvent, evaluation: Evaluation) => void;
 
@@ -361,18 +377,7 @@ export class DetectionEngine {
         }
       }
       exported.push([g, savedOrds(g.entries)]);
-      upserts.push({
-        rule: rule.id,
-        key: g.key,
-        touched: g.touched,
-        newest: g.newest,
-        values: g.values,
-        lastFire: Number.isNaN(g.lastFire) ? null : g.lastFire,
-        suppressed: g.suppressed,
-        fresh: !saved,
-        added,
-        removed,
-      });
+      upserts.push(groupChange(rule.id, g, !saved, added, removed));
     }
     this.exported = exported;
     const deletes: Array<{ rule: string; key: string }> = [];
@@ -392,18 +397,7 @@ export class DetectionEngine {
       for (let g = groups.head; g; g = g.next) {
         if (g.unloaded) this.load(rule, g);
         exported.push([g, savedOrds(g.entries)]);
-        upserts.push({
-          rule: rule.id,
-          key: g.key,
-          touched: g.touched,
-          newest: g.newest,
-          values: g.values,
-          lastFire: Number.isNaN(g.lastFire) ? null : g.lastFire,
-          suppressed: g.suppressed,
-          fresh: true,
-          added: g.entries,
-          removed: [],
-        });
+        upserts.push(groupChange(rule.id, g, true, g.entries, []));
       }
     }
     this.exported = exported;
