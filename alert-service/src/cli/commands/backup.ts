@@ -8,6 +8,7 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { LogwardConfig } from '../../generated/schema-types.js';
+import { loadConfigOrExit } from './load-config.js';
 import Database from '../../store/sqlite-driver.js';
 
 export interface BackupResult {
@@ -50,13 +51,7 @@ export function register(program: Command, deps: { loadConfig: () => LogwardConf
     .description('copy the SQLite store (storage.path) to <file> while the service runs (SQLite online backup; WAL-safe), then check the copy')
     .argument('<file>', 'the backup file to write (must not exist)')
     .action(async (file: string) => {
-      let config: LogwardConfig;
-      try {
-        config = deps.loadConfig();
-      } catch (err) {
-        console.error((err as Error).message);
-        process.exit(2);
-      }
+      const config = loadConfigOrExit(deps.loadConfig);
       if (config.storage.path === ':memory:') {
         console.error('storage.path is :memory:, nothing to back up');
         process.exit(2);

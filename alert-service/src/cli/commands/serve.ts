@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { AlertSignal, LogwardConfig } from '../../generated/schema-types.js';
+import { loadConfigOrExit } from './load-config.js';
 import { createLogger, type Logger } from '../../server/logger.js';
 import { localServiceUrl } from './replay.js';
 
@@ -48,13 +49,7 @@ export function register(program: Command, deps: { loadConfig: () => LogwardConf
     .option('-p, --port <port>', 'listen port (overrides server.port)')
     .option('-H, --host <host>', 'listen address (overrides server.host)')
     .action(async (opts: { port?: string; host?: string }) => {
-      let config: LogwardConfig;
-      try {
-        config = deps.loadConfig();
-      } catch (err) {
-        console.error((err as Error).message);
-        process.exit(2);
-      }
+      const config = loadConfigOrExit(deps.loadConfig);
       if (opts.port !== undefined) config.server.port = Number(opts.port);
       if (opts.host !== undefined) config.server.host = opts.host;
       const logger = createLogger({ level: config.server.log_level, format: config.server.log_format });
