@@ -5,6 +5,7 @@
  * (the alert is already marked) nor forgets (the row is pending).
  */
 import type { Db } from '../../store/database.js';
+import { StatementCache } from '../../store/statements.js';
 import type { Statement } from 'better-sqlite3';
 import type { OutboxItem } from '../../generated/schema-types.js';
 import type { ChannelMessage, ChannelName } from '../notify/notifier.js';
@@ -58,15 +59,13 @@ export function toOutboxItem(r: OutboxRow): OutboxItem {
 }
 
 export class OutboxRepository {
-  /** Prepared once per SQL text: better-sqlite3's prepare() costs more than most of these queries. */
-  private readonly prepared = new Map<string, Statement>();
+  private readonly statements: StatementCache;
   private stmt(sql: string): Statement {
-    let st = this.prepared.get(sql);
-    if (!st) this.prepared.set(sql, (st = this.db.prepare(sql)));
-    return st;
+    return this.statements.get(sql);
   }
 
   constructor(private readonly db: Db) {
+    this.statements = new StatementCache(db);
     db.exec(`
       CREATE TABLE IF NOT EXISTS outbox_messages (
         id INTEGER PRIMARY KEY AUTOINCREMENT,

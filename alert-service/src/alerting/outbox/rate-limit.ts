@@ -5,6 +5,7 @@
  * The ledger is in SQLite so a restart does not forget it; the bucket itself starts full.
  */
 import type { Db } from '../../store/database.js';
+import { StatementCache } from '../../store/statements.js';
 import type { Statement } from 'better-sqlite3';
 import type { ChannelName } from '../notify/notifier.js';
 import { SEVERITY_ORDER } from '../template/context.js';
@@ -54,15 +55,13 @@ export interface HeldBackEntry {
 }
 
 export class HeldBackLedger {
-  /** Prepared once per SQL text: better-sqlite3's prepare() costs more than most of these queries. */
-  private readonly prepared = new Map<string, Statement>();
+  private readonly statements: StatementCache;
   private stmt(sql: string): Statement {
-    let st = this.prepared.get(sql);
-    if (!st) this.prepared.set(sql, (st = this.db.prepare(sql)));
-    return st;
+    return this.statements.get(sql);
   }
 
   constructor(private readonly db: Db) {
+    this.statements = new StatementCache(db);
     db.exec(`
       CREATE TABLE IF NOT EXISTS outbox_held_back (
         channel TEXT NOT NULL,

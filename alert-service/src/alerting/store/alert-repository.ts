@@ -4,6 +4,7 @@
  * group_wait/group_interval/repeat_interval where they were.
  */
 import type { Db } from '../../store/database.js';
+import { StatementCache } from '../../store/statements.js';
 import type { Statement } from 'better-sqlite3';
 import type { AlertRecord, AlertSeverity, AlertSignal } from '../../generated/schema-types.js';
 
@@ -73,15 +74,13 @@ function fromDb(raw: Record<string, unknown>): AlertRow {
 }
 
 export class AlertRepository {
-  /** Prepared once per SQL text: better-sqlite3's prepare() costs more than most of these queries. */
-  private readonly prepared = new Map<string, Statement>();
+  private readonly statements: StatementCache;
   private stmt(sql: string): Statement {
-    let st = this.prepared.get(sql);
-    if (!st) this.prepared.set(sql, (st = this.db.prepare(sql)));
-    return st;
+    return this.statements.get(sql);
   }
 
   constructor(private readonly db: Db) {
+    this.statements = new StatementCache(db);
     db.exec(`
       CREATE TABLE IF NOT EXISTS alert_records (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
