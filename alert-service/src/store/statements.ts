@@ -3,8 +3,9 @@ import type { Db } from './database.js';
 
 /**
  * Statements prepared once per SQL text. better-sqlite3's prepare() costs more than most of the
- * small queries the repositories run, and a repository builds some of its SQL at run time
- * (column lists, optional filters), so a fixed set of fields would not do.
+ * small queries the repositories run, and queries are built at run time from their filters
+ * (a handful of shapes), so a fixed set of fields would not do. Bounded: past 64 texts it starts
+ * over, so no caller can grow it without limit.
  */
 export class StatementCache {
   private readonly prepared = new Map<string, Statement>();
@@ -12,7 +13,10 @@ export class StatementCache {
 
   get(sql: string): Statement {
     let st = this.prepared.get(sql);
-    if (!st) this.prepared.set(sql, (st = this.db.prepare(sql)));
+    if (!st) {
+      if (this.prepared.size >= 64) this.prepared.clear();
+      this.prepared.set(sql, (st = this.db.prepare(sql)));
+    }
     return st;
   }
 }
