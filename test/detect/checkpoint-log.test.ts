@@ -116,3 +116,68 @@ test('a database of the previous format (a row per group, whole windows) is conv
   assert.equal((db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'detect_groups'").get() as { n: number }).n, 0);
   db.close();
 });
+
+test('a log of JSON rows (the previous format) is folded, continued in binary rows, and its windows kept across both', () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'logward-cplog-')), 'd.db');
+  const db = openDatabase({ path, synchronous: 'NORMAL' });
+  db.exec(`CREATE TABLE detect_log (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+    CREATE TABLE detect_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);`);
+  // Four failures of cp-count's window as format 4 wrote them: [ord, t, id, message, host, values, distinct, steps].
+  const entries = [0, 10, 20, 30].map((s, i) => [i + 1, T0 + s * 1000, `id${s}`, `fail ${s} café ✓`, 'web1', { src_ip: '192.0.2.9', user: 'root', tries: s }, null, null]);
+  const group = ['cp-count', '192.0.2.9', 1, T0 + 30_000, ['192.0.2.9'], null, 0, 1, entries, []];
+  db.prepare('INSERT INTO detect_log (body) VALUES (?)').run(JSON.stringify({ g: [group], d: [] }));
+  for (const [k, v] of [['format', '4'], ['watermark', String(T0 + 30_000)], ['touch_counter', '1'], ['entry_counter', '4'], ['state_seq', '4']]) db.prepare('INSERT INTO detect_meta VALUES (?, ?)').run(k, v);
+
+  const sink = new CollectSink();
+  const clock = new ManualClock(T0 + 3_600_000);
+  const start = () => {
+    const repo = new DetectStateRepository(db);
+    const meta = repo.meta()!;
+    for (let at: number | undefined = 0; (at = repo.foldNext(at)) !== undefined; );
+    const engine = new DetectionEngine(rules(), sink, clock, LIMITS);
+    engine.restore(repo.heads(), meta.watermark, meta.touchCounter, (r, k) => repo.body(r, k), meta.entryCounter);
+    return { repo, engine, meta };
+  };
+  const first = start();
+  assert.deepEqual(first.meta, { watermark: T0 + 30_000, touchCounter: 1, entryCounter: 4, stateSeq: 4 });
+  first.engine.process([ev(40, { message: 'fail 40', fields: { src_ip: '192.0.2.9', user: 'root' } })]); // the 5th
+  db.transaction(() => first.repo.save(first.engine.exportChanges(), 5, () => first.engine.exportAll()))();
+  first.engine.takeChanges();
+  assert.deepEqual(db.prepare('SELECT typeof(body) AS t FROM detect_log ORDER BY id').all().map((r) => (r as { t: string }).t), ['text', 'blob']);
+
+  const second = start(); // folds the JSON row, then the binary one
+  second.engine.process([ev(50, { message: 'fail 50', fields: { src_ip: '192.0.2.9', user: 'root' } })]); // the 6th in 120 s
+  const fired = sink.signals.filter((s) => s.rule_id === 'cp-count');
+  assert.deepEqual(fired.map((s) => [s.count, s.event_ids?.slice(0, 2)]), [[6, ['id0', 'id10']]]);
+  assert.equal(fired[0]!.samples?.[0], 'fail 0 café ✓');
+  assert.deepEqual((fired[0]!.fields as Record<string, unknown>).tries, ['0', '10', '20', '30']);
+  db.close();
+});
+
+test('binary rows keep what JSON kept: numbers, non-string values, unicode, quiet periods, distinct values and steps', () => {
+  const db = openDatabase({ path: join(mkdtempSync(join(tmpdir(), 'logward-cplog-')), 'd.db'), synchronous: 'NORMAL' });
+  const repo = new DetectStateRepository(db);
+  const change = {
+    rule: 'r\u0000ü', key: 'k\u001f✓', touched: 2 ** 40, newest: T0, values: ['a', 'é'], lastFire: T0 - 5, suppressed: 3, fresh: true,
+    added: [
+      { t: T0 - 1, id: 'x'.repeat(300), message: '𝄞 line\nwith "quotes"', host: 'h', values: { n: 1.5, s: 'v', b: true as unknown as string, z: null as unknown as string, u: undefined }, ord: 2 ** 35, distinct: 'd', steps: ['failure', 'success'] },
+      { t: T0, id: 'y', message: '', host: 'h', values: {}, ord: 2 ** 35 + 1 },
+    ],
+    removed: [],
+  };
+  db.transaction(() => repo.save({ upserts: [change], deletes: [{ rule: 'gone', key: 'k' }], watermark: T0, touchCounter: 2 ** 40, entryCounter: 2 ** 35 + 1 }, 9))();
+  const again = new DetectStateRepository(db);
+  for (let at: number | undefined = 0; (at = again.foldNext(at)) !== undefined; );
+  assert.deepEqual(again.heads(), [{ rule: change.rule, key: change.key, touched: 2 ** 40, newest: T0 }]);
+  assert.deepEqual(again.body(change.rule, change.key), {
+    values: ['a', 'é'],
+    lastFire: T0 - 5,
+    suppressed: 3,
+    entries: [
+      { t: T0 - 1, id: 'x'.repeat(300), message: '𝄞 line\nwith "quotes"', host: 'h', values: { n: 1.5, s: 'v', b: true, z: null }, ord: 2 ** 35, distinct: 'd', steps: ['failure', 'success'] },
+      { t: T0, id: 'y', message: '', host: 'h', values: {}, ord: 2 ** 35 + 1 },
+    ],
+  });
+  assert.deepEqual(again.meta(), { watermark: T0, touchCounter: 2 ** 40, entryCounter: 2 ** 35 + 1, stateSeq: 9 });
+  db.close();
+});

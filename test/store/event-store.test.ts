@@ -29,6 +29,32 @@ test('the same ids twice are stored once', () => {
   assert.equal(s.countEvents(), 3);
 });
 
+test('batches of many rows (inserted several to a statement) report each new event once, with its seq, past replayed and repeated ids', () => {
+  const s = store();
+  const now = Date.parse('2026-11-21T10:00:00Z');
+  const first = s.insertEvents(Array.from({ length: 40 }, (_, i) => ev(i, now + i)));
+  assert.equal(first.inserted, 40);
+  assert.deepEqual(first.stored.map((x) => x.seq), Array.from({ length: 40 }, (_, i) => first.stored[0]!.seq + i));
+  // A resent chunk with new events between the old ones, an id twice in it, and more than one statement's worth of rows.
+  const batch: LogEvent[] = [];
+  for (let i = 0; i < 40; i++) {
+    batch.push(ev(i, now + i));
+    if (i % 3 === 0) batch.push(ev(100 + i, now + i));
+  }
+  batch.splice(5, 0, ev(103, now + 3));
+  const second = s.insertEvents(batch);
+  const fresh = Array.from({ length: 14 }, (_, k) => `event ${100 + 3 * k}`);
+  assert.deepEqual([second.inserted, second.duplicates], [14, batch.length - 14]);
+  assert.deepEqual(second.stored.map((x) => x.event.message), fresh);
+  const back = s.readAfter(first.stored[39]!.seq, 100);
+  assert.deepEqual(back.map((x) => [x.seq, x.event.message]), second.stored.map((x) => [x.seq, x.event.message]));
+  // All new after a statement whose last rows were ignored (seqs used up): the seqs are still the stored ones.
+  const third = s.insertEvents([ev(39, now), ...Array.from({ length: 20 }, (_, i) => ev(200 + i, now + i))]);
+  assert.equal(third.inserted, 20);
+  assert.deepEqual(s.readAfter(second.stored[13]!.seq, 100).map((x) => [x.seq, x.event.message]), third.stored.map((x) => [x.seq, x.event.message]));
+  assert.equal(s.countEvents(), 74);
+});
+
 test('readAfter tails in store order; cursors persist per consumer', () => {
   const s = store();
   const now = Date.parse('2026-11-21T10:00:00Z');

@@ -4,31 +4,47 @@
  * state after the events up to that cursor.
  *
  * Each checkpoint appends what changed since the previous one as a few large rows of
- * detect_log (JSON, at most PART_CHARS each): the head and small state of every changed group
- * (rule, key, touch order, newest time, group values, quiet period, suppressed count), the
- * window entries created since (each written once, never again while it stays in its window),
- * the ords of entries windows dropped, and the groups dropped. One row per group and checkpoint
- * cost ~6.5 µs of B-tree work each (measured; a flood touches thousands of groups between
- * checkpoints, each once): appending a few large rows costs the bytes alone. When the log
- * has grown past twice the last snapshot (and LOG_MIN_CHARS), the checkpoint is a snapshot of
- * every open group instead, and the rows before it are deleted: the log stays within a few
- * times the live state.
+ * detect_log (binary, at most PART_BYTES each, see checkpoint-codec below): the head and small
+ * state of every changed group (rule, key, touch order, newest time, group values, quiet
+ * period, suppressed count), the window entries created since (each written once, never again
+ * while it stays in its window), the ords of entries windows dropped, and the groups dropped.
+ * One row per group and checkpoint cost ~6.5 µs of B-tree work each (measured; a flood touches
+ * thousands of groups between checkpoints, each once): appending a few large rows costs the
+ * bytes alone. When the log has grown past twice the last snapshot (and LOG_MIN_BYTES), the
+ * checkpoint is a snapshot of every open group instead, and the rows before it are deleted: the
+ * log stays within a few times the live state.
+ *
+ * A row is binary with a string table of its own: every string (rule ids, keys, event ids,
+ * messages, hosts, extracted values) is written once per row and referred to by index, so the
+ * same event kept by several rules (the sshd rules each keep the failure) costs its text once.
+ * It replaced rows of JSON text (format 4), which cost ~6 µs of main-thread CPU per saved entry
+ * and group (JSON.stringify of every entry, joins, the text's GC) on the benchmark's sshd flood;
+ * rows of that format are still folded, so an upgrade keeps its windows.
  *
  * Start-up folds the log in order (latest head wins, entries added and removed by ord, a
  * group's entries reset when it was re-created); the engine then takes the heads in touch order
  * and each group's body when an event first touches it (or when a snapshot needs it).
  */
 import type { Db } from '../store/database.js';
-import type { SavedGroupBody, SavedGroupHead, StateChanges } from './engine.js';
+import type { SavedGroupBody, SavedGroupChange, SavedGroupHead, StateChanges } from './engine.js';
 import type { WindowEntry } from './windows.js';
+import type { Extracted } from './rule.js';
+import { Reader, Writer } from '../store/event-codec.js';
 
-/** Bumped when the saved layout changes. 3: a row per group with its whole window (converted); others are dropped. */
-const FORMAT = '4';
+/**
+ * Bumped when the saved layout changes. 5: binary rows. 4: JSON rows (still folded, so an
+ * upgrade keeps its windows; the next save writes format 5). 3: a row per group with its whole
+ * window (converted); others are dropped.
+ */
+const FORMAT = '5';
+const JSON_LOG_FORMAT = '4';
 const ROW_PER_GROUP_FORMAT = '3';
-/** Most characters of JSON in one log row (V8 strings have a length limit; SQLite rows are cheaper moderate). */
-const PART_CHARS = 4 << 20;
+/** First byte of a binary log row. */
+const ROW_TAG = 5;
+/** Most bytes of groups in one log row (SQLite rows are cheaper moderate; start-up yields between rows). */
+const PART_BYTES = 4 << 20;
 /** The log is compacted into a snapshot only once it holds this much. */
-const LOG_MIN_CHARS = 32 << 20;
+const LOG_MIN_BYTES = 32 << 20;
 
 export interface SavedMeta {
   watermark: number | null;
@@ -39,19 +55,14 @@ export interface SavedMeta {
   stateSeq: number;
 }
 
-/** An entry in the log: a JSON array, not an object (no key names repeated in every entry). */
+/** An entry in a JSON (format 4) row: an array, not an object (no key names repeated in every entry). */
 type EntryJson = [ord: number, t: number, id: string, message: string, host: string, values: WindowEntry['values'], distinct: string | null, steps: readonly string[] | null];
-/** A changed group in the log: head, small state, fresh (0/1), entries added, ords removed. */
+/** A changed group in a JSON row: head, small state, fresh (0/1), entries added, ords removed. */
 type GroupJson = [rule: string, key: string, touched: number, newest: number, values: string[], lastFire: number | null, suppressed: number, fresh: 0 | 1, added: EntryJson[], removed: number[]];
-/** One log row: changed groups and dropped groups ([rule, key]). */
+/** One JSON log row: changed groups and dropped groups ([rule, key]). */
 interface LogPart {
   g: GroupJson[];
   d: Array<[string, string]>;
-}
-
-function entryJson(e: WindowEntry): string {
-  const row: EntryJson = [e.ord!, e.t, e.id, e.message, e.host, e.values, e.distinct ?? null, e.steps ?? null];
-  return JSON.stringify(row);
 }
 
 function entryOf(j: EntryJson): WindowEntry {
@@ -72,19 +83,205 @@ interface FoldedGroup {
 
 const groupId = (rule: string, key: string) => `${rule}\u0000${key}`;
 
+// ---------------------------------------------------------------------------------------------
+// Binary log rows. Layout: ROW_TAG, uint string count, uint group count, uint byte length of the
+// groups and deletes, the groups, uint delete count and (rule, key) string refs, then the string
+// table (each string as event-codec's Writer#str writes it; a ref is its uint index).
+//   group: rule, key (refs), uint touched, f64 newest, uint n + n refs (values), f64 lastFire
+//          (NaN: none), uint suppressed, byte fresh, uint n + n entries, uint n + n uint ords removed
+//   entry: uint ord, f64 t, id, message, host (refs), extracted values (below), distinct (uint 0:
+//          none, 1: a ref follows), steps (uint 0: none, else count + 1, then refs)
+//   values: per defined value a tag (1 string, 2 number, 3 other as JSON text), the key's ref and
+//          the value (a ref, f64 for a number), ended by tag 0. Undefined values are left out,
+//          as JSON.stringify left them out.
+
+const V_END = 0;
+const V_STRING = 1;
+const V_NUMBER = 2;
+const V_JSON = 3;
+
+/** Writes one checkpoint row: groups into a body, their strings once each into the row's table. */
+class PartWriter {
+  private readonly body = new Writer();
+  private readonly table = new Writer();
+  private readonly strings = new Map<string, number>();
+  private readonly f64Bytes = Buffer.allocUnsafe(8);
+  private groups = 0;
+
+  /** Bytes so far. */
+  get size(): number {
+    return this.body.pos + this.table.pos;
+  }
+
+  private ref(w: Writer, s: string): void {
+    let i = this.strings.get(s);
+    if (i === undefined) {
+      i = this.strings.size;
+      this.strings.set(s, i);
+      this.table.str(s);
+    }
+    w.uint(i);
+  }
+
+  private f64(v: number): void {
+    this.f64Bytes.writeDoubleLE(v, 0);
+    this.body.bytes(this.f64Bytes);
+  }
+
+  private values(values: Extracted): void {
+    const w = this.body;
+    for (const k in values) {
+      const v = values[k];
+      if (v === undefined) continue;
+      if (typeof v === 'string') {
+        w.byte(V_STRING);
+        this.ref(w, k);
+        this.ref(w, v);
+      } else if (typeof v === 'number') {
+        w.byte(V_NUMBER);
+        this.ref(w, k);
+        this.f64(v);
+      } else {
+        // Rule code outside its types (a boolean, null): kept as the JSON rows kept it.
+        w.byte(V_JSON);
+        this.ref(w, k);
+        this.ref(w, JSON.stringify(v));
+      }
+    }
+    w.byte(V_END);
+  }
+
+  private entry(e: WindowEntry): void {
+    const w = this.body;
+    w.uint(e.ord!);
+    this.f64(e.t);
+    this.ref(w, e.id);
+    this.ref(w, e.message);
+    this.ref(w, e.host);
+    this.values(e.values);
+    if (e.distinct === undefined) w.uint(0);
+    else {
+      w.uint(1);
+      this.ref(w, e.distinct);
+    }
+    if (!e.steps) w.uint(0);
+    else {
+      w.uint(e.steps.length + 1);
+      for (const s of e.steps) this.ref(w, s);
+    }
+  }
+
+  group(g: SavedGroupChange): void {
+    const w = this.body;
+    this.ref(w, g.rule);
+    this.ref(w, g.key);
+    w.uint(g.touched);
+    this.f64(g.newest);
+    w.uint(g.values.length);
+    for (const v of g.values) this.ref(w, v);
+    this.f64(g.lastFire ?? NaN);
+    w.uint(g.suppressed);
+    w.byte(g.fresh ? 1 : 0);
+    w.uint(g.added.length);
+    for (const e of g.added) this.entry(e);
+    w.uint(g.removed.length);
+    for (const o of g.removed) w.uint(o);
+    this.groups++;
+  }
+
+  /** The row: the groups written and `deletes`. */
+  finish(deletes: ReadonlyArray<{ rule: string; key: string }>): Buffer {
+    const tail = new Writer();
+    tail.uint(deletes.length);
+    for (const d of deletes) {
+      this.ref(tail, d.rule);
+      this.ref(tail, d.key);
+    }
+    const head = new Writer();
+    head.byte(ROW_TAG);
+    head.uint(this.strings.size);
+    head.uint(this.groups);
+    head.uint(this.body.pos + tail.pos);
+    return Buffer.concat([head.buf.subarray(0, head.pos), this.body.buf.subarray(0, this.body.pos), tail.buf.subarray(0, tail.pos), this.table.buf.subarray(0, this.table.pos)]);
+  }
+}
+
+/** Reads a row PartWriter wrote, calling back per group and per delete (the fold). */
+function readPart(buf: Buffer, onGroup: (g: SavedGroupChange) => void, onDelete: (rule: string, key: string) => void): void {
+  const r = new Reader(buf);
+  if (r.byte() !== ROW_TAG) throw new Error('detect checkpoint: unknown log row format');
+  const nStrings = r.uint();
+  const nGroups = r.uint();
+  const sectionBytes = r.uint();
+  const table = new Reader(buf);
+  table.pos = r.pos + sectionBytes;
+  const strings = new Array<string>(nStrings);
+  for (let i = 0; i < nStrings; i++) strings[i] = table.str();
+  const ref = (): string => {
+    const i = r.uint();
+    if (i >= nStrings) throw new Error('detect checkpoint: bad string reference');
+    return strings[i]!;
+  };
+  const f64 = (): number => {
+    const v = buf.readDoubleLE(r.pos);
+    r.pos += 8;
+    return v;
+  };
+  const values = (): Extracted => {
+    const out: Extracted = {};
+    for (let tag = r.byte(); tag !== V_END; tag = r.byte()) {
+      const k = ref();
+      if (tag === V_STRING) out[k] = ref();
+      else if (tag === V_NUMBER) out[k] = f64();
+      else if (tag === V_JSON) out[k] = JSON.parse(ref()) as string;
+      else throw new Error('detect checkpoint: bad value tag');
+    }
+    return out;
+  };
+  for (let gi = 0; gi < nGroups; gi++) {
+    const rule = ref();
+    const key = ref();
+    const touched = r.uint();
+    const newest = f64();
+    const gv = new Array<string>(r.uint());
+    for (let i = 0; i < gv.length; i++) gv[i] = ref();
+    const lastFire = f64();
+    const suppressed = r.uint();
+    const fresh = r.byte() === 1;
+    const added = new Array<WindowEntry>(r.uint());
+    for (let i = 0; i < added.length; i++) {
+      const ord = r.uint();
+      const t = f64();
+      const e: WindowEntry = { t, id: ref(), message: ref(), host: ref(), values: values(), ord };
+      if (r.uint()) e.distinct = ref();
+      const steps = r.uint();
+      if (steps) {
+        const s = new Array<string>(steps - 1);
+        for (let k = 0; k < s.length; k++) s[k] = ref();
+        e.steps = s;
+      }
+      added[i] = e;
+    }
+    const removed = new Array<number>(r.uint());
+    for (let i = 0; i < removed.length; i++) removed[i] = r.uint();
+    onGroup({ rule, key, touched, newest, values: gv, lastFire: Number.isNaN(lastFire) ? null : lastFire, suppressed, fresh, added, removed });
+  }
+  for (let n = r.uint(); n > 0; n--) onDelete(ref(), ref());
+}
+
 export class DetectStateRepository {
   private readonly append;
   private readonly setMeta;
   private readonly getMeta;
   private readonly selectPart;
-  /** Characters in the log now, and in its last snapshot (persisted in detect_meta). */
-  private logChars: number;
-  private snapshotChars: number;
+  /** Bytes in the log now, and in its last snapshot (persisted in detect_meta; characters for JSON rows). */
+  private logBytes: number;
+  private snapshotBytes: number;
   /** The folded log (load()), bodies given out as the engine asks for them. */
   private folded = new Map<string, FoldedGroup>();
 
-  /** `minLogChars`: the log is compacted only past this size (LOG_MIN_CHARS; tests make it small). */
-  constructor(private readonly db: Db, private readonly minLogChars = LOG_MIN_CHARS) {
+  /** `minLogBytes`: the log is compacted only past this size (LOG_MIN_BYTES; tests make it small). */
+  constructor(private readonly db: Db, private readonly minLogBytes = LOG_MIN_BYTES) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS detect_log (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS detect_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -95,9 +292,9 @@ export class DetectStateRepository {
     this.getMeta = db.prepare('SELECT value FROM detect_meta WHERE name = ?');
     const format = this.metaValue('format');
     if (format === ROW_PER_GROUP_FORMAT) this.convertRowPerGroup();
-    else if (format !== undefined && format !== FORMAT) this.clear();
-    this.logChars = Number(this.metaValue('log_chars') ?? 0);
-    this.snapshotChars = Number(this.metaValue('snapshot_chars') ?? 0);
+    else if (format !== undefined && format !== FORMAT && format !== JSON_LOG_FORMAT) this.clear();
+    this.logBytes = Number(this.metaValue('log_chars') ?? 0);
+    this.snapshotBytes = Number(this.metaValue('snapshot_chars') ?? 0);
   }
 
   /**
@@ -108,14 +305,14 @@ export class DetectStateRepository {
   save(ch: StateChanges, stateSeq: number, all?: () => StateChanges): void {
     let state = ch;
     let snapshot = false;
-    if (all && this.logChars > Math.max(this.minLogChars, 2 * this.snapshotChars)) {
+    if (all && this.logBytes > Math.max(this.minLogBytes, 2 * this.snapshotBytes)) {
       state = all();
       snapshot = true;
     }
     const firstId = this.writeParts(state, snapshot);
     if (snapshot) {
       this.db.prepare('DELETE FROM detect_log WHERE id < ?').run(firstId);
-      this.snapshotChars = this.logChars;
+      this.snapshotBytes = this.logBytes;
       this.folded.clear(); // every body was taken for the snapshot
     }
     this.setMeta.run('format', FORMAT);
@@ -123,39 +320,34 @@ export class DetectStateRepository {
     this.setMeta.run('touch_counter', String(state.touchCounter));
     this.setMeta.run('entry_counter', String(state.entryCounter));
     this.setMeta.run('state_seq', String(stateSeq));
-    this.setMeta.run('log_chars', String(this.logChars));
-    this.setMeta.run('snapshot_chars', String(this.snapshotChars));
+    this.setMeta.run('log_chars', String(this.logBytes));
+    this.setMeta.run('snapshot_chars', String(this.snapshotBytes));
   }
 
-  /** Writes the changes as log rows of at most ~PART_CHARS; returns the first row's id. (A snapshot restarts the count.) */
+  /** Writes the changes as log rows of at most ~PART_BYTES; returns the first row's id. (A snapshot restarts the count.) */
   private writeParts(ch: StateChanges, snapshot: boolean): number {
     let firstId = 0;
-    let groups: string[] = [];
-    let chars = 0;
-    const flush = (deletes: string) => {
-      const body = `{"g":[${groups.join(',')}],"d":${deletes}}`;
+    let part = new PartWriter();
+    const flush = (deletes: StateChanges['deletes']) => {
+      const body = part.finish(deletes);
       const id = Number(this.append.run(body).lastInsertRowid);
       if (!firstId) firstId = id;
-      if (snapshot && firstId === id) this.logChars = 0;
-      this.logChars += body.length;
-      groups = [];
-      chars = 0;
+      if (snapshot && firstId === id) this.logBytes = 0;
+      this.logBytes += body.length;
+      part = new PartWriter();
     };
     for (const g of ch.upserts) {
-      const added = g.added.map(entryJson).join(',');
-      const text = `[${JSON.stringify(g.rule)},${JSON.stringify(g.key)},${g.touched},${g.newest},${JSON.stringify(g.values)},${g.lastFire === null ? 'null' : g.lastFire},${g.suppressed},${g.fresh ? 1 : 0},[${added}],[${g.removed.join(',')}]]`;
-      groups.push(text);
-      chars += text.length;
-      if (chars >= PART_CHARS) flush('[]');
+      part.group(g);
+      if (part.size >= PART_BYTES) flush([]);
     }
-    const deletes = JSON.stringify(ch.deletes.map((d) => [d.rule, d.key]));
-    flush(deletes);
+    flush(ch.deletes);
     return firstId;
   }
 
   /** The engine's saved watermark and counters; undefined on a database that never saved a checkpoint. */
   meta(): SavedMeta | undefined {
-    if (this.metaValue('format') !== FORMAT) return undefined;
+    const format = this.metaValue('format');
+    if (format !== FORMAT && format !== JSON_LOG_FORMAT) return undefined;
     const wm = this.metaValue('watermark');
     return {
       watermark: wm ? Number(wm) : null,
@@ -171,24 +363,37 @@ export class DetectStateRepository {
    * large state loads.
    */
   foldNext(after: number): number | undefined {
-    const row = this.selectPart.get(after) as [number, string] | undefined;
+    const row = this.selectPart.get(after) as [number, string | Buffer] | undefined;
     if (!row) return undefined;
-    const part = JSON.parse(row[1]) as LogPart;
-    for (const [rule, key] of part.d) this.folded.delete(groupId(rule, key));
-    for (const [rule, key, touched, newest, values, lastFire, suppressed, fresh, added, removed] of part.g) {
-      const id = groupId(rule, key);
-      let f = this.folded.get(id);
-      if (!f || fresh) this.folded.set(id, (f = { head: { rule, key, touched, newest }, values, lastFire, suppressed, entries: new Map() }));
-      else {
-        f.head = { rule, key, touched, newest };
-        f.values = values;
-        f.lastFire = lastFire;
-        f.suppressed = suppressed;
+    const body = row[1];
+    // Deletes first, as in the JSON rows: a row's deletes are of groups dropped before its upserts re-created any.
+    if (typeof body === 'string') {
+      const part = JSON.parse(body) as LogPart;
+      for (const [rule, key] of part.d) this.folded.delete(groupId(rule, key));
+      for (const [rule, key, touched, newest, values, lastFire, suppressed, fresh, added, removed] of part.g) {
+        this.foldGroup({ rule, key, touched, newest, values, lastFire, suppressed, fresh: fresh === 1, added: added.map(entryOf), removed });
       }
-      for (const ord of removed) f.entries.delete(ord);
-      for (const e of added) f.entries.set(e[0], entryOf(e));
+    } else {
+      const groups: SavedGroupChange[] = [];
+      readPart(body, (g) => groups.push(g), (rule, key) => this.folded.delete(groupId(rule, key)));
+      for (const g of groups) this.foldGroup(g);
     }
     return row[0];
+  }
+
+  private foldGroup(g: SavedGroupChange): void {
+    const id = groupId(g.rule, g.key);
+    const head = { rule: g.rule, key: g.key, touched: g.touched, newest: g.newest };
+    let f = this.folded.get(id);
+    if (!f || g.fresh) this.folded.set(id, (f = { head, values: g.values, lastFire: g.lastFire, suppressed: g.suppressed, entries: new Map() }));
+    else {
+      f.head = head;
+      f.values = g.values;
+      f.lastFire = g.lastFire;
+      f.suppressed = g.suppressed;
+    }
+    for (const ord of g.removed) f.entries.delete(ord);
+    for (const e of g.added) f.entries.set(e.ord!, e);
   }
 
   /** The heads of the folded log, least recently touched first. */
@@ -210,8 +415,8 @@ export class DetectStateRepository {
   clear(): void {
     this.db.exec('DELETE FROM detect_log; DELETE FROM detect_meta;');
     this.folded.clear();
-    this.logChars = 0;
-    this.snapshotChars = 0;
+    this.logBytes = 0;
+    this.snapshotBytes = 0;
   }
 
   /** Format 3 kept a row per group with its whole window: one snapshot of them, once, keeping the state. */
@@ -235,11 +440,11 @@ export class DetectStateRepository {
       }
       const wm = this.metaValue('watermark');
       this.writeParts({ upserts, deletes: [], watermark: wm ? Number(wm) : null, touchCounter: Number(this.metaValue('touch_counter') ?? 0), entryCounter: ord }, true);
-      this.snapshotChars = this.logChars;
+      this.snapshotBytes = this.logBytes;
       if (exists) this.db.exec('DROP TABLE detect_groups');
       this.setMeta.run('entry_counter', String(ord));
-      this.setMeta.run('log_chars', String(this.logChars));
-      this.setMeta.run('snapshot_chars', String(this.snapshotChars));
+      this.setMeta.run('log_chars', String(this.logBytes));
+      this.setMeta.run('snapshot_chars', String(this.snapshotBytes));
       this.setMeta.run('format', FORMAT);
     })();
   }

@@ -101,7 +101,7 @@ export function streamOf(e: LogEvent): string {
 }
 
 /** Growable byte writer; one per thread, reused, so encoding allocates only the result. */
-class Writer {
+export class Writer {
   buf = Buffer.allocUnsafe(4096);
   pos = 0;
   reset(): void {
@@ -173,7 +173,7 @@ class Writer {
   }
 }
 
-class Reader {
+export class Reader {
   pos = 0;
   readonly buf: Buffer;
   constructor(b: Uint8Array) {

@@ -18,6 +18,13 @@ import { EventReadWorker } from './event-read-worker.js';
 import { migrateJsonEvents, EVENTS_SCHEMA } from './event-schema.js';
 
 const DAY_MS = 86_400_000;
+/**
+ * Rows per multi-row INSERT: one statement step and one call into the driver for this many
+ * events instead of one each (measured 1.5-2 µs less main-thread CPU per event, 300k-event
+ * burst, loaded 2-core VM). 7 parameters a row; SQLite allows 32,766.
+ */
+const INSERT_ROWS = 16;
+const INSERT_COLUMNS = 7;
 /** A dead-lettered record is kept for diagnosis, not in full: attackers choose its size. */
 const MAX_DEAD_LETTER_CHARS = 16_384;
 
@@ -52,6 +59,10 @@ export interface SqliteEventStoreOptions {
 
 export class SqliteEventStore implements EventStore {
   private readonly insertEvent;
+  private readonly insertEventGroup;
+  private readonly selectNewestKeys;
+  /** The parameters of insertEventGroup, reused (no array per statement). */
+  private readonly insertParams = new Array<unknown>(INSERT_ROWS * INSERT_COLUMNS);
   private readonly insertDead;
   private readonly insertBatch;
   private readonly selectAfter;
@@ -88,6 +99,8 @@ export class SqliteEventStore implements EventStore {
     this.statements = new StatementCache(db);
     // INSERT OR IGNORE on the unique key is what makes a replayed Fluent Bit chunk harmless.
     this.insertEvent = db.prepare('INSERT OR IGNORE INTO events (key, time_ms, host_id, kind_id, stream_id, program_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertEventGroup = db.prepare(`INSERT OR IGNORE INTO events (key, time_ms, host_id, kind_id, stream_id, program_id, body) VALUES ${Array(INSERT_ROWS).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+    this.selectNewestKeys = db.prepare('SELECT seq, key FROM events WHERE seq <= ? ORDER BY seq DESC LIMIT ?').raw();
     this.insertDead = db.prepare('INSERT INTO dead_letters (received_ms, tag, reason, record) VALUES (?, ?, ?, ?)');
     this.selectAfter = db.prepare(`SELECT ${ROW_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`);
     this.selectLastSeq = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) AS seq");
@@ -109,27 +122,76 @@ export class SqliteEventStore implements EventStore {
   private writeRows(rows: readonly EncodedEvent[], withSeq: false): StoredEncoded[];
   private writeRows(rows: ReadonlyArray<EncodedEvent & { seq: number }>, withSeq: true): StoredEncoded[];
   private writeRows(rows: ReadonlyArray<EncodedEvent & { seq?: number }>, withSeq: boolean): StoredEncoded[] {
-    const dict = this.dictWriter;
     const insert = withSeq ? this.db.prepare('INSERT OR IGNORE INTO events (seq, key, time_ms, host_id, kind_id, stream_id, program_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)') : this.insertEvent;
     const stored: StoredEncoded[] = [];
-    for (const e of rows) {
-      const hostId = dict.hostId(e.host);
-      const kindId = dict.kindId(e.kind);
-      const streamId = dict.stringId(e.stream);
-      const programId = e.program === undefined ? null : dict.stringId(e.program);
-      let row: EncodedEvent = e;
-      if (streamId === undefined || programId === undefined) {
-        const inline: { stream?: string; program?: string } = {};
-        if (streamId === undefined) inline.stream = e.stream;
-        if (programId === undefined) inline.program = e.program!;
-        row = { ...e, body: encodeBody(decodeEncoded(e), e.key, e.timeMs, inline) };
+    const params = this.insertParams;
+    const group = new Array<EncodedEvent>(INSERT_ROWS);
+    let i = 0;
+    if (!withSeq) {
+      for (; i + INSERT_ROWS <= rows.length; i += INSERT_ROWS) {
+        for (let j = 0; j < INSERT_ROWS; j++) group[j] = this.bindRow(rows[i + j]!, params, j * INSERT_COLUMNS);
+        const r = this.insertEventGroup.run(params);
+        this.storedOf(group, r.changes, Number(r.lastInsertRowid), stored);
       }
-      const r = withSeq
-        ? insert.run(e.seq, e.key, e.timeMs, hostId, kindId, streamId ?? null, programId ?? null, row.body)
-        : insert.run(e.key, e.timeMs, hostId, kindId, streamId ?? null, programId ?? null, row.body);
+    }
+    for (; i < rows.length; i++) {
+      const e = rows[i]!;
+      const row = this.bindRow(e, params, 0);
+      const r = withSeq ? insert.run(e.seq, ...params.slice(0, INSERT_COLUMNS)) : insert.run(params.slice(0, INSERT_COLUMNS));
       if (r.changes) stored.push({ seq: Number(r.lastInsertRowid), row });
     }
     return stored;
+  }
+
+  /**
+   * Puts the row's column values at params[at..at+7): interns its strings; returns the row as
+   * stored (its body re-encoded only when the dictionary is full and a string must go inline).
+   */
+  private bindRow(e: EncodedEvent, params: unknown[], at: number): EncodedEvent {
+    const dict = this.dictWriter;
+    const hostId = dict.hostId(e.host);
+    const kindId = dict.kindId(e.kind);
+    const streamId = dict.stringId(e.stream);
+    const programId = e.program === undefined ? null : dict.stringId(e.program);
+    let row: EncodedEvent = e;
+    if (streamId === undefined || programId === undefined) {
+      const inline: { stream?: string; program?: string } = {};
+      if (streamId === undefined) inline.stream = e.stream;
+      if (programId === undefined) inline.program = e.program!;
+      row = { ...e, body: encodeBody(decodeEncoded(e), e.key, e.timeMs, inline) };
+    }
+    params[at] = e.key;
+    params[at + 1] = e.timeMs;
+    params[at + 2] = hostId;
+    params[at + 3] = kindId;
+    params[at + 4] = streamId ?? null;
+    params[at + 5] = programId ?? null;
+    params[at + 6] = row.body;
+    return row;
+  }
+
+  /**
+   * The stored events of one multi-row INSERT OR IGNORE of `group`. The rows it inserted got
+   * ascending seqs in VALUES order, the last being `lastSeq`, above every earlier row (one
+   * writer, in its transaction); an ignored row (a replayed key) uses up a seq, as a single-row
+   * INSERT OR IGNORE does. All inserted: consecutive, by position. Some ignored (a resent
+   * chunk): the `changes` newest rows are read back and matched to the group by key, in order
+   * (a key twice in the group: its first row is the one inserted).
+   */
+  private storedOf(group: readonly EncodedEvent[], changes: number, lastSeq: number, out: StoredEncoded[]): void {
+    if (changes === group.length) {
+      const first = lastSeq - changes + 1;
+      for (let j = 0; j < group.length; j++) out.push({ seq: first + j, row: group[j]! });
+      return;
+    }
+    if (!changes) return;
+    const inserted = (this.selectNewestKeys.all(lastSeq, changes) as Array<[number, Uint8Array]>).reverse();
+    let j = 0;
+    for (const [seq, key] of inserted) {
+      while (j < group.length && Buffer.compare(group[j]!.key, key) !== 0) j++;
+      if (j === group.length) throw new Error('event store: an inserted row matches none of its batch (seqs not consecutive?)');
+      out.push({ seq, row: group[j++]! });
+    }
   }
 
   insertEvents(events: readonly LogEvent[], deadLetters: readonly DeadLetter[] = []): { inserted: number; duplicates: number; stored: StoredEvent[] } {
