@@ -12,6 +12,10 @@
  *   catch-all user with no " from " after the address).
  * - `\w`, `\s`, `\d` are ASCII here (Python's are Unicode): a host name in non-ASCII letters is
  *   not an address fail2ban could ban either.
+ * - `.` is Python's (any character but a newline): JavaScript's `.` also refuses \r, \u2028 and
+ *   \u2029, so a message holding a CR ("... ssh2\r" from a CRLF file a parser kept the CR of)
+ *   would fail regexes fail2ban matches. Trailing CR/LF are dropped first, as fail2ban drops them
+ *   from every line it reads (`rstrip('\r\n')`).
  * - Messages are cut to 2 KB first (sshd's own log buffer is 1 KB), which bounds the
  *   backtracking of the catch-all user groups: every pattern is anchored with `^` and has no
  *   nested quantifier, so the worst line costs O(n²) steps on n ≤ 2048.
@@ -97,6 +101,8 @@ function compileNamed(src: string, flags = ''): { re: RegExp; ix: GroupIndex } {
     } else if (c === '[') {
       inClass = true;
       out += c;
+    } else if (c === '.') {
+      out += '[^\\n]'; // Python's `.`
     } else if (c === '(' && src[i + 1] !== '?') {
       group++;
       out += c;
@@ -308,6 +314,9 @@ const KERNEL_PREFIX = /^kernel:\s?\[ {0,16}\d{1,12}\.\d{1,12}\]:?\s+/;
  */
 export function sshdContent(message: string): string {
   let m = bounded(message);
+  let end = m.length;
+  while (end > 0 && (m.charCodeAt(end - 1) === 13 || m.charCodeAt(end - 1) === 10)) end--;
+  if (end !== m.length) m = m.slice(0, end);
   if (m.startsWith('kernel:')) {
     const k = KERNEL_PREFIX.exec(m);
     if (k) m = m.slice(k[0].length);
