@@ -12,6 +12,8 @@ import { canonicalHost, toUint } from '../../alert-service/src/normalize/fields.
 import { fractionMs, inferSyslogYear, MONTHS } from '../../alert-service/src/normalize/time.js';
 import { UTC_ZONE } from '../../alert-service/src/normalize/zone.js';
 import type { LineEnv } from '../../alert-service/src/normalize/draft.js';
+import { normalizeRawLine } from '../../alert-service/src/normalize/index.js';
+import { config } from './helpers.js';
 
 const env: LineEnv = {
   zoneFor: () => UTC_ZONE,
@@ -177,4 +179,21 @@ test('syslog header reader: mutated headers (inserted, replaced and deleted char
     n++;
   }
   assert.equal(n, 20_000);
+});
+
+test('event times are toISOString() of the line time, across days, years and milliseconds (the date part is formatted once per day)', () => {
+  let seed = 777;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const where = { path: '/var/log/auth.log', offset: 0, kind: 'auth' as const };
+  const times: number[] = [0, 999, 1000, 86_399_999, 86_400_000, Date.parse('2026-12-31T23:59:59.999Z'), Date.parse('2027-01-01T00:00:00Z'), Date.parse('2028-02-29T12:34:56.007Z'), Date.parse('9999-12-31T23:59:59.999Z')];
+  for (let i = 0; i < 3000; i++) times.push(rand(2 ** 30) * 1000 + rand(1000) * (rand(2) ? 1 : 0) + rand(3) * 86_400_000);
+  for (const ms of [...times, ...times.slice().reverse()]) {
+    const iso = new Date(ms).toISOString();
+    const line = `${iso.slice(0, 23)}Z web1 sshd[1]: x`;
+    const e = normalizeRawLine(line, where, { receivedAt: new Date('9999-12-31T00:00:00Z') }, config.normalize, 'message');
+    assert.equal(e.time, iso, line);
+  }
 });

@@ -133,7 +133,14 @@ function twoDigits(line: string, i: number): number {
  */
 function scanRfc3164(line: string, at: number): number {
   if (memoStamp !== '' && line.startsWith(memoStamp, at)) {
-    Object.assign(wall3164, memoStampWall);
+    const m = memoStampWall;
+    const w = wall3164;
+    w.mo = m.mo;
+    w.day = m.day;
+    w.h = m.h;
+    w.mi = m.mi;
+    w.s = m.s;
+    w.ms = m.ms;
     return at + memoStamp.length;
   }
   const c0 = line.charCodeAt(at);
@@ -174,7 +181,12 @@ function scanRfc3164(line: string, at: number): number {
   wall3164.s = sec;
   wall3164.ms = ms;
   memoStamp = line.slice(at, i);
-  Object.assign(memoStampWall, wall3164);
+  memoStampWall.mo = mo;
+  memoStampWall.day = day;
+  memoStampWall.h = h;
+  memoStampWall.mi = mi;
+  memoStampWall.s = sec;
+  memoStampWall.ms = ms;
   return i;
 }
 
