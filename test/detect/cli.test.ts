@@ -9,6 +9,8 @@ import { runTestRule } from '../../alert-service/src/cli/commands/test-rule.js';
 import { alertsToCsv, countByRule, csvCell } from '../../alert-service/src/detect/report.js';
 import type { AlertSignal, SourceKind } from '../../alert-service/src/generated/schema-types.js';
 import { config } from './helpers.js';
+import { defaultConfig, loadConfig } from '../../alert-service/src/config/load.js';
+import { createAjv, schemaDocuments } from '../../alert-service/src/schema/registry.js';
 import { FIXTURES } from '../helpers/paths.js';
 
 const AUTH = join(FIXTURES, 'fluent-bit-captures', 'source-logs', 'var-log-auth.log');
@@ -286,4 +288,16 @@ test("LogHub's public OpenSSH log (excerpt): every failure fail2ban-regex report
   });
   assert.deepEqual([...new Set(rep.alerts.map((a) => a.group.src_ip))].sort(), ['112.95.230.3', '5.188.10.180']);
   assert.equal(r.exitCode, 1);
+});
+
+test('offline start-up: the defaults-only config (no file, no variable) equals what schema validation with useDefaults makes of empty sections', () => {
+  const sections = (schemaDocuments().get('config.schema.json') as { required: string[] }).required;
+  const input: Record<string, unknown> = Object.fromEntries(sections.map((s) => [s, {}]));
+  const validate = createAjv({ useDefaults: true }).getSchema('https://logward.dev/schemas/config.schema.json')!;
+  assert.equal(validate(input), true, JSON.stringify(validate.errors));
+  assert.deepEqual(defaultConfig(), input);
+  // and loadConfig takes that path only when nothing is set: a variable still goes through validation
+  assert.deepEqual(loadConfig({ env: {} }), input);
+  assert.throws(() => loadConfig({ env: { LOGWARD_SERVER_PORT: 'x' } }), /LOGWARD_SERVER_PORT/);
+  assert.equal(loadConfig({ env: { LOGWARD_SERVER_PORT: '9999' } }).server.port, 9999);
 });
