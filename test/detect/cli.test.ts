@@ -112,12 +112,23 @@ test('the logward binary exits 1 when alerts are found, 0 when none, 2 on errors
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
       );
     });
-  const [found, none, missing, usage] = await Promise.all([
+  const yml = join(out, 'logward.yaml');
+  writeFileSync(yml, 'server:\n  port: 9999\nnormalize:\n  timezone: UTC\n');
+  const [found, none, missing, usage, help, withConfig, badConfig] = await Promise.all([
     run(['analyze', AUTH, '--out', out, '--threshold', '3']),
     run(['analyze', join(FIXTURES, 'fluent-bit-captures', 'source-logs', 'var-log-myapp-worker.log'), '--out', out, '--format', 'csv']),
     run(['test-rule', 'ssh-brute-force', '/nonexistent.log']),
     run(['analyze', AUTH, '--out', out, '--format', 'xml']),
+    run(['--help']),
+    // only the command asked for is loaded; a config file (YAML) still goes through validation
+    run(['-c', yml, 'test-rule', 'ssh-brute-force', AUTH, '--threshold', '3']),
+    run(['--config', yml + '.missing', 'test-rule', 'ssh-brute-force', AUTH]),
   ]);
+  for (const name of ['serve', 'test-rule', 'analyze', 'config', 'rules', 'anomaly', 'replay', 'backup']) assert.match(help.stdout, new RegExp(`^  ${name} `, 'm'), name);
+  assert.equal(withConfig.code, 1, withConfig.stderr);
+  assert.match(withConfig.stdout, /1 alert\(s\) would fire/);
+  assert.equal(badConfig.code, 2);
+  assert.match(badConfig.stderr, /does not exist/);
   assert.equal(found.code, 1, found.stderr);
   assert.match(found.stdout, /ssh-brute-force src_ip=203\.0\.113\.7 count=3/);
   assert.equal(none.code, 0, none.stderr);
