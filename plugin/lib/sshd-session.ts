@@ -43,8 +43,8 @@ export interface SshdVerdict {
   ip?: string;
   /** The session's user (latest named). */
   user?: string;
-  /** Every user the session tried (bounded). */
-  users?: readonly string[];
+  /** Every user the session tried (bounded): the session's own set, read it before the session's next line. */
+  users?: ReadonlySet<string>;
   /** An "Accepted" line: the session logged in. */
   accepted: boolean;
   /** The regex that matched (sshd-filter names). */
@@ -189,7 +189,7 @@ export class SshdSessions {
     }
     const verdict: SshdVerdict = { failure: false, accepted: m.accepted === true, regex: m.name };
     if (fail.user !== undefined) verdict.user = fail.user;
-    if (fail.users?.size) verdict.users = [...fail.users];
+    if (fail.users?.size) verdict.users = fail.users; // no copy per line: verdicts are read at once
     const ip = fail.ip4 ?? fail.ip6 ?? fail.dns;
     if (ip !== undefined) verdict.ip = ip;
     if (fail.nofail) return verdict;

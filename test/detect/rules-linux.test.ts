@@ -382,7 +382,7 @@ test('sshd sessions: plain sshd is keyed by pid, other idents by ident and pid, 
     'Nov 21 10:00:01 web1 sshd-session[500]: Disconnecting: Too many authentication failures for root [preauth]',
     'Nov 21 10:00:02 web1 sshd[500]: Failed password for root from 192.0.2.1 port 1 ssh2',
   ]);
-  assert.deepEqual({ ...t.verdict(pam!) }, { failure: false, accepted: false, regex: 'pam-auth-failure', user: 'root', users: ['root'], ip: '192.0.2.1' });
+  assert.deepEqual({ ...t.verdict(pam!) }, { failure: false, accepted: false, regex: 'pam-auth-failure', user: 'root', users: new Set(['root']), ip: '192.0.2.1' });
   // sshd-session[500] is another session: no address of its own yet, its failure waits
   assert.equal(t.verdict(other!)!.failure, false);
   assert.equal(t.verdict(other!)!.ip, undefined);
