@@ -120,15 +120,18 @@ function compileNamed(src: string, flags = ''): { re: RegExp; ix: GroupIndex } {
   return { re: new RegExp(out, flags), ix: ix as GroupIndex };
 }
 
+/** The last match's captures: one object, refilled (matching is synchronous, and lineMatch copies what it keeps before the next). */
+const CAPS: Caps = { ip4: undefined, ip6: undefined, dns: undefined, user: undefined, altuser: undefined, method: undefined };
+
 function capsOf(m: RegExpExecArray, ix: GroupIndex): Caps {
-  return {
-    ip4: ix.ip4 ? m[ix.ip4] : undefined,
-    ip6: ix.ip6 ? m[ix.ip6] : undefined,
-    dns: ix.dns ? m[ix.dns] : undefined,
-    user: ix.user ? m[ix.user] : undefined,
-    altuser: ix.altuser ? m[ix.altuser] : undefined,
-    method: ix.method ? m[ix.method] : undefined,
-  };
+  const c = CAPS;
+  c.ip4 = ix.ip4 ? m[ix.ip4] : undefined;
+  c.ip6 = ix.ip6 ? m[ix.ip6] : undefined;
+  c.dns = ix.dns ? m[ix.dns] : undefined;
+  c.user = ix.user ? m[ix.user] : undefined;
+  c.altuser = ix.altuser ? m[ix.altuser] : undefined;
+  c.method = ix.method ? m[ix.method] : undefined;
+  return c;
 }
 
 const IP4 = String.raw`(?:\d{1,3}\.){3}\d{1,3}`;
