@@ -77,6 +77,8 @@ export class SshdSessions {
   /** host → (session id → session), both in insertion order (hosts re-inserted on use: LRU). */
   private readonly hosts = new Map<string, Map<SessionId, Session>>();
   private total = 0;
+  /** The host set() last moved to the end of `hosts` (every insertion into `hosts` goes through set()). */
+  private lastHost: string | undefined;
   evicted = 0;
   expired = 0;
 
@@ -107,13 +109,16 @@ export class SshdSessions {
   private set(host: string, id: SessionId, s: Session, now: number): void {
     let sessions = this.hosts.get(host);
     if (sessions) {
-      // keep hosts in least-recently-used order for the global cap
-      this.hosts.delete(host);
-      this.hosts.set(host, sessions);
+      // keep hosts in least-recently-used order for the global cap (already last: nothing to move)
+      if (host !== this.lastHost) {
+        this.hosts.delete(host);
+        this.hosts.set(host, sessions);
+      }
     } else {
       sessions = new Map();
       this.hosts.set(host, sessions);
     }
+    this.lastHost = host;
     if (sessions.size >= this.limits.maxPerHost) {
       // Utils.Cache.set: pop from the front until a live entry has been dropped (expired ones go too)
       for (const [k, v] of sessions) {
