@@ -7,12 +7,12 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { AlertSignal, LogEvent, LogwardConfig, SourceKind } from '../../generated/schema-types.js';
+import type { AlertSignal, LogwardConfig, SourceKind } from '../../generated/schema-types.js';
 import type { CompiledRule } from '../../detect/compiled.js';
 import { openLogFile, readScope, type InputLine } from '../../detect/input.js';
 import { describeCoverage, RuleCoverage } from '../../detect/coverage.js';
 import { limitsFrom } from '../../detect/ruleset.js';
-import { runDetectionStream } from '../../detect/run.js';
+import { detectionStream } from '../../detect/run.js';
 import { groupKey, printable } from '../../detect/report.js';
 import { checkKind, exitTwoOnUsageError, lateWarning, positiveInt, selectRules } from './analyze.js';
 
@@ -109,29 +109,7 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
   const finishCurrent = () => {
     if (current?.event && !currentMatched) miss(current);
   };
-  function* events(): Generator<LogEvent> {
-    for (const l of input.lines()) {
-      coverage.line(opts.file, l.error === undefined);
-      if (l.skipped) {
-        coverage.skip(opts.file);
-        miss(l);
-        continue;
-      }
-      if (!l.event) {
-        unparsedCount++;
-        if (unparsed.length < 1000) unparsed.push({ line: l.line, error: l.error ?? 'unparsed' });
-        continue;
-      }
-      finishCurrent();
-      coverage.event(opts.file, l.event);
-      current = l;
-      currentMatched = false;
-      yield l.event;
-    }
-    finishCurrent();
-    current = undefined;
-  }
-  const { signals, metrics } = runDetectionStream(events(), set.rules, {
+  const stream = detectionStream(set.rules, {
     limits: limitsFrom(config.rules),
     onMatch(rule, event, ev) {
       currentMatched = true;
@@ -151,6 +129,27 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
       }
     },
   });
+  for (const l of input.lines()) {
+    coverage.line(opts.file, l.error === undefined);
+    if (l.skipped) {
+      coverage.skip(opts.file);
+      miss(l);
+      continue;
+    }
+    if (!l.event) {
+      unparsedCount++;
+      if (unparsed.length < 1000) unparsed.push({ line: l.line, error: l.error ?? 'unparsed' });
+      continue;
+    }
+    finishCurrent();
+    coverage.event(opts.file, l.event);
+    current = l;
+    currentMatched = false;
+    stream.push(l.event);
+  }
+  finishCurrent();
+  current = undefined;
+  const { signals, metrics } = stream.finish();
   for (const { rep, groups } of perRule.values()) {
     // distinct keys may share a label (groupKey's text form): their counts add up, as before
     const byLabel = new Map<string, number>();
