@@ -175,24 +175,11 @@ function isoOf(ms: number): string {
   return (isoText = isoFormat(ms));
 }
 
-let isoDay = Number.NaN;
-let isoDayPrefix = '';
-/** "00" … "59" */
-const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
-
 function isoFormat(ms: number): string {
   const sec = Math.floor(ms / 1000);
   if (sec !== isoSecond) {
     isoSecond = sec;
-    // the date part once per day, the time of day by arithmetic (toISOString costs ~1 µs, and
-    // file lines mostly move to a new second every few lines)
-    const day = Math.floor(sec / 86400);
-    if (day !== isoDay) {
-      isoDay = day;
-      isoDayPrefix = new Date(day * 86_400_000).toISOString().slice(0, 11);
-    }
-    const s = sec - day * 86400;
-    isoPrefix = isoDayPrefix + TWO_DIGITS[Math.floor(s / 3600)]! + ':' + TWO_DIGITS[Math.floor(s / 60) % 60]! + ':' + TWO_DIGITS[s % 60]!;
+    isoPrefix = new Date(sec * 1000).toISOString().slice(0, 19);
   }
   const frac = Math.floor(ms) - sec * 1000;
   return isoPrefix + (frac < 10 ? '.00' : frac < 100 ? '.0' : '.') + frac + 'Z';
