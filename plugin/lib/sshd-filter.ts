@@ -12,6 +12,10 @@
  *   catch-all user with no " from " after the address).
  * - `\w`, `\s`, `\d` are ASCII here (Python's are Unicode): a host name in non-ASCII letters is
  *   not an address fail2ban could ban either.
+ * - `.` is Python's (any character but a newline): JavaScript's `.` also refuses \r, \u2028 and
+ *   \u2029, so a message holding a CR ("... ssh2\r" from a CRLF file a parser kept the CR of)
+ *   would fail regexes fail2ban matches. Trailing CR/LF are dropped first, as fail2ban drops them
+ *   from every line it reads (`rstrip('\r\n')`).
  * - Messages are cut to 2 KB first (sshd's own log buffer is 1 KB), which bounds the
  *   backtracking of the catch-all user groups: every pattern is anchored with `^` and has no
  *   nested quantifier, so the worst line costs O(n²) steps on n ≤ 2048.
@@ -97,6 +101,8 @@ function compileNamed(src: string, flags = ''): { re: RegExp; ix: GroupIndex } {
     } else if (c === '[') {
       inClass = true;
       out += c;
+    } else if (c === '.') {
+      out += '[^\\n]'; // Python's `.`
     } else if (c === '(' && src[i + 1] !== '?') {
       group++;
       out += c;
@@ -114,15 +120,18 @@ function compileNamed(src: string, flags = ''): { re: RegExp; ix: GroupIndex } {
   return { re: new RegExp(out, flags), ix: ix as GroupIndex };
 }
 
+/** The last match's captures: one object, refilled (matching is synchronous, and lineMatch copies what it keeps before the next). */
+const CAPS: Caps = { ip4: undefined, ip6: undefined, dns: undefined, user: undefined, altuser: undefined, method: undefined };
+
 function capsOf(m: RegExpExecArray, ix: GroupIndex): Caps {
-  return {
-    ip4: ix.ip4 ? m[ix.ip4] : undefined,
-    ip6: ix.ip6 ? m[ix.ip6] : undefined,
-    dns: ix.dns ? m[ix.dns] : undefined,
-    user: ix.user ? m[ix.user] : undefined,
-    altuser: ix.altuser ? m[ix.altuser] : undefined,
-    method: ix.method ? m[ix.method] : undefined,
-  };
+  const c = CAPS;
+  c.ip4 = ix.ip4 ? m[ix.ip4] : undefined;
+  c.ip6 = ix.ip6 ? m[ix.ip6] : undefined;
+  c.dns = ix.dns ? m[ix.dns] : undefined;
+  c.user = ix.user ? m[ix.user] : undefined;
+  c.altuser = ix.altuser ? m[ix.altuser] : undefined;
+  c.method = ix.method ? m[ix.method] : undefined;
+  return c;
 }
 
 const IP4 = String.raw`(?:\d{1,3}\.){3}\d{1,3}`;
@@ -164,7 +173,37 @@ function withUser(tail: RegExpExecArray, head: RegExpExecArray, user: string): C
   return c;
 }
 
+/** Whitespace as a regex's `\s` sees it. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && (c === 160 || c === 5760 || (c >= 8192 && c <= 8202) || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279));
+}
+
+let headContent = '';
+let headEnd = -1;
+
+/**
+ * Where `^Failed (\S+)` ends in `content` (-1: it does not start so). \S+ can only end at the
+ * first whitespace, so FAILED_HEAD matches exactly when " for " follows, FAILED_INVALID_HEAD when
+ * " for invalid user " does: both are decided here without running them, and only the head that
+ * matches is run (for its capture). Remembered for the line: its Failed regexes ask in turn.
+ */
+function failedMethodEnd(content: string): number {
+  if (content === headContent) return headEnd;
+  headContent = content;
+  let i = 7;
+  if (!content.startsWith('Failed ')) i = -1;
+  else {
+    while (i < content.length && !isSpace(content.charCodeAt(i))) i++;
+    if (i === 7) i = -1;
+  }
+  return (headEnd = i);
+}
+
 function lazyUser(content: string, head: RegExp): Caps | null {
+  if (head !== PUB_INVALID_HEAD) {
+    const e = failedMethodEnd(content);
+    if (e < 0 || !content.startsWith(' for invalid user ', e)) return null;
+  }
   const h = head.exec(content);
   if (!h) return null;
   const start = h[0].length;
@@ -175,6 +214,8 @@ function lazyUser(content: string, head: RegExp): Caps | null {
 }
 
 function greedyUser(content: string): Caps | null {
+  const e = failedMethodEnd(content);
+  if (e < 0 || !content.startsWith(' for ', e)) return null;
   const h = FAILED_HEAD.exec(content);
   if (!h) return null;
   const start = h[0].length;
@@ -308,6 +349,9 @@ const KERNEL_PREFIX = /^kernel:\s?\[ {0,16}\d{1,12}\.\d{1,12}\]:?\s+/;
  */
 export function sshdContent(message: string): string {
   let m = bounded(message);
+  let end = m.length;
+  while (end > 0 && (m.charCodeAt(end - 1) === 13 || m.charCodeAt(end - 1) === 10)) end--;
+  if (end !== m.length) m = m.slice(0, end);
   if (m.startsWith('kernel:')) {
     const k = KERNEL_PREFIX.exec(m);
     if (k) m = m.slice(k[0].length);
@@ -348,23 +392,42 @@ export function matchSshdLine(message: string, mode: SshdMode = 'normal'): SshdL
       const m = entry.re.exec(content);
       g = m ? capsOf(m, entry.ix) : null;
     }
-    if (!g) continue;
-    const out: SshdLineMatch = {
-      regex: i,
-      name: entry.name,
-      nofail: entry.nofail === true || (entry.nofailPublickey === true && g.method === 'publickey'),
-      forget: entry.forget === true,
-      gained: entry.gained === true,
-    };
-    if (g.ip4) out.ip4 = g.ip4;
-    else if (g.ip6) out.ip6 = g.ip6;
-    else if (g.dns) out.dns = g.dns;
-    // fail2ban merges F-ALT_USER into user when user is empty (failregex.py _getGroupsWithAlt)
-    const user = g.user || g.altuser || g.user;
-    if (user !== undefined) out.user = user;
-    if (g.method) out.method = g.method;
-    if (entry.gained) out.accepted = true;
-    return out;
+    if (g) return lineMatch(i, entry, g);
+  }
+  return null;
+}
+
+function lineMatch(i: number, entry: Entry, g: Caps): SshdLineMatch {
+  const out: SshdLineMatch = {
+    regex: i,
+    name: entry.name,
+    nofail: entry.nofail === true || (entry.nofailPublickey === true && g.method === 'publickey'),
+    forget: entry.forget === true,
+    gained: entry.gained === true,
+  };
+  if (g.ip4) out.ip4 = g.ip4;
+  else if (g.ip6) out.ip6 = g.ip6;
+  else if (g.dns) out.dns = g.dns;
+  // fail2ban merges F-ALT_USER into user when user is empty (failregex.py _getGroupsWithAlt)
+  const user = g.user || g.altuser || g.user;
+  if (user !== undefined) out.user = user;
+  if (g.method) out.method = g.method;
+  if (entry.gained) out.accepted = true;
+  return out;
+}
+
+/**
+ * matchSshdLine without its shortcuts (first-character dispatch, needed substrings, the split
+ * "Failed ..." regexes and their head checks): every failregex of the mode run as one plain
+ * regex, in order. The reference the tests hold matchSshdLine to: a shortcut never changes the answer.
+ */
+export function matchSshdLinePlain(message: string, mode: SshdMode = 'normal'): SshdLineMatch | null {
+  const content = sshdContent(message);
+  if (!content) return null;
+  const list = LISTS.get(mode)!;
+  for (let i = 0; i < list.length; i++) {
+    const m = list[i]!.re.exec(content);
+    if (m) return lineMatch(i, list[i]!, capsOf(m, list[i]!.ix));
   }
   return null;
 }

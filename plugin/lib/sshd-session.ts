@@ -43,8 +43,8 @@ export interface SshdVerdict {
   ip?: string;
   /** The session's user (latest named). */
   user?: string;
-  /** Every user the session tried (bounded). */
-  users?: readonly string[];
+  /** Every user the session tried (bounded): the session's own set, read it before the session's next line. */
+  users?: ReadonlySet<string>;
   /** An "Accepted" line: the session logged in. */
   accepted: boolean;
   /** The regex that matched (sshd-filter names). */
@@ -77,6 +77,8 @@ export class SshdSessions {
   /** host → (session id → session), both in insertion order (hosts re-inserted on use: LRU). */
   private readonly hosts = new Map<string, Map<SessionId, Session>>();
   private total = 0;
+  /** The host set() last moved to the end of `hosts` (every insertion into `hosts` goes through set()). */
+  private lastHost: string | undefined;
   evicted = 0;
   expired = 0;
 
@@ -107,13 +109,16 @@ export class SshdSessions {
   private set(host: string, id: SessionId, s: Session, now: number): void {
     let sessions = this.hosts.get(host);
     if (sessions) {
-      // keep hosts in least-recently-used order for the global cap
-      this.hosts.delete(host);
-      this.hosts.set(host, sessions);
+      // keep hosts in least-recently-used order for the global cap (already last: nothing to move)
+      if (host !== this.lastHost) {
+        this.hosts.delete(host);
+        this.hosts.set(host, sessions);
+      }
     } else {
       sessions = new Map();
       this.hosts.set(host, sessions);
     }
+    this.lastHost = host;
     if (sessions.size >= this.limits.maxPerHost) {
       // Utils.Cache.set: pop from the front until a live entry has been dropped (expired ones go too)
       for (const [k, v] of sessions) {
@@ -189,7 +194,7 @@ export class SshdSessions {
     }
     const verdict: SshdVerdict = { failure: false, accepted: m.accepted === true, regex: m.name };
     if (fail.user !== undefined) verdict.user = fail.user;
-    if (fail.users?.size) verdict.users = [...fail.users];
+    if (fail.users?.size) verdict.users = fail.users; // no copy per line: verdicts are read at once
     const ip = fail.ip4 ?? fail.ip6 ?? fail.dns;
     if (ip !== undefined) verdict.ip = ip;
     if (fail.nofail) return verdict;

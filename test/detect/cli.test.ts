@@ -9,6 +9,8 @@ import { runTestRule } from '../../alert-service/src/cli/commands/test-rule.js';
 import { alertsToCsv, countByRule, csvCell } from '../../alert-service/src/detect/report.js';
 import type { AlertSignal, SourceKind } from '../../alert-service/src/generated/schema-types.js';
 import { config } from './helpers.js';
+import { defaultConfig, loadConfig } from '../../alert-service/src/config/load.js';
+import { createAjv, schemaDocuments } from '../../alert-service/src/schema/registry.js';
 import { FIXTURES } from '../helpers/paths.js';
 
 const AUTH = join(FIXTURES, 'fluent-bit-captures', 'source-logs', 'var-log-auth.log');
@@ -110,12 +112,23 @@ test('the logward binary exits 1 when alerts are found, 0 when none, 2 on errors
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
       );
     });
-  const [found, none, missing, usage] = await Promise.all([
+  const yml = join(out, 'logward.yaml');
+  writeFileSync(yml, 'server:\n  port: 9999\nnormalize:\n  timezone: UTC\n');
+  const [found, none, missing, usage, help, withConfig, badConfig] = await Promise.all([
     run(['analyze', AUTH, '--out', out, '--threshold', '3']),
     run(['analyze', join(FIXTURES, 'fluent-bit-captures', 'source-logs', 'var-log-myapp-worker.log'), '--out', out, '--format', 'csv']),
     run(['test-rule', 'ssh-brute-force', '/nonexistent.log']),
     run(['analyze', AUTH, '--out', out, '--format', 'xml']),
+    run(['--help']),
+    // only the command asked for is loaded; a config file (YAML) still goes through validation
+    run(['-c', yml, 'test-rule', 'ssh-brute-force', AUTH, '--threshold', '3']),
+    run(['--config', yml + '.missing', 'test-rule', 'ssh-brute-force', AUTH]),
   ]);
+  for (const name of ['serve', 'test-rule', 'analyze', 'config', 'rules', 'anomaly', 'replay', 'backup']) assert.match(help.stdout, new RegExp(`^  ${name} `, 'm'), name);
+  assert.equal(withConfig.code, 1, withConfig.stderr);
+  assert.match(withConfig.stdout, /1 alert\(s\) would fire/);
+  assert.equal(badConfig.code, 2);
+  assert.match(badConfig.stderr, /does not exist/);
   assert.equal(found.code, 1, found.stderr);
   assert.match(found.stdout, /ssh-brute-force src_ip=203\.0\.113\.7 count=3/);
   assert.equal(none.code, 0, none.stderr);
@@ -286,4 +299,16 @@ test("LogHub's public OpenSSH log (excerpt): every failure fail2ban-regex report
   });
   assert.deepEqual([...new Set(rep.alerts.map((a) => a.group.src_ip))].sort(), ['112.95.230.3', '5.188.10.180']);
   assert.equal(r.exitCode, 1);
+});
+
+test('offline start-up: the defaults-only config (no file, no variable) equals what schema validation with useDefaults makes of empty sections', () => {
+  const sections = (schemaDocuments().get('config.schema.json') as { required: string[] }).required;
+  const input: Record<string, unknown> = Object.fromEntries(sections.map((s) => [s, {}]));
+  const validate = createAjv({ useDefaults: true }).getSchema('https://logward.dev/schemas/config.schema.json')!;
+  assert.equal(validate(input), true, JSON.stringify(validate.errors));
+  assert.deepEqual(defaultConfig(), input);
+  // and loadConfig takes that path only when nothing is set: a variable still goes through validation
+  assert.deepEqual(loadConfig({ env: {} }), input);
+  assert.throws(() => loadConfig({ env: { LOGWARD_SERVER_PORT: 'x' } }), /LOGWARD_SERVER_PORT/);
+  assert.equal(loadConfig({ env: { LOGWARD_SERVER_PORT: '9999' } }).server.port, 9999);
 });

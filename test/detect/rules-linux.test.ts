@@ -292,6 +292,22 @@ test('sshd session table is bounded: per-host FIFO cap and event-time expiry, as
   s.merge('h3', 'sshd[9]', { ...nofail, ip4: '203.0.113.9' }, 10_000);
   assert.equal(s.merge('h3', 'sshd[9]', tooMany, 10_000 + 299_000).ip, '203.0.113.9');
   assert.equal(s.merge('h3', 'sshd[9]', tooMany, 10_000 + 300_000).ip, undefined);
+
+  // the global cap drops the oldest session of the least recently used host
+  const g = new SshdSessions({ maxPerHost: 10, maxAgeMs: 300_000, maxTotal: 4 });
+  const open = (host: string, id: string) => g.merge(host, id, { ...nofail, ip4: '192.0.2.77' }, 1000);
+  // a closing line: says whether the session was open, removes it, never opens one
+  const has = (host: string, id: string) => g.merge(host, id, { ...nofail, forget: true }, 1000).ip !== undefined;
+  open('h1', 'a');
+  open('h2', 'a');
+  open('h1', 'b'); // h1 used last
+  open('h1', 'c'); // still h1
+  open('h3', 'a'); // full: h2 is the least recently used host
+  open('h1', 'd'); // full: h3 now is
+  assert.equal(g.size, 4);
+  assert.equal(has('h2', 'a'), false);
+  assert.equal(has('h3', 'a'), false);
+  for (const id of ['a', 'b', 'c', 'd']) assert.equal(has('h1', id), true, id);
 });
 
 test('normalized sshd fields take the address sshd wrote, not client text after it (fail2ban\'s anchoring)', () => {
@@ -382,7 +398,7 @@ test('sshd sessions: plain sshd is keyed by pid, other idents by ident and pid, 
     'Nov 21 10:00:01 web1 sshd-session[500]: Disconnecting: Too many authentication failures for root [preauth]',
     'Nov 21 10:00:02 web1 sshd[500]: Failed password for root from 192.0.2.1 port 1 ssh2',
   ]);
-  assert.deepEqual({ ...t.verdict(pam!) }, { failure: false, accepted: false, regex: 'pam-auth-failure', user: 'root', users: ['root'], ip: '192.0.2.1' });
+  assert.deepEqual({ ...t.verdict(pam!) }, { failure: false, accepted: false, regex: 'pam-auth-failure', user: 'root', users: new Set(['root']), ip: '192.0.2.1' });
   // sshd-session[500] is another session: no address of its own yet, its failure waits
   assert.equal(t.verdict(other!)!.failure, false);
   assert.equal(t.verdict(other!)!.ip, undefined);

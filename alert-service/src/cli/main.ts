@@ -1,19 +1,39 @@
 /**
- * `logward` command line. Each command lives in cli/commands/ and registers itself.
+ * `logward` command line. Each command lives in cli/commands/ and registers itself. Only the
+ * module of the command asked for is loaded (all of them for help or an unknown name): `serve`
+ * and `backup` pull in the service and SQLite, which an offline `test-rule` never needs.
  */
 import { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { packageVersion } from '../server/metrics.js';
-import { register as registerServe } from './commands/serve.js';
-import { register as registerTestRule } from './commands/test-rule.js';
-import { register as registerAnalyze } from './commands/analyze.js';
-import { register as registerConfig } from './commands/config.js';
-import { register as registerAnomaly } from './commands/anomaly.js';
-import { register as registerRules } from './commands/rules.js';
-import { register as registerReplay } from './commands/replay.js';
-import { register as registerBackup } from './commands/backup.js';
+import { packageVersion } from '../util/package-version.js';
+import type { LogwardConfig } from '../generated/schema-types.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command, deps: { loadConfig: () => LogwardConfig }) => void;
+
+/** In the order help lists them. */
+const COMMANDS: ReadonlyArray<[string, () => Promise<{ register: Register }>]> = [
+  ['serve', () => import('./commands/serve.js')],
+  ['test-rule', () => import('./commands/test-rule.js')],
+  ['analyze', () => import('./commands/analyze.js')],
+  ['config', () => import('./commands/config.js')],
+  ['rules', () => import('./commands/rules.js')],
+  ['anomaly', () => import('./commands/anomaly.js')],
+  ['replay', () => import('./commands/replay.js')],
+  ['backup', () => import('./commands/backup.js')],
+];
+
+/** The command named on the command line: the first argument that is no option (nor -c's value). */
+export function requestedCommand(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-c' || a === '--config') i++;
+    else if (a === '--') return argv[i + 1];
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
+export async function buildProgram(argv: readonly string[] = process.argv.slice(2)): Promise<Command> {
   const program = new Command('logward')
     .description('Log analysis and alerting: Fluent Bit in, detections, anomalies and alerts out')
     .option('-c, --config <file>', 'config file (YAML or JSON); also LOGWARD_CONFIG')
@@ -27,8 +47,10 @@ export function buildProgram(): Command {
       return loadConfig({ dotenvPath: '.env', ...(file ? { file } : {}) });
     },
   };
-  for (const register of [registerServe, registerTestRule, registerAnalyze, registerConfig, registerRules, registerAnomaly, registerReplay, registerBackup]) register(program, deps);
+  const asked = requestedCommand(argv);
+  const wanted = COMMANDS.filter(([name]) => name === asked);
+  for (const [, load] of wanted.length ? wanted : COMMANDS) (await load()).register(program, deps);
   return program;
 }
 
-await buildProgram().parseAsync(process.argv);
+await (await buildProgram()).parseAsync(process.argv);

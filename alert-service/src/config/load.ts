@@ -5,7 +5,7 @@
  * comma-separated values or a JSON array. A wrong setting stops start-up with a message naming the key.
  */
 import { readFileSync, existsSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { config as loadDotenv } from 'dotenv';
 import type { LogwardConfig } from '../generated/schema-types.js';
 import { createAjv, describeErrors, schemaDocuments } from '../schema/registry.js';
@@ -116,6 +116,64 @@ export interface LoadOptions {
   overrides?: Record<string, unknown>;
 }
 
+type DefaultsSchema = Schema & { default?: unknown; additionalProperties?: boolean | DefaultsSchema; $defs?: Record<string, DefaultsSchema> };
+
+/** A $ref ("file.json", "../x.schema.json#/$defs/y", "#/$defs/y") from a schema in `fromFile`, followed to its target. */
+function resolveRef(schema: DefaultsSchema, fromFile: string): { schema: DefaultsSchema; file: string } {
+  let s = schema;
+  let file = fromFile;
+  for (let hops = 0; s.$ref !== undefined; hops++) {
+    if (hops > 32) throw new Error(`schema ${file}: $ref chain too long`);
+    const [path, pointer] = s.$ref.split('#') as [string, string | undefined];
+    let doc: unknown;
+    if (path) {
+      const target = deref({ $ref: path }, file);
+      file = target.file;
+      doc = target.schema;
+    } else doc = schemaDocuments().get(file);
+    for (const part of (pointer ?? '').split('/').filter(Boolean)) doc = (doc as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+    if (!doc || typeof doc !== 'object') throw new Error(`schema ${fromFile} references missing ${s.$ref}`);
+    s = doc as DefaultsSchema;
+  }
+  return { schema: s, file };
+}
+
+/**
+ * Fills in `value` the defaults its schema declares, as Ajv's `useDefaults` does while validating:
+ * an absent property gets its `default` (a copy), then every object or array value is filled by
+ * its own schema (properties, additionalProperties, items). The config schemas use no anyOf /
+ * oneOf / if, where Ajv would not apply defaults.
+ */
+function fillDefaults(schema: DefaultsSchema, file: string, value: unknown): void {
+  const { schema: s, file: f } = resolveRef(schema, file);
+  if (Array.isArray(value)) {
+    if (s.items && typeof s.items === 'object') for (const item of value) fillDefaults(s.items as DefaultsSchema, f, item);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  const obj = value as Record<string, unknown>;
+  const props = (s.properties ?? {}) as Record<string, DefaultsSchema>;
+  for (const [k, sub] of Object.entries(props)) {
+    if (obj[k] === undefined && sub.default !== undefined) obj[k] = structuredClone(sub.default);
+    if (obj[k] !== undefined) fillDefaults(sub, f, obj[k]);
+  }
+  if (s.additionalProperties && typeof s.additionalProperties === 'object') {
+    for (const [k, v] of Object.entries(obj)) if (!(k in props)) fillDefaults(s.additionalProperties, f, v);
+  }
+}
+
+/**
+ * The configuration when nothing sets a key (no file, no variable, no overrides): every section's
+ * schema defaults, without compiling the config schema (a third of the offline tools' start-up).
+ * test/detect/cli.test.ts holds it equal to what validation with useDefaults makes of the same input.
+ */
+export function defaultConfig(): LogwardConfig {
+  const merged: Record<string, unknown> = {};
+  for (const section of (schemaDocuments().get('config.schema.json') as { required: string[] }).required) merged[section] = {};
+  fillDefaults({ $ref: 'config.schema.json' }, '', merged);
+  return merged as unknown as LogwardConfig;
+}
+
 export function loadConfig(opts: LoadOptions = {}): LogwardConfig {
   const env = opts.env ?? process.env;
   if (opts.dotenvPath && existsSync(opts.dotenvPath)) loadDotenv({ path: opts.dotenvPath, processEnv: env as Record<string, string>, quiet: true });
@@ -125,6 +183,8 @@ export function loadConfig(opts: LoadOptions = {}): LogwardConfig {
   if (file) {
     if (!existsSync(file)) throw new ConfigError(`config error: config file ${file} does not exist`);
     try {
+      // yaml is loaded only when there is a file to read (CommonJS: a synchronous require)
+      const { parse: parseYaml } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
       fromFile = (parseYaml(readFileSync(file, 'utf8')) as Record<string, unknown>) ?? {};
     } catch (err) {
       // Only the first line: the parser goes on to quote the offending line, which may hold a token.
@@ -155,8 +215,10 @@ export function loadConfig(opts: LoadOptions = {}): LogwardConfig {
   // Every section defaults to {} so its schema fills in the defaults; the list is the root schema's.
   for (const section of (schemaDocuments().get('config.schema.json') as { required: string[] }).required) merged[section] ??= {};
 
-  const validate = createAjv({ useDefaults: true }).getSchema('https://logward.dev/schemas/config.schema.json')!;
-  if (!validate(merged)) {
+  const nothingSet = !file && sources.size === 0 && Object.keys(opts.overrides ?? {}).length === 0;
+  const validate = nothingSet ? undefined : createAjv({ useDefaults: true }).getSchema('https://logward.dev/schemas/config.schema.json')!;
+  if (!validate) Object.assign(merged, defaultConfig());
+  else if (!validate(merged)) {
     const err = validate.errors?.[0];
     const key = (err?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
     const variable = variableFor(sources, key);

@@ -154,12 +154,12 @@ function fromRecord(rec: Record<string, unknown>, opts: ReadOptions, receivedAt:
 }
 
 /**
- * Raw lines with their byte offsets, read through a fixed buffer. Lines are found on the bytes
- * and each is decoded on its own (latin1 when the buffer is ASCII, the common case, else UTF-8):
+ * Raw lines, read through a fixed buffer (each line's byte offset is in `at.offset` when it is
+ * yielded: no object per line). Lines are found on the bytes and each is decoded on its own (latin1 when the buffer is ASCII, the common case, else UTF-8):
  * a flat string per line, so a message an alert keeps as a sample holds its line and not a
  * whole decoded buffer. Lines beyond MAX_LINE characters are cut.
  */
-function* rawLines(path: string): Generator<{ text: string; offset: number }> {
+function* rawLines(path: string, at: { offset: number }): Generator<string> {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
@@ -191,17 +191,20 @@ function* rawLines(path: string): Generator<{ text: string; offset: number }> {
         const nl = buf.indexOf(10, start);
         if (nl < 0 || nl >= have) break;
         const text = buf.toString(enc, start, nl);
-        yield { text: text.length > MAX_LINE ? text.slice(0, MAX_LINE) : text, offset: base + start };
+        at.offset = base + start;
+        yield text.length > MAX_LINE ? text.slice(0, MAX_LINE) : text;
         start = nl + 1;
       }
       if (start === 0 && have === CHUNK) {
         // no newline in a full buffer: a line longer than it (and than MAX_LINE); keep its head
-        yield { text: buf.toString('utf8', 0, Math.min(have, MAX_LINE * 4)).slice(0, MAX_LINE), offset: base };
+        at.offset = base;
+        yield buf.toString('utf8', 0, Math.min(have, MAX_LINE * 4)).slice(0, MAX_LINE);
         skipping = true;
         start = have;
       } else if (eof && start < have) {
         const text = buf.toString(enc, start, have);
-        yield { text: text.length > MAX_LINE ? text.slice(0, MAX_LINE) : text, offset: base + start };
+        at.offset = base + start;
+        yield text.length > MAX_LINE ? text.slice(0, MAX_LINE) : text;
         start = have;
       }
       buf.copy(buf, 0, start, have);
@@ -300,7 +303,10 @@ export function openLogFile(path: string, opts: ReadOptions): LogFileInput {
   const ctx = { receivedAt };
   function* lines(): Generator<InputLine> {
     let lineNo = 0;
-    for (const { text: full, offset } of rawLines(path)) {
+    // the byte offset of the line just yielded (one holder per read, not an object per line)
+    const at = { offset: 0 };
+    for (const full of rawLines(path, at)) {
+      const offset = at.offset;
       lineNo++;
       const line = full.charCodeAt(full.length - 1) === 13 ? full.slice(0, -1) : full;
       const c0 = line.charCodeAt(0);

@@ -35,15 +35,32 @@ export function runDetectionStream(
   rules: readonly CompiledRule[],
   opts: { limits?: EngineLimits; clock?: Clock; onMatch?: MatchObserver } = {},
 ): BatchResult {
+  const stream = detectionStream(rules, opts);
+  for (const e of events) stream.push(e);
+  return stream.finish();
+}
+
+/** What runDetectionStream runs, fed one event at a time by a caller that reads its own input (no generator between). */
+export interface DetectionStream {
+  push(e: LogEvent): void;
+  /** Ends the stream: the signals and metrics of everything pushed. */
+  finish(): BatchResult;
+}
+
+export function detectionStream(rules: readonly CompiledRule[], opts: { limits?: EngineLimits; clock?: Clock; onMatch?: MatchObserver } = {}): DetectionStream {
   const signals: AlertSignal[] = [];
   // Offline input may be stamped in the future relative to now (wrong year inference, skewed
   // hosts); a clock at +infinity lets every event move the watermark.
   const clock = opts.clock ?? { now: () => Number.MAX_SAFE_INTEGER };
   const engine = new DetectionEngine(rules, { emit: (s) => signals.push(s) }, clock, opts.limits ?? DEFAULT_LIMITS);
   engine.onMatch = opts.onMatch;
-  for (const e of events) engine.processOne(e);
-  engine.sweep();
-  return { signals, metrics: engine.metrics };
+  return {
+    push: (e) => engine.processOne(e),
+    finish: () => {
+      engine.sweep();
+      return { signals, metrics: engine.metrics };
+    },
+  };
 }
 
 /**

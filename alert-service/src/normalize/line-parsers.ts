@@ -26,9 +26,10 @@ const PRI = /^<(\d{1,3})>/;
 const RFC3164_TIME = /([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? /y;
 const RFC3339_TIME = /(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2}) /y;
 const RFC5424_HEAD = /1 (\S{1,64}) (\S{1,255}) (\S{1,48}) (\S{1,128}) (\S{1,32}) /y;
-const HOST_TOKEN = /(\S{1,255}) /y;
-/** "sshd[3101]: ", "kernel: ", "sudo: ", "CRON[2210]: ", "postfix/smtpd[77]: " */
-const PROGRAM = /([^\s:[\]]{1,128})(?:\[(\d{1,10})\])?:(?: |$)/y;
+// The host token and "sshd[3101]: " / "kernel: " / "postfix/smtpd[77]: " after the timestamp are
+// read by character codes (readProgram, parseSyslogLine), as these regexes would read them:
+//   host    /(\S{1,255}) /y (unless it ends in ':' or holds '[')
+//   program /([^\s:[\]]{1,128})(?:\[(\d{1,10})\])?:(?: |$)/y
 
 function exec(re: RegExp, s: string, at: number): RegExpExecArray | null {
   re.lastIndex = at;
@@ -38,19 +39,52 @@ function exec(re: RegExp, s: string, at: number): RegExpExecArray | null {
 /** "[sshd]: " / "[sshd] ": an ident in brackets with no pid (old BSD syslogds; fail2ban's __daemon_re accepts it). */
 const BRACKET_PROGRAM = /\[([^\s:[\]]{1,128})\]:? /y;
 
-/** program[pid]: from `at`; returns the message start. */
+/** Whitespace as a regex's `\s` sees it (ECMAScript WhiteSpace and LineTerminator). */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && (c === 160 || c === 5760 || (c >= 8192 && c <= 8202) || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279));
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+let memoProgram = '';
+
+/**
+ * program[pid]: from `at` (what PROGRAM matches, read by character codes: the header of every
+ * line goes through here); returns the message start.
+ */
 function readProgram(line: string, at: number, d: Draft): number {
-  const p = exec(PROGRAM, line, at);
-  if (!p) {
-    const b = line.charCodeAt(at) === 91 /* [ */ ? exec(BRACKET_PROGRAM, line, at) : null;
-    if (!b) return at;
-    d.program = b[1]!;
-    return at + b[0].length;
+  const lim = Math.min(line.length, at + 129);
+  let k = at;
+  while (k < lim) {
+    const c = line.charCodeAt(k);
+    if (c === 58 /* : */ || c === 91 /* [ */ || c === 93 /* ] */ || isSpace(c)) break;
+    k++;
   }
-  d.program = p[1]!;
-  const pid = toUint(p[2]);
-  if (pid !== undefined) d.pid = pid;
-  return at + p[0].length;
+  let q = k;
+  let pid = -1;
+  if (k > at && k - at <= 128) {
+    if (line.charCodeAt(q) === 91) {
+      let r = q + 1;
+      let n = 0;
+      while (r < q + 11 && isDigit(line.charCodeAt(r))) n = n * 10 + line.charCodeAt(r++) - 48;
+      if (r > q + 1 && line.charCodeAt(r) === 93) {
+        pid = n;
+        q = r + 1;
+      }
+    }
+    if (line.charCodeAt(q) === 58 && (q + 1 === line.length || line.charCodeAt(q + 1) === 32)) {
+      // consecutive lines mostly share their program: the same string again, not a new slice
+      d.program = k - at === memoProgram.length && line.startsWith(memoProgram, at) ? memoProgram : (memoProgram = line.slice(at, k));
+      if (pid >= 0) d.pid = pid;
+      return q + 1 === line.length ? q + 1 : q + 2;
+    }
+  }
+  const b = line.charCodeAt(at) === 91 /* [ */ ? exec(BRACKET_PROGRAM, line, at) : null;
+  if (!b) return at;
+  d.program = b[1]!;
+  return at + b[0].length;
 }
 
 /** Message body after the header: leading blanks dropped (sudo pads its invoker name). */
@@ -73,6 +107,87 @@ function lineHost(token: string, form: 'short' | 'full'): string | undefined {
     memoHost = canonicalHost(token, form);
   }
   return memoHost;
+}
+
+/** lineHost of line[at, end), without slicing the token when it is the remembered one. */
+function lineHostAt(line: string, at: number, end: number, form: 'short' | 'full'): string | undefined {
+  if (memoHostToken !== undefined && form === memoHostForm && end - at === memoHostToken.length && line.startsWith(memoHostToken, at)) return memoHost;
+  return lineHost(line.slice(at, end), form);
+}
+
+/** What scanRfc3164 read (reused: parsing is synchronous). */
+const wall3164 = { mo: 0, day: 0, h: 0, mi: 0, s: 0, ms: 0 };
+/** The last RFC 3164 timestamp text (its trailing space included) and its fields: consecutive lines mostly share their second. */
+let memoStamp = '';
+const memoStampWall = { mo: 0, day: 0, h: 0, mi: 0, s: 0, ms: 0 };
+
+function twoDigits(line: string, i: number): number {
+  const a = line.charCodeAt(i);
+  const b = line.charCodeAt(i + 1);
+  return isDigit(a) && isDigit(b) ? (a - 48) * 10 + b - 48 : -1;
+}
+
+/**
+ * RFC3164_TIME at `at`, read by character codes into wall3164: the index after its trailing
+ * space, -1 when it does not match, -2 when it matches with an unknown month name.
+ */
+function scanRfc3164(line: string, at: number): number {
+  if (memoStamp !== '' && line.startsWith(memoStamp, at)) {
+    const m = memoStampWall;
+    const w = wall3164;
+    w.mo = m.mo;
+    w.day = m.day;
+    w.h = m.h;
+    w.mi = m.mi;
+    w.s = m.s;
+    w.ms = m.ms;
+    return at + memoStamp.length;
+  }
+  const c0 = line.charCodeAt(at);
+  const c1 = line.charCodeAt(at + 1);
+  const c2 = line.charCodeAt(at + 2);
+  if (!(c0 >= 65 && c0 <= 90 && c1 >= 97 && c1 <= 122 && c2 >= 97 && c2 <= 122) || line.charCodeAt(at + 3) !== 32) return -1;
+  let i = at + 4;
+  if (line.charCodeAt(i) === 32) i++;
+  if (!isDigit(line.charCodeAt(i))) return -1;
+  let day = line.charCodeAt(i++) - 48;
+  if (isDigit(line.charCodeAt(i))) day = day * 10 + line.charCodeAt(i++) - 48;
+  if (line.charCodeAt(i++) !== 32) return -1;
+  const h = twoDigits(line, i);
+  if (h < 0 || line.charCodeAt(i + 2) !== 58) return -1;
+  const mi = twoDigits(line, i + 3);
+  if (mi < 0 || line.charCodeAt(i + 5) !== 58) return -1;
+  const sec = twoDigits(line, i + 6);
+  if (sec < 0) return -1;
+  i += 8;
+  let ms = 0;
+  if (line.charCodeAt(i) === 46 /* . */) {
+    let j = i + 1;
+    while (j < i + 7 && isDigit(line.charCodeAt(j))) {
+      if (j < i + 4) ms += (line.charCodeAt(j) - 48) * (j === i + 1 ? 100 : j === i + 2 ? 10 : 1);
+      j++;
+    }
+    if (j === i + 1) return -1;
+    i = j;
+  }
+  if (line.charCodeAt(i) !== 32) return -1;
+  i++;
+  const mo = MONTHS[line.slice(at, at + 3)];
+  if (mo === undefined) return -2;
+  wall3164.mo = mo;
+  wall3164.day = day;
+  wall3164.h = h;
+  wall3164.mi = mi;
+  wall3164.s = sec;
+  wall3164.ms = ms;
+  memoStamp = line.slice(at, i);
+  memoStampWall.mo = mo;
+  memoStampWall.day = day;
+  memoStampWall.h = h;
+  memoStampWall.mi = mi;
+  memoStampWall.s = sec;
+  memoStampWall.ms = ms;
+  return i;
 }
 
 const memoWall = { mo: -1, day: 0, h: 0, mi: 0, s: 0, ms: 0 };
@@ -107,12 +222,12 @@ export function parseSyslogLine(line: string, env: LineEnv): Draft | undefined {
   }
   const d: Draft = { message: '', fields: {} };
   let wall: { mo: number; day: number; h: number; mi: number; s: number; ms: number } | undefined;
-  let t = exec(RFC3164_TIME, line, at);
-  if (t) {
-    const mo = MONTHS[t[1]!];
-    if (mo === undefined) return undefined;
-    wall = { mo, day: Number(t[2]), h: Number(t[3]), mi: Number(t[4]), s: Number(t[5]), ms: fractionMs(t[6]) };
-    at += t[0].length;
+  let t: RegExpExecArray | null;
+  const end3164 = scanRfc3164(line, at);
+  if (end3164 === -2) return undefined;
+  if (end3164 >= 0) {
+    wall = wall3164;
+    at = end3164;
   } else if ((t = exec(RFC3339_TIME, line, at))) {
     const w = wallClock(Number(t[1]), Number(t[2]), Number(t[3]), Number(t[4]), Number(t[5]), Number(t[6]), fractionMs(t[7]));
     const off = t[8] === 'Z' ? 0 : parseOffset(t[8]!);
@@ -123,14 +238,23 @@ export function parseSyslogLine(line: string, env: LineEnv): Draft | undefined {
     at += t[0].length;
   } else return undefined;
 
-  // Host token, unless the writer left it out and this is already "prog[pid]:".
-  const h = exec(HOST_TOKEN, line, at);
-  if (h && !h[1]!.endsWith(':') && !h[1]!.includes('[')) {
+  // Host token (HOST_TOKEN, read by character codes), unless the writer left it out and this is
+  // already "prog[pid]:".
+  const lim = Math.min(line.length, at + 256);
+  let j = at;
+  let bracket = false;
+  while (j < lim) {
+    const c = line.charCodeAt(j);
+    if (isSpace(c)) break;
+    if (c === 91 /* [ */) bracket = true;
+    j++;
+  }
+  if (j > at && j - at <= 255 && line.charCodeAt(j) === 32 && line.charCodeAt(j - 1) !== 58 /* : */ && !bracket) {
     if (env.trustLineHost) {
-      const host = lineHost(h[1]!, env.hostForm);
+      const host = lineHostAt(line, at, j, env.hostForm);
       if (host !== undefined) d.host = host;
     }
-    at += h[0].length;
+    at = j + 1;
   }
   at = readProgram(line, at, d);
   d.message = body(line, at);

@@ -2,8 +2,8 @@
  * Loads every JSON Schema under schemas/ into one Ajv instance, compiled once at start-up.
  * Validators are looked up by schema file name relative to schemas/ (e.g. 'records/winevtlog.schema.json').
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,10 +29,22 @@ export function schemaDocuments(): Map<string, JsonSchema> {
   return cachedSchemas;
 }
 
-// ajv-formats is CommonJS with a default export; under ESM interop it may arrive wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => Ajv2020;
+// Ajv and ajv-formats (CommonJS) are loaded on the first validator, not at import: a process
+// that validates nothing (the offline tools on the default config) does not pay for loading them.
+const require = createRequire(import.meta.url);
+let ajvModules: { Ajv: typeof Ajv2020; addFormats: (a: Ajv2020) => Ajv2020 } | undefined;
+
+function loadAjv(): NonNullable<typeof ajvModules> {
+  if (!ajvModules) {
+    const formats = require('ajv-formats') as { default?: unknown };
+    // ajv-formats has a default export; under interop it may arrive wrapped
+    ajvModules = { Ajv: (require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }).Ajv2020, addFormats: (formats.default ?? formats) as (a: Ajv2020) => Ajv2020 };
+  }
+  return ajvModules;
+}
 
 export function createAjv(opts: { useDefaults?: boolean; coerceTypes?: boolean } = {}): Ajv2020 {
+  const { Ajv: Ajv2020, addFormats } = loadAjv();
   const ajv = new Ajv2020({ allErrors: false, strict: false, useDefaults: opts.useDefaults ?? false, coerceTypes: opts.coerceTypes ?? false });
   addFormats(ajv);
   for (const doc of schemaDocuments().values()) ajv.addSchema(doc);

@@ -3,9 +3,8 @@
  * tests can run several services in one process without name clashes. A name ending in _total
  * is a counter (test/deploy/metrics.test.ts checks every one a running service exposes).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { packageVersion } from '../util/package-version.js';
 
 /** What ingest flow control holds at a moment (route.ts); read when /metrics is scraped. */
 export interface IngestFlowState { bodyBytes: number; inFlightBytes: number; inFlightRecords: number; waiting: number }
@@ -52,9 +51,7 @@ export function createPipelineMetrics(registry: Registry) {
 export type PipelineMetrics = ReturnType<typeof createPipelineMetrics>;
 
 /** The package version, read once (the build_info gauge and `logward --version` agree). */
-export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-}
+export { packageVersion };
 
 /**
  * Node's standard process metrics (process_cpu_seconds_total, process_resident_memory_bytes,

@@ -7,12 +7,12 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { AlertSignal, LogEvent, LogwardConfig, SourceKind } from '../../generated/schema-types.js';
+import type { AlertSignal, LogwardConfig, SourceKind } from '../../generated/schema-types.js';
 import type { CompiledRule } from '../../detect/compiled.js';
 import { openLogFile, readScope, type InputLine } from '../../detect/input.js';
 import { describeCoverage, RuleCoverage } from '../../detect/coverage.js';
 import { limitsFrom } from '../../detect/ruleset.js';
-import { runDetectionStream } from '../../detect/run.js';
+import { detectionStream } from '../../detect/run.js';
 import { groupKey, printable } from '../../detect/report.js';
 import { checkKind, exitTwoOnUsageError, lateWarning, positiveInt, selectRules } from './analyze.js';
 
@@ -97,11 +97,11 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
   // line being processed is `current` and only the listed lines are kept (bounded by maxLines).
   let current: InputLine | undefined;
   let currentMatched = false;
-  // per rule: group key → its label (built once per group; up to 10,000 groups are counted)
-  const groupLabels = new Map<CompiledRule, Map<string, string>>(set.rules.map((r) => [r, new Map()]));
+  // per rule: its report and group key → { label, matches } (the label built once per group; up
+  // to 10,000 groups are counted; a Map while counting: an object with thousands of keys is slow
+  // to update), one lookup per match
+  const perRule = new Map<CompiledRule, { rep: RuleTestReport; groups: Map<string, { label: string; n: number }> }>(set.rules.map((r) => [r, { rep: reports.get(r)!, groups: new Map() }]));
   let labelled = 0;
-  // matches per group label (a Map while counting: an object with thousands of keys is slow to update)
-  const groupCounts = new Map<CompiledRule, Map<string, number>>(set.rules.map((r) => [r, new Map()]));
   const miss = (l: InputLine) => {
     missed.count++;
     if (missed.lines.length < maxLines) missed.lines.push({ line: l.line, text: l.raw });
@@ -109,54 +109,53 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
   const finishCurrent = () => {
     if (current?.event && !currentMatched) miss(current);
   };
-  function* events(): Generator<LogEvent> {
-    for (const l of input.lines()) {
-      coverage.line(opts.file, l.error === undefined);
-      if (l.skipped) {
-        coverage.skip(opts.file);
-        miss(l);
-        continue;
-      }
-      if (!l.event) {
-        unparsedCount++;
-        if (unparsed.length < 1000) unparsed.push({ line: l.line, error: l.error ?? 'unparsed' });
-        continue;
-      }
-      finishCurrent();
-      coverage.event(opts.file, l.event);
-      current = l;
-      currentMatched = false;
-      yield l.event;
-    }
-    finishCurrent();
-    current = undefined;
-  }
-  const { signals, metrics } = runDetectionStream(events(), set.rules, {
+  const stream = detectionStream(set.rules, {
     limits: limitsFrom(config.rules),
     onMatch(rule, event, ev) {
       currentMatched = true;
       coverage.match(opts.file, rule.id);
-      const rep = reports.get(rule)!;
+      const { rep, groups } = perRule.get(rule)!;
       rep.matched++;
-      const labels = groupLabels.get(rule)!;
       const k = rule.key(event, ev.values);
-      let label = labels.get(k);
-      if (label === undefined && labelled < 10_000) {
+      const g = groups.get(k);
+      if (g) g.n++;
+      else if (labelled < 10_000) {
         const values = rule.groupKey(event, ev.values);
-        label = groupKey(Object.fromEntries(rule.fire.groupBy.map((name, i) => [name, values[i] ?? ''])));
-        labels.set(k, label);
+        groups.set(k, { label: groupKey(Object.fromEntries(rule.fire.groupBy.map((name, i) => [name, values[i] ?? '']))), n: 1 });
         labelled++;
-      }
-      if (label !== undefined) {
-        const counts = groupCounts.get(rule)!;
-        counts.set(label, (counts.get(label) ?? 0) + 1);
       }
       if (rep.lines.length < maxLines) {
         rep.lines.push({ line: current?.line ?? 0, time: event.time, extracted: Object.fromEntries(Object.entries(ev.values).filter(([, v]) => v !== undefined)), text: current?.raw ?? event.message });
       }
     },
   });
-  for (const [rule, counts] of groupCounts) reports.get(rule)!.groups = Object.fromEntries(counts);
+  for (const l of input.lines()) {
+    coverage.line(opts.file, l.error === undefined);
+    if (l.skipped) {
+      coverage.skip(opts.file);
+      miss(l);
+      continue;
+    }
+    if (!l.event) {
+      unparsedCount++;
+      if (unparsed.length < 1000) unparsed.push({ line: l.line, error: l.error ?? 'unparsed' });
+      continue;
+    }
+    finishCurrent();
+    coverage.event(opts.file, l.event);
+    current = l;
+    currentMatched = false;
+    stream.push(l.event);
+  }
+  finishCurrent();
+  current = undefined;
+  const { signals, metrics } = stream.finish();
+  for (const { rep, groups } of perRule.values()) {
+    // distinct keys may share a label (groupKey's text form): their counts add up, as before
+    const byLabel = new Map<string, number>();
+    for (const { label, n } of groups.values()) byLabel.set(label, (byLabel.get(label) ?? 0) + n);
+    rep.groups = Object.fromEntries(byLabel);
+  }
   for (const s of signals) [...reports.values()].find((r) => r.rule.id === s.rule_id)?.alerts.push(s);
   const [cov] = coverage.report();
 
