@@ -21,6 +21,7 @@
 import { createHash } from 'node:crypto';
 import type { LogEvent } from '../generated/schema-types.js';
 import type { EncodedEvent } from './event-store.js';
+import { IsoTimes } from '../util/iso-times.js';
 
 const SEVERITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'] as const;
 const TIME_SOURCES = ['line', 'collector', 'received'] as const;
@@ -95,9 +96,24 @@ export function decodeEncoded(row: EncodedEvent): LogEvent {
   return decodeBody(row.body, { key: row.key, timeMs: row.timeMs, host: row.host, kind: row.kind, stream: streamParts(row.stream), program: row.program });
 }
 
+// The last stream's parts and text: consecutive events of a chunk mostly share them, and then
+// the same string object is returned (no JSON.stringify per event; the writing thread's
+// dictionary lookup and the packed rows see one string).
+let lastAgent: string | undefined;
+let lastTag: string | undefined;
+let lastPath: string | undefined;
+let lastChannel: string | undefined;
+let lastStream = '';
+
 export function streamOf(e: LogEvent): string {
   const s = e.source;
-  return JSON.stringify([e.agent_host ?? null, s.tag ?? null, s.path ?? null, s.channel ?? null]);
+  const agent = e.agent_host;
+  if (lastStream !== '' && agent === lastAgent && s.tag === lastTag && s.path === lastPath && s.channel === lastChannel) return lastStream;
+  lastAgent = agent;
+  lastTag = s.tag;
+  lastPath = s.path;
+  lastChannel = s.channel;
+  return (lastStream = JSON.stringify([agent ?? null, s.tag ?? null, s.path ?? null, s.channel ?? null]));
 }
 
 /** Growable byte writer; one per thread, reused, so encoding allocates only the result. */
@@ -217,62 +233,42 @@ class Reader {
 const writer = new Writer();
 const HEX = /^[0-9a-f]{32}$/;
 
-/**
- * ISO 8601 text of instants, as Date#toISOString writes it, without calling it for every event
- * (it was a third of an encode's cost): the date part of the current day is kept, the time of
- * day is checked or written digit by digit.
- */
-const DAY_MS = 86_400_000;
-function twoDigits(n: number): string {
-  return n < 10 ? '0' + n : '' + n;
-}
-const D0 = 48; // '0'
-class IsoTimes {
-  private day = NaN;
-  private prefix = ''; // "YYYY-MM-DDT"
-
-  /** Milliseconds into the day of `ms`, with `prefix` set to its date; -1 when toISOString would not be 24 characters. */
-  private within(ms: number): number {
-    const day = Math.floor(ms / DAY_MS);
-    if (day !== this.day) {
-      this.day = day;
-      const iso = new Date(day * DAY_MS).toISOString();
-      this.prefix = iso.length === 24 ? iso.slice(0, 11) : '';
-    }
-    return this.prefix ? ms - day * DAY_MS : -1;
-  }
-
-  /** Whether `text` is exactly `new Date(ms).toISOString()` (then it need not be stored). */
-  is(text: string, ms: number): boolean {
-    if (!Number.isFinite(ms) || text.length !== 24) return false;
-    const t = this.within(ms);
-    if (t < 0 || !text.startsWith(this.prefix)) return false;
-    const h = Math.floor(t / 3_600_000);
-    const m = Math.floor(t / 60_000) % 60;
-    const sec = Math.floor(t / 1000) % 60;
-    const milli = t % 1000;
-    // (No helper closure here: tsx names every closure it creates, a cost per call.)
-    return (
-      text.charCodeAt(11) === D0 + Math.floor(h / 10) && text.charCodeAt(12) === D0 + (h % 10) && text.charCodeAt(13) === 58 &&
-      text.charCodeAt(14) === D0 + Math.floor(m / 10) && text.charCodeAt(15) === D0 + (m % 10) && text.charCodeAt(16) === 58 &&
-      text.charCodeAt(17) === D0 + Math.floor(sec / 10) && text.charCodeAt(18) === D0 + (sec % 10) && text.charCodeAt(19) === 46 &&
-      text.charCodeAt(20) === D0 + Math.floor(milli / 100) && text.charCodeAt(21) === D0 + (Math.floor(milli / 10) % 10) &&
-      text.charCodeAt(22) === D0 + (milli % 10) && text.charCodeAt(23) === 90
-    );
-  }
-
-  /** `new Date(ms).toISOString()`. */
-  text(ms: number): string {
-    const t = this.within(ms);
-    if (t < 0) return new Date(ms).toISOString();
-    const milli = t % 1000;
-    return `${this.prefix}${twoDigits(Math.floor(t / 3_600_000))}:${twoDigits(Math.floor(t / 60_000) % 60)}:${twoDigits(Math.floor(t / 1000) % 60)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
-  }
-}
-
 // One per role: event times and receive times alternate, and each keeps its own second.
 const eventTimes = new IsoTimes();
 const receiveTimes = new IsoTimes();
+
+/**
+ * Date.parse of a time text and whether it is the canonical text of that instant, for the last
+ * text seen: every event of a chunk carries the same received_at, and events of one second
+ * mostly the same time (the normalizer hands the same string object again).
+ */
+class TimeMemo {
+  private text = '';
+  private ms = Number.NaN;
+  private canonicalMs = Number.NaN;
+  private canonical = false;
+  constructor(private readonly times: IsoTimes) {}
+  parse(text: string): number {
+    if (text !== this.text) {
+      this.text = text;
+      this.ms = Date.parse(text);
+      this.canonicalMs = Number.NaN;
+    }
+    return this.ms;
+  }
+  /** times.is(text, ms), remembered for the last (text, ms). */
+  is(text: string, ms: number): boolean {
+    if (text !== this.text) this.parse(text);
+    if (ms !== this.canonicalMs) {
+      if (Number.isNaN(ms)) return false;
+      this.canonicalMs = ms;
+      this.canonical = this.times.is(text, ms);
+    }
+    return this.canonical;
+  }
+}
+const eventTimeMemo = new TimeMemo(eventTimes);
+const receiveTimeMemo = new TimeMemo(receiveTimes);
 
 /**
  * The body of `e`, given its idempotency key (dedupeKey): everything the columns and the
@@ -307,10 +303,10 @@ export function encodeBody(e: LogEvent, key: Uint8Array, timeMs: number, inline?
       idTail = id;
     }
   }
-  const timeText = !eventTimes.is(e.time, timeMs);
+  const timeText = !eventTimeMemo.is(e.time, timeMs);
   if (timeText) flags |= F_TIME_TEXT;
-  const receivedMs = Date.parse(e.received_at);
-  const receivedText = timeText || !receiveTimes.is(e.received_at, receivedMs);
+  const receivedMs = receiveTimeMemo.parse(e.received_at);
+  const receivedText = timeText || !receiveTimeMemo.is(e.received_at, receivedMs);
   if (receivedText) flags |= F_RECEIVED_TEXT;
   if (inline?.stream !== undefined) flags |= F_STREAM_INLINE;
   if (inline?.program !== undefined) flags |= F_PROGRAM_INLINE;
@@ -479,11 +475,23 @@ function streamPrefix(stream: string): Buffer {
   return p;
 }
 
+let lastPrefixWho = '';
+let lastPrefixWhere = '';
+let lastPrefix: Buffer | undefined;
+
 export function dedupeKey(e: LogEvent, id: Buffer = Buffer.from(e.id, 'hex')): Buffer {
   const position = e.source.offset ?? e.source.record_id;
   if (position === undefined || position > 0xffff_ffff_ffff) return id;
   const key = Buffer.allocUnsafe(16);
-  streamPrefix(`${e.agent_host ?? e.host}\0${e.source.path ?? e.source.channel ?? ''}`).copy(key, 0);
+  const who = e.agent_host ?? e.host;
+  const where = e.source.path ?? e.source.channel ?? '';
+  // The last stream's prefix again without building its text and hashing it into the map.
+  if (who !== lastPrefixWho || where !== lastPrefixWhere || !lastPrefix) {
+    lastPrefixWho = who;
+    lastPrefixWhere = where;
+    lastPrefix = streamPrefix(`${who}\0${where}`);
+  }
+  lastPrefix.copy(key, 0);
   key.writeUIntBE(position, 6, 6);
   id.copy(key, 12, 0, 4);
   return key;
@@ -496,7 +504,7 @@ export function dedupeKey(e: LogEvent, id: Buffer = Buffer.from(e.id, 'hex')): B
 export function encodeEvent(e: LogEvent): EncodedEvent {
   const id = Buffer.from(e.id, 'hex');
   const key = dedupeKey(e, id);
-  const timeMs = Date.parse(e.time);
+  const timeMs = eventTimeMemo.parse(e.time);
   const row: EncodedEvent = { key, timeMs, host: e.host, kind: e.source.kind, stream: streamOf(e), body: encodeBody(e, key, timeMs, undefined, id) };
   if (e.program !== undefined) row.program = e.program;
   return row;
