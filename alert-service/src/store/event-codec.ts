@@ -96,24 +96,35 @@ export function decodeEncoded(row: EncodedEvent): LogEvent {
   return decodeBody(row.body, { key: row.key, timeMs: row.timeMs, host: row.host, kind: row.kind, stream: streamParts(row.stream), program: row.program });
 }
 
-// The last stream's parts and text: consecutive events of a chunk mostly share them, and then
-// the same string object is returned (no JSON.stringify per event; the writing thread's
-// dictionary lookup and the packed rows see one string).
-let lastAgent: string | undefined;
-let lastTag: string | undefined;
-let lastPath: string | undefined;
-let lastChannel: string | undefined;
-let lastStream = '';
+/**
+ * Stream texts by their parts (agent_host → path → tag → channel): the parts of a chunk's events
+ * repeat (a few files on a few hosts), and then the same string object comes back with no
+ * JSON.stringify per event (the writing thread's dictionary lookup and the packed rows then see
+ * one string). Bounded: attackers choose paths.
+ */
+type Level<V> = Map<string | undefined, V>;
+const streamTexts: Level<Level<Level<Level<string>>>> = new Map();
+let streamTextCount = 0;
+
+function level<V>(m: Level<V>, k: string | undefined, make: () => V): V {
+  let v = m.get(k);
+  if (v === undefined) m.set(k, (v = make()));
+  return v;
+}
 
 export function streamOf(e: LogEvent): string {
   const s = e.source;
-  const agent = e.agent_host;
-  if (lastStream !== '' && agent === lastAgent && s.tag === lastTag && s.path === lastPath && s.channel === lastChannel) return lastStream;
-  lastAgent = agent;
-  lastTag = s.tag;
-  lastPath = s.path;
-  lastChannel = s.channel;
-  return (lastStream = JSON.stringify([agent ?? null, s.tag ?? null, s.path ?? null, s.channel ?? null]));
+  const byChannel = streamTexts.get(e.agent_host)?.get(s.path)?.get(s.tag);
+  const known = byChannel?.get(s.channel);
+  if (known !== undefined) return known;
+  const text = JSON.stringify([e.agent_host ?? null, s.tag ?? null, s.path ?? null, s.channel ?? null]);
+  if (++streamTextCount > 10_000) {
+    streamTexts.clear();
+    streamTextCount = 1;
+  }
+  const newLevel = () => new Map();
+  level(level(level(streamTexts, e.agent_host, newLevel), s.path, newLevel), s.tag, newLevel as () => Level<string>).set(s.channel, text);
+  return text;
 }
 
 /** Growable byte writer; one per thread, reused, so encoding allocates only the result. */
@@ -251,8 +262,15 @@ class TimeMemo {
   parse(text: string): number {
     if (text !== this.text) {
       this.text = text;
-      this.ms = Date.parse(text);
-      this.canonicalMs = Number.NaN;
+      const ms = this.times.msOf(text);
+      if (Number.isNaN(ms)) {
+        this.ms = Date.parse(text);
+        this.canonicalMs = Number.NaN;
+      } else {
+        // toISOString(ms) is `text`: Date.parse would give ms, and it is the canonical form.
+        this.ms = this.canonicalMs = ms;
+        this.canonical = true;
+      }
     }
     return this.ms;
   }
@@ -464,34 +482,27 @@ function readFields(r: Reader, message: string): Record<string, unknown> {
  * so equal ids give equal keys; different ids at the same position of the same stream collide
  * only if 32 bits of their hashes do.
  */
-const streamPrefixes = new Map<string, Buffer>();
-function streamPrefix(stream: string): Buffer {
-  let p = streamPrefixes.get(stream);
+const streamPrefixes: Level<Level<Buffer>> = new Map();
+let streamPrefixCount = 0;
+/** sha256(`${who}\0${where}`)[0..6], by (who, where) with no text built per event. */
+function streamPrefix(who: string, where: string): Buffer {
+  let p = streamPrefixes.get(who)?.get(where);
   if (!p) {
-    if (streamPrefixes.size >= 10_000) streamPrefixes.clear(); // bounded: attackers choose paths
-    p = createHash('sha256').update(stream).digest().subarray(0, 6);
-    streamPrefixes.set(stream, p);
+    if (++streamPrefixCount > 10_000) {
+      streamPrefixes.clear(); // bounded: attackers choose paths
+      streamPrefixCount = 1;
+    }
+    p = createHash('sha256').update(`${who}\0${where}`).digest().subarray(0, 6);
+    level(streamPrefixes, who, () => new Map<string | undefined, Buffer>()).set(where, p);
   }
   return p;
 }
-
-let lastPrefixWho = '';
-let lastPrefixWhere = '';
-let lastPrefix: Buffer | undefined;
 
 export function dedupeKey(e: LogEvent, id: Buffer = Buffer.from(e.id, 'hex')): Buffer {
   const position = e.source.offset ?? e.source.record_id;
   if (position === undefined || position > 0xffff_ffff_ffff) return id;
   const key = Buffer.allocUnsafe(16);
-  const who = e.agent_host ?? e.host;
-  const where = e.source.path ?? e.source.channel ?? '';
-  // The last stream's prefix again without building its text and hashing it into the map.
-  if (who !== lastPrefixWho || where !== lastPrefixWhere || !lastPrefix) {
-    lastPrefixWho = who;
-    lastPrefixWhere = where;
-    lastPrefix = streamPrefix(`${who}\0${where}`);
-  }
-  lastPrefix.copy(key, 0);
+  streamPrefix(e.agent_host ?? e.host, e.source.path ?? e.source.channel ?? '').copy(key, 0);
   key.writeUIntBE(position, 6, 6);
   id.copy(key, 12, 0, 4);
   return key;
