@@ -1,8 +1,8 @@
 /**
  * The decode worker's per-record cost alone (`node --import tsx alert-service/bench/decode-worker.ts`):
  * the chunks bench:ingest's fluentbit mode sends (its record mix, ~256 KB gzip JSON arrays), run
- * through what the worker does with each (decodeChunk: gunzip, parse, validate, normalize, encode;
- * then packRows), on this thread, with no server. Prints CPU µs per record of this thread (from
+ * through what the worker does with each (decodeChunkPacked: gunzip, parse, validate, normalize, encode
+ * and pack), on this thread, with no server. Prints CPU µs per record of this thread (from
  * /proc: robust to other load on the machine), of the whole process (plus the GC helpers it keeps
  * busy), and wall µs per record, over ROUNDS rounds.
  */
@@ -10,8 +10,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { loadConfig } from '../src/config/load.js';
 import { chunkRecords } from '../src/agent/out-http.js';
-import { decodeChunk } from '../src/ingest/decode.js';
-import { packRows } from '../src/ingest/packed-rows.js';
+import { decodeChunkPacked } from '../src/ingest/decode.js';
 import { line } from './record-mix.js';
 
 const LINES = Number(process.env.LINES ?? 100_000);
@@ -41,8 +40,8 @@ async function round(): Promise<{ threadUs: number; cpuUs: number; wallUs: numbe
   let rows = 0;
   for (const ch of chunks) {
     const body = new Uint8Array(ch.body); // the worker gets a buffer of its own
-    const { rows: r } = await decodeChunk({ body, contentEncoding: 'gzip', tag: 'bench', receivedAtMs: Date.now() }, settings);
-    rows += packRows(r).timesMs.length;
+    const { packed } = await decodeChunkPacked({ body, contentEncoding: 'gzip', tag: 'bench', receivedAtMs: Date.now() }, settings);
+    rows += packed.timesMs.length;
   }
   const c = process.cpuUsage(c0);
   return { threadUs: (threadCpuUs() - th0) / LINES, cpuUs: (c.user + c.system) / LINES, wallUs: Number(process.hrtime.bigint() - t0) / 1e3 / LINES, rows };

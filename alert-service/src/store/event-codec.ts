@@ -194,9 +194,9 @@ class Writer {
     for (let i = 0; i < n; i++) this.buf[this.pos + i] = b[from + i]!;
     this.pos += n;
   }
-  result(): Buffer {
-    // A copy sized to fit: the scratch buffer is reused for the next event.
-    return Buffer.from(this.buf.subarray(0, this.pos));
+  /** What was written: a view of the scratch buffer, overwritten by the next event. */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
   }
 }
 
@@ -294,6 +294,12 @@ const receiveTimeMemo = new TimeMemo(receiveTimes);
  * (the writer decides: its dictionary may be full).
  */
 export function encodeBody(e: LogEvent, key: Uint8Array, timeMs: number, inline?: { stream?: string; program?: string }, idBytes?: Buffer): Buffer {
+  // A copy sized to fit: the scratch buffer is reused for the next event.
+  return Buffer.from(encodeBodyScratch(e, key, timeMs, inline, idBytes));
+}
+
+/** encodeBody's bytes in the codec's scratch buffer: valid only until the next encode on this thread. */
+function encodeBodyScratch(e: LogEvent, key: Uint8Array, timeMs: number, inline?: { stream?: string; program?: string }, idBytes?: Buffer): Uint8Array {
   const w = writer;
   w.reset();
   let rest: Record<string, unknown> | undefined;
@@ -363,7 +369,7 @@ export function encodeBody(e: LogEvent, key: Uint8Array, timeMs: number, inline?
   w.str(message);
   writeFields(w, e.fields as Record<string, unknown>, message);
   if (rest) w.str(JSON.stringify(rest));
-  return w.result();
+  return w.view();
 }
 
 function writeFields(w: Writer, fields: Record<string, unknown>, message: string): void {
@@ -513,10 +519,21 @@ export function dedupeKey(e: LogEvent, id: Buffer = Buffer.from(e.id, 'hex')): B
  * this on its decode worker): pure, no database access.
  */
 export function encodeEvent(e: LogEvent): EncodedEvent {
+  const row = encodeEventScratch(e);
+  row.body = Buffer.from(row.body); // out of the scratch buffer, sized to fit
+  return row;
+}
+
+/**
+ * encodeEvent with the body left in the codec's scratch buffer: valid only until the next
+ * encode on this thread. For a caller that copies it at once (the decode worker packs every
+ * row's bytes into one buffer: no Buffer of its own per row, and one copy less).
+ */
+export function encodeEventScratch(e: LogEvent): EncodedEvent {
   const id = Buffer.from(e.id, 'hex');
   const key = dedupeKey(e, id);
   const timeMs = eventTimeMemo.parse(e.time);
-  const row: EncodedEvent = { key, timeMs, host: e.host, kind: e.source.kind, stream: streamOf(e), body: encodeBody(e, key, timeMs, undefined, id) };
+  const row: EncodedEvent = { key, timeMs, host: e.host, kind: e.source.kind, stream: streamOf(e), body: encodeBodyScratch(e, key, timeMs, undefined, id) };
   if (e.program !== undefined) row.program = e.program;
   return row;
 }
