@@ -504,10 +504,11 @@ function streamPrefix(who: string, where: string): Buffer {
   return p;
 }
 
-export function dedupeKey(e: LogEvent, id: Buffer = Buffer.from(e.id, 'hex')): Buffer {
+/** `into`: where to write a positional key (16 bytes), instead of a new buffer. */
+export function dedupeKey(e: LogEvent, id: Buffer = Buffer.from(e.id, 'hex'), into?: Buffer): Buffer {
   const position = e.source.offset ?? e.source.record_id;
   if (position === undefined || position > 0xffff_ffff_ffff) return id;
-  const key = Buffer.allocUnsafe(16);
+  const key = into ?? Buffer.allocUnsafe(16);
   streamPrefix(e.agent_host ?? e.host, e.source.path ?? e.source.channel ?? '').copy(key, 0);
   key.writeUIntBE(position, 6, 6);
   id.copy(key, 12, 0, 4);
@@ -520,18 +521,32 @@ export function dedupeKey(e: LogEvent, id: Buffer = Buffer.from(e.id, 'hex')): B
  */
 export function encodeEvent(e: LogEvent): EncodedEvent {
   const row = encodeEventScratch(e);
-  row.body = Buffer.from(row.body); // out of the scratch buffer, sized to fit
+  // out of the scratch buffers, sized to fit
+  if (row.key === keyScratch) row.key = Buffer.from(keyScratch);
+  row.body = Buffer.from(row.body);
   return row;
 }
 
 /**
- * encodeEvent with the body left in the codec's scratch buffer: valid only until the next
- * encode on this thread. For a caller that copies it at once (the decode worker packs every
- * row's bytes into one buffer: no Buffer of its own per row, and one copy less).
+ * encodeEvent with the body (and a positional key) left in the codec's scratch buffers: valid
+ * only until the next encode on this thread. For a caller that copies them at once (the decode
+ * worker packs every row's bytes into one buffer: no Buffer of its own per row, one copy less).
  */
 export function encodeEventScratch(e: LogEvent): EncodedEvent {
-  const id = Buffer.from(e.id, 'hex');
-  const key = dedupeKey(e, id);
+  // An id of 32 hex characters (every id the normalizer makes) and a positional key go through
+  // scratch buffers too: no two Buffers per event. Any other id takes the general path.
+  const scratch = e.id.length === 32 && HEX.test(e.id);
+  const id = scratch ? idScratch : Buffer.from(e.id, 'hex');
+  if (scratch) idScratch.write(e.id, 'hex');
+  const key = dedupeKey(e, id, scratch ? keyScratch : undefined);
+  if (key === idScratch) return encodeEventWith(e, Buffer.from(idScratch), id); // the key is the id: a buffer of its own
+  return encodeEventWith(e, key, id);
+}
+
+const idScratch = Buffer.alloc(16);
+const keyScratch = Buffer.alloc(16);
+
+function encodeEventWith(e: LogEvent, key: Buffer, id: Buffer): EncodedEvent {
   const timeMs = eventTimeMemo.parse(e.time);
   const row: EncodedEvent = { key, timeMs, host: e.host, kind: e.source.kind, stream: streamOf(e), body: encodeBodyScratch(e, key, timeMs, undefined, id) };
   if (e.program !== undefined) row.program = e.program;
