@@ -4,9 +4,8 @@
  * one chunk's decoded text and objects at a time per worker is what bounds its memory).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeChunk, type DecodeRequest, type DecodeSettings } from './decode.js';
+import { decodeChunkPacked, type DecodeRequest, type DecodeSettings } from './decode.js';
 import { IngestError } from './errors.js';
-import { packRows } from './packed-rows.js';
 
 const settings = workerData as DecodeSettings;
 
@@ -17,9 +16,9 @@ parentPort!.on('message', (msg: { id: number; req: DecodeRequest }) => {
 
 async function handle(msg: { id: number; req: DecodeRequest }): Promise<void> {
   try {
-    const { rows, ...rest } = await decodeChunk(msg.req, settings);
-    const packed = packRows(rows);
-    parentPort!.postMessage({ id: msg.id, result: { ...rest, packed } }, [packed.lengths.buffer as ArrayBuffer, packed.bytes.buffer as ArrayBuffer, packed.byteLengths.buffer as ArrayBuffer, packed.timesMs.buffer as ArrayBuffer]);
+    const result = await decodeChunkPacked(msg.req, settings);
+    const { packed } = result;
+    parentPort!.postMessage({ id: msg.id, result }, [packed.lengths.buffer as ArrayBuffer, packed.bytes.buffer as ArrayBuffer, packed.byteLengths.buffer as ArrayBuffer, packed.timesMs.buffer as ArrayBuffer]);
   } catch (err) {
     const e = err as Error;
     parentPort!.postMessage({

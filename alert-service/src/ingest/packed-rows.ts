@@ -20,16 +20,34 @@ export interface PackedRows {
 
 const STRINGS = 4;
 
-export function packRows(rows: readonly EncodedEvent[]): PackedRows {
-  const parts = new Array<string>(rows.length * STRINGS);
-  const lengths = new Uint32Array(rows.length * STRINGS);
-  const byteLengths = new Uint32Array(rows.length * 2);
-  const timesMs = new Float64Array(rows.length);
-  let total = 0;
-  for (const r of rows) total += r.key.length + r.body.length;
-  const bytes = new Uint8Array(total);
-  for (let i = 0, j = 0, at = 0; i < rows.length; i++, j += STRINGS) {
-    const r = rows[i]!;
+/**
+ * Packs rows one at a time, copying each row's key and body as it comes: a row whose body is a
+ * view of the codec's scratch buffer (encodeEventScratch) is packed before the next encode
+ * overwrites it, so no row needs a buffer of its own.
+ */
+export class RowPacker {
+  private readonly parts: string[];
+  private readonly lengths: Uint32Array;
+  private readonly byteLengths: Uint32Array;
+  private readonly timesMs: Float64Array;
+  private bytes: Uint8Array;
+  private n = 0;
+  private at = 0;
+
+  /** `rows`: exactly how many rows will be added; `expectedBytes`: a guess of their key and body bytes (it grows). */
+  constructor(private readonly rows: number, expectedBytes: number) {
+    this.parts = new Array<string>(rows * STRINGS);
+    this.lengths = new Uint32Array(rows * STRINGS);
+    this.byteLengths = new Uint32Array(rows * 2);
+    this.timesMs = new Float64Array(rows);
+    this.bytes = new Uint8Array(Math.max(1024, expectedBytes));
+  }
+
+  add(r: EncodedEvent): void {
+    const i = this.n++;
+    if (i >= this.rows) throw new Error('packed rows: more rows than announced');
+    const j = i * STRINGS;
+    const { parts, lengths } = this;
     parts[j] = r.host;
     parts[j + 1] = r.kind;
     parts[j + 2] = r.stream;
@@ -38,15 +56,34 @@ export function packRows(rows: readonly EncodedEvent[]): PackedRows {
     lengths[j + 1] = r.kind.length;
     lengths[j + 2] = r.stream.length;
     lengths[j + 3] = r.program === undefined ? 0 : r.program.length + 1;
-    bytes.set(r.key, at);
-    at += r.key.length;
-    bytes.set(r.body, at);
-    at += r.body.length;
-    byteLengths[2 * i] = r.key.length;
-    byteLengths[2 * i + 1] = r.body.length;
-    timesMs[i] = r.timeMs;
+    const n = r.key.length + r.body.length;
+    if (this.at + n > this.bytes.length) {
+      const next = new Uint8Array(Math.max(this.bytes.length * 2, this.at + n));
+      next.set(this.bytes.subarray(0, this.at));
+      this.bytes = next;
+    }
+    this.bytes.set(r.key, this.at);
+    this.bytes.set(r.body, this.at + r.key.length);
+    this.at += n;
+    this.byteLengths[2 * i] = r.key.length;
+    this.byteLengths[2 * i + 1] = r.body.length;
+    this.timesMs[i] = r.timeMs;
   }
-  return { text: parts.join(''), lengths, bytes, byteLengths, timesMs };
+
+  finish(): PackedRows {
+    if (this.n !== this.rows) throw new Error('packed rows: fewer rows than announced');
+    // The bytes sized to fit, in a buffer of their own (transferred, not copied, to the main thread).
+    const bytes = this.at === this.bytes.length ? this.bytes : this.bytes.slice(0, this.at);
+    return { text: this.parts.join(''), lengths: this.lengths, bytes, byteLengths: this.byteLengths, timesMs: this.timesMs };
+  }
+}
+
+export function packRows(rows: readonly EncodedEvent[]): PackedRows {
+  let total = 0;
+  for (const r of rows) total += r.key.length + r.body.length;
+  const packer = new RowPacker(rows.length, total);
+  for (const r of rows) packer.add(r);
+  return packer.finish();
 }
 
 export function unpackRows(p: PackedRows): EncodedEvent[] {

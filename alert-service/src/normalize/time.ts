@@ -61,6 +61,10 @@ const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](
  */
 export function parseIsoLike(text: string, zone: Zone, offsetOut?: OffsetOut): number | undefined {
   if (text.length > 40) return undefined;
+  if (text.length === 24) {
+    const ms = canonicalIso(text);
+    if (ms !== NOT_CANONICAL) return ms;
+  }
   const m = ISO_LIKE.exec(text);
   if (!m) return undefined;
   const wall = wallClock(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), fractionMs(m[7]));
@@ -76,6 +80,38 @@ export function parseIsoLike(text: string, zone: Zone, offsetOut?: OffsetOut): n
     if (offsetOut && inRange(ms)) offsetOut.timeOffsetMin = off / 60_000;
   }
   return inRange(ms) ? ms : undefined;
+}
+
+const NOT_CANONICAL = -1;
+
+function digitAt(text: string, i: number): number {
+  const d = text.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : Number.NaN;
+}
+
+/**
+ * The form Date#toISOString and Fluent Bit's iso8601 date key write, "YYYY-MM-DDTHH:MM:SS.sssZ",
+ * read digit by digit: the ISO_LIKE regex and its ten capture strings were a measurable share of
+ * every record (the collector time of each, most JSON app log times). Same result as the general
+ * path below for this form (wallClock checks the fields, Z is UTC); NOT_CANONICAL for anything
+ * else, which the general path then reads.
+ */
+function canonicalIso(text: string): number | undefined {
+  if (
+    text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 46 || text.charCodeAt(23) !== 90
+  ) return NOT_CANONICAL;
+  const y = digitAt(text, 0) * 1000 + digitAt(text, 1) * 100 + digitAt(text, 2) * 10 + digitAt(text, 3);
+  const mo = digitAt(text, 5) * 10 + digitAt(text, 6);
+  const d = digitAt(text, 8) * 10 + digitAt(text, 9);
+  const h = digitAt(text, 11) * 10 + digitAt(text, 12);
+  const mi = digitAt(text, 14) * 10 + digitAt(text, 15);
+  const s = digitAt(text, 17) * 10 + digitAt(text, 18);
+  const ms = digitAt(text, 20) * 100 + digitAt(text, 21) * 10 + digitAt(text, 22);
+  // NaN (a non-digit) in any field: not this form (the general path refuses it too).
+  if (Number.isNaN(y + mo + d + h + mi + s + ms)) return NOT_CANONICAL;
+  const wall = wallClock(y, mo, d, h, mi, s, ms);
+  return wall !== undefined && inRange(wall) ? wall : undefined;
 }
 
 /**

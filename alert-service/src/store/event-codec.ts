@@ -21,6 +21,7 @@
 import { createHash } from 'node:crypto';
 import type { LogEvent } from '../generated/schema-types.js';
 import type { EncodedEvent } from './event-store.js';
+import { IsoTimes } from '../util/iso-times.js';
 
 const SEVERITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'] as const;
 const TIME_SOURCES = ['line', 'collector', 'received'] as const;
@@ -95,9 +96,35 @@ export function decodeEncoded(row: EncodedEvent): LogEvent {
   return decodeBody(row.body, { key: row.key, timeMs: row.timeMs, host: row.host, kind: row.kind, stream: streamParts(row.stream), program: row.program });
 }
 
+/**
+ * Stream texts by their parts (agent_host → path → tag → channel): the parts of a chunk's events
+ * repeat (a few files on a few hosts), and then the same string object comes back with no
+ * JSON.stringify per event (the writing thread's dictionary lookup and the packed rows then see
+ * one string). Bounded: attackers choose paths.
+ */
+type Level<V> = Map<string | undefined, V>;
+const streamTexts: Level<Level<Level<Level<string>>>> = new Map();
+let streamTextCount = 0;
+
+function level<V>(m: Level<V>, k: string | undefined, make: () => V): V {
+  let v = m.get(k);
+  if (v === undefined) m.set(k, (v = make()));
+  return v;
+}
+
 export function streamOf(e: LogEvent): string {
   const s = e.source;
-  return JSON.stringify([e.agent_host ?? null, s.tag ?? null, s.path ?? null, s.channel ?? null]);
+  const byChannel = streamTexts.get(e.agent_host)?.get(s.path)?.get(s.tag);
+  const known = byChannel?.get(s.channel);
+  if (known !== undefined) return known;
+  const text = JSON.stringify([e.agent_host ?? null, s.tag ?? null, s.path ?? null, s.channel ?? null]);
+  if (++streamTextCount > 10_000) {
+    streamTexts.clear();
+    streamTextCount = 1;
+  }
+  const newLevel = () => new Map();
+  level(level(level(streamTexts, e.agent_host, newLevel), s.path, newLevel), s.tag, newLevel as () => Level<string>).set(s.channel, text);
+  return text;
 }
 
 /** Growable byte writer; one per thread, reused, so encoding allocates only the result. */
@@ -167,9 +194,9 @@ export class Writer {
     for (let i = 0; i < n; i++) this.buf[this.pos + i] = b[from + i]!;
     this.pos += n;
   }
-  result(): Buffer {
-    // A copy sized to fit: the scratch buffer is reused for the next event.
-    return Buffer.from(this.buf.subarray(0, this.pos));
+  /** What was written: a view of the scratch buffer, overwritten by the next event. */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
   }
 }
 
@@ -217,62 +244,49 @@ export class Reader {
 const writer = new Writer();
 const HEX = /^[0-9a-f]{32}$/;
 
-/**
- * ISO 8601 text of instants, as Date#toISOString writes it, without calling it for every event
- * (it was a third of an encode's cost): the date part of the current day is kept, the time of
- * day is checked or written digit by digit.
- */
-const DAY_MS = 86_400_000;
-function twoDigits(n: number): string {
-  return n < 10 ? '0' + n : '' + n;
-}
-const D0 = 48; // '0'
-class IsoTimes {
-  private day = NaN;
-  private prefix = ''; // "YYYY-MM-DDT"
-
-  /** Milliseconds into the day of `ms`, with `prefix` set to its date; -1 when toISOString would not be 24 characters. */
-  private within(ms: number): number {
-    const day = Math.floor(ms / DAY_MS);
-    if (day !== this.day) {
-      this.day = day;
-      const iso = new Date(day * DAY_MS).toISOString();
-      this.prefix = iso.length === 24 ? iso.slice(0, 11) : '';
-    }
-    return this.prefix ? ms - day * DAY_MS : -1;
-  }
-
-  /** Whether `text` is exactly `new Date(ms).toISOString()` (then it need not be stored). */
-  is(text: string, ms: number): boolean {
-    if (!Number.isFinite(ms) || text.length !== 24) return false;
-    const t = this.within(ms);
-    if (t < 0 || !text.startsWith(this.prefix)) return false;
-    const h = Math.floor(t / 3_600_000);
-    const m = Math.floor(t / 60_000) % 60;
-    const sec = Math.floor(t / 1000) % 60;
-    const milli = t % 1000;
-    // (No helper closure here: tsx names every closure it creates, a cost per call.)
-    return (
-      text.charCodeAt(11) === D0 + Math.floor(h / 10) && text.charCodeAt(12) === D0 + (h % 10) && text.charCodeAt(13) === 58 &&
-      text.charCodeAt(14) === D0 + Math.floor(m / 10) && text.charCodeAt(15) === D0 + (m % 10) && text.charCodeAt(16) === 58 &&
-      text.charCodeAt(17) === D0 + Math.floor(sec / 10) && text.charCodeAt(18) === D0 + (sec % 10) && text.charCodeAt(19) === 46 &&
-      text.charCodeAt(20) === D0 + Math.floor(milli / 100) && text.charCodeAt(21) === D0 + (Math.floor(milli / 10) % 10) &&
-      text.charCodeAt(22) === D0 + (milli % 10) && text.charCodeAt(23) === 90
-    );
-  }
-
-  /** `new Date(ms).toISOString()`. */
-  text(ms: number): string {
-    const t = this.within(ms);
-    if (t < 0) return new Date(ms).toISOString();
-    const milli = t % 1000;
-    return `${this.prefix}${twoDigits(Math.floor(t / 3_600_000))}:${twoDigits(Math.floor(t / 60_000) % 60)}:${twoDigits(Math.floor(t / 1000) % 60)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
-  }
-}
-
 // One per role: event times and receive times alternate, and each keeps its own second.
 const eventTimes = new IsoTimes();
 const receiveTimes = new IsoTimes();
+
+/**
+ * Date.parse of a time text and whether it is the canonical text of that instant, for the last
+ * text seen: every event of a chunk carries the same received_at, and events of one second
+ * mostly the same time (the normalizer hands the same string object again).
+ */
+class TimeMemo {
+  private text = '';
+  private ms = Number.NaN;
+  private canonicalMs = Number.NaN;
+  private canonical = false;
+  constructor(private readonly times: IsoTimes) {}
+  parse(text: string): number {
+    if (text !== this.text) {
+      this.text = text;
+      const ms = this.times.msOf(text);
+      if (Number.isNaN(ms)) {
+        this.ms = Date.parse(text);
+        this.canonicalMs = Number.NaN;
+      } else {
+        // toISOString(ms) is `text`: Date.parse would give ms, and it is the canonical form.
+        this.ms = this.canonicalMs = ms;
+        this.canonical = true;
+      }
+    }
+    return this.ms;
+  }
+  /** times.is(text, ms), remembered for the last (text, ms). */
+  is(text: string, ms: number): boolean {
+    if (text !== this.text) this.parse(text);
+    if (ms !== this.canonicalMs) {
+      if (Number.isNaN(ms)) return false;
+      this.canonicalMs = ms;
+      this.canonical = this.times.is(text, ms);
+    }
+    return this.canonical;
+  }
+}
+const eventTimeMemo = new TimeMemo(eventTimes);
+const receiveTimeMemo = new TimeMemo(receiveTimes);
 
 /**
  * The body of `e`, given its idempotency key (dedupeKey): everything the columns and the
@@ -280,6 +294,12 @@ const receiveTimes = new IsoTimes();
  * (the writer decides: its dictionary may be full).
  */
 export function encodeBody(e: LogEvent, key: Uint8Array, timeMs: number, inline?: { stream?: string; program?: string }, idBytes?: Buffer): Buffer {
+  // A copy sized to fit: the scratch buffer is reused for the next event.
+  return Buffer.from(encodeBodyScratch(e, key, timeMs, inline, idBytes));
+}
+
+/** encodeBody's bytes in the codec's scratch buffer: valid only until the next encode on this thread. */
+function encodeBodyScratch(e: LogEvent, key: Uint8Array, timeMs: number, inline?: { stream?: string; program?: string }, idBytes?: Buffer, idIsHex = HEX.test(e.id)): Uint8Array {
   const w = writer;
   w.reset();
   let rest: Record<string, unknown> | undefined;
@@ -293,7 +313,7 @@ export function encodeBody(e: LogEvent, key: Uint8Array, timeMs: number, inline?
 
   let flags = 0;
   let idTail: Buffer | undefined; // id bytes 4..15 follow
-  if (!HEX.test(e.id)) {
+  if (!idIsHex) {
     flags |= F_ID_TEXT;
     (rest ??= {}).id = e.id;
   } else {
@@ -307,10 +327,10 @@ export function encodeBody(e: LogEvent, key: Uint8Array, timeMs: number, inline?
       idTail = id;
     }
   }
-  const timeText = !eventTimes.is(e.time, timeMs);
+  const timeText = !eventTimeMemo.is(e.time, timeMs);
   if (timeText) flags |= F_TIME_TEXT;
-  const receivedMs = Date.parse(e.received_at);
-  const receivedText = timeText || !receiveTimes.is(e.received_at, receivedMs);
+  const receivedMs = receiveTimeMemo.parse(e.received_at);
+  const receivedText = timeText || !receiveTimeMemo.is(e.received_at, receivedMs);
   if (receivedText) flags |= F_RECEIVED_TEXT;
   if (inline?.stream !== undefined) flags |= F_STREAM_INLINE;
   if (inline?.program !== undefined) flags |= F_PROGRAM_INLINE;
@@ -349,7 +369,7 @@ export function encodeBody(e: LogEvent, key: Uint8Array, timeMs: number, inline?
   w.str(message);
   writeFields(w, e.fields as Record<string, unknown>, message);
   if (rest) w.str(JSON.stringify(rest));
-  return w.result();
+  return w.view();
 }
 
 function writeFields(w: Writer, fields: Record<string, unknown>, message: string): void {
@@ -468,22 +488,28 @@ function readFields(r: Reader, message: string): Record<string, unknown> {
  * so equal ids give equal keys; different ids at the same position of the same stream collide
  * only if 32 bits of their hashes do.
  */
-const streamPrefixes = new Map<string, Buffer>();
-function streamPrefix(stream: string): Buffer {
-  let p = streamPrefixes.get(stream);
+const streamPrefixes: Level<Level<Buffer>> = new Map();
+let streamPrefixCount = 0;
+/** sha256(`${who}\0${where}`)[0..6], by (who, where) with no text built per event. */
+function streamPrefix(who: string, where: string): Buffer {
+  let p = streamPrefixes.get(who)?.get(where);
   if (!p) {
-    if (streamPrefixes.size >= 10_000) streamPrefixes.clear(); // bounded: attackers choose paths
-    p = createHash('sha256').update(stream).digest().subarray(0, 6);
-    streamPrefixes.set(stream, p);
+    if (++streamPrefixCount > 10_000) {
+      streamPrefixes.clear(); // bounded: attackers choose paths
+      streamPrefixCount = 1;
+    }
+    p = createHash('sha256').update(`${who}\0${where}`).digest().subarray(0, 6);
+    level(streamPrefixes, who, () => new Map<string | undefined, Buffer>()).set(where, p);
   }
   return p;
 }
 
-export function dedupeKey(e: LogEvent, id: Buffer = Buffer.from(e.id, 'hex')): Buffer {
+/** `into`: where to write a positional key (16 bytes), instead of a new buffer. */
+export function dedupeKey(e: LogEvent, id: Buffer = Buffer.from(e.id, 'hex'), into?: Buffer): Buffer {
   const position = e.source.offset ?? e.source.record_id;
   if (position === undefined || position > 0xffff_ffff_ffff) return id;
-  const key = Buffer.allocUnsafe(16);
-  streamPrefix(`${e.agent_host ?? e.host}\0${e.source.path ?? e.source.channel ?? ''}`).copy(key, 0);
+  const key = into ?? Buffer.allocUnsafe(16);
+  streamPrefix(e.agent_host ?? e.host, e.source.path ?? e.source.channel ?? '').copy(key, 0);
   key.writeUIntBE(position, 6, 6);
   id.copy(key, 12, 0, 4);
   return key;
@@ -494,10 +520,36 @@ export function dedupeKey(e: LogEvent, id: Buffer = Buffer.from(e.id, 'hex')): B
  * this on its decode worker): pure, no database access.
  */
 export function encodeEvent(e: LogEvent): EncodedEvent {
-  const id = Buffer.from(e.id, 'hex');
-  const key = dedupeKey(e, id);
-  const timeMs = Date.parse(e.time);
-  const row: EncodedEvent = { key, timeMs, host: e.host, kind: e.source.kind, stream: streamOf(e), body: encodeBody(e, key, timeMs, undefined, id) };
+  const row = encodeEventScratch(e);
+  // out of the scratch buffers, sized to fit
+  if (row.key === keyScratch) row.key = Buffer.from(keyScratch);
+  row.body = Buffer.from(row.body);
+  return row;
+}
+
+/**
+ * encodeEvent with the body (and a positional key) left in the codec's scratch buffers: valid
+ * only until the next encode on this thread. For a caller that copies them at once (the decode
+ * worker packs every row's bytes into one buffer: no Buffer of its own per row, one copy less).
+ */
+export function encodeEventScratch(e: LogEvent): EncodedEvent {
+  // An id of 32 hex characters (every id the normalizer makes) and a positional key go through
+  // scratch buffers too: no two Buffers per event. Any other id takes the general path.
+  const scratch = e.id.length === 32 && HEX.test(e.id);
+  const id = scratch ? idScratch : Buffer.from(e.id, 'hex');
+  if (scratch) idScratch.write(e.id, 'hex');
+  const key = dedupeKey(e, id, scratch ? keyScratch : undefined);
+  if (key === idScratch) return encodeEventWith(e, Buffer.from(idScratch), id, scratch); // the key is the id: a buffer of its own
+  return encodeEventWith(e, key, id, scratch);
+}
+
+const idScratch = Buffer.alloc(16);
+const keyScratch = Buffer.alloc(16);
+
+/** `idIsHex`: HEX.test(e.id), already known (the regex was 1.6 % of the worker's path, run twice). */
+function encodeEventWith(e: LogEvent, key: Buffer, id: Buffer, idIsHex: boolean): EncodedEvent {
+  const timeMs = eventTimeMemo.parse(e.time);
+  const row: EncodedEvent = { key, timeMs, host: e.host, kind: e.source.kind, stream: streamOf(e), body: encodeBodyScratch(e, key, timeMs, undefined, id, idIsHex) };
   if (e.program !== undefined) row.program = e.program;
   return row;
 }

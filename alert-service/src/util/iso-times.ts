@@ -1,0 +1,75 @@
+/**
+ * ISO 8601 text of instants, as Date#toISOString writes it, without calling it for every event
+ * (it was a third of an encode's cost, and a new Date per event in the normalizer): the date part
+ * of the current day is kept, the time of day is checked or written from digit tables. One
+ * instance per role (event times, receive times): each keeps its own day.
+ */
+const DAY_MS = 86_400_000;
+const D0 = 48; // '0'
+const PAIRS = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
+const MILLIS = Array.from({ length: 1000 }, (_, i) => (i < 10 ? '00' : i < 100 ? '0' : '') + i);
+
+function digit(text: string, i: number): number {
+  const d = text.charCodeAt(i) - D0;
+  return d >= 0 && d <= 9 ? d : Number.NaN;
+}
+
+export class IsoTimes {
+  private day = NaN;
+  private prefix = ''; // "YYYY-MM-DDT"
+
+  /** Milliseconds into the day of `ms`, with `prefix` set to its date; -1 when toISOString would not be 24 characters. */
+  private within(ms: number): number {
+    const day = Math.floor(ms / DAY_MS);
+    if (day !== this.day) {
+      this.day = day;
+      const iso = new Date(day * DAY_MS).toISOString();
+      this.prefix = iso.length === 24 ? iso.slice(0, 11) : '';
+    }
+    return this.prefix ? ms - day * DAY_MS : -1;
+  }
+
+  /** Whether `text` is exactly `new Date(ms).toISOString()` (then it need not be stored). */
+  is(text: string, ms: number): boolean {
+    if (!Number.isFinite(ms) || text.length !== 24) return false;
+    const t = this.within(ms);
+    if (t < 0 || !text.startsWith(this.prefix)) return false;
+    const h = Math.floor(t / 3_600_000);
+    const m = Math.floor(t / 60_000) % 60;
+    const sec = Math.floor(t / 1000) % 60;
+    const milli = t % 1000;
+    // (No helper closure here: tsx names every closure it creates, a cost per call.)
+    return (
+      text.charCodeAt(11) === D0 + Math.floor(h / 10) && text.charCodeAt(12) === D0 + (h % 10) && text.charCodeAt(13) === 58 &&
+      text.charCodeAt(14) === D0 + Math.floor(m / 10) && text.charCodeAt(15) === D0 + (m % 10) && text.charCodeAt(16) === 58 &&
+      text.charCodeAt(17) === D0 + Math.floor(sec / 10) && text.charCodeAt(18) === D0 + (sec % 10) && text.charCodeAt(19) === 46 &&
+      text.charCodeAt(20) === D0 + Math.floor(milli / 100) && text.charCodeAt(21) === D0 + (Math.floor(milli / 10) % 10) &&
+      text.charCodeAt(22) === D0 + (milli % 10) && text.charCodeAt(23) === 90
+    );
+  }
+
+  /**
+   * The instant whose toISOString() is `text`, when `text` is in that form on the day last seen
+   * (the common case: consecutive events share their day); NaN otherwise (the caller then asks
+   * Date.parse). Digit arithmetic instead of Date.parse's runtime call for every event.
+   */
+  msOf(text: string): number {
+    if (text.length !== 24 || !this.prefix || !text.startsWith(this.prefix)) return Number.NaN;
+    if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 46 || text.charCodeAt(23) !== 90) return Number.NaN;
+    const h = digit(text, 11) * 10 + digit(text, 12);
+    const m = digit(text, 14) * 10 + digit(text, 15);
+    const sec = digit(text, 17) * 10 + digit(text, 18);
+    const milli = digit(text, 20) * 100 + digit(text, 21) * 10 + digit(text, 22);
+    // A non-digit makes a field NaN, and then these comparisons fail too.
+    if (!(h < 24 && m < 60 && sec < 60 && milli < 1000)) return Number.NaN;
+    return this.day * DAY_MS + h * 3_600_000 + m * 60_000 + sec * 1000 + milli;
+  }
+
+  /** `new Date(ms).toISOString()` (which truncates a fractional ms, as Math.trunc does). */
+  text(ms: number): string {
+    ms = Math.trunc(ms);
+    const t = this.within(ms);
+    if (t < 0) return new Date(ms).toISOString();
+    return this.prefix + PAIRS[Math.floor(t / 3_600_000)] + ':' + PAIRS[Math.floor(t / 60_000) % 60] + ':' + PAIRS[Math.floor(t / 1000) % 60] + '.' + MILLIS[t % 1000] + 'Z';
+  }
+}

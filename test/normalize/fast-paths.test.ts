@@ -1,0 +1,110 @@
+/**
+ * The decode worker's fast paths give exactly what the general code they short-cut gives:
+ * ISO text from digit tables (util/iso-times.ts) vs Date#toISOString, its digit reader vs
+ * Date.parse, the canonical-ISO reader of parseIsoLike vs its regex path, and the depth check's
+ * string skipping vs a character-by-character walk. Deterministic pseudo-random inputs.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { IsoTimes } from '../../alert-service/src/util/iso-times.js';
+import { exceedsDepth } from '../../alert-service/src/util/json-depth.js';
+import { parseIsoLike } from '../../alert-service/src/normalize/time.js';
+import { UTC_ZONE } from '../../alert-service/src/normalize/zone.js';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+const MAX_MS = 253402300799999;
+
+describe('IsoTimes', () => {
+  it('text() is toISOString() for instants across the whole range, fractional ms included', () => {
+    const t = new IsoTimes();
+    const r = rng(1);
+    for (let i = 0; i < 20_000; i++) {
+      const ms = i % 3 === 0 ? Math.floor(r() * MAX_MS) : 1795304879000 + Math.floor(r() * 1e8) + (i % 7 === 0 ? 0.6 : 0);
+      assert.equal(t.text(ms), new Date(ms).toISOString(), `ms ${ms}`);
+    }
+    for (const ms of [0, -1, -86_400_001, MAX_MS, MAX_MS + 1, -62198755200001]) assert.equal(t.text(ms), new Date(ms).toISOString());
+  });
+
+  it('msOf() reads only the exact toISOString() form of the day last seen, as Date.parse does', () => {
+    const t = new IsoTimes();
+    const r = rng(2);
+    let read = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const ms = 1795304879000 + Math.floor(r() * 3e8);
+      t.text(1795304879000 + Math.floor(r() * 3e8)); // sets the day
+      let s = new Date(ms).toISOString();
+      if (i % 4 === 0) {
+        const k = Math.floor(r() * 24);
+        s = s.slice(0, k) + String.fromCharCode(40 + Math.floor(r() * 60)) + s.slice(k + 1);
+      }
+      const got = t.msOf(s);
+      if (Number.isNaN(got)) continue;
+      read++;
+      assert.equal(got, Date.parse(s), s);
+      assert.equal(new Date(got).toISOString(), s);
+    }
+    assert.ok(read > 1000, `only ${read} read`);
+    t.text(Date.parse('2026-11-21T00:00:00.000Z'));
+    for (const s of ['2026-11-21T24:00:00.000Z', '2026-11-21T10:60:00.000Z', '2026-11-21T10:00:60.000Z', '2026-11-21T10:00:00.000+', '2026-11-21T10:00:00.00Z', '2026-11-21T1a:00:00.000Z', '2026-11-22T10:00:00.000Z']) {
+      assert.ok(Number.isNaN(t.msOf(s)), s);
+    }
+  });
+});
+
+describe('parseIsoLike, canonical form', () => {
+  it('reads "YYYY-MM-DDTHH:MM:SS.sssZ" as the general path does, invalid fields included', () => {
+    const r = rng(3);
+    for (let i = 0; i < 5000; i++) {
+      const s = new Date(Math.floor(r() * MAX_MS)).toISOString();
+      const ms = Date.parse(s);
+      assert.equal(parseIsoLike(s, UTC_ZONE), ms >= Date.UTC(1970, 0, 1) ? ms : undefined, s);
+    }
+    assert.equal(parseIsoLike('2026-02-30T10:00:00.000Z', UTC_ZONE), undefined);
+    assert.equal(parseIsoLike('2026-02-28T24:00:00.000Z', UTC_ZONE), undefined);
+    assert.equal(parseIsoLike('2026-12-31T23:59:60.000Z', UTC_ZONE), Date.parse('2026-12-31T23:59:59.000Z')); // leap second
+    assert.equal(parseIsoLike('2026-11-21T10:00:01.123z', UTC_ZONE), Date.parse('2026-11-21T10:00:01.123Z')); // regex path
+    assert.equal(parseIsoLike('2026-11-21T10:00:01.12xZ', UTC_ZONE), undefined);
+    assert.equal(parseIsoLike('２026-11-21T10:00:01.123Z', UTC_ZONE), undefined);
+  });
+});
+
+/** The definition: walk every character, skip the one after a backslash inside a string. */
+function depthByWalk(text: string, limit: number, from = 0, to = text.length): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > limit) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
+}
+
+describe('exceedsDepth', () => {
+  it('agrees with a character walk on random strings of brackets, quotes and backslashes', () => {
+    const r = rng(4);
+    const alphabet = ['[', ']', '{', '}', '"', '\\', 'a', ',', '"', '\\'];
+    for (let n = 0; n < 30_000; n++) {
+      let s = '';
+      const len = 1 + Math.floor(r() * 20);
+      for (let i = 0; i < len; i++) s += alphabet[Math.floor(r() * alphabet.length)];
+      const from = Math.floor(r() * 3);
+      const to = Math.max(from, s.length - Math.floor(r() * 3));
+      for (const limit of [0, 1, 2, 3]) assert.equal(exceedsDepth(s, limit, from, to), depthByWalk(s, limit, from, to), `${JSON.stringify(s)} ${limit} ${from} ${to}`);
+    }
+  });
+
+  it('does not count brackets inside strings, escaped quotes included', () => {
+    assert.equal(exceedsDepth('{"a":"[[[[\\"[[[[","b":"\\\\"}', 1), false);
+    assert.equal(exceedsDepth('{"a":"\\\\",[[["x"]]]}', 3), true);
+    assert.equal(exceedsDepth('[' .repeat(40) + ']'.repeat(40), 32), true);
+  });
+});
