@@ -11,7 +11,7 @@
  */
 import type { LogEvent } from '../../generated/schema-types.js';
 import type { CondNode } from './condition.js';
-import { keywordTexts, lowerOf, sigmaGetter, type SigmaGetter } from './fields.js';
+import { keywordTexts, lowerAt, memoSlot, sigmaGetter, type SigmaGetter } from './fields.js';
 import type { Detection, DetectionItem, Selection } from './tree.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
 import { requiredLiteral } from './detection.js';
@@ -220,6 +220,8 @@ interface Bucket {
 interface FieldIndex {
   field: string;
   get: SigmaGetter;
+  /** Memo slot of the field's lower-cased value (shared with the rules reading it). */
+  slot: number;
   eq: Map<string, Int32Array>;
   suffix: AffixTrie<Int32Array> | undefined;
   prefix: AffixTrie<Int32Array> | undefined;
@@ -287,7 +289,7 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
       }
       const v = f.get(e);
       if (v === undefined) continue;
-      const lower = lowerOf(e, f.field, v);
+      const lower = lowerAt(e, f.slot, v);
       const eq = f.eq.get(lower);
       if (eq) this.add(eq);
       if (f.suffix) f.suffix.walk(lower, this.addFn);
@@ -336,6 +338,7 @@ function buildBucket(list: Array<[number, PrefilterTarget]>): Bucket {
     return {
       field,
       get: sigmaGetter(field),
+      slot: memoSlot(field),
       eq: new Map(slots(f.eq)),
       suffix: f.suffix.size ? new AffixTrie(slots(f.suffix), 'suffix') : undefined,
       prefix: f.prefix.size ? new AffixTrie(slots(f.prefix), 'prefix') : undefined,
