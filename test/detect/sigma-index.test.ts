@@ -142,6 +142,12 @@ test('Aho-Corasick and the affix tries find exactly what a naive search finds (A
       ac.search(text, (p) => found.add(p));
       assert.deepEqual([...found].sort(), patterns.filter((p) => text.includes(p)).sort(), `contains in ${JSON.stringify(text)}`);
       assert.equal(ac.containsAny(text), found.size > 0);
+      // Folded search: as if on the lower-cased text, without lower-casing ASCII text.
+      const upper = text.toUpperCase();
+      const folded = new Set<string>();
+      ac.searchFolded(upper, (p) => folded.add(p));
+      assert.deepEqual([...folded].sort(), patterns.filter((p) => upper.toLowerCase().includes(p)).sort(), `folded contains in ${JSON.stringify(upper)}`);
+      assert.equal(ac.containsAnyFolded(upper), folded.size > 0);
       const ends: string[] = [];
       suffix.walk(text, (p) => ends.push(p));
       assert.deepEqual(ends.sort(), patterns.filter((p) => text.endsWith(p)).sort(), `suffix of ${JSON.stringify(text)}`);

@@ -294,6 +294,21 @@ function keywordPredicate(item: DetectionItem, mods: ReadonlySet<string>): Pred 
     for (const v of flat.filter(isPlain)) ac.add(v.toLowerCase(), true);
     ac.build();
     const globs = flat.filter((v) => !isPlain(v)).map((v) => compileGlob(v, false, { anyPrefix: true, anySuffix: true, preLowered: true }));
+    if (!globs.length) {
+      // Plain keywords only (mimikatz's list, on every Windows event): the event's own texts
+      // searched as if lower-cased, nothing copied or lower-cased per event.
+      return (e) => {
+        if (ac.containsAnyFolded(e.message)) return true;
+        const data = e.fields.event_data;
+        if (data) {
+          for (const key in data) {
+            const v = data[key];
+            if (typeof v === 'string' && v && ac.containsAnyFolded(v)) return true;
+          }
+        }
+        return false;
+      };
+    }
     return (e) => {
       const texts = keywordTexts(e, true);
       for (let i = 0; i < texts.length; i++) {

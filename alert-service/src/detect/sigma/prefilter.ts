@@ -11,7 +11,7 @@
  */
 import type { LogEvent } from '../../generated/schema-types.js';
 import type { CondNode } from './condition.js';
-import { keywordTexts, lowerAt, memoSlot, sigmaGetter, type SigmaGetter } from './fields.js';
+import { lowerAt, memoSlot, sigmaGetter, type SigmaGetter } from './fields.js';
 import type { Detection, DetectionItem, Selection } from './tree.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
 import { requiredLiteral } from './detection.js';
@@ -283,8 +283,16 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
     for (let k = 0; k < b.fields.length; k++) {
       const f = b.fields[k]!;
       if (f.field === KEYWORDS) {
-        const texts = keywordTexts(e, true);
-        for (let t = 0; t < texts.length; t++) f.contains!.search(texts[t]!, this.addFn);
+        // The texts keywordTexts(e, true) lists, searched as if lower-cased: no copy of the event's text.
+        const ac = f.contains!;
+        ac.searchFolded(e.message, this.addFn);
+        const data = e.fields.event_data;
+        if (data) {
+          for (const key in data) {
+            const v = data[key];
+            if (typeof v === 'string' && v) ac.searchFolded(v, this.addFn);
+          }
+        }
         continue;
       }
       const v = f.get(e);
