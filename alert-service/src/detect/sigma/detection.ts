@@ -31,7 +31,7 @@ const COMPARISONS = ['contains', 'startswith', 'endswith', 're', 'cidr', 'gt', '
 const TEXT_ONLY = ['re', 'cidr', 'gt', 'gte', 'lt', 'lte', 'exists', 'fieldref'];
 
 /** A Sigma value without wildcards or escapes: its text is what it matches (a backslash before other characters is literal). */
-function isPlain(v: string): boolean {
+export function isPlain(v: string): boolean {
   return !/[*?]|\\\\/.test(v);
 }
 
