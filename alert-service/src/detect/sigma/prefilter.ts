@@ -11,10 +11,10 @@
  */
 import type { LogEvent } from '../../generated/schema-types.js';
 import type { CondNode } from './condition.js';
-import { keywordTexts, lowerOf, sigmaGetter, type SigmaGetter } from './fields.js';
+import { lowerAt, memoSlot, sigmaGetter, type SigmaGetter } from './fields.js';
 import type { Detection, DetectionItem, Selection } from './tree.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
-import { requiredLiteral } from './detection.js';
+import { isPlain, requiredLiteral } from './detection.js';
 import { AffixTrie, AhoCorasick } from './automaton.js';
 
 /** The field's lower-cased value equals / ends with / starts with / contains `value` (lower-cased). */
@@ -31,6 +31,10 @@ export interface PrefilterTarget {
   eventIds?: readonly number[];
   /** Any one of these must hold for the rule to match here; null: evaluate on every event of the bucket. */
   atoms: readonly Atom[] | null;
+  /** A second necessary set (another conjunct of the condition): one of these must hold too. */
+  also?: readonly Atom[];
+  /** For a rule without atoms: any one of these holding rules the match out (`not filter` on a plain value list). */
+  veto?: readonly Atom[];
 }
 
 export interface PrefilterSpec {
@@ -80,11 +84,34 @@ function usable(piece: string): boolean {
   return n >= MIN_CONTAINS || /[^\x00-\x7f]/.test(piece) || (n === 2 && /^[^a-z0-9\s]{2}$/.test(piece)) || (n === 1 && '`^~'.includes(piece));
 }
 
-/** The atom a `contains` match of this value requires: its longest literal piece. */
+/**
+ * The atom a `contains` match of this value requires: its longest literal piece. A short one
+ * (`-f`, `+`) is still kept, priced as waking the rule on most events (atomCost): it never
+ * beats a real alternative, but beats evaluating the rule on every event of its bucket.
+ */
 function containsAtom(field: string, v: string): Atom | null {
   let best = '';
   for (const p of literalPieces(v).pieces) if (p.length > best.length) best = p;
-  return usable(best) ? { field, how: 'contains', value: best } : null;
+  return best ? { field, how: 'contains', value: best } : null;
+}
+
+/**
+ * A wildcard value compared whole (equals, startswith, endswith): its first literal piece is a
+ * prefix of the field (`7z*.exe`), its last a suffix (`*rar.exe`), its longest one is contained;
+ * the cheapest of those.
+ */
+function anchoredAtom(field: string, v: string, how: 'eq' | 'prefix' | 'suffix'): Atom | null {
+  const { pieces } = literalPieces(v);
+  const options: Atom[] = [];
+  const first = pieces[0]!;
+  const last = pieces[pieces.length - 1]!;
+  if ((how === 'eq' || how === 'prefix') && first) options.push({ field, how: 'prefix', value: first });
+  if ((how === 'eq' || how === 'suffix') && last) options.push({ field, how: 'suffix', value: last });
+  const c = containsAtom(field, v);
+  if (c) options.push(c);
+  let out: Atom | null = null;
+  for (const a of options) if (!out || atomCost(a) < atomCost(out)) out = a;
+  return out;
 }
 
 /** `|re`: the literal the pattern cannot match without (compared lower-cased: a superset of the regex's matches). */
@@ -92,7 +119,7 @@ function regexAtom(field: string, v: unknown): Atom | null {
   if (typeof v !== 'string') return null;
   const source = v.replace(/^\(\?[ims]+\)/, '');
   const lit = requiredLiteral(source, 1)?.toLowerCase();
-  return lit && usable(lit) ? { field, how: 'contains', value: lit } : null;
+  return lit ? { field, how: 'contains', value: lit } : null;
 }
 
 function itemAtoms(i: DetectionItem): Atom[] | null {
@@ -126,7 +153,7 @@ function itemAtoms(i: DetectionItem): Atom[] | null {
     for (const variant of variants) {
       const { pieces, wild } = literalPieces(variant);
       if (how === 'contains' || wild) {
-        const atom = containsAtom(field, variant);
+        const atom = how === 'contains' ? containsAtom(field, variant) : anchoredAtom(field, variant, how);
         if (!atom) return null;
         atoms.push(atom);
       } else atoms.push({ field, how, value: pieces[0]! });
@@ -150,10 +177,14 @@ const LOW_CARDINALITY = new Set(['provider_name', 'provider', 'channel', 'eventi
  */
 function atomCost(a: Atom): number {
   const n = a.value.length;
+  if (a.how === 'contains' && !usable(a.value)) return WEAK;
   let c = a.how === 'eq' ? (n >= 4 ? 1 : 3) : a.how === 'contains' ? (n >= 8 ? 2 : n >= 5 ? 4 : 8) : n >= 8 ? 1 : n >= 5 ? 3 : 10;
   if (COMMON_TEXT.some((t) => t.includes(a.value))) c = Math.max(c, 12);
   return LOW_CARDINALITY.has(a.field.toLowerCase()) ? c * 8 : c;
 }
+
+/** The cost of a literal found in nearly every value (two letters, one common character): as good as no atom. */
+const WEAK = 1000;
 
 /**
  * Text found in most Windows process, file and registry events: an atom that is part of one
@@ -211,8 +242,115 @@ export function necessaryAtoms(det: Detection): Atom[] | null {
   return union(det.conditions.map((c) => nodeAtoms(c, det)));
 }
 
+/** The conjuncts of a condition (nested `and`s flattened). */
+function conjuncts(n: CondNode): CondNode[] {
+  return n.op === 'and' ? n.args.flatMap(conjuncts) : [n];
+}
+
+/** Necessary atom sets, each from its own conjunct or selection item: every one of them must hold. */
+function necessarySets(n: CondNode, det: Detection): Atom[][] {
+  const out: Atom[][] = [];
+  for (const c of conjuncts(n)) {
+    const sel = c.op === 'ref' ? det.selections.get(c.name)! : undefined;
+    if (sel?.kind === 'and') {
+      for (const item of sel.items) {
+        const a = itemAtoms(item);
+        if (a) out.push(a);
+      }
+    } else {
+      const a = nodeAtoms(c, det);
+      if (a) out.push(a);
+    }
+  }
+  return out;
+}
+
+/**
+ * Atoms whose hit alone proves the item true: a field compared with plain strings (equals,
+ * contains, startswith, endswith; case-insensitive, no wildcard, escape or transform), exactly
+ * what the index compares. Null when the item is anything else.
+ */
+function sufficientItemAtoms(i: DetectionItem): Atom[] | null {
+  if (i.field === null || !i.values.length || i.modifiers.length > 1) return null;
+  const mod = i.modifiers[0] ?? '';
+  const how = mod === '' ? 'eq' : mod === 'contains' ? 'contains' : mod === 'endswith' ? 'suffix' : mod === 'startswith' ? 'prefix' : null;
+  if (!how) return null;
+  const atoms: Atom[] = [];
+  for (const v of i.values) {
+    if (typeof v !== 'string' || v === '' || !isPlain(v)) return null;
+    atoms.push({ field: i.field, how, value: v.toLowerCase() });
+  }
+  return atoms;
+}
+
+/** Atoms whose hit alone proves the selection true: one-item maps only (or a list of them). */
+function sufficientAtoms(s: Selection): Atom[] | null {
+  if (s.kind === 'and') return s.items.length === 1 ? sufficientItemAtoms(s.items[0]!) : null;
+  const out: Atom[] = [];
+  for (const o of s.options) {
+    const a = sufficientAtoms(o);
+    if (!a) return null;
+    out.push(...a);
+  }
+  return out;
+}
+
+/**
+ * Atoms any one of which rules a match out: the rule's only condition is a conjunction with
+ * `not <selection>` or `not 1 of <selections>` among its conjuncts, and those selections are
+ * plain value lists (sufficientAtoms). Pure negations ("an image without a known extension")
+ * then skip every event the filter names instead of being evaluated on all of them.
+ */
+function vetoAtoms(det: Detection): Atom[] | null {
+  if (det.conditions.length !== 1) return null;
+  const out: Atom[] = [];
+  for (const c of conjuncts(det.conditions[0]!)) {
+    if (c.op !== 'not') continue;
+    const refs = c.arg.op === 'ref' ? [c.arg] : c.arg.op === 'or' && c.arg.args.every((a) => a.op === 'ref') ? c.arg.args : [];
+    for (const r of refs) {
+      const a = r.op === 'ref' ? sufficientAtoms(det.selections.get(r.name)!) : null;
+      if (a) out.push(...a);
+    }
+  }
+  return out.length && out.length <= MAX_ATOMS ? out : null;
+}
+
+/**
+ * What the index keys a rule target on: the cheapest necessary set, a second one when the
+ * condition is one conjunction offering another (the rule is then woken only when both hit:
+ * `ParentImage` is Office *and* `CommandLine` has the literal), and for a rule with none, the
+ * atoms that rule it out.
+ */
+export function indexAtoms(det: Detection): Pick<PrefilterTarget, 'atoms' | 'also' | 'veto'> {
+  const atoms = necessaryAtoms(det);
+  if (!atoms) {
+    const veto = vetoAtoms(det);
+    return veto ? { atoms: null, veto } : { atoms: null };
+  }
+  if (det.conditions.length !== 1) return { atoms };
+  const sets = necessarySets(det.conditions[0]!, det).filter((set) => set !== atoms && cost(set) < WEAK);
+  let also: Atom[] | undefined;
+  for (const set of sets) if (!sameAtoms(set, atoms) && (!also || cost(set) < cost(also))) also = set;
+  return also ? { atoms, also } : { atoms };
+}
+
+function sameAtoms(a: readonly Atom[], b: readonly Atom[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.field === b[i]!.field && x.how === b[i]!.how && x.value === b[i]!.value);
+}
+
+/**
+ * Index list entries are `slot * 4 + role`. A hit on an entry of role ANY wakes its rule; a rule
+ * keyed on two sets wakes when both its FIRST and its SECOND set hit; a VETO hit keeps a rule
+ * of the bucket's scan list from being run.
+ */
+const ANY = 0;
+const FIRST = 1;
+const SECOND = 2;
+const VETO = 3;
+
 /** Rules of one (channel, EventID) bucket, as slots into the index's rule list. */
 interface Bucket {
+  /** Rules without atoms: run on every event of the bucket unless vetoed. */
   scan: Int32Array;
   fields: FieldIndex[];
 }
@@ -220,6 +358,8 @@ interface Bucket {
 interface FieldIndex {
   field: string;
   get: SigmaGetter;
+  /** Memo slot of the field's lower-cased value (shared with the rules reading it). */
+  slot: number;
   eq: Map<string, Int32Array>;
   suffix: AffixTrie<Int32Array> | undefined;
   prefix: AffixTrie<Int32Array> | undefined;
@@ -231,7 +371,12 @@ const EMPTY: readonly never[] = [];
 export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
   private readonly byChannel = new Map<string, { byId: Map<number, Bucket>; any: Bucket | undefined }>();
   private readonly rules: readonly R[];
+  /** Per slot: the event stamp it was handed out (or vetoed, or half-woken) at. */
   private readonly seen: Uint32Array;
+  private readonly vetoed: Uint32Array;
+  private readonly halfStamp: Uint32Array;
+  /** Per slot: which of FIRST / SECOND hit this event (valid when halfStamp is the stamp). */
+  private readonly half: Uint8Array;
   private stamp = 0;
   private readonly out: R[] = [];
   private readonly addFn = (list: Int32Array) => this.add(list);
@@ -239,6 +384,9 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
   constructor(rules: readonly R[]) {
     this.rules = rules;
     this.seen = new Uint32Array(rules.length);
+    this.vetoed = new Uint32Array(rules.length);
+    this.halfStamp = new Uint32Array(rules.length);
+    this.half = new Uint8Array(rules.length);
     const raw = new Map<string, { byId: Map<number, Array<[number, PrefilterTarget]>>; any: Array<[number, PrefilterTarget]> }>();
     rules.forEach((r, slot) => {
       for (const t of r.prefilter!.targets) {
@@ -275,24 +423,39 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
     out.length = 0;
     if (++this.stamp === 0xffffffff) {
       this.seen.fill(0);
+      this.vetoed.fill(0);
+      this.halfStamp.fill(0);
       this.stamp = 1;
     }
-    this.add(b.scan);
     for (let k = 0; k < b.fields.length; k++) {
       const f = b.fields[k]!;
       if (f.field === KEYWORDS) {
-        const texts = keywordTexts(e, true);
-        for (let t = 0; t < texts.length; t++) f.contains!.search(texts[t]!, this.addFn);
+        // The texts keywordTexts(e, true) lists, searched as if lower-cased: no copy of the event's text.
+        const ac = f.contains!;
+        ac.searchFolded(e.message, this.addFn);
+        const data = e.fields.event_data;
+        if (data) {
+          for (const key in data) {
+            const v = data[key];
+            if (typeof v === 'string' && v) ac.searchFolded(v, this.addFn);
+          }
+        }
         continue;
       }
       const v = f.get(e);
       if (v === undefined) continue;
-      const lower = lowerOf(e, f.field, v);
+      const lower = lowerAt(e, f.slot, v);
       const eq = f.eq.get(lower);
       if (eq) this.add(eq);
       if (f.suffix) f.suffix.walk(lower, this.addFn);
       if (f.prefix) f.prefix.walk(lower, this.addFn);
       if (f.contains) f.contains.search(lower, this.addFn);
+    }
+    const { vetoed, stamp, rules } = this;
+    const scan = b.scan;
+    for (let i = 0; i < scan.length; i++) {
+      const s = scan[i]!;
+      if (vetoed[s] !== stamp) out.push(rules[s]!);
     }
     return out;
   }
@@ -300,8 +463,20 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
   private add(list: Int32Array): void {
     const { seen, stamp, out, rules } = this;
     for (let i = 0; i < list.length; i++) {
-      const s = list[i]!;
+      const code = list[i]!;
+      const s = code >> 2;
+      const role = code & 3;
+      if (role === VETO) {
+        this.vetoed[s] = stamp;
+        continue;
+      }
       if (seen[s] === stamp) continue;
+      if (role !== ANY) {
+        const bit = role === FIRST ? 1 : 2;
+        const had = this.halfStamp[s] === stamp ? this.half[s]! : 0;
+        this.halfStamp[s] = stamp;
+        if ((this.half[s] = had | bit) !== 3) continue;
+      }
       seen[s] = stamp;
       out.push(rules[s]!);
     }
@@ -311,19 +486,30 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
 function buildBucket(list: Array<[number, PrefilterTarget]>): Bucket {
   const scan = new Set<number>();
   const byField = new Map<string, { eq: Map<string, Set<number>>; suffix: Map<string, Set<number>>; prefix: Map<string, Set<number>>; contains: Map<string, Set<number>> }>();
-  for (const [slot, t] of list) {
-    if (!t.atoms) {
+  const put = (a: Atom, code: number) => {
+    let f = byField.get(a.field);
+    if (!f) byField.set(a.field, (f = { eq: new Map(), suffix: new Map(), prefix: new Map(), contains: new Map() }));
+    const m = a.how === 'eq' ? f.eq : a.how === 'suffix' ? f.suffix : a.how === 'prefix' ? f.prefix : f.contains;
+    const set = m.get(a.value) ?? new Set<number>();
+    set.add(code);
+    m.set(a.value, set);
+  };
+  // A rule with two targets in one bucket matches if either does: its sets are then only a union
+  // (any hit wakes it), never two sets both required, and a veto of one target is not the other's.
+  const targetsOf = new Map<number, PrefilterTarget[]>();
+  for (const [slot, t] of list) targetsOf.set(slot, [...(targetsOf.get(slot) ?? []), t]);
+  for (const [slot, ts] of targetsOf) {
+    if (ts.some((t) => !t.atoms)) {
       scan.add(slot);
+      if (ts.length === 1 && ts[0]!.veto) for (const a of ts[0]!.veto) put(a, slot * 4 + VETO);
       continue;
     }
-    for (const a of t.atoms) {
-      let f = byField.get(a.field);
-      if (!f) byField.set(a.field, (f = { eq: new Map(), suffix: new Map(), prefix: new Map(), contains: new Map() }));
-      const m = a.how === 'eq' ? f.eq : a.how === 'suffix' ? f.suffix : a.how === 'prefix' ? f.prefix : f.contains;
-      const set = m.get(a.value) ?? new Set<number>();
-      set.add(slot);
-      m.set(a.value, set);
+    if (ts.length === 1 && ts[0]!.also) {
+      for (const a of ts[0]!.atoms!) put(a, slot * 4 + FIRST);
+      for (const a of ts[0]!.also) put(a, slot * 4 + SECOND);
+      continue;
     }
+    for (const t of ts) for (const a of t.atoms!) put(a, slot * 4 + ANY);
   }
   const slots = (m: Map<string, Set<number>>) => [...m].map(([k, set]) => [k, Int32Array.from(set)] as const);
   const fields: FieldIndex[] = [...byField].map(([field, f]) => {
@@ -336,6 +522,7 @@ function buildBucket(list: Array<[number, PrefilterTarget]>): Bucket {
     return {
       field,
       get: sigmaGetter(field),
+      slot: memoSlot(field),
       eq: new Map(slots(f.eq)),
       suffix: f.suffix.size ? new AffixTrie(slots(f.suffix), 'suffix') : undefined,
       prefix: f.prefix.size ? new AffixTrie(slots(f.prefix), 'prefix') : undefined,
@@ -344,4 +531,3 @@ function buildBucket(list: Array<[number, PrefilterTarget]>): Bucket {
   });
   return { scan: Int32Array.from(scan), fields };
 }
-
