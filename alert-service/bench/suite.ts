@@ -4,6 +4,7 @@
  *   npm run bench                       the issue's sizes (long: the 10 M-event items take a while)
  *   npm run bench -- --quick            small sizes, a smoke run of every step end to end (a few minutes)
  *   npm run bench -- --only ingest,rules --readme
+ *   npm run bench -- --from-logs --readme   the table again from the last run's bench-out/ logs (no step re-run)
  *   sizes: --burst-lines 1000000 --load-seconds 30 --bursts 20 --ssh-lines 1000000 --sigma-events 300000
  *          --rules-events 1000000 --store-events 10000000 --rss-events 10000000 --rss-ips 1000000 --rss-hosts 10000
  *
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     readme: { type: 'boolean', default: false },
+    'from-logs': { type: 'boolean', default: false },
     'burst-lines': { type: 'string' },
     'load-seconds': { type: 'string' },
     bursts: { type: 'string' },
@@ -48,6 +50,7 @@ const { values } = parseArgs({
   },
 });
 const QUICK = values.quick!;
+const FROM_LOGS = values['from-logs']!;
 /** A size: the flag, else the quick or the issue's default. */
 const size = (name: keyof typeof values, full: number, quick: number) => Number(values[name] ?? (QUICK ? quick : full));
 const SIZES = {
@@ -99,6 +102,13 @@ interface StepRun {
 
 /** Runs one bench script to its end, its output streamed to the console and to bench-out/<step>.log. */
 async function runScript(step: string, script: string, args: string[]): Promise<StepRun> {
+  if (FROM_LOGS) {
+    // The figures of the last run, read again (after a fix to how a figure is picked out).
+    const out = existsSync(join(OUT, `${step}.log`)) ? readFileSync(join(OUT, `${step}.log`), 'utf8') : '';
+    if (!out) problems.push(`${step}: no bench-out/${step}.log to read`);
+    const load = existsSync(join(OUT, `${step}.load`)) ? readFileSync(join(OUT, `${step}.load`), 'utf8').trim() : '?';
+    return { out, ok: Boolean(out), load };
+  }
   const loadBefore = load1();
   const log = createWriteStream(join(OUT, `${step}.log`));
   console.log(`\n### ${step}: node --import tsx alert-service/bench/${script} ${args.join(' ')}  (load ${loadBefore})`);
@@ -115,13 +125,20 @@ async function runScript(step: string, script: string, args: string[]): Promise<
   await new Promise((r) => log.end(r));
   const ok = code === 0;
   if (!ok) problems.push(`${step}: exited with ${code} (bench-out/${step}.log)`);
-  return { out, ok, load: `${loadBefore} → ${load1()}` };
+  const load = `${loadBefore} → ${load1()}`;
+  writeFileSync(join(OUT, `${step}.load`), load + '\n');
+  return { out, ok, load };
 }
 
 /** Records a figure; a value the output did not contain is reported as missing, not made up. */
 function add(step: string, run: StepRun, what: string, value: number, unit: string, digits = 0, ratio = ''): void {
   if (!Number.isFinite(value)) problems.push(`${step}: "${what}" not found in its output (bench-out/${step}.log)`);
   figures.push({ step, what, value: Number.isFinite(value) ? `${fmt(value, digits)} ${unit}`.trim() : `missing (see bench-out/${step}.log)`, ratio, load: run.load });
+}
+/** Records a figure that is text (a range over runs); missing text is reported, as in add(). */
+function addText(step: string, run: StepRun, what: string, text: string | undefined, ratio = ''): void {
+  if (!text) problems.push(`${step}: "${what}" not found in its output (bench-out/${step}.log)`);
+  figures.push({ step, what, value: text || `missing (see bench-out/${step}.log)`, ratio, load: run.load });
 }
 const ratio = (value: number, base: number, baseName: string, digits = 2) => (Number.isFinite(value) && Number.isFinite(base) && base !== 0 ? `${(value / base).toFixed(digits)}× ${baseName}` : '');
 const want = (step: string) => !ONLY || ONLY.has(step);
@@ -181,17 +198,23 @@ async function ssh(): Promise<void> {
   const run = await runScript('sshd', 'sshd.ts', ['--lines', String(SIZES.sshLines)]);
   // The generated log's section (the biggest file) is the figure; its header names it.
   const section = run.out.split('\n== ').find((s) => s.startsWith('generated auth log')) ?? run.out;
-  const lw = /logward test-rule ssh-brute-force: ([\d,]+) lines\/s wall/.exec(section);
-  const f2 = /fail2ban-regex -r \(sshd\.conf, normal\): ([\d,]+) lines\/s wall/.exec(section);
-  const sp = /speed ratio: ([\d.]+)× wall \(in-process\), ([\d.]+)× CPU/.exec(section);
+  // Several runs end in an "over N runs" line of ranges; a single run has its "run 1" lines only.
+  const R = '([\\d.,]+(?:–[\\d.,]+)?)';
+  const over = new RegExp(`over (\\d+) runs.*?: logward ${R} lines/s in-process, ${R} whole process, ${R} µs CPU/line whole process(?:.*?; fail2ban-regex ${R} lines/s, ${R} µs CPU/line.*?; ratio ${R}× in-process, ${R}× whole process, ${R}× CPU)?`).exec(section);
+  const one = new RegExp(`run 1, .*?: logward ${R} lines/s in-process \\(${R} whole process.*?\\), ${R} µs CPU/line whole process[^\\n]*(?:\\n\\s*fail2ban-regex ${R} lines/s \\([^)]*\\), ${R} µs CPU/line[^\\n]*\\n\\s*ratio ${R}× in-process, ${R}× whole process, ${R}× CPU)?`).exec(section);
+  const m = over ? over.slice(2) : one?.slice(1);
+  const runs = over ? `${over[1]} runs` : '1 run';
+  const [lw, lwWhole, lwCpu, f2, f2Cpu, rIn, rWhole, rCpu] = m ?? [];
+  const f2bMissing = /fail2ban-regex or .* not found/.test(run.out);
+  addText('sshd', run, `SSH brute force, ${fmt(SIZES.sshLines)}-line auth log: logward test-rule (${runs})`, lw && `${lw} lines/s in-process, ${lwWhole} whole process; ${lwCpu} µs CPU/line whole process`, f2b(rIn) ? `${rIn}× fail2ban-regex wall in-process, ${rWhole}× whole process, ${rCpu}× CPU per line` : 'fail2ban-regex not installed');
+  if (f2bMissing) return;
+  addText('sshd', run, 'fail2ban-regex (sshd.conf, normal mode)', f2 && `${f2} lines/s; ${f2Cpu} µs CPU/line`);
   const ag = /failure agreement: [\d,]+ of fail2ban's [\d,]+ with the same time, address and pid \(([\d.]+) %\)/.exec(section);
   const bans = /10 in 5 min: Logward alerts (\d+) addresses; fail2ban bans \(maxretry 10, findtime 300, its counting\) (\d+)/.exec(section);
-  add('sshd', run, `SSH brute force, ${fmt(SIZES.sshLines)}-line auth log: logward test-rule`, num(lw?.[1]), 'lines/s', 0, f2 ? `${sp?.[1] ?? '?'}× fail2ban-regex wall, ${sp?.[2] ?? '?'}× CPU` : 'fail2ban-regex not installed');
-  if (/fail2ban-regex or .* not found/.test(run.out)) return;
-  add('sshd', run, 'fail2ban-regex (sshd.conf, normal mode)', num(f2?.[1]), 'lines/s');
   add('sshd', run, "failure agreement with fail2ban (same time, address, pid)", num(ag?.[1]), '%', 2);
   add('sshd', run, 'verdicts: addresses alerted by Logward / banned by fail2ban (maxretry 10, findtime 300)', num(bans?.[1]), `/ ${bans?.[2] ?? '?'}`);
 }
+const f2b = (s: string | undefined): s is string => s !== undefined;
 
 async function sigma(): Promise<void> {
   if (!existsSync(join(SIGMAHQ, 'rules'))) {
@@ -259,10 +282,16 @@ const steps: Array<[string, () => Promise<void>]> = [
 for (const [name, fn] of steps) if (want(name)) await fn();
 const calEnd = calibrate();
 const minutes = (Date.now() - started.getTime()) / 60_000;
+// What the header says of the run: this one's, or with --from-logs the run whose logs were read.
+const META = join(OUT, 'suite-meta.json');
+const meta = FROM_LOGS && existsSync(META)
+  ? (JSON.parse(readFileSync(META, 'utf8')) as { started: string; minutes: number; calStart: number; calEnd: number; quick: boolean })
+  : { started: started.toISOString(), minutes, calStart, calEnd, quick: QUICK };
+if (!FROM_LOGS) writeFileSync(META, JSON.stringify(meta) + '\n');
 
 const md = [
-  `Measured ${started.toISOString().slice(0, 16)} UTC${QUICK ? ' with `--quick` (smoke sizes: not representative)' : ''}, ${CORES} cores, node ${process.version}, ${minutes.toFixed(1)} min; ` +
-    `CPU calibration (SHA-256 of 64 MiB) ${calStart.toFixed(0)} ms at the start, ${calEnd.toFixed(0)} ms at the end. Load average is the 1-minute figure before → after each step. Raw output: \`bench-out/<step>.log\`.`,
+  `Measured ${meta.started.slice(0, 16)} UTC${meta.quick ? ' with `--quick` (smoke sizes: not representative)' : ''}, ${CORES} cores, node ${process.version}, ${meta.minutes.toFixed(1)} min; ` +
+    `CPU calibration (SHA-256 of 64 MiB) ${meta.calStart.toFixed(0)} ms at the start, ${meta.calEnd.toFixed(0)} ms at the end. Load average is the 1-minute figure before → after each step. Raw output: \`bench-out/<step>.log\`.`,
   '',
   '| step | figure | value | ratio to a baseline of this run | load |',
   '| --- | --- | --- | --- | --- |',
