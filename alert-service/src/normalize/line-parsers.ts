@@ -115,11 +115,29 @@ function lineHostAt(line: string, at: number, end: number, form: 'short' | 'full
   return lineHost(line.slice(at, end), form);
 }
 
+/** A syslog timestamp's wall-clock fields (month 0-11, as Date.UTC takes it). */
+interface WallTime {
+  mo: number;
+  day: number;
+  h: number;
+  mi: number;
+  s: number;
+  ms: number;
+}
+function copyWall(to: WallTime, from: WallTime): void {
+  to.mo = from.mo;
+  to.day = from.day;
+  to.h = from.h;
+  to.mi = from.mi;
+  to.s = from.s;
+  to.ms = from.ms;
+}
+
 /** What scanRfc3164 read (reused: parsing is synchronous). */
-const wall3164 = { mo: 0, day: 0, h: 0, mi: 0, s: 0, ms: 0 };
+const wall3164: WallTime = { mo: 0, day: 0, h: 0, mi: 0, s: 0, ms: 0 };
 /** The last RFC 3164 timestamp text (its trailing space included) and its fields: consecutive lines mostly share their second. */
 let memoStamp = '';
-const memoStampWall = { mo: 0, day: 0, h: 0, mi: 0, s: 0, ms: 0 };
+const memoStampWall: WallTime = { mo: 0, day: 0, h: 0, mi: 0, s: 0, ms: 0 };
 
 function twoDigits(line: string, i: number): number {
   const a = line.charCodeAt(i);
@@ -133,14 +151,7 @@ function twoDigits(line: string, i: number): number {
  */
 function scanRfc3164(line: string, at: number): number {
   if (memoStamp !== '' && line.startsWith(memoStamp, at)) {
-    const m = memoStampWall;
-    const w = wall3164;
-    w.mo = m.mo;
-    w.day = m.day;
-    w.h = m.h;
-    w.mi = m.mi;
-    w.s = m.s;
-    w.ms = m.ms;
+    copyWall(wall3164, memoStampWall);
     return at + memoStamp.length;
   }
   const c0 = line.charCodeAt(at);
@@ -181,26 +192,21 @@ function scanRfc3164(line: string, at: number): number {
   wall3164.s = sec;
   wall3164.ms = ms;
   memoStamp = line.slice(at, i);
-  memoStampWall.mo = mo;
-  memoStampWall.day = day;
-  memoStampWall.h = h;
-  memoStampWall.mi = mi;
-  memoStampWall.s = sec;
-  memoStampWall.ms = ms;
+  copyWall(memoStampWall, wall3164);
   return i;
 }
 
-const memoWall = { mo: -1, day: 0, h: 0, mi: 0, s: 0, ms: 0 };
+const memoWall: WallTime = { mo: -1, day: 0, h: 0, mi: 0, s: 0, ms: 0 };
 let memoZone: Zone | undefined;
 let memoRef = 0;
 let memoTolerance = 0;
 let memoMs: number | undefined;
 
-function syslogYearMs(w: { mo: number; day: number; h: number; mi: number; s: number; ms: number }, zone: Zone, env: LineEnv): number | undefined {
+function syslogYearMs(w: WallTime, zone: Zone, env: LineEnv): number | undefined {
   const m = memoWall;
   if (w.mo !== m.mo || w.day !== m.day || w.h !== m.h || w.mi !== m.mi || w.s !== m.s || w.ms !== m.ms || zone !== memoZone || env.refMs !== memoRef || env.toleranceMs !== memoTolerance) {
     memoMs = inferSyslogYear(w.mo, w.day, w.h, w.mi, w.s, w.ms, zone, env.refMs, env.toleranceMs);
-    Object.assign(m, w);
+    copyWall(m, w);
     memoZone = zone;
     memoRef = env.refMs;
     memoTolerance = env.toleranceMs;
@@ -221,7 +227,7 @@ export function parseSyslogLine(line: string, env: LineEnv): Draft | undefined {
     if (line.startsWith('1 ', at)) return parseRfc5424(line, at, pri, env);
   }
   const d: Draft = { message: '', fields: {} };
-  let wall: { mo: number; day: number; h: number; mi: number; s: number; ms: number } | undefined;
+  let wall: WallTime | undefined;
   let t: RegExpExecArray | null;
   const end3164 = scanRfc3164(line, at);
   if (end3164 === -2) return undefined;
