@@ -206,7 +206,7 @@ async function ssh(): Promise<void> {
   const runs = over ? `${over[1]} runs` : '1 run';
   const [lw, lwWhole, lwCpu, f2, f2Cpu, rIn, rWhole, rCpu] = m ?? [];
   const f2bMissing = /fail2ban-regex or .* not found/.test(run.out);
-  addText('sshd', run, `SSH brute force, ${fmt(SIZES.sshLines)}-line auth log: logward test-rule (${runs})`, lw && `${lw} lines/s in-process, ${lwWhole} whole process; ${lwCpu} µs CPU/line whole process`, f2b(rIn) ? `${rIn}× fail2ban-regex wall in-process, ${rWhole}× whole process, ${rCpu}× CPU per line` : 'fail2ban-regex not installed');
+  addText('sshd', run, `SSH brute force, ${fmt(SIZES.sshLines)}-line auth log: logward test-rule (${runs})`, lw && `${lw} lines/s in-process, ${lwWhole} whole process; ${lwCpu} µs CPU/line whole process`, rIn !== undefined ? `${rIn}× fail2ban-regex wall in-process, ${rWhole}× whole process, ${rCpu}× CPU per line` : 'fail2ban-regex not installed');
   if (f2bMissing) return;
   addText('sshd', run, 'fail2ban-regex (sshd.conf, normal mode)', f2 && `${f2} lines/s; ${f2Cpu} µs CPU/line`);
   const ag = /failure agreement: [\d,]+ of fail2ban's [\d,]+ with the same time, address and pid \(([\d.]+) %\)/.exec(section);
@@ -214,8 +214,6 @@ async function ssh(): Promise<void> {
   add('sshd', run, "failure agreement with fail2ban (same time, address, pid)", num(ag?.[1]), '%', 2);
   add('sshd', run, 'verdicts: addresses alerted by Logward / banned by fail2ban (maxretry 10, findtime 300)', num(bans?.[1]), `/ ${bans?.[2] ?? '?'}`);
 }
-const f2b = (s: string | undefined): s is string => s !== undefined;
-
 async function sigma(): Promise<void> {
   if (!existsSync(join(SIGMAHQ, 'rules'))) {
     console.log(`\n### sigmahq: no SigmaHQ snapshot at ${SIGMAHQ}; skipped`);
