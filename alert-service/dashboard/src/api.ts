@@ -6,10 +6,12 @@
  * Bearer header.
  */
 import type { AlertRecord, IpEnrichment, LlmSummaryRecord, LogEvent, OutboxItem, Silence, SilenceMatcher } from '../../src/generated/schema-types.js';
+/** The anomaly API's shapes, as the service declares them (a types-only module). */
+import type { DetectResult, ErrorSummary } from '../../src/anomaly/api-types.js';
 
 export const API_BASE = '/api/v1';
 
-export type { AlertRecord, IpEnrichment, LlmSummaryRecord, LogEvent, OutboxItem, Silence, SilenceMatcher };
+export type { AlertRecord, DetectResult, ErrorSummary, IpEnrichment, LlmSummaryRecord, LogEvent, OutboxItem, Silence, SilenceMatcher };
 /** GET /alerts/:id: the record plus its delivery log; `evidence` and `llm_summary` are optional members of AlertRecord (llm_summary absent with the LLM module off, null when this alert has none). */
 export type AlertDetail = AlertRecord & { notifications: OutboxItem[] };
 export type AlertState = AlertRecord['state'];
@@ -22,32 +24,6 @@ export const ALERT_SEVERITIES: readonly AlertSeverity[] = ['informational', 'low
 export const EVENT_SEVERITIES: readonly EventSeverity[] = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'];
 export const SOURCE_KINDS: readonly LogEvent['source']['kind'][] = ['auth', 'syslog', 'web_access', 'web_error', 'app', 'windows'];
 
-/** What GET /anomaly/detect returns per (host, source, hour); only what the dashboard reads. */
-export interface HourSummary {
-  host: string;
-  source: string;
-  hour: string;
-  features: { total: number; errors: number; [k: string]: number };
-  is_anomaly: boolean | null;
-  score: number | null;
-  severity: AlertSeverity | null;
-  explanation: string[];
-  note?: string;
-}
-export interface DetectResult {
-  trained: boolean;
-  message?: string;
-  from: string;
-  to: string;
-  anomalies: number;
-  hours: HourSummary[];
-}
-export interface ErrorSummary {
-  from: string;
-  to: string;
-  host: string | null;
-  templates: Array<{ id: number; template: string; total: number; hosts: number; by_host: Record<string, number>; first_hour: string; last_hour: string }>;
-}
 export interface RuleInfo {
   id: string;
   title: string;

@@ -1,4 +1,5 @@
 /** Public surface of the anomaly module; the composition root needs only createAnomalyModule. */
-export { createAnomalyModule, type AnomalyModule, type AnomalyModuleDeps, type AnomalyStatus, type DetectResult, type ErrorSummary, type HourSummary, type CloseResult } from './module.js';
-export { NotEnoughHistoryError, type ModelInfo } from './model.js';
+export { createAnomalyModule, type AnomalyModule, type AnomalyModuleDeps, type AnomalyStatus, type CloseResult } from './module.js';
+export type { DetectResult, ErrorSummary, HourSummary, ModelInfo } from './api-types.js';
+export { NotEnoughHistoryError } from './model.js';
 export { FEATURES, type FeatureName, type FeatureVector } from './features.js';

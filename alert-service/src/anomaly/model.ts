@@ -12,6 +12,7 @@
  *    isolate a spike in a feature that was constant in training; the z-check can).
  */
 import type { AlertSignal, AnomalyConfig } from '../generated/schema-types.js';
+import type { ModelInfo } from './api-types.js';
 import { createDetector, restoreDetector, thresholdFromContamination, type AnomalyDetector, type SerializedForest } from './forest/index.js';
 import { mulberry32, sampleWithoutReplacement } from './forest/rng.js';
 import { isPerHostZone, offsetSlotter, resolveTimeZone, slotter, type SlotOf } from './time-slot.js';
@@ -29,36 +30,6 @@ const F = FEATURES.length;
  * still draws its own min(max_samples, n) sub-sample from this pool.
  */
 export const TRAINING_POOL = 50_000;
-
-export interface ModelInfo {
-  trained_at: string;
-  trained_at_ms: number;
-  from: string;
-  to: string;
-  history_hours: number;
-  history_rows: number;
-  series: number;
-  /** Series skipped for having fewer than MIN_SERIES_HOURS hours. */
-  series_skipped: number;
-  detector: AnomalyConfig['detector'];
-  threshold: number;
-  threshold_source: 'contamination' | 'score_threshold';
-  contamination: number;
-  n_estimators: number;
-  max_samples: number;
-  random_state: number;
-  features: string[];
-  /**
-   * IANA zone of the hour-of-day/weekday slots (for the hosts without an offset of their own when
-   * host_offsets is set); models trained before zones were configurable have none (UTC).
-   */
-  time_zone?: string;
-  /** Per-host zone ('' or 'host'): how many series' slots are at their host's own UTC offset. */
-  host_offset_series?: number;
-  training_ms: number;
-  /** Where training time went: reading history + baselines + pool vectors, forest fit, threshold scoring. */
-  phases_ms: { read_and_baselines: number; fit: number; threshold: number };
-}
 
 export class NotEnoughHistoryError extends Error {
   override name = 'NotEnoughHistoryError';

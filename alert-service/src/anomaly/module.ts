@@ -31,7 +31,8 @@ import { AnomalyRepository, type HourRow } from './repository.js';
 import { HourBucket, HOUR_MS, hourOf } from './hour-bucket.js';
 import { emptyFeatures, severityClass, sourceKey, type FeatureVector } from './features.js';
 import { DrainMiner, OVERFLOW_TEMPLATE_ID } from './templates/drain.js';
-import { HOST_OFFSETS_STATE, NotEnoughHistoryError, saveFitted, seriesKey, trainModel, TrainedModel, type Assessment, type ModelInfo } from './model.js';
+import { HOST_OFFSETS_STATE, NotEnoughHistoryError, saveFitted, seriesKey, trainModel, TrainedModel, type Assessment } from './model.js';
+import type { DetectResult, ErrorSummary, HourSummary, ModelInfo } from './api-types.js';
 import { HostOffsets } from './host-offsets.js';
 import { fitInBackground } from './background-training.js';
 import { createAnomalyRouter } from './router.js';
@@ -63,36 +64,6 @@ export interface RebuildResult {
   rows: number;
   events: number;
   ms: number;
-}
-
-export interface HourSummary {
-  host: string;
-  source: string;
-  hour: string;
-  features: FeatureVector;
-  is_anomaly: boolean | null;
-  score: number | null;
-  severity: AlertSignal['severity'] | null;
-  explanation: string[];
-  note?: string;
-  top_templates?: Array<{ id: number; template: string; count: number }>;
-}
-
-export interface DetectResult {
-  trained: boolean;
-  message?: string;
-  model: ModelInfo | null;
-  from: string;
-  to: string;
-  anomalies: number;
-  hours: HourSummary[];
-}
-
-export interface ErrorSummary {
-  from: string;
-  to: string;
-  host: string | null;
-  templates: Array<{ id: number; template: string; total: number; hosts: number; by_host: Record<string, number>; first_hour: string; last_hour: string }>;
 }
 
 export interface AnomalyStatus {
