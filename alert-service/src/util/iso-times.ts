@@ -77,12 +77,18 @@ export class IsoTimes {
    * consumer that reads every stored event's time (they are mostly of one day).
    */
   parse(text: string): number {
-    const ms = this.msOf(text);
-    if (!Number.isNaN(ms)) return ms;
-    const parsed = Date.parse(text);
-    if (text.length === 24 && Number.isFinite(parsed)) this.is(text, parsed); // is() moves the day to parsed's
-    return parsed;
+    // consecutive events mostly share their time text (text() hands out one string per ms)
+    if (text === this.parsedText) return this.parsedMs;
+    let ms = this.msOf(text);
+    if (Number.isNaN(ms)) {
+      ms = Date.parse(text);
+      if (text.length === 24 && Number.isFinite(ms)) this.is(text, ms); // is() moves the day to ms's
+    }
+    this.parsedText = text;
+    return (this.parsedMs = ms);
   }
+  private parsedText = '';
+  private parsedMs = Number.NaN;
 
   /**
    * `new Date(ms).toISOString()` (which truncates a fractional ms, as Math.trunc does). The same
