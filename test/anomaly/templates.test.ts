@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DrainMiner, OVERFLOW_TEMPLATE_ID } from '../../alert-service/src/anomaly/templates/drain.js';
-import { maskMessage } from '../../alert-service/src/anomaly/templates/mask.js';
+import { maskMessage, maskToken, maskTokenByPatterns } from '../../alert-service/src/anomaly/templates/mask.js';
 
 const opts = { similarity: 0.5, depth: 4, maxTemplates: 2000, maxMessageLength: 2048 };
 
@@ -21,6 +21,27 @@ test('masking: numbers, IPv4/IPv6, hex, UUID, paths, emails, quoted strings, tim
   assert.deepEqual(maskMessage('commit 9f86d081884c7d65 by sshd[2231]: ok', 64), ['commit', '<HEX>', 'by', 'sshd[<NUM>]:', 'ok']);
   // Words that merely look hex-ish stay words.
   assert.deepEqual(maskMessage('deadbeef cafe added', 64), ['deadbeef', 'cafe', 'added']);
+});
+
+test('masking: the plain-word short cut gives what the patterns give, for words and for hostile tokens', () => {
+  let seed = 7;
+  const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const alphabets = ['abcdefXYZ_', 'abcdef0123456789-', 'aZ_:=./\\@[]#"\'`()<>,;!?%µ~', 'Failed password for root from port ssh2', 'ÄéßДж\u007f\u0000'];
+  const fixed = ['', '_', 'abcdefab-abcd-abcd-abcd-abcdefabcdef', 'deadbeef', 'Deadbeef', 'cafe_babe', 'sshd[12]:', 'key=value', 'a=b=c', 'ÄBC', 'ABC\u007f', 'x:y:z', 'word.', '(word)'];
+  const tokens = [...fixed];
+  for (let i = 0; i < 20_000; i++) {
+    const abc = alphabets[i % alphabets.length]!;
+    let t = '';
+    for (let n = 1 + Math.floor(rnd() * 40); n > 0; n--) t += abc[Math.floor(rnd() * abc.length)];
+    tokens.push(t);
+  }
+  let plain = 0;
+  for (const t of tokens) {
+    const want = maskTokenByPatterns(t);
+    assert.equal(maskToken(t), want, JSON.stringify(t));
+    if (want === t && /^[A-Za-z_]+$/.test(t)) plain++;
+  }
+  assert.ok(plain > 3000, `only ${plain} plain words`);
 });
 
 test('sshd lines mine into their templates', () => {

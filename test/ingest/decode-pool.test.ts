@@ -31,6 +31,29 @@ test('rows packed for the hand-off come back identical: empty, non-Latin-1 and l
   assert.deepEqual(unpackRows(packRows(rows)), rows);
   assert.deepEqual(unpackRows(packRows([])), []);
   const bad = packRows(rows);
-  bad.lengths[3]! += 1;
+  bad.lengths[bad.lengths.length - 1]! += 1; // the last string of the table said to be longer than the text holds
   assert.throws(() => unpackRows(bad), /do not add up/);
+  const outOfRange = packRows(rows);
+  outOfRange.lengths[0] = outOfRange.lengths.length; // a host reference past the table
+  assert.throws(() => unpackRows(outOfRange), /out of range/);
+  const none = packRows(rows);
+  none.lengths[1] = 0; // only the program may be absent
+  assert.throws(() => unpackRows(none), /out of range/);
+});
+
+test('packed rows hold each distinct string once and give every row its own values back (shared hosts, streams, programs)', async () => {
+  const { packRows, unpackRows } = await import('../../alert-service/src/ingest/packed-rows.js');
+  const rows = Array.from({ length: 500 }, (_, i) => {
+    const row: { key: Uint8Array; timeMs: number; host: string; kind: string; stream: string; program?: string; body: Uint8Array } = {
+      key: Uint8Array.of(i & 255, i >> 8), timeMs: 1795304879000 + i, host: `web${i % 7}`, kind: i % 3 ? 'auth' : 'web_access',
+      stream: JSON.stringify([`web${i % 7}`, null, `/var/log/f${i % 5}.log`, null]), body: Uint8Array.of(i % 251),
+    };
+    if (i % 4 === 1) row.program = i % 8 === 1 ? '' : `prog${i % 3}`; // '' and absent stay apart
+    return row;
+  });
+  const packed = packRows(rows);
+  const distinct = new Set(rows.flatMap((r) => [r.host, r.kind, r.stream, ...(r.program !== undefined ? [r.program] : [])]));
+  assert.equal(packed.lengths.length, rows.length * 4 + distinct.size);
+  assert.equal(packed.text.length, [...distinct].reduce((n, s) => n + s.length, 0));
+  assert.deepStrictEqual(unpackRows(packed), rows);
 });

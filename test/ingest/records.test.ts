@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../alert-service/src/config/load.js';
-import { processRecords } from '../../alert-service/src/ingest/records.js';
+import { processRecords, withoutKey } from '../../alert-service/src/ingest/records.js';
+import { classifyRecord, normalizeRecord, parseCollectorTime } from '../../alert-service/src/normalize/index.js';
 
 const config = loadConfig({ env: {} });
 const ctx = { receivedAt: new Date('2026-11-21T10:00:01Z'), dateKeys: config.ingest.date_keys, normalize: config.normalize };
@@ -23,4 +24,49 @@ test('request fields a client chooses (user agent, basic-auth user, method, long
   assert.equal(events[0]!.fields.http_status, 401);
   assert.equal(events[0]!.fields.src_ip, '203.0.113.7');
   for (const e of events) assert.ok(e.message.length <= 16_384, `${e.source.kind} message of ${e.message.length}`);
+});
+
+/** The definition withoutKey short-cuts: delete the key from the parsed record. */
+function byDelete(text: string, key: string): Record<string, unknown> {
+  const rec = JSON.parse(text) as Record<string, unknown>;
+  delete rec[key];
+  return rec;
+}
+
+test('the date key is taken off a copy that is what delete leaves: same keys in the same order, hostile keys included', () => {
+  const bodies = [
+    '{"fb_time":"2026-11-21T10:00:01.000Z","log":"a","file":"/var/log/x.log","offset":1}',
+    '{"log":"a","fb_time":"2026-11-21T10:00:01.000Z"}',
+    '{"fb_time":1,"__proto__":{"polluted":true},"log":"b"}',
+    '{"2":"two","fb_time":1,"1":"one","constructor":"c","hasOwnProperty":"h","log":"c"}',
+    '{"fb_time":1}',
+    '{"log":"no date key"}',
+    '{"fb_time":1,"fb_time2":2,"":"empty","\\u0000":"nul"}',
+  ];
+  for (const text of bodies) {
+    const want = byDelete(text, 'fb_time');
+    const got = withoutKey(JSON.parse(text) as Record<string, unknown>, 'fb_time');
+    assert.deepEqual(Object.keys(got), Object.keys(want), text);
+    assert.equal(JSON.stringify(got), JSON.stringify(want), text);
+    assert.equal(Object.getPrototypeOf(got), Object.prototype, text);
+    assert.deepStrictEqual(got, want, text);
+  }
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
+test('a record with its date key first gives the event the record with the key deleted in place gives (ids, times, fields)', () => {
+  const mk = (i: number) => ({ fb_time: `2026-11-21T10:00:0${i}.250Z`, file: '/var/log/auth.log', offset: i * 100, log: `Nov 21 10:00:0${i} web1 sshd[12]: Failed password for root from 203.0.113.${i} port 22 ssh2`, hostname: 'web1' });
+  const json = (i: number) => ({ date: 1795304879.5 + i, file: '/var/log/myapp/api.log', offset: i, msg: `login failed ${i}`, level: 'warn', extra_key: { nested: [i] } });
+  const records = [...[1, 2, 3].map(mk), ...[1, 2].map(json)];
+  const fresh = () => JSON.parse(JSON.stringify(records)) as Array<Record<string, unknown>>;
+  const { events, deadLetters } = processRecords(fresh(), ctx);
+  assert.deepEqual(deadLetters, []);
+  fresh().forEach((rec, i) => {
+    const key = 'fb_time' in rec ? 'fb_time' : 'date';
+    const collectedAt = parseCollectorTime(rec[key])!;
+    delete rec[key];
+    const want = normalizeRecord(rec, classifyRecord(rec)!, { receivedAt: ctx.receivedAt, collectedAt }, ctx.normalize);
+    assert.deepStrictEqual(events[i], want);
+  });
+  assert.equal(new Set(events.map((e) => e.id)).size, records.length);
 });

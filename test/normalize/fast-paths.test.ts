@@ -28,6 +28,33 @@ describe('IsoTimes', () => {
     for (const ms of [0, -1, -86_400_001, MAX_MS, MAX_MS + 1, -62198755200001]) assert.equal(t.text(ms), new Date(ms).toISOString());
   });
 
+  it('text() memo (same ms, same second, other day, before 1970) gives toISOString() in any order', () => {
+    const t = new IsoTimes();
+    const r = rng(5);
+    const base = [1795304879000, 1795304879999, 1795391279500, -1500, 0, 86_399_999];
+    for (let i = 0; i < 20_000; i++) {
+      // runs of the same ms and of one second, then jumps between days and across the epoch
+      const ms = base[Math.floor(r() * base.length)]! + (i % 5 === 0 ? 0 : Math.floor(r() * 3000) - 1500) + (i % 11 === 0 ? 0.4 : 0);
+      const reps = 1 + Math.floor(r() * 3);
+      for (let k = 0; k < reps; k++) assert.equal(t.text(ms), new Date(ms).toISOString(), `ms ${ms}`);
+    }
+  });
+
+  it('parse() is Date.parse for canonical, mutated and other time texts, across days', () => {
+    const t = new IsoTimes();
+    const r = rng(6);
+    const other = ['2026-11-21T10:00:01Z', '2026-11-21 10:00:01', 'Nov 21 2026', '', 'garbage', '2026-11-21T10:00:01.123+01:00', '+275760-09-13T00:00:00.000Z', '2026-02-30T10:00:00.000Z', '2026-11-21T24:00:00.000Z'];
+    for (let i = 0; i < 20_000; i++) {
+      let s = i % 9 === 0 ? other[i % other.length]! : new Date((i % 3 === 0 ? Math.floor(r() * MAX_MS) : 1795304879000 + Math.floor(r() * 3e8))).toISOString();
+      if (i % 4 === 1) {
+        const k = Math.floor(r() * 24);
+        s = s.slice(0, k) + String.fromCharCode(40 + Math.floor(r() * 60)) + s.slice(k + 1);
+      }
+      assert.equal(t.parse(s), Date.parse(s), s);
+      if (i % 3 === 0) assert.equal(t.parse(s), Date.parse(s), `${s} again`);
+    }
+  });
+
   it('msOf() reads only the exact toISOString() form of the day last seen, as Date.parse does', () => {
     const t = new IsoTimes();
     const r = rng(2);

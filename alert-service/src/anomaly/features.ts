@@ -48,11 +48,18 @@ export function severityClass(e: LogEvent): 'error' | 'warning' | 'info' {
 /** Source key of a series: the source kind, plus the channel for Windows (Security vs System differ wildly). */
 export function sourceKey(e: LogEvent): string {
   if (e.source.kind === 'windows') {
-    const channel = (e.source.channel ?? 'unknown').toLowerCase().replace(/[^a-z0-9/_.-]+/g, '_').slice(0, 64);
-    return `windows:${channel}`;
+    // One-slot memo: consecutive Windows events mostly share their channel (a regex replace each otherwise).
+    const raw = e.source.channel ?? 'unknown';
+    if (raw !== lastChannel) {
+      lastChannel = raw;
+      lastChannelKey = `windows:${raw.toLowerCase().replace(/[^a-z0-9/_.-]+/g, '_').slice(0, 64)}`;
+    }
+    return lastChannelKey;
   }
   return e.source.kind;
 }
+let lastChannel: string | undefined;
+let lastChannelKey = '';
 
 /**
  * Auth failure = a record saying a login/authentication attempt failed:

@@ -34,6 +34,7 @@ import { DrainMiner, OVERFLOW_TEMPLATE_ID } from './templates/drain.js';
 import { HOST_OFFSETS_STATE, NotEnoughHistoryError, saveFitted, seriesKey, trainModel, TrainedModel, type Assessment } from './model.js';
 import type { DetectResult, ErrorSummary, HourSummary, ModelInfo } from './api-types.js';
 import { HostOffsets } from './host-offsets.js';
+import { IsoTimes } from '../util/iso-times.js';
 import { fitInBackground } from './background-training.js';
 import { createAnomalyRouter } from './router.js';
 import { eventsBetween } from './rebuild.js';
@@ -130,6 +131,8 @@ const NO_COUNTS: Readonly<Counters> = { late: 0, lateRebuilt: 0, future: 0, seri
 const OTHER_HOST = '(other)';
 /** (host, template) pairs remembered for the "new template" feature. */
 const MAX_HOST_TEMPLATES = 500_000;
+/** (host, source) key texts kept by keysOf before it starts afresh. */
+const MAX_KEY_MEMO = 50_000;
 /** A batch this recent and this old means the consumer is replaying a backlog. */
 const REPLAY_RECENCY_MS = 60_000;
 /** Zero-filled (silent) hours closed at most per call, so a long-stopped clock cannot explode work. */
@@ -183,6 +186,38 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
 
   const bucketKey = (host: string, source: string, hour: number) => `${host}\u0000${source}\u0000${hour}`;
 
+  /**
+   * The series and bucket key texts of a (host, source), built once and handed out again: every
+   * event looked its keys up by strings concatenated for it (a rope flattened and hashed per
+   * lookup, then garbage); the same string object keeps its hash. The bucket key is kept for the
+   * series' last hour (events of a series mostly share their hour). Bounded: hosts come from logs.
+   */
+  interface SeriesKeys { series: string; hour: number; bucket: string }
+  let keyMemo = new Map<string, Map<string, SeriesKeys>>();
+  let keyMemoCount = 0;
+  function keysOf(host: string, source: string): SeriesKeys {
+    let bySource = keyMemo.get(host);
+    let k = bySource?.get(source);
+    if (k) return k;
+    if (++keyMemoCount > MAX_KEY_MEMO) {
+      keyMemo = new Map();
+      keyMemoCount = 1;
+      bySource = undefined;
+    }
+    if (!bySource) keyMemo.set(host, (bySource = new Map()));
+    bySource.set(source, (k = { series: seriesKey(host, source), hour: Number.NaN, bucket: '' }));
+    return k;
+  }
+  function bucketKeyOf(k: SeriesKeys, host: string, source: string, hour: number): string {
+    if (k.hour !== hour) {
+      k.hour = hour;
+      k.bucket = bucketKey(host, source, hour);
+    }
+    return k.bucket;
+  }
+  /** The event time in ms (Date.parse, canonical texts read from their digits). */
+  const eventTimes = new IsoTimes();
+
   /** (Re)load all in-memory state from SQLite: at construction, and after a failed transaction. */
   function loadState(): void {
     buckets = new Map();
@@ -219,8 +254,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     return Math.max(cfg.silence_window_hours, 168) * HOUR_MS;
   }
 
-  function touchSeries(host: string, source: string, hour: number): void {
-    const key = seriesKey(host, source);
+  function touchSeries(host: string, source: string, hour: number, key = seriesKey(host, source)): void {
     const s = series.get(key);
     if (s) {
       s.firstHour = Math.min(s.firstHour, hour);
@@ -245,16 +279,15 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
 
   /** Where countEvent puts an event: the live open buckets, or a rebuild's own. */
   interface CountTarget {
-    /** The bucket of (host, source, hour), created if allowed; undefined when it may not be opened. */
-    bucketFor(host: string, source: string, hour: number): HourBucket | undefined;
+    /** The bucket of (host, source, hour) (its bucketKey: `key`), created if allowed; undefined when it may not be opened. */
+    bucketFor(host: string, source: string, hour: number, key: string): HourBucket | undefined;
     /** host \0 template id pairs already seen: a template not in it is new for the host. */
     known: Set<string>;
     live: boolean;
   }
 
   const liveTarget: CountTarget = {
-    bucketFor(host, source, hour) {
-      const key = bucketKey(host, source, hour);
+    bucketFor(host, source, hour, key) {
       let bucket = buckets.get(key);
       if (!bucket) {
         // Forged timestamps spread over many hours must not open unbounded buckets.
@@ -280,20 +313,23 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
   function countEvent(e: LogEvent, t: number, hour: number, target: CountTarget, templateDeltas: TemplateDeltas, touched?: Set<HourBucket>): HourBucket | undefined {
     let host = e.host.toLowerCase();
     let source = sourceKey(e);
-    if (!series.has(seriesKey(host, source)) && series.size >= cfg.max_series) {
+    let keys = keysOf(host, source);
+    if (!series.has(keys.series) && series.size >= cfg.max_series) {
       if (target.live) counters.seriesOverflow++;
       // The source kind only: Windows channel names come from the log and would open new series.
       host = OTHER_HOST;
       source = e.source.kind;
+      keys = keysOf(host, source);
     }
-    const bucket = target.bucketFor(host, source, hour);
+    const bkey = bucketKeyOf(keys, host, source, hour);
+    const bucket = target.bucketFor(host, source, hour, bkey);
     if (!bucket) return undefined;
-    touchSeries(host, source, hour);
+    touchSeries(host, source, hour, keys.series);
     if (host !== OTHER_HOST) hostOffsets.note(host, e, t);
     bucket.add(e);
     if (severityClass(e) !== 'info') {
       const m = miner.add(e.message, t);
-      const dk = `${bucketKey(host, source, hour)}\u0000${m.id}`;
+      const dk = `${bkey}\u0000${m.id}`;
       const d = templateDeltas.get(dk);
       if (d) d.count++;
       else templateDeltas.set(dk, { host, source, hour, id: m.id, count: 1 });
@@ -336,7 +372,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
           }
           lastSeq = seq;
         }
-        const t = Date.parse(e.time);
+        const t = eventTimes.parse(e.time);
         if (!Number.isFinite(t)) continue;
         if (t > now + cfg.max_clock_skew_minutes * 60_000) {
           counters.future++;
@@ -567,8 +603,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
       const local = new Map<string, HourBucket>();
       const deltas: TemplateDeltas = new Map();
       const target: CountTarget = {
-        bucketFor(host, source, h) {
-          const key = bucketKey(host, source, h);
+        bucketFor(host, source, h, key) {
           let b = local.get(key);
           if (!b) local.set(key, (b = new HourBucket(host, source, h)));
           return b;
@@ -577,7 +612,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
         live: false,
       };
       for (const e of eventsBetween(store, hour, hour + HOUR_MS, paging)) {
-        const t = Date.parse(e.time);
+        const t = eventTimes.parse(e.time);
         if (!Number.isFinite(t) || hourOf(t) !== hour) continue;
         countEvent(e, t, hour, target, deltas);
         out.events++;

@@ -1,6 +1,6 @@
 /**
- * The decode worker's rows, packed for the trip to the main thread: every string of every row
- * concatenated into one, every byte field (key, body) into one buffer, with their lengths and the
+ * The decode worker's rows, packed for the trip to the main thread: every distinct string of the
+ * rows concatenated into one, every byte field (key, body) into one buffer, with their lengths and the
  * row times in typed arrays that are moved, not copied. Structured clone of a thousand row
  * objects builds (and later collects) thousands of values on the main thread, the one that also
  * stores and runs detection; this is one string copy, and the fields come back as substrings and
@@ -9,8 +9,12 @@
 import type { EncodedEvent } from '../store/event-store.js';
 
 export interface PackedRows {
+  /** Every distinct string of the rows (host, kind, stream, program) once, concatenated. */
   text: string;
-  /** Per row: host, kind, stream and program + 1 (0: none) lengths, in UTF-16 units. */
+  /**
+   * Per row: the string table index + 1 of its host, kind, stream and program (0: no program);
+   * then the length of each string of the table (UTF-16 units), in table order.
+   */
   lengths: Uint32Array;
   bytes: Uint8Array;
   /** Per row: key and body lengths in bytes. */
@@ -24,10 +28,16 @@ const STRINGS = 4;
  * Packs rows one at a time, copying each row's key and body as it comes: a row whose body is a
  * view of the codec's scratch buffer (encodeEventScratch) is packed before the next encode
  * overwrites it, so no row needs a buffer of its own.
+ *
+ * Each distinct string goes into the pack once (a chunk's rows share a few hosts, kinds, streams
+ * and programs): the main thread then cuts one string per distinct value instead of four per
+ * row, and every row of a value holds the same string object, whose hash the store's dictionary,
+ * the stream parser and the consumers' maps compute once instead of once per row.
  */
 export class RowPacker {
-  private readonly parts: string[];
-  private readonly lengths: Uint32Array;
+  private readonly refs: Uint32Array;
+  private readonly table = new Map<string, number>();
+  private readonly strings: string[] = [];
   private readonly byteLengths: Uint32Array;
   private readonly timesMs: Float64Array;
   private bytes: Uint8Array;
@@ -36,26 +46,32 @@ export class RowPacker {
 
   /** `rows`: exactly how many rows will be added; `expectedBytes`: a guess of their key and body bytes (it grows). */
   constructor(private readonly rows: number, expectedBytes: number) {
-    this.parts = new Array<string>(rows * STRINGS);
-    this.lengths = new Uint32Array(rows * STRINGS);
+    this.refs = new Uint32Array(rows * STRINGS);
     this.byteLengths = new Uint32Array(rows * 2);
     this.timesMs = new Float64Array(rows);
     this.bytes = new Uint8Array(Math.max(1024, expectedBytes));
+  }
+
+  /** The string's table index + 1, adding it on first sight. */
+  private ref(s: string): number {
+    let i = this.table.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.table.set(s, i);
+      this.strings.push(s);
+    }
+    return i + 1;
   }
 
   add(r: EncodedEvent): void {
     const i = this.n++;
     if (i >= this.rows) throw new Error('packed rows: more rows than announced');
     const j = i * STRINGS;
-    const { parts, lengths } = this;
-    parts[j] = r.host;
-    parts[j + 1] = r.kind;
-    parts[j + 2] = r.stream;
-    parts[j + 3] = r.program ?? '';
-    lengths[j] = r.host.length;
-    lengths[j + 1] = r.kind.length;
-    lengths[j + 2] = r.stream.length;
-    lengths[j + 3] = r.program === undefined ? 0 : r.program.length + 1;
+    const refs = this.refs;
+    refs[j] = this.ref(r.host);
+    refs[j + 1] = this.ref(r.kind);
+    refs[j + 2] = this.ref(r.stream);
+    refs[j + 3] = r.program === undefined ? 0 : this.ref(r.program);
     const n = r.key.length + r.body.length;
     if (this.at + n > this.bytes.length) {
       const next = new Uint8Array(Math.max(this.bytes.length * 2, this.at + n));
@@ -72,9 +88,13 @@ export class RowPacker {
 
   finish(): PackedRows {
     if (this.n !== this.rows) throw new Error('packed rows: fewer rows than announced');
+    const { strings, refs } = this;
+    const lengths = new Uint32Array(refs.length + strings.length);
+    lengths.set(refs);
+    for (let k = 0; k < strings.length; k++) lengths[refs.length + k] = strings[k]!.length;
     // The bytes sized to fit, in a buffer of their own (transferred, not copied, to the main thread).
     const bytes = this.at === this.bytes.length ? this.bytes : this.bytes.slice(0, this.at);
-    return { text: this.parts.join(''), lengths: this.lengths, bytes, byteLengths: this.byteLengths, timesMs: this.timesMs };
+    return { text: strings.join(''), lengths, bytes, byteLengths: this.byteLengths, timesMs: this.timesMs };
   }
 }
 
@@ -89,20 +109,30 @@ export function packRows(rows: readonly EncodedEvent[]): PackedRows {
 export function unpackRows(p: PackedRows): EncodedEvent[] {
   const { text, lengths, bytes, byteLengths, timesMs } = p;
   const n = timesMs.length;
-  if (lengths.length !== n * STRINGS || byteLengths.length !== n * 2) throw new Error('packed rows: lengths and times disagree');
-  const rows = new Array<EncodedEvent>(n);
+  const refCount = n * STRINGS;
+  if (lengths.length < refCount || byteLengths.length !== n * 2) throw new Error('packed rows: lengths and times disagree');
+  const strings = new Array<string>(lengths.length - refCount);
   let at = 0;
+  for (let k = 0; k < strings.length; k++) strings[k] = text.substring(at, (at += lengths[refCount + k]!));
+  if (at !== text.length) throw new Error('packed rows: lengths do not add up');
+  const string = (ref: number): string => {
+    const s = strings[ref - 1];
+    if (s === undefined) throw new Error('packed rows: a string reference is out of range');
+    return s;
+  };
+  const rows = new Array<EncodedEvent>(n);
   let b = 0;
   for (let i = 0, j = 0; i < n; i++, j += STRINGS) {
-    const host = text.substring(at, (at += lengths[j]!));
-    const kind = text.substring(at, (at += lengths[j + 1]!));
-    const stream = text.substring(at, (at += lengths[j + 2]!));
-    const programLength = lengths[j + 3]!;
-    const program = programLength ? text.substring(at, (at += programLength - 1)) : undefined;
+    const host = string(lengths[j]!);
+    const kind = string(lengths[j + 1]!);
+    const stream = string(lengths[j + 2]!);
+    const programRef = lengths[j + 3]!;
     const key = bytes.subarray(b, (b += byteLengths[2 * i]!));
     const body = bytes.subarray(b, (b += byteLengths[2 * i + 1]!));
-    rows[i] = { key, timeMs: timesMs[i]!, host, kind, stream, ...(program !== undefined ? { program } : {}), body };
+    const timeMs = timesMs[i]!;
+    // Two literals rather than a spread of { program }: no object made and dropped per row.
+    rows[i] = programRef ? { key, timeMs, host, kind, stream, program: string(programRef), body } : { key, timeMs, host, kind, stream, body };
   }
-  if (at !== text.length || b !== bytes.length) throw new Error('packed rows: lengths do not add up');
+  if (b !== bytes.length) throw new Error('packed rows: lengths do not add up');
   return rows;
 }

@@ -35,17 +35,34 @@ function deadLetter(ctx: RecordBatchContext, reason: string, record: unknown): D
   return { receivedAt: ctx.receivedAt, reason, record: text ?? 'undefined', ...(ctx.tag !== undefined ? { tag: ctx.tag } : {}) };
 }
 
-/** Removes the collector timestamp, unless the key holds something else (a log's own `date` field). */
-function takeCollectorTime(rec: Record<string, unknown>, keys: readonly string[]): Date | undefined {
+/**
+ * The record without the collector timestamp, unless the key holds something else (a log's own
+ * `date` field), and the timestamp.
+ */
+function takeCollectorTime(rec: Record<string, unknown>, keys: readonly string[]): { rec: Record<string, unknown>; at: Date | undefined } {
   for (const key of keys) {
     if (!(key in rec)) continue;
     const t = parseCollectorTime(rec[key]);
-    if (t) {
-      delete rec[key];
-      return t;
-    }
+    if (t) return { rec: withoutKey(rec, key), at: t };
   }
-  return undefined;
+  return { rec, at: undefined };
+}
+
+/**
+ * A copy of `rec` without `key`, its other keys in the same order: what `delete rec[key]` leaves.
+ * Not delete itself: deleting any but the last-added property (Fluent Bit writes the date key
+ * first) turns the object into a slow dictionary, and validation, classification,
+ * normalization and the id's record text all read it after (measured: ~1-2 µs per record).
+ */
+export function withoutKey(rec: Record<string, unknown>, key: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in rec) {
+    if (k === key || !Object.hasOwn(rec, k)) continue;
+    // A "__proto__" key (JSON.parse makes it an own property) is copied as one, not assigned (which would set the prototype).
+    if (k === '__proto__') Object.defineProperty(out, k, { value: rec[k], enumerable: true, writable: true, configurable: true });
+    else out[k] = rec[k];
+  }
+  return out;
 }
 
 export function processRecords(records: readonly unknown[], ctx: RecordBatchContext): RecordBatchResult {
@@ -58,8 +75,7 @@ export function processRecords(records: readonly unknown[], ctx: RecordBatchCont
       deadLetters.push(deadLetter(ctx, `record ${i}: expected a JSON object, got ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : typeof raw}`, raw));
       continue;
     }
-    const rec = raw as Record<string, unknown>;
-    const collectedAt = takeCollectorTime(rec, ctx.dateKeys);
+    const { rec, at: collectedAt } = takeCollectorTime(raw as Record<string, unknown>, ctx.dateKeys);
     const shape = classifyRecord(rec);
     if (!shape) {
       deadLetters.push(deadLetter(ctx, `record ${i}: unknown record shape (expected one of ${SHAPES.join(', ')}: e.g. a "log" line, a parsed "message", a Windows event or a journal entry)`, rec));
