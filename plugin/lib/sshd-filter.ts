@@ -304,15 +304,15 @@ interface Candidate {
 }
 
 interface Dispatch {
-  /** The entries by the first character their prefixes start with (in list order): a line only tries the few that can match. */
-  byFirst: Map<number, readonly Candidate[]>;
+  /** The entries by the first character (an ASCII code) their prefixes start with, in list order: a line only tries the few that can match. */
+  byFirst: ReadonlyArray<readonly Candidate[] | undefined>;
   /** The distinct `needs` substrings: each is searched at most once per line, however many entries need it. */
   needs: readonly string[];
 }
 
 const DISPATCH = new Map<SshdMode, Dispatch>(
   [...LISTS].map(([mode, list]) => {
-    const byFirst = new Map<number, Candidate[]>();
+    const byFirst: Candidate[][] = [];
     const needs: string[] = [];
     list.forEach((entry, index) => {
       let need = -1;
@@ -320,7 +320,10 @@ const DISPATCH = new Map<SshdMode, Dispatch>(
         need = needs.indexOf(entry.needs);
         if (need < 0) need = needs.push(entry.needs) - 1;
       }
-      for (const c of new Set(entry.starts.map((s) => s.charCodeAt(0)))) (byFirst.get(c) ?? byFirst.set(c, []).get(c)!).push({ index, entry, need });
+      for (const c of new Set(entry.starts.map((s) => s.charCodeAt(0)))) {
+        if (c > 127) throw new Error(`sshd-filter: ${entry.name} starts with a non-ASCII character`);
+        (byFirst[c] ??= []).push({ index, entry, need });
+      }
     });
     return [mode, { byFirst, needs }];
   }),
@@ -372,7 +375,8 @@ export function matchSshdLine(message: string, mode: SshdMode = 'normal'): SshdL
   const content = sshdContent(message);
   if (!content) return null;
   const dispatch = DISPATCH.get(mode)!;
-  const list = dispatch.byFirst.get(content.charCodeAt(0));
+  const c0 = content.charCodeAt(0);
+  const list = c0 < 128 ? dispatch.byFirst[c0] : undefined;
   if (!list) return null;
   needState.fill(0);
   for (let k = 0; k < list.length; k++) {

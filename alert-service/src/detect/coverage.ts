@@ -40,25 +40,36 @@ export class RuleCoverage {
   }
 
   add(file: string, kind: SourceKind, kindFrom: string): void {
+    this.lastEntry = undefined;
     this.files.set(file, { cov: { file, kind, kind_from: kindFrom, lines: 0, events: 0, unparsed: 0, skipped: 0, rules_applied: [], matched: {}, programs: [] }, shapes: new Set(), applied: new Set(), programs: new Map() });
   }
 
+  // The file of the last call: a run reads its lines file after file, so most calls name it again.
+  private lastFile = '';
+  private lastEntry: { cov: FileCoverage; shapes: Set<string>; applied: Set<string>; programs: Map<string, number> } | undefined;
+
+  private entry(file: string): { cov: FileCoverage; shapes: Set<string>; applied: Set<string>; programs: Map<string, number> } {
+    if (file === this.lastFile && this.lastEntry) return this.lastEntry;
+    this.lastFile = file;
+    return (this.lastEntry = this.files.get(file)!);
+  }
+
   line(file: string, parsed: boolean): void {
-    const f = this.files.get(file)!;
+    const f = this.entry(file);
     f.cov.lines++;
     if (!parsed) f.cov.unparsed++;
   }
 
   /** A line read but not normalized (no rule run reads its program). */
   skip(file: string): void {
-    this.files.get(file)!.cov.skipped++;
+    this.entry(file).cov.skipped++;
   }
 
   // The previous event's shape: consecutive events mostly share it, and then nothing is built.
   private last: { file: string; kind: string; program: string | undefined; eventId: number | undefined; channel: string | undefined; pkey: string; counted: boolean } | undefined;
 
   event(file: string, e: LogEvent): void {
-    const f = this.files.get(file)!;
+    const f = this.entry(file);
     f.cov.events++;
     const l = this.last;
     if (l && l.file === file && l.program === e.program && l.kind === e.source.kind && l.eventId === e.fields.event_id && l.channel === e.source.channel) {
@@ -81,9 +92,10 @@ export class RuleCoverage {
     for (const r of this.index.candidates(e, program)) if (this.index.passes(r, e, program, channel)) f.applied.add(r.id);
   }
 
-  match(file: string, ruleId: string): void {
-    const m = this.files.get(file)!.cov.matched;
-    m[ruleId] = (m[ruleId] ?? 0) + 1;
+  /** `n` more matches of rule `ruleId` in `file` (callers may count them and add them at once). */
+  match(file: string, ruleId: string, n = 1): void {
+    const m = this.entry(file).cov.matched;
+    m[ruleId] = (m[ruleId] ?? 0) + n;
   }
 
   report(): FileCoverage[] {

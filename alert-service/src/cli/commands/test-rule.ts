@@ -113,7 +113,7 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
     limits: limitsFrom(config.rules),
     onMatch(rule, event, ev) {
       currentMatched = true;
-      coverage.match(opts.file, rule.id);
+      // counted per rule here, given to the coverage once after the read
       const { rep, groups } = perRule.get(rule)!;
       rep.matched++;
       const k = rule.key(event, ev.values);
@@ -149,6 +149,7 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
   }
   finishCurrent();
   current = undefined;
+  for (const { rep } of perRule.values()) if (rep.matched) coverage.match(opts.file, rep.rule.id, rep.matched);
   const { signals, metrics } = stream.finish();
   for (const { rep, groups } of perRule.values()) {
     // distinct keys may share a label (groupKey's text form): their counts add up, as before
