@@ -376,3 +376,24 @@ test('precompiled tree: used only while it was built from exactly the current so
   writeFileSync(join(root, 'tsconfig.json'), '{}\n');
   assert.equal(freshBuild(root), undefined, 'compiler options changed');
 });
+
+test('offline line ids: the path hash then the byte offset in 16 hex digits, across 4 KB steps, large offsets and files read in turn', async () => {
+  const { positionalId } = await import('../../alert-service/src/normalize/event-id.js');
+  const { createHash } = await import('node:crypto');
+  const want = (path: string, offset: number) => createHash('sha256').update('path;' + path).digest('hex').slice(0, 16) + offset.toString(16).padStart(16, '0');
+  let seed = 99;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const offsets = [0, 1, 4095, 4096, 4097, 65535, 65536, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, Number.MAX_SAFE_INTEGER];
+  for (let i = 0; i < 5000; i++) offsets.push(rand(2 ** 30) * (rand(2) ? 1 : 4096) + rand(4096));
+  let n = 0;
+  for (const path of ['/var/log/auth.log', 'b.log', '/var/log/auth.log']) {
+    for (const o of [...offsets, ...offsets.slice().reverse()]) {
+      assert.equal(positionalId(path, o), want(path, o), `${path} ${o}`);
+      n++;
+    }
+  }
+  assert.ok(n > 30_000);
+});
