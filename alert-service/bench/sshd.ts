@@ -8,6 +8,9 @@
  *   4. any further files given with `--file <path>`, and ../shared/loghub/OpenSSH_2k.log when present.
  * fail2ban-regex runs with --raw (host names sshd logged are kept as written, not resolved: the
  * bench must not depend on DNS, and Logward groups them as written).
+ * Logward runs as `logward test-rule` starts when `npm run build:cli` is current: from the
+ * precompiled tree (built, or found current, at the start of the bench; plain JavaScript, no tsx);
+ * `--tsx` runs the TypeScript sources through tsx instead (what a start without the tree costs).
  * Speed: `--runs N` (default 3) pairs per file, each pair `logward test-rule ssh-brute-force` then
  * fail2ban-regex back to back (each in its own process), so both see the same machine load; per
  * pair the load average, lines/s of both (Logward in-process and whole process, wall) and CPU
@@ -25,6 +28,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateAuthLog } from './sshd-gen.js';
+import { buildCli } from '../scripts/build-cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const OUT = join(ROOT, 'bench-out');
@@ -36,6 +40,7 @@ const argVal = (name: string) => {
 const SIZES = (argVal('--lines') ?? '100000,1000000').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
 const RUNS = Math.max(1, Number(argVal('--runs') ?? 3) || 3);
 const extraFiles = args.flatMap((a, i) => (a === '--file' && args[i + 1] ? [args[i + 1]!] : []));
+const VIA_TSX = args.includes('--tsx');
 
 interface Run {
   out: string;
@@ -207,14 +212,13 @@ async function bench(label: string, file: string, fail2ban: boolean): Promise<vo
   const lines = Number(execFileSync('wc', ['-l', file]).toString().trim().split(/\s+/)[0]);
   console.log(`\n== ${label}: ${file} (${fmt(lines)} lines, ${(statSync(file).size / 1e6).toFixed(1)} MB)`);
   const node = process.execPath;
-  const child = join(ROOT, 'alert-service', 'bench', 'sshd-child.ts');
   const runs = lines >= 10_000 ? RUNS : 1; // the small samples only for their verdicts
   const ratios = { inProc: [] as number[], whole: [] as number[], cpu: [] as number[], runCpu: [] as number[] };
   const seen = { lw: [] as number[], lwWhole: [] as number[], f2: [] as number[], lwCpu: [] as number[], lwRunCpu: [] as number[], f2Cpu: [] as number[], lwRss: [] as number[], f2Rss: [] as number[], loads: [] as string[] };
   let first: { c: CliOut; f2b?: Failure[] } | undefined;
   for (let i = 0; i < runs; i++) {
     const before = load();
-    const cli = await run(node, ['--import', 'tsx', child, 'cli', file]);
+    const cli = await run(node, [...child, 'cli', file]);
     const c = JSON.parse(cli.out) as CliOut;
     const lwRate = (c.lines / c.wallMs) * 1000;
     const lwWhole = (c.lines / cli.wallMs) * 1000;
@@ -243,7 +247,7 @@ async function bench(label: string, file: string, fail2ban: boolean): Promise<vo
       (fail2ban ? `; fail2ban-regex ${range(seen.f2, fmt)} lines/s, ${range(seen.f2Cpu, one)} µs CPU/line, peak RSS ${range(seen.f2Rss, (n) => n.toFixed(0))} MB; ratio ${range(ratios.inProc, one)}× in-process, ${range(ratios.whole, one)}× whole process, ${range(ratios.cpu, one)}× CPU (${range(ratios.runCpu, one)}× against the in-process CPU)` : ''));
   }
   const vfile = join(OUT, `verdicts-${label.replace(/\W+/g, '-')}.tsv`);
-  await run(node, ['--import', 'tsx', child, 'verdicts', file, vfile]);
+  await run(node, [...child, 'verdicts', file, vfile]);
   const ours = parseVerdicts(readFileSync(vfile, 'utf8'));
   if (!fail2ban || !first?.f2b) return;
   const f2b = first.f2b;
@@ -260,6 +264,16 @@ async function bench(label: string, file: string, fail2ban: boolean): Promise<vo
 }
 
 mkdirSync(OUT, { recursive: true });
+/** How the measured child starts: from the precompiled tree (as bin/logward.js starts test-rule when it is current), or through tsx. */
+let child: string[];
+if (VIA_TSX) {
+  child = ['--import', 'tsx', join(ROOT, 'alert-service', 'bench', 'sshd-child.ts')];
+  console.log('Logward runs from its TypeScript sources through tsx (--tsx)');
+} else {
+  const b = await buildCli();
+  child = [join(b.dir, 'alert-service', 'bench', 'sshd-child.js')];
+  console.log(`Logward runs from the precompiled tree (npm run build:cli: ${b.built ? `built now, ${b.files} source files, ${Math.round(b.ms)} ms` : 'current'}), as logward test-rule starts when it is current; --tsx to run the sources through tsx`);
+}
 const fail2ban = has('fail2ban-regex') && existsSync('/etc/fail2ban/filter.d/sshd.conf');
 if (!fail2ban) console.log('fail2ban-regex or /etc/fail2ban/filter.d/sshd.conf not found: measuring Logward alone (install fail2ban to compare)');
 await bench('fail2ban sample log', join(ROOT, 'test', 'fixtures', 'fail2ban-sshd', 'sshd'), fail2ban);

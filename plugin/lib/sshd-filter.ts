@@ -301,32 +301,50 @@ interface Candidate {
   entry: Entry;
   /** -1: nothing needed. */
   need: number;
+  /** Index into the dispatch's distinct prefix lists (entries of one bucket mostly share theirs: "Failed "). */
+  prefixes: number;
 }
 
 interface Dispatch {
-  /** The entries by the first character their prefixes start with (in list order): a line only tries the few that can match. */
-  byFirst: Map<number, readonly Candidate[]>;
+  /** The entries by the first character (an ASCII code) their prefixes start with, in list order: a line only tries the few that can match. */
+  byFirst: ReadonlyArray<readonly Candidate[] | undefined>;
   /** The distinct `needs` substrings: each is searched at most once per line, however many entries need it. */
   needs: readonly string[];
+  /** The distinct prefix lists (`starts`): each is tested at most once per line. */
+  prefixes: ReadonlyArray<readonly string[]>;
 }
 
 const DISPATCH = new Map<SshdMode, Dispatch>(
   [...LISTS].map(([mode, list]) => {
-    const byFirst = new Map<number, Candidate[]>();
+    const byFirst: Candidate[][] = [];
     const needs: string[] = [];
+    const prefixes: Array<readonly string[]> = [];
     list.forEach((entry, index) => {
       let need = -1;
       if (entry.needs !== undefined) {
         need = needs.indexOf(entry.needs);
         if (need < 0) need = needs.push(entry.needs) - 1;
       }
-      for (const c of new Set(entry.starts.map((s) => s.charCodeAt(0)))) (byFirst.get(c) ?? byFirst.set(c, []).get(c)!).push({ index, entry, need });
+      let p = prefixes.findIndex((q) => q.length === entry.starts.length && q.every((x, i) => x === entry.starts[i]));
+      if (p < 0) p = prefixes.push(entry.starts) - 1;
+      for (const c of new Set(entry.starts.map((s) => s.charCodeAt(0)))) {
+        if (c > 127) throw new Error(`sshd-filter: ${entry.name} starts with a non-ASCII character`);
+        (byFirst[c] ??= []).push({ index, entry, need, prefixes: p });
+      }
     });
-    return [mode, { byFirst, needs }];
+    return [mode, { byFirst, needs, prefixes }];
   }),
 );
-/** Per line, per needed substring: 0 not yet searched, 1 present, 2 absent (reused: matching is synchronous). */
+/**
+ * Per needed substring and per prefix list: what the line numbered `lineStamp` showed (1 present,
+ * 2 absent); a slot stamped with an older line is not yet decided for this one (no reset per line).
+ * Reused: matching is synchronous.
+ */
 const needState = new Uint8Array(Math.max(...[...DISPATCH.values()].map((d) => d.needs.length), 1));
+const needStamp = new Float64Array(needState.length);
+const prefixState = new Uint8Array(Math.max(...[...DISPATCH.values()].map((d) => d.prefixes.length), 1));
+const prefixStamp = new Float64Array(prefixState.length);
+let lineStamp = 0;
 
 // V8 compiles a regex on its first use (milliseconds for the address patterns): do it at load,
 // so the first attacker line is not the one that pays for it.
@@ -369,42 +387,66 @@ export function sshdContent(message: string): string {
 
 /** The first failregex of `mode` matching an sshd message, or null (a line fail2ban ignores). */
 export function matchSshdLine(message: string, mode: SshdMode = 'normal'): SshdLineMatch | null {
+  return matchSshdLineInto(message, mode, undefined);
+}
+
+/**
+ * matchSshdLine writing its answer into `into` when given (every field set or cleared: the
+ * session tracker reads it before its next line, so one object serves every line), else a new one.
+ */
+export function matchSshdLineInto(message: string, mode: SshdMode, into: SshdLineMatch | undefined): SshdLineMatch | null {
   const content = sshdContent(message);
   if (!content) return null;
   const dispatch = DISPATCH.get(mode)!;
-  const list = dispatch.byFirst.get(content.charCodeAt(0));
+  const c0 = content.charCodeAt(0);
+  const list = c0 < 128 ? dispatch.byFirst[c0] : undefined;
   if (!list) return null;
-  needState.fill(0);
+  const stamp = ++lineStamp;
   for (let k = 0; k < list.length; k++) {
-    const { index: i, entry, need } = list[k]!;
+    const { index: i, entry, need, prefixes: p } = list[k]!;
     if (need >= 0) {
-      let st = needState[need]!;
-      if (st === 0) st = needState[need] = content.includes(dispatch.needs[need]!) ? 1 : 2;
+      let st = needStamp[need] === stamp ? needState[need]! : 0;
+      if (st === 0) {
+        st = needState[need] = content.includes(dispatch.needs[need]!) ? 1 : 2;
+        needStamp[need] = stamp;
+      }
       if (st === 2) continue;
     }
-    let starts = false;
-    const prefixes = entry.starts;
-    for (let j = 0; j < prefixes.length; j++) if (content.startsWith(prefixes[j]!)) { starts = true; break; }
-    if (!starts) continue;
+    let st = prefixStamp[p] === stamp ? prefixState[p]! : 0;
+    if (st === 0) {
+      st = 2;
+      const prefixes = dispatch.prefixes[p]!;
+      for (let j = 0; j < prefixes.length; j++) if (content.startsWith(prefixes[j]!)) { st = 1; break; }
+      prefixState[p] = st;
+      prefixStamp[p] = stamp;
+    }
+    if (st === 2) continue;
     let g: Caps | null;
     if (entry.exec) g = entry.exec(content);
     else {
       const m = entry.re.exec(content);
       g = m ? capsOf(m, entry.ix) : null;
     }
-    if (g) return lineMatch(i, entry, g);
+    if (g) return lineMatch(i, entry, g, into);
   }
   return null;
 }
 
-function lineMatch(i: number, entry: Entry, g: Caps): SshdLineMatch {
-  const out: SshdLineMatch = {
-    regex: i,
-    name: entry.name,
-    nofail: entry.nofail === true || (entry.nofailPublickey === true && g.method === 'publickey'),
-    forget: entry.forget === true,
-    gained: entry.gained === true,
-  };
+function lineMatch(i: number, entry: Entry, g: Caps, into?: SshdLineMatch): SshdLineMatch {
+  const nofail = entry.nofail === true || (entry.nofailPublickey === true && g.method === 'publickey');
+  const forget = entry.forget === true;
+  const gained = entry.gained === true;
+  let out: SshdLineMatch;
+  if (into) {
+    out = into;
+    out.regex = i;
+    out.name = entry.name;
+    out.nofail = nofail;
+    out.forget = forget;
+    out.gained = gained;
+    out.ip4 = out.ip6 = out.dns = out.user = out.method = undefined;
+    out.accepted = undefined;
+  } else out = { regex: i, name: entry.name, nofail, forget, gained };
   if (g.ip4) out.ip4 = g.ip4;
   else if (g.ip6) out.ip6 = g.ip6;
   else if (g.dns) out.dns = g.dns;

@@ -146,9 +146,10 @@ export class SshdSessions {
   /**
    * Merges one matched line into its session (`host` + `id`, id = program and pid) at event time
    * `now` (ms) and says whether it is a failure. Mirrors filter.py `_mergeFailure` and the
-   * checks after it in `findFailure`.
+   * checks after it in `findFailure`. The verdict is written into `into` when given (every field
+   * set or cleared: a caller that reads each verdict before the next line keeps one), else a new one.
    */
-  merge(host: string, id: SessionId, m: SshdLineMatch, now: number): SshdVerdict {
+  merge(host: string, id: SessionId, m: SshdLineMatch, now: number, into?: SshdVerdict): SshdVerdict {
     // nfflgs: 1 nofail, 2 forget, 4 the session's previous line was nofail/gained, 8 gained
     let nf = 0;
     let nofail = m.nofail;
@@ -192,7 +193,14 @@ export class SshdSessions {
       fail.nofail = false;
       fail.gained = false;
     }
-    const verdict: SshdVerdict = { failure: false, accepted: m.accepted === true, regex: m.name };
+    let verdict: SshdVerdict;
+    if (into) {
+      verdict = into;
+      verdict.failure = false;
+      verdict.accepted = m.accepted === true;
+      verdict.regex = m.name;
+      verdict.user = verdict.users = verdict.ip = undefined;
+    } else verdict = { failure: false, accepted: m.accepted === true, regex: m.name };
     if (fail.user !== undefined) verdict.user = fail.user;
     if (fail.users?.size) verdict.users = fail.users; // no copy per line: verdicts are read at once
     const ip = fail.ip4 ?? fail.ip6 ?? fail.dns;

@@ -11,7 +11,7 @@
 import type { LogEvent } from '../../alert-service/src/generated/schema-types.js';
 import type { Extracted, RuleDefinition, RuleSettings } from '../sdk.js';
 import { eventTimeMs } from '../../alert-service/src/detect/engine.js';
-import { matchSshdLine, SSHD_MODES, type SshdMode } from './sshd-filter.js';
+import { matchSshdLineInto, SSHD_MODES, type SshdLineMatch, type SshdMode } from './sshd-filter.js';
 import { DEFAULT_SESSION_LIMITS, SshdSessions, type SshdVerdict } from './sshd-session.js';
 
 export { matchSshdLine, SSHD_MODES, type SshdMode } from './sshd-filter.js';
@@ -47,12 +47,15 @@ export class SshdTracker {
 
   private lastTime = '';
   private lastMs = 0;
+  // One line match and one verdict, rewritten for every line: each is read before the next line.
+  private readonly match: SshdLineMatch = { regex: 0, name: '', nofail: false, forget: false, gained: false, ip4: undefined, ip6: undefined, dns: undefined, user: undefined, accepted: undefined, method: undefined };
+  private readonly scratch: SshdVerdict = { failure: false, ip: undefined, user: undefined, users: undefined, accepted: false, regex: '' };
 
-  /** fail2ban's verdict on this event; null when no failregex matches it (fail2ban ignores the line). */
+  /** fail2ban's verdict on this event; null when no failregex matches it (fail2ban ignores the line). Valid until the next call with another event. */
   verdict(e: LogEvent): SshdVerdict | null {
     if (e === this.lastEvent) return this.lastVerdict;
     this.lastEvent = e;
-    const m = matchSshdLine(e.message, this.mode);
+    const m = matchSshdLineInto(e.message, this.mode, this.match);
     if (!m) return (this.lastVerdict = null);
     // consecutive lines mostly share their second: parse each time text once
     if (e.time !== this.lastTime) {
@@ -63,7 +66,7 @@ export class SshdTracker {
     // The session id: fail2ban's F-MLFID is the syslog prefix "host sshd[pid]:". Plain sshd's
     // pid is the key itself (no string built per line); other idents are spelled out.
     const id = e.program === 'sshd' && e.pid !== undefined ? e.pid : `${e.program ?? ''}[${e.pid ?? ''}]`;
-    return (this.lastVerdict = this.sessions.merge(e.host, id, m, this.lastMs));
+    return (this.lastVerdict = this.sessions.merge(e.host, id, m, this.lastMs, this.scratch));
   }
 }
 

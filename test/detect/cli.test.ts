@@ -312,3 +312,88 @@ test('offline start-up: the defaults-only config (no file, no variable) equals w
   assert.throws(() => loadConfig({ env: { LOGWARD_SERVER_PORT: 'x' } }), /LOGWARD_SERVER_PORT/);
   assert.equal(loadConfig({ env: { LOGWARD_SERVER_PORT: '9999' } }).server.port, 9999);
 });
+
+test('precompiled tree (npm run build:cli): test-rule and analyze print what the TypeScript sources print; a .ts rule file still loads, named as given', async () => {
+  const { execFile } = await import('node:child_process');
+  const { buildCli } = await import('../../alert-service/scripts/build-cli.js');
+  const root = join(import.meta.dirname, '..', '..');
+  const tree = join(mkdtempSync(join(tmpdir(), 'cli-tree-')), 'build');
+  const b = await buildCli({ outDir: tree, force: true });
+  assert.ok(b.built && b.files > 100);
+  const run = (argv: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, argv, { cwd: root, env: { ...process.env, LOGWARD_CONFIG: '' }, maxBuffer: 1 << 26 }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+    });
+  const compiled = (args: string[]) => run([join(tree, 'alert-service', 'src', 'cli', 'main.js'), ...args]);
+  const sources = (args: string[]) => run(['--import', 'tsx', 'alert-service/src/cli/main.ts', ...args]);
+  const loghub = join(FIXTURES, 'loghub', 'OpenSSH_2k.head.log');
+  const outA = mkdtempSync(join(tmpdir(), 'tree-a-'));
+  const outB = mkdtempSync(join(tmpdir(), 'tree-b-'));
+  const cases = [
+    ['test-rule', 'ssh-brute-force', loghub, '--json'],
+    ['test-rule', 'ssh-brute-force', AUTH, '--threshold', '3'],
+    ['test-rule', 'plugin/rules/ssh-password-spraying.ts', loghub, '--json'],
+  ];
+  const [a, bOut, c, ...src] = await Promise.all([...cases.map(compiled), ...cases.map(sources)]);
+  for (const [i, got] of [a!, bOut!, c!].entries()) {
+    const want = src[i]!;
+    assert.equal(got.code, want.code, `${cases[i]!.join(' ')}: ${got.stderr}`);
+    assert.equal(got.stderr, want.stderr);
+    assert.equal(got.stdout, want.stdout, cases[i]!.join(' '));
+  }
+  assert.equal(a!.code, 1);
+  assert.equal((JSON.parse(a!.stdout) as { rules: Array<{ rule: { file: string }; matched: number }> }).rules[0]!.rule.file, 'plugin/rules/ssh-brute-force.ts');
+  assert.equal((JSON.parse(a!.stdout) as { rules: Array<{ matched: number }> }).rules[0]!.matched, 101);
+  assert.equal((JSON.parse(c!.stdout) as { rules: Array<{ rule: { file: string } }> }).rules[0]!.rule.file, 'plugin/rules/ssh-password-spraying.ts');
+  const [ra, rb] = await Promise.all([compiled(['analyze', AUTH, loghub, '--out', outA, '--threshold', '3']), sources(['analyze', AUTH, loghub, '--out', outB, '--threshold', '3'])]);
+  assert.equal(ra.code, 1, ra.stderr);
+  assert.equal(ra.stdout.replaceAll(outA, 'OUT'), rb.stdout.replaceAll(outB, 'OUT'));
+});
+
+test('precompiled tree: used only while it was built from exactly the current sources (an edited, added or removed file, or tsconfig.json, means tsx)', async () => {
+  const { mkdirSync, rmSync } = await import('node:fs');
+  const { buildCli } = await import('../../alert-service/scripts/build-cli.js');
+  const { freshBuild } = await import('../../alert-service/bin/precompiled.js');
+  const root = mkdtempSync(join(tmpdir(), 'tree-root-'));
+  mkdirSync(join(root, 'alert-service', 'src'), { recursive: true });
+  mkdirSync(join(root, 'plugin', 'rules'), { recursive: true });
+  writeFileSync(join(root, 'alert-service', 'src', 'a.ts'), 'export const a: number = 1;\n');
+  writeFileSync(join(root, 'plugin', 'rules', 'r.ts'), 'export default { id: "r" };\n');
+  assert.equal(freshBuild(root), undefined, 'no tree yet');
+  const first = await buildCli({ root });
+  assert.ok(first.built);
+  assert.equal(freshBuild(root), first.dir);
+  assert.equal(readFileSync(join(first.dir, 'alert-service', 'src', 'a.js'), 'utf8').trim(), 'const a = 1;\nexport {\n  a\n};');
+  assert.equal((await buildCli({ root })).built, false, 'a current tree is not rebuilt');
+  writeFileSync(join(root, 'alert-service', 'src', 'a.ts'), 'export const a: number = 2;\n');
+  assert.equal(freshBuild(root), undefined, 'edited source');
+  await buildCli({ root });
+  assert.equal(freshBuild(root), first.dir);
+  writeFileSync(join(root, 'plugin', 'rules', 'new.ts'), 'export default { id: "new" };\n');
+  assert.equal(freshBuild(root), undefined, 'added source');
+  rmSync(join(root, 'plugin', 'rules', 'new.ts'));
+  assert.equal(freshBuild(root), first.dir, 'back to the sources it was built from');
+  writeFileSync(join(root, 'tsconfig.json'), '{}\n');
+  assert.equal(freshBuild(root), undefined, 'compiler options changed');
+});
+
+test('offline line ids: the path hash then the byte offset in 16 hex digits, across 4 KB steps, large offsets and files read in turn', async () => {
+  const { positionalId } = await import('../../alert-service/src/normalize/event-id.js');
+  const { createHash } = await import('node:crypto');
+  const want = (path: string, offset: number) => createHash('sha256').update('path;' + path).digest('hex').slice(0, 16) + offset.toString(16).padStart(16, '0');
+  let seed = 99;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const offsets = [0, 1, 4095, 4096, 4097, 65535, 65536, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, Number.MAX_SAFE_INTEGER];
+  for (let i = 0; i < 5000; i++) offsets.push(rand(2 ** 30) * (rand(2) ? 1 : 4096) + rand(4096));
+  let n = 0;
+  for (const path of ['/var/log/auth.log', 'b.log', '/var/log/auth.log']) {
+    for (const o of [...offsets, ...offsets.slice().reverse()]) {
+      assert.equal(positionalId(path, o), want(path, o), `${path} ${o}`);
+      n++;
+    }
+  }
+  assert.ok(n > 30_000);
+});

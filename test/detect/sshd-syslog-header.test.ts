@@ -197,3 +197,37 @@ test('event times are toISOString() of the line time, across days, years and mil
     assert.equal(e.time, iso, line);
   }
 });
+
+test('RFC 3164 year inference: the per-day shortcut gives inferSyslogYear\'s time for every hour of days around the tolerance boundary, leap days and leap seconds', () => {
+  const months = Object.keys(MONTHS);
+  // references whose tolerance boundary (ref + tolerance) falls inside a day, at midnight, around new year and a leap day
+  const refs = ['2026-11-21T12:00:00Z', '2026-12-31T23:30:00Z', '2027-01-01T00:00:00Z', '2028-02-28T06:15:00Z', '2026-11-20T00:00:00Z'].map(Date.parse);
+  const tolerances = [0, 48 * 3_600_000, 3_600_000 * 7 + 1234];
+  let checked = 0;
+  for (const refMs of refs) {
+    for (const toleranceMs of tolerances) {
+      const e: LineEnv = { ...env, refMs, toleranceMs };
+      for (let dd = -3; dd <= 3; dd++) {
+        const day = new Date(refMs + toleranceMs + dd * 86_400_000);
+        const mo = day.getUTCMonth() + 1;
+        const d = day.getUTCDate();
+        // every hour of the day, minutes and seconds that straddle the boundary, and a leap second
+        for (const [h, mi, s] of [...Array.from({ length: 24 }, (_, h) => [h, 0, 0]), [day.getUTCHours(), day.getUTCMinutes(), day.getUTCSeconds()], [23, 59, 59], [23, 59, 60], [0, 0, 0], [12, 30, 60]]) {
+          for (const ms of [0, 999]) {
+            const stamp = `${months[mo - 1]} ${String(d).padStart(2, ' ')} ${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(ms).padStart(3, '0')}`;
+            const got = parseSyslogLine(`${stamp} web1 sshd[1]: x`, e)?.timeMs;
+            assert.equal(got, inferSyslogYear(mo, d, h!, mi!, s!, ms, UTC_ZONE, refMs, toleranceMs), `${stamp} ref ${new Date(refMs).toISOString()} tolerance ${toleranceMs}`);
+            checked++;
+          }
+        }
+      }
+    }
+  }
+  // Feb 29 picks the latest leap year that fits, on either side of a shortcut day
+  for (const line of ['Feb 28 10:00:00 h sshd[1]: x', 'Feb 29 10:00:00 h sshd[1]: x', 'Mar  1 10:00:00 h sshd[1]: x', 'Feb 29 23:59:60 h sshd[1]: x']) {
+    const [mon, d, time] = line.split(/ +/);
+    const [h, mi, s] = time!.split(':').map(Number);
+    assert.equal(parseSyslogLine(line, env)?.timeMs, inferSyslogYear(MONTHS[mon!]!, Number(d), h!, mi!, s!, 0, UTC_ZONE, env.refMs, env.toleranceMs), line);
+  }
+  assert.ok(checked > 1000);
+});

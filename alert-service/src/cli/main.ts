@@ -6,7 +6,10 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { packageVersion } from '../util/package-version.js';
+import { requestedCommand } from './requested-command.js';
 import type { LogwardConfig } from '../generated/schema-types.js';
+
+export { requestedCommand };
 
 type Register = (program: Command, deps: { loadConfig: () => LogwardConfig }) => void;
 
@@ -21,17 +24,6 @@ const COMMANDS: ReadonlyArray<[string, () => Promise<{ register: Register }>]> =
   ['replay', () => import('./commands/replay.js')],
   ['backup', () => import('./commands/backup.js')],
 ];
-
-/** The command named on the command line: the first argument that is no option (nor -c's value). */
-export function requestedCommand(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '-c' || a === '--config') i++;
-    else if (a === '--') return argv[i + 1];
-    else if (!a.startsWith('-')) return a;
-  }
-  return undefined;
-}
 
 export async function buildProgram(argv: readonly string[] = process.argv.slice(2)): Promise<Command> {
   const program = new Command('logward')

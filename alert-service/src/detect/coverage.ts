@@ -31,46 +31,66 @@ export interface FileCoverage {
   shapes_truncated?: boolean;
 }
 
+/** Per file: its coverage, the shapes checked, the rules applied, events per program (a counter object each: one lookup per shape change, not per event). */
+interface FileState {
+  cov: FileCoverage;
+  shapes: Set<string>;
+  applied: Set<string>;
+  programs: Map<string, { n: number }>;
+}
+
 export class RuleCoverage {
   private readonly index: RuleIndex;
-  private readonly files = new Map<string, { cov: FileCoverage; shapes: Set<string>; applied: Set<string>; programs: Map<string, number> }>();
+  private readonly files = new Map<string, FileState>();
 
   constructor(private readonly rules: readonly CompiledRule[]) {
     this.index = new RuleIndex(rules);
   }
 
   add(file: string, kind: SourceKind, kindFrom: string): void {
+    this.lastEntry = undefined;
     this.files.set(file, { cov: { file, kind, kind_from: kindFrom, lines: 0, events: 0, unparsed: 0, skipped: 0, rules_applied: [], matched: {}, programs: [] }, shapes: new Set(), applied: new Set(), programs: new Map() });
   }
 
+  // The file of the last call: a run reads its lines file after file, so most calls name it again.
+  private lastFile = '';
+  private lastEntry: FileState | undefined;
+
+  private entry(file: string): FileState {
+    if (file === this.lastFile && this.lastEntry) return this.lastEntry;
+    this.lastFile = file;
+    return (this.lastEntry = this.files.get(file)!);
+  }
+
   line(file: string, parsed: boolean): void {
-    const f = this.files.get(file)!;
+    const f = this.entry(file);
     f.cov.lines++;
     if (!parsed) f.cov.unparsed++;
   }
 
   /** A line read but not normalized (no rule run reads its program). */
   skip(file: string): void {
-    this.files.get(file)!.cov.skipped++;
+    this.entry(file).cov.skipped++;
   }
 
   // The previous event's shape: consecutive events mostly share it, and then nothing is built.
-  private last: { file: string; kind: string; program: string | undefined; eventId: number | undefined; channel: string | undefined; pkey: string; counted: boolean } | undefined;
+  private last: { file: string; kind: string; program: string | undefined; eventId: number | undefined; channel: string | undefined; counter: { n: number } | undefined } | undefined;
 
   event(file: string, e: LogEvent): void {
-    const f = this.files.get(file)!;
+    const f = this.entry(file);
     f.cov.events++;
     const l = this.last;
     if (l && l.file === file && l.program === e.program && l.kind === e.source.kind && l.eventId === e.fields.event_id && l.channel === e.source.channel) {
-      if (l.counted) f.programs.set(l.pkey, f.programs.get(l.pkey)! + 1);
+      if (l.counter) l.counter.n++;
       return;
     }
     const program = e.program?.toLowerCase();
     const channel = e.source.channel?.toLowerCase();
     const pkey = program ?? '(none)';
-    const counted = f.programs.has(pkey) || f.programs.size < MAX_SHAPES;
-    if (counted) f.programs.set(pkey, (f.programs.get(pkey) ?? 0) + 1);
-    this.last = { file, kind: e.source.kind, program: e.program, eventId: e.fields.event_id, channel: e.source.channel, pkey, counted };
+    let counter = f.programs.get(pkey);
+    if (!counter && f.programs.size < MAX_SHAPES) f.programs.set(pkey, (counter = { n: 0 }));
+    if (counter) counter.n++;
+    this.last = { file, kind: e.source.kind, program: e.program, eventId: e.fields.event_id, channel: e.source.channel, counter };
     const shape = `${e.source.kind}\u0000${program ?? ''}\u0000${e.fields.event_id ?? ''}\u0000${channel ?? ''}`;
     if (f.shapes.has(shape)) return;
     if (f.shapes.size >= MAX_SHAPES) {
@@ -81,9 +101,10 @@ export class RuleCoverage {
     for (const r of this.index.candidates(e, program)) if (this.index.passes(r, e, program, channel)) f.applied.add(r.id);
   }
 
-  match(file: string, ruleId: string): void {
-    const m = this.files.get(file)!.cov.matched;
-    m[ruleId] = (m[ruleId] ?? 0) + 1;
+  /** `n` more matches of rule `ruleId` in `file` (callers may count them and add them at once). */
+  match(file: string, ruleId: string, n = 1): void {
+    const m = this.entry(file).cov.matched;
+    m[ruleId] = (m[ruleId] ?? 0) + n;
   }
 
   report(): FileCoverage[] {
@@ -91,7 +112,7 @@ export class RuleCoverage {
     return [...this.files.values()].map(({ cov, applied, programs }) => ({
       ...cov,
       rules_applied: [...applied].sort((a, b) => order.get(a)! - order.get(b)!),
-      programs: [...programs].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([program, events]) => ({ program, events })),
+      programs: [...programs].sort((a, b) => b[1].n - a[1].n).slice(0, 10).map(([program, { n }]) => ({ program, events: n })),
     }));
   }
 }

@@ -154,66 +154,90 @@ function fromRecord(rec: Record<string, unknown>, opts: ReadOptions, receivedAt:
 }
 
 /**
- * Raw lines, read through a fixed buffer (each line's byte offset is in `at.offset` when it is
- * yielded: no object per line). Lines are found on the bytes and each is decoded on its own (latin1 when the buffer is ASCII, the common case, else UTF-8):
- * a flat string per line, so a message an alert keeps as a sample holds its line and not a
- * whole decoded buffer. Lines beyond MAX_LINE characters are cut.
+ * Raw lines, read through a fixed buffer: next() returns the next line (undefined at the end of
+ * the file) and leaves its byte offset in `offset` (a plain reader, not a generator: the lines
+ * generator below is the only one per line). Lines are found on the bytes and each is decoded
+ * on its own (latin1 when the buffer is ASCII, the common case, else UTF-8): a flat string per
+ * line, so a message an alert keeps as a sample holds its line and not a whole decoded buffer.
+ * Lines beyond MAX_LINE characters are cut. close() releases the file (also done at the end).
  */
-function* rawLines(path: string, at: { offset: number }): Generator<string> {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(CHUNK);
-    let have = 0; // bytes in buf
-    let base = 0; // file offset of buf[0]
-    let skipping = false; // inside a line longer than the buffer, already yielded: drop the rest up to its newline
-    let eof = false;
+class RawLineReader {
+  offset = 0;
+  private fd: number | undefined;
+  private readonly buf = Buffer.allocUnsafe(CHUNK);
+  private have = 0; // bytes in buf
+  private base = 0; // file offset of buf[0]
+  private start = 0; // next unread byte in buf
+  private enc: 'latin1' | 'utf8' = 'latin1';
+  private skipping = false; // inside a line longer than the buffer, already returned: drop the rest up to its newline
+  private eof = false;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'r');
+  }
+
+  next(): string | undefined {
+    const buf = this.buf;
     for (;;) {
-      if (!eof && have < CHUNK) {
-        const n = readSync(fd, buf, have, CHUNK - have, null);
-        if (n === 0) eof = true;
-        have += n;
+      if (!this.skipping) {
+        const nl = buf.indexOf(10, this.start);
+        if (nl >= 0 && nl < this.have) {
+          const text = buf.toString(this.enc, this.start, nl);
+          this.offset = this.base + this.start;
+          this.start = nl + 1;
+          return text.length > MAX_LINE ? text.slice(0, MAX_LINE) : text;
+        }
       }
-      if (have === 0) break;
-      let start = 0;
-      if (skipping) {
+      // no complete line left in the buffer: keep its tail, read more
+      if (this.fd === undefined) return undefined;
+      if (this.start === 0 && this.have === CHUNK && !this.skipping) {
+        // no newline in a full buffer: a line longer than it (and than MAX_LINE); keep its head
+        this.offset = this.base;
+        const head = buf.toString('utf8', 0, Math.min(this.have, MAX_LINE * 4)).slice(0, MAX_LINE);
+        this.skipping = true;
+        this.start = this.have;
+        return head;
+      }
+      if (this.eof && this.start < this.have && !this.skipping) {
+        const text = buf.toString(this.enc, this.start, this.have);
+        this.offset = this.base + this.start;
+        this.start = this.have;
+        return text.length > MAX_LINE ? text.slice(0, MAX_LINE) : text;
+      }
+      buf.copy(buf, 0, this.start, this.have);
+      this.base += this.start;
+      this.have -= this.start;
+      this.start = 0;
+      if (this.eof && this.have === 0) {
+        this.close();
+        return undefined;
+      }
+      if (!this.eof) {
+        const n = readSync(this.fd, buf, this.have, CHUNK - this.have, null);
+        if (n === 0) this.eof = true;
+        this.have += n;
+      }
+      if (this.skipping) {
         const nl = buf.indexOf(10);
-        if (nl < 0 || nl >= have) {
-          base += have;
-          have = 0;
-          if (eof) break;
+        if (nl < 0 || nl >= this.have) {
+          this.base += this.have;
+          this.have = 0;
+          if (this.eof) {
+            this.close();
+            return undefined;
+          }
           continue;
         }
-        skipping = false;
-        start = nl + 1;
+        this.skipping = false;
+        this.start = nl + 1;
       }
-      const enc = isAscii(buf.subarray(start, have)) ? 'latin1' : 'utf8';
-      for (;;) {
-        const nl = buf.indexOf(10, start);
-        if (nl < 0 || nl >= have) break;
-        const text = buf.toString(enc, start, nl);
-        at.offset = base + start;
-        yield text.length > MAX_LINE ? text.slice(0, MAX_LINE) : text;
-        start = nl + 1;
-      }
-      if (start === 0 && have === CHUNK) {
-        // no newline in a full buffer: a line longer than it (and than MAX_LINE); keep its head
-        at.offset = base;
-        yield buf.toString('utf8', 0, Math.min(have, MAX_LINE * 4)).slice(0, MAX_LINE);
-        skipping = true;
-        start = have;
-      } else if (eof && start < have) {
-        const text = buf.toString(enc, start, have);
-        at.offset = base + start;
-        yield text.length > MAX_LINE ? text.slice(0, MAX_LINE) : text;
-        start = have;
-      }
-      buf.copy(buf, 0, start, have);
-      base += start;
-      have -= start;
-      if (eof && have === 0) break;
+      this.enc = isAscii(buf.subarray(this.start, this.have)) ? 'latin1' : 'utf8';
     }
-  } finally {
-    closeSync(fd);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
 
@@ -303,37 +327,40 @@ export function openLogFile(path: string, opts: ReadOptions): LogFileInput {
   const ctx = { receivedAt };
   function* lines(): Generator<InputLine> {
     let lineNo = 0;
-    // the byte offset of the line just yielded (one holder per read, not an object per line)
-    const at = { offset: 0 };
-    for (const full of rawLines(path, at)) {
-      const offset = at.offset;
-      lineNo++;
-      const line = full.charCodeAt(full.length - 1) === 13 ? full.slice(0, -1) : full;
-      const c0 = line.charCodeAt(0);
-      // no trim(): it would copy every line; a line starting with a visible character is not blank
-      if (!(c0 > 32 && c0 < 127) && !NON_BLANK.test(line)) continue;
-      if (wanted && line.charCodeAt(0) !== 123 /* { */ && !wanted(line)) {
-        yield { line: lineNo, raw: line, skipped: true };
-        continue;
-      }
-      try {
-        if (line.startsWith('{')) {
-          let rec: unknown;
-          try {
-            rec = JSON.parse(line);
-          } catch {
-            rec = undefined;
-          }
-          if (recordLike(rec) && isFluentRecord(rec)) {
-            yield { line: lineNo, raw: line, event: fromRecord(rec, opts, receivedAt) };
-            continue;
-          }
+    const reader = new RawLineReader(path);
+    try {
+      for (let full = reader.next(); full !== undefined; full = reader.next()) {
+        const offset = reader.offset;
+        lineNo++;
+        const line = full.charCodeAt(full.length - 1) === 13 ? full.slice(0, -1) : full;
+        const c0 = line.charCodeAt(0);
+        // no trim(): it would copy every line; a line starting with a visible character is not blank
+        if (!(c0 > 32 && c0 < 127) && !NON_BLANK.test(line)) continue;
+        if (wanted && c0 !== 123 /* { */ && !wanted(line)) {
+          yield { line: lineNo, raw: line, skipped: true };
+          continue;
         }
-        where.offset = offset; // read by normalizeRawLine before it returns: one object for the file
-        yield { line: lineNo, raw: line, event: normalizeRawLine(line, where, ctx, opts.normalize, detail) };
-      } catch (err) {
-        yield { line: lineNo, raw: line, error: (err as Error).message };
+        try {
+          if (c0 === 123 /* { */) {
+            let rec: unknown;
+            try {
+              rec = JSON.parse(line);
+            } catch {
+              rec = undefined;
+            }
+            if (recordLike(rec) && isFluentRecord(rec)) {
+              yield { line: lineNo, raw: line, event: fromRecord(rec, opts, receivedAt) };
+              continue;
+            }
+          }
+          where.offset = offset; // read by normalizeRawLine before it returns: one object for the file
+          yield { line: lineNo, raw: line, event: normalizeRawLine(line, where, ctx, opts.normalize, detail) };
+        } catch (err) {
+          yield { line: lineNo, raw: line, error: (err as Error).message };
+        }
       }
+    } finally {
+      reader.close();
     }
   }
   return { path, kind, kindFrom, lines };

@@ -3,8 +3,8 @@
  * validates each definition. Any broken module stops start-up with an error naming the file:
  * a half-loaded rule set would silently miss detections.
  */
-import { readdirSync, existsSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { validateRuleDefinition, type RuleDefinition } from './rule.js';
 
@@ -36,11 +36,51 @@ function pickExport(mod: Record<string, unknown>): unknown {
   return objects.length === 1 ? objects[0] : undefined;
 }
 
-export async function importRuleFile(file: string, root = process.cwd()): Promise<LoadedDefinition> {
+/**
+ * In the precompiled tree (`npm run build:cli`, bin/precompiled.js) a rule module is the .js
+ * compiled from a source file: reports name the source. The tree's manifest maps each compiled
+ * file to its source and says where the sources are (other files are named relative to them).
+ * Read once per root.
+ */
+const trees = new Map<string, { compiled: Record<string, string>; sourceRoot: string } | null>();
+
+function ruleFileName(root: string, file: string): string {
+  let tree = trees.get(root);
+  if (tree === undefined) {
+    tree = null;
+    try {
+      const m = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as { compiled?: unknown; source_root?: unknown };
+      if (m.compiled && typeof m.compiled === 'object' && typeof m.source_root === 'string') tree = { compiled: m.compiled as Record<string, string>, sourceRoot: resolve(root, m.source_root) };
+    } catch {
+      // not a precompiled tree: files are named as they are
+    }
+    trees.set(root, tree);
+  }
   const name = relative(root, file) || file;
+  if (!tree) return name;
+  return Object.hasOwn(tree.compiled, name) ? tree.compiled[name]! : relative(tree.sourceRoot, file) || file;
+}
+
+/** This module runs compiled (the precompiled tree, started without tsx); from its sources, tsx runs it. */
+const COMPILED = import.meta.url.endsWith('.js');
+let tsxReady: Promise<void> | undefined;
+
+/** A module import; a TypeScript file given to a compiled run registers tsx first (once). */
+async function importModule(file: string): Promise<Record<string, unknown>> {
+  if (COMPILED && /\.m?ts$/.test(file)) {
+    tsxReady ??= import('tsx/esm/api').then(({ register }) => {
+      register();
+    });
+    await tsxReady;
+  }
+  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+}
+
+export async function importRuleFile(file: string, root = process.cwd()): Promise<LoadedDefinition> {
+  const name = ruleFileName(root, file);
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    mod = await importModule(file);
   } catch (err) {
     throw new RuleLoadError(`rules: cannot load ${name}: ${(err as Error).message}`);
   }

@@ -9,7 +9,13 @@ import type { RulesConfig } from '../generated/schema-types.js';
 import { compileDefinition, type CompiledRule, type GlobalOverride } from './compiled.js';
 import { DEFAULT_LIMITS, type EngineLimits } from './engine.js';
 import { importRuleFile, listRuleFiles, RuleLoadError, type LoadedDefinition } from './loader.js';
-import { compileSigmaDocuments, listSigmaFiles, listSigmaTree, readSigmaFiles, type SigmaFilter, type SkippedRule } from './sigma/load.js';
+import type { SigmaFilter, SkippedRule } from './sigma/load.js';
+
+/**
+ * The Sigma loader (and the YAML parser under it: some 80 modules, a fifth of a second through
+ * tsx), imported when there are Sigma files to read: `test-rule ssh-brute-force` reads none.
+ */
+const sigmaLoader = () => import('./sigma/load.js');
 
 /** The repository root (plugin/ and schemas/ live there). */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -59,7 +65,7 @@ export async function loadRuleSet(cfg: RulesConfig, opts: RuleSetOptions = {}): 
     if (other.length) throw new RuleLoadError(`rules: ${other.join(', ')}: not a rule module (.ts/.js) or Sigma file (.yml)`);
   } else {
     moduleFiles = listRuleFiles(resolveFromRoot(cfg.dir ?? 'plugin/rules'));
-    sigmaFiles = cfg.sigma_dir ? listSigmaFiles(resolveFromRoot(cfg.sigma_dir)) : [];
+    sigmaFiles = cfg.sigma_dir ? (await sigmaLoader()).listSigmaFiles(resolveFromRoot(cfg.sigma_dir)) : [];
     communityDirs = (cfg.sigma_dirs ?? []).map(resolveFromRoot);
   }
 
@@ -79,12 +85,16 @@ export async function loadRuleSet(cfg: RulesConfig, opts: RuleSetOptions = {}): 
     }
   });
   const filter: SigmaFilter = { statuses: cfg.sigma_status ?? ['stable', 'test'], minLevel: cfg.sigma_min_level ?? 'medium' };
-  // One compile over all Sigma documents: a correlation may reference a rule from another file.
-  const docs = [
-    ...readSigmaFiles(sigmaFiles.map(resolveFromRoot), PROJECT_ROOT),
-    ...communityDirs.flatMap((dir) => readSigmaFiles(listSigmaTree(dir), PROJECT_ROOT, filter)),
-  ];
-  const sigma = compileSigmaDocuments(docs, { defaultQuietSec: quiet, overrides, ...(opts.global ? { global: opts.global } : {}), root: PROJECT_ROOT });
+  let sigma: { rules: CompiledRule[]; skipped: SkippedRule[] } = { rules: [], skipped: [] };
+  if (sigmaFiles.length || communityDirs.length) {
+    const { compileSigmaDocuments, listSigmaTree, readSigmaFiles } = await sigmaLoader();
+    // One compile over all Sigma documents: a correlation may reference a rule from another file.
+    const docs = [
+      ...readSigmaFiles(sigmaFiles.map(resolveFromRoot), PROJECT_ROOT),
+      ...communityDirs.flatMap((dir) => readSigmaFiles(listSigmaTree(dir), PROJECT_ROOT, filter)),
+    ];
+    sigma = compileSigmaDocuments(docs, { defaultQuietSec: quiet, overrides, ...(opts.global ? { global: opts.global } : {}), root: PROJECT_ROOT });
+  }
   all.push(...sigma.rules);
 
   const seen = new Map<string, string>();

@@ -104,6 +104,20 @@ export function positionalId(path: string, offset: number): string {
   if (path !== lastPath) {
     lastPath = path;
     lastPathHex = sha256hex('path;' + path).slice(0, 16);
+    lastHigh = -1;
   }
-  return lastPathHex + offset.toString(16).padStart(16, '0');
+  // offset.toString(16).padStart(16, '0'), in two parts: the 13 high digits change every 4 KB
+  // (formatted then, with the path's hex), the 3 low ones come from a table. A radix conversion
+  // and two strings per line were the most of an offline line's id.
+  const high = Math.floor(offset / 4096);
+  if (high !== lastHigh) {
+    lastHigh = high;
+    lastPrefix = lastPathHex + high.toString(16).padStart(13, '0');
+  }
+  return lastPrefix + LOW_HEX[offset % 4096]!;
 }
+
+let lastHigh = -1;
+let lastPrefix = '';
+/** 0 → "000" … 4095 → "fff". */
+const LOW_HEX = Array.from({ length: 4096 }, (_, i) => i.toString(16).padStart(3, '0'));

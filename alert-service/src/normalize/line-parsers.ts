@@ -15,7 +15,7 @@ import { extractAuthFields } from './auth-fields.js';
 import { canonicalHost, canonicalIp, cleanText, LIMITS, toUint, truncate } from './fields.js';
 import { fromContent, fromHttpStatus, fromLevelWord, fromSyslogPri } from './severity.js';
 import { fractionMs, inferSyslogYear, MONTHS, parseIsoLike, wallClock, inRange } from './time.js';
-import { parseOffset, wallClockToUtc, type Zone } from './zone.js';
+import { parseOffset, UTC_ZONE, wallClockToUtc, type Zone } from './zone.js';
 import { fromJsonObject } from './json-log.js';
 import { exceedsDepth } from '../util/json-depth.js';
 
@@ -133,6 +133,9 @@ function copyWall(to: WallTime, from: WallTime): void {
   to.ms = from.ms;
 }
 
+/** MONTHS by the three character codes of the name (no slice per timestamp). */
+const MONTH_CODES = new Map<number, number>(Object.entries(MONTHS).map(([name, n]) => [(name.charCodeAt(0) << 16) | (name.charCodeAt(1) << 8) | name.charCodeAt(2), n]));
+
 /** What scanRfc3164 read (reused: parsing is synchronous). */
 const wall3164: WallTime = { mo: 0, day: 0, h: 0, mi: 0, s: 0, ms: 0 };
 /** The last RFC 3164 timestamp text (its trailing space included) and its fields: consecutive lines mostly share their second. */
@@ -183,7 +186,7 @@ function scanRfc3164(line: string, at: number): number {
   }
   if (line.charCodeAt(i) !== 32) return -1;
   i++;
-  const mo = MONTHS[line.slice(at, at + 3)];
+  const mo = MONTH_CODES.get((c0 << 16) | (c1 << 8) | c2);
   if (mo === undefined) return -2;
   wall3164.mo = mo;
   wall3164.day = day;
@@ -202,7 +205,46 @@ let memoRef = 0;
 let memoTolerance = 0;
 let memoMs: number | undefined;
 
+/**
+ * The day memo (UTC zone): for the last (month, day, reference, tolerance), the UTC midnight of
+ * the year inferSyslogYear picks for EVERY time of that day, or NaN when the pick depends on the
+ * time (the tolerance boundary falls within the day) or no year fits. Lines of one day then cost
+ * an addition, not a year search, whatever their second.
+ */
+let dayMo = -1;
+let dayDay = 0;
+let dayRef = Number.NaN;
+let dayTolerance = Number.NaN;
+let dayBase = Number.NaN;
+const DAY_MS = 86_400_000;
+
+/** inferSyslogYear's loop at day granularity (see dayBase). */
+function stableDayBase(mo: number, day: number, refMs: number, toleranceMs: number): number {
+  const refYear = new Date(refMs).getUTCFullYear();
+  const latest = refMs + toleranceMs;
+  for (let y = refYear + 1; y >= refYear - 8; y--) {
+    const start = wallClock(y, mo, day, 0, 0, 0, 0);
+    if (start === undefined || start > latest) continue; // no time of the day fits this year
+    return start + DAY_MS - 1 <= latest ? start : Number.NaN; // every time fits, or only some
+  }
+  return Number.NaN;
+}
+
 function syslogYearMs(w: WallTime, zone: Zone, env: LineEnv): number | undefined {
+  if (zone === UTC_ZONE && w.h <= 23 && w.mi <= 59 && w.s <= 60) {
+    if (w.mo !== dayMo || w.day !== dayDay || env.refMs !== dayRef || env.toleranceMs !== dayTolerance) {
+      dayMo = w.mo;
+      dayDay = w.day;
+      dayRef = env.refMs;
+      dayTolerance = env.toleranceMs;
+      dayBase = stableDayBase(w.mo, w.day, env.refMs, env.toleranceMs);
+    }
+    if (!Number.isNaN(dayBase)) {
+      // what wallClock + wallClockToUtc give in UTC (a leap second 60 read as 59)
+      const utc = dayBase + w.h * 3_600_000 + w.mi * 60_000 + (w.s === 60 ? 59 : w.s) * 1000 + w.ms;
+      return inRange(utc) ? utc : undefined;
+    }
+  }
   const m = memoWall;
   if (w.mo !== m.mo || w.day !== m.day || w.h !== m.h || w.mi !== m.mi || w.s !== m.s || w.ms !== m.ms || zone !== memoZone || env.refMs !== memoRef || env.toleranceMs !== memoTolerance) {
     memoMs = inferSyslogYear(w.mo, w.day, w.h, w.mi, w.s, w.ms, zone, env.refMs, env.toleranceMs);

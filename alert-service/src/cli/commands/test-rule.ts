@@ -102,6 +102,12 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
   // to update), one lookup per match
   const perRule = new Map<CompiledRule, { rep: RuleTestReport; groups: Map<string, { label: string; n: number }> }>(set.rules.map((r) => [r, { rep: reports.get(r)!, groups: new Map() }]));
   let labelled = 0;
+  // the last match's rule, key and tally: a session's failures follow each other with the same
+  // address (the same string object, which compares at once), so most matches skip the Maps
+  let lastRule: CompiledRule | undefined;
+  let lastKey = '';
+  let lastTally: { rep: RuleTestReport; groups: Map<string, { label: string; n: number }> } | undefined;
+  let lastGroup: { label: string; n: number } | undefined;
   const miss = (l: InputLine) => {
     missed.count++;
     if (missed.lines.length < maxLines) missed.lines.push({ line: l.line, text: l.raw });
@@ -113,17 +119,22 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
     limits: limitsFrom(config.rules),
     onMatch(rule, event, ev) {
       currentMatched = true;
-      coverage.match(opts.file, rule.id);
-      const { rep, groups } = perRule.get(rule)!;
+      // counted per rule here, given to the coverage once after the read
+      const tally = rule === lastRule ? lastTally! : perRule.get(rule)!;
+      const { rep, groups } = tally;
       rep.matched++;
       const k = rule.key(event, ev.values);
-      const g = groups.get(k);
+      const g = rule === lastRule && k === lastKey ? lastGroup : groups.get(k);
       if (g) g.n++;
       else if (labelled < 10_000) {
         const values = rule.groupKey(event, ev.values);
         groups.set(k, { label: groupKey(Object.fromEntries(rule.fire.groupBy.map((name, i) => [name, values[i] ?? '']))), n: 1 });
         labelled++;
       }
+      lastRule = rule;
+      lastTally = tally;
+      lastKey = k;
+      lastGroup = g ?? groups.get(k);
       if (rep.lines.length < maxLines) {
         rep.lines.push({ line: current?.line ?? 0, time: event.time, extracted: Object.fromEntries(Object.entries(ev.values).filter(([, v]) => v !== undefined)), text: current?.raw ?? event.message });
       }
@@ -149,6 +160,7 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
   }
   finishCurrent();
   current = undefined;
+  for (const { rep } of perRule.values()) if (rep.matched) coverage.match(opts.file, rep.rule.id, rep.matched);
   const { signals, metrics } = stream.finish();
   for (const { rep, groups } of perRule.values()) {
     // distinct keys may share a label (groupKey's text form): their counts add up, as before
