@@ -101,11 +101,7 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
   const pump = new EventPump(store, consumers, pipelineMetrics, { log, health, decode: decodeStored }, false);
 
   let started = false;
-  // A database file: the decode workers also store what they decode, on their own connections
-  // (decode-worker.ts), so the main thread keeps detection and the cursors. :memory: cannot be
-  // shared with a worker: the main thread stores.
-  const workerStore = config.storage.path === ':memory:' ? undefined : { path: config.storage.path, durableIngest: config.storage.synchronous === 'FULL' };
-  const decoder = createDecodePool({ ingest: config.ingest, normalize: config.normalize, ...(workerStore ? { store: workerStore } : {}) }, config.ingest.decode_workers, log);
+  const decoder = createDecodePool({ ingest: config.ingest, normalize: config.normalize }, config.ingest.decode_workers, log);
   const ingest = createIngestHandler({
     config: config.ingest,
     store: reportingIngestCommits(store, health, () => pipelineMetrics.storeWriteErrors.inc({ write: 'ingest_commit' })),
@@ -114,10 +110,6 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
     backlog: () => pump.backlog(),
     // The consumers get objects, decoded once from what ingest encoded, when the pump feeds them.
     onStored: (stored) => void pump.offerEncoded(stored),
-    workerCommits: {
-      ok: () => health.storageOk(),
-      failed: (err) => (health.storageFailed('ingest commit', err), pipelineMetrics.storeWriteErrors.inc({ write: 'ingest_commit' })),
-    },
     log,
   });
   const app = createApp({

@@ -250,9 +250,9 @@ test('a failed cursor commit is retried on its own and shows in readyz until a w
   const pump = new EventPump(store, [a], undefined, { health, retryInitialMs: 10 });
   const setCursors = store.setCursors.bind(store);
   let fail = true;
-  store.setCursors = (c, also, o) => {
+  store.setCursors = (c, also) => {
     if (fail) throw new Error('SQLITE_FULL: database or disk is full');
-    return setCursors(c, also, o);
+    setCursors(c, also);
   };
   await pump.offer(store.insertEvents(range(0, 3)).stored);
   assert.match(health.notReady() ?? '', /storage: consumer cursor commit failing .*disk is full/);

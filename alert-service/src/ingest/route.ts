@@ -20,7 +20,7 @@ import { createTokenCheck } from './auth.js';
 import { BodyBudget, estimateDecodedBytes, readBody } from './body.js';
 import { IngestError } from './errors.js';
 import { AdmissionQueue, type Ticket } from './admission.js';
-import { StoreCommitError, type ChunkDecoder } from './decode-pool.js';
+import type { ChunkDecoder } from './decode-pool.js';
 import { createCommitBatcher } from './commit-batch.js';
 
 export interface IngestDeps {
@@ -33,11 +33,6 @@ export interface IngestDeps {
   backlog: () => number;
   /** Called with what a batch newly stored, so the pipeline pump takes it on. */
   onStored: (stored: readonly StoredEncoded[]) => void;
-  /**
-   * Told the outcome of each commit a decode worker made on its own connection (the ones on this
-   * thread go through `store`, which the service wraps to report them): /readyz follows it.
-   */
-  workerCommits?: { ok(): void; failed(err: unknown): void };
   log?: (msg: string) => void;
 }
 
@@ -64,12 +59,11 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
     maxWaitMs: config.max_queue_wait_s * 1000,
     maxQueued: config.max_queued_requests,
   });
-  const committed = ({ inserted, duplicates }: { inserted: number; duplicates: number }, stored: readonly StoredEncoded[]) => {
+  const commits = createCommitBatcher(deps.store, ({ inserted, duplicates }, stored) => {
     metrics.records.inc({ outcome: 'stored' }, inserted);
     metrics.records.inc({ outcome: 'duplicate' }, duplicates);
     if (inserted) deps.onStored(stored);
-  };
-  const commits = createCommitBatcher(deps.store, committed);
+  });
   const bodyLimits = { maxBytes: config.max_body_bytes, timeoutMs: config.body_timeout_s * 1000, minBytesPerS: config.min_body_rate_bytes_per_s };
 
   const reply = (res: Response, err: IngestError) => {
@@ -111,25 +105,15 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
       const tagValue = req.headers[tagHeader];
       const tag = typeof tagValue === 'string' ? tagValue.slice(0, 512) : undefined;
       const encoding = req.headers['content-encoding'];
-      let chunk;
-      try {
-        chunk = await deps.decoder.decode({
-          body: raw, // moved to the worker thread, not copied: do not touch it after this
-          receivedAtMs: Date.now(),
-          ...(tag !== undefined ? { tag } : {}),
-          ...(encoding !== undefined ? { contentEncoding: encoding } : {}),
-        });
-      } catch (err) {
-        if (err instanceof StoreCommitError) deps.workerCommits?.failed(err);
-        throw err;
-      }
+      const chunk = await deps.decoder.decode({
+        body: raw, // moved to the worker thread, not copied: do not touch it after this
+        receivedAtMs: Date.now(),
+        ...(tag !== undefined ? { tag } : {}),
+        ...(encoding !== undefined ? { contentEncoding: encoding } : {}),
+      });
       received.release(); // what is held now is the decoded rows, accounted by the ticket
       ticket.resize({ bytes: chunk.decodedBytes, records: chunk.records });
-      if ('committed' in chunk) {
-        // Stored (and fsynced) by the worker before it answered.
-        deps.workerCommits?.ok();
-        committed(chunk.committed, chunk.committed.stored);
-      } else await commits.commit(chunk.rows, chunk.deadLetters);
+      await commits.commit(chunk.rows, chunk.deadLetters);
       metrics.records.inc({ outcome: 'dead_letter' }, chunk.deadLetterCount);
       metrics.records.inc({ outcome: 'blank' }, chunk.blank);
       metrics.latency.observe(Number(process.hrtime.bigint() - started) / 1e9);

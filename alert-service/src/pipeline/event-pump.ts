@@ -18,11 +18,6 @@ import type { EventStore, StoredEncoded, StoredEvent } from '../store/event-stor
 import type { PipelineMetrics } from '../server/metrics.js';
 import type { PipelineHealth } from './health.js';
 
-/** A cursor commit put off by another connection's write lock is tried again after this long... */
-const LOCK_RETRY_MS = 5;
-/** ...and, once put off this long, waits for the lock (bounds what a crash makes the consumers replay). */
-const MAX_LOCK_DEFER_MS = 1000;
-
 export interface EventPumpOptions {
   batchSize?: number;
   /** Most just-stored events kept in memory for the consumers; past it they are read back from the store. */
@@ -63,8 +58,6 @@ export class EventPump {
   private commitPending = false;
   private commitFailures = 0;
   private commitRetryAt = 0;
-  /** Since when the cursor commit has been put off because another connection held the write lock. */
-  private deferredSince: number | undefined;
   /**
    * Events ingest just stored, in seq order: objects, or as ingest encoded them (decoded only
    * when a batch is fed, so an event dropped from here when the consumers fall behind was never
@@ -203,25 +196,13 @@ export class EventPump {
       if (s.consumer.checkpoint && s.consumer.checkpointDue?.(force) !== false) checkpointed.push(s.consumer);
     }
     const after: Array<() => void> = [];
-    // Another connection (a decode worker committing ingest) holding the write lock: do not wait
-    // for it on this thread, come back to it shortly; only a stop, or a commit put off for
-    // MAX_LOCK_DEFER_MS, waits.
-    const now = Date.now();
-    const wait = force || (this.deferredSince !== undefined && now - this.deferredSince >= MAX_LOCK_DEFER_MS);
     try {
-      const written = this.store.setCursors(cursors, () => {
+      this.store.setCursors(cursors, () => {
         for (const c of checkpointed) {
           const done = c.checkpoint!();
           if (done) after.push(done);
         }
-      }, { waitForLock: wait });
-      if (written === false) {
-        this.deferredSince ??= now;
-        this.commitPending = true;
-        this.commitRetryAt = now + LOCK_RETRY_MS;
-        this.metrics?.cursorCommitsDeferred.inc();
-        return;
-      }
+      });
     } catch (err) {
       this.commitPending = true;
       this.commitFailures++;
@@ -231,7 +212,6 @@ export class EventPump {
       throw err;
     }
     for (const [slot, cursor] of written) slot.saved = cursor;
-    this.deferredSince = undefined;
     this.commitPending = false;
     this.commitFailures = 0;
     this.opts.health?.storageOk();

@@ -45,7 +45,6 @@ export function createPipelineMetrics(registry: Registry) {
     consumerErrors: new Counter({ name: 'logward_pipeline_consumer_errors_total', help: 'Batches a consumer threw on (each is retried; the cursor stays)', labelNames: ['consumer'] as const, registers: [registry] }),
     consumerFailing: new Gauge({ name: 'logward_pipeline_consumer_failing', help: '1 while a consumer is failing and being retried', labelNames: ['consumer'] as const, registers: [registry] }),
     storeWriteErrors: new Counter({ name: 'logward_store_write_errors_total', help: 'Failed writes to the database, by write (ingest_commit, cursor_commit)', labelNames: ['write'] as const, registers: [registry] }),
-    cursorCommitsDeferred: new Counter({ name: 'logward_pipeline_cursor_commits_deferred_total', help: 'Cursor commits put off because a decode worker held the write lock (retried a few ms later)', registers: [registry] }),
     pruned: new Counter({ name: 'logward_store_pruned_rows_total', help: 'Rows removed by retention', registers: [registry] }),
   };
 }

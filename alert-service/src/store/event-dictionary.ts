@@ -33,11 +33,6 @@ export const DICTIONARY_SCHEMA = `
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     value TEXT NOT NULL UNIQUE
   );
-  CREATE TABLE IF NOT EXISTS event_dictionary_epoch (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    epoch INTEGER NOT NULL
-  );
-  INSERT OR IGNORE INTO event_dictionary_epoch (id, epoch) VALUES (1, 0);
 `;
 
 function boundedSet<K, V>(m: Map<K, V>, k: K, v: V): void {
@@ -57,11 +52,7 @@ export class DictionaryWriter {
   private readonly selectString;
   private readonly insertString;
   private readonly countStrings;
-  private readonly selectEpoch;
-  private readonly bumpEpoch;
   private full: boolean;
-  /** The dictionary epoch this writer's caches are from (see checkEpoch). */
-  private epoch: number;
 
   constructor(db: Db, private readonly maxStrings = MAX_STRINGS) {
     this.selectHost = db.prepare('SELECT id FROM event_hosts WHERE name = ?').pluck();
@@ -72,29 +63,6 @@ export class DictionaryWriter {
     this.insertString = db.prepare('INSERT INTO event_strings (value) VALUES (?)');
     this.countStrings = db.prepare('SELECT count(*) FROM event_strings').pluck();
     this.full = (this.countStrings.get() as number) >= maxStrings;
-    this.selectEpoch = db.prepare('SELECT epoch FROM event_dictionary_epoch WHERE id = 1').pluck();
-    this.bumpEpoch = db.prepare('UPDATE event_dictionary_epoch SET epoch = epoch + 1 WHERE id = 1');
-    this.epoch = this.selectEpoch.get() as number;
-  }
-
-  /**
-   * At the start of each write transaction: another connection (retention on the main thread,
-   * while the decode worker writes) may have deleted hosts since this writer cached their ids; it
-   * then moved the epoch on (hostsDeleted), and the caches start over. One indexed read per batch.
-   */
-  checkEpoch(): void {
-    const epoch = this.selectEpoch.get() as number;
-    if (epoch !== this.epoch) {
-      this.forget();
-      this.epoch = epoch;
-    }
-  }
-
-  /** Inside the transaction that deleted hosts: every writer's cached ids are now suspect. */
-  hostsDeleted(): void {
-    this.bumpEpoch.run();
-    this.forget();
-    this.epoch = this.selectEpoch.get() as number;
   }
 
   // The last answer of each lookup: a chunk's events mostly share host, stream and program, and

@@ -82,14 +82,6 @@ export interface EventPage {
   next?: EventCursor;
 }
 
-export interface SetCursorsOptions {
-  /**
-   * false: when another connection holds the write lock (a decode worker committing ingest),
-   * write nothing and return false at once instead of waiting for it on this thread.
-   */
-  waitForLock?: boolean;
-}
-
 export interface PruneOptions {
   limit?: number;
   maxSeq?: number;
@@ -129,5 +121,5 @@ export interface EventStore {
    * `alsoInTransaction` runs inside the same transaction, so state a consumer saves beside its
    * cursor (detection's window checkpoint) commits or rolls back with it.
    */
-  setCursors(cursors: Iterable<[string, number]>, alsoInTransaction?: () => void, opts?: SetCursorsOptions): boolean;
+  setCursors(cursors: Iterable<[string, number]>, alsoInTransaction?: () => void): void;
 }
