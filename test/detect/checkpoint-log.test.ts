@@ -210,3 +210,24 @@ test('a large log row is folded in slices (foldNext returns before the row is do
   assert.equal(again.body('cp-count', '198.51.100.0'), undefined);
   db.close();
 });
+
+test('a damaged binary row still fails the fold, though its entries are not built until a body is asked for', () => {
+  const db = openDatabase({ path: join(mkdtempSync(join(tmpdir(), 'logward-cplog-')), 'd.db'), synchronous: 'NORMAL' });
+  const repo = new DetectStateRepository(db);
+  const group = {
+    rule: 'cp-count', key: '198.51.100.7', touched: 1, newest: T0, values: ['198.51.100.7'], lastFire: null, suppressed: 0, fresh: true,
+    added: [{ t: T0, id: 'id-7', message: 'fail 7', host: 'web1', values: { src_ip: '198.51.100.7', user: 'root' }, ord: 1 }],
+    removed: [],
+  };
+  db.transaction(() => repo.save({ upserts: [group], deletes: [], watermark: T0, touchCounter: 1, entryCounter: 1 }, 1))();
+  const body = Buffer.from((db.prepare('SELECT body FROM detect_log').pluck().get() as Buffer));
+  assert.ok(body[1]! > 2 && body[1]! < 128, 'string count is one byte');
+  // Two strings fewer in the table: the entry's last value refs (its 'user' key and value) point past it.
+  body[1]! -= 2;
+  db.prepare('UPDATE detect_log SET body = ?').run(body);
+  const again = new DetectStateRepository(db);
+  assert.throws(() => {
+    for (let at: number | undefined = 0; (at = again.foldNext(at)) !== undefined; );
+  }, /bad string reference/);
+  db.close();
+});

@@ -305,22 +305,31 @@ class RowReader {
     return e;
   }
 
-  /** Past one entry without building it (its refs are checked when it is read: entries()). */
+  /** A ref's index checked, its string not decoded. */
+  private skipRef(): void {
+    if (this.r.uint() >= this.strings.length) throw new Error('detect checkpoint: bad string reference');
+  }
+
+  /**
+   * Past one entry without building it, checking what the fold checked when it built every entry
+   * (tags, refs, length), so a damaged row still fails the restore rather than a later batch.
+   */
   skipEntry(): void {
     const r = this.r;
     r.uint();
     r.pos += 8;
-    r.uint();
-    r.uint();
-    r.uint();
+    this.skipRef();
+    this.skipRef();
+    this.skipRef();
     for (let tag = r.byte(); tag !== V_END; tag = r.byte()) {
-      r.uint();
+      this.skipRef();
       if (tag === V_NUMBER) r.pos += 8;
-      else if (tag === V_STRING || tag === V_JSON) r.uint();
+      else if (tag === V_STRING || tag === V_JSON) this.skipRef();
       else throw new Error('detect checkpoint: bad value tag');
     }
-    if (r.uint()) r.uint();
-    for (let steps = r.uint(); steps > 1; steps--) r.uint();
+    if (r.uint()) this.skipRef();
+    for (let steps = r.uint(); steps > 1; steps--) this.skipRef();
+    if (r.pos > this.buf.length) throw new Error('detect checkpoint: log row is truncated');
   }
 }
 
