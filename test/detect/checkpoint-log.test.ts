@@ -181,3 +181,53 @@ test('binary rows keep what JSON kept: numbers, non-string values, unicode, quie
   assert.deepEqual(again.meta(), { watermark: T0, touchCounter: 2 ** 40, entryCounter: 2 ** 35 + 1, stateSeq: 9 });
   db.close();
 });
+
+test('a large log row is folded in slices (foldNext returns before the row is done), with the same result', () => {
+  const db = openDatabase({ path: join(mkdtempSync(join(tmpdir(), 'logward-cplog-')), 'd.db'), synchronous: 'NORMAL' });
+  const repo = new DetectStateRepository(db);
+  const GROUPS = 12_000;
+  const upserts = Array.from({ length: GROUPS }, (_, i) => ({
+    rule: 'cp-count', key: `198.51.100.${i}`, touched: i + 1, newest: T0 + i, values: [`198.51.100.${i}`], lastFire: null, suppressed: 0, fresh: true,
+    added: [0, 1].map((j) => ({ t: T0 + i + j, id: `id-${i}-${j}`, message: `fail ${i}-${j} ${'m'.repeat(40)}`, host: 'web1', values: { src_ip: `198.51.100.${i}` }, ord: 2 * i + j + 1 })),
+    removed: [],
+  }));
+  db.transaction(() => repo.save({ upserts, deletes: [], watermark: T0 + GROUPS, touchCounter: GROUPS, entryCounter: 2 * GROUPS }, 1))();
+  // A second row deletes the first half: deletes apply after the first row is folded whole.
+  db.transaction(() => repo.save({ upserts: [], deletes: upserts.slice(0, GROUPS / 2).map((g) => ({ rule: g.rule, key: g.key })), watermark: T0 + GROUPS, touchCounter: GROUPS, entryCounter: 2 * GROUPS }, 2))();
+  const rows = (db.prepare('SELECT count(*) AS n, max(length(body)) AS big FROM detect_log').get() as { n: number; big: number });
+  assert.equal(rows.n, 2);
+  assert.ok(rows.big > 512 * 1024, `the first row is several slices (${rows.big} bytes)`);
+
+  const again = new DetectStateRepository(db);
+  let calls = 0;
+  for (let at: number | undefined = 0; (at = again.foldNext(at)) !== undefined; ) calls++;
+  assert.ok(calls > rows.n + 1, `folded in ${calls} calls, more than one per row`);
+  const heads = again.heads();
+  assert.equal(heads.length, GROUPS / 2);
+  assert.deepEqual(heads[0], { rule: 'cp-count', key: `198.51.100.${GROUPS / 2}`, touched: GROUPS / 2 + 1, newest: T0 + GROUPS / 2 });
+  const last = GROUPS - 1;
+  assert.deepEqual(again.body('cp-count', `198.51.100.${last}`)?.entries.map((e) => e.id), [`id-${last}-0`, `id-${last}-1`]);
+  assert.equal(again.body('cp-count', '198.51.100.0'), undefined);
+  db.close();
+});
+
+test('a damaged binary row still fails the fold, though its entries are not built until a body is asked for', () => {
+  const db = openDatabase({ path: join(mkdtempSync(join(tmpdir(), 'logward-cplog-')), 'd.db'), synchronous: 'NORMAL' });
+  const repo = new DetectStateRepository(db);
+  const group = {
+    rule: 'cp-count', key: '198.51.100.7', touched: 1, newest: T0, values: ['198.51.100.7'], lastFire: null, suppressed: 0, fresh: true,
+    added: [{ t: T0, id: 'id-7', message: 'fail 7', host: 'web1', values: { src_ip: '198.51.100.7', user: 'root' }, ord: 1 }],
+    removed: [],
+  };
+  db.transaction(() => repo.save({ upserts: [group], deletes: [], watermark: T0, touchCounter: 1, entryCounter: 1 }, 1))();
+  const body = Buffer.from((db.prepare('SELECT body FROM detect_log').pluck().get() as Buffer));
+  assert.ok(body[1]! > 2 && body[1]! < 128, 'string count is one byte');
+  // Two strings fewer in the table: the entry's last value refs (its 'user' key and value) point past it.
+  body[1]! -= 2;
+  db.prepare('UPDATE detect_log SET body = ?').run(body);
+  const again = new DetectStateRepository(db);
+  assert.throws(() => {
+    for (let at: number | undefined = 0; (at = again.foldNext(at)) !== undefined; );
+  }, /bad string reference/);
+  db.close();
+});

@@ -72,13 +72,60 @@ function entryOf(j: EntryJson): WindowEntry {
   return e;
 }
 
+/**
+ * The entries one binary row added to a group, not read yet: where they start in the row, with
+ * the row's string table. A restore reads them only for the groups an event touches (body()):
+ * reading every saved entry at start-up (750,000 of them for 60,000 groups on the 1 M-event
+ * restart benchmark) was most of the fold's time and garbage.
+ */
+interface UnreadEntries {
+  buf: Buffer;
+  strings: RowStrings;
+  pos: number;
+  count: number;
+}
+
+/**
+ * A row's string table, each string decoded the first time a ref asks for it: most strings are
+ * the ids and messages of entries that a restore leaves unread (UnreadEntries).
+ */
+class RowStrings {
+  private readonly starts: Uint32Array;
+  private readonly ends: Uint32Array;
+  private readonly decoded: Array<string | undefined>;
+
+  constructor(private readonly buf: Buffer, table: Reader, readonly length: number) {
+    this.starts = new Uint32Array(length);
+    this.ends = new Uint32Array(length);
+    this.decoded = new Array<string | undefined>(length);
+    for (let i = 0; i < length; i++) {
+      const n = table.uint();
+      const end = table.pos + n;
+      if (end > buf.length) throw new Error('detect checkpoint: string table is truncated');
+      this.starts[i] = table.pos;
+      this.ends[i] = end;
+      table.pos = end;
+    }
+  }
+
+  get(i: number): string {
+    let s = this.decoded[i];
+    if (s === undefined) s = this.decoded[i] = this.buf.toString('utf8', this.starts[i]!, this.ends[i]!);
+    return s;
+  }
+}
+
+/** A group's change as folded: its entries read (JSON rows) or not yet (binary rows). */
+type FoldChange = Omit<SavedGroupChange, 'added'> & { added: WindowEntry[] | UnreadEntries };
+
 /** A group as the fold of the log holds it until the engine takes it. */
 interface FoldedGroup {
   head: SavedGroupHead;
   values: string[];
   lastFire: number | null;
   suppressed: number;
-  entries: Map<number, WindowEntry>;
+  /** Its window's changes since it was last fresh, in log order: applied when the body is asked for. */
+  changes: Array<{ added: WindowEntry[] | UnreadEntries; removed: number[] }>;
 }
 
 const groupId = (rule: string, key: string) => `${rule}\u0000${key}`;
@@ -206,8 +253,102 @@ class PartWriter {
   }
 }
 
-/** Reads a row PartWriter wrote, calling back per group and per delete (the fold). */
-function readPart(buf: Buffer, onGroup: (g: SavedGroupChange) => void, onDelete: (rule: string, key: string) => void): void {
+/**
+ * Bytes of a log row read, or groups of it folded, between two yields of the fold: a row is up to
+ * PART_BYTES (4 MiB), whose read and fold took 0.3-0.75 s in one go (1 M-event restart
+ * benchmark, loaded 2-core VM), the time /healthz then waited.
+ */
+const FOLD_SLICE_BYTES = 256 << 10;
+const FOLD_SLICE_GROUPS = 4000;
+
+/** Reads the refs, numbers, values and entries of one binary row. */
+class RowReader {
+  constructor(private readonly r: Reader, private readonly buf: Buffer, private readonly strings: RowStrings) {}
+
+  ref(): string {
+    const i = this.r.uint();
+    if (i >= this.strings.length) throw new Error('detect checkpoint: bad string reference');
+    return this.strings.get(i);
+  }
+
+  f64(): number {
+    const v = this.buf.readDoubleLE(this.r.pos);
+    this.r.pos += 8;
+    return v;
+  }
+
+  values(): Extracted {
+    const r = this.r;
+    const out: Extracted = {};
+    for (let tag = r.byte(); tag !== V_END; tag = r.byte()) {
+      const k = this.ref();
+      if (tag === V_STRING) out[k] = this.ref();
+      else if (tag === V_NUMBER) out[k] = this.f64();
+      else if (tag === V_JSON) out[k] = JSON.parse(this.ref()) as string;
+      else throw new Error('detect checkpoint: bad value tag');
+    }
+    return out;
+  }
+
+  entry(): WindowEntry {
+    const r = this.r;
+    const ord = r.uint();
+    const t = this.f64();
+    const e: WindowEntry = { t, id: this.ref(), message: this.ref(), host: this.ref(), values: this.values(), ord };
+    if (r.uint()) e.distinct = this.ref();
+    const steps = r.uint();
+    if (steps) {
+      const s = new Array<string>(steps - 1);
+      for (let k = 0; k < s.length; k++) s[k] = this.ref();
+      e.steps = s;
+    }
+    return e;
+  }
+
+  /** A ref's index checked, its string not decoded. */
+  private skipRef(): void {
+    if (this.r.uint() >= this.strings.length) throw new Error('detect checkpoint: bad string reference');
+  }
+
+  /**
+   * Past one entry without building it, checking what the fold checked when it built every entry
+   * (tags, refs, length), so a damaged row still fails the restore rather than a later batch.
+   */
+  skipEntry(): void {
+    const r = this.r;
+    r.uint();
+    r.pos += 8;
+    this.skipRef();
+    this.skipRef();
+    this.skipRef();
+    for (let tag = r.byte(); tag !== V_END; tag = r.byte()) {
+      this.skipRef();
+      if (tag === V_NUMBER) r.pos += 8;
+      else if (tag === V_STRING || tag === V_JSON) this.skipRef();
+      else throw new Error('detect checkpoint: bad value tag');
+    }
+    if (r.uint()) this.skipRef();
+    for (let steps = r.uint(); steps > 1; steps--) this.skipRef();
+    if (r.pos > this.buf.length) throw new Error('detect checkpoint: log row is truncated');
+  }
+}
+
+/** The entries a binary row added to a group, read now. */
+function readEntries(u: UnreadEntries): WindowEntry[] {
+  const r = new Reader(u.buf);
+  r.pos = u.pos;
+  const rr = new RowReader(r, u.buf, u.strings);
+  const out = new Array<WindowEntry>(u.count);
+  for (let i = 0; i < u.count; i++) out[i] = rr.entry();
+  return out;
+}
+
+/**
+ * Reads a row PartWriter wrote, calling back per group (its entries left unread: UnreadEntries)
+ * and per delete (the fold); yields after about every FOLD_SLICE_BYTES read, so the caller can
+ * let the event loop turn in between.
+ */
+function* readPart(buf: Buffer, onGroup: (g: FoldChange) => void, onDelete: (rule: string, key: string) => void): Generator<void, void> {
   const r = new Reader(buf);
   if (r.byte() !== ROW_TAG) throw new Error('detect checkpoint: unknown log row format');
   const nStrings = r.uint();
@@ -215,58 +356,31 @@ function readPart(buf: Buffer, onGroup: (g: SavedGroupChange) => void, onDelete:
   const sectionBytes = r.uint();
   const table = new Reader(buf);
   table.pos = r.pos + sectionBytes;
-  const strings = new Array<string>(nStrings);
-  for (let i = 0; i < nStrings; i++) strings[i] = table.str();
-  const ref = (): string => {
-    const i = r.uint();
-    if (i >= nStrings) throw new Error('detect checkpoint: bad string reference');
-    return strings[i]!;
-  };
-  const f64 = (): number => {
-    const v = buf.readDoubleLE(r.pos);
-    r.pos += 8;
-    return v;
-  };
-  const values = (): Extracted => {
-    const out: Extracted = {};
-    for (let tag = r.byte(); tag !== V_END; tag = r.byte()) {
-      const k = ref();
-      if (tag === V_STRING) out[k] = ref();
-      else if (tag === V_NUMBER) out[k] = f64();
-      else if (tag === V_JSON) out[k] = JSON.parse(ref()) as string;
-      else throw new Error('detect checkpoint: bad value tag');
-    }
-    return out;
-  };
+  const strings = new RowStrings(buf, table, nStrings);
+  const rr = new RowReader(r, buf, strings);
+  let sliceEnd = r.pos + FOLD_SLICE_BYTES;
   for (let gi = 0; gi < nGroups; gi++) {
-    const rule = ref();
-    const key = ref();
+    const rule = rr.ref();
+    const key = rr.ref();
     const touched = r.uint();
-    const newest = f64();
+    const newest = rr.f64();
     const gv = new Array<string>(r.uint());
-    for (let i = 0; i < gv.length; i++) gv[i] = ref();
-    const lastFire = f64();
+    for (let i = 0; i < gv.length; i++) gv[i] = rr.ref();
+    const lastFire = rr.f64();
     const suppressed = r.uint();
     const fresh = r.byte() === 1;
-    const added = new Array<WindowEntry>(r.uint());
-    for (let i = 0; i < added.length; i++) {
-      const ord = r.uint();
-      const t = f64();
-      const e: WindowEntry = { t, id: ref(), message: ref(), host: ref(), values: values(), ord };
-      if (r.uint()) e.distinct = ref();
-      const steps = r.uint();
-      if (steps) {
-        const s = new Array<string>(steps - 1);
-        for (let k = 0; k < s.length; k++) s[k] = ref();
-        e.steps = s;
-      }
-      added[i] = e;
-    }
+    const count = r.uint();
+    const added: UnreadEntries = { buf, strings, pos: r.pos, count };
+    for (let i = 0; i < count; i++) rr.skipEntry();
     const removed = new Array<number>(r.uint());
     for (let i = 0; i < removed.length; i++) removed[i] = r.uint();
-    onGroup({ rule, key, touched, newest, values: gv, lastFire: Number.isNaN(lastFire) ? null : lastFire, suppressed, fresh, added, removed });
+    onGroup({ rule, key, touched, newest, values: gv, lastFire: Number.isNaN(lastFire) ? null : lastFire, suppressed, fresh, added: count ? added : [], removed });
+    if (r.pos >= sliceEnd) {
+      sliceEnd = r.pos + FOLD_SLICE_BYTES;
+      yield;
+    }
   }
-  for (let n = r.uint(); n > 0; n--) onDelete(ref(), ref());
+  for (let n = r.uint(); n > 0; n--) onDelete(rr.ref(), rr.ref());
 }
 
 export class DetectStateRepository {
@@ -279,6 +393,8 @@ export class DetectStateRepository {
   private snapshotBytes: number;
   /** The folded log (load()), bodies given out as the engine asks for them. */
   private folded = new Map<string, FoldedGroup>();
+  /** The binary row being folded in slices (foldNext), and its id. */
+  private folding: { id: number; steps: Generator<void, void> } | undefined;
 
   /** `minLogBytes`: the log is compacted only past this size (LOG_MIN_BYTES; tests make it small). */
   constructor(private readonly db: Db, private readonly minLogBytes = LOG_MIN_BYTES) {
@@ -358,11 +474,18 @@ export class DetectStateRepository {
   }
 
   /**
-   * Folds the next log row (after row id `after`) into the state to restore; returns its id, or
-   * undefined at the end. The caller yields between rows, so /healthz and ingest run while a
-   * large state loads.
+   * Folds the next slice of the log after row id `after` into the state to restore: a row, or a
+   * part of a large one. Returns the id of the last row folded whole (`after` itself while a row
+   * is still being folded), or undefined at the end. The caller yields between calls, so
+   * /healthz and ingest run while a large state loads.
    */
   foldNext(after: number): number | undefined {
+    if (this.folding) {
+      const { id, steps } = this.folding;
+      if (!steps.next().done) return after;
+      this.folding = undefined;
+      return id;
+    }
     const row = this.selectPart.get(after) as [number, string | Buffer] | undefined;
     if (!row) return undefined;
     const body = row[1];
@@ -373,27 +496,34 @@ export class DetectStateRepository {
       for (const [rule, key, touched, newest, values, lastFire, suppressed, fresh, added, removed] of part.g) {
         this.foldGroup({ rule, key, touched, newest, values, lastFire, suppressed, fresh: fresh === 1, added: added.map(entryOf), removed });
       }
-    } else {
-      const groups: SavedGroupChange[] = [];
-      readPart(body, (g) => groups.push(g), (rule, key) => this.folded.delete(groupId(rule, key)));
-      for (const g of groups) this.foldGroup(g);
+      return row[0];
     }
-    return row[0];
+    this.folding = { id: row[0], steps: this.foldRow(body) };
+    return this.foldNext(after);
   }
 
-  private foldGroup(g: SavedGroupChange): void {
+  /** A binary row: read (deletes applied as read, before any of the row's groups), then folded; yields between slices. */
+  private *foldRow(body: Buffer): Generator<void, void> {
+    const groups: FoldChange[] = [];
+    yield* readPart(body, (g) => groups.push(g), (rule, key) => this.folded.delete(groupId(rule, key)));
+    for (let i = 0; i < groups.length; i++) {
+      this.foldGroup(groups[i]!);
+      if (i % FOLD_SLICE_GROUPS === FOLD_SLICE_GROUPS - 1) yield;
+    }
+  }
+
+  private foldGroup(g: FoldChange): void {
     const id = groupId(g.rule, g.key);
     const head = { rule: g.rule, key: g.key, touched: g.touched, newest: g.newest };
     let f = this.folded.get(id);
-    if (!f || g.fresh) this.folded.set(id, (f = { head, values: g.values, lastFire: g.lastFire, suppressed: g.suppressed, entries: new Map() }));
+    if (!f || g.fresh) this.folded.set(id, (f = { head, values: g.values, lastFire: g.lastFire, suppressed: g.suppressed, changes: [] }));
     else {
       f.head = head;
       f.values = g.values;
       f.lastFire = g.lastFire;
       f.suppressed = g.suppressed;
     }
-    for (const ord of g.removed) f.entries.delete(ord);
-    for (const e of g.added) f.entries.set(e.ord!, e);
+    if (g.removed.length || !Array.isArray(g.added) || g.added.length) f.changes.push({ added: g.added, removed: g.removed });
   }
 
   /** The heads of the folded log, least recently touched first. */
@@ -407,7 +537,13 @@ export class DetectStateRepository {
     const f = this.folded.get(id);
     if (!f) return undefined;
     this.folded.delete(id); // the engine holds it from now on
-    const entries = [...f.entries.values()].sort((a, b) => a.t - b.t || a.ord! - b.ord!);
+    // The window's changes in log order: an entry is added once and removed at most once after.
+    const window = new Map<number, WindowEntry>();
+    for (const c of f.changes) {
+      for (const ord of c.removed) window.delete(ord);
+      for (const e of Array.isArray(c.added) ? c.added : readEntries(c.added)) window.set(e.ord!, e);
+    }
+    const entries = [...window.values()].sort((a, b) => a.t - b.t || a.ord! - b.ord!);
     return { values: f.values, entries, lastFire: f.lastFire, suppressed: f.suppressed };
   }
 
@@ -415,6 +551,7 @@ export class DetectStateRepository {
   clear(): void {
     this.db.exec('DELETE FROM detect_log; DELETE FROM detect_meta;');
     this.folded.clear();
+    this.folding = undefined;
     this.logBytes = 0;
     this.snapshotBytes = 0;
   }
