@@ -75,6 +75,8 @@ function regexPredicate(text: string, mods: ReadonlySet<string>, field: string):
 }
 
 const LITERAL_ESCAPES = new Set([...'.$^{}[]()|*+?/\\-#&~:,;=!<>@%\'"` ']);
+/** Escapes that stand for one control character (`\n\n\n` needs three line feeds); `\xHH` and `\uHHHH` are read too. */
+const CONTROL_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', f: '\f', v: '\v' };
 
 /**
  * The longest run of literal characters a regex needs at its top level (outside groups and
@@ -94,6 +96,12 @@ export function requiredLiteral(source: string, min = 3): string | null {
       const n = source[i + 1];
       i++;
       if (n !== undefined && LITERAL_ESCAPES.has(n)) ch = n;
+      else if (n !== undefined && n in CONTROL_ESCAPES) ch = CONTROL_ESCAPES[n]!;
+      else if ((n === 'x' && /^[0-9a-fA-F]{2}$/.test(source.slice(i + 1, i + 3))) || (n === 'u' && /^[0-9a-fA-F]{4}$/.test(source.slice(i + 1, i + 5)))) {
+        const digits = n === 'x' ? 2 : 4;
+        ch = String.fromCharCode(parseInt(source.slice(i + 1, i + 1 + digits), 16));
+        i += digits;
+      }
     } else if (c === '|') return null;
     else if (c === '[') {
       while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
