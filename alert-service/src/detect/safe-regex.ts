@@ -3,9 +3,11 @@
  * that can backtrack super-linearly, and bound the text a regex ever sees.
  *
  * Rejecting nested quantifiers is not enough: `.*a.*a.*b` has none, yet backtracking takes
- * O(n⁴) on a line of `a`s (800 chars: 17 s). So rule regexes run on V8's non-backtracking engine
- * (flag `l`), linear in the text for every pattern it accepts; one it cannot run (lookahead,
- * the `u` flag) is rejected with that reason, so the Sigma rule is reported and skipped.
+ * O(n⁴) on a line of `a`s (800 chars: 17 s). So rule regexes must compile on V8's
+ * non-backtracking engine (flag `l`), linear in the text for every pattern it accepts; one it
+ * cannot run (lookahead, the `u` flag) is rejected with that reason, so the Sigma rule is
+ * reported and skipped. Patterns without an unbounded quantifier, whose backtracking is bounded
+ * per position (backtrackWork), run on the faster backtracking engine.
  */
 import { setFlagsFromString } from 'node:v8';
 
@@ -19,15 +21,16 @@ export const MAX_REGEX_INPUT = 8192;
 export const MAX_BOUNDED_REPEAT = 16;
 
 /** The quantifier starting at `i` (`*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`), or null when `{` is a literal brace. */
-function quantifierAt(source: string, i: number): { len: number; max: number } | null {
+function quantifierAt(source: string, i: number): { len: number; min: number; max: number } | null {
   const c = source[i];
-  if (c === '*' || c === '+') return { len: 1, max: Infinity };
-  if (c === '?') return { len: 1, max: 1 };
+  if (c === '*') return { len: 1, min: 0, max: Infinity };
+  if (c === '+') return { len: 1, min: 1, max: Infinity };
+  if (c === '?') return { len: 1, min: 0, max: 1 };
   if (c !== '{') return null;
   const m = /^\{(\d{1,6})(,(\d{0,6}))?\}/.exec(source.slice(i, i + 16));
   if (!m) return null;
   const max = m[2] === undefined ? Number(m[1]) : m[3] ? Number(m[3]) : Infinity;
-  return { len: m[0].length, max };
+  return { len: m[0].length, min: Number(m[1]), max };
 }
 
 /**
@@ -87,18 +90,102 @@ export function unsafeRegexReason(source: string): string | null {
   return null;
 }
 
-/** Compiles a rule regex after the safety check; throws with the reason when unsafe or invalid. */
+/**
+ * Most work one start position may cost the backtracking engine (paths × characters per path)
+ * for a pattern to run on it instead of the linear one.
+ */
+export const MAX_BACKTRACK_WORK = 256;
+
+/**
+ * An upper bound on the work V8's backtracking engine does per start position: the number of
+ * ways the pattern can be walked (alternatives add, each count a bounded quantifier allows
+ * multiplies) times the most characters one walk reads. Infinity with any unbounded quantifier
+ * (`*`, `+`, `{n,}`): those are what make backtracking super-linear. Escapes and classes read
+ * one character; lookaround and backreferences never reach here (the linear engine rejects them
+ * first).
+ */
+export function backtrackWork(source: string): number {
+  let i = 0;
+  const atom = (): { paths: number; len: number } => {
+    const c = source[i]!;
+    if (c === '\\') {
+      i += 2;
+      return { paths: 1, len: 1 };
+    }
+    if (c === '[') {
+      for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
+      i++;
+      return { paths: 1, len: 1 };
+    }
+    if (c === '(') {
+      i++;
+      if (source[i] === '?') {
+        const named = /^\?<[A-Za-z_][A-Za-z0-9_]*>/.exec(source.slice(i, i + 40));
+        i += named ? named[0].length : 2;
+      }
+      const inner = alternation();
+      i++; // ')'
+      return inner;
+    }
+    i++;
+    return { paths: 1, len: c === '^' || c === '$' ? 0 : 1 };
+  };
+  const sequence = (): { paths: number; len: number } => {
+    let paths = 1;
+    let len = 0;
+    while (i < source.length && source[i] !== '|' && source[i] !== ')') {
+      const a = atom();
+      const q = quantifierAt(source, i);
+      if (q) {
+        i += q.len;
+        if (source[i] === '?') i++; // lazy
+        if (q.max === Infinity) return { paths: Infinity, len: Infinity };
+        // k copies for each count k in [min, max]: at most (max - min + 1) · paths^max walks.
+        paths *= (q.max - q.min + 1) * a.paths ** q.max;
+        len += a.len * q.max;
+      } else {
+        paths *= a.paths;
+        len += a.len;
+      }
+    }
+    return { paths, len };
+  };
+  const alternation = (): { paths: number; len: number } => {
+    const first = sequence();
+    let { paths, len } = first;
+    while (source[i] === '|') {
+      i++;
+      const next = sequence();
+      paths += next.paths;
+      len = Math.max(len, next.len);
+    }
+    return { paths, len };
+  };
+  const whole = alternation();
+  return i < source.length ? Infinity : whole.paths * Math.max(1, whole.len);
+}
+
+/**
+ * Compiles a rule regex after the safety check; throws with the reason when unsafe or invalid.
+ * Every pattern must compile on the linear engine (that decides what loads). One whose
+ * backtracking work per position is small and bounded (no unbounded quantifier: `\s-[FTd]\s`,
+ * `\n\n\n`) then runs on the backtracking engine instead, linear too, and native code rather than
+ * the linear engine's ~100 ns per character.
+ */
 export function compileSafeRegex(source: string, flags = ''): RegExp {
   const why = unsafeRegexReason(source);
   if (why) throw new Error(`regex /${source}/ rejected: ${why}`);
-  const rest = flags.replace(/[gyil]/g, '') + 'l';
+  const rest = flags.replace(/[gyil]/g, '');
+  const make = (extra: string) => (flags.includes('i') ? new LowerCasedInput(lowerCaseLiterals(source), rest + extra) : new RegExp(source, rest + extra));
+  let linear: RegExp;
   try {
-    return flags.includes('i') ? new LowerCasedInput(lowerCaseLiterals(source), rest) : new RegExp(source, rest);
+    linear = make('l');
   } catch (err) {
     const why = (err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
     // V8's linear engine unrolls bounded repetitions: large counts ({1,256}, .{150}) exceed its size limit.
     throw new Error(`regex /${source}/ rejected: ${why === 'Cannot be executed in linear time' ? 'cannot be executed in linear time by V8 (lookahead, or a bounded repetition too large to unroll such as {1,256})' : why}`);
   }
+  return backtrackWork(source) <= MAX_BACKTRACK_WORK ? make('') : linear;
 }
 
 /**

@@ -17,8 +17,6 @@
 /** Character → class. ASCII: 1..width-1 (0: in no literal), through a flat table; others: numbered from 0 in a Map. */
 class Alphabet {
   readonly ascii = new Uint8Array(128);
-  /** `ascii` with A-Z read as a-z: stepping on it is stepping on the lower-cased character. */
-  readonly fold = new Uint8Array(128);
   readonly other = new Map<number, number>();
   /** Dense width: 1 + the ASCII characters used. */
   width = 1;
@@ -32,8 +30,6 @@ class Alphabet {
         } else if (!this.other.has(c)) this.other.set(c, this.other.size);
       }
     }
-    this.fold.set(this.ascii);
-    for (let c = 65; c <= 90; c++) this.fold[c] = this.ascii[c + 32]!;
   }
 }
 
@@ -199,53 +195,6 @@ export class AhoCorasick<T> {
       if (hit[s]) return true;
     }
     return false;
-  }
-
-  /**
-   * containsAny(text.toLowerCase()) without lower-casing ASCII text: A-Z step as a-z. At the
-   * first non-ASCII character the rest is read from the lower-cased text (the ASCII prefix
-   * before it keeps its length, so the position and state carry over).
-   */
-  containsAnyFolded(text: string): boolean {
-    if (this.empty) return true;
-    const { delta, hit, width: w } = this;
-    const fold = this.alphabet!.fold;
-    let t = text;
-    let lowered = false;
-    let s = 0;
-    for (let i = 0; i < t.length; i++) {
-      let c = t.charCodeAt(i);
-      if (c >= 128 && !lowered) {
-        t = text.toLowerCase();
-        lowered = true;
-        c = t.charCodeAt(i);
-      }
-      s = c < 128 ? delta[s * w + fold[c]!]! : this.step(s, c);
-      if (hit[s]) return true;
-    }
-    return false;
-  }
-
-  /** search(text.toLowerCase(), found), lower-casing only texts with a non-ASCII character (as containsAnyFolded). */
-  searchFolded(text: string, found: (value: T) => void): void {
-    if (this.empty) found(this.values[this.own[0]!]!);
-    const { delta, hit, own, dict, values, width: w } = this;
-    const fold = this.alphabet!.fold;
-    let t = text;
-    let lowered = false;
-    let s = 0;
-    for (let i = 0; i < t.length; i++) {
-      let c = t.charCodeAt(i);
-      if (c >= 128 && !lowered) {
-        t = text.toLowerCase();
-        lowered = true;
-        c = t.charCodeAt(i);
-      }
-      s = c < 128 ? delta[s * w + fold[c]!]! : this.step(s, c);
-      if (!hit[s]) continue;
-      if (own[s]! >= 0) found(values[own[s]!]!);
-      for (let d = dict[s]!; d > 0; d = dict[d]!) found(values[own[d]!]!);
-    }
   }
 
   /** Calls `found` for each literal occurring in text (once per occurrence). */

@@ -12,7 +12,8 @@
  */
 import type { LogEvent } from '../../generated/schema-types.js';
 import { compileGlob } from './glob.js';
-import { keywordTexts, lowerAt, memoSlot, sigmaGetter, type SigmaGetter } from './fields.js';
+import { HAYSTACK_SEPARATOR, keywordHaystack, keywordTexts, lowerAt, memoSlot, sigmaGetter, type SigmaGetter } from './fields.js';
+import { literalGate } from './literal-gate.js';
 import { compileCondition, UnsupportedError } from './condition.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
 import { allFields, type Detection, type DetectionItem, type Selection } from './tree.js';
@@ -74,6 +75,8 @@ function regexPredicate(text: string, mods: ReadonlySet<string>, field: string):
 }
 
 const LITERAL_ESCAPES = new Set([...'.$^{}[]()|*+?/\\-#&~:,;=!<>@%\'"` ']);
+/** Escapes that stand for one control character (`\n\n\n` needs three line feeds); `\xHH` and `\uHHHH` are read too. */
+const CONTROL_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', f: '\f', v: '\v' };
 
 /**
  * The longest run of literal characters a regex needs at its top level (outside groups and
@@ -93,6 +96,12 @@ export function requiredLiteral(source: string, min = 3): string | null {
       const n = source[i + 1];
       i++;
       if (n !== undefined && LITERAL_ESCAPES.has(n)) ch = n;
+      else if (n !== undefined && n in CONTROL_ESCAPES) ch = CONTROL_ESCAPES[n]!;
+      else if ((n === 'x' && /^[0-9a-fA-F]{2}$/.test(source.slice(i + 1, i + 3))) || (n === 'u' && /^[0-9a-fA-F]{4}$/.test(source.slice(i + 1, i + 5)))) {
+        const digits = n === 'x' ? 2 : 4;
+        ch = String.fromCharCode(parseInt(source.slice(i + 1, i + 1 + digits), 16));
+        i += digits;
+      }
     } else if (c === '|') return null;
     else if (c === '[') {
       while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
@@ -286,7 +295,7 @@ function keywordPredicate(item: DetectionItem, mods: ReadonlySet<string>): Pred 
   const groups = transformValues(values, item.modifiers, 'keywords');
   const all = mods.has('all');
   // Any of many plain keywords (SigmaHQ's mimikatz keyword list) over every EventData value: one
-  // automaton pass per text instead of one search per keyword and text.
+  // automaton pass instead of one search per keyword and text.
   // Wildcard keywords (few) are globbed; a keyword rule meets every event of its channel, so even two plain ones go through the automaton.
   if (!all && !cased && groups.flat().every((v) => v !== '')) {
     const flat = groups.flat();
@@ -295,17 +304,20 @@ function keywordPredicate(item: DetectionItem, mods: ReadonlySet<string>): Pred 
     ac.build();
     const globs = flat.filter((v) => !isPlain(v)).map((v) => compileGlob(v, false, { anyPrefix: true, anySuffix: true, preLowered: true }));
     if (!globs.length) {
-      // Plain keywords only (mimikatz's list, on every Windows event): the event's own texts
-      // searched as if lower-cased, nothing copied or lower-cased per event.
+      // Plain keywords only (mimikatz's list, on every Windows event): one search of the event's
+      // joined lower-cased text, shared with every keyword rule and the index, after a native
+      // substring gate; a keyword is in the joined text iff some text holds it, unless it spans
+      // the separator.
+      const lits = flat.map((v) => v.toLowerCase());
+      const gate = literalGate(lits);
+      const exact = lits.some((l) => l.includes(HAYSTACK_SEPARATOR));
       return (e) => {
-        if (ac.containsAnyFolded(e.message)) return true;
-        const data = e.fields.event_data;
-        if (data) {
-          for (const key in data) {
-            const v = data[key];
-            if (typeof v === 'string' && v && ac.containsAnyFolded(v)) return true;
-          }
-        }
+        const hay = keywordHaystack(e);
+        if (gate ? !gate(hay) : false) return false;
+        if (!ac.containsAny(hay)) return false;
+        if (!exact) return true;
+        const texts = keywordTexts(e, true);
+        for (let i = 0; i < texts.length; i++) if (ac.containsAny(texts[i]!)) return true;
         return false;
       };
     }

@@ -11,7 +11,8 @@
  */
 import type { LogEvent } from '../../generated/schema-types.js';
 import type { CondNode } from './condition.js';
-import { lowerAt, memoSlot, sigmaGetter, type SigmaGetter } from './fields.js';
+import { keywordHaystack, lowerAt, memoSlot, sigmaGetter, type SigmaGetter } from './fields.js';
+import { literalGate } from './literal-gate.js';
 import type { Detection, DetectionItem, Selection } from './tree.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
 import { isPlain, requiredLiteral } from './detection.js';
@@ -364,6 +365,8 @@ interface FieldIndex {
   suffix: AffixTrie<Int32Array> | undefined;
   prefix: AffixTrie<Int32Array> | undefined;
   contains: AhoCorasick<Int32Array> | undefined;
+  /** Keywords only: false when no keyword literal of the bucket can be in the text (literal-gate.ts). */
+  gate: ((text: string) => boolean) | null;
 }
 
 const EMPTY: readonly never[] = [];
@@ -430,16 +433,10 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
     for (let k = 0; k < b.fields.length; k++) {
       const f = b.fields[k]!;
       if (f.field === KEYWORDS) {
-        // The texts keywordTexts(e, true) lists, searched as if lower-cased: no copy of the event's text.
-        const ac = f.contains!;
-        ac.searchFolded(e.message, this.addFn);
-        const data = e.fields.event_data;
-        if (data) {
-          for (const key in data) {
-            const v = data[key];
-            if (typeof v === 'string' && v) ac.searchFolded(v, this.addFn);
-          }
-        }
+        // The event's texts joined and lower-cased once (shared with the keyword rules): a hit
+        // spanning two texts only wakes a rule that then tests each text itself.
+        const hay = keywordHaystack(e);
+        if (!f.gate || f.gate(hay)) f.contains!.search(hay, this.addFn);
         continue;
       }
       const v = f.get(e);
@@ -527,6 +524,7 @@ function buildBucket(list: Array<[number, PrefilterTarget]>): Bucket {
       suffix: f.suffix.size ? new AffixTrie(slots(f.suffix), 'suffix') : undefined,
       prefix: f.prefix.size ? new AffixTrie(slots(f.prefix), 'prefix') : undefined,
       contains,
+      gate: field === KEYWORDS ? literalGate([...f.contains.keys()]) : null,
     };
   });
   return { scan: Int32Array.from(scan), fields };
