@@ -112,6 +112,37 @@ test('the dedupe key is equal for equal events and differs for different lines a
   assert.equal(dedupeKey({ ...ev(7, 0) }).toString('hex'), ev(7, 0).id);
 });
 
+test('two distinct events at one stream position whose ids share the key\'s 32 bits are both kept; their re-sends are not', () => {
+  const s = store();
+  const now = Date.parse('2026-11-21T10:00:00Z');
+  // Ids alike in their first 4 bytes (what the positional key keeps), different after.
+  const line = (id: string, message: string, offset = 4096): LogEvent => ({ ...ev(1, now), id, message, source: { kind: 'auth', path: '/var/log/auth.log', offset } });
+  const winrec = (id: string, message: string): LogEvent => ({ ...ev(2, now, 'dc1'), id, message, source: { kind: 'windows', channel: 'Security', record_id: 77_001 } });
+  const before = line('abcd0123' + '1'.repeat(24), 'sshd[1]: Failed password for root from 203.0.113.9 port 22 ssh2');
+  // copytruncate rotation: the new file's line at the same offset, a different event.
+  const after = line('abcd0123' + '2'.repeat(24), 'sshd[2]: Accepted publickey for alice from 198.51.100.4 port 22 ssh2');
+  // A reverted VM: the same (channel, EventRecordID, computer), other content.
+  const w1 = winrec('0badcafe' + '3'.repeat(24), 'An account was successfully logged on.');
+  const w2 = winrec('0badcafe' + '4'.repeat(24), 'A user account was created.');
+  const first = s.insertEvents([before, w1]);
+  assert.deepEqual([first.inserted, first.duplicates], [2, 0]);
+  // In a later chunk, and in a chunk of more rows than one INSERT statement takes.
+  const filler = Array.from({ length: 20 }, (_, i) => line(i.toString(16).padStart(32, 'e'), `filler ${i}`, 10_000 + i));
+  const second = s.insertEvents([after, ...filler, w2]);
+  assert.deepEqual([second.inserted, second.duplicates], [22, 0]);
+  assert.deepEqual(second.stored.map((x) => x.event.id).sort(), [after.id, w2.id, ...filler.map((f) => f.id)].sort());
+  const seqs = second.stored.map((x) => x.seq);
+  assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+  // Re-sends of any of them, alone or in a batch, store nothing.
+  for (const again of [[after], [before], [w2], [w1, w2, after, before, ...filler]]) {
+    const r = s.insertEvents(again);
+    assert.deepEqual([r.inserted, r.duplicates], [0, again.length]);
+  }
+  assert.equal(s.countEvents(), 24);
+  const all = s.readAfter(0, 100).map((x) => x.event);
+  for (const e of [before, after, w1, w2]) assert.deepEqual(all.find((x) => x.id === e.id), e);
+});
+
 test('durable ingest commits with synchronous=FULL and leaves the connection at NORMAL', () => {
   const db = openDatabase({ path: ':memory:', synchronous: 'NORMAL' });
   const s = new SqliteEventStore(db, { retentionDays: 2, deadLetterRetentionDays: 1, durableIngest: true });

@@ -405,6 +405,21 @@ function writeFields(w: Writer, fields: Record<string, unknown>, message: string
   }
 }
 
+/**
+ * The 16-byte id a stored row (key + body) holds, or undefined for a text id. The writer compares
+ * it when a positional key is already taken (see dedupeKey).
+ */
+export function storedId(key: Uint8Array, body: Uint8Array): Buffer | undefined {
+  const r = new Reader(body);
+  const flags = r.uint();
+  if (flags & F_ID_TEXT) return undefined;
+  if (!(flags & F_ID_TAIL)) return Buffer.from(key);
+  const id = Buffer.allocUnsafe(16);
+  id.set(key.subarray(12, 16), 0);
+  id.set(r.bytes(12), 4);
+  return id;
+}
+
 /** The event encodeBody was given, exactly (property order as the normalizer writes it). */
 export function decodeBody(body: Uint8Array, ctx: DecodeContext): LogEvent {
   const r = new Reader(body);
@@ -485,8 +500,10 @@ function readFields(r: Reader, message: string): Record<string, unknown> {
  * insert costs). Records that carry a position in their stream (file offset, EventRecordID)
  * are keyed as stream hash (6 bytes) + position (6 bytes) + id (4 bytes) instead: a batch from
  * one file appends to one region of the index. The key is a function of the id's own inputs,
- * so equal ids give equal keys; different ids at the same position of the same stream collide
- * only if 32 bits of their hashes do.
+ * so equal ids give equal keys. Different ids at the same position of the same stream (a
+ * copytruncate rotation, a Windows log after a snapshot revert) share a key when 32 bits of their
+ * hashes do: the writer then compares the whole ids and stores a distinct event under its id
+ * instead (SqliteEventStore.keepDistinct), so only a true re-send is ever dropped.
  */
 const streamPrefixes: Level<Level<Buffer>> = new Map();
 let streamPrefixCount = 0;

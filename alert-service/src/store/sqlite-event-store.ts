@@ -11,7 +11,7 @@
 import type { Db } from './database.js';
 import type { DeadLetter, EncodedEvent, EventPage, EventQuery, EventStore, PruneOptions, StoredEncoded, StoredEvent } from './event-store.js';
 import type { LogEvent } from '../generated/schema-types.js';
-import { decodeEncoded, encodeBody, encodeEvent } from './event-codec.js';
+import { decodeEncoded, encodeBody, encodeEvent, storedId } from './event-codec.js';
 import { DICTIONARY_SCHEMA, DictionaryReader, DictionaryWriter } from './event-dictionary.js';
 import { decodeRow, eventQueryPlan, planRows, readPage, ROW_COLUMNS, StatementCache, type EventRow } from './event-rows.js';
 import { EventReadWorker } from './event-read-worker.js';
@@ -61,6 +61,7 @@ export class SqliteEventStore implements EventStore {
   private readonly insertEvent;
   private readonly insertEventGroup;
   private readonly selectNewestKeys;
+  private readonly selectBodyByKey;
   /** The parameters of insertEventGroup, reused (no array per statement). */
   private readonly insertParams = new Array<unknown>(INSERT_ROWS * INSERT_COLUMNS);
   private readonly insertDead;
@@ -101,6 +102,7 @@ export class SqliteEventStore implements EventStore {
     this.insertEvent = db.prepare('INSERT OR IGNORE INTO events (key, time_ms, host_id, kind_id, stream_id, program_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.insertEventGroup = db.prepare(`INSERT OR IGNORE INTO events (key, time_ms, host_id, kind_id, stream_id, program_id, body) VALUES ${Array(INSERT_ROWS).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
     this.selectNewestKeys = db.prepare('SELECT seq, key FROM events WHERE seq <= ? ORDER BY seq DESC LIMIT ?').raw();
+    this.selectBodyByKey = db.prepare('SELECT body FROM events WHERE key = ?').pluck();
     this.insertDead = db.prepare('INSERT INTO dead_letters (received_ms, tag, reason, record) VALUES (?, ?, ?, ?)');
     this.selectAfter = db.prepare(`SELECT ${ROW_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`);
     this.selectLastSeq = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) AS seq");
@@ -131,7 +133,7 @@ export class SqliteEventStore implements EventStore {
       for (; i + INSERT_ROWS <= rows.length; i += INSERT_ROWS) {
         for (let j = 0; j < INSERT_ROWS; j++) group[j] = this.bindRow(rows[i + j]!, params, j * INSERT_COLUMNS);
         const r = this.insertEventGroup.run(params);
-        this.storedOf(group, r.changes, Number(r.lastInsertRowid), stored);
+        for (const ignored of this.storedOf(group, r.changes, Number(r.lastInsertRowid), stored)) this.keepDistinct(ignored, stored);
       }
     }
     for (; i < rows.length; i++) {
@@ -139,8 +141,28 @@ export class SqliteEventStore implements EventStore {
       const row = this.bindRow(e, params, 0);
       const r = withSeq ? insert.run(e.seq, ...params.slice(0, INSERT_COLUMNS)) : insert.run(params.slice(0, INSERT_COLUMNS));
       if (r.changes) stored.push({ seq: Number(r.lastInsertRowid), row });
+      else if (!withSeq) this.keepDistinct(row, stored);
     }
     return stored;
+  }
+
+  /**
+   * A row whose key was taken: a re-send of the stored event (dropped), or, when the key is
+   * positional, possibly a different event at the same position of the same stream whose id
+   * shares the key's 32 bits (dedupeKey). The whole ids decide; a distinct event is stored under
+   * its own id as key, so a later re-send of it is ignored there. Costs a lookup per ignored row
+   * only: re-sent chunks, not the ingest path.
+   */
+  private keepDistinct(row: EncodedEvent, out: StoredEncoded[]): void {
+    const mine = storedId(row.key, row.body);
+    if (!mine || mine.equals(row.key)) return; // keyed by its id already: a true re-send
+    const taken = this.selectBodyByKey.get(row.key) as Uint8Array | undefined;
+    const theirs = taken && storedId(row.key, taken);
+    if (!theirs || theirs.equals(mine)) return;
+    const params = this.insertParams;
+    const rekeyed = this.bindRow({ ...row, key: mine, body: encodeBody(decodeEncoded(row), mine, row.timeMs) }, params, 0);
+    const r = this.insertEvent.run(params.slice(0, INSERT_COLUMNS));
+    if (r.changes) out.push({ seq: Number(r.lastInsertRowid), row: rekeyed });
   }
 
   /**
@@ -176,22 +198,25 @@ export class SqliteEventStore implements EventStore {
    * writer, in its transaction); an ignored row (a replayed key) uses up a seq, as a single-row
    * INSERT OR IGNORE does. All inserted: consecutive, by position. Some ignored (a resent
    * chunk): the `changes` newest rows are read back and matched to the group by key, in order
-   * (a key twice in the group: its first row is the one inserted).
+   * (a key twice in the group: its first row is the one inserted). Returns the ignored rows.
    */
-  private storedOf(group: readonly EncodedEvent[], changes: number, lastSeq: number, out: StoredEncoded[]): void {
+  private storedOf(group: readonly EncodedEvent[], changes: number, lastSeq: number, out: StoredEncoded[]): EncodedEvent[] {
     if (changes === group.length) {
       const first = lastSeq - changes + 1;
       for (let j = 0; j < group.length; j++) out.push({ seq: first + j, row: group[j]! });
-      return;
+      return [];
     }
-    if (!changes) return;
+    if (!changes) return [...group];
     const inserted = (this.selectNewestKeys.all(lastSeq, changes) as Array<[number, Uint8Array]>).reverse();
+    const ignored: EncodedEvent[] = [];
     let j = 0;
     for (const [seq, key] of inserted) {
-      while (j < group.length && Buffer.compare(group[j]!.key, key) !== 0) j++;
+      while (j < group.length && Buffer.compare(group[j]!.key, key) !== 0) ignored.push(group[j++]!);
       if (j === group.length) throw new Error('event store: an inserted row matches none of its batch (seqs not consecutive?)');
       out.push({ seq, row: group[j++]! });
     }
+    while (j < group.length) ignored.push(group[j++]!);
+    return ignored;
   }
 
   insertEvents(events: readonly LogEvent[], deadLetters: readonly DeadLetter[] = []): { inserted: number; duplicates: number; stored: StoredEvent[] } {
