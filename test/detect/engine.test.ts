@@ -259,3 +259,42 @@ test('sequences by event time: a late event that completes a sequence already st
     assert.equal(late.sink.signals.length, ordered ? 0 : 1, `ordered=${ordered}, failure after success`);
   }
 });
+
+// groupFor remembers the last group it handed out (one key in a row skips the Map lookup):
+// the cases where that group stops being the live one, or stops being in the changes to save.
+test('the same key again after its group was exported and saved is exported again (the memo does not skip dirty)', () => {
+  const { engine: e } = engine([countRule(10, 60)]);
+  e.processOne(fail(0));
+  assert.deepEqual(e.exportChanges().upserts.map((u) => u.added.length), [1]);
+  e.takeChanges();
+  e.processOne(fail(1));
+  const c = e.exportChanges();
+  assert.equal(c.upserts.length, 1);
+  assert.equal(c.upserts[0]!.added.length, 1);
+  assert.equal(c.upserts[0]!.fresh, false);
+});
+
+test('the same key again after its group was dropped (sweep, eviction to a one-group limit) starts a new group', () => {
+  const { sink, engine: e, clock } = engine([countRule(2, 60, 60)], { ...DEFAULT_LIMITS, allowedLatenessMs: 0, maxGroupsPerRule: 1 });
+  clock.ms = T0 + 20_000_000;
+  e.processOne(fail(0, 'a'));
+  e.processOne(fail(10_000, 'b')); // evicts a, the only group allowed besides b
+  assert.equal(e.metrics.groups_evicted_total, 1);
+  e.sweep(); // b stays (its own time is the watermark)
+  e.processOne(fail(10_001, 'b'));
+  assert.equal(sink.signals.length, 1); // b's two failures, in one live group
+  e.processOne(fail(20_000, 'c'));
+  e.sweep();
+  e.processOne(fail(20_001, 'c'));
+  assert.equal(sink.signals.length, 2);
+  assert.equal(e.groupCount(), 1);
+  assert.deepEqual(e.exportChanges().upserts.map((u) => u.key), ['c']);
+});
+
+test('a group dropped right as it is made (a zero-group limit) is not remembered: the next event of its key counts afresh', () => {
+  const { sink, engine: e } = engine([countRule(2, 60)], { ...DEFAULT_LIMITS, maxGroupsPerRule: 0 });
+  for (let i = 0; i < 5; i++) e.processOne(fail(i));
+  assert.equal(sink.signals.length, 0);
+  assert.equal(e.groupCount(), 0);
+  assert.equal(e.metrics.groups_evicted_total, 5);
+});

@@ -194,6 +194,14 @@ export class DetectionEngine {
   private dirty = new Map<GroupState, CompiledRule>();
   /** Groups dropped since then, by rule: their saved rows are deleted. */
   private removed = new Map<CompiledRule, Set<string>>();
+  /**
+   * The last group groupFor() handed out, with its rule and key: a session's matches follow each
+   * other with one key, so most skip the Map lookup. While set, the group is live, loaded and in
+   * `dirty`; drop(), takeChanges() and restore() clear it.
+   */
+  private lastRule: CompiledRule | undefined;
+  private lastKey = '';
+  private lastGroup: GroupState | undefined;
 
   constructor(
     readonly rules: readonly CompiledRule[],
@@ -302,23 +310,37 @@ export class DetectionEngine {
   private groupFor(rule: CompiledRule, e: LogEvent, ev: Evaluation): GroupState {
     const groups = this.state.get(rule)!;
     const key = rule.key(e, ev.values);
-    let g = groups.map.get(key);
+    let g = this.lastGroup;
+    if (g && rule === this.lastRule && key === this.lastKey) {
+      groups.touch(g);
+      g.touched = ++this.touchCounter;
+      return g;
+    }
+    g = groups.map.get(key);
     if (g) {
       if (g.unloaded) this.load(rule, g);
       groups.touch(g);
       g.touched = ++this.touchCounter;
       this.dirty.set(g, rule);
+      this.remember(rule, key, g);
       return g;
     }
     g = { key, prev: undefined, next: undefined, values: rule.groupKey(e, ev.values), newest: -Infinity, entries: [], lastFire: NaN, suppressed: 0, touched: ++this.touchCounter };
     groups.add(g);
     this.dirty.set(g, rule);
     this.removed.get(rule)?.delete(key);
+    this.remember(rule, key, g); // before the eviction: should that drop g itself, it forgets it
     if (groups.map.size > this.limits.maxGroupsPerRule) {
       this.drop(rule, groups, groups.head!);
       this.metrics.groups_evicted_total++;
     }
     return g;
+  }
+
+  private remember(rule: CompiledRule | undefined, key: string, g: GroupState | undefined): void {
+    this.lastRule = rule;
+    this.lastKey = key;
+    this.lastGroup = g;
   }
 
   private load(rule: CompiledRule, g: GroupState): void {
@@ -339,6 +361,7 @@ export class DetectionEngine {
   }
 
   private drop(rule: CompiledRule, groups: GroupTable, g: GroupState): void {
+    if (g === this.lastGroup) this.remember(undefined, '', undefined);
     groups.remove(g);
     this.dirty.delete(g);
     let keys = this.removed.get(rule);
@@ -411,6 +434,7 @@ export class DetectionEngine {
     for (const [g, ords] of this.exported) g.saved = ords;
     this.exported = [];
     this.committedEntries = this.entryCounter;
+    this.remember(undefined, '', undefined); // its group is no longer in `dirty`
     this.dirty = new Map();
     this.removed = new Map();
   }
@@ -430,6 +454,7 @@ export class DetectionEngine {
     entryCounter = 0,
   ): number {
     this.loadBody = loadBody;
+    this.remember(undefined, '', undefined);
     this.entryCounter = Math.max(this.entryCounter, entryCounter);
     this.committedEntries = this.entryCounter;
     const byId = new Map<string, CompiledRule>();
@@ -708,14 +733,17 @@ export function buildSignal(
   const hosts = new Set<string>();
   for (const entry of burst) {
     hosts.add(entry.host);
-    for (const [k, v] of Object.entries(entry.values)) {
+    // for-in over the plain values object: the keys in Object.entries order, no pair arrays
+    const ev = entry.values;
+    for (const k in ev) {
+      const v = ev[k];
       if (v === undefined || k === 'step') continue;
       const set = (seen[k] ??= new Set());
       if (set.size < MAX_VALUES_PER_KEY) set.add(clip(String(v), MAX_VALUE_CHARS));
     }
   }
   const values: Record<string, string[]> = {};
-  for (const [k, set] of Object.entries(seen)) values[k] = [...set];
+  for (const k in seen) values[k] = [...seen[k]!];
   const first = new Date(burst[0]!.t).toISOString();
   const last = new Date(burst[burst.length - 1]!.t).toISOString();
   const count = burst.length;

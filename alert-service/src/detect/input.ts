@@ -17,7 +17,7 @@ import { basename } from 'node:path';
 import { isAscii } from 'node:buffer';
 import type { LogEvent, NormalizeConfig, SourceKind } from '../generated/schema-types.js';
 import type { CompiledRule } from './compiled.js';
-import { classifyRecord, kindFromPath, normalizeRawLine, normalizeRecord, parseCollectorTime } from '../normalize/index.js';
+import { classifyRecord, kindFromPath, normalizeRecord, parseCollectorTime, rawLineNormalizer } from '../normalize/index.js';
 
 export interface ReadOptions {
   kind?: SourceKind;
@@ -321,10 +321,10 @@ export function openLogFile(path: string, opts: ReadOptions): LogFileInput {
     else if (byContent) [kind, kindFrom] = [byContent, 'content'];
     else [kind, kindFrom] = ['app', 'default'];
   }
-  const where = { path, offset: 0, kind, ...(opts.host ? { host: opts.host } : {}) };
   const detail = opts.detail ?? 'full';
   const wanted = (kind === 'auth' || kind === 'syslog') && opts.programs?.size ? programTest(opts.programs) : undefined;
-  const ctx = { receivedAt };
+  // one prepared normalizer per file (its config, kind, host and parser environment)
+  const normalize = rawLineNormalizer({ path, kind, ...(opts.host ? { host: opts.host } : {}) }, { receivedAt }, opts.normalize, detail);
   function* lines(): Generator<InputLine> {
     let lineNo = 0;
     const reader = new RawLineReader(path);
@@ -353,8 +353,7 @@ export function openLogFile(path: string, opts: ReadOptions): LogFileInput {
               continue;
             }
           }
-          where.offset = offset; // read by normalizeRawLine before it returns: one object for the file
-          yield { line: lineNo, raw: line, event: normalizeRawLine(line, where, ctx, opts.normalize, detail) };
+          yield { line: lineNo, raw: line, event: normalize(line, offset) };
         } catch (err) {
           yield { line: lineNo, raw: line, error: (err as Error).message };
         }

@@ -274,7 +274,11 @@ function programFromPath(path: string | undefined): string | undefined {
 }
 
 function lineEvent(line: string, kind: SourceKind, agentHost: string | undefined, path: string | undefined, inode: string | undefined, offset: number | undefined, ctx: RecordContext, c: Compiled, messageOnly = false): LogEvent {
-  const env = makeEnv(c, ctx, agentHost, kind === 'auth' || kind === 'syslog', messageOnly);
+  return lineEventIn(makeEnv(c, ctx, agentHost, kind === 'auth' || kind === 'syslog', messageOnly), line, kind, agentHost, path, inode, offset, ctx, c, messageOnly);
+}
+
+/** lineEvent with its parser environment made by the caller (one per file for the offline tools, see rawLineNormalizer). */
+function lineEventIn(env: LineEnv, line: string, kind: SourceKind, agentHost: string | undefined, path: string | undefined, inode: string | undefined, offset: number | undefined, ctx: RecordContext, c: Compiled, messageOnly: boolean): LogEvent {
   // A CRLF file (or a collector that keeps the newline) leaves line-end characters: not content.
   // The id below still hashes the line exactly as received.
   let text = line;
@@ -466,9 +470,25 @@ export function normalizeRawLine(
   cfg: NormalizeConfig,
   detail: 'full' | 'message' = 'full',
 ): LogEvent {
+  return rawLineNormalizer(where, ctx, cfg, detail)(line, where.offset);
+}
+
+/**
+ * normalizeRawLine for the lines of one file: the config lookup, kind, agent host and parser
+ * environment (all the same for every line of it) are prepared once, not per line. The events
+ * are those normalizeRawLine gives for each (line, offset).
+ */
+export function rawLineNormalizer(
+  where: { path: string; host?: string; kind?: SourceKind },
+  ctx: RecordContext,
+  cfg: NormalizeConfig,
+  detail: 'full' | 'message' = 'full',
+): (line: string, offset: number) => LogEvent {
   const c = compile(cfg);
-  const kind = where.kind ?? kindFromPath(where.path);
+  const path = where.path;
+  const kind = where.kind ?? kindFromPath(path);
   const agentHost = canonicalHost(where.host, c.hostForm);
-  const offset = toUint(where.offset);
-  return lineEvent(line, kind, agentHost, where.path, undefined, offset, ctx, c, detail === 'message');
+  const messageOnly = detail === 'message';
+  const env = makeEnv(c, ctx, agentHost, kind === 'auth' || kind === 'syslog', messageOnly);
+  return (line, offset) => lineEventIn(env, line, kind, agentHost, path, undefined, toUint(offset), ctx, c, messageOnly);
 }
