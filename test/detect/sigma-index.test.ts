@@ -366,3 +366,20 @@ test('hash rules through the index: upper-case Sysmon hashes, whole and partial 
   assert.deepEqual(fired(rs, events), expected(rs, events));
   assert.deepEqual(fired(rs, events).map((f) => f.length), [1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0]);
 });
+
+test('a field with a few contains literals (looked for one by one) and one with many (automaton) wake the same rules, in any case', () => {
+  const lits = ['Operating System', 'Sysinternals', 'NirSoft', '®', 'x64dbg', 'Process Hacker', 'AnyDesk', 'Mimi'];
+  const many = [...lits, ...Array.from({ length: 12 }, (_, i) => `unused-${i}`)];
+  const item = (vs: string[]) => vs.map((v) => `      - '${v}'`).join('\n');
+  const rs = rules([
+    rule('few', '{product: windows, category: process_creation}', `  selection:\n    Product|contains:\n${item(lits)}\n  condition: selection`),
+    rule('many', '{product: windows, category: process_creation}', `  selection:\n    Description|contains:\n${item(many)}\n  condition: selection`),
+    // Two necessary sets, both through the one-by-one path: woken only when both hit.
+    rule('both', '{product: windows, category: process_creation}', `  selection:\n    Company|contains: 'Sysinternals'\n    FileVersion|contains:\n      - '1.2.3'\n      - '4.5'\n  condition: selection`),
+  ]);
+  const texts = ['Microsoft® Windows® Operating System', 'SYSINTERNALS Suite', 'nirsoft', 'Everyday Tool', 'PROCESS hacker 2', 'x64DBG', 'anydesk.exe', 'mimikatz', ''];
+  const events = texts.flatMap((t) => [sysmon1({ Product: t, Description: t, Company: t, FileVersion: '1.2.3.4' }), sysmon1({ Product: t, Company: 'Sysinternals - www.sysinternals.com', FileVersion: '9.9' })]);
+  const got = fired(rs, events);
+  assert.deepEqual(got, expected(rs, events));
+  assert.deepEqual(got.map((f) => f.join(',')), ['few,many', 'few', 'both,few,many', 'few', 'few,many', 'few', '', '', 'few,many', 'few', 'few,many', 'few', 'few,many', 'few', 'few,many', 'few', '', '']);
+});

@@ -372,6 +372,12 @@ interface FieldIndex {
    * that are not well-formed pieces go through `contains`, which holds every literal.
    */
   pieces: Map<string, Int32Array> | undefined;
+  /**
+   * Instead of `contains` when the field has only a few literals (User, Product, Company...): a
+   * native `includes` each, which skips through a value several times faster than the automaton
+   * steps it in JavaScript (~7 ns a character whatever the table's size).
+   */
+  few: ReadonlyArray<readonly [string, Int32Array]> | undefined;
   rest: AhoCorasick<Int32Array> | undefined;
   /** Keywords only: false when no keyword literal of the bucket can be in the text (literal-gate.ts). */
   gate: ((text: string) => boolean) | null;
@@ -454,7 +460,10 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
       if (eq) this.add(eq);
       if (f.suffix) f.suffix.walk(lower, this.addFn);
       if (f.prefix) f.prefix.walk(lower, this.addFn);
-      if (f.contains) {
+      if (f.few) {
+        const few = f.few;
+        for (let i = 0; i < few.length; i++) if (lower.includes(few[i]![0])) this.add(few[i]![1]);
+      } else if (f.contains) {
         const pieces = f.pieces ? hashPieces(lower) : null;
         if (pieces) {
           for (let i = 0; i < pieces.length; i++) {
@@ -496,6 +505,9 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
     }
   }
 }
+
+/** At most this many `contains` literals on a field and they are looked for one by one with `includes`. */
+const FEW_LITERALS = 8;
 
 /** Fewer whole-piece literals than this and the field is searched as before (the split would not pay). */
 const MIN_HASH_PIECES = 8;
@@ -539,9 +551,10 @@ function buildBucket(list: Array<[number, PrefilterTarget]>): Bucket {
   const slots = (m: Map<string, Set<number>>) => [...m].map(([k, set]) => [k, Int32Array.from(set)] as const);
   const fields: FieldIndex[] = [...byField].map(([field, f]) => {
     const containsSlots = slots(f.contains);
-    const contains = automaton(containsSlots);
+    const few = field !== KEYWORDS && containsSlots.length && containsSlots.length <= FEW_LITERALS ? containsSlots : undefined;
+    const contains = few ? undefined : automaton(containsSlots);
     const whole = containsSlots.filter(([k]) => isHashPiece(k));
-    const split = field !== KEYWORDS && whole.length >= MIN_HASH_PIECES;
+    const split = !few && field !== KEYWORDS && whole.length >= MIN_HASH_PIECES;
     return {
       field,
       get: sigmaGetter(field),
@@ -550,6 +563,7 @@ function buildBucket(list: Array<[number, PrefilterTarget]>): Bucket {
       suffix: f.suffix.size ? new AffixTrie(slots(f.suffix), 'suffix') : undefined,
       prefix: f.prefix.size ? new AffixTrie(slots(f.prefix), 'prefix') : undefined,
       contains,
+      few,
       pieces: split ? new Map(whole) : undefined,
       rest: split ? automaton(containsSlots.filter(([k]) => !isHashPiece(k))) : undefined,
       gate: field === KEYWORDS ? literalGate([...f.contains.keys()]) : null,
