@@ -17,6 +17,7 @@ import { keywordHaystack } from '../../alert-service/src/detect/sigma/fields.js'
 import { requiredLiteral } from '../../alert-service/src/detect/sigma/detection.js';
 import { backtrackWork, compileSafeRegex, MAX_BACKTRACK_WORK } from '../../alert-service/src/detect/safe-regex.js';
 import { PrefilterIndex } from '../../alert-service/src/detect/sigma/prefilter.js';
+import { hashPieces, isHashPiece } from '../../alert-service/src/detect/sigma/hash-pieces.js';
 import { DetectionEngine, DEFAULT_LIMITS } from '../../alert-service/src/detect/engine.js';
 import type { CompiledRule } from '../../alert-service/src/detect/compiled.js';
 import { CollectSink, ManualClock, T0, win } from './helpers.js';
@@ -302,4 +303,83 @@ test('a regex rule keyed on control-character escapes and a one-character class 
   ];
   assert.deepEqual(fired(rs, events), [['lnk-hidden'], [], ['curl-upload'], [], ['curl-upload']]);
   assert.deepEqual(fired(rs, events), expected(rs, events));
+});
+
+test('hash pieces: a whole NAME=HEX literal is in a value exactly when a piece equals it; other values and literals fall back to the search', () => {
+  const rand = prng(11);
+  // Two hex digits only, so pieces share long prefixes and literals nearly match.
+  const hex = (n: number) => Array.from({ length: n }, () => (rand() < 0.5 ? 'a' : 'b')).join('');
+  const names: Array<[string, number]> = [['sha1', 40], ['md5', 32], ['sha256', 64], ['imphash', 32]];
+  const piece = () => {
+    const [name, n] = names[Math.floor(rand() * names.length)]!;
+    return `${name}=${hex(n)}`;
+  };
+  // Hostile variants: a name ending in a known one, a wrong hex length, `=` or `,` inside, junk around.
+  const hostile = (p: string) => {
+    const k = Math.floor(rand() * 7);
+    return k === 0 ? `x${p}` : k === 1 ? `${p}a` : k === 2 ? p.slice(0, -1) : k === 3 ? p.replace(/=(.)/, '=$1=') : k === 4 ? p.replace(/=(..)/, '=$1,') : k === 5 ? `hash=${p.split('=')[1]}` : `${p};`;
+  };
+  for (let round = 0; round < 60; round++) {
+    const pool = Array.from({ length: 6 }, piece);
+    const literals = [...new Set([...pool.slice(0, 4), pool[4]!.slice(0, 20), 'imphash=', hostile(pool[5]!)])];
+    assert.ok(pool.slice(0, 4).every(isHashPiece));
+    const whole = new Set(literals.filter(isHashPiece));
+    const rest = literals.filter((l) => !whole.has(l));
+    for (let k = 0; k < 30; k++) {
+      const parts = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => (rand() < 0.6 ? pool[Math.floor(rand() * pool.length)]! : piece()));
+      if (rand() < 0.4) parts[Math.floor(rand() * parts.length)] = hostile(parts[0]!);
+      const value = (rand() < 0.5 ? parts.join(',').toUpperCase() : parts.join(',')).toLowerCase();
+      const naive = literals.filter((l) => value.includes(l)).sort();
+      const pieces = hashPieces(value);
+      if (!pieces) continue; // searched in full, as before
+      const found = new Set([...pieces.filter((p) => whole.has(p)), ...rest.filter((l) => value.includes(l))]);
+      assert.deepEqual([...found].sort(), naive, `pieces of ${JSON.stringify(value)}`);
+    }
+  }
+  assert.deepEqual(hashPieces(`sha1=${'a'.repeat(40)},md5=${'b'.repeat(32)}`), [`sha1=${'a'.repeat(40)}`, `md5=${'b'.repeat(32)}`]);
+  for (const bad of ['', `md5=${'b'.repeat(32)},`, `xmd5=${'b'.repeat(32)}`, `md5=${'b'.repeat(31)}`, `md5=${'b'.repeat(31)}=`, `md5=${'b'.repeat(33)}`, `hash=${'b'.repeat(32)}`]) assert.equal(hashPieces(bad), null, bad);
+  assert.equal(isHashPiece(`MD5=${'B'.repeat(32)}`), false); // literals are looked up lower-cased
+  assert.equal(isHashPiece(`md5=${'g'.repeat(32)}`), false);
+});
+
+test('hash rules through the index: upper-case Sysmon hashes, whole and partial literals, malformed values all fire as the rules say', () => {
+  const h = (c: string, n: number) => c.repeat(n);
+  const list = Array.from({ length: 10 }, (_, i) => `      - 'SHA256=${h(i.toString(16).toUpperCase(), 64)}'`).join('\n');
+  const rs = rules([
+    rule('hash-list', '{product: windows, category: process_creation}', `  selection:\n    Hashes|contains:\n${list}\n      - 'md5=${h('c', 32)}'\n      - 'IMPHASH=${h('d', 32)}'\n      - 'SHA1=${h('e', 40)}'\n      - 'IMPHASH=0000'\n      - 'Hash=${h('f', 8)}'\n      - 'sha1=${h('e', 20)}'\n  condition: selection`),
+  ]);
+  const hashes = (v: string) => sysmon1({ Hashes: v });
+  const events = [
+    hashes(`SHA1=${h('1', 40)},MD5=${h('2', 32)},SHA256=${h('3', 64)},IMPHASH=${h('4', 32)}`), // whole piece, upper case
+    hashes(`SHA1=${h('9', 40)},MD5=${h('C', 32)}`), // md5 piece
+    hashes(`MD5=${h('2', 32)},IMPHASH=${h('D', 32)}`), // imphash piece
+    hashes(`SHA1=${h('E', 40)}`), // whole sha1 (and its partial literal)
+    hashes(`SHA1=${h('E', 20)}${h('0', 20)}`), // only the partial sha1 literal
+    hashes(`SHA1=${h('9', 40)},IMPHASH=0000${h('1', 28)}`), // only the partial imphash literal
+    hashes(`SHA1=${h('9', 40)},MD5=${h('2', 32)}`), // nothing
+    hashes(`XSHA256=${h('3', 64)}`), // malformed: searched in full, still a match
+    hashes(`SHA256=${h('3', 64)}FF`), // malformed (too long): the literal is still in it
+    hashes(`MD5=${h('C', 32)};SHA1=${h('9', 40)}`), // malformed separator
+    hashes(`Hash=${h('F', 8)}`), // malformed name: the literal is in it
+    sysmon1({}), // no Hashes field
+  ];
+  assert.deepEqual(fired(rs, events), expected(rs, events));
+  assert.deepEqual(fired(rs, events).map((f) => f.length), [1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0]);
+});
+
+test('a field with a few contains literals (looked for one by one) and one with many (automaton) wake the same rules, in any case', () => {
+  const lits = ['Operating System', 'Sysinternals', 'NirSoft', '®', 'x64dbg', 'Process Hacker', 'AnyDesk', 'Mimi'];
+  const many = [...lits, ...Array.from({ length: 12 }, (_, i) => `unused-${i}`)];
+  const item = (vs: string[]) => vs.map((v) => `      - '${v}'`).join('\n');
+  const rs = rules([
+    rule('few', '{product: windows, category: process_creation}', `  selection:\n    Product|contains:\n${item(lits)}\n  condition: selection`),
+    rule('many', '{product: windows, category: process_creation}', `  selection:\n    Description|contains:\n${item(many)}\n  condition: selection`),
+    // Two necessary sets, both through the one-by-one path: woken only when both hit.
+    rule('both', '{product: windows, category: process_creation}', `  selection:\n    Company|contains: 'Sysinternals'\n    FileVersion|contains:\n      - '1.2.3'\n      - '4.5'\n  condition: selection`),
+  ]);
+  const texts = ['Microsoft® Windows® Operating System', 'SYSINTERNALS Suite', 'nirsoft', 'Everyday Tool', 'PROCESS hacker 2', 'x64DBG', 'anydesk.exe', 'mimikatz', ''];
+  const events = texts.flatMap((t) => [sysmon1({ Product: t, Description: t, Company: t, FileVersion: '1.2.3.4' }), sysmon1({ Product: t, Company: 'Sysinternals - www.sysinternals.com', FileVersion: '9.9' })]);
+  const got = fired(rs, events);
+  assert.deepEqual(got, expected(rs, events));
+  assert.deepEqual(got.map((f) => f.join(',')), ['few,many', 'few', 'both,few,many', 'few', 'few,many', 'few', '', '', 'few,many', 'few', 'few,many', 'few', 'few,many', 'few', 'few,many', 'few', '', '']);
 });
