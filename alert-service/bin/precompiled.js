@@ -46,14 +46,19 @@ export function sourceDigest(root, files = listSources(root)) {
   return h.digest('hex');
 }
 
-/** The tree's directory when it was built from exactly the current sources, else undefined. */
-export function freshBuild(root) {
-  const dir = join(root, BUILD_DIR);
-  let manifest;
+/** The source digest a tree in `dir` was built from (its manifest), or undefined: no tree, or an unreadable manifest. */
+export function builtDigest(dir) {
   try {
-    manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    return typeof manifest?.digest === 'string' ? manifest.digest : undefined;
   } catch {
     return undefined;
   }
-  return manifest && manifest.digest === sourceDigest(root) ? dir : undefined;
+}
+
+/** The tree's directory when it was built from exactly the current sources, else undefined. */
+export function freshBuild(root) {
+  const dir = join(root, BUILD_DIR);
+  const built = builtDigest(dir);
+  return built !== undefined && built === sourceDigest(root) ? dir : undefined;
 }

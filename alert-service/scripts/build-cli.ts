@@ -12,10 +12,10 @@
  *
  *   tsx alert-service/scripts/build-cli.ts [--force]
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
-import { BUILD_DIR, listSources, sourceDigest } from '../bin/precompiled.js';
+import { BUILD_DIR, builtDigest, listSources, sourceDigest } from '../bin/precompiled.js';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
@@ -41,13 +41,8 @@ export async function buildCli(opts: { root?: string; force?: boolean; outDir?: 
   const files = listSources(root);
   const digest = sourceDigest(root, files);
   const manifestPath = join(out, 'manifest.json');
-  if (!opts.force && existsSync(manifestPath)) {
-    try {
-      if ((JSON.parse(readFileSync(manifestPath, 'utf8')) as { digest?: string }).digest === digest) return { dir: out, built: false, files: files.length, ms: performance.now() - t0 };
-    } catch {
-      // unreadable manifest: rebuild
-    }
-  }
+  // an unreadable manifest reads as no digest: rebuilt
+  if (!opts.force && builtDigest(out) === digest) return { dir: out, built: false, files: files.length, ms: performance.now() - t0 };
   rmSync(out, { recursive: true, force: true });
   const ts = files.filter((f) => /\.m?ts$/.test(f) && !f.endsWith('.d.ts'));
   await build({
