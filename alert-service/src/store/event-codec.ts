@@ -413,10 +413,14 @@ export function storedId(key: Uint8Array, body: Uint8Array): Buffer | undefined 
   const r = new Reader(body);
   const flags = r.uint();
   if (flags & F_ID_TEXT) return undefined;
-  if (!(flags & F_ID_TAIL)) return Buffer.from(key);
+  return flags & F_ID_TAIL ? joinIdTail(key, r.bytes(12)) : Buffer.from(key);
+}
+
+/** A positional key's id: its bytes 0..3 (key[12..16]) and the 12 the body holds (see dedupeKey). */
+function joinIdTail(key: Uint8Array, tail: Uint8Array): Buffer {
   const id = Buffer.allocUnsafe(16);
   id.set(key.subarray(12, 16), 0);
-  id.set(r.bytes(12), 4);
+  id.set(tail, 4);
   return id;
 }
 
@@ -425,12 +429,8 @@ export function decodeBody(body: Uint8Array, ctx: DecodeContext): LogEvent {
   const r = new Reader(body);
   const flags = r.uint();
   let id: string | undefined;
-  if (flags & F_ID_TAIL) {
-    const idBytes = Buffer.allocUnsafe(16);
-    idBytes.set(ctx.key.subarray(12, 16), 0);
-    idBytes.set(r.bytes(12), 4);
-    id = idBytes.toString('hex');
-  } else if (!(flags & F_ID_TEXT)) id = Buffer.from(ctx.key.buffer, ctx.key.byteOffset, ctx.key.byteLength).toString('hex');
+  if (flags & F_ID_TAIL) id = joinIdTail(ctx.key, r.bytes(12)).toString('hex');
+  else if (!(flags & F_ID_TEXT)) id = Buffer.from(ctx.key.buffer, ctx.key.byteOffset, ctx.key.byteLength).toString('hex');
   const time = flags & F_TIME_TEXT ? r.str() : eventTimes.text(ctx.timeMs);
   const received = flags & F_RECEIVED_TEXT ? r.str() : receiveTimes.text(ctx.timeMs + r.int());
   const st = r.byte();
