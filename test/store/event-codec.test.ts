@@ -7,6 +7,7 @@ import { decodeChunk } from '../../alert-service/src/ingest/decode.js';
 import { openDatabase } from '../../alert-service/src/store/database.js';
 import { decodeStored, encodeEvent, SqliteEventStore } from '../../alert-service/src/store/sqlite-event-store.js';
 import { decodeBody, parseBody } from '../../alert-service/src/ingest/body.js';
+import { packRows, unpackRows } from '../../alert-service/src/ingest/packed-rows.js';
 import { processRecords } from '../../alert-service/src/ingest/records.js';
 import type { LogEvent } from '../../alert-service/src/generated/schema-types.js';
 import type { EncodedEvent } from '../../alert-service/src/store/event-store.js';
@@ -107,6 +108,28 @@ test('corners of the layout round-trip: literal times, unicode, unknown properti
     { ...base, id: id(), source: { kind: 'auth', path: '/var/log/auth.log', offset: 2 ** 50 } },
     { ...base, id: id(), time_source: 'received', severity: 'emergency' },
   ]);
+});
+
+test('rows that are views into one shared byte array (as ingest unpacks a chunk) decode exactly, one after another', () => {
+  // Positional keys (id tail in the body), a key that is the id, unicode and a text id, packed as
+  // the decode worker packs a chunk: every key and body a plain Uint8Array view, not a Buffer.
+  let n = 0;
+  const id = () => createHash('md5').update(`v${++n}`).digest('hex');
+  const events: LogEvent[] = [
+    { ...base, id: id() },
+    { ...base, id: id(), source: { kind: 'app', path: '/var/log/app.log' }, message: 'naïve 😀 from 198.51.100.7', fields: { src_ip: '198.51.100.7' } },
+    { ...base, id: id(), source: { kind: 'auth' } }, // no position: the key is the id
+    { ...base, id: 'not-a-hex-id' },
+    { ...base, id: id(), source: { ...base.source, offset: 1 } },
+  ];
+  const rows = unpackRows(packRows(events.map(encodeEvent)));
+  for (const r of rows) assert.ok(!Buffer.isBuffer(r.body) && !Buffer.isBuffer(r.key));
+  assert.deepEqual(rows.map((row, i) => decodeStored({ seq: i + 1, row }).event), events);
+  // Twice: decoding reuses its reader and scratch bytes, nothing of one event leaks into the next.
+  assert.deepEqual(rows.map((row, i) => decodeStored({ seq: i + 1, row }).event).reverse(), [...events].reverse());
+  // A cut body is an error, not an event read past the end of its view into the next row's bytes.
+  const cut = { ...rows[1]!, body: rows[1]!.body.subarray(0, rows[1]!.body.length - 3) };
+  assert.throws(() => decodeStored({ seq: 1, row: cut }), /truncated/);
 });
 
 test('a full dictionary stores new streams and programs inside the event, same result', () => {

@@ -200,11 +200,23 @@ export class Writer {
   }
 }
 
+/**
+ * Reads what Writer wrote, from any Uint8Array: a stored body is a view into its chunk's packed
+ * bytes (packed-rows.ts) or into a row SQLite returned, and wrapping each in a Buffer of its own
+ * cost an object per event on the thread that decodes them for the consumers. Strings are cut
+ * with Buffer's native UTF-8 slice called on the array itself.
+ */
 export class Reader {
   pos = 0;
-  readonly buf: Buffer;
+  buf: Uint8Array;
   constructor(b: Uint8Array) {
-    this.buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    this.buf = b;
+  }
+  /** Reads `b` from its start (one reader reused for many bodies). */
+  reset(b: Uint8Array): this {
+    this.buf = b;
+    this.pos = 0;
+    return this;
   }
   byte(): number {
     if (this.pos >= this.buf.length) throw new Error('stored event body is truncated');
@@ -228,7 +240,7 @@ export class Reader {
     const n = this.uint();
     const end = this.pos + n;
     if (end > this.buf.length) throw new Error('stored event body is truncated');
-    const s = this.buf.toString('utf8', this.pos, end);
+    const s = utf8Slice.call(this.buf, this.pos, end);
     this.pos = end;
     return s;
   }
@@ -239,7 +251,24 @@ export class Reader {
     this.pos = end;
     return b;
   }
+  /** Skips n bytes (checked), returning where they start: for a caller that reads them from buf itself. */
+  skip(n: number): number {
+    const at = this.pos;
+    if (at + n > this.buf.length) throw new Error('stored event body is truncated');
+    this.pos = at + n;
+    return at;
+  }
 }
+
+// Buffer's native slices, called on a plain Uint8Array (they take any ArrayBufferView): no Buffer
+// object made to read a view.
+const bufferProto = Buffer.prototype as unknown as {
+  utf8Slice: (this: Uint8Array, start: number, end: number) => string;
+  hexSlice: (this: Uint8Array, start: number, end: number) => string;
+};
+const utf8Slice = bufferProto.utf8Slice;
+const hexSlice = bufferProto.hexSlice;
+if (typeof utf8Slice !== 'function' || typeof hexSlice !== 'function') throw new Error('event codec: this Node has no Buffer#utf8Slice / #hexSlice');
 
 const writer = new Writer();
 const HEX = /^[0-9a-f]{32}$/;
@@ -413,24 +442,33 @@ export function storedId(key: Uint8Array, body: Uint8Array): Buffer | undefined 
   const r = new Reader(body);
   const flags = r.uint();
   if (flags & F_ID_TEXT) return undefined;
-  return flags & F_ID_TAIL ? joinIdTail(key, r.bytes(12)) : Buffer.from(key);
+  return flags & F_ID_TAIL ? joinIdTail(key, body, r.skip(12)) : Buffer.from(key);
 }
 
-/** A positional key's id: its bytes 0..3 (key[12..16]) and the 12 the body holds (see dedupeKey). */
-function joinIdTail(key: Uint8Array, tail: Uint8Array): Buffer {
-  const id = Buffer.allocUnsafe(16);
-  id.set(key.subarray(12, 16), 0);
-  id.set(tail, 4);
+/** A positional key's id (in `into` when given, else a new Buffer): its bytes 0..3 (key[12..16]) and the 12 the body holds from `tailAt` (see dedupeKey). */
+function joinIdTail<T extends Uint8Array = Buffer>(key: Uint8Array, body: Uint8Array, tailAt: number, into?: T): T {
+  const id = into ?? (Buffer.allocUnsafe(16) as Uint8Array as T);
+  id[0] = key[12]!;
+  id[1] = key[13]!;
+  id[2] = key[14]!;
+  id[3] = key[15]!;
+  for (let k = 0; k < 12; k++) id[4 + k] = body[tailAt + k]!;
   return id;
 }
 
+/** decodeBody's reader (it does not re-enter) and its id bytes. */
+const bodyReader = new Reader(new Uint8Array(0));
+const idHexScratch = new Uint8Array(16);
+
 /** The event encodeBody was given, exactly (property order as the normalizer writes it). */
 export function decodeBody(body: Uint8Array, ctx: DecodeContext): LogEvent {
-  const r = new Reader(body);
+  const r = bodyReader.reset(body);
   const flags = r.uint();
   let id: string | undefined;
-  if (flags & F_ID_TAIL) id = joinIdTail(ctx.key, r.bytes(12)).toString('hex');
-  else if (!(flags & F_ID_TEXT)) id = Buffer.from(ctx.key.buffer, ctx.key.byteOffset, ctx.key.byteLength).toString('hex');
+  if (flags & F_ID_TAIL) {
+    // Joined in a scratch array and cut as one flat hex string: no Buffer per event.
+    id = hexSlice.call(joinIdTail(ctx.key, body, r.skip(12), idHexScratch), 0, 16);
+  } else if (!(flags & F_ID_TEXT)) id = hexSlice.call(ctx.key, 0, ctx.key.length);
   const time = flags & F_TIME_TEXT ? r.str() : eventTimes.text(ctx.timeMs);
   const received = flags & F_RECEIVED_TEXT ? r.str() : receiveTimes.text(ctx.timeMs + r.int());
   const st = r.byte();
