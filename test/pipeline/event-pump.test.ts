@@ -76,6 +76,33 @@ test('a handoff with a gap (an event stored by another writer) reads just the ga
   assert.equal(decoded, 10);
 });
 
+test('a long run of small batches from a large handoff feeds each event once, in order, with its seq; a consumer ahead gets only what is after its cursor', async () => {
+  const store = storeAt(':memory:');
+  const seqsOf = new Map<string, number[]>();
+  class SeqRecorder extends Recorder {
+    override consume(events: readonly LogEvent[], seqs?: readonly number[]) {
+      assert.equal(seqs?.length, events.length);
+      seqsOf.set(this.name, [...(seqsOf.get(this.name) ?? []), ...seqs!]);
+      super.consume(events);
+    }
+  }
+  // 'ahead' starts with a saved cursor past the first 1,500 events (it had seen them before a restart).
+  store.setCursors([['ahead', 1500]]);
+  const slow = new SeqRecorder('slow');
+  const ahead = new SeqRecorder('ahead');
+  let decoded = 0;
+  const pump = new EventPump(store, [slow, ahead], undefined, { batchSize: 100, maxHandoff: 20_000, decode: (s) => (decoded++, decodeStored(s)) }, false);
+  for (let i = 0; i < 5000; i += 500) await pump.offerEncoded(store.insertEncoded(range(i, i + 500).map(encodeEvent)).stored);
+  await pump.start(); // 50 batches out of one handoff of 5,000: its head moves and it is compacted on the way
+  await pump.offerEncoded(store.insertEncoded(range(5000, 5003).map(encodeEvent)).stored);
+  assert.deepEqual(slow.seen, range(0, 5003).map((e) => e.message));
+  assert.deepEqual(seqsOf.get('slow'), Array.from({ length: 5003 }, (_, i) => i + 1));
+  assert.deepEqual(ahead.seen, range(1500, 5003).map((e) => e.message));
+  assert.deepEqual(seqsOf.get('ahead'), Array.from({ length: 3503 }, (_, i) => i + 1501));
+  assert.equal(decoded, 5003, 'every event decoded once, shared by both consumers, none read back');
+  assert.equal(pump.backlog(), 0);
+});
+
 test('a restart resumes from the persisted cursor (at-least-once, nothing skipped)', async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'logward-pump-')), 'p.db');
   const s1 = storeAt(path);
