@@ -2,7 +2,8 @@
  * Storage benchmark: bytes per stored event, insert cost on the thread that commits ingest, and
  * events API latency for each filter on a store of millions of events, with /healthz probed
  * meanwhile (how long the event loop stalls).
- *   npm run bench:storage [-- --events 2000000 --batch 1000 --keep]
+ *   npm run bench:storage [-- --events 2000000 --batch 1000 --keep --insert-only]
+ * (--insert-only: the build figures alone, without the API latencies.)
  * Events are the ingest benchmark's record mix (bench/ingest.ts: sshd failures, nginx access
  * lines, JSON app logs, syslog), normalized once as templates, then varied per event (id, offset,
  * time, host) so millions can be built in about a minute instead of normalizing each.
@@ -26,7 +27,7 @@ import { eventsRouter } from '../src/server/events-api.js';
 import type { LogEvent } from '../src/generated/schema-types.js';
 import { line } from './record-mix.js';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '2000000' }, batch: { type: 'string', default: '1000' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { events: { type: 'string', default: '2000000' }, batch: { type: 'string', default: '1000' }, keep: { type: 'boolean', default: false }, 'insert-only': { type: 'boolean', default: false } } });
 const EVENTS = Number(values.events);
 const BATCH = Number(values.batch);
 const TEMPLATES = 20_000;
@@ -103,6 +104,12 @@ try {
   for (const r of rows.slice(0, 10)) console.log(`  dbstat ${r.name.padEnd(28)} ${(r.bytes / EVENTS).toFixed(1).padStart(7)} bytes/event (payload ${(r.payload / EVENTS).toFixed(1)}, unused ${(r.unused / EVENTS).toFixed(1)})`);
 } catch (err) {
   console.log(`  dbstat not available: ${(err as Error).message}`);
+}
+
+if (values['insert-only']) {
+  db.close();
+  if (!values.keep) rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
 }
 
 // Events API latency, each filter, with /healthz probed every 5 ms during the requests.

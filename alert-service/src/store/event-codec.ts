@@ -261,14 +261,16 @@ export class Reader {
 }
 
 // Buffer's native slices, called on a plain Uint8Array (they take any ArrayBufferView): no Buffer
-// object made to read a view.
-const bufferProto = Buffer.prototype as unknown as {
-  utf8Slice: (this: Uint8Array, start: number, end: number) => string;
-  hexSlice: (this: Uint8Array, start: number, end: number) => string;
-};
-const utf8Slice = bufferProto.utf8Slice;
-const hexSlice = bufferProto.hexSlice;
-if (typeof utf8Slice !== 'function' || typeof hexSlice !== 'function') throw new Error('event codec: this Node has no Buffer#utf8Slice / #hexSlice');
+// object made to read a view. They are not documented API: should a Node lack them, the same
+// result through a Buffer view.
+type Slice = (this: Uint8Array, start: number, end: number) => string;
+const bufferProto = Buffer.prototype as unknown as { utf8Slice?: Slice; hexSlice?: Slice };
+const viaBuffer = (encoding: 'utf8' | 'hex'): Slice =>
+  function (this: Uint8Array, start: number, end: number) {
+    return Buffer.from(this.buffer, this.byteOffset, this.byteLength).toString(encoding, start, end);
+  };
+const utf8Slice: Slice = typeof bufferProto.utf8Slice === 'function' ? bufferProto.utf8Slice : viaBuffer('utf8');
+const hexSlice: Slice = typeof bufferProto.hexSlice === 'function' ? bufferProto.hexSlice : viaBuffer('hex');
 
 const writer = new Writer();
 const HEX = /^[0-9a-f]{32}$/;
