@@ -66,7 +66,12 @@ export function withoutKey(rec: Record<string, unknown>, key: string): Record<st
   return out;
 }
 
-export function processRecords(records: readonly unknown[], ctx: RecordBatchContext): RecordBatchResult {
+/**
+ * `sink`: each event is handed to it as soon as it is normalized, instead of collected in
+ * `events` (left empty then): the decode worker encodes it at once, so no chunk-long array of
+ * events survives to be promoted by the GC, and the encoder sees the id its hash just made.
+ */
+export function processRecords(records: readonly unknown[], ctx: RecordBatchContext, sink?: (e: LogEvent) => void): RecordBatchResult {
   const events: LogEvent[] = [];
   const deadLetters: DeadLetter[] = [];
   let blank = 0;
@@ -94,11 +99,16 @@ export function processRecords(records: readonly unknown[], ctx: RecordBatchCont
       blank++;
       continue;
     }
+    let e: LogEvent;
     try {
-      events.push(normalizeRecord(rec, shape, { receivedAt: ctx.receivedAt, ...(ctx.tag !== undefined ? { tag: ctx.tag } : {}), ...(collectedAt ? { collectedAt } : {}) }, ctx.normalize));
+      e = normalizeRecord(rec, shape, { receivedAt: ctx.receivedAt, ...(ctx.tag !== undefined ? { tag: ctx.tag } : {}), ...(collectedAt ? { collectedAt } : {}) }, ctx.normalize);
     } catch (err) {
       deadLetters.push(deadLetter(ctx, `record ${i} (${shape}): ${(err as Error).message}`, rec));
+      continue;
     }
+    // Outside the try: an encoder failure is not this record's fault (as before, it fails the chunk).
+    if (sink) sink(e);
+    else events.push(e);
   }
   return { events, deadLetters, blank };
 }
