@@ -167,3 +167,21 @@ describe('parseCollectorTime (every json_date_format)', () => {
     }
   });
 });
+
+describe('canonical ISO times read by the day memo', () => {
+  it('give the same instant as the first, full read of the day, and refuse what it refuses', () => {
+    const texts = ['2026-11-21T10:00:01.120Z', '2026-11-21T23:59:59.999Z', '2026-11-21T00:00:00.000Z', '2026-11-21T10:00:60.000Z', '2026-11-21T24:00:00.000Z', '2026-11-21T10:61:00.000Z', '2026-11-21T1a:00:00.000Z', '1969-12-31T23:59:59.999Z', '1970-01-01T00:00:00.000Z', '2024-02-29T12:00:00.000Z', '2026-02-29T12:00:00.000Z', '9999-12-31T23:59:59.999Z'];
+    for (const t of texts) {
+      const first = parseCollectorTime(t)?.getTime();
+      const again = parseCollectorTime(t)?.getTime(); // now on the day last seen
+      assert.equal(again, first, t);
+      const ref = Date.parse(t);
+      const year = Number(t.slice(0, 4));
+      if (Number.isFinite(ref) && year >= 1970 && !t.includes(':60.') && !t.includes('T24:') && !t.startsWith('2026-02-29')) assert.equal(first, ref, t);
+    }
+    assert.equal(parseCollectorTime('1969-12-31T23:59:59.999Z'), undefined);
+    assert.equal(parseCollectorTime('2026-11-21T24:00:00.000Z'), undefined);
+    assert.equal(parseCollectorTime('2026-02-29T12:00:00.000Z'), undefined);
+    assert.equal(parseCollectorTime('2026-11-21T10:00:60.000Z')?.toISOString(), '2026-11-21T10:00:59.000Z');
+  });
+});

@@ -39,8 +39,9 @@ export interface DecodedChunk {
 }
 
 export async function decodeChunk(req: DecodeRequest, settings: DecodeSettings): Promise<DecodedChunk> {
-  const { events, ...rest } = await decodeEvents(req, settings);
-  return { ...rest, rows: events.map(encodeEvent) };
+  const rows: EncodedEvent[] = [];
+  const rest = await decodeEvents(req, settings, () => (e) => rows.push(encodeEvent(e)));
+  return { ...rest, rows };
 }
 
 /**
@@ -48,14 +49,20 @@ export async function decodeChunk(req: DecodeRequest, settings: DecodeSettings):
  * (packed-rows.ts), each encoded straight into the pack (no buffer of its own per row).
  */
 export async function decodeChunkPacked(req: DecodeRequest, settings: DecodeSettings): Promise<Omit<DecodedChunk, 'rows'> & { packed: PackedRows }> {
-  const { events, ...rest } = await decodeEvents(req, settings);
-  // About 100 bytes of key and body per event (bench mix): one or two growths at most.
-  const packer = new RowPacker(events.length, events.length * 128);
-  for (const e of events) packer.add(encodeEventScratch(e));
-  return { ...rest, packed: packer.finish() };
+  let packer: RowPacker | undefined;
+  const rest = await decodeEvents(req, settings, (records) => {
+    // At most one row per record; about 100 bytes of key and body per event (bench mix): one or two growths at most.
+    const p = (packer = new RowPacker(records, records * 128));
+    return (e) => p.add(encodeEventScratch(e));
+  });
+  return { ...rest, packed: packer!.finish() };
 }
 
-async function decodeEvents(req: DecodeRequest, settings: DecodeSettings): Promise<Omit<DecodedChunk, 'rows'> & { events: LogEvent[] }> {
+/**
+ * Decodes, parses and normalizes the chunk, each event going to the sink `sinkFor` makes once
+ * the number of records is known (each event encoded as soon as it is made: no array of them).
+ */
+async function decodeEvents(req: DecodeRequest, settings: DecodeSettings, sinkFor: (records: number) => (e: LogEvent) => void): Promise<Omit<DecodedChunk, 'rows'>> {
   const { ingest } = settings;
   const raw = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
   const text = await decodeBody(raw, req.contentEncoding, ingest.max_decoded_bytes);
@@ -68,10 +75,10 @@ async function decodeEvents(req: DecodeRequest, settings: DecodeSettings): Promi
   });
   const receivedAt = new Date(req.receivedAtMs);
   const tag = req.tag;
-  const result = processRecords(records, { receivedAt, dateKeys: ingest.date_keys, normalize: settings.normalize, ...(tag !== undefined ? { tag } : {}) });
+  const result = processRecords(records, { receivedAt, dateKeys: ingest.date_keys, normalize: settings.normalize, ...(tag !== undefined ? { tag } : {}) }, sinkFor(records.length));
   for (const b of badLines) result.deadLetters.push({ receivedAt, reason: b.reason, record: b.text, ...(tag !== undefined ? { tag } : {}) });
-  const { events, deadLetters, deadLetterCount } = capDeadLetters(result, ingest.max_dead_letters_per_chunk);
-  return { events, deadLetters, deadLetterCount, blank: result.blank, decodedBytes, records: records.length + badLines.length };
+  const { deadLetters, deadLetterCount } = capDeadLetters(result, ingest.max_dead_letters_per_chunk);
+  return { deadLetters, deadLetterCount, blank: result.blank, decodedBytes, records: records.length + badLines.length };
 }
 
 /**

@@ -44,7 +44,7 @@ export class RowPacker {
   private n = 0;
   private at = 0;
 
-  /** `rows`: exactly how many rows will be added; `expectedBytes`: a guess of their key and body bytes (it grows). */
+  /** `rows`: at most how many rows will be added; `expectedBytes`: a guess of their key and body bytes (it grows). */
   constructor(private readonly rows: number, expectedBytes: number) {
     this.refs = new Uint32Array(rows * STRINGS);
     this.byteLengths = new Uint32Array(rows * 2);
@@ -87,14 +87,18 @@ export class RowPacker {
   }
 
   finish(): PackedRows {
-    if (this.n !== this.rows) throw new Error('packed rows: fewer rows than announced');
-    const { strings, refs } = this;
+    const n = this.n;
+    // Fewer rows than records (dead letters, blank lines): the arrays cut to fit, in buffers of their own.
+    const refs = n === this.rows ? this.refs : this.refs.subarray(0, n * STRINGS);
+    const byteLengths = n === this.rows ? this.byteLengths : this.byteLengths.slice(0, 2 * n);
+    const timesMs = n === this.rows ? this.timesMs : this.timesMs.slice(0, n);
+    const { strings } = this;
     const lengths = new Uint32Array(refs.length + strings.length);
     lengths.set(refs);
     for (let k = 0; k < strings.length; k++) lengths[refs.length + k] = strings[k]!.length;
     // The bytes sized to fit, in a buffer of their own (transferred, not copied, to the main thread).
     const bytes = this.at === this.bytes.length ? this.bytes : this.bytes.slice(0, this.at);
-    return { text: strings.join(''), lengths, bytes, byteLengths: this.byteLengths, timesMs: this.timesMs };
+    return { text: strings.join(''), lengths, bytes, byteLengths, timesMs };
   }
 }
 

@@ -31,6 +31,7 @@
  * tuples hash the same text.
  */
 import * as crypto from 'node:crypto';
+import { noteIssuedId } from '../util/issued-id.js';
 
 // crypto.hash (Node ≥ 20.12) is a one-shot digest about twice as fast as createHash().update().digest().
 const oneShot = (crypto as unknown as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
@@ -44,7 +45,9 @@ export function eventId(...parts: ReadonlyArray<string | number>): string {
     const s = String(p);
     text += s.length + ':' + s + ';';
   }
-  return sha256hex(text).slice(0, 32);
+  const id = sha256hex(text).slice(0, 32);
+  noteIssuedId(id);
+  return id;
 }
 
 /**

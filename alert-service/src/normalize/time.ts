@@ -5,6 +5,7 @@
  * the event just falls back to the collection time.
  */
 import { parseOffset, wallClockToUtc, UTC_ZONE, type Zone } from './zone.js';
+import { IsoTimes } from '../util/iso-times.js';
 
 /** Latest instant we accept (9999-12-31T23:59:59.999Z): keeps toISOString() in plain RFC 3339 form. */
 const MAX_MS = 253402300799999;
@@ -62,8 +63,14 @@ const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](
 export function parseIsoLike(text: string, zone: Zone, offsetOut?: OffsetOut): number | undefined {
   if (text.length > 40) return undefined;
   if (text.length === 24) {
+    // The day last seen, read by its digits alone (every record's collector time, most app log times).
+    const known = isoDay.msOf(text);
+    if (known >= 0 && known <= MAX_MS) return known;
     const ms = canonicalIso(text);
-    if (ms !== NOT_CANONICAL) return ms;
+    if (ms !== NOT_CANONICAL) {
+      if (ms !== undefined) isoDay.is(text, ms); // makes ms's day the one msOf knows
+      return ms;
+    }
   }
   const m = ISO_LIKE.exec(text);
   if (!m) return undefined;
@@ -83,6 +90,15 @@ export function parseIsoLike(text: string, zone: Zone, offsetOut?: OffsetOut): n
 }
 
 const NOT_CANONICAL = -1;
+
+/**
+ * msOf of the canonical form on the day last seen: the same instant canonicalIso gives for such
+ * a text (its date is a real one, toISOString wrote it; msOf checks the time fields as wallClock
+ * does, and refuses a leap second, which canonicalIso then reads), without the ten digit reads
+ * and the Date.UTC call. Days before 1970 are not in range: the ms >= 0 test leaves them to
+ * canonicalIso, which refuses them.
+ */
+const isoDay = new IsoTimes();
 
 function digitAt(text: string, i: number): number {
   const d = text.charCodeAt(i) - 48;

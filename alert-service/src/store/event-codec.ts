@@ -22,6 +22,7 @@ import { createHash } from 'node:crypto';
 import type { LogEvent } from '../generated/schema-types.js';
 import type { EncodedEvent } from './event-store.js';
 import { IsoTimes } from '../util/iso-times.js';
+import { isLastIssuedId } from '../util/issued-id.js';
 
 const SEVERITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'] as const;
 const TIME_SOURCES = ['line', 'collector', 'received'] as const;
@@ -592,7 +593,7 @@ export function encodeEvent(e: LogEvent): EncodedEvent {
 export function encodeEventScratch(e: LogEvent): EncodedEvent {
   // An id of 32 hex characters (every id the normalizer makes) and a positional key go through
   // scratch buffers too: no two Buffers per event. Any other id takes the general path.
-  const scratch = e.id.length === 32 && HEX.test(e.id);
+  const scratch = e.id.length === 32 && (isLastIssuedId(e.id) || HEX.test(e.id));
   const id = scratch ? idScratch : Buffer.from(e.id, 'hex');
   if (scratch) idScratch.write(e.id, 'hex');
   const key = dedupeKey(e, id, scratch ? keyScratch : undefined);
