@@ -57,6 +57,12 @@ const tRead = performance.now();
 const { rules, skipped } = compileSigmaDocuments(docs, { defaultQuietSec: config.rules.default_quiet_s });
 const tCompile = performance.now();
 console.log(`SigmaHQ ${DIR}: ${docs.length} rules, ${rules.length} loadable (${skipped.length} skipped); YAML read ${(tRead - t0).toFixed(0)} ms, compile ${(tCompile - tRead).toFixed(0)} ms`);
+{
+  const i0 = performance.now();
+  const st = new PrefilterIndex(rules.filter((r) => r.prefilter)).stats();
+  const mb = (n: number) => (n / 1e6).toFixed(1);
+  console.log(`Index: built in ${(performance.now() - i0).toFixed(0)} ms; ${st.buckets} buckets, ${st.fields} indexed fields; contains tables ${mb(st.containsBytes)} MB, prefix/suffix tries ${mb(st.affixBytes)} MB`);
+}
 
 interface IndexEntry { sample: string }
 const index = JSON.parse(readFileSync(join(DIR, 'regression', 'index.json'), 'utf8')) as IndexEntry[];
@@ -202,10 +208,10 @@ function check(): void {
   const everyRule: string[] = [];
   evs.forEach((e, i) => {
     const ch = e.source.channel?.toLowerCase();
-    const prog = e.program.toLowerCase();
+    const prog = e.program?.toLowerCase();
     for (const r of rules) {
       if (r.kinds && !r.kinds.has(e.source.kind)) continue;
-      if (r.programs && !r.programs.has(prog)) continue;
+      if (r.programs && (prog === undefined || !r.programs.has(prog))) continue;
       if (r.channels && (ch === undefined || !r.channels.has(ch))) continue;
       if (r.eventIds && (e.fields.event_id === undefined || !r.eventIds.has(e.fields.event_id))) continue;
       let hit = false;

@@ -16,7 +16,8 @@ import { literalGate } from './literal-gate.js';
 import type { Detection, DetectionItem, Selection } from './tree.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
 import { isPlain, requiredLiteral } from './detection.js';
-import { AffixTrie, AhoCorasick } from './automaton.js';
+import { AffixTrie } from './automaton.js';
+import { LiteralScan } from './literal-scan.js';
 import { hashPieces, isHashPiece } from './hash-pieces.js';
 
 /** The field's lower-cased value equals / ends with / starts with / contains `value` (lower-cased). */
@@ -365,7 +366,7 @@ interface FieldIndex {
   eq: Map<string, Int32Array>;
   suffix: AffixTrie<Int32Array> | undefined;
   prefix: AffixTrie<Int32Array> | undefined;
-  contains: AhoCorasick<Int32Array> | undefined;
+  contains: LiteralScan<Int32Array> | undefined;
   /**
    * Hash fields (hash-pieces.ts): the `contains` literals that are whole `NAME=HEX` pieces, looked
    * up per piece of a well-formed value, and `rest`, the other literals, searched on it. Values
@@ -378,7 +379,7 @@ interface FieldIndex {
    * steps it in JavaScript (~7 ns a character whatever the table's size).
    */
   few: ReadonlyArray<readonly [string, Int32Array]> | undefined;
-  rest: AhoCorasick<Int32Array> | undefined;
+  rest: LiteralScan<Int32Array> | undefined;
   /** Keywords only: false when no keyword literal of the bucket can be in the text (literal-gate.ts). */
   gate: ((text: string) => boolean) | null;
 }
@@ -426,6 +427,25 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
       for (const [id, list] of c.byId) byId.set(id, buildBucket([...list, ...c.any]));
       this.byChannel.set(ch, { byId, any: c.any.length ? buildBucket(c.any) : undefined });
     }
+  }
+
+  /** Size of the index: buckets, indexed fields, and the bytes of its string-search tables. */
+  stats(): { buckets: number; fields: number; containsBytes: number; affixBytes: number} {
+    const out = { buckets: 0, fields: 0, containsBytes: 0, affixBytes: 0 };
+    const seen = new Set<Bucket>();
+    for (const c of this.byChannel.values()) {
+      for (const b of [...c.byId.values(), ...(c.any ? [c.any] : [])]) {
+        if (seen.has(b)) continue;
+        seen.add(b);
+        out.buckets++;
+        for (const f of b.fields) {
+          out.fields++;
+          out.containsBytes += (f.contains?.bytes ?? 0) + (f.rest?.bytes ?? 0);
+          out.affixBytes += (f.suffix?.bytes ?? 0) + (f.prefix?.bytes ?? 0);
+        }
+      }
+    }
+    return out;
   }
 
   /** `channel` lower-cased. The list is reused by the next call: iterate it before calling again. */
@@ -512,12 +532,8 @@ const FEW_LITERALS = 8;
 /** Fewer whole-piece literals than this and the field is searched as before (the split would not pay). */
 const MIN_HASH_PIECES = 8;
 
-function automaton(entries: ReadonlyArray<readonly [string, Int32Array]>): AhoCorasick<Int32Array> | undefined {
-  if (!entries.length) return undefined;
-  const ac = new AhoCorasick<Int32Array>();
-  for (const [k, list] of entries) ac.add(k, list);
-  ac.build();
-  return ac;
+function automaton(entries: ReadonlyArray<readonly [string, Int32Array]>): LiteralScan<Int32Array> | undefined {
+  return entries.length ? new LiteralScan(entries, { common: COMMON_TEXT }) : undefined;
 }
 
 function buildBucket(list: Array<[number, PrefilterTarget]>): Bucket {
