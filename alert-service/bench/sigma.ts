@@ -11,7 +11,7 @@
  * records. Printed per run: events/s by wall clock, CPU µs per event (process.cpuUsage), and
  * once: the rules evaluated per event (after the index) and the machine's load average.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../src/config/load.js';
@@ -21,7 +21,7 @@ import { readLogFile } from '../src/detect/input.js';
 import { PROJECT_ROOT } from '../src/detect/ruleset.js';
 import { compileSigmaDocuments, listSigmaTree, readSigmaFiles } from '../src/detect/sigma/load.js';
 import type { CompiledRule } from '../src/detect/compiled.js';
-import type { Atom } from '../src/detect/sigma/prefilter.js';
+import { PrefilterIndex, type Atom } from '../src/detect/sigma/prefilter.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(name);
@@ -33,6 +33,15 @@ const RUNS = Number(arg('--runs', '3'));
 const NOISE = Number(arg('--noise', '3'));
 /** `--top N`: also list the N rules evaluated most often and what in the index wakes them. */
 const TOP = Number(arg('--top', '0'));
+/**
+ * `--check [--check-out file]`: instead of timing, prove the index sound on this mix: every
+ * (rule id, event) match through the engine (with the index) must equal every rule evaluated on
+ * its own (its scope, then its detection) over the templates plus case-changed and non-ASCII
+ * copies of the regression records. `--check-out` writes the sorted match list, to compare
+ * builds.
+ */
+const CHECK = process.argv.includes('--check');
+const CHECK_OUT = process.argv.includes('--check-out') ? arg('--check-out', '') : '';
 
 if (!existsSync(join(DIR, 'rules')) || !existsSync(join(DIR, 'regression', 'index.json'))) {
   console.log(`bench:sigma: no SigmaHQ snapshot at ${DIR} (expected rules/ and regression/ there); nothing to measure.`);
@@ -48,6 +57,12 @@ const tRead = performance.now();
 const { rules, skipped } = compileSigmaDocuments(docs, { defaultQuietSec: config.rules.default_quiet_s });
 const tCompile = performance.now();
 console.log(`SigmaHQ ${DIR}: ${docs.length} rules, ${rules.length} loadable (${skipped.length} skipped); YAML read ${(tRead - t0).toFixed(0)} ms, compile ${(tCompile - tRead).toFixed(0)} ms`);
+{
+  const i0 = performance.now();
+  const st = new PrefilterIndex(rules.filter((r) => r.prefilter)).stats();
+  const mb = (n: number) => (n / 1e6).toFixed(1);
+  console.log(`Index: built in ${(performance.now() - i0).toFixed(0)} ms; ${st.buckets} buckets, ${st.fields} indexed fields; contains tables ${mb(st.containsBytes)} MB, prefix/suffix tries ${mb(st.affixBytes)} MB`);
+}
 
 interface IndexEntry { sample: string }
 const index = JSON.parse(readFileSync(join(DIR, 'regression', 'index.json'), 'utf8')) as IndexEntry[];
@@ -98,6 +113,11 @@ const templates: LogEvent[] = [];
 for (let i = 0; i < samples.length; i++) {
   templates.push(samples[i]!);
   for (let k = 0; k < NOISE; k++) templates.push(noise[(i * NOISE + k) % noise.length]!);
+}
+
+if (CHECK) {
+  check();
+  process.exit(process.exitCode ?? 0);
 }
 
 const base = Date.UTC(2026, 10, 21);
@@ -160,3 +180,57 @@ for (let run = 0; run < RUNS; run++) {
 }
 const range = (xs: number[], f: (x: number) => string) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
 console.log(`\n${rules.length} rules: ${range(results.map((r) => r.eps), (x) => Math.round(x).toLocaleString('en-US'))} events/s wall, ${range(results.map((r) => r.cpuUs), (x) => x.toFixed(2))} µs CPU/event over ${RUNS} runs; load average after: ${load1()} (2 cores)`);
+
+/** A copy of the event with every EventData string and the message changed by `f`. */
+function mapTexts(e: LogEvent, f: (s: string, k: string) => string): LogEvent {
+  const data = e.fields.event_data;
+  const out: Record<string, unknown> = {};
+  if (data) for (const k in data) out[k] = typeof data[k] === 'string' ? f(data[k] as string, k) : data[k];
+  return { ...e, message: f(e.message, ''), fields: { ...e.fields, ...(data ? { event_data: out as typeof data } : {}) } };
+}
+
+function check(): void {
+  // Case folding and non-ASCII: upper-cased copies, mixed-case copies, and copies with
+  // characters whose lower case differs in length ('İ') or is non-ASCII ('Ä', 'К') put in front.
+  const mixed = (s: string) => [...s].map((c, i) => (i % 2 ? c.toUpperCase() : c.toLowerCase())).join('');
+  const evs: LogEvent[] = [
+    ...templates,
+    ...samples.map((e) => mapTexts(e, (s) => s.toUpperCase())),
+    ...samples.map((e) => mapTexts(e, mixed)),
+    ...samples.map((e) => mapTexts(e, (s, k) => (k.length % 3 === 0 ? 'İ' : k.length % 3 === 1 ? 'ÄК' : '\u0130x') + s)),
+    ...samples.map((e) => mapTexts(e, (s) => s.replace(/i/g, 'İ'))),
+  ].map((e, i) => ({ ...e, id: i.toString(16).padStart(32, '0'), time: new Date(Date.UTC(2026, 10, 21) + i * 10).toISOString() }));
+  const viaIndex: string[] = [];
+  let at = 0;
+  const engine = new DetectionEngine(rules, { emit: () => {} }, { now: () => Date.UTC(2030, 0, 1) }, DEFAULT_LIMITS);
+  engine.onMatch = (r) => void viaIndex.push(`${r.id} ${at}`);
+  for (; at < evs.length; at++) engine.processOne(evs[at]!);
+  const everyRule: string[] = [];
+  evs.forEach((e, i) => {
+    const ch = e.source.channel?.toLowerCase();
+    const prog = e.program?.toLowerCase();
+    for (const r of rules) {
+      if (r.kinds && !r.kinds.has(e.source.kind)) continue;
+      if (r.programs && (prog === undefined || !r.programs.has(prog))) continue;
+      if (r.channels && (ch === undefined || !r.channels.has(ch))) continue;
+      if (r.eventIds && (e.fields.event_id === undefined || !r.eventIds.has(e.fields.event_id))) continue;
+      let hit = false;
+      try {
+        hit = r.evaluate(e) !== null;
+      } catch {
+        hit = false;
+      }
+      if (hit) everyRule.push(`${r.id} ${i}`);
+    }
+  });
+  viaIndex.sort();
+  everyRule.sort();
+  const a = new Set(viaIndex);
+  const b = new Set(everyRule);
+  const missed = everyRule.filter((m) => !a.has(m));
+  const extra = viaIndex.filter((m) => !b.has(m));
+  console.log(`check: ${evs.length} events, ${rules.length} rules; ${everyRule.length} matches evaluating every rule, ${viaIndex.length} through the index; missed by the index ${missed.length}, extra ${extra.length}`);
+  for (const m of [...missed, ...extra].slice(0, 20)) console.log(`  differs: ${m}`);
+  if (CHECK_OUT) writeFileSync(CHECK_OUT, viaIndex.join('\n') + '\n');
+  if (missed.length || extra.length) process.exitCode = 1;
+}

@@ -383,3 +383,17 @@ test('a field with a few contains literals (looked for one by one) and one with 
   assert.deepEqual(got, expected(rs, events));
   assert.deepEqual(got.map((f) => f.join(',')), ['few,many', 'few', 'both,few,many', 'few', 'few,many', 'few', '', '', 'few,many', 'few', 'few,many', 'few', 'few,many', 'few', 'few,many', 'few', '', '']);
 });
+
+test('keyword literals searched text by text through the case-insensitive probe: any case, the Kelvin sign and İ, non-ASCII keywords', () => {
+  const rs = rules([
+    rule('kw-ascii', '{product: windows, category: process_creation}', "  keywords:\n    - '\\\\perfc.dat'\n    - 'kiwi'\n    - 'wi'\n  condition: keywords"),
+    rule('kw-wide', '{product: windows, category: process_creation}', "  keywords:\n    - 'ex\u0430mple'\n  condition: keywords"),
+  ]);
+  const cmds = ['rundll32 C:\\Windows\\PERFC.DAT,#1', 'K\u0130W\u0130 tool', '\u212Aiwi', 'W\u0130', 'ping EX\u0410MPLE.com', 'nothing here', 'perfc.dat, no backslash'];
+  const events = cmds.map((c, i) => sysmon1({ CommandLine: c, Image: 'C:\\x\\a.exe' }, i));
+  assert.deepEqual(fired(rs, events), expected(rs, events));
+  assert.deepEqual(expected(rs, events).map((x) => x.length > 0), [true, true, true, true, true, false, false]);
+  // Upper-case text with 'İ' only lower-cases to 'wi' by way of U+0130: the probe must not skip it.
+  assert.ok(candidates(rs, events[3]!) >= 1);
+  assert.equal(candidates(rs, events[5]!), 0);
+});

@@ -134,6 +134,11 @@ export class AhoCorasick<T> {
     return this.delta.length;
   }
 
+  /** Bytes of the typed arrays (dense table and per-node arrays; the sparse map not counted). */
+  get bytes(): number {
+    return this.delta.byteLength + this.fail.byteLength + this.own.byteLength + this.dict.byteLength + this.hit.byteLength;
+  }
+
   build(): void {
     const alphabet = (this.alphabet = new Alphabet(this.entries.map(([p]) => p)));
     const { d, values } = draft(this.entries, alphabet, false);
@@ -240,6 +245,11 @@ export class AffixTrie<T> {
 
   get tableSize(): number {
     return this.next.length;
+  }
+
+  /** Bytes of the typed arrays (the sparse map not counted). */
+  get bytes(): number {
+    return this.next.byteLength + this.terminal.byteLength;
   }
 
   private child(s: number, c: number): number {

@@ -12,11 +12,12 @@
 import type { LogEvent } from '../../generated/schema-types.js';
 import type { CondNode } from './condition.js';
 import { keywordHaystack, lowerAt, memoSlot, sigmaGetter, type SigmaGetter } from './fields.js';
-import { literalGate } from './literal-gate.js';
+import { literalCover, literalGate } from './literal-gate.js';
 import type { Detection, DetectionItem, Selection } from './tree.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
 import { isPlain, requiredLiteral } from './detection.js';
-import { AffixTrie, AhoCorasick } from './automaton.js';
+import { AffixTrie } from './automaton.js';
+import { LiteralScan } from './literal-scan.js';
 import { hashPieces, isHashPiece } from './hash-pieces.js';
 
 /** The field's lower-cased value equals / ends with / starts with / contains `value` (lower-cased). */
@@ -365,7 +366,7 @@ interface FieldIndex {
   eq: Map<string, Int32Array>;
   suffix: AffixTrie<Int32Array> | undefined;
   prefix: AffixTrie<Int32Array> | undefined;
-  contains: AhoCorasick<Int32Array> | undefined;
+  contains: LiteralScan<Int32Array> | undefined;
   /**
    * Hash fields (hash-pieces.ts): the `contains` literals that are whole `NAME=HEX` pieces, looked
    * up per piece of a well-formed value, and `rest`, the other literals, searched on it. Values
@@ -378,9 +379,13 @@ interface FieldIndex {
    * steps it in JavaScript (~7 ns a character whatever the table's size).
    */
   few: ReadonlyArray<readonly [string, Int32Array]> | undefined;
-  rest: AhoCorasick<Int32Array> | undefined;
+  rest: LiteralScan<Int32Array> | undefined;
   /** Keywords only: false when no keyword literal of the bucket can be in the text (literal-gate.ts). */
   gate: ((text: string) => boolean) | null;
+  /** Keywords only: keywordProbe(); null: search the joined haystack. */
+  probe: RegExp | null;
+  /** eqLengths[n] is 1 when some `eq` literal has length n. */
+  eqLengths: Uint8Array;
 }
 
 const EMPTY: readonly never[] = [];
@@ -428,6 +433,25 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
     }
   }
 
+  /** Size of the index: buckets, indexed fields, and the bytes of its string-search tables. */
+  stats(): { buckets: number; fields: number; containsBytes: number; affixBytes: number} {
+    const out = { buckets: 0, fields: 0, containsBytes: 0, affixBytes: 0 };
+    const seen = new Set<Bucket>();
+    for (const c of this.byChannel.values()) {
+      for (const b of [...c.byId.values(), ...(c.any ? [c.any] : [])]) {
+        if (seen.has(b)) continue;
+        seen.add(b);
+        out.buckets++;
+        for (const f of b.fields) {
+          out.fields++;
+          out.containsBytes += (f.contains?.bytes ?? 0) + (f.rest?.bytes ?? 0);
+          out.affixBytes += (f.suffix?.bytes ?? 0) + (f.prefix?.bytes ?? 0);
+        }
+      }
+    }
+    return out;
+  }
+
   /** `channel` lower-cased. The list is reused by the next call: iterate it before calling again. */
   candidates(e: LogEvent, channel: string | undefined): readonly R[] {
     if (channel === undefined) return EMPTY;
@@ -447,17 +471,23 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
     for (let k = 0; k < b.fields.length; k++) {
       const f = b.fields[k]!;
       if (f.field === KEYWORDS) {
-        // The event's texts joined and lower-cased once (shared with the keyword rules): a hit
-        // spanning two texts only wakes a rule that then tests each text itself.
-        const hay = keywordHaystack(e);
-        if (!f.gate || f.gate(hay)) f.contains!.search(hay, this.addFn);
+        if (f.probe) this.keywords(e, f, f.probe);
+        else {
+          // The event's texts joined and lower-cased once (shared with the keyword rules): a hit
+          // spanning two texts only wakes a rule that then tests each text itself.
+          const hay = keywordHaystack(e);
+          if (!f.gate || f.gate(hay)) f.contains!.search(hay, this.addFn);
+        }
         continue;
       }
       const v = f.get(e);
       if (v === undefined) continue;
       const lower = lowerAt(e, f.slot, v);
-      const eq = f.eq.get(lower);
-      if (eq) this.add(eq);
+      // No eq literal has this length: skip hashing the value (a Sysmon Hashes or CommandLine value is hundreds of characters).
+      if (lower.length < f.eqLengths.length && f.eqLengths[lower.length]) {
+        const eq = f.eq.get(lower);
+        if (eq) this.add(eq);
+      }
       if (f.suffix) f.suffix.walk(lower, this.addFn);
       if (f.prefix) f.prefix.walk(lower, this.addFn);
       if (f.few) {
@@ -483,6 +513,23 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
     return out;
   }
 
+  /**
+   * Keyword literals, searched text by text in place: each text (the message, every EventData
+   * string) is tested with the native case-insensitive probe, and only a text it hits is
+   * lower-cased and searched. A keyword match lies inside one text, so this wakes every rule the
+   * joined haystack did, without joining and lower-casing ~900 characters per event.
+   */
+  private keywords(e: LogEvent, f: FieldIndex, probe: RegExp): void {
+    const m = e.message;
+    if (m && (probe.test(m) || lowersToAscii(m))) f.contains!.search(m.toLowerCase(), this.addFn);
+    const data = e.fields.event_data;
+    if (!data) return;
+    for (const k in data) {
+      const v = data[k];
+      if (typeof v === 'string' && v && (probe.test(v) || lowersToAscii(v))) f.contains!.search(v.toLowerCase(), this.addFn);
+    }
+  }
+
   private add(list: Int32Array): void {
     const { seen, stamp, out, rules } = this;
     for (let i = 0; i < list.length; i++) {
@@ -506,18 +553,44 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
   }
 }
 
+function lengthsOf(keys: readonly string[]): Uint8Array {
+  const out = new Uint8Array(keys.reduce((n, k) => Math.max(n, k.length + 1), 0));
+  for (const k of keys) out[k.length] = 1;
+  return out;
+}
+
+/** More alternatives than this and the keyword probe is not built (the joined haystack is searched). */
+const MAX_PROBE_PARTS = 200;
+
+/**
+ * A case-insensitive regular expression that matches every raw text whose lower-cased form holds
+ * one of the (lower-cased) literals, given lowersToAscii() is false for it: the ASCII parts every
+ * literal contains (literalCover), or the literals themselves, and any non-ASCII character when a
+ * literal has one (`toLowerCase` and the regex's case folding differ beyond ASCII). On other text,
+ * `/i` finds an ASCII literal wherever the lower-cased text has it: only U+0130 'İ' and U+212A
+ * (Kelvin sign) lower-case to ASCII letters, and only 'İ' changes the text's length.
+ */
+export function keywordProbe(literals: readonly string[]): RegExp | null {
+  const ascii = (p: string) => /^[\x00-\x7f]*$/.test(p);
+  const parts = (literalCover(literals) ?? literals).filter(ascii);
+  if (parts.some((p) => p === '') || parts.length > MAX_PROBE_PARTS) return null;
+  const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  return new RegExp([...(literals.every(ascii) ? [] : ['[^\\x00-\\x7f]']), ...parts.map(escape)].join('|') || '(?!)', 'i');
+}
+
+/** Does the text hold one of the two characters whose lower case is ASCII ('İ', Kelvin sign)? O(1) on one-byte strings. */
+function lowersToAscii(text: string): boolean {
+  return text.includes('\u0130') || text.includes('\u212a');
+}
+
 /** At most this many `contains` literals on a field and they are looked for one by one with `includes`. */
 const FEW_LITERALS = 8;
 
 /** Fewer whole-piece literals than this and the field is searched as before (the split would not pay). */
 const MIN_HASH_PIECES = 8;
 
-function automaton(entries: ReadonlyArray<readonly [string, Int32Array]>): AhoCorasick<Int32Array> | undefined {
-  if (!entries.length) return undefined;
-  const ac = new AhoCorasick<Int32Array>();
-  for (const [k, list] of entries) ac.add(k, list);
-  ac.build();
-  return ac;
+function automaton(entries: ReadonlyArray<readonly [string, Int32Array]>): LiteralScan<Int32Array> | undefined {
+  return entries.length ? new LiteralScan(entries, { common: COMMON_TEXT }) : undefined;
 }
 
 function buildBucket(list: Array<[number, PrefilterTarget]>): Bucket {
@@ -567,6 +640,8 @@ function buildBucket(list: Array<[number, PrefilterTarget]>): Bucket {
       pieces: split ? new Map(whole) : undefined,
       rest: split ? automaton(containsSlots.filter(([k]) => !isHashPiece(k))) : undefined,
       gate: field === KEYWORDS ? literalGate([...f.contains.keys()]) : null,
+      probe: field === KEYWORDS ? keywordProbe([...f.contains.keys()]) : null,
+      eqLengths: lengthsOf([...f.eq.keys()]),
     };
   });
   return { scan: Int32Array.from(scan), fields };
