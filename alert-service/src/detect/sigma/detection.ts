@@ -13,7 +13,7 @@
 import type { LogEvent } from '../../generated/schema-types.js';
 import { compileGlob } from './glob.js';
 import { HAYSTACK_SEPARATOR, keywordHaystack, keywordTexts, lowerAt, memoSlot, sigmaGetter, type SigmaGetter } from './fields.js';
-import { literalCover, literalGate } from './literal-gate.js';
+import { literalGate } from './literal-gate.js';
 import { compileCondition, UnsupportedError } from './condition.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
 import { allFields, type Detection, type DetectionItem, type Selection } from './tree.js';
@@ -311,9 +311,7 @@ function keywordPredicate(item: DetectionItem, mods: ReadonlySet<string>): Pred 
       const lits = flat.map((v) => v.toLowerCase());
       const gate = literalGate(lits);
       const exact = lits.some((l) => l.includes(HAYSTACK_SEPARATOR));
-      const rawGate = rawTextGate(lits);
       return (e) => {
-        if (rawGate && !rawGate(e)) return false;
         const hay = keywordHaystack(e);
         if (gate ? !gate(hay) : false) return false;
         if (!ac.containsAny(hay)) return false;
@@ -347,39 +345,6 @@ function keywordPredicate(item: DetectionItem, mods: ReadonlySet<string>): Pred 
       return true;
     }
     for (const p of preds) if (p(texts)) return true;
-    return false;
-  };
-}
-
-/**
- * Non-ASCII characters whose lower case holds an ASCII character (İ → i̇, the Kelvin sign → k):
- * the only way a lower-cased text can hold an ASCII run its text does not hold, ASCII case aside.
- */
-const FOLDS_TO_ASCII = '\u0130\u212a';
-
-/**
- * A test on the event's texts as they are (message and EventData strings, not joined, not
- * lower-cased) that is false only when no lower-cased text can hold any of `lits`: a literal
- * cover of them (literal-gate.ts) as one case-insensitive native regex per text. Exact by
- * construction: a lower-cased text holds an ASCII part only where the text holds it in ASCII
- * case-insensitively (what /i matches) or holds a character of FOLDS_TO_ASCII (matched too).
- * A keyword rule meets every event of its channel; this spares it joining and lower-casing
- * ~700 characters per event (SigmaHQ's mimikatz keywords: a third of Sysmon rule evaluation).
- * Null when the cover is not ASCII or does not exist.
- */
-export function rawTextGate(lits: readonly string[]): ((e: LogEvent) => boolean) | null {
-  const parts = literalCover(lits);
-  if (!parts || !parts.every((p) => /^[\x00-\x7f]+$/.test(p))) return null;
-  const re = new RegExp(`${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|')}|[${FOLDS_TO_ASCII}]`, 'i');
-  return (e) => {
-    if (re.test(e.message)) return true;
-    const data = e.fields.event_data;
-    if (data) {
-      for (const k in data) {
-        const v = data[k];
-        if (typeof v === 'string' && v && re.test(v)) return true;
-      }
-    }
     return false;
   };
 }
