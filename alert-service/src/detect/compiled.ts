@@ -15,6 +15,11 @@ export interface Evaluation {
   steps?: readonly string[];
   /** Distinct rules: the value counted. */
   distinct?: string;
+  /**
+   * The group's lookup key, when the rule computed it with the match (what key(event, values)
+   * returns); `values` may then be computed on first read (Sigma plain rules).
+   */
+  key?: string;
 }
 
 export interface ResolvedFire {

@@ -309,7 +309,7 @@ export class DetectionEngine {
 
   private groupFor(rule: CompiledRule, e: LogEvent, ev: Evaluation): GroupState {
     const groups = this.state.get(rule)!;
-    const key = rule.key(e, ev.values);
+    const key = ev.key ?? rule.key(e, ev.values);
     let g = this.lastGroup;
     if (g && rule === this.lastRule && key === this.lastKey) {
       groups.touch(g);

@@ -70,6 +70,8 @@ interface BaseRule {
   groupBy: string[];
   /** Windows rules: channel/EventID/field-value index entries (see prefilter.ts). */
   prefilter?: PrefilterSpec;
+  /** The target whose detection an event meets (by channel and EventID), as `detect` picks it. */
+  pick: (e: LogEvent) => CompiledTarget | undefined;
 }
 
 export function parseTimespan(v: unknown): number {
@@ -185,6 +187,8 @@ interface CompiledTarget {
   eventIdOf: (e: LogEvent) => number | undefined;
   match: (e: LogEvent) => boolean;
   extract: (e: LogEvent, into?: Extracted) => Extracted;
+  /** Getters of the Sigma field names through this target's mapping (what `extract` reads). */
+  getterFor: (f: string) => SigmaGetter;
 }
 
 /**
@@ -207,12 +211,13 @@ function compileBase(d: SigmaDoc, key: string): BaseRule {
     if (target.channels) prefilterTargets.push({ channels: target.channels.map((c) => c.toLowerCase()), ...(ids ? { eventIds: [...ids] } : {}), ...indexAtoms(mapped) });
     for (const f of distinguishingFields(target)) groupExtra.add(f);
     const eventIdOf = target.eventSource === 'sysmon-linux' ? sysmonLinuxEventId : eventIdField;
-    targets.push({ target, ...(ids ? { eventIds: ids } : {}), eventIdOf, match: det.match, extract: extractFields([], mappedGetter(target.fieldMap, target.eventSource)) });
+    const getterFor = mappedGetter(target.fieldMap, target.eventSource);
+    targets.push({ target, ...(ids ? { eventIds: ids } : {}), eventIdOf, match: det.match, extract: extractFields([], getterFor), getterFor });
   }
   if (!targets.length) throw new Error(`the rule's EventIDs (${[...(required ?? [])].join(', ')}) are outside its logsource`);
   const fields = [...new Set([...allFields(tree.detection).slice(0, 24), ...groupExtra])];
   const groupBy = ['host', ...new Set([...selected, ...groupExtra])];
-  for (const t of targets) t.extract = extractFields(fields, mappedGetter(t.target.fieldMap, t.target.eventSource));
+  for (const t of targets) t.extract = extractFields(fields, t.getterFor);
   // EventIDs read from the message are checked by the target, not indexed (the event has no fields.event_id).
   const scope = unionScope(targets.map((t) => ({ kinds: t.target.kinds, ...(t.target.channels ? { channels: t.target.channels } : {}), ...(t.target.programs ? { programs: t.target.programs } : {}), ...(t.eventIds && !t.target.eventSource ? { eventIds: [...t.eventIds] } : {}) })));
   const pick = targetPicker(targets);
@@ -231,6 +236,7 @@ function compileBase(d: SigmaDoc, key: string): BaseRule {
     fields,
     extract: (e, into) => (pick(e)?.extract ?? targets[0]!.extract)(e, into),
     groupBy,
+    pick,
     ...(prefilterTargets.length === targets.length ? { prefilter: { targets: prefilterTargets } } : {}),
   };
   if (tree.name) base.names.push(tree.name);
@@ -249,7 +255,15 @@ function targetPicker(targets: CompiledTarget[]): (e: LogEvent) => CompiledTarge
     } : () => t;
   }
   const channels = targets.map((t) => lowerSet(t.target.channels));
-  return (e) => {
+  // When every target reads fields.event_id (not Sysmon for Linux, whose EventID is in the
+  // message), the choice depends on the channel and the EventID only: it is remembered for the
+  // last pair (an event meets several multi-target rules in a row, consecutive events share both).
+  const byField = targets.every((t) => t.eventIdOf === eventIdField);
+  let lastCh: string | undefined;
+  let lastId: number | undefined;
+  let lastPick: CompiledTarget | undefined;
+  let memo = false;
+  const choose = (e: LogEvent): CompiledTarget | undefined => {
     const ch = lowerChannel(e.source.channel);
     for (let i = 0; i < targets.length; i++) {
       const t = targets[i]!;
@@ -262,6 +276,17 @@ function targetPicker(targets: CompiledTarget[]): (e: LogEvent) => CompiledTarge
       return t;
     }
     return undefined;
+  };
+  if (!byField) return choose;
+  return (e) => {
+    const ch = e.source.channel;
+    const id = e.fields.event_id;
+    if (memo && ch === lastCh && id === lastId) return lastPick;
+    lastPick = choose(e);
+    lastCh = ch;
+    lastId = id;
+    memo = true;
+    return lastPick;
   };
 }
 
@@ -351,17 +376,77 @@ function compileCorrelation(d: SigmaDoc, key: string, bases: BaseRule[], refs: s
   };
 }
 
+/**
+ * A plain rule's match: the group key computed with it, the values (every field the rule
+ * reads, for the alert) only when read. Nearly every match of a plain rule falls in its group's
+ * quiet period, and there only the key is needed: extracting ~25 fields was most of a match's cost.
+ * One per rule, overwritten by each match (Evaluation: valid until the rule's next evaluate()).
+ */
+class LazyEvaluation implements Evaluation {
+  key = '';
+  private event: LogEvent | undefined;
+  private target: CompiledTarget | undefined;
+  private extracted: Extracted | undefined;
+
+  set(e: LogEvent, t: CompiledTarget, key: string): this {
+    this.event = e;
+    this.target = t;
+    this.key = key;
+    this.extracted = undefined;
+    return this;
+  }
+
+  get values(): Extracted {
+    return (this.extracted ??= this.target!.extract(this.event!));
+  }
+}
+
+/**
+ * The group key of a plain rule's match on target `t`, read from the event as
+ * extractedGroupKey() reads it from the target's extracted values: a name the target extracts
+ * takes its mapped value unless absent or empty (extract leaves those out), then the unmapped one.
+ */
+function targetGroupKey(groupBy: readonly string[], extracted: ReadonlySet<string>, t: CompiledTarget): (e: LogEvent) => string {
+  const fns = groupFns(groupBy.map((f) => {
+    if (f === 'host') return (e: LogEvent) => e.host;
+    const get = sigmaGetter(f);
+    if (!extracted.has(f)) return (e: LogEvent) => get(e);
+    const mapped = t.getterFor(f);
+    return (e: LogEvent) => {
+      const v = mapped(e);
+      return v !== undefined && v !== '' ? v : get(e);
+    };
+  }));
+  const none: Extracted = {};
+  return (e) => fns.key(e, none);
+}
+
 function compileBaseAsRule(b: BaseRule, opts: SigmaLoadOptions): CompiledRule {
   const override = overrideFor(opts, b.doc, b.key);
   // Host plus the values the selections tested: five different threats on one host are five alerts.
   const fire = resolveFire({ mode: 'single', groupBy: b.groupBy }, opts.defaultQuietSec, override, undefined);
+  const keys = override?.group_by ? groupKeyOf(fire.groupBy) : extractedGroupKey(fire.groupBy);
+  let evaluate = b.detect;
+  // Names Object.prototype holds (`constructor`) would read differently off a values object: those keep the eager path.
+  if (!override?.group_by && !fire.groupBy.some((f) => f in Object.prototype)) {
+    const extracted = new Set(b.fields);
+    const keyOf = new Map<CompiledTarget, (e: LogEvent) => string>();
+    const scratch = new LazyEvaluation();
+    evaluate = (e) => {
+      const t = b.pick(e);
+      if (!t || !t.match(e)) return null;
+      let k = keyOf.get(t);
+      if (!k) keyOf.set(t, (k = targetGroupKey(fire.groupBy, extracted, t)));
+      return scratch.set(e, t, k(e));
+    };
+  }
   return {
     ...meta(b.doc, b.key, override),
     ...scopeFields(b.scope),
-    evaluate: b.detect,
+    evaluate,
     ...(b.prefilter ? { prefilter: b.prefilter } : {}),
     fire,
-    ...(override?.group_by ? groupKeyOf(fire.groupBy) : extractedGroupKey(fire.groupBy)),
+    ...keys,
   };
 }
 
