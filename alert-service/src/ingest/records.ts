@@ -7,7 +7,6 @@
 import type { LogEvent, NormalizeConfig } from '../generated/schema-types.js';
 import type { DeadLetter } from '../store/event-store.js';
 import { describeErrors, validatorFor } from '../schema/registry.js';
-import { precheckFor } from './record-precheck.js';
 import { classifyRecord, isBlankRecord, normalizeRecord, parseCollectorTime, recordSchemaFile, type RecordShape } from '../normalize/index.js';
 
 export interface RecordBatchContext {
@@ -87,11 +86,8 @@ export function processRecords(records: readonly unknown[], ctx: RecordBatchCont
       deadLetters.push(deadLetter(ctx, `record ${i}: unknown record shape (expected one of ${SHAPES.join(', ')}: e.g. a "log" line, a parsed "message", a Windows event or a journal entry)`, rec));
       continue;
     }
-    const file = recordSchemaFile(shape);
-    // The precheck only ever says "certainly valid"; any other record gets Ajv's verdict and errors.
-    const sure = precheckFor(file)?.(rec) === true;
-    const validate = sure ? undefined : validatorFor(file);
-    if (validate && !validate(rec)) {
+    const validate = validatorFor(recordSchemaFile(shape));
+    if (!validate(rec)) {
       deadLetters.push(deadLetter(ctx, `record ${i} (${shape}): ${describeErrors(validate.errors)}`, rec));
       continue;
     }
