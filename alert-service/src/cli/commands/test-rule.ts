@@ -123,7 +123,7 @@ export async function runTestRule(config: LogwardConfig, opts: TestRuleOptions):
       const tally = rule === lastRule ? lastTally! : perRule.get(rule)!;
       const { rep, groups } = tally;
       rep.matched++;
-      const k = rule.key(event, ev.values);
+      const k = ev.key ?? rule.key(event, ev.values);
       const g = rule === lastRule && k === lastKey ? lastGroup : groups.get(k);
       if (g) g.n++;
       else if (labelled < 10_000) {

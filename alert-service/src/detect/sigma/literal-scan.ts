@@ -6,7 +6,7 @@
  * on text the automaton has not seen). Here each literal of 4+ ASCII characters is keyed by one
  * of its 4-grams (its anchor: the one least common among the set's literals and in everyday
  * Windows text), a 3-character literal by itself. The scan slides a window of the last four
- * characters over the text and tests a hash of it in a bitset of at most 8 KB (L1-resident);
+ * characters over the text and tests a hash of it in a bitset of at most 32 KB (L1/L2-resident);
  * steps do not depend on each other's memory reads, so they pipeline. Only on a set bit are the
  * literals anchored on that gram looked up and compared in place (`startsWith` at the position
  * the anchor puts them), which makes the result exact: a bit (or a hash collision) costs a
