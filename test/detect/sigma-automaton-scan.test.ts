@@ -8,18 +8,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LiteralScan } from '../../alert-service/src/detect/sigma/literal-scan.js';
+import { mulberry32 } from '../../alert-service/src/anomaly/forest/rng.js';
 
-/** A deterministic generator (mulberry32), so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic generator (the forest's mulberry32), so a failure reproduces. */
+const rng = (seed: number): (() => number) => mulberry32(seed).next;
 
 function found(scan: LiteralScan<number>, text: string): number[] {
   const out = new Set<number>();

@@ -11,18 +11,10 @@ import { compileSigmaDocuments } from '../../alert-service/src/detect/sigma/load
 import { DetectionEngine, DEFAULT_LIMITS } from '../../alert-service/src/detect/engine.js';
 import type { AlertSignal, LogEvent } from '../../alert-service/src/generated/schema-types.js';
 import { win } from './helpers.js';
+import { mulberry32 } from '../../alert-service/src/anomaly/forest/rng.js';
 
-/** Deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic generator (the forest's mulberry32), so a failure reproduces. */
+const rng = (seed: number): (() => number) => mulberry32(seed).next;
 
 function compile(yaml: string) {
   const { rules, skipped } = compileSigmaDocuments([{ file: 't.yml', doc: parse(yaml) as Record<string, unknown> }], { defaultQuietSec: 900 });
