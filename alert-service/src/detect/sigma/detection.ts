@@ -12,8 +12,8 @@
  */
 import type { LogEvent } from '../../generated/schema-types.js';
 import { compileGlob } from './glob.js';
-import { HAYSTACK_SEPARATOR, keywordHaystack, keywordTexts, lowerAt, memoSlot, sigmaGetter, type SigmaGetter } from './fields.js';
-import { literalGate } from './literal-gate.js';
+import { HAYSTACK_SEPARATOR, keywordHaystack, keywordTexts, lowerAt, memoSlot, sigmaGetter, someKeywordText, type SigmaGetter } from './fields.js';
+import { keywordProbe, literalGate, lowersToAscii } from './literal-gate.js';
 import { compileCondition, UnsupportedError } from './condition.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
 import { allFields, type Detection, type DetectionItem, type Selection } from './tree.js';
@@ -309,6 +309,17 @@ function keywordPredicate(item: DetectionItem, mods: ReadonlySet<string>): Pred 
       // substring gate; a keyword is in the joined text iff some text holds it, unless it spans
       // the separator.
       const lits = flat.map((v) => v.toLowerCase());
+      // The candidate index tests raw texts with this same probe and builds no haystack: where it
+      // lets no text through, neither is the haystack built here (the rule meets every Windows event).
+      const probe = keywordProbe(lits);
+      if (probe) {
+        return (e) => {
+          if (!someKeywordText(e, (t) => probe.test(t) || lowersToAscii(t))) return false;
+          const texts = keywordTexts(e, true);
+          for (let i = 0; i < texts.length; i++) if (ac.containsAny(texts[i]!)) return true;
+          return false;
+        };
+      }
       const gate = literalGate(lits);
       const exact = lits.some((l) => l.includes(HAYSTACK_SEPARATOR));
       return (e) => {

@@ -191,6 +191,19 @@ export function keywordTexts(e: LogEvent, lower: boolean): readonly string[] {
   return out;
 }
 
+/** Whether `test` holds for one of the texts keywordTexts() gives, read raw (no array, nothing lower-cased). */
+export function someKeywordText(e: LogEvent, test: (text: string) => boolean): boolean {
+  if (e.message && test(e.message)) return true;
+  const data = e.fields.event_data;
+  if (data) {
+    for (const k in data) {
+      const v = data[k];
+      if (typeof v === 'string' && v && test(v)) return true;
+    }
+  }
+  return false;
+}
+
 /** What separates the texts in keywordHaystack(): a keyword without it is found there iff some text holds it. */
 export const HAYSTACK_SEPARATOR = '\n';
 

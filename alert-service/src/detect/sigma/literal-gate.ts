@@ -51,3 +51,27 @@ export function literalGate(literals: readonly string[]): ((text: string) => boo
     return false;
   };
 }
+
+/** More alternatives than this and the keyword probe is not built (the caller searches the joined haystack). */
+const MAX_PROBE_PARTS = 200;
+
+/**
+ * A case-insensitive regular expression that matches every raw text whose lower-cased form holds
+ * one of the (lower-cased) literals, given lowersToAscii() is false for it: the ASCII parts every
+ * literal contains (literalCover), or the literals themselves, and any non-ASCII character when a
+ * literal has one (`toLowerCase` and the regex's case folding differ beyond ASCII). On other text,
+ * `/i` finds an ASCII literal wherever the lower-cased text has it: only U+0130 'İ' and U+212A
+ * (Kelvin sign) lower-case to ASCII letters, and only 'İ' changes the text's length.
+ */
+export function keywordProbe(literals: readonly string[]): RegExp | null {
+  const ascii = (p: string) => /^[\x00-\x7f]*$/.test(p);
+  const parts = (literalCover(literals) ?? literals).filter(ascii);
+  if (parts.some((p) => p === '') || parts.length > MAX_PROBE_PARTS) return null;
+  const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  return new RegExp([...(literals.every(ascii) ? [] : ['[^\\x00-\\x7f]']), ...parts.map(escape)].join('|') || '(?!)', 'i');
+}
+
+/** Does the text hold one of the two characters whose lower case is ASCII ('İ', Kelvin sign)? O(1) on one-byte strings. */
+export function lowersToAscii(text: string): boolean {
+  return text.includes('\u0130') || text.includes('\u212a');
+}

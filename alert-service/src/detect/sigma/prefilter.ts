@@ -12,7 +12,7 @@
 import type { LogEvent } from '../../generated/schema-types.js';
 import type { CondNode } from './condition.js';
 import { keywordHaystack, lowerAt, memoSlot, sigmaGetter, type SigmaGetter } from './fields.js';
-import { literalCover, literalGate } from './literal-gate.js';
+import { keywordProbe, literalGate, lowersToAscii } from './literal-gate.js';
 import type { Detection, DetectionItem, Selection } from './tree.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
 import { isPlain, requiredLiteral } from './detection.js';
@@ -557,30 +557,6 @@ function lengthsOf(keys: readonly string[]): Uint8Array {
   const out = new Uint8Array(keys.reduce((n, k) => Math.max(n, k.length + 1), 0));
   for (const k of keys) out[k.length] = 1;
   return out;
-}
-
-/** More alternatives than this and the keyword probe is not built (the joined haystack is searched). */
-const MAX_PROBE_PARTS = 200;
-
-/**
- * A case-insensitive regular expression that matches every raw text whose lower-cased form holds
- * one of the (lower-cased) literals, given lowersToAscii() is false for it: the ASCII parts every
- * literal contains (literalCover), or the literals themselves, and any non-ASCII character when a
- * literal has one (`toLowerCase` and the regex's case folding differ beyond ASCII). On other text,
- * `/i` finds an ASCII literal wherever the lower-cased text has it: only U+0130 'İ' and U+212A
- * (Kelvin sign) lower-case to ASCII letters, and only 'İ' changes the text's length.
- */
-export function keywordProbe(literals: readonly string[]): RegExp | null {
-  const ascii = (p: string) => /^[\x00-\x7f]*$/.test(p);
-  const parts = (literalCover(literals) ?? literals).filter(ascii);
-  if (parts.some((p) => p === '') || parts.length > MAX_PROBE_PARTS) return null;
-  const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-  return new RegExp([...(literals.every(ascii) ? [] : ['[^\\x00-\\x7f]']), ...parts.map(escape)].join('|') || '(?!)', 'i');
-}
-
-/** Does the text hold one of the two characters whose lower case is ASCII ('İ', Kelvin sign)? O(1) on one-byte strings. */
-function lowersToAscii(text: string): boolean {
-  return text.includes('\u0130') || text.includes('\u212a');
 }
 
 /** At most this many `contains` literals on a field and they are looked for one by one with `includes`. */
