@@ -7,7 +7,6 @@ import type { IngestConfig, NormalizeConfig } from '../generated/schema-types.js
 import type { DeadLetter, EncodedEvent } from '../store/event-store.js';
 import type { LogEvent } from '../generated/schema-types.js';
 import { encodeEvent } from '../store/sqlite-event-store.js';
-import { encodeEventScratch } from '../store/event-codec.js';
 import { RowPacker, type PackedRows } from './packed-rows.js';
 import { decodeBody, parseBody } from './body.js';
 import { processRecords, type RecordBatchResult } from './records.js';
@@ -53,7 +52,7 @@ export async function decodeChunkPacked(req: DecodeRequest, settings: DecodeSett
   const rest = await decodeEvents(req, settings, (records) => {
     // At most one row per record; about 100 bytes of key and body per event (bench mix): one or two growths at most.
     const p = (packer = new RowPacker(records, records * 128));
-    return (e) => p.add(encodeEventScratch(e));
+    return (e) => p.addEvent(e);
   });
   return { ...rest, packed: packer!.finish() };
 }

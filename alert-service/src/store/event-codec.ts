@@ -130,12 +130,17 @@ export function streamOf(e: LogEvent): string {
 
 /** Growable byte writer; one per thread, reused, so encoding allocates only the result. */
 export class Writer {
-  buf = Buffer.allocUnsafe(4096);
+  buf: Buffer;
   pos = 0;
+  /** `initial`: bytes to start with (a writer that collects a whole chunk's rows starts big). */
+  constructor(initial = 4096) {
+    this.buf = Buffer.allocUnsafe(initial);
+  }
   reset(): void {
     this.pos = 0;
   }
-  private room(n: number): void {
+  /** Makes room for n more bytes at pos (for a caller that writes buf itself). */
+  room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
@@ -192,7 +197,8 @@ export class Writer {
   bytes(b: Uint8Array, from = 0): void {
     const n = b.length - from;
     this.room(n);
-    for (let i = 0; i < n; i++) this.buf[this.pos + i] = b[from + i]!;
+    if (n > 32) this.buf.set(from === 0 ? b : b.subarray(from), this.pos);
+    else for (let i = 0; i < n; i++) this.buf[this.pos + i] = b[from + i]!;
     this.pos += n;
   }
   /** What was written: a view of the scratch buffer, overwritten by the next event. */
@@ -331,9 +337,35 @@ export function encodeBody(e: LogEvent, key: Uint8Array, timeMs: number, inline?
 }
 
 /** encodeBody's bytes in the codec's scratch buffer: valid only until the next encode on this thread. */
-function encodeBodyScratch(e: LogEvent, key: Uint8Array, timeMs: number, inline?: { stream?: string; program?: string }, idBytes?: Buffer, idIsHex = HEX.test(e.id)): Uint8Array {
-  const w = writer;
-  w.reset();
+function encodeBodyScratch(e: LogEvent, key: Uint8Array, timeMs: number, inline?: { stream?: string; program?: string }, idBytes?: Uint8Array, idIsHex = HEX.test(e.id)): Uint8Array {
+  let idTail: Uint8Array | undefined; // id bytes 4..15 follow
+  if (idIsHex) {
+    const id = idBytes ?? Buffer.from(e.id, 'hex');
+    if (key.length !== 16 || !sameBytes16(id, key)) {
+      // dedupeKey's positional form ends in id bytes 0..3: store the rest of the id.
+      if (key.length !== 16 || key[12] !== id[0] || key[13] !== id[1] || key[14] !== id[2] || key[15] !== id[3]) {
+        throw new Error('the idempotency key does not belong to this event');
+      }
+      idTail = id;
+    }
+  }
+  writer.reset();
+  writeBody(writer, e, timeMs, inline, idIsHex, idTail);
+  return writer.view();
+}
+
+/** Whether two arrays of which `b` has 16 bytes hold the same bytes (Buffer.compare without its native call). */
+function sameBytes16(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== 16) return false;
+  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The body of `e` appended to `w` at its position. `idIsHex`: HEX.test(e.id); `idTail`: the id's
+ * 16 bytes when the key is positional (the body holds bytes 4..15), undefined when the key is the id.
+ */
+function writeBody(w: Writer, e: LogEvent, timeMs: number, inline: { stream?: string; program?: string } | undefined, idIsHex: boolean, idTail: Uint8Array | undefined): void {
   let rest: Record<string, unknown> | undefined;
   let restSource: Record<string, unknown> | undefined;
   for (const k in e) {
@@ -344,21 +376,10 @@ function encodeBodyScratch(e: LogEvent, key: Uint8Array, timeMs: number, inline?
   }
 
   let flags = 0;
-  let idTail: Buffer | undefined; // id bytes 4..15 follow
   if (!idIsHex) {
     flags |= F_ID_TEXT;
     (rest ??= {}).id = e.id;
-  } else {
-    const id = idBytes ?? Buffer.from(e.id, 'hex');
-    if (key.length !== 16 || Buffer.compare(id, key) !== 0) {
-      // dedupeKey's positional form ends in id bytes 0..3: store the rest of the id.
-      if (key.length !== 16 || key[12] !== id[0] || key[13] !== id[1] || key[14] !== id[2] || key[15] !== id[3]) {
-        throw new Error('the idempotency key does not belong to this event');
-      }
-      flags |= F_ID_TAIL;
-      idTail = id;
-    }
-  }
+  } else if (idTail) flags |= F_ID_TAIL;
   const timeText = !eventTimeMemo.is(e.time, timeMs);
   if (timeText) flags |= F_TIME_TEXT;
   const receivedMs = receiveTimeMemo.parse(e.received_at);
@@ -401,7 +422,6 @@ function encodeBodyScratch(e: LogEvent, key: Uint8Array, timeMs: number, inline?
   w.str(message);
   writeFields(w, e.fields as Record<string, unknown>, message);
   if (rest) w.str(JSON.stringify(rest));
-  return w.view();
 }
 
 function writeFields(w: Writer, fields: Record<string, unknown>, message: string): void {
@@ -610,4 +630,73 @@ function encodeEventWith(e: LogEvent, key: Buffer, id: Buffer, idIsHex: boolean)
   const row: EncodedEvent = { key, timeMs, host: e.host, kind: e.source.kind, stream: streamOf(e), body: encodeBodyScratch(e, key, timeMs, undefined, id, idIsHex) };
   if (e.program !== undefined) row.program = e.program;
   return row;
+}
+
+/** What appendEvent reports beside the bytes it wrote (one object per caller, reused for every event). */
+export interface AppendedEvent {
+  /** The key's bytes, first of what was written; the body follows up to the writer's position. */
+  keyLength: number;
+  timeMs: number;
+  stream: string;
+}
+
+/** Hex digit values by character code (lowercase only, as HEX accepts). */
+const HEX_VALUE = new Uint8Array(128);
+for (let i = 0; i < 16; i++) HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
+
+/** The 16 bytes of a 32-character lowercase hex id, into `out` (what Buffer#write(id, 'hex') does, without the native call). */
+function hexInto(id: string, out: Uint8Array): void {
+  for (let i = 0; i < 16; i++) out[i] = (HEX_VALUE[id.charCodeAt(2 * i)]! << 4) | HEX_VALUE[id.charCodeAt(2 * i + 1)]!;
+}
+
+/**
+ * encodeEventScratch's key and body appended to `w` (the key first, then the body), and its
+ * columns in `out`: for the decode worker, which packs a chunk's rows into one buffer (RowPacker)
+ * and so needs neither a row object nor a view of the scratch buffer per event, nor the copy
+ * from the scratch buffer into the pack. The bytes are encodeEventScratch's, exactly: an id of
+ * 32 hex characters (every id the normalizer makes) with no or a whole-number position has its
+ * key written here (the id's bytes, or dedupeKey's positional form); any other event takes
+ * encodeEventScratch and is copied in.
+ */
+export function appendEvent(w: Writer, e: LogEvent, out: AppendedEvent): void {
+  const id = e.id;
+  const position = e.source.offset ?? e.source.record_id;
+  if (id.length !== 32 || !(isLastIssuedId(id) || HEX.test(id)) || (position !== undefined && !(Number.isSafeInteger(position) && position >= 0))) {
+    const row = encodeEventScratch(e);
+    out.keyLength = row.key.length;
+    out.timeMs = row.timeMs;
+    out.stream = row.stream;
+    w.bytes(row.key);
+    w.bytes(row.body);
+    return;
+  }
+  const idBytes = idScratch;
+  hexInto(id, idBytes);
+  const timeMs = eventTimeMemo.parse(e.time);
+  out.keyLength = 16;
+  out.timeMs = timeMs;
+  out.stream = streamOf(e);
+  w.room(16);
+  const buf = w.buf;
+  const at = w.pos;
+  let idTail: Uint8Array | undefined;
+  if (position === undefined || position > 0xffff_ffff_ffff) {
+    for (let k = 0; k < 16; k++) buf[at + k] = idBytes[k]!;
+  } else {
+    // dedupeKey's positional key: stream prefix (6 bytes), position (6 bytes, big-endian), id bytes 0..3
+    const prefix = streamPrefix(e.agent_host ?? e.host, e.source.path ?? e.source.channel ?? '');
+    for (let k = 0; k < 6; k++) buf[at + k] = prefix[k]!;
+    const hi = Math.floor(position / 0x1_0000_0000);
+    const lo = position % 0x1_0000_0000;
+    buf[at + 6] = hi >>> 8;
+    buf[at + 7] = hi;
+    buf[at + 8] = lo >>> 24;
+    buf[at + 9] = lo >>> 16;
+    buf[at + 10] = lo >>> 8;
+    buf[at + 11] = lo;
+    for (let k = 0; k < 4; k++) buf[at + 12 + k] = idBytes[k]!;
+    idTail = idBytes;
+  }
+  w.pos = at + 16;
+  writeBody(w, e, timeMs, undefined, true, idTail);
 }
