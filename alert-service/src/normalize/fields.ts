@@ -104,6 +104,25 @@ export function canonicalHost(raw: unknown, form: 'short' | 'full'): string | un
   return dot > 0 ? lower.slice(0, dot) : lower;
 }
 
+/**
+ * canonicalHost, remembered: an agent's chunk names its host on every record, and the check
+ * (a regex, lower-casing, and isIP, whose IPv6 regex runs for every name that is not IPv4) was
+ * repeated for each. The same string object comes back for a name, which the packers and
+ * dictionaries downstream then hash once. Bounded: attackers choose names.
+ */
+const hostsByForm = { short: new Map<string, string | null>(), full: new Map<string, string | null>() };
+
+export function canonicalHostCached(raw: unknown, form: 'short' | 'full'): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const known = hostsByForm[form];
+  const h = known.get(raw);
+  if (h !== undefined) return h ?? undefined;
+  const host = canonicalHost(raw, form);
+  if (known.size >= 4096) known.clear();
+  known.set(raw, host ?? null);
+  return host;
+}
+
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
 /**

@@ -12,7 +12,7 @@
 import type { EventFields, SourceKind } from '../generated/schema-types.js';
 import type { Draft, LineEnv } from './draft.js';
 import { extractAuthFields } from './auth-fields.js';
-import { canonicalHost, canonicalIp, cleanText, LIMITS, toUint, truncate } from './fields.js';
+import { canonicalHost, canonicalHostCached, canonicalIp, cleanText, LIMITS, toUint, truncate } from './fields.js';
 import { fromContent, fromHttpStatus, fromLevelWord, fromSyslogPri } from './severity.js';
 import { fractionMs, inferSyslogYear, MONTHS, parseIsoLike, wallClock, inRange } from './time.js';
 import { parseOffset, UTC_ZONE, wallClockToUtc, type Zone } from './zone.js';
@@ -104,7 +104,7 @@ function lineHost(token: string, form: 'short' | 'full'): string | undefined {
   if (token !== memoHostToken || form !== memoHostForm) {
     memoHostToken = token;
     memoHostForm = form;
-    memoHost = canonicalHost(token, form);
+    memoHost = canonicalHostCached(token, form);
   }
   return memoHost;
 }

@@ -10,7 +10,7 @@ import type { Draft, LineEnv } from './draft.js';
 import type { RecordShape } from './classify.js';
 import { eventId, positionalId, recordText, tailLineId } from './event-id.js';
 import { fromJournal, isBlankJournalEntry, journalId, journalKind, journalText } from './journald.js';
-import { canonicalHost, canonicalIp, cleanText, LIMITS, toUint, truncate } from './fields.js';
+import { canonicalHost, canonicalHostCached, canonicalIp, cleanText, LIMITS, toUint, truncate } from './fields.js';
 import { fromJsonObject } from './json-log.js';
 import { accessTimestamp, parseRawLine, splitRequest, syslogTimestamp, webProgram } from './line-parsers.js';
 import { extractAuthFields } from './auth-fields.js';
@@ -244,7 +244,7 @@ function assemble(d: Draft, p: Provenance, ctx: RecordContext, c: Compiled): Log
 // shapes
 
 function agentHostOf(rec: Record<string, unknown>, c: Compiled): string | undefined {
-  return canonicalHost(rec.hostname, c.hostForm);
+  return canonicalHostCached(rec.hostname, c.hostForm);
 }
 
 function pathOf(rec: Record<string, unknown>): string | undefined {
@@ -327,7 +327,7 @@ function parsedSyslog(rec: Record<string, unknown>, env: LineEnv): Draft {
   const message = typeof rec.message === 'string' ? rec.message : '';
   const d: Draft = { message: message.trimStart(), fields: {} };
   if (env.trustLineHost) {
-    const host = canonicalHost(rec.host, env.hostForm);
+    const host = canonicalHostCached(rec.host, env.hostForm);
     if (host !== undefined) d.host = host;
   }
   const ident = cleanText(rec.ident, LIMITS.program);
