@@ -195,6 +195,8 @@ const edge: Array<[string, string | Buffer]> = [
   ['crlf lines', '{"log":"a\\r"}\r\n{"log":"b"}\r\n'], ['many dates', '[{"fb_time":1795304879,"log":"a"},{"fb_time":"1795304879123","log":"b"},{"date":"2026-11-21 10:00:01.5","log":"c"},{"fb_time":"garbage","log":"d"},{"fb_time":"2026-02-30T10:00:00.000Z","log":"e"},{"fb_time":"2026-11-21T23:59:60.000Z","log":"f"},{"fb_time":"1969-12-31T23:59:59.999Z","log":"g"}]'],
   ['proto keys', '[{"__proto__":{"x":1},"log":"a","file":"/f"},{"constructor":"x","msg":"m"},{"0":"n","log":"x"}]'],
   ['huge offset', '[{"log":"x","file":"/f","offset":281474976710656},{"log":"y","file":"/f","offset":9007199254740993}]'],
+  ['deep json log lines', JSON.stringify([16, 17, 40].flatMap((n) => [{ log: '{"msg":"x","d":' + deep(n - 1) + '}', file: '/var/log/app/x.log', offset: n, source_kind: 'app' }, { log: '{"msg":"y","d":' + deep(n - 1) + ',}', file: '/var/log/app/x.log', offset: n + 100, source_kind: 'app' }]))],
+  ['deep invalid lines', `${deepRec(40)},\n{"log":"x","d":${deep(31)}}\n{"log":"y","d":${deep(31)}\n{"log":"after"}`],
   ['long line', JSON.stringify([{ log: 'Nov 21 10:00:01 web1 sshd[1]: ' + 'x'.repeat(70000), file: '/var/log/auth.log', offset: 0 }, { msg: 'y'.repeat(20000), level: 'error', extra: 'z'.repeat(9000) }])],
 ];
 for (const [name, text] of edge) textBody(`edge: ${name}`, text);

@@ -7,7 +7,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { IsoTimes } from '../../alert-service/src/util/iso-times.js';
-import { exceedsDepth } from '../../alert-service/src/util/json-depth.js';
+import { exceedsDepth, valueExceedsDepth } from '../../alert-service/src/util/json-depth.js';
+import { parseBody } from '../../alert-service/src/ingest/body.js';
 import { parseIsoLike } from '../../alert-service/src/normalize/time.js';
 import { UTC_ZONE } from '../../alert-service/src/normalize/zone.js';
 
@@ -133,5 +134,59 @@ describe('exceedsDepth', () => {
     assert.equal(exceedsDepth('{"a":"[[[[\\"[[[[","b":"\\\\"}', 1), false);
     assert.equal(exceedsDepth('{"a":"\\\\",[[["x"]]]}', 3), true);
     assert.equal(exceedsDepth('[' .repeat(40) + ']'.repeat(40), 32), true);
+  });
+});
+
+/** A random JSON value: nesting up to `depth`, strings holding brackets, quotes and backslashes, "__proto__" keys. */
+function randomJson(r: () => number, depth: number): unknown {
+  const x = r();
+  if (depth <= 0 || x < 0.3) {
+    const leaves = ['[', '{"a":[', '\\"]', 'x', '', '"}', 1, -2.5, true, null];
+    return leaves[Math.floor(r() * leaves.length)];
+  }
+  const n = Math.floor(r() * 4);
+  if (x < 0.65) return Array.from({ length: n }, () => randomJson(r, depth - 1));
+  const o: Record<string, unknown> = {};
+  for (let i = 0; i < n; i++) Object.defineProperty(o, ['k', '__proto__', '[', 'log'][i]!, { value: randomJson(r, depth - 1), enumerable: true, writable: true, configurable: true });
+  return o;
+}
+
+describe('valueExceedsDepth', () => {
+  it('says of a parsed value what exceedsDepth says of its JSON text', () => {
+    const r = rng(9);
+    for (let n = 0; n < 5000; n++) {
+      const text = JSON.stringify(randomJson(r, 1 + Math.floor(r() * 12)));
+      const value = JSON.parse(text) as unknown;
+      for (const limit of [1, 2, 3, 5, 8, 16]) assert.equal(valueExceedsDepth(value, limit), exceedsDepth(text, limit), `${text} ${limit}`);
+    }
+    assert.equal(valueExceedsDepth(JSON.parse('['.repeat(300) + ']'.repeat(300)), 256), true);
+  });
+
+  it('parseBody parses first and checks depth after, with the outcomes of checking the text first', () => {
+    const limits = { maxBodyBytes: 1e6, maxDecodedBytes: 1e6, maxRecords: 1000, maxDepth: 4 };
+    const deep = (k: number) => '['.repeat(k) + ']'.repeat(k);
+    const outcome = (text: string) => {
+      try {
+        return parseBody(text, limits);
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    // Array bodies: at the limit (kept), past it (the record dead-lettered, the rest kept), past it and malformed.
+    assert.deepEqual(outcome(`[{"log":${deep(2)}}]`), { records: [{ log: [[]] }], badLines: [] });
+    assert.deepEqual(outcome(`[{"log":"a","d":${deep(4)}},{"log":"b"}]`), { records: [{ log: 'b' }], badLines: [{ line: 1, text: `{"log":"a","d":${deep(4)}}`, reason: 'record 0: JSON nesting deeper than 4 levels' }] });
+    assert.deepEqual(outcome(`[{"log":"a","d":${deep(4)}},{"log":"b"},]`), 'body is not valid JSON: record 2: Unexpected end of JSON input');
+    assert.match(String(outcome(`[{"log":"a"},`)), /^body is not valid JSON: /);
+    // JSON lines: a deep line and a deep malformed line are too deep, a shallow malformed one invalid.
+    const lines = outcome(`{"log":"a","d":${deep(4)}}\n{"log":"b","d":${deep(4)}\n{"log":"c",}\n{"log":"d"}`);
+    assert.deepEqual(lines, {
+      records: [{ log: 'd' }],
+      badLines: [
+        { line: 1, text: `{"log":"a","d":${deep(4)}}`, reason: 'JSON nesting deeper than 4 levels' },
+        { line: 2, text: `{"log":"b","d":${deep(4)}`, reason: 'JSON nesting deeper than 4 levels' },
+        { line: 3, text: '{"log":"c",}', reason: (lines as { badLines: Array<{ reason: string }> }).badLines[2]!.reason },
+      ],
+    });
+    assert.match((lines as { badLines: Array<{ reason: string }> }).badLines[2]!.reason, /^line 3 is not valid JSON: /);
   });
 });

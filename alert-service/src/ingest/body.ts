@@ -8,7 +8,7 @@ import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { IncomingMessage } from 'node:http';
 import { IngestError } from './errors.js';
-import { exceedsDepth } from '../util/json-depth.js';
+import { exceedsDepth, valueExceedsDepth } from '../util/json-depth.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -212,14 +212,23 @@ function mayExceedRecords(text: string, max: number): boolean {
   return false;
 }
 
+/**
+ * A body nested deeper than max_depth takes the per-record path. The depth is checked on what
+ * JSON.parse returns (valueExceedsDepth: V8's parser keeps its own stack, so a deep body cannot
+ * exhaust ours, and the walk over parsed values is cheaper than exceedsDepth's scan of the text);
+ * a body JSON.parse refuses is scanned as before, so the outcome for every body is what checking
+ * the text first gave.
+ */
 function parseArray(text: string, start: number, limits: BodyLimits): ParsedBody {
-  if (mayExceedRecords(text, limits.maxRecords) || exceedsDepth(text, limits.maxDepth + 1, start)) return parseArrayByRecord(text, start, limits);
+  if (mayExceedRecords(text, limits.maxRecords)) return parseArrayByRecord(text, start, limits);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
+    if (exceedsDepth(text, limits.maxDepth + 1, start)) return parseArrayByRecord(text, start, limits);
     throw badJson((err as Error).message);
   }
+  if (valueExceedsDepth(parsed, limits.maxDepth + 1)) return parseArrayByRecord(text, start, limits);
   return { records: parsed as unknown[], badLines: [] };
 }
 
@@ -282,6 +291,8 @@ function* arrayElements(text: string, start: number): Generator<[number, number]
   throw badJson('unexpected end of the array');
 }
 
+const tooDeep = (limits: BodyLimits) => `JSON nesting deeper than ${limits.maxDepth} levels`;
+
 function parseLines(text: string, limits: BodyLimits): ParsedBody {
   const records: unknown[] = [];
   const badLines: ParsedBody['badLines'] = [];
@@ -296,15 +307,17 @@ function parseLines(text: string, limits: BodyLimits): ParsedBody {
     const line = text.slice(lineStart, end).trim();
     if (line === '') continue;
     if (records.length + badLines.length >= limits.maxRecords) throw new IngestError(413, 'too_many_records', `more than ${limits.maxRecords} records in one body`);
-    if (exceedsDepth(line, limits.maxDepth)) {
-      badLines.push({ line: lineNo, text: line, reason: `JSON nesting deeper than ${limits.maxDepth} levels` });
+    // Parsed first, depth checked after (as parseArray does): the verdict exceedsDepth(line) first gave.
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (err) {
+      if (exceedsDepth(line, limits.maxDepth)) badLines.push({ line: lineNo, text: line, reason: tooDeep(limits) });
+      else badLines.push({ line: lineNo, text: line, reason: `line ${lineNo} is not valid JSON: ${(err as Error).message.slice(0, 200)}` });
       continue;
     }
-    try {
-      records.push(JSON.parse(line));
-    } catch (err) {
-      badLines.push({ line: lineNo, text: line, reason: `line ${lineNo} is not valid JSON: ${(err as Error).message.slice(0, 200)}` });
-    }
+    if (valueExceedsDepth(value, limits.maxDepth)) badLines.push({ line: lineNo, text: line, reason: tooDeep(limits) });
+    else records.push(value);
   }
   if (records.length === 0 && badLines.length > 0) {
     throw new IngestError(400, 'bad_json', `no line of the body is valid JSON (first: ${badLines[0]!.reason})`);

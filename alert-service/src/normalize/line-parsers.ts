@@ -17,7 +17,7 @@ import { fromContent, fromHttpStatus, fromLevelWord, fromSyslogPri } from './sev
 import { fractionMs, inferSyslogYear, MONTHS, parseIsoLike, wallClock, inRange } from './time.js';
 import { parseOffset, UTC_ZONE, wallClockToUtc, type Zone } from './zone.js';
 import { fromJsonObject } from './json-log.js';
-import { exceedsDepth } from '../util/json-depth.js';
+import { valueExceedsDepth } from '../util/json-depth.js';
 
 // ---------------------------------------------------------------------------------------------
 // syslog
@@ -602,14 +602,16 @@ const MAX_JSON_DEPTH = 16;
 
 /** A JSON application line (`{...}`), or undefined when it is not a JSON object. */
 export function parseJsonLine(line: string, env: LineEnv): Draft | undefined {
-  if (line.charCodeAt(0) !== 123 /* { */ || exceedsDepth(line, MAX_JSON_DEPTH)) return undefined;
+  if (line.charCodeAt(0) !== 123 /* { */) return undefined;
   let obj: unknown;
   try {
     obj = JSON.parse(line);
   } catch {
     return undefined;
   }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return undefined;
+  // Parsed first, depth checked after (util/json-depth.ts: V8's JSON.parse does not recurse);
+  // for text that parses, the same verdict as exceedsDepth(line) before parsing.
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj) || valueExceedsDepth(obj, MAX_JSON_DEPTH)) return undefined;
   return fromJsonObject(obj as Record<string, unknown>, env, line);
 }
 

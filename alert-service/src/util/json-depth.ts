@@ -26,3 +26,26 @@ export function exceedsDepth(text: string, limit: number, from = 0, to = text.le
   }
   return false;
 }
+
+/**
+ * exceedsDepth for a value JSON.parse returned: whether arrays and objects nest deeper than
+ * `limit` in it (the value itself at level 1), which for valid JSON text is exactly what
+ * exceedsDepth says of the text. V8's JSON.parse does not recurse (it keeps its own stack), so a
+ * body may be parsed first and its depth checked after: a walk over the parsed values, most of
+ * them strings at level 2 or 3, instead of a scan over every character of the text. The walk
+ * recurses at most `limit` levels (max_depth is at most 256).
+ */
+export function valueExceedsDepth(v: unknown, limit: number): boolean {
+  return deeper(v, 1, limit);
+}
+
+function deeper(v: unknown, level: number, limit: number): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (level > limit) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (deeper(v[i], level + 1, limit)) return true;
+    return false;
+  }
+  for (const k in v) if (deeper((v as Record<string, unknown>)[k], level + 1, limit)) return true;
+  return false;
+}
