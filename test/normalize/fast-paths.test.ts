@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { IsoTimes } from '../../alert-service/src/util/iso-times.js';
+import { IsoTimes, issuedTimeMs, noteIssuedTime } from '../../alert-service/src/util/iso-times.js';
 import { exceedsDepth, valueExceedsDepth } from '../../alert-service/src/util/json-depth.js';
 import { parseBody } from '../../alert-service/src/ingest/body.js';
 import { parseIsoLike } from '../../alert-service/src/normalize/time.js';
@@ -188,5 +188,20 @@ describe('valueExceedsDepth', () => {
       ],
     });
     assert.match((lines as { badLines: Array<{ reason: string }> }).badLines[2]!.reason, /^line 3 is not valid JSON: /);
+  });
+});
+
+describe('issued event times', () => {
+  it('issuedTimeMs is Date.parse of the last time noted, NaN for any other text and for a non-canonical one', () => {
+    const t = new IsoTimes();
+    for (const ms of [0, 1795304879123, 1795304879123.7, 253402300799999]) {
+      const text = t.text(ms);
+      noteIssuedTime(text, ms);
+      assert.equal(issuedTimeMs(text), Date.parse(text));
+      assert.ok(Number.isNaN(issuedTimeMs(new Date(ms + 1).toISOString())));
+    }
+    const far = new Date(253402300800000).toISOString(); // "+010000-01-01T00:00:00.000Z": not noted
+    noteIssuedTime(far, 253402300800000);
+    assert.ok(Number.isNaN(issuedTimeMs(far)));
   });
 });

@@ -19,7 +19,7 @@ import { isSourceKind, resolveKind, kindFromPath } from './source-kind.js';
 import { inRange, parseIsoLike, parseJsonTime } from './time.js';
 import { resolveZone, UTC_ZONE, type Zone } from './zone.js';
 import { fromWinEvtLog, fromWinLog, windowsContent } from './windows.js';
-import { IsoTimes } from '../util/iso-times.js';
+import { IsoTimes, noteIssuedTime } from '../util/iso-times.js';
 
 export class NormalizeError extends Error {
   override name = 'NormalizeError';
@@ -166,9 +166,12 @@ const eventTimes = new IsoTimes();
 function isoOf(ms: number): string {
   // lines of one second mostly carry the same ms: the same string object again (the detection
   // engine's time memo then matches it by identity)
-  if (ms === isoMs) return isoText;
-  isoMs = ms;
-  return (isoText = eventTimes.text(ms));
+  if (ms !== isoMs) {
+    isoMs = ms;
+    isoText = eventTimes.text(ms);
+  }
+  noteIssuedTime(isoText, ms);
+  return isoText;
 }
 
 function isoOrEpoch(d: Date): string {

@@ -21,7 +21,7 @@
 import { createHash } from 'node:crypto';
 import type { LogEvent } from '../generated/schema-types.js';
 import type { EncodedEvent } from './event-store.js';
-import { IsoTimes } from '../util/iso-times.js';
+import { IsoTimes, issuedTimeMs } from '../util/iso-times.js';
 import { isLastIssuedId } from '../util/issued-id.js';
 
 const SEVERITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'] as const;
@@ -296,8 +296,17 @@ class TimeMemo {
   private ms = Number.NaN;
   private canonicalMs = Number.NaN;
   private canonical = false;
-  constructor(private readonly times: IsoTimes) {}
+  /** `takesIssued`: the role is event times, which the normalizer notes as it issues them (noteIssuedTime). */
+  constructor(private readonly times: IsoTimes, private readonly takesIssued = false) {}
   parse(text: string): number {
+    const issued = this.takesIssued ? issuedTimeMs(text) : Number.NaN;
+    if (!Number.isNaN(issued)) {
+      // The time the normalizer just issued: its instant, and canonical (see util/iso-times.ts).
+      this.text = text;
+      this.ms = this.canonicalMs = issued;
+      this.canonical = true;
+      return issued;
+    }
     if (text !== this.text) {
       this.text = text;
       const ms = this.times.msOf(text);
@@ -323,7 +332,7 @@ class TimeMemo {
     return this.canonical;
   }
 }
-const eventTimeMemo = new TimeMemo(eventTimes);
+const eventTimeMemo = new TimeMemo(eventTimes, true);
 const receiveTimeMemo = new TimeMemo(receiveTimes);
 
 /**

@@ -114,3 +114,24 @@ export class IsoTimes {
     return (this.lastText = this.secondText + MILLIS_Z[t % 1000]);
   }
 }
+
+/**
+ * The last event time text the normalizer issued (IsoTimes#text, in toISOString's own 24
+ * characters) and its instant, for the encoder on the same thread: the decode worker encodes
+ * each event right after normalizing it, so the time it meets is mostly that very string, whose
+ * instant and canonical form are then known without comparing it to the encoder's last text,
+ * flattening it and reading its digits again (as util/issued-id.ts does for ids).
+ */
+let issuedText = '';
+let issuedMs = Number.NaN;
+
+export function noteIssuedTime(text: string, ms: number): void {
+  if (text.length !== 24) return; // not the canonical form (outside years 0-9999): left to the encoder's parse
+  issuedText = text;
+  issuedMs = Math.trunc(ms);
+}
+
+/** Date.parse(text) when `text` is the last time issued (then it is the canonical text of that instant), else NaN. */
+export function issuedTimeMs(text: string): number {
+  return text === issuedText && issuedText !== '' ? issuedMs : Number.NaN;
+}
