@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { IsoTimes, issuedTimeMs, noteIssuedTime } from '../../alert-service/src/util/iso-times.js';
 import { exceedsDepth, valueExceedsDepth } from '../../alert-service/src/util/json-depth.js';
 import { parseBody } from '../../alert-service/src/ingest/body.js';
+import { eventId, tailLineId } from '../../alert-service/src/normalize/event-id.js';
+import { parseCollectorTime } from '../../alert-service/src/normalize/time.js';
 import { parseIsoLike } from '../../alert-service/src/normalize/time.js';
 import { UTC_ZONE } from '../../alert-service/src/normalize/zone.js';
 
@@ -203,5 +205,30 @@ describe('issued event times', () => {
     const far = new Date(253402300800000).toISOString(); // "+010000-01-01T00:00:00.000Z": not noted
     noteIssuedTime(far, 253402300800000);
     assert.ok(Number.isNaN(issuedTimeMs(far)));
+  });
+});
+
+describe('tail line ids', () => {
+  it('tailLineId writes the text eventId hashes for the same parts', () => {
+    const hosts = ['', 'web1', 'é😀', '4:x;'];
+    const paths = ['', '/var/log/auth.log', 'C:\\logs\\a;b.log'];
+    const lines = ['', 'x', 'Nov 21 10:00:01 web1 sshd[1]: Failed password', '😀'.repeat(40), '1:;2:'];
+    for (const h of hosts) for (const p of paths) for (const l of lines) {
+      for (const offset of [0, 7, 2 ** 40 + 3]) {
+        assert.equal(tailLineId(h, p, undefined, offset, undefined, l), eventId('tail', h, p, offset, l));
+        assert.equal(tailLineId(h, p, '4242', offset, 99, l), eventId('tail-inode', h, p, '4242', offset, l));
+      }
+      assert.equal(tailLineId(h, p, '1', undefined, 1795304879123, l), eventId('tail-nooffset', h, p, 1795304879123, l));
+    }
+  });
+});
+
+describe('parseCollectorTime', () => {
+  it('reads epoch digit strings and ISO texts alike whatever the 5th character', () => {
+    for (const v of ['1795304879', '1795304879.5', '17953-04879', '2026-11-21T10:00:01.120Z', '2026-11-21 10:00:01.5', '0000-1', '12345', '1234-', '99999999999999999999', '2026-11-21T10:00:01Z']) {
+      const t = parseCollectorTime(v)?.getTime();
+      const expected = /^\d{1,20}(?:\.\d{1,9})?$/.test(v) ? parseCollectorTime(Number(v))?.getTime() : parseIsoLike(v, UTC_ZONE);
+      assert.equal(t, expected, v);
+    }
   });
 });

@@ -92,7 +92,15 @@ export function sortedRecordText(value: unknown, maxDepth = 64): string {
 
 export function tailLineId(agentHost: string, path: string, inode: string | undefined, offset: number | undefined, collectedMs: number | undefined, line: string): string {
   if (offset === undefined) return eventId('tail-nooffset', agentHost, path, collectedMs ?? '', line);
-  return inode !== undefined ? eventId('tail-inode', agentHost, path, inode, offset, line) : eventId('tail', agentHost, path, offset, line);
+  // eventId's text written out (every tail line and parsed record: no rest array, no String() of each part)
+  const o = String(offset);
+  const where = agentHost.length + ':' + agentHost + ';' + path.length + ':' + path + ';';
+  const text = inode !== undefined
+    ? '10:tail-inode;' + where + inode.length + ':' + inode + ';' + o.length + ':' + o + ';' + line.length + ':' + line + ';'
+    : '4:tail;' + where + o.length + ':' + o + ';' + line.length + ':' + line + ';';
+  const id = sha256hex(text).slice(0, 32);
+  noteIssuedId(id);
+  return id;
 }
 
 let lastPath: string | undefined;

@@ -150,7 +150,8 @@ export function parseCollectorTime(value: unknown): Date | undefined {
   let ms: number | undefined;
   if (typeof value === 'number') ms = epochToMs(value);
   else if (typeof value === 'string') {
-    if (NUMERIC.test(value)) ms = epochToMs(Number(value));
+    // "YYYY-…" (iso8601, java_sql_timestamp: a '-' where NUMERIC allows only digits) skips the regex
+    if (value.charCodeAt(4) !== 45 && NUMERIC.test(value)) ms = epochToMs(Number(value));
     else ms = parseIsoLike(value, UTC_ZONE); // Fluent Bit writes its date key in UTC
   }
   return ms === undefined ? undefined : new Date(ms);
