@@ -2,7 +2,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeRawLine, normalizeRecord, parseCollectorTime, validateNormalizeConfig } from '../../alert-service/src/normalize/index.js';
-import { resolveZone, wallClockToUtc } from '../../alert-service/src/normalize/zone.js';
+import { resolveZone, UTC_ZONE, wallClockToUtc } from '../../alert-service/src/normalize/zone.js';
+import { inferSyslogYear } from '../../alert-service/src/normalize/time.js';
 import { assertValidEvent, cfg } from './helpers.js';
 
 const at = (iso: string) => new Date(iso);
@@ -39,6 +40,29 @@ describe('RFC 3164 year inference', () => {
     const ctx = { collectedAt: at('2026-11-21T10:00:00Z'), receivedAt: at('2026-11-21T10:00:00Z') };
     assert.equal(line('Nov 21 13:00:00 web1 x: y', '/var/log/syslog', ctx).time, '2026-11-21T13:00:00.000Z');
     assert.equal(line('Nov 21 13:00:00 web1 x: y', '/var/log/syslog', ctx, cfg({ syslog_future_tolerance_hours: 1 })).time, '2025-11-21T13:00:00.000Z');
+  });
+});
+
+describe('RFC 3164 year inference, day memo', () => {
+  it('lines of one day with a moving collection time get inferSyslogYear\'s year, across year and tolerance boundaries', () => {
+    let s = 7;
+    const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const days: Array<[number, number]> = [[1, 1], [12, 31], [2, 29], [2, 28], [11, 21], [3, 1]];
+    const edges = ['2026-12-31T00:00:00Z', '2027-01-01T00:00:00Z', '2028-02-29T00:00:00Z', '2026-11-21T00:00:00Z', '2024-03-01T00:00:00Z'].map(Date.parse);
+    for (const tolH of [48, 1, 0]) {
+      const config = cfg({ syslog_future_tolerance_hours: tolH });
+      for (let i = 0; i < 3000; i++) {
+        const [mo, d] = days[Math.floor(i / 50) % days.length]!; // runs of one day, so the memo is reused
+        const ref = edges[Math.floor(rand() * edges.length)]! + Math.floor((rand() - 0.5) * 6 * 86_400_000);
+        const h = Math.floor(rand() * 24), mi = Math.floor(rand() * 60), sec = Math.floor(rand() * 61);
+        const text = `${MONTHS[mo - 1]} ${String(d).padStart(2, ' ')} ${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(sec).padStart(2, '0')} web1 x: y`;
+        const ev = normalizeRawLine(text, { path: '/var/log/syslog', offset: i, host: 'web1' }, { collectedAt: new Date(ref), receivedAt: new Date(ref + 1000) }, config);
+        const expected = inferSyslogYear(mo, d, h, mi, sec, 0, UTC_ZONE, ref, tolH * 3_600_000);
+        if (expected === undefined) assert.notEqual(ev.time_source, 'line', text);
+        else assert.equal(ev.time, new Date(expected).toISOString(), `${text} ref ${new Date(ref).toISOString()} tolerance ${tolH} h`);
+      }
+    }
   });
 });
 

@@ -206,36 +206,58 @@ let memoTolerance = 0;
 let memoMs: number | undefined;
 
 /**
- * The day memo (UTC zone): for the last (month, day, reference, tolerance), the UTC midnight of
- * the year inferSyslogYear picks for EVERY time of that day, or NaN when the pick depends on the
- * time (the tolerance boundary falls within the day) or no year fits. Lines of one day then cost
- * an addition, not a year search, whatever their second.
+ * The day memo (UTC zone): for the last (month, day, tolerance), the UTC midnight of the year
+ * inferSyslogYear picks for EVERY time of that day, or NaN when the pick depends on the time (the
+ * tolerance boundary falls within the day) or no year fits; and the range of reference times
+ * over which that answer holds (the reference is each record's collection time, a new one for
+ * nearly every record). Lines of one day then cost an addition, not a year search, whatever
+ * their second and reference.
  */
 let dayMo = -1;
 let dayDay = 0;
-let dayRef = Number.NaN;
 let dayTolerance = Number.NaN;
+let dayRefFrom = Number.NaN; // the answer holds for dayRefFrom <= refMs < dayRefTo
+let dayRefTo = Number.NaN;
 let dayBase = Number.NaN;
 const DAY_MS = 86_400_000;
 
-/** inferSyslogYear's loop at day granularity (see dayBase). */
+/**
+ * inferSyslogYear's loop at day granularity (see dayBase), setting dayRefFrom/dayRefTo: the
+ * search reads refMs only through its UTC year and comparisons of `latest` (refMs + tolerance)
+ * with each candidate year's midnight, so the answer holds while those stay as they are.
+ */
 function stableDayBase(mo: number, day: number, refMs: number, toleranceMs: number): number {
   const refYear = new Date(refMs).getUTCFullYear();
   const latest = refMs + toleranceMs;
+  let from = Date.UTC(refYear, 0, 1) + toleranceMs; // bounds on `latest`, then shifted to refMs
+  let to = Date.UTC(refYear + 1, 0, 1) + toleranceMs;
+  let base = Number.NaN;
   for (let y = refYear + 1; y >= refYear - 8; y--) {
     const start = wallClock(y, mo, day, 0, 0, 0, 0);
-    if (start === undefined || start > latest) continue; // no time of the day fits this year
-    return start + DAY_MS - 1 <= latest ? start : Number.NaN; // every time fits, or only some
+    if (start === undefined) continue;
+    if (start > latest) {
+      to = Math.min(to, start); // no time of the day fits this year, while latest < start
+      continue;
+    }
+    if (start + DAY_MS - 1 <= latest) {
+      base = start; // every time fits, while latest >= the day's last ms
+      from = Math.max(from, start + DAY_MS - 1);
+    } else {
+      from = Math.max(from, start); // only some times fit
+      to = Math.min(to, start + DAY_MS - 1);
+    }
+    break;
   }
-  return Number.NaN;
+  dayRefFrom = from - toleranceMs;
+  dayRefTo = to - toleranceMs;
+  return base;
 }
 
 function syslogYearMs(w: WallTime, zone: Zone, env: LineEnv): number | undefined {
   if (zone === UTC_ZONE && w.h <= 23 && w.mi <= 59 && w.s <= 60) {
-    if (w.mo !== dayMo || w.day !== dayDay || env.refMs !== dayRef || env.toleranceMs !== dayTolerance) {
+    if (w.mo !== dayMo || w.day !== dayDay || env.toleranceMs !== dayTolerance || !(env.refMs >= dayRefFrom && env.refMs < dayRefTo)) {
       dayMo = w.mo;
       dayDay = w.day;
-      dayRef = env.refMs;
       dayTolerance = env.toleranceMs;
       dayBase = stableDayBase(w.mo, w.day, env.refMs, env.toleranceMs);
     }
