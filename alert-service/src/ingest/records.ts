@@ -7,7 +7,7 @@
 import type { LogEvent, NormalizeConfig } from '../generated/schema-types.js';
 import type { DeadLetter } from '../store/event-store.js';
 import { describeErrors, validatorFor } from '../schema/registry.js';
-import { classifyRecord, isBlankRecord, normalizeRecord, parseCollectorTime, recordSchemaFile, type RecordShape } from '../normalize/index.js';
+import { classifyRecord, isBlankRecord, normalizeRecord, parseCollectorTime, recordSchemaFile, type RecordContext, type RecordShape } from '../normalize/index.js';
 
 export interface RecordBatchContext {
   tag?: string;
@@ -39,14 +39,20 @@ function deadLetter(ctx: RecordBatchContext, reason: string, record: unknown): D
  * The record without the collector timestamp, unless the key holds something else (a log's own
  * `date` field), and the timestamp.
  */
-function takeCollectorTime(rec: Record<string, unknown>, keys: readonly string[]): { rec: Record<string, unknown>; at: Date | undefined } {
+function takeCollectorTime(rec: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   for (const key of keys) {
     if (!(key in rec)) continue;
     const t = parseCollectorTime(rec[key]);
-    if (t) return { rec: withoutKey(rec, key), at: t };
+    if (t) {
+      collectedAt = t;
+      return withoutKey(rec, key);
+    }
   }
-  return { rec, at: undefined };
+  collectedAt = undefined;
+  return rec;
 }
+/** takeCollectorTime's timestamp (a variable, not a result object per record). */
+let collectedAt: Date | undefined;
 
 /**
  * A copy of `rec` without `key`, its other keys in the same order: what `delete rec[key]` leaves.
@@ -74,13 +80,16 @@ export function processRecords(records: readonly unknown[], ctx: RecordBatchCont
   const events: LogEvent[] = [];
   const deadLetters: DeadLetter[] = [];
   let blank = 0;
+  // One context for the chunk, its collection time set per record (normalizeRecord keeps nothing of it).
+  const rctx: RecordContext = { receivedAt: ctx.receivedAt, tag: ctx.tag, collectedAt: undefined };
   for (let i = 0; i < records.length; i++) {
     const raw = records[i];
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       deadLetters.push(deadLetter(ctx, `record ${i}: expected a JSON object, got ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : typeof raw}`, raw));
       continue;
     }
-    const { rec, at: collectedAt } = takeCollectorTime(raw as Record<string, unknown>, ctx.dateKeys);
+    const rec = takeCollectorTime(raw as Record<string, unknown>, ctx.dateKeys);
+    rctx.collectedAt = collectedAt;
     const shape = classifyRecord(rec);
     if (!shape) {
       deadLetters.push(deadLetter(ctx, `record ${i}: unknown record shape (expected one of ${SHAPES.join(', ')}: e.g. a "log" line, a parsed "message", a Windows event or a journal entry)`, rec));
@@ -97,7 +106,7 @@ export function processRecords(records: readonly unknown[], ctx: RecordBatchCont
     }
     let e: LogEvent;
     try {
-      e = normalizeRecord(rec, shape, { receivedAt: ctx.receivedAt, ...(ctx.tag !== undefined ? { tag: ctx.tag } : {}), ...(collectedAt ? { collectedAt } : {}) }, ctx.normalize);
+      e = normalizeRecord(rec, shape, rctx, ctx.normalize);
     } catch (err) {
       deadLetters.push(deadLetter(ctx, `record ${i} (${shape}): ${(err as Error).message}`, rec));
       continue;

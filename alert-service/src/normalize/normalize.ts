@@ -106,27 +106,38 @@ export function validateNormalizeConfig(cfg: NormalizeConfig): string[] {
   return problems;
 }
 
-/** Per-record parser environment; a class rather than closures, since one is made per record. */
+/**
+ * Per-record parser environment: a class rather than closures. The record path keeps one and
+ * resets it for each record (makeEnv: parsers read it while they run and keep nothing of it);
+ * the offline tools make one per file (rawLineNormalizer).
+ */
 class RecordEnv implements LineEnv {
-  readonly refMs: number;
-  readonly toleranceMs: number;
-  readonly hostForm: 'short' | 'full';
-  readonly maxExtraKeys: number;
-  readonly maxExtraChars: number;
+  refMs = 0;
+  toleranceMs = 0;
+  hostForm: 'short' | 'full' = 'short';
+  maxExtraKeys = 0;
+  maxExtraChars = 0;
   readonly transportKeys = TRANSPORT_KEYS;
+  trustLineHost = false;
+  messageOnly = false;
+  private c!: Compiled;
+  private agentHost: string | undefined;
 
-  constructor(
-    private readonly c: Compiled,
-    ctx: RecordContext,
-    private readonly agentHost: string | undefined,
-    readonly trustLineHost: boolean,
-    readonly messageOnly = false,
-  ) {
+  constructor(c: Compiled, ctx: RecordContext, agentHost: string | undefined, trustLineHost: boolean, messageOnly = false) {
+    this.reset(c, ctx, agentHost, trustLineHost, messageOnly);
+  }
+
+  reset(c: Compiled, ctx: RecordContext, agentHost: string | undefined, trustLineHost: boolean, messageOnly: boolean): this {
+    this.c = c;
+    this.agentHost = agentHost;
+    this.trustLineHost = trustLineHost;
+    this.messageOnly = messageOnly;
     this.refMs = (ctx.collectedAt ?? ctx.receivedAt).getTime();
     this.toleranceMs = c.toleranceMs;
     this.hostForm = c.hostForm;
     this.maxExtraKeys = c.maxExtraKeys;
     this.maxExtraChars = c.maxExtraChars;
+    return this;
   }
 
   zoneFor(host: string | undefined): Zone {
@@ -139,8 +150,11 @@ class RecordEnv implements LineEnv {
   }
 }
 
+let recordEnv: RecordEnv | undefined;
+
+/** The record path's environment, reset for this record (no object per record). */
 function makeEnv(c: Compiled, ctx: RecordContext, agentHost: string | undefined, trustLineHost: boolean, messageOnly = false): LineEnv {
-  return new RecordEnv(c, ctx, agentHost, trustLineHost, messageOnly);
+  return recordEnv ? recordEnv.reset(c, ctx, agentHost, trustLineHost, messageOnly) : (recordEnv = new RecordEnv(c, ctx, agentHost, trustLineHost, messageOnly));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -492,6 +506,7 @@ export function rawLineNormalizer(
   const kind = where.kind ?? kindFromPath(path);
   const agentHost = canonicalHost(where.host, c.hostForm);
   const messageOnly = detail === 'message';
-  const env = makeEnv(c, ctx, agentHost, kind === 'auth' || kind === 'syslog', messageOnly);
+  // One of its own, kept for the file's lines (not the record path's, which the next record resets).
+  const env = new RecordEnv(c, ctx, agentHost, kind === 'auth' || kind === 'syslog', messageOnly);
   return (line, offset) => lineEventIn(env, line, kind, agentHost, path, undefined, toUint(offset), ctx, c, messageOnly);
 }
