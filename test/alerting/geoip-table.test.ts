@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { AsnTable } from '../../alert-service/src/alerting/enrich/geoip.js';
+import { mulberry32 } from '../../alert-service/src/anomaly/forest/rng.js';
 
 /** The previous implementation (line strings, BigInt bounds, one object per v6 range), as the reference. */
 class ReferenceTable {
@@ -69,20 +70,10 @@ function search<T extends number | bigint>(ranges: { start: T; end: T; asn: numb
   return undefined;
 }
 
-/** mulberry32: a seeded generator, so a failure can be replayed. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ORGS = ['Hurricane Electric LLC', '"Cloudflare, Inc."', '"The ""Quoted"" Org, Ltd"', 'Trailing space  ', 'Ünïcödé Telekom 東京', '', 'X', 'A very long organisation name that is longer than thirteen'];
 
 function generated(seed: number, v6: boolean, count: number): string {
-  const r = rng(seed);
+  const r = mulberry32(seed).next; // seeded: a failure can be replayed
   let at = v6 ? 1n << 100n : 16_777_216n;
   const lines: string[] = [];
   for (let i = 0; i < count; i++) {
