@@ -70,7 +70,7 @@ async function buildDatabase(): Promise<void> {
   await service.listen();
   for (let i = 0; i < TOTAL; i += 10_000) {
     const { stored } = service.store.insertEncoded(makeEvents(i, Math.min(10_000, TOTAL - i)).map(encodeEvent));
-    await service.pump.offer(stored.map(decodeStored));
+    await service.pump.offerEncoded(stored);
   }
   await service.pump.notify();
   console.log(`  stored ${service.store.countEvents()} events, backlog ${service.pump.backlog()}`);

@@ -14,7 +14,7 @@ test('a worker decodes a chunk, passes bad input on as its 4xx, and refuses with
   const pool = createDecodePool(settings, 1);
   const ok = await pool.decode(body(JSON.stringify([{ log: 'Nov 21 10:00:03 web1 sshd[1]: hello', file: '/var/log/auth.log', offset: 0 }])));
   assert.equal(ok.rows.length, 1);
-  assert.equal(decodeEncoded(ok.rows[0]!).message, 'hello');
+  assert.equal(decodeEncoded(ok.rows.at(0)!).message, 'hello');
   await assert.rejects(pool.decode(body('not json')), (err: IngestError) => err.status === 400 && err.code === 'bad_json');
   await pool.close();
   await assert.rejects(pool.decode(body('[]')), (err: IngestError) => err.status === 503 && err.code === 'shutting_down');

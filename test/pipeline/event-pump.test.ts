@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../alert-service/src/store/database.js';
 import { decodeStored, encodeEvent, SqliteEventStore } from '../../alert-service/src/store/sqlite-event-store.js';
 import { EventPump } from '../../alert-service/src/pipeline/event-pump.js';
+import { packRows, PackedRowView } from '../../alert-service/src/ingest/packed-rows.js';
 import { PipelineHealth } from '../../alert-service/src/pipeline/health.js';
 import { createPipelineMetrics, createRegistry } from '../../alert-service/src/server/metrics.js';
 import type { EventConsumer } from '../../alert-service/src/pipeline/contracts.js';
@@ -323,4 +324,34 @@ test('a consumer may defer its checkpoint: its cursor is written every batch, th
   consumer.replaysAfter = () => 5;
   assert.equal(pump.persistedThrough(), 5, 'retention keeps what the consumer replays after a restart');
   assert.equal(forced.at(-1), true);
+});
+
+test('a handoff of packed parts (views over chunk bytes) is fed across part ends, cut where it is full, the rest read back, in order, each event once', async () => {
+  const store = storeAt(':memory:');
+  const a = new Recorder('a');
+  const seqs: number[] = [];
+  class SeqRecorder extends Recorder {
+    override consume(events: readonly LogEvent[], s?: readonly number[]) {
+      seqs.push(...s!);
+      super.consume(events);
+    }
+  }
+  const b = new SeqRecorder('b');
+  let decoded = 0;
+  // Batches of 5 over parts of 7: batches start and end inside parts; 23 kept cuts the fourth part after 2 of its 7.
+  const pump = new EventPump(store, [a, b], undefined, { batchSize: 5, maxHandoff: 23, decode: (s) => (decoded++, decodeStored(s)) }, false);
+  for (let i = 0; i < 42; i += 7) {
+    const rows = new PackedRowView(packRows(range(i, i + 7).map(encodeEvent)));
+    await pump.offerEncoded(store.insertEncoded(rows).stored);
+  }
+  await pump.start();
+  assert.deepEqual(a.seen, range(0, 42).map((e) => e.message));
+  assert.deepEqual(b.seen, a.seen);
+  assert.deepEqual(seqs, Array.from({ length: 42 }, (_, i) => i + 1));
+  assert.equal(decoded, 23, 'decoded once per batch for both consumers, only what was kept');
+  // Kept again once the consumers caught up, across an empty offer.
+  await pump.offerEncoded(store.insertEncoded(new PackedRowView(packRows([]))).stored);
+  await pump.offerEncoded(store.insertEncoded(new PackedRowView(packRows(range(42, 45).map(encodeEvent)))).stored);
+  assert.deepEqual(a.seen.slice(42), ['m42', 'm43', 'm44']);
+  assert.equal(decoded, 26);
 });

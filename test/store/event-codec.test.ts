@@ -11,6 +11,7 @@ import { packRows, unpackRows } from '../../alert-service/src/ingest/packed-rows
 import { processRecords } from '../../alert-service/src/ingest/records.js';
 import type { LogEvent } from '../../alert-service/src/generated/schema-types.js';
 import type { EncodedEvent } from '../../alert-service/src/store/event-store.js';
+import { storedEncoded } from '../../alert-service/src/store/stored-rows.js';
 import { loadCaptures, windowsSampleBody } from '../helpers/captures.js';
 
 const cfg = loadConfig({ env: {} });
@@ -54,12 +55,12 @@ test('every fixture event (Fluent Bit captures, Windows samples) round-trips exa
   // The ingest path: encoded on the decode side, inserted as is.
   const { stored } = s.insertEncoded(rows);
   // What the pump hands the consumers, decoded from the rows as stored: the events themselves.
-  assert.deepStrictEqual(stored.map((x) => decodeStored(x).event), events.filter((e, i) => events.findIndex((x) => x.id === e.id) === i));
+  assert.deepStrictEqual(storedEncoded(stored).map((x) => decodeStored(x).event), events.filter((e, i) => events.findIndex((x) => x.id === e.id) === i));
   const byId = new Map(events.map((e) => [e.id, e]));
   const back = s.readAfter(0, rows.length + 1);
   assert.equal(back.length, byId.size);
   for (const b of back) assert.deepStrictEqual(b.event, byId.get(b.event.id));
-  assert.deepEqual(stored.map((x) => x.seq), back.map((x) => x.seq));
+  assert.deepEqual(storedEncoded(stored).map((x) => x.seq), back.map((x) => x.seq));
   // And through query() (the API's read).
   assert.equal(s.query({ limit: 100_000 }).length, byId.size);
 });

@@ -7,7 +7,8 @@
  * Fluent Bit retries them all: replays are idempotent). The batch is bounded by what admission
  * lets in flight.
  */
-import type { DeadLetter, EncodedEvent, EventStore, StoredEncoded } from '../store/event-store.js';
+import type { DeadLetter, EncodedRows, EventStore, StoredBatch } from '../store/event-store.js';
+import { ConcatRows } from '../store/stored-rows.js';
 
 export interface CommitTotals {
   inserted: number;
@@ -16,17 +17,17 @@ export interface CommitTotals {
 
 export interface CommitBatcher {
   /** Resolves once `rows` and `deadLetters` are committed (with others decoded at the same time). */
-  commit(rows: readonly EncodedEvent[], deadLetters: readonly DeadLetter[]): Promise<void>;
+  commit(rows: EncodedRows, deadLetters: readonly DeadLetter[]): Promise<void>;
 }
 
 interface Pending {
-  rows: readonly EncodedEvent[];
+  rows: EncodedRows;
   deadLetters: readonly DeadLetter[];
   resolve: () => void;
   reject: (e: unknown) => void;
 }
 
-export function createCommitBatcher(store: EventStore, committed: (totals: CommitTotals, stored: readonly StoredEncoded[]) => void): CommitBatcher {
+export function createCommitBatcher(store: EventStore, committed: (totals: CommitTotals, stored: StoredBatch) => void): CommitBatcher {
   let pending: Pending[] = [];
 
   const flush = () => {
@@ -35,7 +36,8 @@ export function createCommitBatcher(store: EventStore, committed: (totals: Commi
     let rows = batch[0]!.rows;
     let deadLetters = batch[0]!.deadLetters;
     if (batch.length > 1) {
-      rows = batch.flatMap((p) => p.rows);
+      // One list over the chunks' rows (each still packed), not a copy of them all.
+      rows = new ConcatRows(batch.map((p) => p.rows));
       deadLetters = batch.flatMap((p) => p.deadLetters);
     }
     let result: ReturnType<EventStore['insertEncoded']>;

@@ -7,14 +7,18 @@
 import { Worker } from 'node:worker_threads';
 import { decodeChunk, type DecodedChunk, type DecodeRequest, type DecodeSettings } from './decode.js';
 import { IngestError } from './errors.js';
-import { unpackRows, type PackedRows } from './packed-rows.js';
+import { PackedRowView, type PackedRows } from './packed-rows.js';
+import type { EncodedRows } from '../store/event-store.js';
 
 
 /** decode-worker.ts replies with the rows packed (packed-rows.ts), the rest of the chunk as it is. */
 type Reply = { id: number; result?: Omit<DecodedChunk, 'rows'> & { packed: PackedRows }; error?: { status: number; code: string; message: string } };
 
+/** A decoded chunk as the pool hands it on: from a worker, its rows are read in place from the pack it sent. */
+export type PooledChunk = Omit<DecodedChunk, 'rows'> & { rows: EncodedRows };
+
 export interface ChunkDecoder {
-  decode(req: DecodeRequest): Promise<DecodedChunk>;
+  decode(req: DecodeRequest): Promise<PooledChunk>;
   close(): Promise<void>;
 }
 
@@ -24,7 +28,7 @@ export function inlineDecoder(settings: DecodeSettings): ChunkDecoder {
 
 export function createDecodePool(settings: DecodeSettings, workers: number, log?: (m: string) => void): ChunkDecoder {
   if (workers <= 0) return inlineDecoder(settings);
-  const pending = new Map<number, { resolve: (r: DecodedChunk) => void; reject: (e: Error) => void; worker: Worker }>();
+  const pending = new Map<number, { resolve: (r: PooledChunk) => void; reject: (e: Error) => void; worker: Worker }>();
   const load = new Map<Worker, number>();
   let nextId = 1;
   let closed = false;
@@ -43,7 +47,7 @@ export function createDecodePool(settings: DecodeSettings, workers: number, log?
       load.set(w, (load.get(w) ?? 1) - 1);
       if (reply.result) {
         const { packed, ...rest } = reply.result;
-        p.resolve({ ...rest, rows: unpackRows(packed) });
+        p.resolve({ ...rest, rows: new PackedRowView(packed) });
       }
       else if (reply.error!.status) p.reject(new IngestError(reply.error!.status, reply.error!.code, reply.error!.message));
       else {

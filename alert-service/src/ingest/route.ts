@@ -14,7 +14,7 @@
  */
 import type { Request, Response } from 'express';
 import type { IngestConfig } from '../generated/schema-types.js';
-import type { EventStore, StoredEncoded } from '../store/event-store.js';
+import type { EventStore, StoredBatch } from '../store/event-store.js';
 import type { IngestFlowState, IngestMetrics } from '../server/metrics.js';
 import { createTokenCheck } from './auth.js';
 import { BodyBudget, estimateDecodedBytes, readBody } from './body.js';
@@ -32,7 +32,7 @@ export interface IngestDeps {
   /** Stored events not yet through every consumer; above config.max_backlog ingest pushes back. */
   backlog: () => number;
   /** Called with what a batch newly stored, so the pipeline pump takes it on. */
-  onStored: (stored: readonly StoredEncoded[]) => void;
+  onStored: (stored: StoredBatch) => void;
   log?: (msg: string) => void;
 }
 

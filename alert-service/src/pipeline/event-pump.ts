@@ -15,7 +15,7 @@
  */
 import type { EventConsumer } from './contracts.js';
 import type { LogEvent } from '../generated/schema-types.js';
-import type { EventStore, StoredEncoded, StoredEvent } from '../store/event-store.js';
+import type { EventStore, StoredBatch, StoredEncoded, StoredEvent } from '../store/event-store.js';
 import type { PipelineMetrics } from '../server/metrics.js';
 import type { PipelineHealth } from './health.js';
 
@@ -70,17 +70,19 @@ export class EventPump {
   private commitFailures = 0;
   private commitRetryAt = 0;
   /**
-   * Events ingest just stored, in seq order: objects, or as ingest encoded them (decoded only
-   * when a batch is fed, so an event dropped from here when the consumers fall behind was never
-   * parsed for nothing, and one waiting here holds its JSON text, not its objects). While the
-   * consumers keep up they are fed from here instead of read back (and decoded) from the store.
+   * Events ingest just stored, in seq order, as the parts they were offered in: objects, or as
+   * ingest encoded them (a StoredBatch: seqs and positions over the chunk's packed bytes),
+   * decoded only when a batch is fed. So an event dropped from here when the consumers fall
+   * behind was never decoded for nothing, and one waiting here is bytes, not objects that every
+   * scavenge copies until they are promoted. While the consumers keep up they are fed from here
+   * instead of read back (and decoded) from the store.
    */
-  private handoff: Array<StoredEvent | StoredEncoded> = [];
-  /**
-   * handoff[..handoffHead) was fed already: a moving head instead of slicing the array after every
-   * batch (a copy of all that is kept, up to maxHandoff, per batch); compacted once half of it is fed.
-   */
-  private handoffHead = 0;
+  private handoff: HandoffPart[] = [];
+  /** handoff[..partHead) is fed; so is handoff[partHead][..head): moving heads, compacted now and then. */
+  private partHead = 0;
+  private head = 0;
+  /** Events held and not yet fed (what maxHandoff bounds). */
+  private held = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -109,24 +111,26 @@ export class EventPump {
 
   /** Ingest stored these (ascending seq, decoded): keep them for the consumers, then wake the pump. */
   offer(stored: readonly StoredEvent[]): Promise<void> {
-    this.keep(stored);
+    this.keep(new HandoffPart(stored, undefined));
     return this.notify();
   }
 
   /** offer() for events as ingest encoded them: decoded by opts.decode when fed. */
-  offerEncoded(stored: readonly StoredEncoded[]): Promise<void> {
+  offerEncoded(stored: StoredBatch | readonly StoredEncoded[]): Promise<void> {
     if (!this.opts.decode) throw new Error('event pump: offerEncoded needs the decode option');
-    this.keep(stored);
+    this.keep(new HandoffPart(stored, this.opts.decode));
     return this.notify();
   }
 
-  private keep(stored: ReadonlyArray<StoredEvent | StoredEncoded>): void {
+  private keep(part: HandoffPart): void {
     if (!this.slots.length) return;
     // Full (the consumers are that far behind): the newest are not kept. The pump feeds what is
     // kept, oldest first, and reads the rest back from the store when it gets there (every event
     // kept is used; dropping the whole handoff instead left every later batch read back).
-    const room = this.maxHandoff - (this.handoff.length - this.handoffHead);
-    for (let i = 0; i < stored.length && i < room; i++) this.handoff.push(stored[i]!);
+    part.length = Math.min(part.length, this.maxHandoff - this.held);
+    if (part.length <= 0) return;
+    this.handoff.push(part);
+    this.held += part.length;
   }
 
   /** Begins feeding (after the consumers restored their state). */
@@ -308,39 +312,48 @@ export class EventPump {
    * from the store (whose read path decodes them), up to where the handoff resumes.
    */
   private nextBatch(from: number): Batch {
-    const h = this.handoff;
-    let head = this.handoffHead;
-    while (head < h.length && h[head]!.seq <= from) head++;
-    const max = Math.min(h.length - head, this.batchSize);
+    // Past what every due consumer has seen already.
+    while (this.held && this.headSeq() <= from) this.advance(1);
     let n = 0;
-    while (n < max && h[head + n]!.seq === from + 1 + n) n++;
-    if (n) {
-      const events = new Array<LogEvent>(n);
-      const seqs = new Array<number>(n);
-      const decode = this.opts.decode;
-      for (let i = 0; i < n; i++) {
-        const s = h[head + i]!;
-        events[i] = 'event' in s ? s.event : decode!(s).event;
-        seqs[i] = s.seq;
+    const events: LogEvent[] = [];
+    const seqs: number[] = [];
+    while (this.held && n < this.batchSize) {
+      const part = this.handoff[this.partHead]!;
+      const take = Math.min(part.length - this.head, this.batchSize - n);
+      let k = 0;
+      while (k < take && part.seq(this.head + k) === from + 1 + n) {
+        events.push(part.event(this.head + k));
+        seqs.push(from + 1 + n);
+        k++;
+        n++;
       }
-      this.setHandoffHead(head + n);
-      return { events, seqs };
+      this.advance(k);
+      if (k < take) break; // a gap: the store has events the handoff does not
     }
-    this.setHandoffHead(head);
-    const until = head < h.length ? h[head]!.seq - 1 - from : this.batchSize;
+    if (n) return { events, seqs };
+    const until = this.held ? this.headSeq() - 1 - from : this.batchSize;
     const read = this.store.readAfter(from, Math.max(1, Math.min(this.batchSize, until)));
     return { events: read.map((s) => s.event), seqs: read.map((s) => s.seq) };
   }
 
-  /** Moves the handoff's head; drops what was fed once that is at least half of the array. */
-  private setHandoffHead(head: number): void {
-    if (head === this.handoff.length) {
+  private headSeq(): number {
+    return this.handoff[this.partHead]!.seq(this.head);
+  }
+
+  /** Moves the handoff's head past k events of its first part; drops fed parts (the array compacted once half of it is fed). */
+  private advance(k: number): void {
+    this.head += k;
+    this.held -= k;
+    if (this.head < this.handoff[this.partHead]!.length) return;
+    this.handoff[this.partHead++] = FED;
+    this.head = 0;
+    if (this.partHead === this.handoff.length) {
       this.handoff = [];
-      this.handoffHead = 0;
-    } else if (head >= 1024 && head * 2 >= this.handoff.length) {
-      this.handoff = this.handoff.slice(head);
-      this.handoffHead = 0;
-    } else this.handoffHead = head;
+      this.partHead = 0;
+    } else if (this.partHead >= 64 && this.partHead * 2 >= this.handoff.length) {
+      this.handoff = this.handoff.slice(this.partHead);
+      this.partHead = 0;
+    }
   }
 
   private updateGauges(): void {
@@ -362,3 +375,35 @@ export class EventPump {
     }
   }
 }
+
+/**
+ * One offer as the handoff keeps it: the array or batch it came in, read by index, its length
+ * cut to what fit. Decoding happens in event(), when the event is fed.
+ */
+class HandoffPart {
+  length: number;
+
+  constructor(
+    private readonly src: StoredBatch | ReadonlyArray<StoredEvent | StoredEncoded>,
+    private readonly decode: ((s: StoredEncoded) => StoredEvent) | undefined,
+  ) {
+    this.length = src.length;
+  }
+
+  seq(i: number): number {
+    const s = this.src;
+    return isBatch(s) ? s.seq(i) : s[i]!.seq;
+  }
+
+  event(i: number): LogEvent {
+    const s = this.src;
+    if (isBatch(s)) return this.decode!({ seq: s.seq(i), row: s.row(i) }).event;
+    const e = s[i]!;
+    return 'event' in e ? e.event : this.decode!(e).event;
+  }
+}
+
+const isBatch = (s: StoredBatch | ReadonlyArray<StoredEvent | StoredEncoded>): s is StoredBatch => !Array.isArray(s);
+
+/** What a fed part's slot holds until the array is compacted (the part itself is let go). */
+const FED = new HandoffPart([], undefined);

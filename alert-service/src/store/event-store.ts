@@ -45,6 +45,28 @@ export interface StoredEncoded {
   row: EncodedEvent;
 }
 
+/**
+ * Rows read by index: an array of EncodedEvent, or a view over a decoded chunk's packed bytes
+ * (ingest/packed-rows.ts PackedRowView) that makes a row's object only when it is asked for, so
+ * rows waiting to be stored or fed are bytes, not objects that live through several GCs.
+ */
+export interface EncodedRows {
+  readonly length: number;
+  /** Row i, 0 <= i < length (a view makes a new object per call: take it once per use). */
+  at(i: number): EncodedEvent | undefined;
+}
+
+/**
+ * What one insert stored, in ascending seq order, kept compact (seqs and row positions in typed
+ * arrays over the rows that were inserted): the pump holds these until the consumers are fed.
+ */
+export interface StoredBatch {
+  readonly length: number;
+  seq(k: number): number;
+  /** The k-th stored row as stored (a new object per call when the rows are a view). */
+  row(k: number): EncodedEvent;
+}
+
 export interface EventQuery {
   host?: string;
   sourceKind?: string;
@@ -94,7 +116,7 @@ export interface EventStore {
    */
   insertEvents(events: readonly LogEvent[], deadLetters?: readonly DeadLetter[]): { inserted: number; duplicates: number; stored: StoredEvent[] };
   /** insertEvents for events already encoded (the ingest path). */
-  insertEncoded(rows: readonly EncodedEvent[], deadLetters?: readonly DeadLetter[]): { inserted: number; duplicates: number; stored: StoredEncoded[] };
+  insertEncoded(rows: EncodedRows, deadLetters?: readonly DeadLetter[]): { inserted: number; duplicates: number; stored: StoredBatch };
   /** Events stored after `seq`, in store order: how consumers tail the store. */
   readAfter(seq: number, limit: number): StoredEvent[];
   /** Highest stored seq (0 when empty). */

@@ -9,7 +9,8 @@
  * seq is the rowid: the pump tails the store by it.
  */
 import type { Db } from './database.js';
-import type { DeadLetter, EncodedEvent, EventPage, EventQuery, EventStore, PruneOptions, StoredEncoded, StoredEvent } from './event-store.js';
+import type { DeadLetter, EncodedEvent, EncodedRows, EventPage, EventQuery, EventStore, PruneOptions, StoredEncoded, StoredEvent } from './event-store.js';
+import { StoredRows } from './stored-rows.js';
 import type { LogEvent } from '../generated/schema-types.js';
 import { decodeEncoded, encodeBody, encodeEvent, storedId } from './event-codec.js';
 import { DICTIONARY_SCHEMA, DictionaryReader, DictionaryWriter } from './event-dictionary.js';
@@ -25,6 +26,7 @@ const DAY_MS = 86_400_000;
  */
 const INSERT_ROWS = 16;
 const INSERT_COLUMNS = 7;
+const NONE_IGNORED: number[] = [];
 /** A dead-lettered record is kept for diagnosis, not in full: attackers choose its size. */
 const MAX_DEAD_LETTER_CHARS = 16_384;
 
@@ -64,6 +66,9 @@ export class SqliteEventStore implements EventStore {
   private readonly selectBodyByKey;
   /** The parameters of insertEventGroup, reused (no array per statement). */
   private readonly insertParams = new Array<unknown>(INSERT_ROWS * INSERT_COLUMNS);
+  /** A group's rows as given and as bound (re-encoded where a string had to go inline), reused. */
+  private readonly groupGiven = new Array<EncodedEvent | undefined>(INSERT_ROWS);
+  private readonly groupBound = new Array<EncodedEvent | undefined>(INSERT_ROWS);
   private readonly insertDead;
   private readonly insertBatch;
   private readonly selectAfter;
@@ -108,7 +113,7 @@ export class SqliteEventStore implements EventStore {
     this.selectLastSeq = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) AS seq");
     this.selectCursor = db.prepare('SELECT seq FROM consumer_cursors WHERE consumer = ?');
     this.upsertCursor = db.prepare('INSERT INTO consumer_cursors (consumer, seq) VALUES (?, ?) ON CONFLICT(consumer) DO UPDATE SET seq = excluded.seq');
-    this.insertBatch = db.transaction((rows: readonly EncodedEvent[], dead: readonly DeadLetter[]) => {
+    this.insertBatch = db.transaction((rows: EncodedRows, dead: readonly DeadLetter[]) => {
       const stored = this.writeRows(rows, false);
       for (const d of dead) {
         this.insertDead.run(d.receivedAt.getTime(), d.tag ?? null, d.reason, d.record.slice(0, MAX_DEAD_LETTER_CHARS));
@@ -120,29 +125,41 @@ export class SqliteEventStore implements EventStore {
   /**
    * The rows' inserts (inside the caller's transaction): intern the strings, bind. A body is
    * re-encoded here only when the dictionary is full and a new stream or program must go inline.
+   * Each row's object is taken once from `rows` (a view makes it on the spot) and dropped after
+   * its statement: what is kept is the StoredRows record of seqs and positions.
    */
-  private writeRows(rows: readonly EncodedEvent[], withSeq: false): StoredEncoded[];
-  private writeRows(rows: ReadonlyArray<EncodedEvent & { seq: number }>, withSeq: true): StoredEncoded[];
-  private writeRows(rows: ReadonlyArray<EncodedEvent & { seq?: number }>, withSeq: boolean): StoredEncoded[] {
+  private writeRows(rows: EncodedRows, withSeq: false): StoredRows;
+  private writeRows(rows: ReadonlyArray<EncodedEvent & { seq: number }>, withSeq: true): StoredRows;
+  private writeRows(rows: EncodedRows, withSeq: boolean): StoredRows {
     const insert = withSeq ? this.db.prepare('INSERT OR IGNORE INTO events (seq, key, time_ms, host_id, kind_id, stream_id, program_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)') : this.insertEvent;
-    const stored: StoredEncoded[] = [];
+    const stored = new StoredRows(rows);
     const params = this.insertParams;
-    const group = new Array<EncodedEvent>(INSERT_ROWS);
+    const given = this.groupGiven;
+    const bound = this.groupBound;
+    const n = rows.length;
     let i = 0;
     if (!withSeq) {
-      for (; i + INSERT_ROWS <= rows.length; i += INSERT_ROWS) {
-        for (let j = 0; j < INSERT_ROWS; j++) group[j] = this.bindRow(rows[i + j]!, params, j * INSERT_COLUMNS);
+      for (; i + INSERT_ROWS <= n; i += INSERT_ROWS) {
+        for (let j = 0; j < INSERT_ROWS; j++) {
+          given[j] = rows.at(i + j)!;
+          bound[j] = this.bindRow(given[j]!, params, j * INSERT_COLUMNS);
+        }
         const r = this.insertEventGroup.run(params);
-        for (const ignored of this.storedOf(group, r.changes, Number(r.lastInsertRowid), stored)) this.keepDistinct(ignored, stored);
+        const ignored = this.storedOf(i, r.changes, Number(r.lastInsertRowid), stored);
+        for (const j of ignored) this.keepDistinct(bound[j]!, i + j, stored);
       }
+      given.fill(undefined);
+      bound.fill(undefined);
     }
-    for (; i < rows.length; i++) {
-      const e = rows[i]!;
+    for (; i < n; i++) {
+      const e = rows.at(i)! as EncodedEvent & { seq?: number };
       const row = this.bindRow(e, params, 0);
       const r = withSeq ? insert.run(e.seq, ...params.slice(0, INSERT_COLUMNS)) : insert.run(params.slice(0, INSERT_COLUMNS));
-      if (r.changes) stored.push({ seq: Number(r.lastInsertRowid), row });
-      else if (!withSeq) this.keepDistinct(row, stored);
+      if (r.changes) stored.add(Number(r.lastInsertRowid), i, row === e ? undefined : row);
+      else if (!withSeq) this.keepDistinct(row, i, stored);
     }
+    // The parameters hold the last group's keys and bodies: views into a chunk's bytes, not kept past the insert.
+    params.fill(null);
     return stored;
   }
 
@@ -153,7 +170,7 @@ export class SqliteEventStore implements EventStore {
    * its own id as key, so a later re-send of it is ignored there. Costs a lookup per ignored row
    * only: re-sent chunks, not the ingest path.
    */
-  private keepDistinct(row: EncodedEvent, out: StoredEncoded[]): void {
+  private keepDistinct(row: EncodedEvent, position: number, out: StoredRows): void {
     const mine = storedId(row.key, row.body);
     if (!mine || mine.equals(row.key)) return; // keyed by its id already: a true re-send
     const taken = this.selectBodyByKey.get(row.key) as Uint8Array | undefined;
@@ -162,7 +179,7 @@ export class SqliteEventStore implements EventStore {
     const params = this.insertParams;
     const rekeyed = this.bindRow({ ...row, key: mine, body: encodeBody(decodeEncoded(row), mine, row.timeMs) }, params, 0);
     const r = this.insertEvent.run(params.slice(0, INSERT_COLUMNS));
-    if (r.changes) out.push({ seq: Number(r.lastInsertRowid), row: rekeyed });
+    if (r.changes) out.add(Number(r.lastInsertRowid), position, rekeyed);
   }
 
   /**
@@ -193,48 +210,58 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * The stored events of one multi-row INSERT OR IGNORE of `group`. The rows it inserted got
-   * ascending seqs in VALUES order, the last being `lastSeq`, above every earlier row (one
-   * writer, in its transaction); an ignored row (a replayed key) uses up a seq, as a single-row
-   * INSERT OR IGNORE does. All inserted: consecutive, by position. Some ignored (a resent
-   * chunk): the `changes` newest rows are read back and matched to the group by key, in order
-   * (a key twice in the group: its first row is the one inserted). Returns the ignored rows.
+   * Records what one multi-row INSERT OR IGNORE of the group at rows[first..first+16) stored
+   * (groupGiven as given, groupBound as bound). The rows it inserted got ascending seqs in VALUES
+   * order, the last being `lastSeq`, above every earlier row (one writer, in its transaction); an
+   * ignored row (a replayed key) uses up a seq, as a single-row INSERT OR IGNORE does. All
+   * inserted: consecutive, by position. Some ignored (a resent chunk): the `changes` newest rows
+   * are read back and matched to the group by key, in order (a key twice in the group: its first
+   * row is the one inserted). Returns the group positions of the ignored rows.
    */
-  private storedOf(group: readonly EncodedEvent[], changes: number, lastSeq: number, out: StoredEncoded[]): EncodedEvent[] {
-    if (changes === group.length) {
-      const first = lastSeq - changes + 1;
-      for (let j = 0; j < group.length; j++) out.push({ seq: first + j, row: group[j]! });
-      return [];
+  private storedOf(first: number, changes: number, lastSeq: number, out: StoredRows): number[] {
+    const given = this.groupGiven;
+    const bound = this.groupBound;
+    const asStored = (j: number) => (bound[j] === given[j] ? undefined : bound[j]);
+    if (changes === INSERT_ROWS) {
+      const seq0 = lastSeq - changes + 1;
+      for (let j = 0; j < INSERT_ROWS; j++) out.add(seq0 + j, first + j, asStored(j));
+      return NONE_IGNORED;
     }
-    if (!changes) return [...group];
+    const ignored: number[] = [];
+    if (!changes) {
+      for (let j = 0; j < INSERT_ROWS; j++) ignored.push(j);
+      return ignored;
+    }
     const inserted = (this.selectNewestKeys.all(lastSeq, changes) as Array<[number, Uint8Array]>).reverse();
-    const ignored: EncodedEvent[] = [];
     let j = 0;
     for (const [seq, key] of inserted) {
-      while (j < group.length && Buffer.compare(group[j]!.key, key) !== 0) ignored.push(group[j++]!);
-      if (j === group.length) throw new Error('event store: an inserted row matches none of its batch (seqs not consecutive?)');
-      out.push({ seq, row: group[j++]! });
+      while (j < INSERT_ROWS && Buffer.compare(bound[j]!.key, key) !== 0) ignored.push(j++);
+      if (j === INSERT_ROWS) throw new Error('event store: an inserted row matches none of its batch (seqs not consecutive?)');
+      out.add(seq, first + j, asStored(j));
+      j++;
     }
-    while (j < group.length) ignored.push(group[j++]!);
+    while (j < INSERT_ROWS) ignored.push(j++);
     return ignored;
   }
 
   insertEvents(events: readonly LogEvent[], deadLetters: readonly DeadLetter[] = []): { inserted: number; duplicates: number; stored: StoredEvent[] } {
     const { inserted, duplicates, stored } = this.insertEncoded(events.map(encodeEvent), deadLetters);
-    return { inserted, duplicates, stored: stored.map(decodeStored) };
+    const out = new Array<StoredEvent>(stored.length);
+    for (let k = 0; k < stored.length; k++) out[k] = { seq: stored.seq(k), event: decodeEncoded(stored.row(k)) };
+    return { inserted, duplicates, stored: out };
   }
 
-  insertEncoded(rows: readonly EncodedEvent[], deadLetters: readonly DeadLetter[] = []): { inserted: number; duplicates: number; stored: StoredEncoded[] } {
-    let stored: StoredEncoded[];
+  insertEncoded(rows: EncodedRows, deadLetters: readonly DeadLetter[] = []): { inserted: number; duplicates: number; stored: StoredRows } {
+    let stored: StoredRows;
     try {
       if (this.opts.durableIngest) {
         this.db.pragma('synchronous = FULL');
         try {
-          stored = this.insertBatch(rows, deadLetters) as StoredEncoded[];
+          stored = this.insertBatch(rows, deadLetters) as StoredRows;
         } finally {
           this.db.pragma('synchronous = NORMAL');
         }
-      } else stored = this.insertBatch(rows, deadLetters) as StoredEncoded[];
+      } else stored = this.insertBatch(rows, deadLetters) as StoredRows;
     } catch (err) {
       this.dictWriter.forget(); // ids interned by the rolled-back transaction do not exist
       throw err;
