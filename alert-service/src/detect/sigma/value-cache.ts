@@ -108,9 +108,9 @@ export class ValueCache<L> {
 
   insert(t: ValueTable<L>, value: string, entry: CachedLookup<L>): void {
     const bytes = ValueCache.bytesOf(value, entry.lower, entry.lists.length);
-    if (2 * (this.youngEntries + 1) > this.limits.maxEntries || 2 * (this.youngBytes + bytes) > this.limits.maxBytes) this.swap();
-    // A budget too small for even one entry caches nothing.
+    // An entry over half the budget (or a budget under two entries) is not held, and evicts nothing.
     if (2 * bytes > this.limits.maxBytes || this.limits.maxEntries < 2) return;
+    if (2 * (this.youngEntries + 1) > this.limits.maxEntries || 2 * (this.youngBytes + bytes) > this.limits.maxBytes) this.swap();
     t.young.set(value, entry);
     this.youngEntries++;
     this.youngBytes += bytes;
