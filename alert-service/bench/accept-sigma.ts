@@ -21,6 +21,7 @@ import { runDetection } from '../src/detect/run.js';
 import { PROJECT_ROOT } from '../src/detect/ruleset.js';
 import { compileSigmaDocuments, listSigmaTree, readSigmaFiles, skipSummary, type SkippedRule } from '../src/detect/sigma/load.js';
 import type { CompiledRule } from '../src/detect/compiled.js';
+import { prefilterDefaults } from '../src/detect/sigma/prefilter.js';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -28,6 +29,10 @@ const arg = (name: string) => {
 };
 const DIR = resolve(PROJECT_ROOT, arg('--dir') ?? '../shared/sigmahq');
 const EVENTS = Number(arg('--events') ?? 300_000);
+/** `--value-cache off`: throughput with the Sigma index's value cache off, to compare. */
+const VALUE_CACHE = arg('--value-cache') ?? 'on';
+if (VALUE_CACHE !== 'on' && VALUE_CACHE !== 'off') throw new Error('--value-cache is on or off');
+if (VALUE_CACHE === 'off') prefilterDefaults.valueCache = { ...prefilterDefaults.valueCache, maxEntries: 0 };
 
 if (!existsSync(join(DIR, 'rules'))) {
   console.log(`accept:sigma: no SigmaHQ snapshot at ${DIR} (expected rules/ and regression/ there); nothing to check.`);
@@ -120,7 +125,7 @@ function bench(label: string, templates: readonly LogEvent[], rulesToRun: readon
   console.log(`  ${label.padEnd(52)} ${Math.round(total / (ms / 1000)).toLocaleString('en-US').padStart(9)} events/s wall, ${cpuUs.toFixed(2)} µs CPU/event (${total.toLocaleString('en-US')} events, ${n} signals)`);
 }
 const windowsEvents = allEvents.filter((e) => e.source.kind === 'windows');
-console.log(`\nThroughput, ${rules.length} loadable rules in one engine, one core:`);
+console.log(`\nThroughput, ${rules.length} loadable rules in one engine, one core (index value cache ${VALUE_CACHE}):`);
 bench('regression records (Sysmon-heavy, 238 templates)', windowsEvents, rules);
 const fixture = join(PROJECT_ROOT, 'test', 'fixtures', 'windows-eventlog-samples', 'winevtlog-out-http-body.json');
 if (existsSync(fixture)) bench('Security/System/Application sample records', readLogFile(fixture, { normalize: config.normalize }).flatMap((l) => (l.event ? [l.event] : [])), rules);

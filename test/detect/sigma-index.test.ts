@@ -305,6 +305,27 @@ test('a regex rule keyed on control-character escapes and a one-character class 
   assert.deepEqual(fired(rs, events), expected(rs, events));
 });
 
+test('the digits of a {m}, {m,} or {m,n} quantifier are not text a regex requires (SigmaHQ svchost -k\\s\\w{1,64}, metasploit ^[A-Za-z0-9]{16}$)', () => {
+  assert.equal(requiredLiteral('-k\\s\\w{1,64}(?:\\s?(?:-p|-s))?', 1), '-k');
+  assert.equal(requiredLiteral('^[A-Za-z0-9]{16}$', 1), null);
+  assert.equal(requiredLiteral('a{1,3}bcd', 1), 'bcd');
+  assert.equal(requiredLiteral('abc{2}de', 1), 'abc');
+  assert.equal(requiredLiteral(`x{${'1'.repeat(30)}}yz`, 1), 'yz');
+  assert.equal(requiredLiteral('a{b}cde', 1), 'cde'); // not a quantifier: no literal read from it, still sound
+  const rs = rules([
+    rule('svchost-flags', '{product: windows, category: process_creation}', '  sel:\n    Image|endswith: "\\\\svchost.exe"\n    CommandLine|re: "-k\\\\s\\\\w{1,8}"\n  condition: sel'),
+    rule('short-name', '{product: windows, category: process_creation}', '  sel:\n    OriginalFileName|re: "^[A-Za-z0-9]{4}$"\n  condition: sel'),
+  ]);
+  const events = [
+    proc({ CommandLine: 'svchost.exe -k netsvcs' }),
+    proc({ CommandLine: 'svchost.exe -k' }),
+    proc({ CommandLine: 'x', OriginalFileName: 'abcd' }),
+    proc({ CommandLine: 'x', OriginalFileName: 'abcde' }),
+  ];
+  assert.deepEqual(fired(rs, events), [['svchost-flags'], [], ['short-name'], []]);
+  assert.deepEqual(fired(rs, events), expected(rs, events));
+});
+
 test('hash pieces: a whole NAME=HEX literal is in a value exactly when a piece equals it; other values and literals fall back to the search', () => {
   const rand = prng(11);
   // Two hex digits only, so pieces share long prefixes and literals nearly match.

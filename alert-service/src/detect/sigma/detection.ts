@@ -74,6 +74,14 @@ function regexPredicate(text: string, mods: ReadonlySet<string>, field: string):
   return (v, lower) => (ci ? lower : String(v)).includes(needle) && boundedTest(re, String(v));
 }
 
+/** A `{m}`, `{m,}` or `{m,n}` quantifier (a `{` not forming one is a literal in a non-unicode regex; read as no literal here). */
+const QUANTIFIER = /\{\d+(?:,\d*)?\}/y;
+
+function quantifierAt(source: string, i: number): boolean {
+  QUANTIFIER.lastIndex = i;
+  return QUANTIFIER.test(source);
+}
+
 const LITERAL_ESCAPES = new Set([...'.$^{}[]()|*+?/\\-#&~:,;=!<>@%\'"` ']);
 /** Escapes that stand for one control character (`\n\n\n` needs three line feeds); `\xHH` and `\uHHHH` are read too. */
 const CONTROL_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', f: '\f', v: '\v' };
@@ -105,6 +113,9 @@ export function requiredLiteral(source: string, min = 3): string | null {
     } else if (c === '|') return null;
     else if (c === '[') {
       while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+    } else if (c === '{' && quantifierAt(source, i)) {
+      // A `{m}`, `{m,}` or `{m,n}` quantifier: its digits are no text the pattern needs.
+      i = source.indexOf('}', i);
     } else if (c === '(') {
       let depth = 1;
       while (++i < source.length && depth > 0) {

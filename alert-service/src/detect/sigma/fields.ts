@@ -170,6 +170,18 @@ export function lowerAt(e: LogEvent, slot: number, v: string | number): string {
 }
 
 /**
+ * Records `lower` as the lower-cased value of slot `slot` on event `e`, as lowerAt() would have
+ * computed it (the index's value cache knows it without lower-casing again). `lower` must be
+ * exactly `v.toLowerCase()` of the value lowerAt() would be given.
+ */
+export function seedLower(e: LogEvent, slot: number, lower: string): void {
+  memoFor(e);
+  if (slotStamp[slot] === stamp) return;
+  slotStamp[slot] = stamp;
+  slotValue[slot] = lower;
+}
+
+/**
  * Texts keyword selections search: the message and every EventData string value (lower-cased
  * unless `cased`). The lower-cased list is built once per event for every keyword rule and the
  * index: do not modify it.

@@ -11,7 +11,7 @@
  */
 import type { LogEvent } from '../../generated/schema-types.js';
 import type { CondNode } from './condition.js';
-import { keywordHaystack, lowerAt, memoSlot, sigmaGetter, type SigmaGetter } from './fields.js';
+import { keywordHaystack, lowerAt, memoSlot, seedLower, sigmaGetter, type SigmaGetter } from './fields.js';
 import { keywordProbe, literalGate, lowersToAscii } from './literal-gate.js';
 import type { Detection, DetectionItem, Selection } from './tree.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
@@ -19,6 +19,7 @@ import { isPlain, requiredLiteral } from './detection.js';
 import { AffixTrie } from './automaton.js';
 import { LiteralScan } from './literal-scan.js';
 import { hashPieces, isHashPiece } from './hash-pieces.js';
+import { DEFAULT_VALUE_CACHE, ValueCache, type ValueCacheLimits, type ValueTable } from './value-cache.js';
 
 /** The field's lower-cased value equals / ends with / starts with / contains `value` (lower-cased). */
 export interface Atom {
@@ -386,7 +387,15 @@ interface FieldIndex {
   probe: RegExp | null;
   /** eqLengths[n] is 1 when some `eq` literal has length n. */
   eqLengths: Uint8Array;
+  /** The lookups of recent values (value-cache.ts); null when the cache is off or for keywords. */
+  cache: ValueTable<Int32Array> | null;
 }
+
+/**
+ * The value cache's bounds for indexes built from now on (the engine builds its own index): the
+ * benchmark's and tests' switch to compare with the cache off (`maxEntries: 0`).
+ */
+export const prefilterDefaults: { valueCache: ValueCacheLimits } = { valueCache: DEFAULT_VALUE_CACHE };
 
 const EMPTY: readonly never[] = [];
 
@@ -401,10 +410,16 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
   private readonly half: Uint8Array;
   private stamp = 0;
   private readonly out: R[] = [];
-  private readonly addFn = (list: Int32Array) => this.add(list);
+  private readonly addFn = (list: Int32Array) => this.hit(list);
+  /** Shared by every field's table: one bound for the whole index. */
+  readonly valueCache: ValueCache<Int32Array>;
+  /** While a value's lookup is being recorded for the cache: the lists it hands out, in order. */
+  private recording = false;
+  private readonly recorded: Int32Array[] = [];
 
-  constructor(rules: readonly R[]) {
+  constructor(rules: readonly R[], opts: { valueCache?: ValueCacheLimits } = {}) {
     this.rules = rules;
+    this.valueCache = new ValueCache(opts.valueCache ?? prefilterDefaults.valueCache);
     this.seen = new Uint32Array(rules.length);
     this.vetoed = new Uint32Array(rules.length);
     this.halfStamp = new Uint32Array(rules.length);
@@ -428,8 +443,8 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
     for (const [ch, c] of raw) {
       const byId = new Map<number, Bucket>();
       // Channel-wide rules (no EventID) join every EventID bucket of the channel.
-      for (const [id, list] of c.byId) byId.set(id, buildBucket([...list, ...c.any]));
-      this.byChannel.set(ch, { byId, any: c.any.length ? buildBucket(c.any) : undefined });
+      for (const [id, list] of c.byId) byId.set(id, buildBucket([...list, ...c.any], this.valueCache));
+      this.byChannel.set(ch, { byId, any: c.any.length ? buildBucket(c.any, this.valueCache) : undefined });
     }
   }
 
@@ -482,27 +497,29 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
       }
       const v = f.get(e);
       if (v === undefined) continue;
-      const lower = lowerAt(e, f.slot, v);
-      // No eq literal has this length: skip hashing the value (a Sysmon Hashes or CommandLine value is hundreds of characters).
-      if (lower.length < f.eqLengths.length && f.eqLengths[lower.length]) {
-        const eq = f.eq.get(lower);
-        if (eq) this.add(eq);
-      }
-      if (f.suffix) f.suffix.walk(lower, this.addFn);
-      if (f.prefix) f.prefix.walk(lower, this.addFn);
-      if (f.few) {
-        const few = f.few;
-        for (let i = 0; i < few.length; i++) if (lower.includes(few[i]![0])) this.add(few[i]![1]);
-      } else if (f.contains) {
-        const pieces = f.pieces ? hashPieces(lower) : null;
-        if (pieces) {
-          for (let i = 0; i < pieces.length; i++) {
-            const list = f.pieces!.get(pieces[i]!);
-            if (list) this.add(list);
+      const cache = f.cache;
+      if (cache !== null && typeof v === 'string') {
+        if (v.length <= this.valueCache.limits.maxChars) {
+          const known = cache.get(v);
+          if (known !== undefined) {
+            // The rules evaluated next read the same lower-cased value from the event's memo.
+            seedLower(e, f.slot, known.lower);
+            const lists = known.lists;
+            for (let i = 0; i < lists.length; i++) this.add(lists[i]!);
+            continue;
           }
-          if (f.rest) f.rest.search(lower, this.addFn);
-        } else f.contains.search(lower, this.addFn);
+          cache.misses++;
+          const lower = lowerAt(e, f.slot, v);
+          this.recording = true;
+          this.recorded.length = 0;
+          this.lookup(f, lower);
+          this.recording = false;
+          cache.set(v, lower, this.recorded);
+          continue;
+        }
+        cache.bypassed++;
       }
+      this.lookup(f, lowerAt(e, f.slot, v));
     }
     const { vetoed, stamp, rules } = this;
     const scan = b.scan;
@@ -511,6 +528,35 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
       if (vetoed[s] !== stamp) out.push(rules[s]!);
     }
     return out;
+  }
+
+  /** Hands out the lists one field's lower-cased value wakes (what the value cache records). */
+  private lookup(f: FieldIndex, lower: string): void {
+    // No eq literal has this length: skip hashing the value (a Sysmon Hashes or CommandLine value is hundreds of characters).
+    if (lower.length < f.eqLengths.length && f.eqLengths[lower.length]) {
+      const eq = f.eq.get(lower);
+      if (eq) this.hit(eq);
+    }
+    if (f.suffix) f.suffix.walk(lower, this.addFn);
+    if (f.prefix) f.prefix.walk(lower, this.addFn);
+    if (f.few) {
+      const few = f.few;
+      for (let i = 0; i < few.length; i++) if (lower.includes(few[i]![0])) this.hit(few[i]![1]);
+    } else if (f.contains) {
+      const pieces = f.pieces ? hashPieces(lower) : null;
+      if (pieces) {
+        for (let i = 0; i < pieces.length; i++) {
+          const list = f.pieces!.get(pieces[i]!);
+          if (list) this.hit(list);
+        }
+        if (f.rest) f.rest.search(lower, this.addFn);
+      } else f.contains.search(lower, this.addFn);
+    }
+  }
+
+  private hit(list: Int32Array): void {
+    if (this.recording) this.recorded.push(list);
+    this.add(list);
   }
 
   /**
@@ -569,7 +615,7 @@ function automaton(entries: ReadonlyArray<readonly [string, Int32Array]>): Liter
   return entries.length ? new LiteralScan(entries, { common: COMMON_TEXT }) : undefined;
 }
 
-function buildBucket(list: Array<[number, PrefilterTarget]>): Bucket {
+function buildBucket(list: Array<[number, PrefilterTarget]>, valueCache: ValueCache<Int32Array>): Bucket {
   const scan = new Set<number>();
   const byField = new Map<string, { eq: Map<string, Set<number>>; suffix: Map<string, Set<number>>; prefix: Map<string, Set<number>>; contains: Map<string, Set<number>> }>();
   const put = (a: Atom, code: number) => {
@@ -618,6 +664,7 @@ function buildBucket(list: Array<[number, PrefilterTarget]>): Bucket {
       gate: field === KEYWORDS ? literalGate([...f.contains.keys()]) : null,
       probe: field === KEYWORDS ? keywordProbe([...f.contains.keys()]) : null,
       eqLengths: lengthsOf([...f.eq.keys()]),
+      cache: field !== KEYWORDS && valueCache.enabled ? valueCache.table(field) : null,
     };
   });
   return { scan: Int32Array.from(scan), fields };
