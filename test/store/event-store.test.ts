@@ -110,6 +110,12 @@ test('the dedupe key is equal for equal events and differs for different lines a
   assert.ok(Buffer.compare(dedupeKey(at('f'.repeat(32), 100)), dedupeKey(at('0'.repeat(32), 200))) < 0);
   // No position: the id itself.
   assert.equal(dedupeKey({ ...ev(7, 0) }).toString('hex'), ev(7, 0).id);
+  // An id the schema would refuse (not hex) still gets a key of zeros past its bytes, the same on
+  // every encode: never stale scratch bytes or uninitialized memory.
+  const scratch = Buffer.alloc(16, 0xee);
+  const odd = dedupeKey(at('zz', 100), Buffer.from('zz', 'hex'), scratch);
+  assert.deepEqual(odd.subarray(12), Buffer.alloc(4));
+  assert.deepEqual(dedupeKey(at('zz', 100)), odd);
 });
 
 test('two distinct events at one stream position whose ids share the key\'s 32 bits are both kept; their re-sends are not', () => {

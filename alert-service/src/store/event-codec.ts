@@ -598,7 +598,9 @@ export function dedupeKey(e: LogEvent, id: Buffer = Buffer.from(e.id, 'hex'), in
   const key = into ?? Buffer.allocUnsafe(16);
   streamPrefix(e.agent_host ?? e.host, e.source.path ?? e.source.channel ?? '').copy(key, 0);
   key.writeUIntBE(position, 6, 6);
-  id.copy(key, 12, 0, 4);
+  // An id shorter than 4 bytes (never one the schema admits) must not leave stale scratch or
+  // uninitialized bytes in the key: the key would differ on each encode and leak memory.
+  if (id.copy(key, 12, 0, 4) < 4) key.fill(0, 12 + Math.min(id.length, 4));
   return key;
 }
 
