@@ -31,7 +31,7 @@ import type { CompiledRule, Evaluation } from './compiled.js';
 import type { Extracted } from './rule.js';
 import { RuleIndex } from './rule-index.js';
 import { PrefilterIndex } from './sigma/prefilter.js';
-import { insertSorted, trimEntries, upperBound, widestWindowContaining, type Span, type WindowEntry } from './windows.js';
+import { entriesToTrim, insertSorted, upperBound, widestWindowContaining, type Span, type WindowEntry } from './windows.js';
 
 export interface EngineLimits {
   maxGroupsPerRule: number;
@@ -83,12 +83,19 @@ interface GroupState {
   /** Engine-wide touch ordinal: restores the LRU order after a restart. */
   touched: number;
   /** Restored from a checkpoint and not yet needed: values, entries, lastFire, suppressed are still in the store. */
-  unloaded?: true;
+  unloaded: boolean;
+  /** In the engine's dirty list (changed since the last exportChanges() that was committed). */
+  dirty: boolean;
   /**
-   * Ords of this group's entries in the last committed checkpoint, ascending; undefined while
-   * this group (this incarnation of its key) was never saved.
+   * This group (this incarnation of its key) is in the last committed checkpoint: then every
+   * entry of its window with an ord at or below the committed entry counter is saved, and
+   * `gone` holds the ords of saved entries the window dropped since (the checkpoint's
+   * `removed`). Kept as it happens instead of a sorted copy of every saved ord per group and
+   * checkpoint, compared with the window at each export: those arrays lived from one
+   * checkpoint to the next, copied and promoted by the GC for every changed group.
    */
-  saved?: number[];
+  saved: boolean;
+  gone: number[] | undefined;
 }
 
 /** What identifies a saved group and orders it (loaded for every group at start-up). */
@@ -135,13 +142,6 @@ export interface StateChanges {
   entryCounter: number;
 }
 
-/** The ords of window entries, ascending (entries are in time order, not creation order). */
-function savedOrds(entries: readonly WindowEntry[]): number[] {
-  const ords = new Array<number>(entries.length);
-  for (let i = 0; i < entries.length; i++) ords[i] = entries[i]!.ord!;
-  return ords.sort((a, b) => a - b);
-}
-
 /** A group as one checkpoint change: its head and small state, and of its window what `added`/`removed` say. */
 function groupChange(rule: string, g: GroupState, fresh: boolean, added: WindowEntry[], removed: number[]): SavedGroupChange {
   return {
@@ -186,12 +186,17 @@ export class DetectionEngine {
   /** Last window entry ord handed out, and its value at the last committed checkpoint (entries above it are unsaved). */
   private entryCounter = 0;
   private committedEntries = 0;
-  /** The groups of the last exportChanges() with the ords they then held, marked saved by takeChanges(). */
-  private exported: Array<[GroupState, number[]]> = [];
+  /** The groups of the last exportChanges(), marked saved by takeChanges(). */
+  private exported: GroupState[] = [];
   /** Reads a restored group's body from the checkpoint (see restore()). */
   private loadBody: ((rule: string, key: string) => SavedGroupBody | undefined) | undefined;
-  /** Groups created or changed since the last exportChanges(). */
-  private dirty = new Map<GroupState, CompiledRule>();
+  /**
+   * Groups created or changed since the last committed exportChanges(), in the order first
+   * changed, with their rules (parallel arrays; a group's `dirty` flag says it is listed, so a
+   * touch costs a flag test, not a Map insert). A group dropped since stays listed: export skips it.
+   */
+  private dirtyGroups: GroupState[] = [];
+  private dirtyRules: CompiledRule[] = [];
   /** Groups dropped since then, by rule: their saved rows are deleted. */
   private removed = new Map<CompiledRule, Set<string>>();
   /**
@@ -321,13 +326,13 @@ export class DetectionEngine {
       if (g.unloaded) this.load(rule, g);
       groups.touch(g);
       g.touched = ++this.touchCounter;
-      this.dirty.set(g, rule);
+      this.markDirty(rule, g);
       this.remember(rule, key, g);
       return g;
     }
-    g = { key, prev: undefined, next: undefined, values: rule.groupKey(e, ev.values), newest: -Infinity, entries: [], lastFire: NaN, suppressed: 0, touched: ++this.touchCounter };
+    g = newGroup(key, rule.groupKey(e, ev.values), -Infinity, ++this.touchCounter, false);
     groups.add(g);
-    this.dirty.set(g, rule);
+    this.markDirty(rule, g);
     this.removed.get(rule)?.delete(key);
     this.remember(rule, key, g); // before the eviction: should that drop g itself, it forgets it
     if (groups.map.size > this.limits.maxGroupsPerRule) {
@@ -337,6 +342,24 @@ export class DetectionEngine {
     return g;
   }
 
+  private markDirty(rule: CompiledRule, g: GroupState): void {
+    if (g.dirty) return;
+    g.dirty = true;
+    this.dirtyGroups.push(g);
+    this.dirtyRules.push(rule);
+  }
+
+  /** Entries [from, to) of g's window are leaving it: the saved ones are noted for the checkpoint's `removed`. */
+  private leaving(g: GroupState, from: number, to: number): void {
+    if (!g.saved) return;
+    const committed = this.committedEntries;
+    const entries = g.entries;
+    for (let i = from; i < to; i++) {
+      const ord = entries[i]!.ord!;
+      if (ord <= committed) (g.gone ??= []).push(ord);
+    }
+  }
+
   private remember(rule: CompiledRule | undefined, key: string, g: GroupState | undefined): void {
     this.lastRule = rule;
     this.lastKey = key;
@@ -344,7 +367,7 @@ export class DetectionEngine {
   }
 
   private load(rule: CompiledRule, g: GroupState): void {
-    delete g.unloaded;
+    g.unloaded = false;
     let body: SavedGroupBody | undefined;
     try {
       body = this.loadBody?.(rule.id, g.key);
@@ -357,13 +380,12 @@ export class DetectionEngine {
     g.entries = body.entries;
     g.lastFire = body.lastFire ?? NaN;
     g.suppressed = body.suppressed;
-    g.saved = savedOrds(body.entries);
+    g.saved = true; // every entry of the body is in the checkpoint
   }
 
   private drop(rule: CompiledRule, groups: GroupTable, g: GroupState): void {
     if (g === this.lastGroup) this.remember(undefined, '', undefined);
     groups.remove(g);
-    this.dirty.delete(g);
     let keys = this.removed.get(rule);
     if (!keys) this.removed.set(rule, (keys = new Set()));
     keys.add(g.key);
@@ -376,31 +398,26 @@ export class DetectionEngine {
    */
   exportChanges(): StateChanges {
     const upserts: SavedGroupChange[] = [];
-    const exported: Array<[GroupState, number[]]> = [];
+    const exported: GroupState[] = [];
     const committed = this.committedEntries;
-    for (const [g, rule] of this.dirty) {
+    const groups = this.dirtyGroups;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i]!;
+      const rule = this.dirtyRules[i]!;
       if (this.state.get(rule)!.map.get(g.key) !== g) continue; // dropped since (its key is in `removed`)
-      const saved = g.saved;
       let added: WindowEntry[];
       let removed: number[] = [];
-      if (!saved) added = g.entries;
+      if (!g.saved) added = g.entries;
       else {
         // Every entry at or below the committed ord of a group already saved is in the
         // checkpoint (its group was dirty when it was created); the ones above are new.
         added = [];
-        let kept = 0;
-        for (const e of g.entries) {
-          if (e.ord! > committed) added.push(e);
-          else kept++;
-        }
-        if (kept < saved.length) {
-          const live = new Set<number>();
-          for (const e of g.entries) if (e.ord! <= committed) live.add(e.ord!);
-          removed = saved.filter((o) => !live.has(o));
-        }
+        for (const e of g.entries) if (e.ord! > committed) added.push(e);
+        // Ascending, as the checkpoint has always listed them.
+        if (g.gone) removed = g.gone.slice().sort((a, b) => a - b);
       }
-      exported.push([g, savedOrds(g.entries)]);
-      upserts.push(groupChange(rule.id, g, !saved, added, removed));
+      exported.push(g);
+      upserts.push(groupChange(rule.id, g, !g.saved, added, removed));
     }
     this.exported = exported;
     const deletes: Array<{ rule: string; key: string }> = [];
@@ -415,11 +432,11 @@ export class DetectionEngine {
    */
   exportAll(): StateChanges {
     const upserts: SavedGroupChange[] = [];
-    const exported: Array<[GroupState, number[]]> = [];
+    const exported: GroupState[] = [];
     for (const [rule, groups] of this.state) {
       for (let g = groups.head; g; g = g.next) {
         if (g.unloaded) this.load(rule, g);
-        exported.push([g, savedOrds(g.entries)]);
+        exported.push(g);
         upserts.push(groupChange(rule.id, g, true, g.entries, []));
       }
     }
@@ -431,11 +448,16 @@ export class DetectionEngine {
   takeChanges(): void {
     // The caller exports, saves and calls this with no event processed in between (the pump's
     // commit is synchronous), so what was exported is exactly what is now saved.
-    for (const [g, ords] of this.exported) g.saved = ords;
+    for (const g of this.exported) {
+      g.saved = true;
+      g.gone = undefined;
+    }
     this.exported = [];
     this.committedEntries = this.entryCounter;
     this.remember(undefined, '', undefined); // its group is no longer in `dirty`
-    this.dirty = new Map();
+    for (const g of this.dirtyGroups) g.dirty = false;
+    this.dirtyGroups = [];
+    this.dirtyRules = [];
     this.removed = new Map();
   }
 
@@ -466,7 +488,7 @@ export class DetectionEngine {
       const table = this.state.get(rule)!;
       const old = table.map.get(h.key);
       if (old) table.remove(old);
-      table.add({ key: h.key, prev: undefined, next: undefined, values: [], newest: h.newest, entries: [], lastFire: NaN, suppressed: 0, touched: h.touched, unloaded: true });
+      table.add(newGroup(h.key, [], h.newest, h.touched, true));
       n++;
     }
     if (watermark !== null && watermark > this.watermark) this.watermark = watermark;
@@ -505,18 +527,24 @@ export class DetectionEngine {
       }
       if (prev >= 0) {
         if (g.entries[prev]!.t >= t) return;
+        this.leaving(g, prev, prev + 1);
         g.entries.splice(prev, 1);
       }
     }
     if (ev.steps) entry.steps = ev.steps;
     const at = insertSorted(g.entries, entry);
-    const trim = trimEntries(g.entries, g.newest - this.limits.allowedLatenessMs - fire.windowMs, this.limits.maxEventsPerGroup);
+    const trim = entriesToTrim(g.entries, g.newest - this.limits.allowedLatenessMs - fire.windowMs, this.limits.maxEventsPerGroup);
+    if (trim.removed > 0) {
+      this.leaving(g, 0, trim.removed);
+      g.entries.splice(0, trim.removed);
+    }
     this.metrics.entries_truncated_total += trim.truncated;
     const i = at - trim.removed;
     if (i < 0) return; // trimmed away as the oldest entry
     const span = fire.mode === 'sequence' ? this.sequenceSpan(rule, g.entries, i) : this.thresholdSpan(rule, g.entries, i);
     if (!span) return;
     const burst = g.entries.slice(span.lo, span.hi + 1);
+    this.leaving(g, 0, span.hi + 1);
     // The burst is consumed; entries after it (possible when a late event completed an earlier
     // window) stay for the next burst.
     g.entries = span.hi + 1 < g.entries.length ? g.entries.slice(span.hi + 1) : [];
@@ -642,6 +670,11 @@ class LowerCache {
     }
     return this.lower;
   }
+}
+
+/** A group with every field set, in one order: all groups share one hidden class. */
+function newGroup(key: string, values: string[], newest: number, touched: number, unloaded: boolean): GroupState {
+  return { key, prev: undefined, next: undefined, values, newest, entries: [], lastFire: NaN, suppressed: 0, touched, unloaded, dirty: false, saved: false, gone: undefined };
 }
 
 /**

@@ -70,13 +70,13 @@ export function widestWindowContaining(entries: readonly WindowEntry[], i: numbe
 }
 
 /**
- * Removes entries older than `cutoff` and, beyond `max`, the oldest. Returns how many were removed
- * from the front in all, and how many of those only because of the cap.
+ * How many entries to remove from the front: those older than `cutoff` and, beyond `max`, the
+ * oldest; and how many of those only because of the cap. (The caller removes them, after noting
+ * which saved entries leave.)
  */
-export function trimEntries(entries: WindowEntry[], cutoff: number, max: number): { removed: number; truncated: number } {
+export function entriesToTrim(entries: readonly WindowEntry[], cutoff: number, max: number): { removed: number; truncated: number } {
   let drop = 0;
   while (drop < entries.length && entries[drop]!.t < cutoff) drop++;
   const over = Math.max(0, entries.length - drop - max);
-  if (drop + over > 0) entries.splice(0, drop + over);
   return { removed: drop + over, truncated: over };
 }

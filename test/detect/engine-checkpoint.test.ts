@@ -1,0 +1,91 @@
+/**
+ * The engine's checkpoint changes: which saved entries a window dropped (`removed`) is noted as
+ * the entries leave (trim, a distinct value seen again, a consumed burst), not recomputed from a
+ * copy of every saved ord. These pin that list: ascending, only saved entries, kept until a save
+ * commits, forgotten for a re-created group.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DetectionEngine, DEFAULT_LIMITS, type StateChanges } from '../../alert-service/src/detect/engine.js';
+import { defineRule } from '../../alert-service/src/detect/rule.js';
+import { CollectSink, compile, ev, ManualClock } from './helpers.js';
+
+const rule = (mode: 'count' | 'distinct', threshold: number, windowSec: number) =>
+  compile(
+    defineRule({
+      id: `cp-${mode}`,
+      title: mode,
+      description: 'd',
+      severity: 'low',
+      match: { kinds: ['auth'] },
+      extract: (e) => ({ src_ip: e.fields.src_ip, user: e.fields.user }),
+      fire: mode === 'count' ? { mode, threshold, windowSec, groupBy: ['src_ip'], quietSec: 0 } : { mode, field: 'user', threshold, windowSec, groupBy: ['src_ip'], quietSec: 0 },
+    }),
+  );
+const at = (t: number, user = 'root', ip = '203.0.113.7') => ev(t, { fields: { src_ip: ip, user } });
+
+function setup(r: ReturnType<typeof rule>, limits = DEFAULT_LIMITS) {
+  const sink = new CollectSink();
+  const clock = new ManualClock();
+  return { sink, e: new DetectionEngine([r], sink, clock, limits) };
+}
+/** Export and commit; returns the one group's change. */
+function save(e: DetectionEngine): StateChanges['upserts'][number] | undefined {
+  const ch = e.exportChanges();
+  e.takeChanges();
+  return ch.upserts[0];
+}
+const ords = (e: DetectionEngine) => e.exportAll().upserts[0]?.added.map((x) => x.ord!) ?? [];
+
+test('entries trimmed by the per-group cap after a save are exported as removed, ascending; unsaved ones are not', () => {
+  const { e } = setup(rule('count', 100, 600), { ...DEFAULT_LIMITS, maxEventsPerGroup: 3 });
+  e.process([at(0), at(1), at(2)]);
+  const first = save(e)!;
+  assert.equal(first.fresh, true);
+  const saved = first.added.map((x) => x.ord!);
+  e.process([at(3), at(4)]); // two saved entries leave; the new ones stay
+  let c = e.exportChanges().upserts[0]!;
+  assert.equal(c.fresh, false);
+  assert.deepEqual(c.removed, saved.slice(0, 2));
+  assert.equal(c.added.length, 2);
+  // Not committed: the next export still lists them, with what left since (an unsaved entry leaves unlisted).
+  e.process([at(5), at(6)]);
+  c = e.exportChanges().upserts[0]!;
+  assert.deepEqual(c.removed, saved);
+  assert.deepEqual(c.added.map((x) => x.ord!), ords(e).filter((o) => o > saved[2]!));
+  e.takeChanges();
+  e.process([at(7)]);
+  assert.equal(save(e)!.removed.length, 1);
+});
+
+test('a distinct value seen again drops its older saved entry; an out-of-order insert keeps the removed list ascending', () => {
+  const { e } = setup(rule('distinct', 10, 600));
+  e.process([at(10, 'a'), at(20, 'b'), at(30, 'c')]);
+  const saved = save(e)!.added.map((x) => x.ord!);
+  e.process([at(40, 'c'), at(35, 'a')]); // c's and then a's older entries leave: removed in ord order, not in leaving order
+  const c = save(e)!;
+  assert.deepEqual(c.removed, [saved[0], saved[2]]);
+  assert.equal(c.added.length, 2);
+  assert.deepEqual(save(e), undefined); // nothing changed since
+});
+
+test('a consumed burst removes the saved entries up to its end; a later re-created group of the key starts fresh', () => {
+  const { sink, e } = setup(rule('count', 3, 60));
+  e.process([at(0), at(1)]);
+  const saved = save(e)!.added.map((x) => x.ord!);
+  e.process([at(2)]); // fires: the window is consumed
+  assert.equal(sink.signals.length, 1);
+  const c = save(e)!;
+  assert.deepEqual(c.removed, saved);
+  assert.deepEqual(c.added, []);
+  // A restore of that state, then the same removal bookkeeping from the loaded body.
+  const rows = e.exportAll();
+  e.takeChanges();
+  const back = new DetectionEngine([rule('count', 3, 60)], new CollectSink(), new ManualClock(), DEFAULT_LIMITS);
+  back.restore(rows.upserts, rows.watermark, rows.touchCounter, () => ({ values: rows.upserts[0]!.values, entries: [], lastFire: rows.upserts[0]!.lastFire, suppressed: 0 }), rows.entryCounter);
+  back.process([at(100)]);
+  const after = back.exportChanges().upserts[0]!;
+  assert.equal(after.fresh, false);
+  assert.deepEqual(after.removed, []);
+  assert.equal(after.added.length, 1);
+});
