@@ -154,7 +154,10 @@ const rows = db.prepare('SELECT id, body FROM detect_log ORDER BY id').raw().all
 add('checkpoint-rows', rows.map(([id, b]) => `${id} ${Buffer.isBuffer(b) ? b.toString('hex') : b}`).join('\n'));
 add('checkpoint-history', written.join('\n'));
 add('checkpoint-meta', JSON.stringify(db.prepare('SELECT name, value FROM detect_meta ORDER BY name').raw().all()));
-const exported = (e: DetectionEngine) => JSON.stringify(e.exportAll(), (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+// Keys sorted: the state compared, not the order an object's fields were set in.
+const sortedKeys = (_k: string, v: unknown) =>
+  typeof v === 'number' && !Number.isFinite(v) ? String(v) : v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v;
+const exported = (e: DetectionEngine) => JSON.stringify(e.exportAll(), sortedKeys);
 add('restored-state', exported(engine2));
 add('live-state', exported(engine));
 add('metrics', JSON.stringify({ ...engine.metrics, by_rule: [...engine.metrics.by_rule] }));

@@ -89,3 +89,26 @@ test('a consumed burst removes the saved entries up to its end; a later re-creat
   assert.deepEqual(after.removed, []);
   assert.equal(after.added.length, 1);
 });
+
+test('window entries of a sequence rule share one frozen step list per step name; every entry has distinct and steps set', () => {
+  const seq = compile(
+    defineRule({
+      id: 'cp-seq',
+      title: 'seq',
+      description: 'd',
+      severity: 'low',
+      match: { kinds: ['auth'] },
+      extract: (e) => ({ src_ip: e.fields.src_ip, step: e.fields.user }),
+      fire: { mode: 'sequence', ordered: true, windowSec: 600, groupBy: ['src_ip'], steps: [{ name: 'failure', min: 5 }, { name: 'success', min: 1 }] },
+    }),
+  );
+  const { e } = setup(seq);
+  e.process([at(0, 'failure'), at(1, 'failure'), at(2, 'success'), at(3, 'failure', '198.51.100.1')]);
+  const entries = e.exportChanges().upserts.flatMap((u) => u.added);
+  assert.equal(entries.length, 4);
+  assert.equal(entries[0]!.steps, entries[1]!.steps);
+  assert.equal(entries[0]!.steps, entries[3]!.steps);
+  assert.deepEqual(entries[2]!.steps, ['success']);
+  assert.ok(Object.isFrozen(entries[2]!.steps));
+  for (const x of entries) assert.deepEqual(Object.keys(x), ['t', 'id', 'message', 'host', 'values', 'distinct', 'steps', 'ord']);
+});

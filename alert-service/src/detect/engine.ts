@@ -31,7 +31,7 @@ import type { CompiledRule, Evaluation } from './compiled.js';
 import type { Extracted } from './rule.js';
 import { RuleIndex } from './rule-index.js';
 import { PrefilterIndex } from './sigma/prefilter.js';
-import { entriesToTrim, insertSorted, upperBound, widestWindowContaining, type Span, type WindowEntry } from './windows.js';
+import { entriesToTrim, insertSorted, upperBound, windowEntry, widestWindowContaining, type Span, type WindowEntry } from './windows.js';
 
 export interface EngineLimits {
   maxGroupsPerRule: number;
@@ -512,16 +512,16 @@ export class DetectionEngine {
         return;
       }
     }
-    const entry: WindowEntry = { t, id: e.id, message: retain(e.message, MAX_SAMPLE_CHARS), host: e.host, values: boundValues(ev.values), ord: ++this.entryCounter };
+    const distinct = fire.mode === 'single' ? undefined : ev.distinct;
+    const entry = windowEntry(t, e.id, retain(e.message, MAX_SAMPLE_CHARS), e.host, boundValues(ev.values), distinct, fire.mode === 'single' ? undefined : ev.steps, ++this.entryCounter);
     if (fire.mode === 'single') {
       this.fire(rule, g, [entry], e);
       return;
     }
-    if (ev.distinct !== undefined) {
-      entry.distinct = ev.distinct;
+    if (distinct !== undefined) {
       // A distinct value counts once, at its latest time: drop its older entry.
       let prev = -1;
-      for (let k = 0; k < g.entries.length; k++) if (g.entries[k]!.distinct === ev.distinct) {
+      for (let k = 0; k < g.entries.length; k++) if (g.entries[k]!.distinct === distinct) {
         prev = k;
         break;
       }
@@ -531,7 +531,6 @@ export class DetectionEngine {
         g.entries.splice(prev, 1);
       }
     }
-    if (ev.steps) entry.steps = ev.steps;
     const at = insertSorted(g.entries, entry);
     const trim = entriesToTrim(g.entries, g.newest - this.limits.allowedLatenessMs - fire.windowMs, this.limits.maxEventsPerGroup);
     if (trim.removed > 0) {

@@ -27,7 +27,7 @@
  */
 import type { Db } from '../store/database.js';
 import type { SavedGroupBody, SavedGroupChange, SavedGroupHead, StateChanges } from './engine.js';
-import type { WindowEntry } from './windows.js';
+import { windowEntry, type WindowEntry } from './windows.js';
 import type { Extracted } from './rule.js';
 import { Reader, Writer } from '../store/event-codec.js';
 
@@ -66,10 +66,7 @@ interface LogPart {
 }
 
 function entryOf(j: EntryJson): WindowEntry {
-  const e: WindowEntry = { t: j[1], id: j[2], message: j[3], host: j[4], values: j[5], ord: j[0] };
-  if (j[6] !== null) e.distinct = j[6];
-  if (j[7] !== null) e.steps = j[7];
-  return e;
+  return windowEntry(j[1], j[2], j[3], j[4], j[5], j[6] ?? undefined, j[7] ?? undefined, j[0]);
 }
 
 /**
@@ -294,15 +291,18 @@ class RowReader {
     const r = this.r;
     const ord = r.uint();
     const t = this.f64();
-    const e: WindowEntry = { t, id: this.ref(), message: this.ref(), host: this.ref(), values: this.values(), ord };
-    if (r.uint()) e.distinct = this.ref();
-    const steps = r.uint();
-    if (steps) {
-      const s = new Array<string>(steps - 1);
-      for (let k = 0; k < s.length; k++) s[k] = this.ref();
-      e.steps = s;
+    const id = this.ref();
+    const message = this.ref();
+    const host = this.ref();
+    const values = this.values();
+    const distinct = r.uint() ? this.ref() : undefined;
+    const n = r.uint();
+    let steps: string[] | undefined;
+    if (n) {
+      steps = new Array<string>(n - 1);
+      for (let k = 0; k < steps.length; k++) steps[k] = this.ref();
     }
-    return e;
+    return windowEntry(t, id, message, host, values, distinct, steps, ord);
   }
 
   /** A ref's index checked, its string not decoded. */

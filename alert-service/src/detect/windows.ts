@@ -18,6 +18,15 @@ export interface WindowEntry {
   ord?: number;
 }
 
+/**
+ * A window entry with every field set, in one order: entries made with `distinct`/`steps` added
+ * afterwards took a second hidden class and an out-of-object property array each (one more
+ * long-lived object per entry of a distinct or sequence rule); restored entries take the same class.
+ */
+export function windowEntry(t: number, id: string, message: string, host: string, values: Extracted, distinct: string | undefined, steps: readonly string[] | undefined, ord: number): WindowEntry {
+  return { t, id, message, host, values, distinct, steps, ord };
+}
+
 /** First index whose time is > t (insertion point that keeps equal times in arrival order). */
 export function upperBound(entries: readonly WindowEntry[], t: number): number {
   let lo = 0;
