@@ -1,6 +1,6 @@
 /**
  * Equality check for changes to the detection engine, its window checkpoint and the anomaly
- * consumer: `node --import tsx alert-service/bench/detect-check.ts [--lines 300000] --out FILE`.
+ * consumer: `node --import tsx alert-service/bench/detect-check.ts [--lines 300000] [--log-min-mb 4] --out FILE`.
  *
  * Runs a large event mix through every built-in rule (DetectionEngine) and the anomaly consumer,
  * saving the window checkpoint as the detection module does (every 20,000 events, into SQLite,
@@ -29,7 +29,7 @@ import { createAnomalyModule } from '../src/anomaly/module.js';
 import { openDatabase } from '../src/store/database.js';
 import { line } from './record-mix.js';
 
-const { values: args } = parseArgs({ options: { lines: { type: 'string', default: '300000' }, out: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { lines: { type: 'string', default: '300000' }, out: { type: 'string' }, 'log-min-mb': { type: 'string', default: '4' } } });
 if (!args.out) {
   console.error('usage: detect-check.ts [--lines N] --out FILE');
   process.exit(2);
@@ -90,7 +90,9 @@ const signals: AlertSignal[] = [];
 const loaded = await loadRuleSet(config.rules);
 const clock = { now: () => NOW };
 const engine = new DetectionEngine(loaded.rules, { emit: (s) => void signals.push(s) }, clock, limitsFrom(config.rules));
-const repo = new DetectStateRepository(db, 4 << 20);
+// The checkpoint log is compacted into a snapshot past this size (the service: 32 MiB; small here, so snapshots happen).
+const LOG_MIN_BYTES = Number(args['log-min-mb']) * 2 ** 20;
+const repo = new DetectStateRepository(db, LOG_MIN_BYTES);
 const anomaly = createAnomalyModule({ db, config: { ...config.anomaly, time_zone: 'UTC' }, clock, sink: { emit: () => {} } });
 
 const CHECKPOINT_EVERY = 20_000;
@@ -142,7 +144,7 @@ for (let at = 0; at < events.length; at += BATCH) {
 const totalUs = cpu() - (started.user + started.system);
 
 // A fresh repository and engine restore what was saved; both engines then export everything.
-const repo2 = new DetectStateRepository(db, 4 << 20);
+const repo2 = new DetectStateRepository(db, LOG_MIN_BYTES);
 for (let a: number | undefined = 0; (a = repo2.foldNext(a)) !== undefined; );
 const meta = repo2.meta()!;
 const engine2 = new DetectionEngine(loaded.rules, { emit: () => {} }, clock, limitsFrom(config.rules));
