@@ -218,10 +218,9 @@ export class DetectionEngine {
     const prefiltered = rules.filter((r) => r.prefilter);
     this.index = new RuleIndex(prefiltered.length ? rules.filter((r) => !r.prefilter) : rules);
     this.prefiltered = prefiltered.length ? new PrefilterIndex(prefiltered) : undefined;
-    for (const r of rules) {
-      this.state.set(r, new GroupTable());
-      this.metrics.by_rule.set(r.id, { matches: 0, signals: 0 });
-    }
+    for (const r of rules) this.metrics.by_rule.set(r.id, { matches: 0, signals: 0 });
+    // Each rule's table carries its counters: a match looks its rule up once (was also a by_rule.get by id per match and per signal).
+    for (const r of rules) this.state.set(r, new GroupTable(this.metrics.by_rule.get(r.id)!));
   }
 
   /** Longest span of event time any rule needs to look back (window or quiet, plus lateness). */
@@ -294,9 +293,10 @@ export class DetectionEngine {
     }
     if (!ev) return;
     this.metrics.matches_total++;
-    this.metrics.by_rule.get(rule.id)!.matches++;
+    const groups = this.state.get(rule)!; // looked up once per match, and only for a match
+    groups.counters.matches++;
     this.onMatch?.(rule, e, ev);
-    this.apply(rule, e, t, ev);
+    this.apply(rule, groups, e, t, ev);
   }
 
   /** Drops groups no event can still affect. Groups are kept in touch order, so stop at the first live one. */
@@ -312,8 +312,7 @@ export class DetectionEngine {
     }
   }
 
-  private groupFor(rule: CompiledRule, e: LogEvent, ev: Evaluation): GroupState {
-    const groups = this.state.get(rule)!;
+  private groupFor(rule: CompiledRule, groups: GroupTable, e: LogEvent, ev: Evaluation): GroupState {
     const key = ev.key ?? rule.key(e, ev.values);
     let g = this.lastGroup;
     if (g && rule === this.lastRule && key === this.lastKey) {
@@ -496,9 +495,9 @@ export class DetectionEngine {
     return n;
   }
 
-  private apply(rule: CompiledRule, e: LogEvent, t: number, ev: Evaluation): void {
+  private apply(rule: CompiledRule, groups: GroupTable, e: LogEvent, t: number, ev: Evaluation): void {
     const fire = rule.fire;
-    const g = this.groupFor(rule, e, ev);
+    const g = this.groupFor(rule, groups, e, ev);
     if (t < g.newest - this.limits.allowedLatenessMs) {
       this.metrics.late_dropped_total++;
       return;
@@ -515,7 +514,7 @@ export class DetectionEngine {
     const distinct = fire.mode === 'single' ? undefined : ev.distinct;
     const entry = windowEntry(t, e.id, retain(e.message, MAX_SAMPLE_CHARS), e.host, boundValues(ev.values), distinct, fire.mode === 'single' ? undefined : ev.steps, ++this.entryCounter);
     if (fire.mode === 'single') {
-      this.fire(rule, g, [entry], e);
+      this.fire(rule, groups, g, [entry], e);
       return;
     }
     if (distinct !== undefined) {
@@ -547,7 +546,7 @@ export class DetectionEngine {
     // The burst is consumed; entries after it (possible when a late event completed an earlier
     // window) stay for the next burst.
     g.entries = span.hi + 1 < g.entries.length ? g.entries.slice(span.hi + 1) : [];
-    this.fire(rule, g, burst, e);
+    this.fire(rule, groups, g, burst, e);
   }
 
   private thresholdSpan(rule: CompiledRule, entries: WindowEntry[], i: number): Span | null {
@@ -608,7 +607,7 @@ export class DetectionEngine {
     return null;
   }
 
-  private fire(rule: CompiledRule, g: GroupState, burst: WindowEntry[], trigger: LogEvent): void {
+  private fire(rule: CompiledRule, groups: GroupTable, g: GroupState, burst: WindowEntry[], trigger: LogEvent): void {
     const suppressedBefore = g.suppressed;
     g.suppressed = 0;
     g.lastFire = burst[burst.length - 1]!.t;
@@ -617,7 +616,7 @@ export class DetectionEngine {
       return;
     }
     this.metrics.signals_total++;
-    this.metrics.by_rule.get(rule.id)!.signals++;
+    groups.counters.signals++;
     this.sink.emit(buildSignal(rule, g.values, burst, trigger, suppressedBefore, this.limits.samplesPerAlert));
   }
 }
@@ -685,6 +684,9 @@ class GroupTable {
   readonly map = new Map<string, GroupState>();
   head: GroupState | undefined;
   private tail: GroupState | undefined;
+
+  /** The rule's entry of metrics.by_rule. */
+  constructor(readonly counters: { matches: number; signals: number }) {}
 
   add(g: GroupState): void {
     this.map.set(g.key, g);
