@@ -112,3 +112,36 @@ test('window entries of a sequence rule share one frozen step list per step name
   assert.ok(Object.isFrozen(entries[2]!.steps));
   for (const x of entries) assert.deepEqual(Object.keys(x), ['t', 'id', 'message', 'host', 'values', 'distinct', 'steps', 'ord']);
 });
+
+test('small windows (exact-size arrays up to 4 entries) stay in time order with late inserts, and a group of one groupBy name exports [key] as its values', () => {
+  const { sink, e } = setup(rule('count', 6, 600));
+  // In order, out of order into a small window, then past the small size.
+  e.process([at(10), at(30), at(20), at(5), at(40), at(35)]);
+  assert.equal(sink.signals.length, 1);
+  const s = sink.signals[0]!;
+  assert.equal(s.first_seen, new Date(Date.parse(s.last_seen) - 35_000).toISOString());
+  assert.deepEqual(s.group, { src_ip: '203.0.113.7' });
+  e.process([at(700), at(690)]);
+  const u = e.exportAll().upserts[0]!;
+  assert.deepEqual(u.values, ['203.0.113.7']);
+  assert.deepEqual(u.added.map((x) => x.t - u.added[0]!.t), [0, 10_000]);
+});
+
+test('a group of two groupBy names keeps and exports both values', () => {
+  const two = compile(
+    defineRule({
+      id: 'cp-two',
+      title: 'two',
+      description: 'd',
+      severity: 'low',
+      match: { kinds: ['auth'] },
+      extract: (e) => ({ src_ip: e.fields.src_ip, user: e.fields.user }),
+      fire: { mode: 'count', threshold: 2, windowSec: 60, groupBy: ['src_ip', 'user'], quietSec: 0 },
+    }),
+  );
+  const { sink, e } = setup(two);
+  e.process([at(0, 'alice'), at(1, 'alice')]);
+  assert.deepEqual(sink.signals[0]!.group, { src_ip: '203.0.113.7', user: 'alice' });
+  e.process([at(2, 'bob')]);
+  assert.deepEqual(e.exportAll().upserts.map((u) => u.values), [['203.0.113.7', 'alice'], ['203.0.113.7', 'bob']]);
+});
