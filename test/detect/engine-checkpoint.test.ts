@@ -90,7 +90,7 @@ test('a consumed burst removes the saved entries up to its end; a later re-creat
   assert.equal(after.added.length, 1);
 });
 
-test('window entries of a sequence rule share one frozen step list per step name; every entry has distinct and steps set', () => {
+test('window entries of a sequence rule share one step list per step name; every entry has distinct and steps set', () => {
   const seq = compile(
     defineRule({
       id: 'cp-seq',
@@ -109,7 +109,6 @@ test('window entries of a sequence rule share one frozen step list per step name
   assert.equal(entries[0]!.steps, entries[1]!.steps);
   assert.equal(entries[0]!.steps, entries[3]!.steps);
   assert.deepEqual(entries[2]!.steps, ['success']);
-  assert.ok(Object.isFrozen(entries[2]!.steps));
   for (const x of entries) assert.deepEqual(Object.keys(x), ['t', 'id', 'message', 'host', 'values', 'distinct', 'steps', 'ord']);
 });
 

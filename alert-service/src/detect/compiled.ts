@@ -156,7 +156,7 @@ export function compileDefinition(
   const stepList = (step: string): readonly string[] => {
     let list = stepLists.get(step);
     if (!list) {
-      list = Object.freeze([step]);
+      list = [step]; // not frozen: includes() on frozen elements leaves its fast path (sequence spans call it per entry)
       if (stepLists.size < MAX_STEP_LISTS) stepLists.set(step, list);
     }
     return list;
