@@ -144,3 +144,14 @@ test('a group of two groupBy names keeps and exports both values', () => {
   e.process([at(2, 'bob')]);
   assert.deepEqual(e.exportAll().upserts.map((u) => u.values), [['203.0.113.7', 'alice'], ['203.0.113.7', 'bob']]);
 });
+
+test('groups evicted while listed as changed are let go of from the list (compacted in order), with no checkpoint ever taken', () => {
+  const { e } = setup(rule('count', 100, 600), { ...DEFAULT_LIMITS, maxGroupsPerRule: 10 });
+  for (let i = 0; i < 5000; i++) e.processOne(at(i, 'root', `10.0.${i >> 8}.${i & 255}`));
+  assert.equal(e.metrics.groups_evicted_total, 4990);
+  const ch = e.exportChanges();
+  assert.deepEqual(ch.upserts.map((u) => u.key), Array.from({ length: 10 }, (_, k) => `10.0.${(4990 + k) >> 8}.${(4990 + k) & 255}`));
+  assert.equal(ch.deletes.length, 4990);
+  // The list the export walked holds the live groups and at most the compaction's slack of dropped ones.
+  assert.ok((e as unknown as { dirtyGroups: unknown[] }).dirtyGroups.length <= 10 + 2 * 1024 + 2);
+});

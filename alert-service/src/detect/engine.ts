@@ -201,6 +201,8 @@ export class DetectionEngine {
    */
   private dirtyGroups: GroupState[] = [];
   private dirtyRules: CompiledRule[] = [];
+  /** Groups dropped while listed (unmarked, still in the arrays). */
+  private dirtyDropped = 0;
   /** Groups dropped since then, by rule: their saved rows are deleted. */
   private removed = new Map<CompiledRule, Set<string>>();
   /**
@@ -345,6 +347,20 @@ export class DetectionEngine {
     return g;
   }
 
+  /** The dirty list without its dropped groups (in order). */
+  private compactDirty(): void {
+    let n = 0;
+    for (let i = 0; i < this.dirtyGroups.length; i++) {
+      const g = this.dirtyGroups[i]!;
+      if (!g.dirty) continue;
+      this.dirtyGroups[n] = g;
+      this.dirtyRules[n++] = this.dirtyRules[i]!;
+    }
+    this.dirtyGroups.length = n;
+    this.dirtyRules.length = n;
+    this.dirtyDropped = 0;
+  }
+
   private markDirty(rule: CompiledRule, g: GroupState): void {
     if (g.dirty) return;
     g.dirty = true;
@@ -388,6 +404,12 @@ export class DetectionEngine {
 
   private drop(rule: CompiledRule, groups: GroupTable, g: GroupState): void {
     if (g === this.lastGroup) this.remember(undefined, '', undefined);
+    if (g.dirty) {
+      // Still listed: unmarked (export skips it) and let go of once such entries are half the list,
+      // so evicted groups are not held (an engine without checkpoints never empties the list).
+      g.dirty = false;
+      if (++this.dirtyDropped > DIRTY_COMPACT_MIN && 2 * this.dirtyDropped > this.dirtyGroups.length) this.compactDirty();
+    }
     groups.remove(g);
     let keys = this.removed.get(rule);
     if (!keys) this.removed.set(rule, (keys = new Set()));
@@ -407,7 +429,7 @@ export class DetectionEngine {
     for (let i = 0; i < groups.length; i++) {
       const g = groups[i]!;
       const rule = this.dirtyRules[i]!;
-      if (this.state.get(rule)!.map.get(g.key) !== g) continue; // dropped since (its key is in `removed`)
+      if (!g.dirty) continue; // dropped since (its key is in `removed`)
       let added: WindowEntry[];
       let removed: number[] = [];
       if (!g.saved) added = g.entries;
@@ -461,6 +483,7 @@ export class DetectionEngine {
     for (const g of this.dirtyGroups) g.dirty = false;
     this.dirtyGroups = [];
     this.dirtyRules = [];
+    this.dirtyDropped = 0;
     this.removed = new Map();
   }
 
@@ -686,6 +709,8 @@ function groupValues(g: GroupState): string[] {
 }
 
 const SMALL_WINDOW = 4;
+/** Dropped groups the dirty list may hold before it is compacted (and then only when they are half of it). */
+const DIRTY_COMPACT_MIN = 1024;
 
 /**
  * Inserts the entry in g's window in time order; returns its index. A window of less than
