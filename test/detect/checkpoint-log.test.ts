@@ -175,7 +175,8 @@ test('binary rows keep what JSON kept: numbers, non-string values, unicode, quie
     suppressed: 3,
     entries: [
       { t: T0 - 1, id: 'x'.repeat(300), message: '𝄞 line\nwith "quotes"', host: 'h', values: { n: 1.5, s: 'v', b: true, z: null }, ord: 2 ** 35, distinct: 'd', steps: ['failure', 'success'] },
-      { t: T0, id: 'y', message: '', host: 'h', values: {}, ord: 2 ** 35 + 1 },
+      // Every entry has one shape (windows.ts windowEntry): an entry without them holds them undefined.
+      { t: T0, id: 'y', message: '', host: 'h', values: {}, ord: 2 ** 35 + 1, distinct: undefined, steps: undefined },
     ],
   });
   assert.deepEqual(again.meta(), { watermark: T0, touchCounter: 2 ** 40, entryCounter: 2 ** 35 + 1, stateSeq: 9 });

@@ -131,6 +131,8 @@ const NO_COUNTS: Readonly<Counters> = { late: 0, lateRebuilt: 0, future: 0, seri
 const OTHER_HOST = '(other)';
 /** (host, template) pairs remembered for the "new template" feature. */
 const MAX_HOST_TEMPLATES = 500_000;
+/** Template key texts kept per (host, source) before they start afresh. */
+const MAX_TEMPLATE_KEYS_PER_SERIES = 4096;
 /** (host, source) key texts kept by keysOf before it starts afresh. */
 const MAX_KEY_MEMO = 50_000;
 /** A batch this recent and this old means the consumer is replaying a backlog. */
@@ -192,7 +194,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
    * lookup, then garbage); the same string object keeps its hash. The bucket key is kept for the
    * series' last hour (events of a series mostly share their hour). Bounded: hosts come from logs.
    */
-  interface SeriesKeys { series: string; hour: number; bucket: string }
+  interface SeriesKeys { series: string; hour: number; bucket: string; hostTemplates: Map<number, string> }
   let keyMemo = new Map<string, Map<string, SeriesKeys>>();
   let keyMemoCount = 0;
   function keysOf(host: string, source: string): SeriesKeys {
@@ -205,8 +207,17 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
       bySource = undefined;
     }
     if (!bySource) keyMemo.set(host, (bySource = new Map()));
-    bySource.set(source, (k = { series: seriesKey(host, source), hour: Number.NaN, bucket: '' }));
+    bySource.set(source, (k = { series: seriesKey(host, source), hour: Number.NaN, bucket: '', hostTemplates: new Map() }));
     return k;
+  }
+  /** The `host \0 template id` key text of a (host, source)'s template, built once (hostTemplates, newInOpen). */
+  function hostTemplateKey(k: SeriesKeys, host: string, id: number): string {
+    let key = k.hostTemplates.get(id);
+    if (key === undefined) {
+      if (k.hostTemplates.size >= MAX_TEMPLATE_KEYS_PER_SERIES) k.hostTemplates.clear();
+      k.hostTemplates.set(id, (key = `${host}\u0000${id}`));
+    }
+    return key;
   }
   function bucketKeyOf(k: SeriesKeys, host: string, source: string, hour: number): string {
     if (k.hour !== hour) {
@@ -275,7 +286,30 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
   }
 
   // ---------------------------------------------------------------- counting
-  type TemplateDeltas = Map<string, { host: string; source: string; hour: number; id: number; count: number }>;
+  interface TemplateDelta { host: string; source: string; hour: number; id: number; count: number }
+  /**
+   * Template counts per (bucket, template) of a batch, in the order first counted; looked up by
+   * the bucket's key text (one string object per bucket, its hash kept) and the id, instead of a
+   * key text concatenated, flattened and hashed for every non-info event.
+   */
+  class TemplateDeltas {
+    private readonly list: TemplateDelta[] = [];
+    private readonly byBucket = new Map<string, Map<number, TemplateDelta>>();
+    count(bucketKey: string, host: string, source: string, hour: number, id: number): void {
+      let ids = this.byBucket.get(bucketKey);
+      if (!ids) this.byBucket.set(bucketKey, (ids = new Map()));
+      const d = ids.get(id);
+      if (d) d.count++;
+      else {
+        const added = { host, source, hour, id, count: 1 };
+        ids.set(id, added);
+        this.list.push(added);
+      }
+    }
+    values(): readonly TemplateDelta[] {
+      return this.list;
+    }
+  }
 
   /** Where countEvent puts an event: the live open buckets, or a rebuild's own. */
   interface CountTarget {
@@ -329,11 +363,8 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     bucket.add(e);
     if (severityClass(e) !== 'info') {
       const m = miner.add(e.message, t);
-      const dk = `${bkey}\u0000${m.id}`;
-      const d = templateDeltas.get(dk);
-      if (d) d.count++;
-      else templateDeltas.set(dk, { host, source, hour, id: m.id, count: 1 });
-      const ht = `${host}\u0000${m.id}`;
+      templateDeltas.count(bkey, host, source, hour, m.id);
+      const ht = hostTemplateKey(keys, host, m.id);
       if (m.id !== OVERFLOW_TEMPLATE_ID && !target.known.has(ht)) {
         bucket.addNewTemplate(m.id);
         if (target.known.size < MAX_HOST_TEMPLATES) target.known.add(ht);
@@ -356,7 +387,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
     if (!cfg.enabled || events.length === 0) return;
     const now = clock.now();
     const touched = new Set<HourBucket>();
-    const templateDeltas: TemplateDeltas = new Map();
+    const templateDeltas = new TemplateDeltas();
     let maxEventTime = -Infinity;
     let lastSeq = consumedThrough;
     // Any failure, while counting or while saving, reloads memory from the store: a batch is
@@ -601,7 +632,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
       }
       learn(seenThrough, hour);
       const local = new Map<string, HourBucket>();
-      const deltas: TemplateDeltas = new Map();
+      const deltas = new TemplateDeltas();
       const target: CountTarget = {
         bucketFor(host, source, h, key) {
           let b = local.get(key);

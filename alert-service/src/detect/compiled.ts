@@ -129,6 +129,9 @@ export function groupKeyFn(groupBy: readonly string[], eventFields = true): Pick
   return groupFns(groupBy.map((name) => valueGetter(name, eventFields)));
 }
 
+/** Step names a sequence rule keeps a shared one-step list for (a rule has a few). */
+const MAX_STEP_LISTS = 64;
+
 /** Turns a validated plugin RuleDefinition into the engine's form. */
 export function compileDefinition(
   def: RuleDefinition,
@@ -147,6 +150,17 @@ export function compileDefinition(
   // One result object per rule, overwritten on each call: the engine reads it before evaluating
   // the next event and keeps only its fields, so matches allocate nothing beyond extract's output.
   const scratch: Evaluation = { values: noValues };
+  // The one-step list of each step name, made once: window entries keep it (a sequence rule's
+  // entry held an array of its own per event). Bounded, as a step name is what extract returns.
+  const stepLists = new Map<string, readonly string[]>();
+  const stepList = (step: string): readonly string[] => {
+    let list = stepLists.get(step);
+    if (!list) {
+      list = [step]; // not frozen: includes() on frozen elements leaves its fast path (sequence spans call it per entry)
+      if (stepLists.size < MAX_STEP_LISTS) stepLists.set(step, list);
+    }
+    return list;
+  };
   const evaluate = (event: LogEvent): Evaluation | null => {
     if (where && !where(event)) return null;
     const values = extract ? extract(event) : noValues;
@@ -159,7 +173,7 @@ export function compileDefinition(
     } else if (isSequence) {
       const step = values.step;
       if (typeof step !== 'string') return null;
-      scratch.steps = [step];
+      scratch.steps = stepList(step);
     }
     return scratch;
   };

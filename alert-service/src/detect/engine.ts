@@ -31,7 +31,7 @@ import type { CompiledRule, Evaluation } from './compiled.js';
 import type { Extracted } from './rule.js';
 import { RuleIndex } from './rule-index.js';
 import { PrefilterIndex } from './sigma/prefilter.js';
-import { insertSorted, trimEntries, upperBound, widestWindowContaining, type Span, type WindowEntry } from './windows.js';
+import { entriesToTrim, insertSorted, upperBound, windowEntry, widestWindowContaining, type Span, type WindowEntry } from './windows.js';
 
 export interface EngineLimits {
   maxGroupsPerRule: number;
@@ -74,7 +74,11 @@ interface GroupState {
   /** LRU list links (least recently touched at the head). */
   prev: GroupState | undefined;
   next: GroupState | undefined;
-  values: string[];
+  /**
+   * The groupBy values; undefined when they are just [key] (one groupBy name: most rules), so a
+   * group does not keep an array of its own for it (groupValues() gives it).
+   */
+  values: string[] | undefined;
   newest: number;
   entries: WindowEntry[];
   /** Time of the last event of the last fired burst; NaN before the first fire. */
@@ -83,12 +87,19 @@ interface GroupState {
   /** Engine-wide touch ordinal: restores the LRU order after a restart. */
   touched: number;
   /** Restored from a checkpoint and not yet needed: values, entries, lastFire, suppressed are still in the store. */
-  unloaded?: true;
+  unloaded: boolean;
+  /** In the engine's dirty list (changed since the last exportChanges() that was committed). */
+  dirty: boolean;
   /**
-   * Ords of this group's entries in the last committed checkpoint, ascending; undefined while
-   * this group (this incarnation of its key) was never saved.
+   * This group (this incarnation of its key) is in the last committed checkpoint: then every
+   * entry of its window with an ord at or below the committed entry counter is saved, and
+   * `gone` holds the ords of saved entries the window dropped since (the checkpoint's
+   * `removed`). Kept as it happens instead of a sorted copy of every saved ord per group and
+   * checkpoint, compared with the window at each export: those arrays lived from one
+   * checkpoint to the next, copied and promoted by the GC for every changed group.
    */
-  saved?: number[];
+  saved: boolean;
+  gone: number[] | undefined;
 }
 
 /** What identifies a saved group and orders it (loaded for every group at start-up). */
@@ -135,13 +146,6 @@ export interface StateChanges {
   entryCounter: number;
 }
 
-/** The ords of window entries, ascending (entries are in time order, not creation order). */
-function savedOrds(entries: readonly WindowEntry[]): number[] {
-  const ords = new Array<number>(entries.length);
-  for (let i = 0; i < entries.length; i++) ords[i] = entries[i]!.ord!;
-  return ords.sort((a, b) => a - b);
-}
-
 /** A group as one checkpoint change: its head and small state, and of its window what `added`/`removed` say. */
 function groupChange(rule: string, g: GroupState, fresh: boolean, added: WindowEntry[], removed: number[]): SavedGroupChange {
   return {
@@ -149,7 +153,7 @@ function groupChange(rule: string, g: GroupState, fresh: boolean, added: WindowE
     key: g.key,
     touched: g.touched,
     newest: g.newest,
-    values: g.values,
+    values: groupValues(g),
     lastFire: Number.isNaN(g.lastFire) ? null : g.lastFire,
     suppressed: g.suppressed,
     fresh,
@@ -186,12 +190,19 @@ export class DetectionEngine {
   /** Last window entry ord handed out, and its value at the last committed checkpoint (entries above it are unsaved). */
   private entryCounter = 0;
   private committedEntries = 0;
-  /** The groups of the last exportChanges() with the ords they then held, marked saved by takeChanges(). */
-  private exported: Array<[GroupState, number[]]> = [];
+  /** The groups of the last exportChanges(), marked saved by takeChanges(). */
+  private exported: GroupState[] = [];
   /** Reads a restored group's body from the checkpoint (see restore()). */
   private loadBody: ((rule: string, key: string) => SavedGroupBody | undefined) | undefined;
-  /** Groups created or changed since the last exportChanges(). */
-  private dirty = new Map<GroupState, CompiledRule>();
+  /**
+   * Groups created or changed since the last committed exportChanges(), in the order first
+   * changed, with their rules (parallel arrays; a group's `dirty` flag says it is listed, so a
+   * touch costs a flag test, not a Map insert). A group dropped since stays listed: export skips it.
+   */
+  private dirtyGroups: GroupState[] = [];
+  private dirtyRules: CompiledRule[] = [];
+  /** Groups dropped while listed (unmarked, still in the arrays). */
+  private dirtyDropped = 0;
   /** Groups dropped since then, by rule: their saved rows are deleted. */
   private removed = new Map<CompiledRule, Set<string>>();
   /**
@@ -213,10 +224,9 @@ export class DetectionEngine {
     const prefiltered = rules.filter((r) => r.prefilter);
     this.index = new RuleIndex(prefiltered.length ? rules.filter((r) => !r.prefilter) : rules);
     this.prefiltered = prefiltered.length ? new PrefilterIndex(prefiltered) : undefined;
-    for (const r of rules) {
-      this.state.set(r, new GroupTable());
-      this.metrics.by_rule.set(r.id, { matches: 0, signals: 0 });
-    }
+    for (const r of rules) this.metrics.by_rule.set(r.id, { matches: 0, signals: 0 });
+    // Each rule's table carries its counters: a match looks its rule up once (was also a by_rule.get by id per match and per signal).
+    for (const r of rules) this.state.set(r, new GroupTable(this.metrics.by_rule.get(r.id)!));
   }
 
   /** Longest span of event time any rule needs to look back (window or quiet, plus lateness). */
@@ -289,9 +299,10 @@ export class DetectionEngine {
     }
     if (!ev) return;
     this.metrics.matches_total++;
-    this.metrics.by_rule.get(rule.id)!.matches++;
+    const groups = this.state.get(rule)!; // looked up once per match, and only for a match
+    groups.counters.matches++;
     this.onMatch?.(rule, e, ev);
-    this.apply(rule, e, t, ev);
+    this.apply(rule, groups, e, t, ev);
   }
 
   /** Drops groups no event can still affect. Groups are kept in touch order, so stop at the first live one. */
@@ -307,8 +318,7 @@ export class DetectionEngine {
     }
   }
 
-  private groupFor(rule: CompiledRule, e: LogEvent, ev: Evaluation): GroupState {
-    const groups = this.state.get(rule)!;
+  private groupFor(rule: CompiledRule, groups: GroupTable, e: LogEvent, ev: Evaluation): GroupState {
     const key = ev.key ?? rule.key(e, ev.values);
     let g = this.lastGroup;
     if (g && rule === this.lastRule && key === this.lastKey) {
@@ -321,13 +331,13 @@ export class DetectionEngine {
       if (g.unloaded) this.load(rule, g);
       groups.touch(g);
       g.touched = ++this.touchCounter;
-      this.dirty.set(g, rule);
+      this.markDirty(rule, g);
       this.remember(rule, key, g);
       return g;
     }
-    g = { key, prev: undefined, next: undefined, values: rule.groupKey(e, ev.values), newest: -Infinity, entries: [], lastFire: NaN, suppressed: 0, touched: ++this.touchCounter };
+    g = newGroup(key, keptValues(key, rule.groupKey(e, ev.values)), -Infinity, ++this.touchCounter, false);
     groups.add(g);
-    this.dirty.set(g, rule);
+    this.markDirty(rule, g);
     this.removed.get(rule)?.delete(key);
     this.remember(rule, key, g); // before the eviction: should that drop g itself, it forgets it
     if (groups.map.size > this.limits.maxGroupsPerRule) {
@@ -337,6 +347,38 @@ export class DetectionEngine {
     return g;
   }
 
+  /** The dirty list without its dropped groups (in order). */
+  private compactDirty(): void {
+    let n = 0;
+    for (let i = 0; i < this.dirtyGroups.length; i++) {
+      const g = this.dirtyGroups[i]!;
+      if (!g.dirty) continue;
+      this.dirtyGroups[n] = g;
+      this.dirtyRules[n++] = this.dirtyRules[i]!;
+    }
+    this.dirtyGroups.length = n;
+    this.dirtyRules.length = n;
+    this.dirtyDropped = 0;
+  }
+
+  private markDirty(rule: CompiledRule, g: GroupState): void {
+    if (g.dirty) return;
+    g.dirty = true;
+    this.dirtyGroups.push(g);
+    this.dirtyRules.push(rule);
+  }
+
+  /** Entries [from, to) of g's window are leaving it: the saved ones are noted for the checkpoint's `removed`. */
+  private leaving(g: GroupState, from: number, to: number): void {
+    if (!g.saved) return;
+    const committed = this.committedEntries;
+    const entries = g.entries;
+    for (let i = from; i < to; i++) {
+      const ord = entries[i]!.ord!;
+      if (ord <= committed) (g.gone ??= []).push(ord);
+    }
+  }
+
   private remember(rule: CompiledRule | undefined, key: string, g: GroupState | undefined): void {
     this.lastRule = rule;
     this.lastKey = key;
@@ -344,7 +386,7 @@ export class DetectionEngine {
   }
 
   private load(rule: CompiledRule, g: GroupState): void {
-    delete g.unloaded;
+    g.unloaded = false;
     let body: SavedGroupBody | undefined;
     try {
       body = this.loadBody?.(rule.id, g.key);
@@ -353,17 +395,22 @@ export class DetectionEngine {
       this.log(`detect: saved window of rule ${rule.id} unreadable, starting it empty: ${(err as Error).message}`);
     }
     if (!body) return; // gone from the checkpoint: an empty group
-    g.values = body.values;
+    g.values = keptValues(g.key, body.values);
     g.entries = body.entries;
     g.lastFire = body.lastFire ?? NaN;
     g.suppressed = body.suppressed;
-    g.saved = savedOrds(body.entries);
+    g.saved = true; // every entry of the body is in the checkpoint
   }
 
   private drop(rule: CompiledRule, groups: GroupTable, g: GroupState): void {
     if (g === this.lastGroup) this.remember(undefined, '', undefined);
+    if (g.dirty) {
+      // Still listed: unmarked (export skips it) and let go of once such entries are half the list,
+      // so evicted groups are not held (an engine without checkpoints never empties the list).
+      g.dirty = false;
+      if (++this.dirtyDropped > DIRTY_COMPACT_MIN && 2 * this.dirtyDropped > this.dirtyGroups.length) this.compactDirty();
+    }
     groups.remove(g);
-    this.dirty.delete(g);
     let keys = this.removed.get(rule);
     if (!keys) this.removed.set(rule, (keys = new Set()));
     keys.add(g.key);
@@ -376,31 +423,26 @@ export class DetectionEngine {
    */
   exportChanges(): StateChanges {
     const upserts: SavedGroupChange[] = [];
-    const exported: Array<[GroupState, number[]]> = [];
+    const exported: GroupState[] = [];
     const committed = this.committedEntries;
-    for (const [g, rule] of this.dirty) {
-      if (this.state.get(rule)!.map.get(g.key) !== g) continue; // dropped since (its key is in `removed`)
-      const saved = g.saved;
+    const groups = this.dirtyGroups;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i]!;
+      const rule = this.dirtyRules[i]!;
+      if (!g.dirty) continue; // dropped since (its key is in `removed`)
       let added: WindowEntry[];
       let removed: number[] = [];
-      if (!saved) added = g.entries;
+      if (!g.saved) added = g.entries;
       else {
         // Every entry at or below the committed ord of a group already saved is in the
         // checkpoint (its group was dirty when it was created); the ones above are new.
         added = [];
-        let kept = 0;
-        for (const e of g.entries) {
-          if (e.ord! > committed) added.push(e);
-          else kept++;
-        }
-        if (kept < saved.length) {
-          const live = new Set<number>();
-          for (const e of g.entries) if (e.ord! <= committed) live.add(e.ord!);
-          removed = saved.filter((o) => !live.has(o));
-        }
+        for (const e of g.entries) if (e.ord! > committed) added.push(e);
+        // Ascending, as the checkpoint has always listed them.
+        if (g.gone) removed = g.gone.slice().sort((a, b) => a - b);
       }
-      exported.push([g, savedOrds(g.entries)]);
-      upserts.push(groupChange(rule.id, g, !saved, added, removed));
+      exported.push(g);
+      upserts.push(groupChange(rule.id, g, !g.saved, added, removed));
     }
     this.exported = exported;
     const deletes: Array<{ rule: string; key: string }> = [];
@@ -415,11 +457,11 @@ export class DetectionEngine {
    */
   exportAll(): StateChanges {
     const upserts: SavedGroupChange[] = [];
-    const exported: Array<[GroupState, number[]]> = [];
+    const exported: GroupState[] = [];
     for (const [rule, groups] of this.state) {
       for (let g = groups.head; g; g = g.next) {
         if (g.unloaded) this.load(rule, g);
-        exported.push([g, savedOrds(g.entries)]);
+        exported.push(g);
         upserts.push(groupChange(rule.id, g, true, g.entries, []));
       }
     }
@@ -431,11 +473,17 @@ export class DetectionEngine {
   takeChanges(): void {
     // The caller exports, saves and calls this with no event processed in between (the pump's
     // commit is synchronous), so what was exported is exactly what is now saved.
-    for (const [g, ords] of this.exported) g.saved = ords;
+    for (const g of this.exported) {
+      g.saved = true;
+      g.gone = undefined;
+    }
     this.exported = [];
     this.committedEntries = this.entryCounter;
     this.remember(undefined, '', undefined); // its group is no longer in `dirty`
-    this.dirty = new Map();
+    for (const g of this.dirtyGroups) g.dirty = false;
+    this.dirtyGroups = [];
+    this.dirtyRules = [];
+    this.dirtyDropped = 0;
     this.removed = new Map();
   }
 
@@ -466,7 +514,7 @@ export class DetectionEngine {
       const table = this.state.get(rule)!;
       const old = table.map.get(h.key);
       if (old) table.remove(old);
-      table.add({ key: h.key, prev: undefined, next: undefined, values: [], newest: h.newest, entries: [], lastFire: NaN, suppressed: 0, touched: h.touched, unloaded: true });
+      table.add(newGroup(h.key, NO_VALUES, h.newest, h.touched, true));
       n++;
     }
     if (watermark !== null && watermark > this.watermark) this.watermark = watermark;
@@ -474,9 +522,9 @@ export class DetectionEngine {
     return n;
   }
 
-  private apply(rule: CompiledRule, e: LogEvent, t: number, ev: Evaluation): void {
+  private apply(rule: CompiledRule, groups: GroupTable, e: LogEvent, t: number, ev: Evaluation): void {
     const fire = rule.fire;
-    const g = this.groupFor(rule, e, ev);
+    const g = this.groupFor(rule, groups, e, ev);
     if (t < g.newest - this.limits.allowedLatenessMs) {
       this.metrics.late_dropped_total++;
       return;
@@ -490,37 +538,42 @@ export class DetectionEngine {
         return;
       }
     }
-    const entry: WindowEntry = { t, id: e.id, message: retain(e.message, MAX_SAMPLE_CHARS), host: e.host, values: boundValues(ev.values), ord: ++this.entryCounter };
+    const distinct = fire.mode === 'single' ? undefined : ev.distinct;
+    const entry = windowEntry(t, e.id, retain(e.message, MAX_SAMPLE_CHARS), e.host, boundValues(ev.values), distinct, fire.mode === 'single' ? undefined : ev.steps, ++this.entryCounter);
     if (fire.mode === 'single') {
-      this.fire(rule, g, [entry], e);
+      this.fire(rule, groups, g, [entry], e);
       return;
     }
-    if (ev.distinct !== undefined) {
-      entry.distinct = ev.distinct;
+    if (distinct !== undefined) {
       // A distinct value counts once, at its latest time: drop its older entry.
       let prev = -1;
-      for (let k = 0; k < g.entries.length; k++) if (g.entries[k]!.distinct === ev.distinct) {
+      for (let k = 0; k < g.entries.length; k++) if (g.entries[k]!.distinct === distinct) {
         prev = k;
         break;
       }
       if (prev >= 0) {
         if (g.entries[prev]!.t >= t) return;
+        this.leaving(g, prev, prev + 1);
         g.entries.splice(prev, 1);
       }
     }
-    if (ev.steps) entry.steps = ev.steps;
-    const at = insertSorted(g.entries, entry);
-    const trim = trimEntries(g.entries, g.newest - this.limits.allowedLatenessMs - fire.windowMs, this.limits.maxEventsPerGroup);
+    const at = append(g, entry);
+    const trim = entriesToTrim(g.entries, g.newest - this.limits.allowedLatenessMs - fire.windowMs, this.limits.maxEventsPerGroup);
+    if (trim.removed > 0) {
+      this.leaving(g, 0, trim.removed);
+      g.entries.splice(0, trim.removed);
+    }
     this.metrics.entries_truncated_total += trim.truncated;
     const i = at - trim.removed;
     if (i < 0) return; // trimmed away as the oldest entry
     const span = fire.mode === 'sequence' ? this.sequenceSpan(rule, g.entries, i) : this.thresholdSpan(rule, g.entries, i);
     if (!span) return;
     const burst = g.entries.slice(span.lo, span.hi + 1);
+    this.leaving(g, 0, span.hi + 1);
     // The burst is consumed; entries after it (possible when a late event completed an earlier
     // window) stay for the next burst.
     g.entries = span.hi + 1 < g.entries.length ? g.entries.slice(span.hi + 1) : [];
-    this.fire(rule, g, burst, e);
+    this.fire(rule, groups, g, burst, e);
   }
 
   private thresholdSpan(rule: CompiledRule, entries: WindowEntry[], i: number): Span | null {
@@ -581,7 +634,7 @@ export class DetectionEngine {
     return null;
   }
 
-  private fire(rule: CompiledRule, g: GroupState, burst: WindowEntry[], trigger: LogEvent): void {
+  private fire(rule: CompiledRule, groups: GroupTable, g: GroupState, burst: WindowEntry[], trigger: LogEvent): void {
     const suppressedBefore = g.suppressed;
     g.suppressed = 0;
     g.lastFire = burst[burst.length - 1]!.t;
@@ -590,8 +643,8 @@ export class DetectionEngine {
       return;
     }
     this.metrics.signals_total++;
-    this.metrics.by_rule.get(rule.id)!.signals++;
-    this.sink.emit(buildSignal(rule, g.values, burst, trigger, suppressedBefore, this.limits.samplesPerAlert));
+    groups.counters.signals++;
+    this.sink.emit(buildSignal(rule, groupValues(g), burst, trigger, suppressedBefore, this.limits.samplesPerAlert));
   }
 }
 
@@ -644,6 +697,41 @@ class LowerCache {
   }
 }
 
+const NO_VALUES: string[] = [];
+
+/** A group's groupBy values as kept: undefined when they are [key]. */
+function keptValues(key: string, values: string[]): string[] | undefined {
+  return values.length === 1 && values[0] === key ? undefined : values;
+}
+
+function groupValues(g: GroupState): string[] {
+  return g.values ?? [g.key];
+}
+
+const SMALL_WINDOW = 4;
+/** Dropped groups the dirty list may hold before it is compacted (and then only when they are half of it). */
+const DIRTY_COMPACT_MIN = 1024;
+
+/**
+ * Inserts the entry in g's window in time order; returns its index. A window of less than
+ * SMALL_WINDOW entries growing at its end gets an array of its exact size (a new one): a push
+ * onto an empty or full array makes room for 16 or more entries, and most groups of a flood (one
+ * source address each) hold one to a few for as long as they live (the bench mix: 49,000
+ * groups, ~7 MB of such room).
+ */
+function append(g: GroupState, entry: WindowEntry): number {
+  const w = g.entries;
+  const n = w.length;
+  if (n >= SMALL_WINDOW || (n > 0 && w[n - 1]!.t > entry.t)) return insertSorted(w, entry);
+  g.entries = n === 0 ? [entry] : n === 1 ? [w[0]!, entry] : n === 2 ? [w[0]!, w[1]!, entry] : [w[0]!, w[1]!, w[2]!, entry];
+  return n;
+}
+
+/** A group with every field set, in one order: all groups share one hidden class. */
+function newGroup(key: string, values: string[] | undefined, newest: number, touched: number, unloaded: boolean): GroupState {
+  return { key, prev: undefined, next: undefined, values, newest, entries: [], lastFire: NaN, suppressed: 0, touched, unloaded, dirty: false, saved: false, gone: undefined };
+}
+
 /**
  * One rule's groups: a Map for lookup plus a doubly linked list in touch order, so eviction of the
  * least recently used group and the expiry sweep are O(1) per group. (Iterating a Map from its
@@ -653,6 +741,9 @@ class GroupTable {
   readonly map = new Map<string, GroupState>();
   head: GroupState | undefined;
   private tail: GroupState | undefined;
+
+  /** The rule's entry of metrics.by_rule. */
+  constructor(readonly counters: { matches: number; signals: number }) {}
 
   add(g: GroupState): void {
     this.map.set(g.key, g);

@@ -27,7 +27,7 @@
  */
 import type { Db } from '../store/database.js';
 import type { SavedGroupBody, SavedGroupChange, SavedGroupHead, StateChanges } from './engine.js';
-import type { WindowEntry } from './windows.js';
+import { windowEntry, type WindowEntry } from './windows.js';
 import type { Extracted } from './rule.js';
 import { Reader, Writer } from '../store/event-codec.js';
 
@@ -66,10 +66,7 @@ interface LogPart {
 }
 
 function entryOf(j: EntryJson): WindowEntry {
-  const e: WindowEntry = { t: j[1], id: j[2], message: j[3], host: j[4], values: j[5], ord: j[0] };
-  if (j[6] !== null) e.distinct = j[6];
-  if (j[7] !== null) e.steps = j[7];
-  return e;
+  return windowEntry(j[1], j[2], j[3], j[4], j[5], j[6] ?? undefined, j[7] ?? undefined, j[0]);
 }
 
 /**
@@ -147,6 +144,15 @@ const V_STRING = 1;
 const V_NUMBER = 2;
 const V_JSON = 3;
 
+/** PartWriter's ref positions (refAt). */
+const SLOT_ID = 0;
+const SLOT_MESSAGE = 1;
+const SLOT_HOST = 2;
+const SLOT_RULE = 3;
+const SLOT_KEY = 4;
+const SLOT_VALUES = 5;
+const SLOTS = SLOT_VALUES + 2 * 8;
+
 /** Writes one checkpoint row: groups into a body, their strings once each into the row's table. */
 class PartWriter {
   private readonly body = new Writer();
@@ -160,14 +166,39 @@ class PartWriter {
     return this.body.pos + this.table.pos;
   }
 
+  /**
+   * The ref last written in each position (the entry's id, message, host, its n-th value key and
+   * value, the group's rule and key), with its string: consecutive groups of a row mostly hold the
+   * same event (the sshd rules each keep the failure, and their groups change together) and
+   * the same keys, so most refs are found by a string compare, not a Map lookup that hashes a new
+   * string. The same index the Map gives: the table is unchanged.
+   */
+  private readonly lastStr = new Array<string | undefined>(SLOTS).fill(undefined);
+  private readonly lastRef = new Array<number>(SLOTS).fill(0);
+
+  private refAt(w: Writer, s: string, slot: number): void {
+    if (s === this.lastStr[slot]) {
+      w.uint(this.lastRef[slot]!);
+      return;
+    }
+    const i = this.index(s);
+    this.lastStr[slot] = s;
+    this.lastRef[slot] = i;
+    w.uint(i);
+  }
+
   private ref(w: Writer, s: string): void {
+    w.uint(this.index(s));
+  }
+
+  private index(s: string): number {
     let i = this.strings.get(s);
     if (i === undefined) {
       i = this.strings.size;
       this.strings.set(s, i);
       this.table.str(s);
     }
-    w.uint(i);
+    return i;
   }
 
   private f64(v: number): void {
@@ -177,13 +208,19 @@ class PartWriter {
 
   private values(values: Extracted): void {
     const w = this.body;
+    let slot = SLOT_VALUES;
     for (const k in values) {
       const v = values[k];
       if (v === undefined) continue;
       if (typeof v === 'string') {
         w.byte(V_STRING);
-        this.ref(w, k);
-        this.ref(w, v);
+        if (slot < SLOTS) {
+          this.refAt(w, k, slot++);
+          this.refAt(w, v, slot++);
+        } else {
+          this.ref(w, k);
+          this.ref(w, v);
+        }
       } else if (typeof v === 'number') {
         w.byte(V_NUMBER);
         this.ref(w, k);
@@ -202,9 +239,9 @@ class PartWriter {
     const w = this.body;
     w.uint(e.ord!);
     this.f64(e.t);
-    this.ref(w, e.id);
-    this.ref(w, e.message);
-    this.ref(w, e.host);
+    this.refAt(w, e.id, SLOT_ID);
+    this.refAt(w, e.message, SLOT_MESSAGE);
+    this.refAt(w, e.host, SLOT_HOST);
     this.values(e.values);
     if (e.distinct === undefined) w.uint(0);
     else {
@@ -220,8 +257,8 @@ class PartWriter {
 
   group(g: SavedGroupChange): void {
     const w = this.body;
-    this.ref(w, g.rule);
-    this.ref(w, g.key);
+    this.refAt(w, g.rule, SLOT_RULE);
+    this.refAt(w, g.key, SLOT_KEY);
     w.uint(g.touched);
     this.f64(g.newest);
     w.uint(g.values.length);
@@ -294,15 +331,18 @@ class RowReader {
     const r = this.r;
     const ord = r.uint();
     const t = this.f64();
-    const e: WindowEntry = { t, id: this.ref(), message: this.ref(), host: this.ref(), values: this.values(), ord };
-    if (r.uint()) e.distinct = this.ref();
-    const steps = r.uint();
-    if (steps) {
-      const s = new Array<string>(steps - 1);
-      for (let k = 0; k < s.length; k++) s[k] = this.ref();
-      e.steps = s;
+    const id = this.ref();
+    const message = this.ref();
+    const host = this.ref();
+    const values = this.values();
+    const distinct = r.uint() ? this.ref() : undefined;
+    const n = r.uint();
+    let steps: string[] | undefined;
+    if (n) {
+      steps = new Array<string>(n - 1);
+      for (let k = 0; k < steps.length; k++) steps[k] = this.ref();
     }
-    return e;
+    return windowEntry(t, id, message, host, values, distinct, steps, ord);
   }
 
   /** A ref's index checked, its string not decoded. */

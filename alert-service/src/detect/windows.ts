@@ -18,6 +18,15 @@ export interface WindowEntry {
   ord?: number;
 }
 
+/**
+ * A window entry with every field set, in one order: entries made with `distinct`/`steps` added
+ * afterwards took a second hidden class and an out-of-object property array each (one more
+ * long-lived object per entry of a distinct or sequence rule); restored entries take the same class.
+ */
+export function windowEntry(t: number, id: string, message: string, host: string, values: Extracted, distinct: string | undefined, steps: readonly string[] | undefined, ord: number): WindowEntry {
+  return { t, id, message, host, values, distinct, steps, ord };
+}
+
 /** First index whose time is > t (insertion point that keeps equal times in arrival order). */
 export function upperBound(entries: readonly WindowEntry[], t: number): number {
   let lo = 0;
@@ -70,13 +79,13 @@ export function widestWindowContaining(entries: readonly WindowEntry[], i: numbe
 }
 
 /**
- * Removes entries older than `cutoff` and, beyond `max`, the oldest. Returns how many were removed
- * from the front in all, and how many of those only because of the cap.
+ * How many entries to remove from the front: those older than `cutoff` and, beyond `max`, the
+ * oldest; and how many of those only because of the cap. (The caller removes them, after noting
+ * which saved entries leave.)
  */
-export function trimEntries(entries: WindowEntry[], cutoff: number, max: number): { removed: number; truncated: number } {
+export function entriesToTrim(entries: readonly WindowEntry[], cutoff: number, max: number): { removed: number; truncated: number } {
   let drop = 0;
   while (drop < entries.length && entries[drop]!.t < cutoff) drop++;
   const over = Math.max(0, entries.length - drop - max);
-  if (drop + over > 0) entries.splice(0, drop + over);
   return { removed: drop + over, truncated: over };
 }
