@@ -13,6 +13,7 @@ import type { LogEvent } from '../../alert-service/src/generated/schema-types.js
 import type { EncodedEvent } from '../../alert-service/src/store/event-store.js';
 import { storedEncoded } from '../../alert-service/src/store/stored-rows.js';
 import { loadCaptures, windowsSampleBody } from '../helpers/captures.js';
+import { sshFailureEvent } from '../helpers/sample-event.js';
 
 const cfg = loadConfig({ env: {} });
 const settings = { ingest: cfg.ingest, normalize: cfg.normalize };
@@ -65,20 +66,7 @@ test('every fixture event (Fluent Bit captures, Windows samples) round-trips exa
   assert.equal(s.query({ limit: 100_000 }).length, byId.size);
 });
 
-const base: LogEvent = {
-  id: '0123456789abcdef0123456789abcdef',
-  time: '2026-11-21T10:00:00.000Z',
-  time_source: 'line',
-  received_at: '2026-11-21T10:00:01.500Z',
-  host: 'web1',
-  source: { kind: 'auth', tag: 'linux.auth', path: '/var/log/auth.log', offset: 1234 },
-  severity: 'warning',
-  message: 'Failed password for invalid user admin from 203.0.113.9 port 4022 ssh2',
-  fields: { user: 'admin', src_ip: '203.0.113.9', src_port: 4022 },
-  agent_host: 'web1.example.com',
-  program: 'sshd',
-  pid: 812,
-};
+const base: LogEvent = sshFailureEvent;
 
 test('corners of the layout round-trip: literal times, unicode, unknown properties, odd values', () => {
   const s = store();
