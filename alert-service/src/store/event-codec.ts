@@ -596,12 +596,24 @@ export function dedupeKey(e: LogEvent, id: Buffer = Buffer.from(e.id, 'hex'), in
   const position = e.source.offset ?? e.source.record_id;
   if (position === undefined || position > 0xffff_ffff_ffff) return id;
   const key = into ?? Buffer.allocUnsafe(16);
-  streamPrefix(e.agent_host ?? e.host, e.source.path ?? e.source.channel ?? '').copy(key, 0);
-  key.writeUIntBE(position, 6, 6);
+  writePositionalKey(e, position, id, key, 0);
+  return key;
+}
+
+/**
+ * dedupeKey's positional form into out[at..at + 16): stream prefix (6 bytes), position (6 bytes,
+ * big-endian), id bytes 0..3. Shared by dedupeKey and appendEvent, which writes it straight into a
+ * chunk's pack, so the layout is stated once.
+ */
+function writePositionalKey(e: LogEvent, position: number, id: Uint8Array, out: Buffer, at: number): void {
+  const prefix = streamPrefix(e.agent_host ?? e.host, e.source.path ?? e.source.channel ?? '');
+  for (let k = 0; k < 6; k++) out[at + k] = prefix[k]!;
+  out.writeUIntBE(position, at + 6, 6);
   // An id shorter than 4 bytes (never one the schema admits) must not leave stale scratch or
   // uninitialized bytes in the key: the key would differ on each encode and leak memory.
-  if (id.copy(key, 12, 0, 4) < 4) key.fill(0, 12 + Math.min(id.length, 4));
-  return key;
+  const n = Math.min(id.length, 4);
+  for (let k = 0; k < n; k++) out[at + 12 + k] = id[k]!;
+  for (let k = n; k < 4; k++) out[at + 12 + k] = 0;
 }
 
 /**
@@ -694,18 +706,7 @@ export function appendEvent(w: Writer, e: LogEvent, out: AppendedEvent): void {
   if (position === undefined || position > 0xffff_ffff_ffff) {
     for (let k = 0; k < 16; k++) buf[at + k] = idBytes[k]!;
   } else {
-    // dedupeKey's positional key: stream prefix (6 bytes), position (6 bytes, big-endian), id bytes 0..3
-    const prefix = streamPrefix(e.agent_host ?? e.host, e.source.path ?? e.source.channel ?? '');
-    for (let k = 0; k < 6; k++) buf[at + k] = prefix[k]!;
-    const hi = Math.floor(position / 0x1_0000_0000);
-    const lo = position % 0x1_0000_0000;
-    buf[at + 6] = hi >>> 8;
-    buf[at + 7] = hi;
-    buf[at + 8] = lo >>> 24;
-    buf[at + 9] = lo >>> 16;
-    buf[at + 10] = lo >>> 8;
-    buf[at + 11] = lo;
-    for (let k = 0; k < 4; k++) buf[at + 12 + k] = idBytes[k]!;
+    writePositionalKey(e, position, idBytes, buf, at);
     idTail = idBytes;
   }
   w.pos = at + 16;
