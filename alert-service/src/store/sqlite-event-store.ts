@@ -16,6 +16,7 @@ import { decodeEncoded, encodeBody, encodeEvent, storedId } from './event-codec.
 import { DICTIONARY_SCHEMA, DictionaryReader, DictionaryWriter } from './event-dictionary.js';
 import { decodeRow, eventQueryPlan, planRows, readPage, ROW_COLUMNS, StatementCache, type EventRow } from './event-rows.js';
 import { EventReadWorker } from './event-read-worker.js';
+import { WalSync } from './wal-sync.js';
 import { migrateJsonEvents, EVENTS_SCHEMA } from './event-schema.js';
 
 const DAY_MS = 86_400_000;
@@ -53,6 +54,13 @@ export interface SqliteEventStoreOptions {
    * can only drop a tail of bookkeeping after the last ingest batch, which redelivery replays.
    */
   durableIngest?: boolean;
+  /**
+   * With durableIngest on a database file: ingest commits run with synchronous=NORMAL too, and
+   * durable() fsyncs the WAL on the thread pool afterwards (wal-sync.ts), so the committing
+   * thread does not wait for the disk. The caller must not count a batch as stored before
+   * durable() resolves (ingest answers 2xx only then).
+   */
+  deferIngestSync?: boolean;
   /** Most interned stream and program strings (default MAX_STRINGS); past it they are stored in each event. */
   maxInternedStrings?: number;
   /** Where to say that a database of the previous schema is being converted (once, at open). */
@@ -79,6 +87,8 @@ export class SqliteEventStore implements EventStore {
   private readonly dictReader: DictionaryReader;
   private readonly statements: StatementCache;
   private reader: EventReadWorker | undefined;
+  /** Set when ingest's fsync runs after the commit, off this thread (deferIngestSync). */
+  private readonly walSync: WalSync | undefined;
   /** Events converted from the previous (JSON) schema when this store was opened. */
   readonly migrated: number;
 
@@ -102,6 +112,7 @@ export class SqliteEventStore implements EventStore {
       );
     `);
     this.dictReader = new DictionaryReader(db);
+    if (opts.durableIngest && opts.deferIngestSync && !db.memory) this.walSync = new WalSync(`${db.name}-wal`);
     this.statements = new StatementCache(db);
     // INSERT OR IGNORE on the unique key is what makes a replayed Fluent Bit chunk harmless.
     this.insertEvent = db.prepare('INSERT OR IGNORE INTO events (key, time_ms, host_id, kind_id, stream_id, program_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -254,7 +265,7 @@ export class SqliteEventStore implements EventStore {
   insertEncoded(rows: EncodedRows, deadLetters: readonly DeadLetter[] = []): { inserted: number; duplicates: number; stored: StoredRows } {
     let stored: StoredRows;
     try {
-      if (this.opts.durableIngest) {
+      if (this.opts.durableIngest && !this.walSync) {
         this.db.pragma('synchronous = FULL');
         try {
           stored = this.insertBatch(rows, deadLetters) as StoredRows;
@@ -267,6 +278,10 @@ export class SqliteEventStore implements EventStore {
       throw err;
     }
     return { inserted: stored.length, duplicates: rows.length - stored.length, stored };
+  }
+
+  durable(): Promise<void> {
+    return this.walSync ? this.walSync.sync() : Promise.resolve();
   }
 
   readAfter(seq: number, limit: number): StoredEvent[] {
@@ -296,11 +311,11 @@ export class SqliteEventStore implements EventStore {
     return this.reader.query(q);
   }
 
-  /** Stops the read worker (the connection is the caller's to close). */
+  /** Stops the read worker and waits for a WAL fsync in flight (the connection is the caller's to close). */
   async close(): Promise<void> {
     const r = this.reader;
     this.reader = undefined;
-    await r?.close();
+    await Promise.all([r?.close(), this.walSync?.close()]);
   }
 
   countEvents(): number {
