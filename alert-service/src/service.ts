@@ -81,6 +81,7 @@ export function openStore(config: LogwardConfig, log: (msg: string) => void): { 
     durableIngest: config.storage.synchronous === 'FULL',
     // The service answers ingest after store.durable() (commit-batch.ts): the fsync need not block detection.
     deferIngestSync: true,
+    checkpointOffThread: true,
     log,
   });
   return { db, store };

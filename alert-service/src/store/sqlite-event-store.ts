@@ -17,6 +17,7 @@ import { DICTIONARY_SCHEMA, DictionaryReader, DictionaryWriter } from './event-d
 import { decodeRow, eventQueryPlan, planRows, readPage, ROW_COLUMNS, StatementCache, type EventRow } from './event-rows.js';
 import { EventReadWorker } from './event-read-worker.js';
 import { WalSync } from './wal-sync.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { migrateJsonEvents, EVENTS_SCHEMA } from './event-schema.js';
 
 const DAY_MS = 86_400_000;
@@ -61,6 +62,12 @@ export interface SqliteEventStoreOptions {
    * durable() resolves (ingest answers 2xx only then).
    */
   deferIngestSync?: boolean;
+  /**
+   * On a database file: WAL checkpoints run on a thread of their own (wal-checkpointer.ts),
+   * started at the first ingest commit, instead of inside whichever commit crosses SQLite's
+   * threshold on this connection.
+   */
+  checkpointOffThread?: boolean;
   /** Most interned stream and program strings (default MAX_STRINGS); past it they are stored in each event. */
   maxInternedStrings?: number;
   /** Where to say that a database of the previous schema is being converted (once, at open). */
@@ -89,6 +96,7 @@ export class SqliteEventStore implements EventStore {
   private reader: EventReadWorker | undefined;
   /** Set when ingest's fsync runs after the commit, off this thread (deferIngestSync). */
   private readonly walSync: WalSync | undefined;
+  private checkpointer: WalCheckpointer | undefined;
   /** Events converted from the previous (JSON) schema when this store was opened. */
   readonly migrated: number;
 
@@ -264,6 +272,7 @@ export class SqliteEventStore implements EventStore {
 
   insertEncoded(rows: EncodedRows, deadLetters: readonly DeadLetter[] = []): { inserted: number; duplicates: number; stored: StoredRows } {
     let stored: StoredRows;
+    if (this.opts.checkpointOffThread && !this.db.memory) this.checkpointer ??= new WalCheckpointer(this.db, this.opts.log ? { log: this.opts.log } : {});
     try {
       if (this.opts.durableIngest && !this.walSync) {
         this.db.pragma('synchronous = FULL');
@@ -311,11 +320,13 @@ export class SqliteEventStore implements EventStore {
     return this.reader.query(q);
   }
 
-  /** Stops the read worker and waits for a WAL fsync in flight (the connection is the caller's to close). */
+  /** Stops the read worker and the checkpoint thread, and waits for a WAL fsync in flight (the connection is the caller's to close). */
   async close(): Promise<void> {
     const r = this.reader;
     this.reader = undefined;
-    await Promise.all([r?.close(), this.walSync?.close()]);
+    const c = this.checkpointer;
+    this.checkpointer = undefined;
+    await Promise.all([r?.close(), this.walSync?.close(), c?.close()]);
   }
 
   countEvents(): number {
