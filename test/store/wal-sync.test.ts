@@ -116,11 +116,18 @@ test('without deferred sync the commit itself is FULL and durable() resolves at 
 });
 
 /** A store whose durable() the test settles, around a real SQLite store. */
-function heldStore(inner: SqliteEventStore): { store: EventStore; settle: (err?: Error) => void; calls: () => number } {
+function heldStore(inner: SqliteEventStore): { store: EventStore; settle: (err?: Error) => void; calls: () => number; inserts: number[] } {
   let calls = 0;
   let settleNext: ((err?: Error) => void) | undefined;
+  const inserts: number[] = [];
   const store = new Proxy(inner, {
     get(target, prop) {
+      if (prop === 'insertEncoded') {
+        return (rows: Parameters<EventStore['insertEncoded']>[0], dead?: Parameters<EventStore['insertEncoded']>[1]) => {
+          inserts.push(rows.length);
+          return target.insertEncoded(rows, dead);
+        };
+      }
       if (prop === 'durable') {
         return () =>
           new Promise<void>((resolve, reject) => {
@@ -132,7 +139,7 @@ function heldStore(inner: SqliteEventStore): { store: EventStore; settle: (err?:
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   }) as EventStore;
-  return { store, settle: (err) => settleNext!(err), calls: () => calls };
+  return { store, settle: (err) => settleNext!(err), calls: () => calls, inserts };
 }
 
 test('the commit batcher answers and hands rows on only once the commit is durable; a failed fsync fails the chunks but still hands the rows on', async () => {
@@ -162,5 +169,30 @@ test('the commit batcher answers and hands rows on only once the commit is durab
   await assert.rejects(two, /EIO/);
   assert.equal(handed.length, 2, 'rows whose fsync failed are committed, so the pump still gets them');
   assert.equal(handed[1]!.seq(0), 3);
+  db.close();
+});
+
+test('while a commit waits for its fsync, the chunks that arrive wait too and are committed together after it', async () => {
+  const db = openDatabase({ path: ':memory:' });
+  const inner = new SqliteEventStore(db, { retentionDays: 30, deadLetterRetentionDays: 7 });
+  const held = heldStore(inner);
+  const batcher = createCommitBatcher(held.store, () => {});
+  const turns = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+  };
+  const first = batcher.commit([encodeEvent(ev(1))], []);
+  await turns(2);
+  assert.deepEqual(held.inserts, [1]);
+  const later = [2, 3, 4].map((n) => batcher.commit([encodeEvent(ev(n)), encodeEvent(ev(n + 10))], []));
+  await turns(3);
+  assert.deepEqual(held.inserts, [1], 'nothing more is committed while the fsync is out');
+  assert.equal(inner.countEvents(), 1);
+  held.settle();
+  await first;
+  await turns(3);
+  assert.deepEqual(held.inserts, [1, 6], 'the three chunks that waited, in one commit');
+  held.settle();
+  await Promise.all(later);
+  assert.equal(inner.countEvents(), 7);
   db.close();
 });
