@@ -64,6 +64,22 @@ test('events handed over encoded are decoded only when fed; past a full handoff 
   assert.throws(() => new EventPump(store, [a]).offerEncoded([]), /decode option/);
 });
 
+test('the handoff is bounded in bytes too: a part that would pass the bound is read back whole, and every event is fed once, in order', async () => {
+  const store = storeAt(':memory:');
+  const a = new Recorder('a');
+  let decoded = 0;
+  const pump = new EventPump(store, [a], undefined, { batchSize: 50, maxHandoffBytes: 1, decode: (s) => (decoded++, decodeStored(s)) }, false);
+  const first = store.insertEncoded(range(0, 5).map(encodeEvent)).stored;
+  await pump.offerEncoded(first); // the handoff is empty: one part is always kept
+  await pump.offerEncoded(store.insertEncoded(range(5, 10).map(encodeEvent)).stored); // over the byte bound: not kept
+  await pump.start();
+  assert.deepEqual(a.seen, range(0, 10).map((e) => e.message));
+  assert.equal(decoded, 5, 'only the kept part was decoded from memory; the other was read back');
+  await pump.offerEncoded(store.insertEncoded(range(10, 13).map(encodeEvent)).stored); // fed: its bytes were given back
+  assert.equal(decoded, 8);
+  assert.deepEqual(a.seen.slice(10), ['m10', 'm11', 'm12']);
+});
+
 test('a handoff with a gap (an event stored by another writer) reads just the gap back and goes on from memory', async () => {
   const store = storeAt(':memory:');
   const a = new Recorder('a');

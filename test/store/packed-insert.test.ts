@@ -116,6 +116,19 @@ test('a list over several row lists reads across their ends in any order', () =>
   assert.equal(new ConcatRows([]).at(0), undefined);
 });
 
+test('a pack, a list of packs and the rows stored from them say what bytes they hold (the hand-off is bounded by it)', () => {
+  const rows = Array.from({ length: 12 }, (_, i) => encodeEvent(ev(i)));
+  const a = new PackedRowView(packRows(rows.slice(0, 5)));
+  const b = new PackedRowView(packRows(rows.slice(5)));
+  const keyAndBody = (rs: EncodedEvent[]) => rs.reduce((n, r) => n + r.key.length + r.body.length, 0);
+  assert.ok(a.bytes >= keyAndBody(rows.slice(0, 5)), 'at least its keys and bodies');
+  assert.equal(new ConcatRows([a, b]).bytes, a.bytes + b.bytes);
+  assert.equal(new ConcatRows([a, rows]).bytes, undefined, 'an array of row objects: not known');
+  const stored = new StoredRows(new ConcatRows([a, b]));
+  assert.ok(stored.bytes! > a.bytes + b.bytes, 'the rows, and its own seqs and positions');
+  assert.equal(new StoredRows(rows).bytes, undefined);
+});
+
 test('stored rows keep seqs ascending, at most one per given row, and the rows as stored', () => {
   const rows = Array.from({ length: 3 }, (_, i) => encodeEvent(ev(i)));
   const s = new StoredRows(rows);

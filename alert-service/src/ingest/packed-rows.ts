@@ -137,6 +137,7 @@ export function packRows(rows: readonly EncodedEvent[]): PackedRows {
  */
 export class PackedRowView implements EncodedRows {
   readonly length: number;
+  readonly bytes: number;
   private readonly strings: string[];
   /** Per row: where its key starts in `bytes` (its body follows the key). */
   private readonly starts: Uint32Array;
@@ -165,6 +166,7 @@ export class PackedRowView implements EncodedRows {
     this.length = n;
     this.strings = strings;
     this.starts = starts;
+    this.bytes = bytes.byteLength + text.length * 2 + lengths.byteLength + byteLengths.byteLength + timesMs.byteLength + starts.byteLength;
   }
 
   at(i: number): EncodedEvent | undefined {

@@ -23,6 +23,8 @@ export interface EventPumpOptions {
   batchSize?: number;
   /** Most just-stored events kept in memory for the consumers; past it they are read back from the store. */
   maxHandoff?: number;
+  /** Most bytes the kept events may hold (a part that would pass it is read back from the store instead). */
+  maxHandoffBytes?: number;
   /** Turns an event ingest handed over encoded (offerEncoded) into its object (the store's decodeStored). */
   decode?: (s: StoredEncoded) => StoredEvent;
   log?: (msg: string) => void;
@@ -62,6 +64,7 @@ export class EventPump {
   private started: boolean;
   private readonly batchSize: number;
   private readonly maxHandoff: number;
+  private readonly maxHandoffBytes: number;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -83,6 +86,8 @@ export class EventPump {
   private head = 0;
   /** Events held and not yet fed (what maxHandoff bounds). */
   private held = 0;
+  /** Bytes the parts in the handoff hold (what maxHandoffBytes bounds). */
+  private heldBytes = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -93,7 +98,12 @@ export class EventPump {
     autoStart = true,
   ) {
     this.batchSize = opts.batchSize ?? 5000;
-    this.maxHandoff = opts.maxHandoff ?? 50_000;
+    // 200,000: a 1 M-line burst puts detection up to ~100,000 events behind ingest; with 50,000
+    // the rest were read back from SQLite and decoded on the read path, which cost the main
+    // thread 3-8 µs more per record over the burst (2 runs each, loaded VM). Packed, the bench
+    // mix is ~130 bytes an event (~26 MB for 200,000); the byte bound holds for large events.
+    this.maxHandoff = opts.maxHandoff ?? 200_000;
+    this.maxHandoffBytes = opts.maxHandoffBytes ?? 64 * 1024 * 1024;
     this.retryInitialMs = opts.retryInitialMs ?? 250;
     this.retryMaxMs = opts.retryMaxMs ?? 30_000;
     this.started = autoStart;
@@ -127,10 +137,14 @@ export class EventPump {
     // Full (the consumers are that far behind): the newest are not kept. The pump feeds what is
     // kept, oldest first, and reads the rest back from the store when it gets there (every event
     // kept is used; dropping the whole handoff instead left every later batch read back).
+    // A part holds all its bytes however few of its events are kept: over the byte bound it is
+    // read back whole (one part is always kept, so an empty handoff still takes a chunk).
+    if (this.held && this.heldBytes + part.bytes > this.maxHandoffBytes) return;
     part.length = Math.min(part.length, this.maxHandoff - this.held);
     if (part.length <= 0) return;
     this.handoff.push(part);
     this.held += part.length;
+    this.heldBytes += part.bytes;
   }
 
   /** Begins feeding (after the consumers restored their state). */
@@ -345,6 +359,7 @@ export class EventPump {
     this.head += k;
     this.held -= k;
     if (this.head < this.handoff[this.partHead]!.length) return;
+    this.heldBytes -= this.handoff[this.partHead]!.bytes;
     this.handoff[this.partHead++] = FED;
     this.head = 0;
     if (this.partHead === this.handoff.length) {
@@ -382,12 +397,15 @@ export class EventPump {
  */
 class HandoffPart {
   length: number;
+  /** What keeping the part holds: its batch's bytes, or an estimate for objects. */
+  readonly bytes: number;
 
   constructor(
     private readonly src: StoredBatch | ReadonlyArray<StoredEvent | StoredEncoded>,
     private readonly decode: ((s: StoredEncoded) => StoredEvent) | undefined,
   ) {
     this.length = src.length;
+    this.bytes = (isBatch(src) ? src.bytes : undefined) ?? src.length * OBJECT_EVENT_BYTES;
   }
 
   seq(i: number): number {
@@ -402,6 +420,9 @@ class HandoffPart {
     return 'event' in e ? e.event : this.decode!(e).event;
   }
 }
+
+/** An event kept as objects (offer(), or a batch whose size is not known): its object, strings and fields, roughly. */
+const OBJECT_EVENT_BYTES = 1024;
 
 const isBatch = (s: StoredBatch | ReadonlyArray<StoredEvent | StoredEncoded>): s is StoredBatch => !Array.isArray(s);
 

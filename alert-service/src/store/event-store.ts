@@ -52,6 +52,8 @@ export interface StoredEncoded {
  */
 export interface EncodedRows {
   readonly length: number;
+  /** Bytes whoever holds these rows keeps alive, when known (a pack's buffers; what the pump's hand-off is bounded by). */
+  readonly bytes?: number;
   /** Row i, 0 <= i < length (a view makes a new object per call: take it once per use). */
   at(i: number): EncodedEvent | undefined;
 }
@@ -62,6 +64,8 @@ export interface EncodedRows {
  */
 export interface StoredBatch {
   readonly length: number;
+  /** Bytes holding the batch keeps alive (its rows' and its own), when known. */
+  readonly bytes?: number;
   seq(k: number): number;
   /** The k-th stored row as stored (a new object per call when the rows are a view). */
   row(k: number): EncodedEvent;

@@ -1,7 +1,7 @@
 /**
  * StoredBatch for the SQLite store: the seq and the input position of every row an insert
  * stored, in typed arrays over the rows it was given. Ingest's rows are views into the chunk
- * bytes the decode worker sent, so the pump's hand-off of up to 50,000 just-stored events holds
+ * bytes the decode worker sent, so the pump's hand-off of up to 200,000 just-stored events holds
  * those bytes and two numbers per event instead of a {seq, row} object, the row object and two
  * byte views per event, which all lived long enough to be copied by every scavenge and promoted.
  */
@@ -22,6 +22,11 @@ export class StoredRows implements StoredBatch {
 
   get length(): number {
     return this.n;
+  }
+
+  get bytes(): number | undefined {
+    const rows = this.rows.bytes;
+    return rows === undefined ? undefined : rows + this.seqs.byteLength + this.positions.byteLength;
   }
 
   /** rows.at(position) was stored under `seq`; `asStored` when the store wrote it differently. */
@@ -49,6 +54,7 @@ export class StoredRows implements StoredBatch {
 /** Several row lists read as one (the chunks a group commit stores together), without copying. */
 export class ConcatRows implements EncodedRows {
   readonly length: number;
+  readonly bytes: number | undefined;
   private readonly starts: number[];
   /** The part the last at() read: rows are read in order, so the next is mostly in it. */
   private last = 0;
@@ -61,6 +67,9 @@ export class ConcatRows implements EncodedRows {
       n += p.length;
     }
     this.length = n;
+    let bytes: number | undefined = 0;
+    for (const p of parts) bytes = p.bytes === undefined || bytes === undefined ? undefined : bytes + p.bytes;
+    this.bytes = bytes;
   }
 
   at(i: number): EncodedEvent | undefined {
