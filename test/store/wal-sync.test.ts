@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { WalSync } from '../../alert-service/src/store/wal-sync.js';
 import { openDatabase } from '../../alert-service/src/store/database.js';
-import { encodeEvent, SqliteEventStore } from '../../alert-service/src/store/sqlite-event-store.js';
+import { decodeStored, encodeEvent, SqliteEventStore } from '../../alert-service/src/store/sqlite-event-store.js';
+import { EventPump } from '../../alert-service/src/pipeline/event-pump.js';
 import { createCommitBatcher } from '../../alert-service/src/ingest/commit-batch.js';
 import type { EventStore, StoredBatch } from '../../alert-service/src/store/event-store.js';
 import type { LogEvent } from '../../alert-service/src/generated/schema-types.js';
@@ -195,4 +196,31 @@ test('while a commit waits for its fsync, the chunks that arrive wait too and ar
   await Promise.all(later);
   assert.equal(inner.countEvents(), 7);
   db.close();
+});
+
+test('while a deferred fsync is out, the pump reads back no further than what is durable', async () => {
+  const dir = tempDir();
+  try {
+    const db = openDatabase({ path: join(dir, 'events.db'), synchronous: 'NORMAL' });
+    const store = new SqliteEventStore(db, { retentionDays: 30, deadLetterRetentionDays: 7, durableIngest: true, deferIngestSync: true });
+    const seen: string[] = [];
+    const consumer = { name: 'c', consume: async (events: LogEvent[]) => void seen.push(...events.map((e) => e.message)) };
+    const pump = new EventPump(store, [consumer], undefined, { decode: decodeStored });
+    store.insertEncoded([encodeEvent(ev(1)), encodeEvent(ev(2))]);
+    await store.durable();
+    assert.equal(store.durableThrough(), 2);
+    store.insertEncoded([encodeEvent(ev(3))]); // committed, its fsync not asked for yet
+    assert.equal(store.durableThrough(), 2, 'seq 3 is committed but not known durable');
+    await pump.notify(); // nothing was offered: the pump reads back, up to seq 2 only
+    assert.deepEqual(seen, ['event 1', 'event 2']);
+    await store.durable();
+    assert.equal(store.durableThrough(), 3);
+    await pump.notify();
+    assert.deepEqual(seen, ['event 1', 'event 2', 'event 3']);
+    await pump.stop();
+    await store.close();
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -126,6 +126,8 @@ export interface EventStore {
   insertEncoded(rows: EncodedRows, deadLetters?: readonly DeadLetter[]): { inserted: number; duplicates: number; stored: StoredBatch };
   /** Resolves once every commit made before the call is on stable storage (at once if commits sync themselves). */
   durable(): Promise<void>;
+  /** Highest seq whose commit is durable (lastSeq() when commits sync themselves): how far consumers may read. */
+  durableThrough(): number;
   /** Events stored after `seq`, in store order: how consumers tail the store. */
   readAfter(seq: number, limit: number): StoredEvent[];
   /** Highest stored seq (0 when empty). */

@@ -97,6 +97,9 @@ export class SqliteEventStore implements EventStore {
   /** Set when ingest's fsync runs after the commit, off this thread (deferIngestSync). */
   private readonly walSync: WalSync | undefined;
   private checkpointer: WalCheckpointer | undefined;
+  /** With walSync: the highest seq an ingest commit stored, and the highest known durable. */
+  private committedSeq = 0;
+  private durableSeq = 0;
   /** Events converted from the previous (JSON) schema when this store was opened. */
   readonly migrated: number;
 
@@ -286,11 +289,25 @@ export class SqliteEventStore implements EventStore {
       this.dictWriter.forget(); // ids interned by the rolled-back transaction do not exist
       throw err;
     }
+    if (this.walSync && stored.length) this.committedSeq = stored.seq(stored.length - 1);
     return { inserted: stored.length, duplicates: rows.length - stored.length, stored };
   }
 
   durable(): Promise<void> {
-    return this.walSync ? this.walSync.sync() : Promise.resolve();
+    if (!this.walSync) return Promise.resolve();
+    const upTo = this.committedSeq;
+    return this.walSync.sync().then(() => {
+      if (upTo > this.durableSeq) this.durableSeq = upTo;
+    });
+  }
+
+  /**
+   * Everything committed, except while an ingest commit waits for its deferred fsync: then what
+   * the last finished fsync covered. The pump reads back no further, so it neither feeds events
+   * a power loss could still take back nor reads rows that ingest is about to hand it.
+   */
+  durableThrough(): number {
+    return this.walSync && this.committedSeq > this.durableSeq ? this.durableSeq : this.lastSeq();
   }
 
   readAfter(seq: number, limit: number): StoredEvent[] {
