@@ -273,7 +273,15 @@ export class DetectionEngine {
    */
   processOne(e: LogEvent, timeMs?: number): void {
     this.metrics.events_total++;
-    const t = timeMs === undefined ? eventTimeMs(e.time) : timeMs;
+    let t: number;
+    if (timeMs === undefined) t = eventTimeMs(e.time);
+    else {
+      t = timeMs;
+      // Rule code reading this event's time (the sshd rules' session clock) finds it in the memo
+      // by identity, not by comparing and parsing the text.
+      lastTimeText = e.time;
+      lastTimeMs = t;
+    }
     if (Number.isNaN(t)) {
       this.metrics.bad_time_total++;
       return;
