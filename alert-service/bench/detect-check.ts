@@ -10,6 +10,10 @@
  * and every row of the anomaly tables. Run it on two builds and `cmp` the files: any difference
  * in what detection emits or saves shows up. It prints a sha256 per section.
  *
+ * Events go to the engine and the anomaly consumer with their times in ms, as the event pump
+ * passes them (each stored row's time_ms); a build before that parsed the time texts instead,
+ * and its output must be the same.
+ *
  * The mix: the ingest benchmark's records (bench/record-mix.ts, normalized as the service does),
  * interleaved with the SSH fixtures under test/fixtures/ (fail2ban's sshd test logs, LogHub's
  * OpenSSH sample, the journald auth.log), repeated with shifted times and addresses so their
@@ -115,11 +119,13 @@ const newRows = db.prepare('SELECT id, body FROM detect_log WHERE id > ? ORDER B
 for (let at = 0; at < events.length; at += BATCH) {
   const batch = events.slice(at, at + BATCH);
   const seqs = batch.map((_, i) => at + i + 1);
+  // Each event's time in ms as the pump passes it (the stored row's time_ms: Date.parse of the text, as the encoder computes it).
+  const timesMs = batch.map((e) => Date.parse(e.time));
   let c = cpu();
-  engine.process(batch);
+  for (let k = 0; k < batch.length; k++) engine.processOne(batch[k]!, timesMs[k]);
   detectUs += cpu() - c;
   c = cpu();
-  anomaly.consumer.consume(batch, seqs);
+  anomaly.consumer.consume(batch, seqs, timesMs);
   anomalyUs += cpu() - c;
   sinceCheckpoint += batch.length;
   if (sinceCheckpoint >= CHECKPOINT_EVERY || at + BATCH >= events.length) {

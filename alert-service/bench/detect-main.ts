@@ -6,7 +6,9 @@
  *
  * Events are normalized in batches of 5,000 (the event pump's batch) as the service does, and
  * dropped after the batch, as the pump drops them; each batch then goes through the detection
- * consumer's path (engine.processOne per event), the anomaly consumer, and every 20,000 events a
+ * consumer's path (engine.processOne per event, with the event's time in ms as the pump passes
+ * it from the stored row: the time the normalizer issued, which the encoder takes on the
+ * worker), the anomaly consumer (with those times too), and every 20,000 events a
  * window checkpoint into SQLite (a temp file, WAL) as the detection module saves it. Prints CPU
  * per event of the whole process and of the main thread (from /proc; the rest are V8's GC and
  * compiler threads), the main isolate's GC pauses (scavenges, mark-compacts), and the CPU of
@@ -22,6 +24,7 @@ import { runInNewContext } from 'node:vm';
 import { loadConfig } from '../src/config/load.js';
 import type { LogEvent } from '../src/generated/schema-types.js';
 import { normalizeRawLine } from '../src/normalize/index.js';
+import { issuedTimeMs } from '../src/util/iso-times.js';
 import { DetectionEngine } from '../src/detect/engine.js';
 import { limitsFrom, loadRuleSet } from '../src/detect/ruleset.js';
 import { DetectStateRepository } from '../src/detect/state-repository.js';
@@ -77,6 +80,7 @@ let seq = 0;
 let sinceCheckpoint = 0;
 const batch: LogEvent[] = [];
 const seqs: number[] = [];
+const timesMs: number[] = [];
 const startProcess = processUs();
 const startMain = mainThreadUs();
 gcMs.minor = gcMs.major = gcMs.minorCount = gcMs.majorCount = 0;
@@ -84,20 +88,25 @@ for (let i = 0; i < LINES; ) {
   let c = processUs();
   batch.length = 0;
   seqs.length = 0;
+  timesMs.length = 0;
   for (; batch.length < BATCH && i < LINES; i++) {
     const r = line(i);
-    batch.push(normalizeRawLine(r.log, { path: r.file, offset: i * 120, host: `web${i % 20}`, kind: r.kind as LogEvent['source']['kind'] }, { receivedAt }, config.normalize));
+    const e = normalizeRawLine(r.log, { path: r.file, offset: i * 120, host: `web${i % 20}`, kind: r.kind as LogEvent['source']['kind'] }, { receivedAt }, config.normalize);
+    batch.push(e);
     seqs.push(++seq);
+    // The row's time_ms as the encoder takes it (util/iso-times.ts issuedTimeMs, else Date.parse).
+    const ms = issuedTimeMs(e.time);
+    timesMs.push(Number.isNaN(ms) ? Date.parse(e.time) : ms);
   }
   phase.normalize += processUs() - c;
   if (detectOn) {
     c = processUs();
-    for (let k = 0; k < batch.length; k++) engine.processOne(batch[k]!);
+    for (let k = 0; k < batch.length; k++) engine.processOne(batch[k]!, timesMs[k]);
     phase.detect += processUs() - c;
   }
   if (anomalyOn) {
     c = processUs();
-    anomaly.consumer.consume(batch, seqs);
+    anomaly.consumer.consume(batch, seqs, timesMs);
     phase.anomaly += processUs() - c;
   }
   sinceCheckpoint += batch.length;

@@ -45,7 +45,6 @@ export class SshdTracker {
     this.sessions = new SshdSessions({ ...DEFAULT_SESSION_LIMITS, maxPerHost });
   }
 
-  private lastTime = '';
   private lastMs = 0;
   // One line match and one verdict, rewritten for every line: each is read before the next line.
   private readonly match: SshdLineMatch = { regex: 0, name: '', nofail: false, forget: false, gained: false, ip4: undefined, ip6: undefined, dns: undefined, user: undefined, accepted: undefined, method: undefined };
@@ -58,11 +57,10 @@ export class SshdTracker {
     const m = matchSshdLineInto(e.message, this.mode, this.match);
     if (!m) return (this.lastVerdict = null);
     // consecutive lines mostly share their second: parse each time text once
-    if (e.time !== this.lastTime) {
-      const t = eventTimeMs(e.time);
-      this.lastTime = e.time;
-      this.lastMs = Number.isNaN(t) ? 0 : t;
-    }
+    // eventTimeMs keeps the time of the event being run (the engine notes it, or its memo has the
+    // text): a memo of its own here compared each new time text with the last, which flattened it.
+    const t = eventTimeMs(e.time);
+    this.lastMs = Number.isNaN(t) ? 0 : t;
     // The session id: fail2ban's F-MLFID is the syslog prefix "host sshd[pid]:". Plain sshd's
     // pid is the key itself (no string built per line); other idents are spelled out.
     const id = e.program === 'sshd' && e.pid !== undefined ? e.pid : `${e.program ?? ''}[${e.pid ?? ''}]`;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DrainMiner, OVERFLOW_TEMPLATE_ID } from '../../alert-service/src/anomaly/templates/drain.js';
-import { maskMessage, maskToken, maskTokenByPatterns } from '../../alert-service/src/anomaly/templates/mask.js';
+import { maskMessage, maskMessageBySplit, maskToken, maskTokenByPatterns } from '../../alert-service/src/anomaly/templates/mask.js';
 
 const opts = { similarity: 0.5, depth: 4, maxTemplates: 2000, maxMessageLength: 2048 };
 
@@ -23,25 +23,53 @@ test('masking: numbers, IPv4/IPv6, hex, UUID, paths, emails, quoted strings, tim
   assert.deepEqual(maskMessage('deadbeef cafe added', 64), ['deadbeef', 'cafe', 'added']);
 });
 
-test('masking: the plain-word short cut gives what the patterns give, for words and for hostile tokens', () => {
+test('masking: the plain-word and word-with-digits short cuts give what the patterns give, for words and for hostile tokens', () => {
   let seed = 7;
   const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  const alphabets = ['abcdefXYZ_', 'abcdef0123456789-', 'aZ_:=./\\@[]#"\'`()<>,;!?%µ~', 'Failed password for root from port ssh2', 'ÄéßДж\u007f\u0000'];
-  const fixed = ['', '_', 'abcdefab-abcd-abcd-abcd-abcdefabcdef', 'deadbeef', 'Deadbeef', 'cafe_babe', 'sshd[12]:', 'key=value', 'a=b=c', 'ÄBC', 'ABC\u007f', 'x:y:z', 'word.', '(word)'];
+  const alphabets = ['abcdefXYZ_', 'abcdef0123456789-', 'abcdefxyzABFX0123456789_', 'user0123456789msKBx_', 'aZ_:=./\\@[]#"\'`()<>,;!?%µ~', 'Failed password for root from port ssh2', 'ÄéßДж\u007f\u0000'];
+  const fixed = ['', '_', 'abcdefab-abcd-abcd-abcd-abcdefabcdef', 'deadbeef', 'Deadbeef', 'cafe_babe', 'sshd[12]:', 'key=value', 'a=b=c', 'ÄBC', 'ABC\u007f', 'x:y:z', 'word.', '(word)', '3000ms', '40012', '5kB', '0xdeadbeef', '0XAB', '9f86d081884c7d65', 'user12', '12abc', '123abcd', '1_000', '007', 'ssh2'];
   const tokens = [...fixed];
-  for (let i = 0; i < 20_000; i++) {
+  for (let i = 0; i < 28_000; i++) {
     const abc = alphabets[i % alphabets.length]!;
     let t = '';
     for (let n = 1 + Math.floor(rnd() * 40); n > 0; n--) t += abc[Math.floor(rnd() * abc.length)];
     tokens.push(t);
   }
   let plain = 0;
+  const alnum = { '<NUM>': 0, '<HEX>': 0, kept: 0 };
   for (const t of tokens) {
     const want = maskTokenByPatterns(t);
     assert.equal(maskToken(t), want, JSON.stringify(t));
     if (want === t && /^[A-Za-z_]+$/.test(t)) plain++;
+    else if (/^\w+$/.test(t)) alnum[want === '<NUM>' || want === '<HEX>' ? want : 'kept']++;
   }
   assert.ok(plain > 3000, `only ${plain} plain words`);
+  // Words with digits, each outcome of their short cut many times.
+  assert.ok(alnum['<NUM>'] >= 5 && alnum['<HEX>'] >= 50 && alnum.kept > 3000, JSON.stringify(alnum));
+});
+
+test('masking: the one-pass tokenizer gives what the regex split gives, whitespace of every kind, quotes and the token limit included', () => {
+  let seed = 11;
+  const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  // Every code unit /\s/ matches (and a few it does not) as separators, quoted runs, tokens of every shape.
+  const spaces = ' \t\n\v\f\r\u00a0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+  const parts = ['Failed', 'user12', '198.51.100.7', 'port', '40012', 'ssh2', '"quoted text"', "'it''s'", '"open', 'id=0xdead', 'sshd[12]:', '\u200b', '\u0085', 'é', '(x)', '12:01:33', '/var/log/x'];
+  const messages = ['', ' ', '   lead and trail   ', 'one', '"only a quote', Array.from({ length: 70 }, (_, i) => `t${i}`).join(' ')];
+  for (let i = 0; i < 5000; i++) {
+    let m = '';
+    for (let n = Math.floor(rnd() * 30); n > 0; n--) {
+      m += rnd() < 0.5 ? parts[Math.floor(rnd() * parts.length)] : spaces[Math.floor(rnd() * spaces.length)];
+      if (rnd() < 0.3) m += spaces[Math.floor(rnd() * spaces.length)];
+    }
+    messages.push(m);
+  }
+  for (const m of messages) {
+    for (const max of [1, 2, 5, 40, 64]) assert.deepEqual(maskMessage(m, max), maskMessageBySplit(m, max), `${JSON.stringify(m)} max ${max}`);
+  }
+  // Exactly at the limit and one past it.
+  const words = (n: number) => Array.from({ length: n }, (_, i) => `w${'abc'[i % 3]}`).join('  ');
+  assert.deepEqual(maskMessage(words(3), 3), ['wa', 'wb', 'wc']);
+  assert.deepEqual(maskMessage(words(4), 3), ['wa', 'wb', '<*>']);
 });
 
 test('sshd lines mine into their templates', () => {

@@ -383,7 +383,8 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
   }
 
   // ---------------------------------------------------------------- consume
-  function consume(events: readonly LogEvent[], seqs: readonly number[] = []): void {
+  /** `timesMs[i]`: Date.parse(events[i].time) when the pump has it (the stored row's time), so the text is not read again. */
+  function consume(events: readonly LogEvent[], seqs: readonly number[] = [], timesMs?: readonly number[]): void {
     if (!cfg.enabled || events.length === 0) return;
     const now = clock.now();
     const touched = new Set<HourBucket>();
@@ -403,7 +404,7 @@ export function createAnomalyModule(deps: AnomalyModuleDeps): AnomalyModule {
           }
           lastSeq = seq;
         }
-        const t = eventTimes.parse(e.time);
+        const t = timesMs ? timesMs[i]! : eventTimes.parse(e.time);
         if (!Number.isFinite(t)) continue;
         if (t > now + cfg.max_clock_skew_minutes * 60_000) {
           counters.future++;

@@ -265,9 +265,23 @@ export class DetectionEngine {
     }
   }
 
-  processOne(e: LogEvent): void {
+  /**
+   * `timeMs`: the event's time in ms when the caller has it (the pump: the stored row's time_ms,
+   * Date.parse of e.time as the encoder computed it), so the time text is not read again: that
+   * read flattened every decoded time string (a concatenation) and parsed its digits per event.
+   * Left out, the text is parsed here.
+   */
+  processOne(e: LogEvent, timeMs?: number): void {
     this.metrics.events_total++;
-    const t = eventTimeMs(e.time);
+    let t: number;
+    if (timeMs === undefined) t = eventTimeMs(e.time);
+    else {
+      t = timeMs;
+      // Rule code reading this event's time (the sshd rules' session clock) finds it in the memo
+      // by identity, not by comparing and parsing the text.
+      lastTimeText = e.time;
+      lastTimeMs = t;
+    }
     if (Number.isNaN(t)) {
       this.metrics.bad_time_total++;
       return;

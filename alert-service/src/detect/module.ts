@@ -149,7 +149,7 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
 
   const consumer: EventConsumer = {
     name: DETECT_CONSUMER,
-    consume(events: readonly LogEvent[], seqs?: readonly number[]) {
+    consume(events: readonly LogEvent[], seqs?: readonly number[], timesMs?: readonly number[]) {
       handOn(); // what a failed attempt could not record goes first (throws while the sink still fails)
       if (!seqs) engine.process(events);
       else {
@@ -159,7 +159,7 @@ export async function createDetectionModule(deps: DetectionDeps): Promise<Detect
             engine.metrics.duplicates_skipped_total++;
             continue;
           }
-          engine.processOne(events[i]!);
+          engine.processOne(events[i]!, timesMs?.[i]);
           processedThrough = seq;
         }
       }

@@ -20,7 +20,11 @@ export interface EventConsumer {
    * backoff) until consume() returns, so a consumer must throw rather than drop what it could
    * not record (a full disk, a locked database) and must tolerate seeing events again.
    */
-  consume(events: readonly LogEvent[], seqs?: readonly number[]): void | Promise<void>;
+  /**
+   * `timesMs[i]`, when given, is Date.parse(events[i].time) as the store row holds it (time_ms):
+   * the pump passes it for events ingest just stored, so a consumer need not parse the text.
+   */
+  consume(events: readonly LogEvent[], seqs?: readonly number[], timesMs?: readonly number[]): void | Promise<void>;
   /**
    * State to save atomically with this consumer's cursor. Called after a successful consume(),
    * inside the transaction that commits the cursor; returns what to run once that commit

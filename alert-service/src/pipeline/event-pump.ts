@@ -42,6 +42,8 @@ export interface EventPumpOptions {
 interface Batch {
   events: LogEvent[];
   seqs: number[];
+  /** Each event's time_ms when every event came from the handoff's encoded rows (the consumers then skip parsing the text). */
+  timesMs: number[] | undefined;
 }
 
 interface Slot {
@@ -191,16 +193,18 @@ export class EventPump {
       for (const slot of due) {
         let events = batch.events;
         let seqs = batch.seqs;
+        let timesMs = batch.timesMs;
         if (slot.cursor !== from) {
           // Ahead of the slowest: the part of the batch after its cursor (seqs ascend).
           let i = 0;
           while (i < n && seqs[i]! <= slot.cursor) i++;
           events = events.slice(i);
           seqs = seqs.slice(i);
+          timesMs = timesMs?.slice(i);
         }
         if (seqs.length) {
           try {
-            await slot.consumer.consume(events, seqs);
+            await slot.consumer.consume(events, seqs, timesMs);
           } catch (err) {
             this.failed(slot, err, seqs.length);
             continue;
@@ -329,29 +333,28 @@ export class EventPump {
     // Past what every due consumer has seen already.
     while (this.held && this.headSeq() <= from) this.advance(1);
     let n = 0;
-    const events: LogEvent[] = [];
-    const seqs: number[] = [];
+    const batch: Batch = { events: [], seqs: [], timesMs: [] };
     while (this.held && n < this.batchSize) {
       const part = this.handoff[this.partHead]!;
       const take = Math.min(part.length - this.head, this.batchSize - n);
       let k = 0;
       while (k < take && part.seq(this.head + k) === from + 1 + n) {
-        events.push(part.event(this.head + k));
-        seqs.push(from + 1 + n);
+        part.take(this.head + k, batch);
+        batch.seqs.push(from + 1 + n);
         k++;
         n++;
       }
       this.advance(k);
       if (k < take) break; // a gap: the store has events the handoff does not
     }
-    if (n) return { events, seqs };
+    if (n) return batch;
     // Not past what is durable: rows an ingest commit stored while its fsync is out are handed
     // over once it is done (reading them now would feed them early, and read them for nothing).
     const readable = this.store.durableThrough() - from;
-    if (readable <= 0) return { events, seqs };
+    if (readable <= 0) return batch;
     const until = Math.min(readable, this.held ? this.headSeq() - 1 - from : this.batchSize);
     const read = this.store.readAfter(from, Math.max(1, Math.min(this.batchSize, until)));
-    return { events: read.map((s) => s.event), seqs: read.map((s) => s.seq) };
+    return { events: read.map((s) => s.event), seqs: read.map((s) => s.seq), timesMs: undefined };
   }
 
   private headSeq(): number {
@@ -417,11 +420,26 @@ class HandoffPart {
     return isBatch(s) ? s.seq(i) : s[i]!.seq;
   }
 
-  event(i: number): LogEvent {
+  /** Appends event i to the batch, with its row's time_ms while every event so far had one (an object offered has none). */
+  take(i: number, into: Batch): void {
     const s = this.src;
-    if (isBatch(s)) return this.decode!({ seq: s.seq(i), row: s.row(i) }).event;
-    const e = s[i]!;
-    return 'event' in e ? e.event : this.decode!(e).event;
+    let event: LogEvent;
+    let timeMs: number | undefined;
+    if (isBatch(s)) {
+      const row = s.row(i);
+      event = this.decode!({ seq: s.seq(i), row }).event;
+      timeMs = row.timeMs;
+    } else {
+      const e = s[i]!;
+      if ('event' in e) event = e.event;
+      else {
+        event = this.decode!(e).event;
+        timeMs = e.row.timeMs;
+      }
+    }
+    into.events.push(event);
+    if (timeMs === undefined) into.timesMs = undefined;
+    else into.timesMs?.push(timeMs);
   }
 }
 

@@ -86,7 +86,8 @@ export class DrainMiner {
     let bestSim = -1;
     let bestParams = -1;
     for (const c of leaf.clusters) {
-      const [sim, params] = similarity(c.tokens, tokens);
+      const sim = similarity(c.tokens, tokens);
+      const params = similarParams;
       if (sim > bestSim || (sim === bestSim && params > bestParams)) {
         best = c;
         bestSim = sim;
@@ -143,8 +144,11 @@ export class DrainMiner {
   }
 }
 
-/** Drain's seqDist: equal positions / length (wildcards never count as equal), plus wildcard count for ties. */
-function similarity(template: readonly string[], tokens: readonly string[]): [number, number] {
+/** similarity()'s second result: the wildcard count (a variable, not a pair array per cluster compared). */
+let similarParams = 0;
+
+/** Drain's seqDist: equal positions / length (wildcards never count as equal); the wildcard count for ties in similarParams. */
+function similarity(template: readonly string[], tokens: readonly string[]): number {
   let equal = 0;
   let params = 0;
   for (let i = 0; i < tokens.length; i++) {
@@ -152,7 +156,8 @@ function similarity(template: readonly string[], tokens: readonly string[]): [nu
     if (t === WILDCARD || matchesKeyed(t, tokens[i]!)) params++;
     else if (t === tokens[i]) equal++;
   }
-  return [equal / tokens.length, params];
+  similarParams = params;
+  return equal / tokens.length;
 }
 
 const KEY_SEPARATOR = /^[^=:]{1,64}[=:]/;
