@@ -16,6 +16,7 @@ import { decodeEncoded, encodeBody, encodeEvent, storedId } from './event-codec.
 import { DICTIONARY_SCHEMA, DictionaryReader, DictionaryWriter } from './event-dictionary.js';
 import { decodeRow, eventQueryPlan, planRows, readPage, ROW_COLUMNS, StatementCache, type EventRow } from './event-rows.js';
 import { EventReadWorker } from './event-read-worker.js';
+import { resolve } from 'node:path';
 import { WalSync } from './wal-sync.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { migrateJsonEvents, EVENTS_SCHEMA } from './event-schema.js';
@@ -123,7 +124,7 @@ export class SqliteEventStore implements EventStore {
       );
     `);
     this.dictReader = new DictionaryReader(db);
-    if (opts.durableIngest && opts.deferIngestSync && !db.memory) this.walSync = new WalSync(`${db.name}-wal`);
+    if (opts.durableIngest && opts.deferIngestSync && !db.memory) this.walSync = new WalSync(resolve(`${db.name}-wal`)); // SQLite's own name for the log, as the file was opened (cwd now)
     this.statements = new StatementCache(db);
     // INSERT OR IGNORE on the unique key is what makes a replayed Fluent Bit chunk harmless.
     this.insertEvent = db.prepare('INSERT OR IGNORE INTO events (key, time_ms, host_id, kind_id, stream_id, program_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)');
