@@ -70,3 +70,60 @@ test('a record with its date key first gives the event the record with the key d
   });
   assert.equal(new Set(events.map((e) => e.id)).size, records.length);
 });
+
+test('the tail line normalization reads exactly the tail-raw schema properties (ingest leaves any other date key in such a record)', async () => {
+  const { schemaDocuments } = await import('../../alert-service/src/schema/registry.js');
+  const { tailRawKeyRead } = await import('../../alert-service/src/normalize/index.js');
+  const props = Object.keys((schemaDocuments().get('records/tail-raw.schema.json') as { properties: object }).properties);
+  for (const k of props) assert.ok(tailRawKeyRead(k), k);
+  for (const k of ['fb_time', 'date', 'message', 'msg', 'time', 'EventRecordID', '__CURSOR', '__proto__', '']) assert.equal(tailRawKeyRead(k), false, k);
+});
+
+test('records keeping their date key give the events and dead letters of records with the key deleted, for every date key (schema and classifier keys too)', async () => {
+  const { validatorFor, describeErrors } = await import('../../alert-service/src/schema/registry.js');
+  const { recordSchemaFile, isBlankRecord } = await import('../../alert-service/src/normalize/index.js');
+  const T = '2026-11-21T10:00:01.250Z';
+  const line = 'Nov 21 10:00:01 web1 sshd[12]: Failed password for root from 203.0.113.9 port 22 ssh2';
+  const keys = ['fb_time', 'date', 'log', 'offset', 'file', 'hostname', 'source_kind', 'inode', 'message', 'msg', 'EventRecordID', 'MESSAGE', 'code', 'time'];
+  for (const key of keys) {
+    const records: Array<Record<string, unknown>> = [
+      { [key]: T, log: line, file: '/var/log/auth.log', offset: 10, hostname: 'web1' },
+      { log: line, [key]: 1795304879.5, file: '/var/log/auth.log', offset: 20, inode: 7 },
+      { [key]: T, log: line, offset: -1 }, // invalid offset: a dead letter
+      { [key]: T, log: line, source_kind: 'nope' }, // invalid kind
+      { [key]: T, log: 'é \ud800 ' + line, file: '', offset: 2 ** 53 + 2 },
+      { [key]: T, log: '   ' }, // blank
+      { [key]: T, log: 42 }, // not a tail line then
+      { [key]: 'not a time', log: line, offset: 5 }, // the key stays: it is not a timestamp
+      { [key]: T, message: 'hello', ident: 'x', file: '/var/log/syslog', offset: 3 },
+      { [key]: T },
+      { [key]: T, log: line, EventRecordID: 5 },
+    ];
+    const c = { ...ctx, dateKeys: [key] };
+    const got = processRecords(JSON.parse(JSON.stringify(records)) as unknown[], c);
+    const events: unknown[] = [];
+    const reasons: string[] = [];
+    const texts: string[] = [];
+    (JSON.parse(JSON.stringify(records)) as Array<Record<string, unknown>>).forEach((rec, i) => {
+      const t = parseCollectorTime(rec[key]);
+      if (t) delete rec[key];
+      const shape = classifyRecord(rec);
+      if (!shape) {
+        reasons.push(`record ${i}: unknown`);
+        texts.push(JSON.stringify(rec));
+        return;
+      }
+      const v = validatorFor(recordSchemaFile(shape));
+      if (!v(rec)) {
+        reasons.push(`record ${i} (${shape}): ${describeErrors(v.errors)}`);
+        texts.push(JSON.stringify(rec));
+        return;
+      }
+      if (isBlankRecord(rec, shape)) return;
+      events.push(normalizeRecord(rec, shape, { receivedAt: ctx.receivedAt, ...(t ? { collectedAt: t } : {}) }, ctx.normalize));
+    });
+    assert.deepStrictEqual(got.events, events, key);
+    assert.deepEqual(got.deadLetters.map((d) => (d.reason.includes('unknown record shape') ? d.reason.slice(0, d.reason.indexOf(':')) + ': unknown' : d.reason)), reasons, key);
+    assert.deepEqual(got.deadLetters.map((d) => d.record), texts, key);
+  }
+});

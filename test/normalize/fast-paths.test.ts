@@ -43,6 +43,18 @@ describe('IsoTimes', () => {
     }
   });
 
+  it('text() kept seconds: interleaved seconds, seconds sharing a slot (1024 s apart, same second of another day) give toISOString()', () => {
+    const t = new IsoTimes();
+    const r = rng(7);
+    const day = 86_400_000;
+    const base = 1795304879000;
+    const seconds = [0, 1, 1024, 2048, 1023, 86_399, 3 * 1024 + 5].flatMap((s) => [base + s * 1000, base + day + s * 1000, base - 400 * day + s * 1000]);
+    for (let i = 0; i < 30_000; i++) {
+      const ms = seconds[Math.floor(r() * seconds.length)]! + Math.floor(r() * 1000);
+      assert.equal(t.text(ms), new Date(ms).toISOString(), `ms ${ms}`);
+    }
+  });
+
   it('parse() is Date.parse for canonical, mutated and other time texts, across days', () => {
     const t = new IsoTimes();
     const r = rng(6);

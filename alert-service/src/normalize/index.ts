@@ -6,6 +6,6 @@
 export type { RecordShape } from './classify.js';
 export { classifyRecord, recordSchemaFile } from './classify.js';
 export type { RecordContext } from './normalize.js';
-export { isBlankRecord, normalizeRecord, normalizeRawLine, rawLineNormalizer, NormalizeError, validateNormalizeConfig } from './normalize.js';
-export { parseCollectorTime } from './time.js';
+export { isBlankRecord, normalizeRecord, tailRawKeyRead, normalizeRawLine, rawLineNormalizer, NormalizeError, validateNormalizeConfig } from './normalize.js';
+export { parseCollectorMs, parseCollectorTime } from './time.js';
 export { kindFromPath, kindFromTag } from './source-kind.js';

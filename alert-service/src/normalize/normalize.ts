@@ -28,7 +28,7 @@ export class NormalizeError extends Error {
 export interface RecordContext {
   /** X-Fluent-Tag header */
   tag?: string;
-  /** Fluent Bit date key, already parsed */
+  /** Fluent Bit date key, already parsed. Read only while the record is normalized, never kept: ingest sets one Date per chunk for each record. */
   collectedAt?: Date;
   receivedAt: Date;
 }
@@ -310,6 +310,18 @@ function lineEventIn(env: LineEnv, line: string, kind: SourceKind, agentHost: st
   if (path !== undefined) p.path = path;
   if (offset !== undefined) p.offset = offset;
   return assemble(d, p, ctx, c);
+}
+
+/**
+ * The keys a raw tail record's normalization reads (tailRaw and what it calls), which are the
+ * tail-raw schema's properties: any other key of such a record changes nothing in its event.
+ * Ingest relies on it to leave Fluent Bit's date key in the record (ingest/records.ts); a new
+ * key read here belongs in this set (a test holds it to the schema's properties).
+ */
+const TAIL_RAW_KEYS: ReadonlySet<string> = new Set(['log', 'file', 'offset', 'inode', 'hostname', 'source_kind']);
+
+export function tailRawKeyRead(key: string): boolean {
+  return TAIL_RAW_KEYS.has(key);
 }
 
 function tailRaw(rec: Record<string, unknown>, ctx: RecordContext, c: Compiled): LogEvent {

@@ -147,14 +147,17 @@ const NUMERIC = /^\d{1,20}(?:\.\d{1,9})?$/;
  * ("2026-11-21 23:47:51.124409", UTC). Anything else → undefined.
  */
 export function parseCollectorTime(value: unknown): Date | undefined {
-  let ms: number | undefined;
-  if (typeof value === 'number') ms = epochToMs(value);
-  else if (typeof value === 'string') {
-    // "YYYY-…" (iso8601, java_sql_timestamp: a '-' where NUMERIC allows only digits) skips the regex
-    if (value.charCodeAt(4) !== 45 && NUMERIC.test(value)) ms = epochToMs(Number(value));
-    else ms = parseIsoLike(value, UTC_ZONE); // Fluent Bit writes its date key in UTC
-  }
+  const ms = parseCollectorMs(value);
   return ms === undefined ? undefined : new Date(ms);
+}
+
+/** parseCollectorTime's instant as a number (`new Date(ms)` of it is parseCollectorTime's Date): for ingest, which needs no Date per record. */
+export function parseCollectorMs(value: unknown): number | undefined {
+  if (typeof value === 'number') return epochToMs(value);
+  if (typeof value !== 'string') return undefined;
+  // "YYYY-…" (iso8601, java_sql_timestamp: a '-' where NUMERIC allows only digits) skips the regex
+  if (value.charCodeAt(4) !== 45 && NUMERIC.test(value)) return epochToMs(Number(value));
+  return parseIsoLike(value, UTC_ZONE); // Fluent Bit writes its date key in UTC
 }
 
 /** Anything a JSON log may hold in `time`/`ts`/`@timestamp`: epoch number or ISO string. */

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useCheapStringLength } from './string-length.js';
 
 export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schemas');
 export const SCHEMA_BASE = 'https://logward.dev/schemas/';
@@ -46,6 +47,7 @@ function loadAjv(): NonNullable<typeof ajvModules> {
 export function createAjv(opts: { useDefaults?: boolean; coerceTypes?: boolean } = {}): Ajv2020 {
   const { Ajv: Ajv2020, addFormats } = loadAjv();
   const ajv = new Ajv2020({ allErrors: false, strict: false, useDefaults: opts.useDefaults ?? false, coerceTypes: opts.coerceTypes ?? false });
+  useCheapStringLength(ajv);
   addFormats(ajv);
   for (const doc of schemaDocuments().values()) ajv.addSchema(doc);
   return ajv;

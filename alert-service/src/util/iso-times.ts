@@ -10,6 +10,9 @@ const PAIRS = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
 /** "sssZ": the text's last four characters, one flat string each. */
 const MILLIS_Z = Array.from({ length: 1000 }, (_, i) => (i < 10 ? '00' : i < 100 ? '0' : '') + i + 'Z');
 
+/** Second texts IsoTimes#text keeps (a power of two). */
+const SECOND_SLOTS = 1024;
+
 function digit(text: string, i: number): number {
   const d = text.charCodeAt(i) - D0;
   return d >= 0 && d <= 9 ? d : Number.NaN;
@@ -23,6 +26,9 @@ export class IsoTimes {
   private secondText = '';
   private lastMs = NaN;
   private lastText = '';
+  /** text()'s second texts by second of the day mod SECOND_SLOTS, with the instant of each (NaN: none). */
+  private readonly slotSecond = new Float64Array(SECOND_SLOTS).fill(NaN);
+  private readonly slotText: string[] = new Array<string>(SECOND_SLOTS).fill('');
 
   /** Milliseconds into the day of `ms`, with `prefix` set to its date; -1 when toISOString would not be 24 characters. */
   private within(ms: number): number {
@@ -104,9 +110,18 @@ export class IsoTimes {
     if (t < 0) return new Date(ms).toISOString();
     const second = ms - (t % 1000);
     if (second !== this.second) {
-      const text = this.prefix + PAIRS[Math.floor(t / 3_600_000)] + ':' + PAIRS[Math.floor(t / 60_000) % 60] + ':' + PAIRS[Math.floor(t / 1000) % 60] + '.';
-      // Flattened once here (a read of a rope makes it flat), so every text of this second shares a flat head.
-      text.charCodeAt(0);
+      // Lines of a chunk come from several files, each at its own second: the seconds seen are
+      // kept by second of the day (direct-mapped, so bounded), not just the last one.
+      const ofDay = Math.floor(t / 1000);
+      const slot = ofDay & (SECOND_SLOTS - 1);
+      let text = this.slotSecond[slot] === second ? this.slotText[slot]! : undefined;
+      if (text === undefined) {
+        text = this.prefix + PAIRS[Math.floor(t / 3_600_000)] + ':' + PAIRS[Math.floor(t / 60_000) % 60] + ':' + PAIRS[ofDay % 60] + '.';
+        // Flattened once here (a read of a rope makes it flat), so every text of this second shares a flat head.
+        text.charCodeAt(0);
+        this.slotSecond[slot] = second;
+        this.slotText[slot] = text;
+      }
       this.second = second;
       this.secondText = text;
     }
