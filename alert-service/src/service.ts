@@ -79,6 +79,9 @@ export function openStore(config: LogwardConfig, log: (msg: string) => void): { 
     deadLetterRetentionDays: config.storage.dead_letter_retention_days,
     maxDeadLetters: config.storage.max_dead_letters,
     durableIngest: config.storage.synchronous === 'FULL',
+    // The service answers ingest after store.durable() (commit-batch.ts): the fsync need not block detection.
+    deferIngestSync: true,
+    checkpointOffThread: true,
     log,
   });
   return { db, store };

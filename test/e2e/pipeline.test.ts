@@ -1,6 +1,7 @@
 /**
  * The whole path over real sockets: Fluent Bit-shaped gzip requests → ingest → store → event
  * pump → detection rules → alerting → a Slack webhook served locally. Time is a test clock.
+ * Storage as shipped (synchronous FULL: each ingest commit fsynced before its 204).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,6 +38,8 @@ before(async () => {
   t = await startTestService(
     {
       ingest: { tokens: [TOKEN] },
+      // The shipped default: ingest commits are made durable by an fsync off the main thread before 204.
+      storage: { synchronous: 'FULL' },
       alerting: { channels: { slack: { enabled: true, webhook_url: webhook, rate_limit: { burst: 20, per_minute: 10 } } }, geoip: { enabled: false } } as never,
     },
     { clock },

@@ -348,7 +348,11 @@ export class EventPump {
       if (k < take) break; // a gap: the store has events the handoff does not
     }
     if (n) return batch;
-    const until = this.held ? this.headSeq() - 1 - from : this.batchSize;
+    // Not past what is durable: rows an ingest commit stored while its fsync is out are handed
+    // over once it is done (reading them now would feed them early, and read them for nothing).
+    const readable = this.store.durableThrough() - from;
+    if (readable <= 0) return batch;
+    const until = Math.min(readable, this.held ? this.headSeq() - 1 - from : this.batchSize);
     const read = this.store.readAfter(from, Math.max(1, Math.min(this.batchSize, until)));
     return { events: read.map((s) => s.event), seqs: read.map((s) => s.seq), timesMs: undefined };
   }

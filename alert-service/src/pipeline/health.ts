@@ -78,24 +78,35 @@ function iso(ms: number): string {
 }
 
 /**
- * The store as ingest uses it: every ingest commit's outcome is reported, so /readyz says "not
- * ready" while commits fail (disk full, I/O error) and "ready" again after the next one succeeds.
+ * The store as ingest uses it: every ingest commit's outcome (the commit, then its fsync) is
+ * reported, so /readyz says "not ready" while commits fail (disk full, I/O error) and "ready"
+ * again after the next one succeeds.
  */
 export function reportingIngestCommits(store: EventStore, health: PipelineHealth, onFailure?: () => void): EventStore {
+  // A commit counts as a success once durable() says so (ingest calls it after every commit):
+  // reporting the commit alone would flap /readyz while every fsync fails.
   const insertEncoded: EventStore['insertEncoded'] = (rows, deadLetters) => {
     try {
-      const r = store.insertEncoded(rows, deadLetters);
-      health.storageOk();
-      return r;
+      return store.insertEncoded(rows, deadLetters);
     } catch (err) {
       health.storageFailed('ingest commit', err);
       onFailure?.();
       throw err;
     }
   };
+  const durable: EventStore['durable'] = () =>
+    store.durable().then(
+      () => health.storageOk(),
+      (err: unknown) => {
+        health.storageFailed('ingest fsync', err);
+        onFailure?.();
+        throw err;
+      },
+    );
   return new Proxy(store, {
     get(target, prop) {
       if (prop === 'insertEncoded') return insertEncoded;
+      if (prop === 'durable') return durable;
       const v = Reflect.get(target, prop, target) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },

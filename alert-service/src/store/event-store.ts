@@ -119,8 +119,15 @@ export interface EventStore {
    * `stored` lists the newly inserted events with their seq, so the pump can take them from memory.
    */
   insertEvents(events: readonly LogEvent[], deadLetters?: readonly DeadLetter[]): { inserted: number; duplicates: number; stored: StoredEvent[] };
-  /** insertEvents for events already encoded (the ingest path). */
+  /**
+   * insertEvents for events already encoded (the ingest path). The batch is committed on return
+   * but durable only once durable() resolves (a store may sync off the committing thread).
+   */
   insertEncoded(rows: EncodedRows, deadLetters?: readonly DeadLetter[]): { inserted: number; duplicates: number; stored: StoredBatch };
+  /** Resolves once every commit made before the call is on stable storage (at once if commits sync themselves). */
+  durable(): Promise<void>;
+  /** Highest seq whose commit is durable (lastSeq() when commits sync themselves): how far consumers may read. */
+  durableThrough(): number;
   /** Events stored after `seq`, in store order: how consumers tail the store. */
   readAfter(seq: number, limit: number): StoredEvent[];
   /** Highest stored seq (0 when empty). */

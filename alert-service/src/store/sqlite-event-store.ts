@@ -16,6 +16,9 @@ import { decodeEncoded, encodeBody, encodeEvent, storedId } from './event-codec.
 import { DICTIONARY_SCHEMA, DictionaryReader, DictionaryWriter } from './event-dictionary.js';
 import { decodeRow, eventQueryPlan, planRows, readPage, ROW_COLUMNS, StatementCache, type EventRow } from './event-rows.js';
 import { EventReadWorker } from './event-read-worker.js';
+import { resolve } from 'node:path';
+import { WalSync } from './wal-sync.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { migrateJsonEvents, EVENTS_SCHEMA } from './event-schema.js';
 
 const DAY_MS = 86_400_000;
@@ -53,6 +56,19 @@ export interface SqliteEventStoreOptions {
    * can only drop a tail of bookkeeping after the last ingest batch, which redelivery replays.
    */
   durableIngest?: boolean;
+  /**
+   * With durableIngest on a database file: ingest commits run with synchronous=NORMAL too, and
+   * durable() fsyncs the WAL on the thread pool afterwards (wal-sync.ts), so the committing
+   * thread does not wait for the disk. The caller must not count a batch as stored before
+   * durable() resolves (ingest answers 2xx only then).
+   */
+  deferIngestSync?: boolean;
+  /**
+   * On a database file: WAL checkpoints run on a thread of their own (wal-checkpointer.ts),
+   * started at the first ingest commit, instead of inside whichever commit crosses SQLite's
+   * threshold on this connection.
+   */
+  checkpointOffThread?: boolean;
   /** Most interned stream and program strings (default MAX_STRINGS); past it they are stored in each event. */
   maxInternedStrings?: number;
   /** Where to say that a database of the previous schema is being converted (once, at open). */
@@ -79,6 +95,12 @@ export class SqliteEventStore implements EventStore {
   private readonly dictReader: DictionaryReader;
   private readonly statements: StatementCache;
   private reader: EventReadWorker | undefined;
+  /** Set when ingest's fsync runs after the commit, off this thread (deferIngestSync). */
+  private readonly walSync: WalSync | undefined;
+  private checkpointer: WalCheckpointer | undefined;
+  /** With walSync: the highest seq an ingest commit stored, and the highest known durable. */
+  private committedSeq = 0;
+  private durableSeq = 0;
   /** Events converted from the previous (JSON) schema when this store was opened. */
   readonly migrated: number;
 
@@ -102,6 +124,7 @@ export class SqliteEventStore implements EventStore {
       );
     `);
     this.dictReader = new DictionaryReader(db);
+    if (opts.durableIngest && opts.deferIngestSync && !db.memory) this.walSync = new WalSync(resolve(`${db.name}-wal`)); // SQLite's own name for the log, as the file was opened (cwd now)
     this.statements = new StatementCache(db);
     // INSERT OR IGNORE on the unique key is what makes a replayed Fluent Bit chunk harmless.
     this.insertEvent = db.prepare('INSERT OR IGNORE INTO events (key, time_ms, host_id, kind_id, stream_id, program_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -253,8 +276,9 @@ export class SqliteEventStore implements EventStore {
 
   insertEncoded(rows: EncodedRows, deadLetters: readonly DeadLetter[] = []): { inserted: number; duplicates: number; stored: StoredRows } {
     let stored: StoredRows;
+    if (this.opts.checkpointOffThread && !this.db.memory) this.checkpointer ??= new WalCheckpointer(this.db, this.opts.log ? { log: this.opts.log } : {});
     try {
-      if (this.opts.durableIngest) {
+      if (this.opts.durableIngest && !this.walSync) {
         this.db.pragma('synchronous = FULL');
         try {
           stored = this.insertBatch(rows, deadLetters) as StoredRows;
@@ -266,7 +290,25 @@ export class SqliteEventStore implements EventStore {
       this.dictWriter.forget(); // ids interned by the rolled-back transaction do not exist
       throw err;
     }
+    if (this.walSync && stored.length) this.committedSeq = stored.seq(stored.length - 1);
     return { inserted: stored.length, duplicates: rows.length - stored.length, stored };
+  }
+
+  durable(): Promise<void> {
+    if (!this.walSync) return Promise.resolve();
+    const upTo = this.committedSeq;
+    return this.walSync.sync().then(() => {
+      if (upTo > this.durableSeq) this.durableSeq = upTo;
+    });
+  }
+
+  /**
+   * Everything committed, except while an ingest commit waits for its deferred fsync: then what
+   * the last finished fsync covered. The pump reads back no further, so it neither feeds events
+   * a power loss could still take back nor reads rows that ingest is about to hand it.
+   */
+  durableThrough(): number {
+    return this.walSync && this.committedSeq > this.durableSeq ? this.durableSeq : this.lastSeq();
   }
 
   readAfter(seq: number, limit: number): StoredEvent[] {
@@ -296,11 +338,13 @@ export class SqliteEventStore implements EventStore {
     return this.reader.query(q);
   }
 
-  /** Stops the read worker (the connection is the caller's to close). */
+  /** Stops the read worker and the checkpoint thread, and waits for a WAL fsync in flight (the connection is the caller's to close). */
   async close(): Promise<void> {
     const r = this.reader;
     this.reader = undefined;
-    await r?.close();
+    const c = this.checkpointer;
+    this.checkpointer = undefined;
+    await Promise.all([r?.close(), this.walSync?.close(), c?.close()]);
   }
 
   countEvents(): number {
