@@ -98,17 +98,96 @@ const SYSTEM = new Set(['eventid', 'channel', 'provider_name', 'provider', 'comp
 
 export function sigmaGetter(field: string): SigmaGetter {
   const lower = field.toLowerCase();
-  const fixed = FIXED[lower];
+  // Own entries only: `constructor` or `__proto__` would find Object.prototype's members.
+  const fixed = Object.hasOwn(FIXED, lower) ? FIXED[lower] : undefined;
   if (fixed && SYSTEM.has(lower)) return fixed;
-  const fb = FALLBACK[lower];
-  return (e) => {
-    const data = e.fields.event_data;
-    if (data && field in data) return scalar(data[field]);
+  const fb = Object.hasOwn(FALLBACK, lower) ? FALLBACK[lower] : undefined;
+  const rest = (e: LogEvent): string | number | undefined => {
     if (fixed) return fixed(e);
     if (fb) return scalar(e.fields[fb]);
     const extra = e.fields.extra as Record<string, unknown> | undefined;
     return extra ? scalar(extra[field]) : undefined;
   };
+  // A name Object.prototype holds (`constructor`, `toString`) is "in" every EventData object
+  // without being one of its keys: that getter keeps the `in` test the table cannot answer.
+  if (field in Object.prototype) {
+    return (e) => {
+      const data = e.fields.event_data;
+      if (data && field in data) return scalar(data[field]);
+      return rest(e);
+    };
+  }
+  const slot = dataSlot(field);
+  return (e) => {
+    readData(e);
+    if (dataSeen[slot] === dataStamp) return scalar(dataValue[slot]);
+    return rest(e);
+  };
+}
+
+/**
+ * EventData read once per event: one walk over its keys puts the value of every name some rule
+ * or the index reads into a slot, so each of the ~40 reads of an event (index fields, rule
+ * items, group keys, alert values) is two array reads instead of an `in` test and a keyed load
+ * on objects of many shapes (most decoded EventData objects are in dictionary mode). The walk
+ * also lists the string values keyword searches read (keywordTexts, keywordRaw). Like the
+ * lower-case memo below, it holds one event, recognised by identity: an event is not changed
+ * while its rules run.
+ */
+const dataSlotOf = new Map<string, number>();
+/** Per slot: the walk stamp at which the current event's EventData had this key, and its value. */
+let dataSeen = new Uint32Array(64);
+const dataValue: unknown[] = [];
+let dataStamp = 0;
+let dataEvent: LogEvent | undefined;
+let dataObject: object | undefined;
+/** The current event's non-empty string EventData values, in key order (reused). */
+const dataTexts: string[] = [];
+
+function dataSlot(name: string): number {
+  let slot = dataSlotOf.get(name);
+  if (slot === undefined) {
+    slot = dataSlotOf.size;
+    dataSlotOf.set(name, slot);
+    dataValue.push(undefined);
+    // A walk done before this name had a slot did not record it: the next read walks again.
+    dataEvent = undefined;
+    if (slot >= dataSeen.length) {
+      const grown = new Uint32Array(dataSeen.length * 2);
+      grown.set(dataSeen);
+      dataSeen = grown;
+    }
+  }
+  return slot;
+}
+
+/** The event's non-empty string EventData values in key order (the walk's list: read it before the next event's). */
+export function eventDataTexts(e: LogEvent): readonly string[] {
+  readData(e);
+  return dataTexts;
+}
+
+function readData(e: LogEvent): void {
+  const data = e.fields.event_data;
+  if (e === dataEvent && data === dataObject) return;
+  dataEvent = e;
+  dataObject = data;
+  if (++dataStamp === 0xffffffff) {
+    dataSeen.fill(0);
+    dataStamp = 1;
+  }
+  dataTexts.length = 0;
+  if (!data) return;
+  const stamp = dataStamp;
+  for (const k in data) {
+    const v = data[k];
+    if (typeof v === 'string' && v) dataTexts.push(v);
+    const slot = dataSlotOf.get(k);
+    if (slot !== undefined) {
+      dataSeen[slot] = stamp;
+      dataValue[slot] = v;
+    }
+  }
 }
 
 /**
@@ -195,13 +274,8 @@ export function keywordTexts(e: LogEvent, lower: boolean): readonly string[] {
     if (memoKeywords) return memoKeywords;
   }
   const out: string[] = [lower ? e.message.toLowerCase() : e.message];
-  const data = e.fields.event_data;
-  if (data) {
-    for (const k in data) {
-      const v = data[k];
-      if (typeof v === 'string' && v) out.push(lower ? v.toLowerCase() : v);
-    }
-  }
+  readData(e);
+  for (let i = 0; i < dataTexts.length; i++) out.push(lower ? dataTexts[i]!.toLowerCase() : dataTexts[i]!);
   if (lower) memoKeywords = out;
   return out;
 }
@@ -218,15 +292,7 @@ export const HAYSTACK_SEPARATOR = '\n';
 export function keywordHaystack(e: LogEvent): string {
   memoFor(e);
   if (memoHaystack !== undefined) return memoHaystack;
-  let t = e.message;
-  const data = e.fields.event_data;
-  if (data) {
-    for (const k in data) {
-      const v = data[k];
-      if (typeof v === 'string' && v) t += HAYSTACK_SEPARATOR + v;
-    }
-  }
-  return (memoHaystack = t.toLowerCase());
+  return (memoHaystack = keywordRaw(e).toLowerCase());
 }
 
 /**
@@ -240,12 +306,7 @@ export function keywordRaw(e: LogEvent): string {
   memoFor(e);
   if (memoRaw !== undefined) return memoRaw;
   let t = e.message;
-  const data = e.fields.event_data;
-  if (data) {
-    for (const k in data) {
-      const v = data[k];
-      if (typeof v === 'string' && v) t += HAYSTACK_SEPARATOR + v;
-    }
-  }
+  readData(e);
+  for (let i = 0; i < dataTexts.length; i++) t += HAYSTACK_SEPARATOR + dataTexts[i]!;
   return (memoRaw = t);
 }
