@@ -1,13 +1,13 @@
 /**
- * Sigma field reads through the per-event EventData table (fields.ts) against the plain reading
- * they replace: `name in event_data` then the value, else the fixed, fallback and `extra` fields.
- * Generated events (seeded) with dictionary-mode and fast EventData objects, names Object.prototype
- * holds, null / object / number / empty values, getters created between reads of one event, the
- * same event's EventData replaced, and the keyword texts built from the same walk.
+ * Sigma field reads (fields.ts) against their plain meaning: `name in event_data` then the
+ * value, else the fixed, fallback and `extra` fields. Generated events (seeded) with
+ * dictionary-mode and fast EventData objects, names Object.prototype holds, null / object /
+ * number / empty values, getters created between reads of one event, the same event's EventData
+ * replaced; and the keyword texts, raw and lower-cased, joined and not.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { keywordHaystack, keywordRaw, keywordTexts, sigmaGetter, eventDataTexts } from '../../alert-service/src/detect/sigma/fields.js';
+import { keywordHaystack, keywordRaw, keywordTexts, sigmaGetter } from '../../alert-service/src/detect/sigma/fields.js';
 import type { LogEvent } from '../../alert-service/src/generated/schema-types.js';
 import { mulberry32 } from '../../alert-service/src/anomaly/forest/rng.js';
 import { win } from './helpers.js';
@@ -18,7 +18,7 @@ const PROTO = ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueO
 const PLAIN = ['Image', 'CommandLine', 'Hashes', 'ParentImage', 'Details', '0', 'Threat Name', 'İmage', 'k\u212a'];
 const NAMES = [...FIXED_LIKE, ...FALLBACK_LIKE, ...PROTO, ...PLAIN];
 
-/** What sigmaGetter read before the table: the `in` test on EventData, then the event's own fields. */
+/** The plain reading: the `in` test on EventData, then the event's own fields. */
 function reference(field: string, e: LogEvent): string | number | undefined {
   const scalar = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? v : typeof v === 'boolean' ? String(v) : undefined);
   const data = e.fields.event_data;
@@ -43,13 +43,12 @@ function randomEvent(r: () => number, k: number): LogEvent {
   return e;
 }
 
-test('sigmaGetter through the EventData table reads what the in-test did (prototype names, non-scalars, fallbacks, absent EventData)', () => {
+test('sigmaGetter reads what the in-test says (prototype names, non-scalars, fallbacks, absent EventData)', () => {
   const r = mulberry32(7).next;
   const getters = new Map<string, ReturnType<typeof sigmaGetter>>();
   for (let k = 0; k < 3000; k++) {
     const e = randomEvent(r, k);
-    // Reads of one event, in random order, with getters created between them (a rule compiled
-    // after the walk: its name must still be found on this event).
+    // Reads of one event, in random order, with getters created between them.
     for (let i = 0; i < 12; i++) {
       const name = NAMES[Math.floor(r() * NAMES.length)]!;
       let get = getters.get(name);
@@ -59,7 +58,7 @@ test('sigmaGetter through the EventData table reads what the in-test did (protot
       const inData = data !== undefined && name in data;
       if (inData || ['eventid', 'channel', 'computer', 'host'].includes(name.toLowerCase())) assert.deepEqual(got, reference(name, e), `${name} on ${JSON.stringify(data)}`);
       else {
-        // Not in EventData: the unchanged fallbacks answer (compared with a getter made before any table read of this event).
+        // Not in EventData: the fallbacks answer, the same on a copy of the event.
         const copy = { ...e, fields: { ...e.fields, event_data: data ? { ...data } : undefined } } as LogEvent;
         if (!copy.fields.event_data) delete copy.fields.event_data;
         assert.deepEqual(got, sigmaGetter(name)(copy), `${name} fallback`);
@@ -68,7 +67,7 @@ test('sigmaGetter through the EventData table reads what the in-test did (protot
   }
 });
 
-test('a name that gets its slot after an event was walked is still read on that event; replaced EventData is walked again', () => {
+test('getters made after an event was read still read it; replaced EventData is read anew', () => {
   const e = win(0, 1, 'Microsoft-Windows-Sysmon/Operational', { Image: 'a.exe', LateName: 'late' });
   assert.equal(sigmaGetter('Image')(e), 'a.exe');
   assert.equal(sigmaGetter('LateName' + '')(e), 'late');
@@ -78,7 +77,7 @@ test('a name that gets its slot after an event was walked is still read on that 
   assert.equal(sigmaGetter('BrandNewName')(e), 'now');
 });
 
-test('keyword texts from the walk: message then every non-empty string EventData value in key order, joined and lower-cased alike', () => {
+test('keyword texts: message then every non-empty string EventData value in key order, joined and lower-cased alike', () => {
   const r = mulberry32(9).next;
   for (let k = 0; k < 500; k++) {
     const e = randomEvent(r, k);
@@ -86,7 +85,6 @@ test('keyword texts from the walk: message then every non-empty string EventData
     const data = (e.fields.event_data ?? {}) as Record<string, unknown>;
     const strings: string[] = [];
     for (const key in data) if (typeof data[key] === 'string' && data[key]) strings.push(data[key] as string);
-    assert.deepEqual([...eventDataTexts(e)], strings);
     assert.deepEqual([...keywordTexts(e, false)], [e.message, ...strings]);
     assert.deepEqual([...keywordTexts(e, true)], [e.message, ...strings].map((t) => t.toLowerCase()));
     assert.equal(keywordRaw(e), [e.message, ...strings].join('\n'));

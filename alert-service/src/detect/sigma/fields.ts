@@ -102,92 +102,14 @@ export function sigmaGetter(field: string): SigmaGetter {
   const fixed = Object.hasOwn(FIXED, lower) ? FIXED[lower] : undefined;
   if (fixed && SYSTEM.has(lower)) return fixed;
   const fb = Object.hasOwn(FALLBACK, lower) ? FALLBACK[lower] : undefined;
-  const rest = (e: LogEvent): string | number | undefined => {
+  return (e) => {
+    const data = e.fields.event_data;
+    if (data && field in data) return scalar(data[field]);
     if (fixed) return fixed(e);
     if (fb) return scalar(e.fields[fb]);
     const extra = e.fields.extra as Record<string, unknown> | undefined;
     return extra ? scalar(extra[field]) : undefined;
   };
-  // A name Object.prototype holds (`constructor`, `toString`) is "in" every EventData object
-  // without being one of its keys: that getter keeps the `in` test the table cannot answer.
-  if (field in Object.prototype) {
-    return (e) => {
-      const data = e.fields.event_data;
-      if (data && field in data) return scalar(data[field]);
-      return rest(e);
-    };
-  }
-  const slot = dataSlot(field);
-  return (e) => {
-    readData(e);
-    if (dataSeen[slot] === dataStamp) return scalar(dataValue[slot]);
-    return rest(e);
-  };
-}
-
-/**
- * EventData read once per event: one walk over its keys puts the value of every name some rule
- * or the index reads into a slot, so each of the ~40 reads of an event (index fields, rule
- * items, group keys, alert values) is two array reads instead of an `in` test and a keyed load
- * on objects of many shapes (45 of 70 normalized EventData objects of the SigmaHQ regression
- * records are in dictionary mode). The walk also lists the string values keyword searches read
- * (keywordTexts, keywordRaw). Like the lower-case memo below, it holds one event, recognised by
- * identity (and its EventData object's): an event is not changed in place while its rules run.
- */
-const dataSlotOf = new Map<string, number>();
-/** Per slot: the walk stamp at which the current event's EventData had this key, and its value. */
-let dataSeen = new Uint32Array(64);
-const dataValue: unknown[] = [];
-let dataStamp = 0;
-let dataEvent: LogEvent | undefined;
-let dataObject: object | undefined;
-/** The current event's non-empty string EventData values, in key order (reused). */
-const dataTexts: string[] = [];
-
-function dataSlot(name: string): number {
-  let slot = dataSlotOf.get(name);
-  if (slot === undefined) {
-    slot = dataSlotOf.size;
-    dataSlotOf.set(name, slot);
-    dataValue.push(undefined);
-    // A walk done before this name had a slot did not record it: the next read walks again.
-    dataEvent = undefined;
-    if (slot >= dataSeen.length) {
-      const grown = new Uint32Array(dataSeen.length * 2);
-      grown.set(dataSeen);
-      dataSeen = grown;
-    }
-  }
-  return slot;
-}
-
-/** The event's non-empty string EventData values in key order (the walk's list: read it before the next event's). */
-export function eventDataTexts(e: LogEvent): readonly string[] {
-  readData(e);
-  return dataTexts;
-}
-
-function readData(e: LogEvent): void {
-  const data = e.fields.event_data;
-  if (e === dataEvent && data === dataObject) return;
-  dataEvent = e;
-  dataObject = data;
-  if (++dataStamp === 0xffffffff) {
-    dataSeen.fill(0);
-    dataStamp = 1;
-  }
-  dataTexts.length = 0;
-  if (!data) return;
-  const stamp = dataStamp;
-  for (const k in data) {
-    const v = data[k];
-    if (typeof v === 'string' && v) dataTexts.push(v);
-    const slot = dataSlotOf.get(k);
-    if (slot !== undefined) {
-      dataSeen[slot] = stamp;
-      dataValue[slot] = v;
-    }
-  }
 }
 
 /**
@@ -274,8 +196,13 @@ export function keywordTexts(e: LogEvent, lower: boolean): readonly string[] {
     if (memoKeywords) return memoKeywords;
   }
   const out: string[] = [lower ? e.message.toLowerCase() : e.message];
-  readData(e);
-  for (let i = 0; i < dataTexts.length; i++) out.push(lower ? dataTexts[i]!.toLowerCase() : dataTexts[i]!);
+  const data = e.fields.event_data;
+  if (data) {
+    for (const k in data) {
+      const v = data[k];
+      if (typeof v === 'string' && v) out.push(lower ? v.toLowerCase() : v);
+    }
+  }
   if (lower) memoKeywords = out;
   return out;
 }
@@ -292,7 +219,15 @@ export const HAYSTACK_SEPARATOR = '\n';
 export function keywordHaystack(e: LogEvent): string {
   memoFor(e);
   if (memoHaystack !== undefined) return memoHaystack;
-  return (memoHaystack = keywordRaw(e).toLowerCase());
+  let t = e.message;
+  const data = e.fields.event_data;
+  if (data) {
+    for (const k in data) {
+      const v = data[k];
+      if (typeof v === 'string' && v) t += HAYSTACK_SEPARATOR + v;
+    }
+  }
+  return (memoHaystack = t.toLowerCase());
 }
 
 /**
@@ -306,7 +241,12 @@ export function keywordRaw(e: LogEvent): string {
   memoFor(e);
   if (memoRaw !== undefined) return memoRaw;
   let t = e.message;
-  readData(e);
-  for (let i = 0; i < dataTexts.length; i++) t += HAYSTACK_SEPARATOR + dataTexts[i]!;
+  const data = e.fields.event_data;
+  if (data) {
+    for (const k in data) {
+      const v = data[k];
+      if (typeof v === 'string' && v) t += HAYSTACK_SEPARATOR + v;
+    }
+  }
   return (memoRaw = t);
 }

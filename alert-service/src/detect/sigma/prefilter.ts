@@ -11,7 +11,7 @@
  */
 import type { LogEvent } from '../../generated/schema-types.js';
 import type { CondNode } from './condition.js';
-import { eventDataTexts, keywordHaystack, keywordRaw, lowerAt, memoSlot, seedLower, sigmaGetter, type SigmaGetter } from './fields.js';
+import { keywordHaystack, keywordRaw, lowerAt, memoSlot, seedLower, sigmaGetter, type SigmaGetter } from './fields.js';
 import { keywordProbe, literalGate, lowersToAscii } from './literal-gate.js';
 import type { Detection, DetectionItem, Selection } from './tree.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
@@ -576,10 +576,11 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
     if (!probe.test(raw) && !lowersToAscii(raw)) return;
     const m = e.message;
     if (m && (probe.test(m) || lowersToAscii(m))) f.contains!.search(m.toLowerCase(), this.addFn);
-    const texts = eventDataTexts(e);
-    for (let i = 0; i < texts.length; i++) {
-      const v = texts[i]!;
-      if (probe.test(v) || lowersToAscii(v)) f.contains!.search(v.toLowerCase(), this.addFn);
+    const data = e.fields.event_data;
+    if (!data) return;
+    for (const k in data) {
+      const v = data[k];
+      if (typeof v === 'string' && v && (probe.test(v) || lowersToAscii(v))) f.contains!.search(v.toLowerCase(), this.addFn);
     }
   }
 
