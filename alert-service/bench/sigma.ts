@@ -39,6 +39,7 @@ import { DetectionEngine, DEFAULT_LIMITS } from '../src/detect/engine.js';
 import { readLogFile } from '../src/detect/input.js';
 import { PROJECT_ROOT } from '../src/detect/ruleset.js';
 import { compileSigmaDocuments, listSigmaTree, readSigmaFiles } from '../src/detect/sigma/load.js';
+import { parseSigmaRule, type Selection } from '../src/detect/sigma/tree.js';
 import type { CompiledRule } from '../src/detect/compiled.js';
 import { PrefilterIndex, prefilterDefaults, type Atom } from '../src/detect/sigma/prefilter.js';
 import { DEFAULT_VALUE_CACHE, type ValueCacheLimits } from '../src/detect/sigma/value-cache.js';
@@ -65,11 +66,18 @@ if (!(UNIQUE >= 0 && UNIQUE <= 1)) throw new Error('--unique is a share in [0, 1
  * `--check [--check-out file]`: instead of timing, prove the index sound on this mix: every
  * (rule id, event) match through the engine (with the index) must equal every rule evaluated on
  * its own (its scope, then its detection) over the templates plus case-changed and non-ASCII
- * copies of the regression records. `--check-out` writes the sorted match list, to compare
- * builds.
+ * copies of the regression records. `--check-out` writes the sorted match list (and, to
+ * `<file>.signals`, every signal of the cache check in order), to compare builds.
  */
 const CHECK = process.argv.includes('--check');
 const CHECK_OUT = process.argv.includes('--check-out') ? arg('--check-out', '') : '';
+/**
+ * `--rule-costs N`: instead of timing runs, time every rule's evaluate() call (cache on) over the
+ * batch and list the N rules with the most CPU in total, with calls per event, µs per call and
+ * what in the rule costs (regex, `contains` values, windash variants, `|all`, keywords searched
+ * over every value, scanned without an index atom).
+ */
+const RULE_COSTS = Number(arg('--rule-costs', '0'));
 
 if (!existsSync(join(DIR, 'rules')) || !existsSync(join(DIR, 'regression', 'index.json'))) {
   console.log(`bench:sigma: no SigmaHQ snapshot at ${DIR} (expected rules/ and regression/ there); nothing to measure.`);
@@ -202,6 +210,10 @@ if (CHECK) {
   check();
   checkCache();
   process.exit(process.exitCode ?? 0);
+}
+if (RULE_COSTS > 0) {
+  ruleCosts(RULE_COSTS);
+  process.exit(0);
 }
 
 const load1 = () => loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -377,6 +389,8 @@ function checkCache(): void {
   const copies = [...templates, ...samples.map((e) => mapTexts(e, (s) => s.toUpperCase())), ...samples.map((e) => mapTexts(e, mixed)), ...samples.map((e) => mapTexts(e, (s) => s.replace(/i/g, 'İ')))];
   const evs = [...events, ...copies, ...copies].map((e, i) => ({ ...e, id: i.toString(16).padStart(32, '0'), time: new Date(base + i * 10).toISOString() }));
   const off = runWith(CACHE_OFF, evs);
+  // Beside the match list: every signal in order, to compare builds (their evaluation must not change what fires).
+  if (CHECK_OUT) writeFileSync(`${CHECK_OUT}.signals`, off.signals.join('\n') + '\n');
   let failed = false;
   for (const [name, limits] of [['default', DEFAULT_VALUE_CACHE], ['tiny', { maxEntries: 64, maxBytes: 16_384, maxChars: 40, maxLists: 2 }]] as const) {
     const on = runWith(limits, evs);
@@ -386,4 +400,103 @@ function checkCache(): void {
     if (!ok) failed = true;
   }
   if (failed) process.exitCode = 1;
+}
+
+/** What in a rule's detection costs per evaluation, counted over its selections. */
+function ruleTraits(doc: Record<string, unknown> | undefined, r: CompiledRule): string {
+  if (!doc) return '';
+  let tree;
+  try {
+    tree = parseSigmaRule(doc);
+  } catch {
+    return '';
+  }
+  const n = { items: 0, values: 0, re: 0, contains: 0, windash: 0, all: 0, keywords: 0, b64: 0, fieldref: 0, cased: 0 };
+  const walk = (s: Selection) => {
+    if (s.kind === 'or') return s.options.forEach(walk);
+    for (const i of s.items) {
+      n.items++;
+      n.values += i.values.length;
+      const m = new Set(i.modifiers);
+      if (i.field === null) n.keywords += i.values.length;
+      if (m.has('re')) n.re += i.values.length;
+      if (m.has('contains')) n.contains += i.values.length;
+      if (m.has('windash')) n.windash += i.values.length;
+      if (m.has('all')) n.all++;
+      if (m.has('base64offset') || m.has('base64')) n.b64 += i.values.length;
+      if (m.has('fieldref')) n.fieldref++;
+      if (m.has('cased')) n.cased++;
+    }
+  };
+  for (const s of tree.detection.selections.values()) walk(s);
+  const parts = [`${n.items} items/${n.values} values`];
+  for (const k of ['re', 'contains', 'windash', 'all', 'keywords', 'b64', 'fieldref', 'cased'] as const) if (n[k]) parts.push(`${k} ${n[k]}`);
+  const scan = r.prefilter?.targets.some((t) => !t.atoms);
+  if (scan) parts.push('scan (no index atom)');
+  return parts.join(', ');
+}
+
+function ruleCosts(top: number): void {
+  const docById = new Map<string, Record<string, unknown>>();
+  for (const d of docs) {
+    const key = typeof d.doc.id === 'string' ? d.doc.id : typeof d.doc.name === 'string' ? d.doc.name : undefined;
+    if (key) docById.set(key, d.doc);
+  }
+  const cost = new Map<CompiledRule, { calls: number; ms: number; matches: number }>();
+  /** Per rule, the events of the timed pass it was evaluated on (up to 2,000), to time it alone after. */
+  const seenBy = new Map<CompiledRule, LogEvent[]>();
+  let collect = false;
+  const timed = rules.map((r) => {
+    const c = { calls: 0, ms: 0, matches: 0 };
+    cost.set(r, c);
+    const evaluate = r.evaluate;
+    const seen: LogEvent[] = [];
+    seenBy.set(r, seen);
+    return {
+      ...r,
+      evaluate: (e: LogEvent) => {
+        const t0 = performance.now();
+        const ev = evaluate(e);
+        c.ms += performance.now() - t0;
+        c.calls++;
+        if (ev) c.matches++;
+        if (collect && seen.length < 2_000) seen.push(e);
+        return ev;
+      },
+    };
+  });
+  const cpuPerEvent = (rs: readonly CompiledRule[]) => {
+    const engine = new DetectionEngine(rs, { emit: () => {} }, { now: () => Date.UTC(2030, 0, 1) }, DEFAULT_LIMITS);
+    engine.process(events.slice(0, Math.min(5_000, events.length))); // warm-up (JIT)
+    for (const c of cost.values()) Object.assign(c, { calls: 0, ms: 0, matches: 0 });
+    const cpu0 = process.cpuUsage();
+    engine.process(events);
+    const cpu = process.cpuUsage(cpu0);
+    return (cpu.user + cpu.system) / events.length;
+  };
+  // The same events untimed first: the difference is what the timers cost.
+  const plainUs = cpuPerEvent(rules);
+  collect = true;
+  const totalUs = cpuPerEvent(timed);
+  collect = false;
+  const rows = [...cost].filter(([, c]) => c.calls).sort((a, b) => b[1].ms - a[1].ms);
+  const evalMs = rows.reduce((n, [, c]) => n + c.ms, 0);
+  const calls = rows.reduce((n, [, c]) => n + c.calls, 0);
+  const perEvent = (ms: number) => ((ms * 1000) / events.length).toFixed(2);
+  const timerUs = (totalUs - plainUs) / (calls / events.length);
+  console.log(`Rule costs over ${events.length.toLocaleString('en-US')} events (mix ${MIX}, cache on): ${plainUs.toFixed(2)} µs CPU/event untimed, ${totalUs.toFixed(2)} timed; ${(calls / events.length).toFixed(2)} evaluate() calls per event, ${perEvent(evalMs)} µs in them (timers ~${timerUs.toFixed(2)} µs per call: rule evaluation ~${(((evalMs * 1000) / events.length - (timerUs * calls) / events.length / 2) / plainUs * 100).toFixed(0)} % of the untimed CPU)`);
+  // Alone: the rule evaluated over the events it met, 5 times over, timed as a whole (no timer per
+  // call, no GC of other work in it; but every field it reads is lower-cased by it, not shared).
+  const alone = (r: CompiledRule) => {
+    const evs = seenBy.get(r)!;
+    if (!evs.length) return NaN;
+    for (const e of evs) r.evaluate(e);
+    const t0 = performance.now();
+    for (let k = 0; k < 5; k++) for (const e of evs) r.evaluate(e);
+    return ((performance.now() - t0) * 1000) / (5 * evs.length);
+  };
+  console.log(`  ${'µs/event'.padStart(8)} ${'calls/ev'.padStart(8)} ${'µs/call'.padStart(8)} ${'alone'.padStart(7)} ${'match'.padStart(6)}  rule — traits`);
+  for (const [r, c] of rows.slice(0, top)) {
+    console.log(`  ${perEvent(c.ms).padStart(8)} ${(c.calls / events.length).toFixed(3).padStart(8)} ${((c.ms * 1000) / c.calls).toFixed(2).padStart(8)} ${alone(r).toFixed(2).padStart(7)} ${String(c.matches).padStart(6)}  ${r.file} — ${ruleTraits(docById.get(r.id), r)}`);
+  }
 }

@@ -8,6 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { compileSigmaDocuments } from '../../alert-service/src/detect/sigma/load.js';
+import { requiredRuns } from '../../alert-service/src/detect/sigma/detection.js';
+import { boundedTest, compileSafeRegex } from '../../alert-service/src/detect/safe-regex.js';
 import { DetectionEngine, DEFAULT_LIMITS } from '../../alert-service/src/detect/engine.js';
 import type { AlertSignal, LogEvent } from '../../alert-service/src/generated/schema-types.js';
 import { win } from './helpers.js';
@@ -141,4 +143,70 @@ test('engine with lazily extracted values: the same signals (groups, counts, val
   assert.ok(a.out.length > 10);
   assert.ok(a.metrics.suppressed_total > 10);
   assert.deepEqual(a, b);
+});
+
+test('requiredRuns: every literal run a regex needs, in order; none for a top-level alternation', () => {
+  assert.deepEqual(requiredRuns('\\s-\\s*<'), ['-', '<']);
+  assert.deepEqual(requiredRuns('\\+.*\\+.*\\+'), ['+', '+', '+']);
+  assert.deepEqual(requiredRuns('-k\\s\\w{1,64}'), ['-k']);
+  assert.deepEqual(requiredRuns('ab?c{0,2}d+e(x|y)fg'), ['a', 'd', 'e', 'fg']);
+  assert.deepEqual(requiredRuns('(?:set).*&&\\s?set.*(?:a|b).*&&.*"'), ['&&', 'set', '&&', '"']);
+  assert.equal(requiredRuns('ab|cd'), null);
+});
+
+test('|re gated by its literal runs in order: the same verdict as the regex alone (case, İ, Kelvin sign, µ, numbers)', () => {
+  // Each pattern with the pieces its generated values are made of: its own literals in other
+  // cases, the characters whose case folding differs between `/i` and toLowerCase(), noise.
+  const patterns: Array<[string, string, string[]]> = [
+    ['\\s-\\s*<', '', ['-', ' ', '<', '\t', 'a']],
+    ['\\+.*\\+.*\\+.*\\+', '', ['+', 'a', ' ', '++']],
+    ['(?i)set.*&&\\s?set.*&&.*"', '', ['set', 'SET', 'sEt', '&&', '&', '"', ' ', 's\u0130t']],
+    ['(?i)ki.*K\\d', '', ['ki', 'KI', 'K', 'k', '\u212a', '\u0130', 'i', '1', ' ']],
+    ['Ab.*cD.*ab', '', ['Ab', 'aB', 'ab', 'cD', 'CD', 'cd', ' ']],
+    ['µx.*Ä[bc]', 'i', ['µ', 'Μ', 'μ', 'x', 'X', 'Ä', 'ä', 'b', 'C', ' ']],
+    ['İs.*ks', 'i', ['\u0130', 'i', 'I', 's', 'S', 'ks', 'KS', '\u212as', '\u017f', '\u0307']],
+    ['ΑΣ.*σ', 'i', ['Α', 'α', 'Σ', 'σ', 'ς', ' ']],
+    ['1.*2.*12', '', ['1', '2', '12', '3']],
+  ];
+  const r = rng(21);
+  for (const [source, mod, pieces] of patterns) {
+    const rule = compile(`title: r\nlogsource:\n  category: process_creation\n  product: windows\ndetection:\n  sel:\n    CommandLine|re${mod ? `|${mod}` : ''}: '${source.replace(/'/g, "''")}'\n  condition: sel\n`);
+    // The ungated regex as the rule compiles it (with `i`: lower-cased text against lower-cased literals).
+    const inline = /^\(\?i\)/.test(source);
+    const re = compileSafeRegex(source.replace(/^\(\?i\)/, ''), mod || inline ? 'i' : '');
+    let hits = 0;
+    for (let k = 0; k < 4000; k++) {
+      let cmd = '';
+      const n = Math.floor(r() * 10);
+      for (let i = 0; i < n; i++) cmd += pieces[Math.floor(r() * pieces.length)]!;
+      const numeric = /^\d+$/.test(cmd) && r() < 0.5;
+      const e = win(k, 1, 'Microsoft-Windows-Sysmon/Operational', { CommandLine: numeric ? Number(cmd) : cmd } as Record<string, string>);
+      const want = boundedTest(re, cmd);
+      if (want) hits++;
+      assert.equal(rule.evaluate(e) !== null, want, `${source} on ${JSON.stringify(cmd)} (${[...cmd].map((c) => c.codePointAt(0)!.toString(16)).join(' ')})`);
+    }
+    assert.ok(hits >= 10 && hits < 3990, `${source}: some generated values match, some not (${hits})`);
+  }
+});
+
+test('|re with a final-sigma literal: the index and the rule agree with the regex (Σ lower-cases by context)', () => {
+  for (const [mod, source] of [['', 'ΑΣ'], ['|i', 'ΑΣ'], ['', 'xΣ.*y']] as const) {
+    const rule = compile(`title: s\nlogsource:\n  category: process_creation\n  product: windows\ndetection:\n  sel:\n    CommandLine|re${mod}: '${source}'\n  condition: sel\n`);
+    const re = compileSafeRegex(source, mod ? 'i' : '');
+    const texts = ['ΑΣ', 'ΑΣΑ', 'ας', 'ασα', 'xΣ y', 'xΣy', 'XΣ.Y', 'xσ y', 'α ΑΣ β'];
+    const viaIndex: number[] = [];
+    let at = 0;
+    const engine = new DetectionEngine([rule], { emit: () => {} }, { now: () => Date.UTC(2030, 0, 1) }, DEFAULT_LIMITS);
+    engine.onMatch = () => void viaIndex.push(at);
+    const want: number[] = [];
+    texts.forEach((t, i) => {
+      const e = win(i, 1, 'Microsoft-Windows-Sysmon/Operational', { CommandLine: t });
+      if (boundedTest(re, t)) want.push(i);
+      assert.equal(rule.evaluate(e) !== null, boundedTest(re, t), `${mod} ${source} on ${t}`);
+      at = i;
+      engine.processOne(e);
+    });
+    assert.deepEqual(viaIndex, want, `${mod} ${source} through the index`);
+    assert.ok(want.length >= 1);
+  }
 });

@@ -12,7 +12,7 @@
  */
 import type { LogEvent } from '../../generated/schema-types.js';
 import { compileGlob } from './glob.js';
-import { HAYSTACK_SEPARATOR, keywordHaystack, keywordTexts, lowerAt, memoSlot, sigmaGetter, someKeywordText, type SigmaGetter } from './fields.js';
+import { HAYSTACK_SEPARATOR, keywordHaystack, keywordRaw, keywordTexts, lowerAt, memoSlot, sigmaGetter, type SigmaGetter } from './fields.js';
 import { keywordProbe, literalGate, lowersToAscii } from './literal-gate.js';
 import { compileCondition, UnsupportedError } from './condition.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
@@ -68,10 +68,38 @@ function regexPredicate(text: string, mods: ReadonlySet<string>, field: string):
   // The linear-time engine costs ~100 ns per character: a literal the pattern cannot match
   // without, checked with includes() first, spares it on nearly every value.
   const ci = flags.includes('i');
-  const lit = requiredLiteral(source, 1);
-  const needle = lit && ci ? lit.toLowerCase() : lit;
-  if (!needle || flags.includes('m') || flags.includes('s')) return (v) => boundedTest(re, String(v));
-  return (v, lower) => (ci ? lower : String(v)).includes(needle) && boundedTest(re, String(v));
+  if (!requiredLiteral(source, 1) || flags.includes('m') || flags.includes('s')) return (v) => boundedTest(re, String(v));
+  // Every literal run the pattern needs, in order: `\s-\s*<` needs "-" then "<", `\+.*\+.*\+`
+  // three "+", far rarer than the longest run alone.
+  const runs = requiredRuns(source)!.map((r) => (ci ? lowerLiteral(r) : r));
+  if (runs.length === 1) {
+    const needle = runs[0]!;
+    return (v, lower) => (ci ? lower : String(v)).includes(needle) && boundedTest(re, String(v));
+  }
+  return (v, lower) => runsInOrder(ci ? lower : String(v), runs) && boundedTest(re, String(v));
+}
+
+/**
+ * A regex literal lower-cased as `|re|i` runs it (safe-regex.ts: the lower-cased text against
+ * the pattern with each literal character lower-cased on its own): not as one string, where 'Σ'
+ * ending a word would become final 'ς' and the literal then never be found.
+ */
+export function lowerLiteral(r: string): string {
+  let out = '';
+  for (const c of r) out += c.toLowerCase();
+  return out;
+}
+
+/** Are the runs in the text one after another, without overlapping (leftmost placement: exact)? */
+export function runsInOrder(text: string, runs: readonly string[]): boolean {
+  let at = 0;
+  for (let i = 0; i < runs.length; i++) {
+    const r = runs[i]!;
+    const found = text.indexOf(r, at);
+    if (found < 0) return false;
+    at = found + r.length;
+  }
+  return true;
 }
 
 /** A `{m}`, `{m,}` or `{m,n}` quantifier (a `{` not forming one is a literal in a non-unicode regex; read as no literal here). */
@@ -91,6 +119,18 @@ const CONTROL_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', f: 
  * classes, not made optional by `?`, `*` or `{0,`), or null. Top-level alternation: null.
  */
 export function requiredLiteral(source: string, min = 3): string | null {
+  const runs = requiredRuns(source);
+  if (!runs) return null;
+  let best = '';
+  for (const r of runs) if (r.length > best.length) best = r;
+  return best.length >= min ? best : null;
+}
+
+/**
+ * Every run of literal characters a regex needs at its top level, in pattern order (so in the
+ * order a match holds them, none overlapping the next), or null for a top-level alternation.
+ */
+export function requiredRuns(source: string): string[] | null {
   const runs: string[] = [];
   let run = '';
   const end = () => {
@@ -135,9 +175,7 @@ export function requiredLiteral(source: string, min = 3): string | null {
     if (q === '+' || q === '{') end(); // the char repeats: what follows is not adjacent
   }
   end();
-  let best = '';
-  for (const r of runs) if (r.length > best.length) best = r;
-  return best.length >= min ? best : null;
+  return runs;
 }
 
 /** A text comparison (plain, contains, startswith, endswith) of one value variant. */
@@ -325,7 +363,10 @@ function keywordPredicate(item: DetectionItem, mods: ReadonlySet<string>): Pred 
       const probe = keywordProbe(lits);
       if (probe) {
         return (e) => {
-          if (!someKeywordText(e, (t) => probe.test(t) || lowersToAscii(t))) return false;
+          // One probe over the event's joined texts (shared with the index and other keyword
+          // rules), not one per text: the channel-less mimikatz rule meets every Windows event.
+          const raw = keywordRaw(e);
+          if (!probe.test(raw) && !lowersToAscii(raw)) return false;
           const texts = keywordTexts(e, true);
           for (let i = 0; i < texts.length; i++) if (ac.containsAny(texts[i]!)) return true;
           return false;

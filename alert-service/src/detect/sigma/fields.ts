@@ -98,9 +98,10 @@ const SYSTEM = new Set(['eventid', 'channel', 'provider_name', 'provider', 'comp
 
 export function sigmaGetter(field: string): SigmaGetter {
   const lower = field.toLowerCase();
-  const fixed = FIXED[lower];
+  // Own entries only: `constructor` or `__proto__` would find Object.prototype's members.
+  const fixed = Object.hasOwn(FIXED, lower) ? FIXED[lower] : undefined;
   if (fixed && SYSTEM.has(lower)) return fixed;
-  const fb = FALLBACK[lower];
+  const fb = Object.hasOwn(FALLBACK, lower) ? FALLBACK[lower] : undefined;
   return (e) => {
     const data = e.fields.event_data;
     if (data && field in data) return scalar(data[field]);
@@ -129,6 +130,8 @@ let stamp = 0;
 let memoKeywords: string[] | undefined;
 /** The same texts joined by newlines and lower-cased (keywordHaystack), built on first use. */
 let memoHaystack: string | undefined;
+/** The same texts joined by newlines as they are (keywordRaw), built on first use. */
+let memoRaw: string | undefined;
 
 /** The memo slot of a field key; call once at compile time and pass it to lowerAt(). */
 export function memoSlot(key: string): number {
@@ -151,6 +154,7 @@ function memoFor(e: LogEvent): void {
     memoEvent = e;
     memoKeywords = undefined;
     memoHaystack = undefined;
+    memoRaw = undefined;
     if (++stamp === 0xffffffff) {
       slotStamp.fill(0);
       stamp = 1;
@@ -203,19 +207,6 @@ export function keywordTexts(e: LogEvent, lower: boolean): readonly string[] {
   return out;
 }
 
-/** Whether `test` holds for one of the texts keywordTexts() gives, read raw (no array, nothing lower-cased). */
-export function someKeywordText(e: LogEvent, test: (text: string) => boolean): boolean {
-  if (e.message && test(e.message)) return true;
-  const data = e.fields.event_data;
-  if (data) {
-    for (const k in data) {
-      const v = data[k];
-      if (typeof v === 'string' && v && test(v)) return true;
-    }
-  }
-  return false;
-}
-
 /** What separates the texts in keywordHaystack(): a keyword without it is found there iff some text holds it. */
 export const HAYSTACK_SEPARATOR = '\n';
 
@@ -237,4 +228,25 @@ export function keywordHaystack(e: LogEvent): string {
     }
   }
   return (memoHaystack = t.toLowerCase());
+}
+
+/**
+ * The keyword texts joined by HAYSTACK_SEPARATOR as they are (not lower-cased), once per event:
+ * a case-insensitive probe (literal-gate.ts keywordProbe) then runs once over the event instead
+ * of once per text (~25 regex calls on a Sysmon event, each costing more than its scan). A probe
+ * that holds on some text holds on the joined text; one may also hold across a separator, which
+ * only sends the caller to its exact per-text test.
+ */
+export function keywordRaw(e: LogEvent): string {
+  memoFor(e);
+  if (memoRaw !== undefined) return memoRaw;
+  let t = e.message;
+  const data = e.fields.event_data;
+  if (data) {
+    for (const k in data) {
+      const v = data[k];
+      if (typeof v === 'string' && v) t += HAYSTACK_SEPARATOR + v;
+    }
+  }
+  return (memoRaw = t);
 }

@@ -11,11 +11,11 @@
  */
 import type { LogEvent } from '../../generated/schema-types.js';
 import type { CondNode } from './condition.js';
-import { keywordHaystack, lowerAt, memoSlot, seedLower, sigmaGetter, type SigmaGetter } from './fields.js';
+import { keywordHaystack, keywordRaw, lowerAt, memoSlot, seedLower, sigmaGetter, type SigmaGetter } from './fields.js';
 import { keywordProbe, literalGate, lowersToAscii } from './literal-gate.js';
 import type { Detection, DetectionItem, Selection } from './tree.js';
 import { TRANSFORMS, transformValues } from './modifiers.js';
-import { isPlain, requiredLiteral } from './detection.js';
+import { isPlain, lowerLiteral, requiredLiteral } from './detection.js';
 import { AffixTrie } from './automaton.js';
 import { LiteralScan } from './literal-scan.js';
 import { hashPieces, isHashPiece } from './hash-pieces.js';
@@ -122,8 +122,12 @@ function anchoredAtom(field: string, v: string, how: 'eq' | 'prefix' | 'suffix')
 function regexAtom(field: string, v: unknown): Atom | null {
   if (typeof v !== 'string') return null;
   const source = v.replace(/^\(\?[ims]+\)/, '');
-  const lit = requiredLiteral(source, 1)?.toLowerCase();
-  return lit ? { field, how: 'contains', value: lit } : null;
+  const found = requiredLiteral(source, 1);
+  // 'Σ' lower-cases by context (final 'ς' or 'σ'): where a case-sensitive pattern needs it, the
+  // lower-cased value may hold either, so it is no atom. Otherwise each character lowered on its
+  // own, as `|re|i` lowers its literals (detection.ts lowerLiteral).
+  if (found === null || found.includes('\u03a3')) return null;
+  return { field, how: 'contains', value: lowerLiteral(found) };
 }
 
 function itemAtoms(i: DetectionItem): Atom[] | null {
@@ -566,6 +570,10 @@ export class PrefilterIndex<R extends { prefilter?: PrefilterSpec }> {
    * joined haystack did, without joining and lower-casing ~900 characters per event.
    */
   private keywords(e: LogEvent, f: FieldIndex, probe: RegExp): void {
+    // The probe over the joined texts first (fields.ts keywordRaw): on most events it finds
+    // nothing, and no text alone then can.
+    const raw = keywordRaw(e);
+    if (!probe.test(raw) && !lowersToAscii(raw)) return;
     const m = e.message;
     if (m && (probe.test(m) || lowersToAscii(m))) f.contains!.search(m.toLowerCase(), this.addFn);
     const data = e.fields.event_data;
