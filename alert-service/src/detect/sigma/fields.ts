@@ -219,15 +219,7 @@ export const HAYSTACK_SEPARATOR = '\n';
 export function keywordHaystack(e: LogEvent): string {
   memoFor(e);
   if (memoHaystack !== undefined) return memoHaystack;
-  let t = e.message;
-  const data = e.fields.event_data;
-  if (data) {
-    for (const k in data) {
-      const v = data[k];
-      if (typeof v === 'string' && v) t += HAYSTACK_SEPARATOR + v;
-    }
-  }
-  return (memoHaystack = t.toLowerCase());
+  return (memoHaystack = keywordRaw(e).toLowerCase());
 }
 
 /**
