@@ -400,7 +400,7 @@ export class EventPump {
 
 /**
  * One offer as the handoff keeps it: the array or batch it came in, read by index, its length
- * cut to what fit. Decoding happens in event(), when the event is fed.
+ * cut to what fit. Decoding happens in take(), when the event is fed.
  */
 class HandoffPart {
   length: number;

@@ -42,41 +42,40 @@ function trailingPunctuation(s: string): string {
   return s.slice(i);
 }
 
-/**
- * Whether the token is only ASCII letters and '_': no pattern below can match such a token (each
- * needs a digit, or one of - . / \\ : @ = [ or a quote), so maskToken gives it back as it is.
- * Most tokens of a log line are words: this skips a dozen regex tests for each.
- */
-function isPlainWord(token: string): boolean {
-  for (let i = 0; i < token.length; i++) {
-    const c = token.charCodeAt(i);
-    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95)) return false;
-  }
-  return true;
-}
+/** What a token is made of, for maskToken's short cuts (one pass over it). */
+const PLAIN_WORD = 0;
+const WORD_WITH_DIGITS = 1;
+const OTHER = 2;
 
 /**
- * Whether the token is only ASCII letters, digits and '_' (user12, 3000ms, 9f86d081884c7d65):
- * then no lead or trailing punctuation is cut, no separator splits it, and of the patterns only
- * NUMBER and HEX can match (every other one needs one of - . / \\ : @ # [ or a quote), so
- * maskToken tests just those two, in classify's order, instead of a dozen.
+ * PLAIN_WORD: only ASCII letters and '_' (or empty). No pattern below can match such a token
+ * (each needs a digit, or one of - . / \\ : @ = [ or a quote), so maskToken gives it back as it
+ * is; most tokens of a log line are words, and this skips a dozen regex tests for each.
+ * WORD_WITH_DIGITS: ASCII letters, digits and '_' with at least one digit (user12, 3000ms,
+ * 9f86d081884c7d65): no lead or trailing punctuation is cut, no separator splits it, and of the
+ * patterns only NUMBER and HEX can match (every other one needs one of - . / \\ : @ # [ or a
+ * quote), so maskToken tests just those two, in classify's order. OTHER: anything else.
  */
-function isWordWithDigits(token: string): boolean {
+function wordKind(token: string): typeof PLAIN_WORD | typeof WORD_WITH_DIGITS | typeof OTHER {
+  let digits = false;
   for (let i = 0; i < token.length; i++) {
     const c = token.charCodeAt(i);
-    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) return false;
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) continue;
+    if (c >= 48 && c <= 57) digits = true;
+    else return OTHER;
   }
-  return true;
+  return digits ? WORD_WITH_DIGITS : PLAIN_WORD;
 }
 
 /** One token: keep surrounding punctuation, mask the core; `key=value` masks the value. */
 export function maskToken(token: string, nesting = 0): string {
-  if (isPlainWord(token)) return token;
-  if (token.length > 0 && isWordWithDigits(token)) return NUMBER.test(token) ? '<NUM>' : HEX.test(token) ? '<HEX>' : token;
+  const kind = wordKind(token);
+  if (kind === PLAIN_WORD) return token;
+  if (kind === WORD_WITH_DIGITS) return NUMBER.test(token) ? '<NUM>' : HEX.test(token) ? '<HEX>' : token;
   return maskTokenByPatterns(token, nesting);
 }
 
-/** maskToken without the plain-word short cut (the definition the short cut is tested against). */
+/** maskToken without the word short cuts (the definition they are tested against). */
 export function maskTokenByPatterns(token: string, nesting = 0): string {
   const pid = BRACKETED_PID.exec(token);
   if (pid) return `${pid[1]}[<NUM>]${pid[2]}`;
