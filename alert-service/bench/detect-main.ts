@@ -3,12 +3,13 @@
  * consumer on the ingest benchmark's record mix, without HTTP, decode or storage:
  *
  *   node --import tsx alert-service/bench/detect-main.ts [--lines 300000] [--modules all|detect|anomaly|none]
+ *        [--batch 2500] [--checkpoint-every 100000]
  *
- * Events are normalized in batches of 5,000 (the event pump's batch) as the service does, and
+ * Events are normalized in batches of 2,500 (the event pump's batch) as the service does, and
  * dropped after the batch, as the pump drops them; each batch then goes through the detection
  * consumer's path (engine.processOne per event, with the event's time in ms as the pump passes
  * it from the stored row: the time the normalizer issued, which the encoder takes on the
- * worker), the anomaly consumer (with those times too), and every 20,000 events a
+ * worker), the anomaly consumer (with those times too), and every 100,000 events a
  * window checkpoint into SQLite (a temp file, WAL) as the detection module saves it. Prints CPU
  * per event of the whole process and of the main thread (from /proc; the rest are V8's GC and
  * compiler threads), the main isolate's GC pauses (scavenges, mark-compacts), and the CPU of
@@ -32,15 +33,23 @@ import { createAnomalyModule } from '../src/anomaly/module.js';
 import { openDatabase } from '../src/store/database.js';
 import { line } from './record-mix.js';
 
-const { values: args } = parseArgs({ options: { lines: { type: 'string', default: '300000' }, modules: { type: 'string', default: 'all' } } });
+const { values: args } = parseArgs({
+  options: {
+    lines: { type: 'string', default: '300000' },
+    modules: { type: 'string', default: 'all' },
+    // As the service runs: the event pump's batch and the detection module's checkpoint interval.
+    batch: { type: 'string', default: '2500' },
+    'checkpoint-every': { type: 'string', default: '100000' },
+  },
+});
 const LINES = Number(args.lines);
 const detectOn = args.modules === 'all' || args.modules === 'detect';
 const anomalyOn = args.modules === 'all' || args.modules === 'anomaly';
 const config = loadConfig({ env: {} });
 const receivedAt = new Date('2026-11-21T12:00:00Z');
 const clock = { now: () => receivedAt.getTime() };
-const BATCH = 5000;
-const CHECKPOINT_EVERY = 20_000;
+const BATCH = Number(args.batch);
+const CHECKPOINT_EVERY = Number(args['checkpoint-every']);
 
 const dir = mkdtempSync(join(tmpdir(), 'logward-detect-main-'));
 const db = openDatabase({ path: join(dir, 'bench.db'), synchronous: 'NORMAL' });

@@ -138,6 +138,8 @@ function printCpu(pid: number, delta: Map<string, number>, records: number): voi
   const worker = others[0] ?? 0;
   const rest = others.slice(1).reduce((a, b) => a + b, 0);
   console.log(`  service CPU ${total.toFixed(2)} s: ${us(total)} µs per record over all threads = main ${us(main)} + decode worker ${us(worker)} + ${others.length - 1} other threads ${us(rest)}`);
+  // Each other thread on its own (all are named "node" on Node 20): libuv's pool, V8's GC helpers, the checkpoint and read workers.
+  console.log(`    other threads, µs per record each: ${others.slice(1).filter((s) => s > 0).map(us).join(', ')}`);
 }
 
 const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;

@@ -101,7 +101,9 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
   const consumers = modules.flatMap((m) => (m.consumer ? [m.consumer] : []));
   const health = new PipelineHealth(clock);
   // Not fed until the modules have started (detection restores its windows first).
-  const pump = new EventPump(store, consumers, pipelineMetrics, { log, health, decode: decodeStored }, false);
+  // Ingest holds chunks while the pump's handoff is full, and the pump pokes it once it drained.
+  let pokeIngest = () => {};
+  const pump = new EventPump(store, consumers, pipelineMetrics, { log, health, decode: decodeStored, onRoom: () => pokeIngest() }, false);
 
   let started = false;
   const decoder = createDecodePool({ ingest: config.ingest, normalize: config.normalize }, config.ingest.decode_workers, log);
@@ -113,8 +115,10 @@ export async function createService(config: LogwardConfig, opts: ServiceOptions 
     backlog: () => pump.backlog(),
     // The consumers get objects, decoded once from what ingest encoded, when the pump feeds them.
     onStored: (stored) => void pump.offerEncoded(stored),
+    downstreamRoom: () => pump.hasRoom(),
     log,
   });
+  pokeIngest = ingest.poke;
   const app = createApp({
     ingest,
     registry,

@@ -87,3 +87,24 @@ test('a chunk the drain rate says would wait past max_queue_wait is refused at o
   for (const p of [...queued.slice(10), ...more]) (await p).release();
   assert.deepEqual(q.inFlight, { bytes: 0, records: 0 });
 });
+
+test('while downstream has no room every chunk waits, even one alone; poke() admits what fits once it has; the wait stays bounded', async () => {
+  let room = false;
+  const q = new AdmissionQueue({ maxBytes: 1000, maxRecords: 100, maxWaitMs: 300, maxQueued: 10, downstreamRoom: () => room });
+  const a = q.acquire({ bytes: 100, records: 1 });
+  const b = q.acquire({ bytes: 100, records: 1 });
+  assert.equal(await settled(a), false, 'alone, but downstream is full');
+  assert.equal(q.waiting, 2);
+  q.poke(); // no room yet: nothing moves
+  assert.equal(await settled(a), false);
+  room = true;
+  q.poke();
+  const [ta, tb] = await Promise.all([a, b]);
+  assert.deepEqual(q.inFlight, { bytes: 200, records: 2 });
+  ta.release();
+  tb.release();
+  // Downstream stays full: refused after maxWaitMs with the usual 503, not held forever.
+  room = false;
+  await assert.rejects(q.acquire({ bytes: 100, records: 1 }), (e: IngestError) => e.status === 503 && e.code === 'busy' && /no room/.test(e.message));
+  assert.equal(q.waiting, 0);
+});

@@ -371,3 +371,42 @@ test('a handoff of packed parts (views over chunk bytes) is fed across part ends
   assert.deepEqual(a.seen.slice(42), ['m42', 'm43', 'm44']);
   assert.equal(decoded, 26);
 });
+
+test('hasRoom() turns false while the consumers being fed are that far behind, true again once they catch up; a failing consumer never holds ingest', async () => {
+  const store = storeAt(':memory:');
+  // A consumer that waits for a go-ahead per batch: the handoff fills while it works.
+  let release: (() => void) | undefined;
+  const slow: EventConsumer = {
+    name: 'slow',
+    consume: () => new Promise<void>((r) => (release = r)),
+  };
+  let rooms = 0;
+  const pump = new EventPump(store, [slow], undefined, { batchSize: 10, maxHandoff: 100, holdIngestAt: 50, decode: decodeStored, onRoom: () => rooms++ }, false);
+  await pump.offerEncoded(store.insertEncoded(range(0, 80).map(encodeEvent)).stored);
+  assert.equal(pump.hasRoom(), true, 'not started: nothing is fed, ingest is not held');
+  void pump.start();
+  await until(() => release !== undefined, 'the first batch');
+  // 80 stored, 10 taken into the batch in progress: 70 held ≥ 50.
+  assert.equal(pump.hasRoom(), false);
+  const roomsBefore = rooms;
+  for (let fed = 1; fed < 8; fed++) {
+    const r = release!;
+    release = undefined;
+    r();
+    await until(() => release !== undefined, `batch ${fed + 1}`);
+  }
+  // 8 batches taken: 0 held.
+  assert.equal(pump.hasRoom(), true);
+  assert.ok(rooms > roomsBefore, 'the pump says so after a batch (ingest admits what it held)');
+  release!();
+  await pump.stop();
+
+  // Every consumer failing (in backoff): the handoff holds events, but ingest is not held for them.
+  const store2 = storeAt(':memory:');
+  const flaky = new Flaky('detect');
+  const pump2 = new EventPump(store2, [flaky], undefined, { batchSize: 10, maxHandoff: 100, holdIngestAt: 50, decode: decodeStored, retryInitialMs: 60_000 });
+  await pump2.offerEncoded(store2.insertEncoded(range(0, 80).map(encodeEvent)).stored);
+  await until(() => flaky.attempts >= 1, 'the failed attempt');
+  assert.equal(pump2.hasRoom(), true);
+  await pump2.stop();
+});

@@ -5,7 +5,9 @@
  * a chunk that finds no room waits here, in arrival order, as long as its wait stays well under
  * the agent's 60 s response timeout. It is refused (503, retried) only when the queue is full or
  * the wait would be too long. A chunk alone is always admitted, whatever its size, so no valid
- * chunk within the per-chunk limits can be refused forever.
+ * chunk within the per-chunk limits can be refused forever. Chunks also wait while the stage
+ * after storage says it is full (downstreamRoom), so ingest never runs further ahead of
+ * detection than detection's handoff holds.
  */
 import { IngestError } from './errors.js';
 
@@ -18,6 +20,11 @@ export interface AdmissionLimits {
   maxWaitMs: number;
   /** Chunks waiting at once. */
   maxQueued: number;
+  /**
+   * False while the stage after storage (the event pump's handoff) is full: chunks then wait,
+   * even one alone, until poke() after it drained. The wait is still bounded by maxWaitMs.
+   */
+  downstreamRoom?: () => boolean;
 }
 
 export interface Cost {
@@ -113,7 +120,13 @@ export class AdmissionQueue {
     });
   }
 
+  /** Downstream has room again (see AdmissionLimits.downstreamRoom): admit what waits and fits. */
+  poke(): void {
+    if (this.queuedCount) this.pump();
+  }
+
   private fits(c: Cost): boolean {
+    if (this.limits.downstreamRoom && !this.limits.downstreamRoom()) return false;
     if (this.inBytes === 0 && this.inRecords === 0) return true;
     return this.inBytes + c.bytes <= this.limits.maxBytes && this.inRecords + c.records <= this.limits.maxRecords;
   }

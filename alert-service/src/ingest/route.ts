@@ -8,7 +8,8 @@
  *      max_queued_body_bytes) and cut with 408 when it arrives too slowly: a stalled client never
  *      holds room another agent's chunk needs;
  *   2. the received chunk then waits for admission by decoded bytes and records in flight
- *      (admission.ts), held rather than refused, for at most max_queue_wait_s;
+ *      (admission.ts), and while detection's handoff is full, held rather than refused, for at
+ *      most max_queue_wait_s;
  *   3. decoded (a worker thread counts bytes and records as it goes, stopping early at a limit),
  *      stored (chunks decoded together share one commit: commit-batch.ts), answered.
  */
@@ -33,6 +34,8 @@ export interface IngestDeps {
   backlog: () => number;
   /** Called with what a batch newly stored, so the pipeline pump takes it on. */
   onStored: (stored: StoredBatch) => void;
+  /** False while the pump's handoff is full: chunks wait for admission (call the handler's poke() once it has room). */
+  downstreamRoom?: () => boolean;
   log?: (msg: string) => void;
 }
 
@@ -46,6 +49,8 @@ export interface IngestHandler {
   (req: Request, res: Response): Promise<void>;
   /** What is held right now, for metrics and tests. */
   readonly state: () => IngestFlowState;
+  /** Downstream has room again: admit the chunks that wait for it. */
+  readonly poke: () => void;
 }
 
 export function createIngestHandler(deps: IngestDeps): IngestHandler {
@@ -58,6 +63,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
     maxRecords: config.max_inflight_records,
     maxWaitMs: config.max_queue_wait_s * 1000,
     maxQueued: config.max_queued_requests,
+    ...(deps.downstreamRoom ? { downstreamRoom: deps.downstreamRoom } : {}),
   });
   const commits = createCommitBatcher(deps.store, ({ inserted, duplicates }, stored) => {
     metrics.records.inc({ outcome: 'stored' }, inserted);
@@ -132,6 +138,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
   } as IngestHandler;
   const state = () => ({ bodyBytes: bodies.held, inFlightBytes: admission.inFlight.bytes, inFlightRecords: admission.inFlight.records, waiting: admission.waiting });
   Object.defineProperty(handler, 'state', { value: state });
+  Object.defineProperty(handler, 'poke', { value: () => admission.poke() });
   metrics.observeFlow(state);
   return handler;
 }

@@ -25,6 +25,13 @@ export interface EventPumpOptions {
   maxHandoff?: number;
   /** Most bytes the kept events may hold (a part that would pass it is read back from the store instead). */
   maxHandoffBytes?: number;
+  /**
+   * hasRoom() turns false once this many events are held (default: maxHandoff less 50,000, the
+   * room for what ingest has in flight when it does).
+   */
+  holdIngestAt?: number;
+  /** Called after each batch fed while hasRoom() is true (ingest admits the chunks it held). */
+  onRoom?: () => void;
   /** Turns an event ingest handed over encoded (offerEncoded) into its object (the store's decodeStored). */
   decode?: (s: StoredEncoded) => StoredEvent;
   log?: (msg: string) => void;
@@ -67,6 +74,7 @@ export class EventPump {
   private readonly batchSize: number;
   private readonly maxHandoff: number;
   private readonly maxHandoffBytes: number;
+  private readonly holdIngestAt: number;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -99,13 +107,20 @@ export class EventPump {
     /** False: offers are kept but nothing is fed until start() (the service starts its modules first). */
     autoStart = true,
   ) {
-    this.batchSize = opts.batchSize ?? 5000;
+    // 2,500: a batch is decoded into objects at once and lives until every consumer is through
+    // it, so a scavenge during a batch copies (and soon promotes) all of it. On the ingest mix
+    // (bench/detect-main.ts, 600,000 events) the main isolate's scavenges paused it 6.1 µs per
+    // event with batches of 5,000, 3.7 at 2,500 and 3.1 at 1,000; but each batch also costs the
+    // anomaly consumer a save of every bucket it touched and the pump a cursor commit, which at
+    // 1,000 ate more than the scavenges gave back in a 1 M-line burst (main thread +4 µs/record).
+    this.batchSize = opts.batchSize ?? 2500;
     // 200,000: a 1 M-line burst puts detection up to ~100,000 events behind ingest; with 50,000
     // the rest were read back from SQLite and decoded on the read path, which cost the main
     // thread 3-8 µs more per record over the burst (2 runs each, loaded VM). Packed, the bench
     // mix is ~130 bytes an event (~26 MB for 200,000); the byte bound holds for large events.
     this.maxHandoff = opts.maxHandoff ?? 200_000;
     this.maxHandoffBytes = opts.maxHandoffBytes ?? 64 * 1024 * 1024;
+    this.holdIngestAt = opts.holdIngestAt ?? Math.max(1, this.maxHandoff - 50_000);
     this.retryInitialMs = opts.retryInitialMs ?? 250;
     this.retryMaxMs = opts.retryMaxMs ?? 30_000;
     this.started = autoStart;
@@ -119,6 +134,22 @@ export class EventPump {
   backlog(): number {
     if (!this.slots.length) return 0;
     return this.store.lastSeq() - this.minCursor(this.slots);
+  }
+
+  /**
+   * Whether ingest may admit more (its admission holds chunks while this is false): the handoff
+   * is not nearly full, or no consumer is being fed (not started yet, or every one is failing
+   * and waits for a retry: ingest then stores on, up to max_backlog, and the rest is read back
+   * later; the handoff only holds what the consumers being fed have not seen). Past the handoff,
+   * events are read back from SQLite and decoded on the read path, which costs the main thread
+   * more than it had: in a 1 M-line burst, detection then fell further behind, more was read
+   * back, and the burst took 53 s instead of 40. Holding ingest here keeps the stages in step.
+   */
+  hasRoom(): boolean {
+    if (this.stopped || !this.started || !this.slots.length) return true;
+    if (this.held < this.holdIngestAt && this.heldBytes < this.maxHandoffBytes * 0.75) return true;
+    const now = Date.now();
+    return !this.slots.some((s) => s.retryAt <= now);
   }
 
   /** Ingest stored these (ascending seq, decoded): keep them for the consumers, then wake the pump. */
@@ -219,6 +250,7 @@ export class EventPump {
       }
       if (progressed) this.commit();
       this.updateGauges();
+      if (this.opts.onRoom && this.hasRoom()) this.opts.onRoom();
       // No endless loop: the slowest consumer due has events in every batch, so each pass either
       // moves a cursor or puts a failing consumer into backoff (no longer due); none due → break.
       // Let ingest requests in between batches.
