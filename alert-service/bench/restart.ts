@@ -257,14 +257,14 @@ function copyDb(to: string): void {
 
 if (parts.has('startup')) {
   await startUp();
-  // As after a crash right before the next checkpoint: the last 20,000 consumed events to replay.
+  // As after a crash right before the next checkpoint: the last 100,000 consumed events (CHECKPOINT_EVERY_EVENTS) to replay.
   const copy = join(OUT, 'restart-crash.db');
   copyDb(copy);
   const db = openDatabase({ path: copy, synchronous: 'NORMAL' });
   const cursor = (db.prepare("SELECT seq FROM consumer_cursors WHERE consumer = 'detect'").pluck().get() as number) ?? 0;
-  db.prepare("UPDATE detect_meta SET value = ? WHERE name = 'state_seq'").run(String(Math.max(0, cursor - 20_000)));
+  db.prepare("UPDATE detect_meta SET value = ? WHERE name = 'state_seq'").run(String(Math.max(0, cursor - 100_000)));
   db.close();
-  await startUp(BIN, copy, 'this build after a crash (20,000 events to replay)');
+  await startUp(BIN, copy, 'this build after a crash (100,000 events to replay)');
   for (const ext of ['', '-wal', '-shm']) rmSync(copy + ext, { force: true });
 }
 // --compare-bin other/alert-service/bin/logward.js: the same start-up for another build, on a copy of the database.
