@@ -68,10 +68,11 @@ function regexPredicate(text: string, mods: ReadonlySet<string>, field: string):
   // The linear-time engine costs ~100 ns per character: a literal the pattern cannot match
   // without, checked with includes() first, spares it on nearly every value.
   const ci = flags.includes('i');
-  if (!requiredLiteral(source, 1) || flags.includes('m') || flags.includes('s')) return (v) => boundedTest(re, String(v));
-  // Every literal run the pattern needs, in order: `\s-\s*<` needs "-" then "<", `\+.*\+.*\+`
-  // three "+", far rarer than the longest run alone.
-  const runs = requiredRuns(source)!.map((r) => (ci ? lowerLiteral(r) : r));
+  // Every literal run the pattern needs, in order (never empty strings): `\s-\s*<` needs "-"
+  // then "<", `\+.*\+.*\+` three "+", far rarer than the longest run alone.
+  const found = requiredRuns(source);
+  if (!found?.length || flags.includes('m') || flags.includes('s')) return (v) => boundedTest(re, String(v));
+  const runs = found.map((r) => (ci ? lowerLiteral(r) : r));
   if (runs.length === 1) {
     const needle = runs[0]!;
     return (v, lower) => (ci ? lower : String(v)).includes(needle) && boundedTest(re, String(v));
