@@ -17,13 +17,13 @@ export interface OpenOptions {
 export function openDatabase({ path, synchronous = 'FULL' }: OpenOptions): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
-  // WAL: readers (API, dashboard) never block the ingest writer.
   // 8 KiB pages for a new database (an existing one keeps the size it was created with): the
   // event inserts cost 10.5-11.2 µs of CPU per event instead of 11.9-12.3 with SQLite's 4 KiB
   // (bench:storage, 1 M events, 2 runs each): fewer, fuller B-tree pages to split and balance.
   // 16 KiB measured 10.3-10.8 but wrote more per commit (each dirtied page is written whole).
   // Set before WAL mode: the page size of a WAL database cannot change.
   db.pragma('page_size = 8192');
+  // WAL: readers (API, dashboard) never block the ingest writer.
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('busy_timeout = 5000');
