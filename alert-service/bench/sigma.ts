@@ -31,6 +31,7 @@
  * the cache the run also prints its hit rate per field. `--check` also proves the cache exact.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../src/config/load.js';
@@ -78,6 +79,11 @@ const CHECK_OUT = process.argv.includes('--check-out') ? arg('--check-out', '') 
  * over every value, scanned without an index atom).
  */
 const RULE_COSTS = Number(arg('--rule-costs', '0'));
+/**
+ * `--cpu-profile FILE`: write a V8 CPU profile of the first timed run alone (no YAML parsing, no
+ * event generation in it), to read where matching spends its time.
+ */
+const CPU_PROFILE = process.argv.includes('--cpu-profile') ? arg('--cpu-profile', '') : '';
 
 if (!existsSync(join(DIR, 'rules')) || !existsSync(join(DIR, 'regression', 'index.json'))) {
   console.log(`bench:sigma: no SigmaHQ snapshot at ${DIR} (expected rules/ and regression/ there); nothing to measure.`);
@@ -275,6 +281,20 @@ function hitRates(before: Counts, after: Counts): string {
   return `hit rate ${pct(hits, all)} % of ${(all / (rounds * events.length)).toFixed(1)} lookups/event; per field %: ${top.join(', ')}`;
 }
 
+async function startProfile(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return session;
+}
+async function stopProfile(session: Session, file: string): Promise<void> {
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(file, JSON.stringify(profile));
+  session.disconnect();
+  console.log(`    CPU profile of this run: ${file}`);
+}
+
 const modes: ReadonlyArray<'off' | 'on'> = CACHE === 'both' ? ['off', 'on'] : [CACHE];
 const results = { off: [] as Array<{ eps: number; cpuUs: number }>, on: [] as Array<{ eps: number; cpuUs: number }> };
 console.log(`Mix: ${MIX}${MIX === 'real' ? ` (unique tokens in ${UNIQUE} of noise CommandLines/TargetFilenames)` : ''}; value cache ${CACHE}: ${DEFAULT_VALUE_CACHE.maxEntries} entries, ~${DEFAULT_VALUE_CACHE.maxBytes >> 20} MB, values up to ${DEFAULT_VALUE_CACHE.maxChars} characters`);
@@ -285,11 +305,13 @@ for (let run = 0; run < RUNS; run++) {
     const engine = new DetectionEngine(rules, { emit: () => void signals++ }, { now: () => Date.UTC(2030, 0, 1) }, DEFAULT_LIMITS);
     engine.process(events.slice(0, Math.min(5_000, events.length))); // warm-up (JIT)
     const counts0 = indexOf(engine)?.valueCache.stats() ?? new Map();
+    const profiler = CPU_PROFILE && run === 0 ? await startProfile() : undefined;
     const cpu0 = process.cpuUsage();
     const w0 = performance.now();
     for (let r = 0; r < rounds; r++) engine.process(events);
     const ms = performance.now() - w0;
     const cpu = process.cpuUsage(cpu0);
+    if (profiler) await stopProfile(profiler, `${CPU_PROFILE}${modes.length > 1 ? `.${mode}` : ''}`);
     const total = rounds * events.length;
     const eps = total / (ms / 1000);
     const cpuUs = (cpu.user + cpu.system) / total;

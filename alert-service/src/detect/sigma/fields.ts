@@ -104,7 +104,11 @@ export function sigmaGetter(field: string): SigmaGetter {
   const fb = Object.hasOwn(FALLBACK, lower) ? FALLBACK[lower] : undefined;
   return (e) => {
     const data = e.fields.event_data;
-    if (data && field in data) return scalar(data[field]);
+    if (data) {
+      // One property read for a field the event has (most reads); `in` only for one it lacks.
+      const v = data[field];
+      if (v !== undefined || field in data) return scalar(v);
+    }
     if (fixed) return fixed(e);
     if (fb) return scalar(e.fields[fb]);
     const extra = e.fields.extra as Record<string, unknown> | undefined;
